@@ -1,0 +1,31 @@
+/** Unit tests run anywhere in seconds; integration tests start a real PostgreSQL and Temporal dev server. */
+const transform = { '^.+\\.ts$': 'ts-jest' };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      roots: [
+        '<rootDir>/workflows',
+        '<rootDir>/activities',
+        '<rootDir>/api',
+        '<rootDir>/db',
+        '<rootDir>/config',
+        '<rootDir>/scripts',
+      ],
+      testMatch: ['**/*.spec.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
