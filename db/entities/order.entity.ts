@@ -1,0 +1,71 @@
+import {
+  BigIntType,
+  Collection,
+  Entity,
+  Index,
+  ManyToOne,
+  OneToMany,
+  PrimaryKey,
+  Property,
+} from '@mikro-orm/core';
+import type { Approval, Awaiting, OrderStatus } from '../../workflows/order.definitions';
+import { Customer } from './customer.entity';
+import { OrderLine } from './order-line.entity';
+
+/** The SQL mirror of an order workflow's state: written only by the workflow's activities. */
+@Entity({ tableName: 'orders' })
+@Index({ properties: ['status'] })
+export class Order {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text', unique: true })
+  number!: string;
+
+  @ManyToOne(() => Customer, { index: true })
+  customer!: Customer;
+
+  @Property({ type: 'text' })
+  status!: OrderStatus;
+
+  @Property({ type: 'text', nullable: true })
+  awaiting: Awaiting | null = null;
+
+  @Property({ type: 'text', length: 3 })
+  currency!: string;
+
+  /** Minor units of `currency`. */
+  @Property({ type: new BigIntType('number') })
+  total!: number;
+
+  @Property({ type: 'text', nullable: true })
+  notes: string | null = null;
+
+  @Property({ type: 'jsonb' })
+  approvals: Approval[] = [];
+
+  @Property({ type: 'text', nullable: true })
+  carrier: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  trackingNumber: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  shippedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null = null;
+
+  /** The workflow's snapshot version this row reflects. */
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @OneToMany(() => OrderLine, (line) => line.order, { orderBy: { position: 'asc' } })
+  lines = new Collection<OrderLine>(this);
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,36 @@
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+@Entity({ tableName: 'products' })
+export class Product {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'reserved';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'text' })
+  @Unique()
+  sku!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  /** Minor units of `currency`. */
+  @Property({ type: 'integer' })
+  unitPrice!: number;
+
+  @Property({ type: 'text', length: 3 })
+  currency!: string;
+
+  @Property({ type: 'integer' })
+  stockOnHand!: number;
+
+  @Property({ type: 'integer' })
+  reserved: number = 0;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,2 @@
+/** Entry point the worker bundles into the workflow sandbox. */
+export { orderWorkflow } from './order.workflow';
