@@ -1,0 +1,44 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig } from '../config/config';
+import { ormConfig } from '../db/mikro-orm.config';
+import { CustomerController } from './controllers/customer.controller';
+import { HealthController } from './controllers/health.controller';
+import { OrderController } from './controllers/order.controller';
+import { ProductController } from './controllers/product.controller';
+import { RepositoriesModule } from './repositories.module';
+import { CustomerService } from './services/customer.service';
+import { HealthService } from './services/health.service';
+import { OrderService } from './services/order.service';
+import { ProductService } from './services/product.service';
+import { TemporalModule } from './temporal/temporal.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static with(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}
+
+/** The HTTP application, built from an already validated configuration. */
+@Module({})
+export class AppModule {
+  static with(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.with(config),
+        MikroOrmModule.forRoot({ ...ormConfig(config.databaseUrl), registerRequestContext: true }),
+        TemporalModule,
+        RepositoriesModule,
+      ],
+      controllers: [OrderController, CustomerController, ProductController, HealthController],
+      providers: [OrderService, CustomerService, ProductService, HealthService],
+    };
+  }
+}

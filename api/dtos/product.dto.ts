@@ -1,0 +1,62 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import type { Product } from '../../db/entities';
+import { IsCurrencyCode, MAX_AMOUNT, MAX_STOCK } from './validators';
+
+export class CreateProductDto {
+  @ApiProperty({ example: 'TEA-001', description: 'Letters, digits, dot, dash and underscore; unique.' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'sku must be 1-64 letters, digits, dots, dashes or underscores',
+  })
+  sku!: string;
+
+  @ApiProperty({ example: 'Longjing green tea 250g' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 12990, description: 'Price in minor units of currency.' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  unitPrice!: number;
+
+  @ApiProperty({ example: 'CNY' })
+  @IsCurrencyCode()
+  currency!: string;
+
+  @ApiProperty({ example: 100 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  stockOnHand!: number;
+}
+
+export class ProductDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() unitPrice!: number;
+  @ApiProperty() currency!: string;
+  @ApiProperty() stockOnHand!: number;
+  @ApiProperty() reserved!: number;
+  @ApiProperty() available!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  static from(product: Product): ProductDto {
+    return {
+      id: product.id,
+      sku: product.sku,
+      name: product.name,
+      unitPrice: product.unitPrice,
+      currency: product.currency,
+      stockOnHand: product.stockOnHand,
+      reserved: product.reserved,
+      available: product.stockOnHand - product.reserved,
+      createdAt: product.createdAt.toISOString(),
+      updatedAt: product.updatedAt.toISOString(),
+    };
+  }
+}

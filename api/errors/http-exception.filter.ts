@@ -1,0 +1,68 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain.error';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+function reason(status: number): string {
+  const name = HttpStatus[status];
+  return name
+    ? name
+        .toLowerCase()
+        .replace(/(^|_)(\w)/g, (_m, sep: string, c: string) => (sep ? ' ' : '') + c.toUpperCase())
+    : 'Error';
+}
+
+/** The only place where errors become HTTP responses: `{statusCode, error, message}` for every failure. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.statusCode,
+        error: reason(exception.statusCode),
+        message: exception.message,
+        ...exception.details,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      let message = exception.message;
+      if (typeof payload === 'object' && payload !== null && 'message' in payload) {
+        const value = payload.message;
+        message = Array.isArray(value) ? value.join('; ') : String(value);
+      }
+      // Body-parser reports malformed JSON with the parser's own wording; say it plainly.
+      if (status === 400 && exception.cause instanceof SyntaxError)
+        message = `the request body is not valid JSON: ${message}`;
+      return { statusCode: status, error: reason(status), message };
+    }
+    return { statusCode: 500, error: 'Internal Server Error', message: 'something went wrong on our side' };
+  }
+}

@@ -1,0 +1,26 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+
+/** "lines.0.quantity must not be less than 1": each message starts with the path of the field. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      // class-validator starts each message with the bare property name; replace it with the full path.
+      message.startsWith(error.property)
+        ? path + message.slice(error.property.length)
+        : `${path}: ${message}`,
+    );
+    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+  });
+}
+
+/** Strict validation for every request body and query: unknown fields and wrong types are refused. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new BadRequestException(describeValidationErrors(errors).join('; ')),
+  });
+}
