@@ -1,0 +1,169 @@
+/**
+ * `npm start`: the whole product on embedded defaults. PostgreSQL, the Temporal dev server, the worker and
+ * the API run as separate processes; Ctrl-C stops them all, in reverse order.
+ */
+import { Runtime } from '@temporalio/worker';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../config/config';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { migrateUp } from '../db/migrate';
+import { lockDataDir } from './data-dir-lock';
+import { startTemporalDevServer } from './temporal-server';
+
+type Stop = () => Promise<void> | void;
+
+const say = (line: string) => console.log(`[oms] ${line}`);
+
+/** Runs a compiled entry point as its own process, prefixing its output with its name. */
+function runProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(prefix(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the API exited during start-up (see its output above)');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the API did not become healthy at ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const stops: Stop[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    // Some of the SDK's native shutdown work does not hold the event loop open; this does.
+    setInterval(() => undefined, 1000);
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    say('stopped');
+    process.exit(code);
+  };
+  // The outer process asks for the stop over IPC, and a vanished outer process means stop as well.
+  // (Signals are left to embedded-postgres's exit hook, which stops PostgreSQL if this process is killed.)
+  process.on('message', (message) => message === 'stop' && void shutdown(0));
+  process.on('disconnect', () => void shutdown(0));
+
+  try {
+    stops.push(lockDataDir(config.dataDir));
+
+    const { databaseUrl, embeddedPostgres, temporal } = config;
+    if (embeddedPostgres) {
+      say(`starting PostgreSQL on 127.0.0.1:${embeddedPostgres.port} (data in ${config.dataDir}/postgres)`);
+      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgres.port });
+      stops.push(() => pg.stop());
+    }
+    const applied = await migrateUp(databaseUrl);
+    say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+
+    if (temporal.devServer) {
+      say(`starting the Temporal dev server on ${temporal.address} (data in ${config.dataDir}/temporal.db)`);
+      const server = await startTemporalDevServer({
+        binary: temporal.binary,
+        dbFilename: path.join(config.dataDir, 'temporal.db'),
+        port: temporal.devServer.port,
+        uiPort: temporal.devServer.uiPort,
+        namespace: temporal.namespace,
+        install: true,
+      });
+      stops.push(() => server.teardown());
+    }
+
+    const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address };
+    const worker = runProcess('worker', 'worker/main.js', env);
+    stops.push(() => stopProcess(worker));
+    const api = runProcess('api', 'api/main.js', env);
+    stops.push(() => stopProcess(api));
+    for (const [name, child] of [
+      ['worker', worker],
+      ['api', api],
+    ] as const) {
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        console.error(
+          `[oms] the ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
+        );
+        void shutdown(1);
+      });
+    }
+
+    const apiUrl = `http://${config.api.host}:${config.api.port}`;
+    await waitForHealth(`${apiUrl}/health`, api, 60_000);
+    say('ready:');
+    say(`  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/api/docs)`);
+    say(`  health       ${apiUrl}/health`);
+    if (temporal.devServer) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}`);
+    say(`  Temporal     ${temporal.address}`);
+    say(`  PostgreSQL   ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
+    say('press Ctrl-C to stop');
+  } catch (error) {
+    console.error(`[oms] ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+  }
+}
+
+/**
+ * Ctrl-C in a terminal signals the whole process group, which would stop PostgreSQL and Temporal before
+ * the worker and API have drained. So the launcher runs in a process group of its own, and this outer
+ * process only passes the request on: the launcher then stops everything in order.
+ */
+function supervise(): void {
+  const launcher = spawn(process.execPath, [__filename], {
+    detached: true,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, OMS_LAUNCHER_CHILD: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => launcher.send('stop'));
+  launcher.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (process.env.OMS_LAUNCHER_CHILD) {
+  // The launcher handles signals itself; the SDK must not shut down its runtime on them.
+  Runtime.install({ shutdownSignals: [] });
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  supervise();
+}
