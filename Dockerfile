@@ -1,0 +1,24 @@
+# The application image: one build serves the API, the worker and the migration job (by command).
+FROM node:20.19.5-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY config config
+COPY workflows workflows
+COPY activities activities
+COPY db db
+COPY api api
+COPY worker worker
+COPY scripts scripts
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20.19.5-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY package.json ./
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]
