@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * There is no Docker engine on the build machines, so the deployment file is checked for what a running
+ * stack depends on: every service present, images pinned, healthchecks, wiring and loopback-only ports.
+ */
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+}
+
+const root = path.join(__dirname, '..');
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const { services } = compose;
+
+describe('docker-compose.yml', () => {
+  it('has PostgreSQL 15, Temporal on it, the Temporal UI, migrations, the API and two workers', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'migrate',
+      'postgres',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
+    expect(services.postgres!.image).toMatch(/^postgres:15\.\d+/);
+    expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
+    expect(services.worker!.deploy?.replicas).toBe(2);
+  });
+
+  it('pins every image to an exact version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect([name, service.image]).toEqual([name, expect.stringMatching(/^[\w./-]+:\d+(\.\d+)+[\w.-]*$/)]);
+    }
+  });
+
+  it('gives every long-running service a healthcheck and starts dependents only when it passes', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'migrate') continue;
+      expect([name, service.healthcheck?.test?.length ?? 0]).toEqual([name, expect.any(Number)]);
+      expect(service.healthcheck!.test.length).toBeGreaterThan(1);
+    }
+    expect(services.api!.depends_on).toEqual({
+      migrate: { condition: 'service_completed_successfully' },
+      temporal: { condition: 'service_healthy' },
+    });
+    expect(services.worker!.depends_on).toEqual(services.api!.depends_on);
+    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+  });
+
+  it('points the app at PostgreSQL and Temporal, with commands that exist in the build', () => {
+    for (const name of ['api', 'worker', 'migrate']) {
+      const service = services[name]!;
+      expect(service.environment).toMatchObject({
+        DATABASE_URL: expect.stringContaining('@postgres:5432/oms'),
+        TEMPORAL_ADDRESS: 'temporal:7233',
+      });
+      const entry = service.command![1]!.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect([name, existsSync(path.join(root, entry))]).toEqual([name, true]);
+    }
+    expect(services.worker!.healthcheck!.test).toEqual(['CMD', 'node', 'dist/worker/healthcheck.js']);
+  });
+
+  it('publishes ports on the host loopback only', () => {
+    const published = Object.values(services).flatMap((service) => service.ports ?? []);
+    expect(published.sort()).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:7233:7233', '127.0.0.1:8233:8080']);
+  });
+
+  it('builds the app image from a Dockerfile that compiles and runs the API', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20\.\d+\.\d+-bookworm-slim AS build$/m);
+    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('npm run build');
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/api\/main\.js"\]$/m);
+  });
+});

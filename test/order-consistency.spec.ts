@@ -1,0 +1,103 @@
+import type { OrderInput } from '../workflows/order.definitions';
+import { TASK_QUEUE, orderWorkflowId } from '../workflows/order.definitions';
+import { eventually, seedCatalogue } from './support/fixtures';
+import { apiClient, type ApiClient } from './support/http';
+import { startStack, type TestStack } from './support/stack';
+
+/**
+ * The order's row and its workflow exist together or not at all. The row is written only by the workflow's
+ * first activity, so: a crash before the start leaves nothing; a crash after it leaves a workflow whose
+ * activity is retried until the row exists.
+ */
+describe('orders and workflows stay paired across crashes', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+    api = apiClient(stack.baseUrl);
+  });
+  afterAll(() => stack.close());
+
+  async function rowExists(orderId: string): Promise<boolean> {
+    const rows = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute('select 1 from orders where id = ?', [orderId]);
+    return rows.length > 0;
+  }
+
+  it('writes the row of an order whose creator crashed right after starting its workflow', async () => {
+    const { customerId, skus } = await seedCatalogue(api);
+    const orderId = '6f1c1a52-8a43-4c8e-9d1e-3c1f4d1e0a01';
+    const input: OrderInput = {
+      orderId,
+      number: 'SO-2026-900001',
+      customerId,
+      currency: 'CNY',
+      lines: [
+        {
+          productId: '00000000-0000-4000-8000-000000000001',
+          sku: skus[0]!,
+          name: 'P',
+          quantity: 1,
+          unitPrice: 100,
+          lineTotal: 100,
+        },
+      ],
+      total: 100,
+      notes: null,
+      createdBy: { id: 'u1', username: 'clerk', roles: ['staff'] },
+    };
+    // Exactly what the API does before it would answer, with no worker running: then the API "dies".
+    await stack.temporal.workflow.start('orderWorkflow', {
+      workflowId: orderWorkflowId(orderId),
+      taskQueue: TASK_QUEUE,
+      args: [input],
+    });
+    expect(await rowExists(orderId)).toBe(false);
+
+    await stack.startWorker();
+    expect(await eventually(() => rowExists(orderId), Boolean)).toBe(true);
+    const order = await api.get(`/api/orders/${orderId}`);
+    expect(order.body).toMatchObject({ id: orderId, status: 'created', awaiting: 'approval', total: 100 });
+    await stack.stopWorker();
+  });
+
+  it('leaves neither row nor workflow when the creation is refused', async () => {
+    const before = await stack.orm.em.fork().getConnection().execute('select count(*)::int as n from orders');
+    const refused = await api.post('/api/orders', {
+      customerId: '00000000-0000-4000-8000-00000000dead',
+      lines: [{ sku: 'NOPE', quantity: 1 }],
+    });
+    expect(refused.status).toBe(400);
+    const after = await stack.orm.em.fork().getConnection().execute('select count(*)::int as n from orders');
+    expect(after).toEqual(before);
+  });
+
+  it('has exactly one workflow for every order row, and one row for every order workflow', async () => {
+    await stack.startWorker();
+    const { customerId, skus } = await seedCatalogue(api);
+    for (let i = 0; i < 3; i++) {
+      const created = await api.post('/api/orders', { customerId, lines: [{ sku: skus[0], quantity: 1 }] });
+      expect(created.status).toBe(201);
+    }
+    const pairing = async () => {
+      const rows = await stack.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ id: string }[]>('select id from orders');
+      const workflowIds = new Set<string>();
+      for await (const workflow of stack.temporal.workflow.list({
+        query: `WorkflowType = 'orderWorkflow'`,
+      })) {
+        workflowIds.add(workflow.workflowId);
+      }
+      return { rows: new Set(rows.map((row) => orderWorkflowId(row.id))), workflows: workflowIds };
+    };
+    // Visibility is eventually consistent; wait for it to catch up before comparing.
+    const { rows, workflows } = await eventually(pairing, (p) => p.rows.size === p.workflows.size);
+    expect(rows.size).toBeGreaterThanOrEqual(3);
+    expect(rows).toEqual(workflows);
+  });
+});
