@@ -1,10 +1,14 @@
+import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
+import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
 
-export type ActivityDeps = OrderActivityDeps;
+export type ActivityDeps = OrderActivityDeps & InventoryActivityDeps & PaymentActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createOrderActivities(deps),
+    ...createInventoryActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }

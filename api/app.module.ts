@@ -3,14 +3,18 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { CustomerController } from './controllers/customer.controller';
+import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
 import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
+import { SettingsController } from './controllers/settings.controller';
 import { RepositoriesModule } from './repositories.module';
 import { CustomerService } from './services/customer.service';
 import { HealthService } from './services/health.service';
+import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
+import { SettingsService } from './services/settings.service';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Global()
@@ -37,8 +41,22 @@ export class AppModule {
         TemporalModule,
         RepositoriesModule,
       ],
-      controllers: [OrderController, CustomerController, ProductController, HealthController],
-      providers: [OrderService, CustomerService, ProductService, HealthService],
+      controllers: [
+        OrderController,
+        CustomerController,
+        ProductController,
+        SettingsController,
+        EventsController,
+        HealthController,
+      ],
+      providers: [
+        OrderService,
+        CustomerService,
+        ProductService,
+        SettingsService,
+        OrderEventsService,
+        HealthService,
+      ],
     };
   }
 }

@@ -1,15 +1,27 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
-import { CustomerRepository, OrderRepository, ProductRepository } from '../db/repositories';
+import {
+  CustomerRepository,
+  OrderRepository,
+  PaymentRepository,
+  ProductRepository,
+  SettingsRepository,
+  StockRepository,
+} from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
-const repositories: Provider[] = [CustomerRepository, OrderRepository, ProductRepository].map(
-  (repository) => ({
-    provide: repository,
-    inject: [EntityManager],
-    useFactory: (em: EntityManager) => new repository(em),
-  }),
-);
+const repositories: Provider[] = [
+  CustomerRepository,
+  OrderRepository,
+  PaymentRepository,
+  ProductRepository,
+  SettingsRepository,
+  StockRepository,
+].map((repository) => ({
+  provide: repository,
+  inject: [EntityManager],
+  useFactory: (em: EntityManager) => new repository(em),
+}));
 
 @Global()
 @Module({ providers: repositories, exports: repositories })

@@ -48,6 +48,8 @@ describe('orders and workflows stay paired across crashes', () => {
       total: 100,
       notes: null,
       createdBy: { id: 'u1', username: 'clerk', roles: ['staff'] },
+      approvalRule: { version: 1, autoApproveBelow: 0, staffApprovalLimit: 1000000, currency: 'CNY' },
+      requestHash: null,
     };
     // Exactly what the API does before it would answer, with no worker running: then the API "dies".
     await stack.temporal.workflow.start('orderWorkflow', {

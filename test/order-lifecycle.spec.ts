@@ -49,7 +49,12 @@ describe('an order over HTTP', () => {
       comment: 'customer confirmed',
     });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+    // Approval reserves the stock and takes the payment before the order waits for shipment.
+    expect(approved.body).toMatchObject({
+      status: 'processing',
+      awaiting: 'shipment',
+      payment: { status: 'captured', amount: 27480 },
+    });
     expect(approved.body.approvals).toEqual([
       expect.objectContaining({
         comment: 'customer confirmed',
@@ -74,7 +79,10 @@ describe('an order over HTTP', () => {
 
     // The workflow itself finished with the same state, and the SQL mirror agrees with a fresh read.
     const handle = stack.temporal.workflow.getHandle(orderWorkflowId(order.id));
-    expect(await handle.result()).toMatchObject({ status: 'completed', version: 4 });
+    expect(await handle.result()).toMatchObject({
+      status: 'completed',
+      payment: { status: 'captured', amount: 27480 },
+    });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
     expect((await api.get<Order>(`/api/orders/${order.id}`)).body).toEqual(completed.body);
   });
@@ -102,7 +110,11 @@ describe('an order over HTTP', () => {
 
     const handle = stack.temporal.workflow.getHandle(orderWorkflowId(order.id));
     const state = await handle.query(orderQuery);
-    expect(state).toMatchObject({ status: 'processing', version: 2, approvals: [expect.anything()] });
+    expect(state).toMatchObject({
+      status: 'processing',
+      awaiting: 'shipment',
+      approvals: [expect.anything()],
+    });
     // Refused updates never reach the history: only the accepted ones are recorded.
     const history = await handle.fetchHistory();
     const accepted = (history.events ?? []).filter(

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
@@ -10,12 +11,15 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const orm = await MikroORM.init(ormConfig(config.databaseUrl));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    const worker = await createOrderWorker({ connection, namespace: config.temporal.namespace, orm });
+    const worker = await createOrderWorker({ connection, namespace: config.temporal.namespace, orm, client });
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, which resolves run().
     await worker.run();
   } finally {
+    await clientConnection.close();
     await connection.close();
     await orm.close();
   }

@@ -1,20 +1,45 @@
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createActivities } from '../activities';
-import { TASK_QUEUE } from '../workflows/order.definitions';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { creditLimitGateway } from '../activities/payment.gateway';
+import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   orm: MikroORM;
+  /** Used by activities to signal other orders' workflows (stock released). */
+  client: Client;
   /** A prebuilt bundle (tests build it once); by default the worker bundles `workflows/` itself. */
   workflowBundle?: WorkflowBundleOption;
   /** Worker identity as shown in Temporal's UI and history. */
   identity?: string;
+  /** Replaces some activity dependencies (tests inject failures here). */
+  deps?: Partial<ActivityDeps>;
+}
+
+/** Signals each order that stock moved; an order that finished meanwhile is simply skipped. */
+export function stockNotifier(client: Client) {
+  return async (orderIds: string[]): Promise<void> => {
+    for (const orderId of orderIds) {
+      try {
+        await client.workflow.getHandle(orderWorkflowId(orderId)).signal(stockChangedSignal);
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+  };
 }
 
 /** The worker that runs order workflows and their activities on the `orders` task queue. */
 export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
+  const deps: ActivityDeps = {
+    em: () => options.orm.em.fork(),
+    gateway: () => creditLimitGateway(options.orm.em.fork()),
+    notifyStockChanged: stockNotifier(options.client),
+    ...options.deps,
+  };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -22,7 +47,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ em: () => options.orm.em.fork() }),
+    activities: createActivities(deps),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

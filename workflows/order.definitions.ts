@@ -1,10 +1,10 @@
 /**
- * What the API and the order workflow share: the task queue, the workflow ID, the update and query
+ * What the API and the order workflow share: the task queue, the workflow ID, the update, signal and query
  * definitions, the status vocabulary and the input types. Pure definitions only: both the Nest process
  * and the workflow sandbox import this file.
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const TASK_QUEUE = 'orders';
 
@@ -39,10 +39,17 @@ export type Awaiting = (typeof AWAITING_VALUES)[number];
 export const ORDER_STATUS_KEY = defineSearchAttributeKey('OrderStatus', 'KEYWORD');
 export const ORDER_AWAITING_KEY = defineSearchAttributeKey('OrderAwaiting', 'KEYWORD');
 
-/** Failure type a validator raises when the order's state does not allow an action. */
-export const INVALID_TRANSITION = 'InvalidTransition';
+/** Failure types raised by update validators and handlers; the API maps each to one HTTP status. */
+export const FAILURE = {
+  /** The order's state does not allow the action (409). */
+  invalidTransition: 'InvalidTransition',
+  /** The actor's role may not do this to this order (403). */
+  forbidden: 'Forbidden',
+  /** An edit needs stock that is not available (409). */
+  insufficientStock: 'InsufficientStock',
+} as const;
 
-export interface InvalidTransitionDetails {
+export interface RefusalDetails {
   status: OrderStatus;
   awaiting: Awaiting | null;
 }
@@ -54,6 +61,9 @@ export interface Actor {
   roles: string[];
 }
 
+/** The actor of the system's own decisions (automatic approvals). */
+export const SYSTEM_ACTOR: Actor = { id: 'system', username: 'system', roles: [] };
+
 export interface OrderLine {
   productId: string;
   sku: string;
@@ -61,6 +71,16 @@ export interface OrderLine {
   quantity: number;
   unitPrice: number;
   lineTotal: number;
+}
+
+/** The approval thresholds an order is decided under; an order keeps the version it started with. */
+export interface ApprovalRule {
+  version: number;
+  /** At or below this total (minor units) the system approves. */
+  autoApproveBelow: number;
+  /** Up to this total staff may approve; above it only a manager. */
+  staffApprovalLimit: number;
+  currency: string;
 }
 
 /** Everything the workflow needs to start: an order already priced and numbered by the API. */
@@ -73,12 +93,19 @@ export interface OrderInput {
   total: number;
   notes: string | null;
   createdBy: Actor;
+  approvalRule: ApprovalRule;
+  /** Set when the client sent an Idempotency-Key: a hash of the key's request body. */
+  requestHash: string | null;
 }
 
 export interface Approval {
   by: Actor;
   comment: string | null;
   at: string;
+  /** The total that was approved. */
+  amount: number;
+  automatic: boolean;
+  ruleVersion: number;
 }
 
 export interface Shipment {
@@ -87,12 +114,50 @@ export interface Shipment {
   shippedAt: string;
 }
 
+export interface PaymentState {
+  status: 'captured' | 'failed' | 'refunded';
+  /** Net amount held: captured minus refunded. */
+  amount: number;
+  lastError: string | null;
+}
+
+export interface StockShortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export interface Closure {
+  by: Actor;
+  reason: string;
+  at: string;
+}
+
 /** The order as the workflow holds it; mirrored to PostgreSQL after every change. */
-export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
+export interface OrderSnapshot {
+  orderId: string;
+  number: string;
+  customerId: string;
+  currency: string;
+  lines: OrderLine[];
+  total: number;
+  notes: string | null;
+  requestHash: string | null;
   status: OrderStatus;
   awaiting: Awaiting | null;
+  /** When the current wait began. */
+  awaitingSince: string | null;
+  approvalRule: ApprovalRule;
   approvals: Approval[];
+  /** The highest total approved so far, or null before the first approval. */
+  approvedTotal: number | null;
+  /** Whether stock for the current lines is reserved. */
+  reserved: boolean;
+  stockShortages: StockShortage[];
+  payment: PaymentState | null;
   shipment: Shipment | null;
+  cancellation: Closure | null;
+  rejection: Closure | null;
   completedAt: string | null;
   /** Grows with every change, so a late mirror write can never overwrite a newer one. */
   version: number;
@@ -100,24 +165,39 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   updatedAt: string;
 }
 
-export interface ApproveInput {
+export interface ActorInput {
   actor: Actor;
+}
+
+export interface ApproveInput extends ActorInput {
   comment?: string | null;
 }
 
-export interface ShipInput {
-  actor: Actor;
+export interface ReasonInput extends ActorInput {
+  reason: string;
+}
+
+export interface ShipInput extends ActorInput {
   carrier: string;
   trackingNumber: string;
 }
 
-export interface CompleteInput {
-  actor: Actor;
+/** An edit, already priced by the API. Absent fields stay as they are. */
+export interface EditInput extends ActorInput {
+  lines?: OrderLine[];
+  total?: number;
+  notes?: string | null;
 }
 
 /** Answers once the order's row is in PostgreSQL; used with update-with-start when creating an order. */
 export const recordedUpdate = defineUpdate<OrderSnapshot>('recorded');
 export const approveUpdate = defineUpdate<OrderSnapshot, [ApproveInput]>('approve');
+export const rejectUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('reject');
+export const editUpdate = defineUpdate<OrderSnapshot, [EditInput]>('edit');
+export const retryPaymentUpdate = defineUpdate<OrderSnapshot, [ActorInput]>('retryPayment');
 export const shipUpdate = defineUpdate<OrderSnapshot, [ShipInput]>('ship');
-export const completeUpdate = defineUpdate<OrderSnapshot, [CompleteInput]>('complete');
+export const completeUpdate = defineUpdate<OrderSnapshot, [ActorInput]>('complete');
+export const cancelUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('cancel');
+/** Sent when stock the order may be waiting for became available. */
+export const stockChangedSignal = defineSignal('stockChanged');
 export const orderQuery = defineQuery<OrderSnapshot>('order');

@@ -7,53 +7,81 @@ const input: OrderInput = {
   customerId: 'c1',
   currency: 'CNY',
   lines: [],
-  total: 0,
+  total: 50000,
   notes: null,
   createdBy: { id: 'u1', username: 'clerk', roles: ['staff'] },
+  approvalRule: { version: 3, autoApproveBelow: 10000, staffApprovalLimit: 100000, currency: 'CNY' },
+  requestHash: null,
 };
 
 describe('the order state machine', () => {
   const created = initialSnapshot(input, '2026-01-01T00:00:00.000Z');
 
-  it('starts a new order as created, awaiting approval, at version 1', () => {
+  it('starts a new order as created, awaiting the approval its total needs, under its rule', () => {
     expect(created).toMatchObject({ status: 'created', awaiting: 'approval', version: 1, approvals: [] });
+    expect(created.approvalRule.version).toBe(3);
     expect(created).not.toHaveProperty('createdBy');
+    expect(initialSnapshot({ ...input, total: 200000 }, 'now').awaiting).toBe('manager_approval');
   });
 
-  it('allows approve only while awaiting approval', () => {
+  it('allows approve and reject only while awaiting approval', () => {
     expect(refusalOf(created, 'approve')).toBeNull();
-    expect(refusalOf({ status: 'created', awaiting: 'stock' }, 'approve')).toBe(
-      'cannot approve an order that is created (awaiting stock)',
+    expect(refusalOf({ status: 'processing', awaiting: 'manager_approval' }, 'reject')).toBeNull();
+    expect(refusalOf({ status: 'processing', awaiting: 'stock' }, 'approve')).toBe(
+      'cannot approve the order: it is processing, awaiting stock; approve needs an order awaiting approval',
     );
   });
 
-  it('allows ship only while processing and awaiting shipment', () => {
-    expect(refusalOf(created, 'ship')).toBe('cannot ship an order that is created (awaiting approval)');
+  it('allows ship only while awaiting shipment, and retrying payment only while awaiting payment', () => {
+    expect(refusalOf(created, 'ship')).toMatch(/^cannot ship the order: it is created, awaiting approval/);
     expect(refusalOf({ status: 'processing', awaiting: 'shipment' }, 'ship')).toBeNull();
     expect(refusalOf({ status: 'processing', awaiting: 'payment' }, 'ship')).not.toBeNull();
+    expect(refusalOf({ status: 'processing', awaiting: 'payment' }, 'retryPayment')).toBeNull();
+    expect(refusalOf({ status: 'processing', awaiting: 'stock' }, 'retryPayment')).not.toBeNull();
+  });
+
+  it('allows edit and cancel only before shipment', () => {
+    for (const action of ['edit', 'cancel'] as const) {
+      expect(refusalOf({ status: 'created', awaiting: 'approval' }, action)).toBeNull();
+      expect(refusalOf({ status: 'processing', awaiting: 'stock' }, action)).toBeNull();
+      expect(refusalOf({ status: 'shipped', awaiting: 'delivery' }, action)).toMatch(/it is shipped/);
+    }
   });
 
   it('allows complete only when shipped, and nothing after a final status', () => {
     expect(refusalOf({ status: 'shipped', awaiting: 'delivery' }, 'complete')).toBeNull();
     for (const status of ['completed', 'cancelled', 'rejected'] as const) {
       expect(isFinal(status)).toBe(true);
-      for (const action of ['approve', 'ship', 'complete'] as const) {
-        expect(refusalOf({ status, awaiting: null }, action)).toBe(
-          `cannot ${action} an order that is ${status}`,
-        );
+      for (const action of [
+        'approve',
+        'reject',
+        'edit',
+        'retryPayment',
+        'ship',
+        'complete',
+        'cancel',
+      ] as const) {
+        expect(refusalOf({ status, awaiting: null }, action)).toMatch(`it is ${status};`);
       }
     }
     expect(isFinal('shipped')).toBe(false);
   });
 
-  it('moves to a new status with a higher version and a new timestamp, leaving the original untouched', () => {
-    const next = moved(created, 'processing', 'shipment', '2026-01-02T00:00:00.000Z');
+  it('moves with a higher version and restarts the wait clock only when the wait changes', () => {
+    const next = moved(created, '2026-01-02T00:00:00.000Z', { status: 'processing', awaiting: 'stock' });
     expect(next).toMatchObject({
       status: 'processing',
-      awaiting: 'shipment',
+      awaiting: 'stock',
       version: 2,
-      updatedAt: '2026-01-02T00:00:00.000Z',
+      awaitingSince: '2026-01-02T00:00:00.000Z',
     });
+    const same = moved(next, '2026-01-03T00:00:00.000Z', { notes: 'x' });
+    expect(same).toMatchObject({
+      version: 3,
+      awaitingSince: '2026-01-02T00:00:00.000Z',
+      updatedAt: '2026-01-03T00:00:00.000Z',
+    });
+    expect(moved(next, 'later', { status: 'completed', awaiting: null }).awaitingSince).toBeNull();
     expect(created.status).toBe('created');
   });
 });

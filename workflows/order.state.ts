@@ -1,42 +1,61 @@
 /** The order's state machine as pure functions: which action the current state allows, and what it becomes. */
+import { awaitingFor, requiredApproval } from './approval.rules';
 import type { Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order.definitions';
 import { FINAL_STATUSES } from './order.definitions';
 
-export type OrderAction = 'approve' | 'ship' | 'complete';
+export type OrderAction = 'approve' | 'reject' | 'edit' | 'retryPayment' | 'ship' | 'complete' | 'cancel';
 
-/** Where each action may start from: the status and, when it matters, what the order waits for. */
-const ALLOWED_FROM: Record<OrderAction, { status: OrderStatus; awaiting?: Awaiting }> = {
-  approve: { status: 'created', awaiting: 'approval' },
-  ship: { status: 'processing', awaiting: 'shipment' },
-  complete: { status: 'shipped' },
+type State = Pick<OrderSnapshot, 'status' | 'awaiting'>;
+
+const AWAITING_APPROVAL: (Awaiting | null)[] = ['approval', 'manager_approval'];
+
+/** When each action is allowed, and how to say what it needs. */
+const ALLOWED: Record<OrderAction, { when: (order: State) => boolean; needs: string }> = {
+  approve: { when: (o) => AWAITING_APPROVAL.includes(o.awaiting), needs: 'awaiting approval' },
+  reject: { when: (o) => AWAITING_APPROVAL.includes(o.awaiting), needs: 'awaiting approval' },
+  edit: { when: (o) => o.status === 'created' || o.status === 'processing', needs: 'created or processing' },
+  retryPayment: {
+    when: (o) => o.status === 'processing' && o.awaiting === 'payment',
+    needs: 'awaiting payment',
+  },
+  ship: { when: (o) => o.status === 'processing' && o.awaiting === 'shipment', needs: 'awaiting shipment' },
+  complete: { when: (o) => o.status === 'shipped', needs: 'shipped' },
+  cancel: { when: (o) => o.status === 'created' || o.status === 'processing', needs: 'not yet shipped' },
 };
 
 export function isFinal(status: OrderStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 
-/** Null when the action is allowed now, otherwise a sentence naming the current status. */
-export function refusalOf(
-  order: Pick<OrderSnapshot, 'status' | 'awaiting'>,
-  action: OrderAction,
-): string | null {
-  const from = ALLOWED_FROM[action];
-  if (order.status === from.status && (from.awaiting === undefined || order.awaiting === from.awaiting)) {
-    return null;
-  }
-  const waiting = order.awaiting ? ` (awaiting ${order.awaiting})` : '';
-  return `cannot ${action} an order that is ${order.status}${waiting}`;
+export function isAwaitingApproval(order: State): boolean {
+  return AWAITING_APPROVAL.includes(order.awaiting);
 }
 
-/** The snapshot of a new order, before anything has happened to it. */
+/** Null when the action is allowed now, otherwise a sentence naming the current status. */
+export function refusalOf(order: State, action: OrderAction): string | null {
+  const rule = ALLOWED[action];
+  if (rule.when(order)) return null;
+  const waiting = order.awaiting ? `, awaiting ${order.awaiting}` : '';
+  return `cannot ${action} the order: it is ${order.status}${waiting}; ${action} needs an order ${rule.needs}`;
+}
+
+/** The snapshot of a new order: created, awaiting the approval its total needs (the system's, if small). */
 export function initialSnapshot(input: OrderInput, now: string): OrderSnapshot {
   const { createdBy: _createdBy, ...order } = input;
+  const level = requiredApproval(input.total, input.currency, input.approvalRule);
   return {
     ...order,
     status: 'created',
-    awaiting: 'approval',
+    awaiting: awaitingFor(level === 'auto' ? 'staff' : level),
+    awaitingSince: now,
     approvals: [],
+    approvedTotal: null,
+    reserved: false,
+    stockShortages: [],
+    payment: null,
     shipment: null,
+    cancellation: null,
+    rejection: null,
     completedAt: null,
     version: 1,
     createdAt: now,
@@ -44,13 +63,15 @@ export function initialSnapshot(input: OrderInput, now: string): OrderSnapshot {
   };
 }
 
-/** A copy of the snapshot moved to a new status, stamped and versioned. */
+/** A copy of the snapshot with changes applied, stamped and versioned; the wait clock restarts on a new wait. */
 export function moved(
   order: OrderSnapshot,
-  status: OrderStatus,
-  awaiting: Awaiting | null,
   now: string,
-  changes: Partial<OrderSnapshot> = {},
+  changes: Partial<Omit<OrderSnapshot, 'version' | 'updatedAt'>>,
 ): OrderSnapshot {
-  return { ...order, ...changes, status, awaiting, version: order.version + 1, updatedAt: now };
+  const next = { ...order, ...changes, version: order.version + 1, updatedAt: now };
+  if (next.awaiting !== order.awaiting || next.status !== order.status) {
+    next.awaitingSince = next.awaiting ? now : null;
+  }
+  return next;
 }

@@ -7,92 +7,343 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
+import { awaitingFor, editNeedsApproval, mayApprove, requiredApproval } from './approval.rules';
 import {
-  INVALID_TRANSITION,
+  FAILURE,
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
+  SYSTEM_ACTOR,
   approveUpdate,
+  cancelUpdate,
   completeUpdate,
+  editUpdate,
   orderQuery,
+  orderWorkflowId,
   recordedUpdate,
+  rejectUpdate,
+  retryPaymentUpdate,
   shipUpdate,
-  type InvalidTransitionDetails,
+  stockChangedSignal,
+  type Actor,
+  type ApproveInput,
+  type ReasonInput,
   type OrderInput,
   type OrderSnapshot,
+  type RefusalDetails,
 } from './order.definitions';
-import { initialSnapshot, isFinal, moved, refusalOf, type OrderAction } from './order.state';
+import {
+  initialSnapshot,
+  isAwaitingApproval,
+  isFinal,
+  moved,
+  refusalOf,
+  type OrderAction,
+} from './order.state';
 
-const { mirrorOrder } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+type Activities = ReturnType<typeof activities.createActivities>;
+
+const {
+  mirrorOrder,
+  reserveStock,
+  adjustReservation,
+  releaseStock,
+  fulfilStock,
+  chargePayment,
+  refundPayment,
+} = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** Rejects an update before it is written to history when the order's current state does not allow it. */
-function guard(order: OrderSnapshot, action: OrderAction): void {
-  const refusal = refusalOf(order, action);
-  if (refusal !== null) {
-    const details: InvalidTransitionDetails = { status: order.status, awaiting: order.awaiting };
-    throw ApplicationFailure.create({ type: INVALID_TRANSITION, message: refusal, details: [details] });
-  }
+/** How often an order waiting for stock looks again even without a signal (a lost signal must not strand it). */
+const STOCK_RECHECK = '1 minute';
+
+function refuse(type: string, message: string, order: OrderSnapshot): never {
+  const details: RefusalDetails = { status: order.status, awaiting: order.awaiting };
+  throw ApplicationFailure.create({ type, message, details: [details], nonRetryable: true });
 }
 
-/** One customer order from creation to a final status; its history is the order's audit trail. */
+/**
+ * One customer order from creation to a final status; its history is the order's audit trail.
+ *
+ * Updates change the state synchronously and answer once the order has settled (its next wait reached and
+ * mirrored); the main loop does the work between waits: reserve stock, take payment, and on cancellation
+ * or rejection release and refund. A lock keeps the loop's activities and the handlers' from interleaving.
+ */
 export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
-  let order = initialSnapshot(input, new Date().toISOString());
+  const now = () => new Date().toISOString();
+  const id = orderWorkflowId(input.orderId);
+  let order = initialSnapshot(input, now());
   let recorded = false;
+  /** Bumped by every handler change; the main loop wakes when it moves. */
+  let generation = 0;
+  /** True while the main loop waits with nothing left to do. */
+  let idle = false;
+  let locked = false;
+  let stockChanged = false;
+  let paymentRetryRequested = false;
+  let charges = 0;
+  let refunds = 0;
 
   /** Replaces the state, publishes it to visibility and mirrors it to PostgreSQL. */
-  const commit = async (next: OrderSnapshot): Promise<OrderSnapshot> => {
+  const commit = async (next: OrderSnapshot): Promise<void> => {
     order = next;
     upsertSearchAttributes([
       { key: ORDER_STATUS_KEY, value: next.status },
       { key: ORDER_AWAITING_KEY, value: next.awaiting ?? 'none' },
     ]);
     await mirrorOrder(next);
-    return next;
   };
-  const now = () => new Date().toISOString();
+  const change = (changes: Parameters<typeof moved>[2]) => commit(moved(order, now(), changes));
+  const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
+    await condition(() => !locked);
+    locked = true;
+    try {
+      return await work();
+    } finally {
+      locked = false;
+    }
+  };
+  /** Wakes the main loop and answers once it has settled again. */
+  const settle = async (): Promise<OrderSnapshot> => {
+    generation++;
+    idle = false;
+    await condition(() => idle);
+    return order;
+  };
+  const guard = (action: OrderAction) => {
+    const refusal = refusalOf(order, action);
+    if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, order);
+  };
+  const approvalLevel = () => requiredApproval(order.total, order.currency, order.approvalRule);
+  const guardApprover = (actor: Actor, action: 'approve' | 'reject') => {
+    guard(action);
+    if (!mayApprove(actor, order.awaiting === 'manager_approval' ? 'manager' : 'staff')) {
+      refuse(
+        FAILURE.forbidden,
+        `only a manager may ${action} an order of ${order.total} ${order.currency}`,
+        order,
+      );
+    }
+  };
+  const approved = (by: Actor, comment: string | null, automatic: boolean, amount = order.total) => ({
+    approvals: [
+      ...order.approvals,
+      { by, comment, at: now(), amount, automatic, ruleVersion: order.approvalRule.version },
+    ],
+    approvedTotal: Math.max(amount, order.approvedTotal ?? 0),
+    status: 'processing' as const,
+    awaiting: order.reserved ? ('payment' as const) : ('stock' as const),
+  });
 
   setHandler(orderQuery, () => order);
   setHandler(recordedUpdate, async () => {
     await condition(() => recorded);
     return order;
   });
+  setHandler(stockChangedSignal, () => {
+    stockChanged = true;
+  });
+
   setHandler(
     approveUpdate,
-    ({ actor, comment }) => {
-      const approval = { by: actor, comment: comment ?? null, at: now() };
-      return commit(
-        moved(order, 'processing', 'shipment', approval.at, { approvals: [...order.approvals, approval] }),
-      );
+    async ({ actor, comment }) => {
+      await withLock(() => {
+        guardApprover(actor, 'approve');
+        return change(approved(actor, comment ?? null, false));
+      });
+      return settle();
     },
-    { validator: (_input) => guard(order, 'approve') },
+    { validator: ({ actor }: ApproveInput) => guardApprover(actor, 'approve') },
+  );
+  setHandler(
+    rejectUpdate,
+    async ({ actor, reason }) => {
+      await withLock(() => {
+        guardApprover(actor, 'reject');
+        return change({ status: 'rejected', awaiting: null, rejection: { by: actor, reason, at: now() } });
+      });
+      return settle();
+    },
+    { validator: ({ actor }: ReasonInput) => guardApprover(actor, 'reject') },
+  );
+  setHandler(
+    editUpdate,
+    async ({ actor, lines, total, notes }) => {
+      await withLock(async () => {
+        guard('edit');
+        const before = order.total;
+        const after = total ?? before;
+        if (lines && order.reserved) {
+          const adjusted = await adjustReservation({ orderId: order.orderId, lines });
+          if (!adjusted.ok) {
+            const detail = adjusted.shortages.map(
+              (s) => `${s.sku}: ${s.requested} wanted, ${s.available} available`,
+            );
+            refuse(FAILURE.insufficientStock, `not enough stock for the edit (${detail.join('; ')})`, order);
+          }
+        }
+        const needsApproval =
+          isAwaitingApproval(order) ||
+          order.approvedTotal === null ||
+          editNeedsApproval(before, after, order.approvedTotal, actor, order.approvalRule);
+        const level = requiredApproval(after, order.currency, order.approvalRule);
+        const approval = !needsApproval
+          ? {}
+          : level === 'auto'
+            ? approved(SYSTEM_ACTOR, null, true, after)
+            : { awaiting: awaitingFor(level) };
+        await change({
+          ...(lines ? { lines, total: after, stockShortages: [] } : {}),
+          ...(notes !== undefined ? { notes } : {}),
+          ...approval,
+        });
+      });
+      return settle();
+    },
+    { validator: (_input) => guard('edit') },
+  );
+  setHandler(
+    retryPaymentUpdate,
+    () => {
+      paymentRetryRequested = true;
+      return settle();
+    },
+    { validator: (_input) => guard('retryPayment') },
   );
   setHandler(
     shipUpdate,
-    ({ carrier, trackingNumber }) => {
-      const shippedAt = now();
-      return commit(
-        moved(order, 'shipped', 'delivery', shippedAt, { shipment: { carrier, trackingNumber, shippedAt } }),
-      );
+    async ({ carrier, trackingNumber }) => {
+      await withLock(async () => {
+        guard('ship');
+        await fulfilStock({ orderId: order.orderId });
+        await change({
+          status: 'shipped',
+          awaiting: 'delivery',
+          reserved: false,
+          shipment: { carrier, trackingNumber, shippedAt: now() },
+        });
+      });
+      return settle();
     },
-    { validator: (_input) => guard(order, 'ship') },
+    { validator: (_input) => guard('ship') },
   );
   setHandler(
     completeUpdate,
-    () => {
-      const completedAt = now();
-      return commit(moved(order, 'completed', null, completedAt, { completedAt }));
+    async () => {
+      await withLock(() => {
+        guard('complete');
+        return change({ status: 'completed', awaiting: null, completedAt: now() });
+      });
+      return settle();
     },
-    { validator: (_input) => guard(order, 'complete') },
+    { validator: (_input) => guard('complete') },
   );
+  setHandler(
+    cancelUpdate,
+    async ({ actor, reason }) => {
+      await withLock(() => {
+        guard('cancel');
+        return change({
+          status: 'cancelled',
+          awaiting: null,
+          cancellation: { by: actor, reason, at: now() },
+        });
+      });
+      return settle();
+    },
+    { validator: (_input) => guard('cancel') },
+  );
+
+  /** Reserves stock, then settles payment; returns what the order waits for afterwards. */
+  const advance = async (): Promise<'stock' | 'payment' | 'shipment'> => {
+    if (!order.reserved) {
+      const reservation = await reserveStock({
+        orderId: order.orderId,
+        lines: order.lines,
+        since: order.createdAt,
+      });
+      if (!reservation.ok) {
+        if (
+          order.awaiting !== 'stock' ||
+          JSON.stringify(order.stockShortages) !== JSON.stringify(reservation.shortages)
+        ) {
+          await change({ awaiting: 'stock', stockShortages: reservation.shortages });
+        }
+        return 'stock';
+      }
+      await change({ reserved: true, stockShortages: [], awaiting: 'payment' });
+    }
+    const held = order.payment?.amount ?? 0;
+    const due = order.total - held;
+    if (due > 0) {
+      if (order.payment?.status === 'failed' && !paymentRetryRequested) return 'payment';
+      paymentRetryRequested = false;
+      const charge = await chargePayment({
+        orderId: order.orderId,
+        customerId: order.customerId,
+        amount: due,
+        currency: order.currency,
+        idempotencyKey: `${id}:charge:${++charges}`,
+      });
+      if (!charge.ok) {
+        await change({
+          awaiting: 'payment',
+          payment: { status: 'failed', amount: held, lastError: charge.reason },
+        });
+        return 'payment';
+      }
+      await change({ payment: { status: 'captured', amount: held + due, lastError: null } });
+    } else if (due < 0) {
+      await refundPayment({
+        orderId: order.orderId,
+        amount: -due,
+        idempotencyKey: `${id}:refund:${++refunds}`,
+      });
+      await change({ payment: { status: 'captured', amount: order.total, lastError: null } });
+    }
+    if (order.awaiting !== 'shipment') await change({ awaiting: 'shipment' });
+    return 'shipment';
+  };
 
   // The row is written by the workflow itself, so no row can exist without its workflow, and a crash
   // anywhere after the start only delays this activity: it is retried until the row exists.
   await commit(order);
   recorded = true;
+  if (approvalLevel() === 'auto') await withLock(() => change(approved(SYSTEM_ACTOR, null, true)));
 
-  await condition(() => isFinal(order.status));
+  while (!isFinal(order.status)) {
+    const seen = generation;
+    let waitingFor: string | null = null;
+    if (order.status === 'processing' && !isAwaitingApproval(order)) {
+      waitingFor = await withLock(advance);
+      if (generation !== seen) continue;
+    }
+    idle = true;
+    if (waitingFor === 'stock') {
+      stockChanged = false;
+      await condition(() => generation !== seen || stockChanged, STOCK_RECHECK);
+    } else {
+      await condition(() => generation !== seen);
+    }
+    idle = false;
+  }
+
+  // Compensation for a cancelled or rejected order: each step is idempotent and retried until it succeeds,
+  // and the workflow resumes here after a crash, so stock and money are always returned.
+  if (order.status !== 'completed') {
+    await withLock(async () => {
+      // Also drops the order's place in the queue for stock, so it is called even with nothing reserved.
+      await releaseStock({ orderId: order.orderId });
+      if (order.reserved) await change({ reserved: false });
+      const held = order.payment?.amount ?? 0;
+      if (held > 0) {
+        await refundPayment({ orderId: order.orderId, amount: held, idempotencyKey: `${id}:refund:final` });
+        await change({ payment: { status: 'refunded', amount: 0, lastError: null } });
+      }
+    });
+  }
+  idle = true;
   await condition(allHandlersFinished);
   return order;
 }

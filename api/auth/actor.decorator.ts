@@ -17,3 +17,6 @@ export const CurrentActor = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Actor =>
     context.switchToHttp().getRequest<RequestWithActor>().actor ?? ANONYMOUS_STAFF,
 );
+
+/** Resolves the acting user of a request; the authentication guard will take this role. */
+export type ActorResolver = (request: Request) => Actor | undefined;

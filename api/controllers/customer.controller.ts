@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -6,20 +6,27 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CreateCustomerDto, CustomerDto } from '../dtos/customer.dto';
+import { CreateCustomerDto, CustomerDto, CustomerPageDto, UpdateCustomerDto } from '../dtos/customer.dto';
 import { ErrorDto } from '../dtos/error.dto';
+import { SearchQueryDto } from '../dtos/list.dto';
 import { CustomerService } from '../services/customer.service';
 
 @ApiTags('customers')
+@ApiBadRequestResponse({ type: ErrorDto })
 @Controller('customers')
 export class CustomerController {
   constructor(private readonly service: CustomerService) {}
 
   @Post()
   @ApiCreatedResponse({ type: CustomerDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
   create(@Body() dto: CreateCustomerDto): Promise<CustomerDto> {
     return this.service.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CustomerPageDto })
+  list(@Query() query: SearchQueryDto): Promise<CustomerPageDto> {
+    return this.service.list(query);
   }
 
   @Get(':id')
@@ -27,5 +34,12 @@ export class CustomerController {
   @ApiNotFoundResponse({ type: ErrorDto })
   get(@Param('id') id: string): Promise<CustomerDto> {
     return this.service.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: CustomerDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  update(@Param('id') id: string, @Body() dto: UpdateCustomerDto): Promise<CustomerDto> {
+    return this.service.update(id, dto);
   }
 }

@@ -1,17 +1,53 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
-import { ApproveOrderDto, CompleteOrderDto, CreateOrderDto, OrderDto, ShipOrderDto } from '../dtos/order.dto';
 import { ErrorDto } from '../dtos/error.dto';
+import {
+  ApproveOrderDto,
+  CreateOrderDto,
+  EditOrderDto,
+  EmptyDto,
+  ListOrdersQueryDto,
+  OrderDto,
+  OrderPageDto,
+  ReasonDto,
+  ShipOrderDto,
+} from '../dtos/order.dto';
+import { invalidField } from '../errors/domain.error';
 import { OrderService } from '../services/order.service';
+
+/** A staff action: answers 200 with the order after it, 404 for an unknown id, 409 naming the status. */
+const ActionResponses = (needs: string) =>
+  applyDecorators(
+    HttpCode(200),
+    ApiOkResponse({ type: OrderDto, description: 'The order after the action.' }),
+    ApiNotFoundResponse({ type: ErrorDto }),
+    ApiConflictResponse({ type: ErrorDto, description: `The order is not ${needs}; names the status.` }),
+  );
 
 @ApiTags('orders')
 @ApiBadRequestResponse({ type: ErrorDto })
@@ -20,9 +56,35 @@ export class OrderController {
   constructor(private readonly service: OrderService) {}
 
   @Post()
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and body: the same order, started once.',
+  })
   @ApiCreatedResponse({ type: OrderDto })
-  create(@Body() dto: CreateOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
-    return this.service.create(dto, actor);
+  @ApiOkResponse({ type: OrderDto, description: 'An earlier request with this Idempotency-Key created it.' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorDto,
+    description: 'Idempotency-Key reused with another body.',
+  })
+  async create(
+    @Body() dto: CreateOrderDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<OrderDto> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+    }
+    const { order, created } = await this.service.create(dto, actor, idempotencyKey);
+    response.status(created ? 201 : 200);
+    return order;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: OrderPageDto })
+  list(@Query() query: ListOrdersQueryDto): Promise<OrderPageDto> {
+    return this.service.list(query);
   }
 
   @Get(':id')
@@ -32,13 +94,17 @@ export class OrderController {
     return this.service.get(id);
   }
 
+  @Patch(':id')
+  @ActionResponses('created or processing')
+  edit(@Param('id') id: string, @Body() dto: EditOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.edit(id, dto, actor);
+  }
+
   @Post(':id/approve')
-  @HttpCode(200)
-  @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({
+  @ActionResponses('awaiting approval')
+  @ApiForbiddenResponse({
     type: ErrorDto,
-    description: 'The order is not awaiting approval; names the status.',
+    description: 'Above the staff approval limit and the actor is not a manager.',
   })
   approve(
     @Param('id') id: string,
@@ -48,28 +114,41 @@ export class OrderController {
     return this.service.approve(id, dto, actor);
   }
 
-  @Post(':id/ship')
-  @HttpCode(200)
-  @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({
+  @Post(':id/reject')
+  @ActionResponses('awaiting approval')
+  @ApiForbiddenResponse({
     type: ErrorDto,
-    description: 'The order is not awaiting shipment; names the status.',
+    description: 'Above the staff approval limit and the actor is not a manager.',
   })
+  reject(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.reject(id, dto, actor);
+  }
+
+  @Post(':id/retry-payment')
+  @ActionResponses('awaiting payment')
+  retryPayment(
+    @Param('id') id: string,
+    @Body() _dto: EmptyDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<OrderDto> {
+    return this.service.retryPayment(id, actor);
+  }
+
+  @Post(':id/ship')
+  @ActionResponses('awaiting shipment')
   ship(@Param('id') id: string, @Body() dto: ShipOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.ship(id, dto, actor);
   }
 
   @Post(':id/complete')
-  @HttpCode(200)
-  @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The order is not shipped; names the status.' })
-  complete(
-    @Param('id') id: string,
-    @Body() _dto: CompleteOrderDto,
-    @CurrentActor() actor: Actor,
-  ): Promise<OrderDto> {
+  @ActionResponses('shipped')
+  complete(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.complete(id, actor);
+  }
+
+  @Post(':id/cancel')
+  @ActionResponses('created or processing')
+  cancel(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.cancel(id, dto, actor);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -7,21 +7,37 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CreateProductDto, ProductDto } from '../dtos/product.dto';
+import type { Actor } from '../../workflows/order.definitions';
+import { CurrentActor } from '../auth/actor.decorator';
 import { ErrorDto } from '../dtos/error.dto';
+import { SearchQueryDto } from '../dtos/list.dto';
+import {
+  CreateProductDto,
+  ProductDto,
+  ProductPageDto,
+  StockAdjustmentDto,
+  StockLevelDto,
+  UpdateProductDto,
+} from '../dtos/product.dto';
 import { ProductService } from '../services/product.service';
 
 @ApiTags('products')
+@ApiBadRequestResponse({ type: ErrorDto })
 @Controller('products')
 export class ProductController {
   constructor(private readonly service: ProductService) {}
 
   @Post()
   @ApiCreatedResponse({ type: ProductDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
   create(@Body() dto: CreateProductDto): Promise<ProductDto> {
     return this.service.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ProductPageDto })
+  list(@Query() query: SearchQueryDto): Promise<ProductPageDto> {
+    return this.service.list(query);
   }
 
   @Get(':id')
@@ -29,5 +45,26 @@ export class ProductController {
   @ApiNotFoundResponse({ type: ErrorDto })
   get(@Param('id') id: string): Promise<ProductDto> {
     return this.service.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ProductDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
+  update(@Param('id') id: string, @Body() dto: UpdateProductDto): Promise<ProductDto> {
+    return this.service.update(id, dto);
+  }
+
+  @Post(':id/stock')
+  @HttpCode(200)
+  @ApiOkResponse({ type: StockLevelDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'Stock on hand would fall below what is reserved.' })
+  adjustStock(
+    @Param('id') id: string,
+    @Body() dto: StockAdjustmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<StockLevelDto> {
+    return this.service.adjustStock(id, dto, actor);
   }
 }

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { MAX_AMOUNT } from './validators';
 import type { Customer } from '../../db/entities';
 
 export class CreateCustomerDto {
@@ -24,7 +25,21 @@ export class CreateCustomerDto {
   @IsString()
   @MaxLength(500)
   address?: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description:
+      'Most the built-in gateway may hold for this customer (minor units); null or absent: no limit.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  creditLimit?: number | null;
 }
+
+export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {}
 
 export class CustomerDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -32,6 +47,7 @@ export class CustomerDto {
   @ApiProperty() email!: string;
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) creditLimit!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -42,8 +58,14 @@ export class CustomerDto {
       email: customer.email,
       phone: customer.phone,
       address: customer.address,
+      creditLimit: customer.creditLimit,
       createdAt: customer.createdAt.toISOString(),
       updatedAt: customer.updatedAt.toISOString(),
     };
   }
+}
+
+export class CustomerPageDto {
+  @ApiProperty({ type: [CustomerDto] }) items!: CustomerDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

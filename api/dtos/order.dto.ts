@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -13,13 +14,14 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { Order } from '../../db/entities';
 import {
   AWAITING_VALUES,
   ORDER_STATUSES,
   type Awaiting,
+  type OrderSnapshot,
   type OrderStatus,
 } from '../../workflows/order.definitions';
+import { ListQueryDto } from './list.dto';
 import { MAX_QUANTITY } from './validators';
 
 export class OrderLineInputDto {
@@ -56,12 +58,55 @@ export class CreateOrderDto {
   notes?: string;
 }
 
+export class EditOrderDto {
+  @ApiPropertyOptional({ type: [OrderLineInputDto], description: 'Replaces all lines.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineInputDto)
+  lines?: OrderLineInputDto[];
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string | null;
+}
+
+export class ListOrdersQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  customerId?: string;
+
+  @ApiPropertyOptional({ description: 'Matches order number, customer name and notes.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+}
+
 export class ApproveOrderDto {
   @ApiPropertyOptional({ example: 'Checked with the customer' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   comment?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'Customer changed their mind' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
 }
 
 export class ShipOrderDto {
@@ -76,7 +121,7 @@ export class ShipOrderDto {
   trackingNumber!: string;
 }
 
-export class CompleteOrderDto {}
+export class EmptyDto {}
 
 export class OrderLineDto {
   @ApiProperty() sku!: string;
@@ -95,6 +140,16 @@ export class ApprovalDto {
   @ApiProperty({ type: ActorDto }) by!: ActorDto;
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'The total approved, minor units.' }) amount!: number;
+  @ApiProperty({ description: 'Approved by the system under the approval rule.' }) automatic!: boolean;
+  @ApiProperty() ruleVersion!: number;
+}
+
+export class ApprovalRuleDto {
+  @ApiProperty() version!: number;
+  @ApiProperty() autoApproveBelow!: number;
+  @ApiProperty() staffApprovalLimit!: number;
+  @ApiProperty() currency!: string;
 }
 
 export class ShipmentDto {
@@ -104,8 +159,22 @@ export class ShipmentDto {
 }
 
 export class PaymentDto {
-  @ApiProperty() status!: string;
-  @ApiProperty() amount!: number;
+  @ApiProperty({ enum: ['captured', 'failed', 'refunded'] }) status!: string;
+  @ApiProperty({ description: 'Net amount held (captured minus refunded), minor units.' }) amount!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last charge failed.' }) lastError!:
+    string | null;
+}
+
+export class StockShortageDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty() requested!: number;
+  @ApiProperty() available!: number;
+}
+
+export class ClosureDto {
+  @ApiProperty({ type: ActorDto }) by!: ActorDto;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
 export class OrderDto {
@@ -113,27 +182,38 @@ export class OrderDto {
   @ApiProperty({ example: 'SO-2026-000123' }) number!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
   @ApiProperty({ enum: AWAITING_VALUES, nullable: true }) awaiting!: Awaiting | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) awaitingSince!: string | null;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ type: [OrderLineDto] }) lines!: OrderLineDto[];
   @ApiProperty({ description: 'Minor units.' }) total!: number;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({ type: ApprovalRuleDto, description: 'The rule this order is decided under.' })
+  approvalRule!: ApprovalRuleDto;
   @ApiProperty({ type: [ApprovalDto] }) approvals!: ApprovalDto[];
+  @ApiProperty({ type: [StockShortageDto], description: 'What is missing while awaiting stock.' })
+  stockShortages!: StockShortageDto[];
   @ApiProperty({ type: ShipmentDto, nullable: true }) shipment!: ShipmentDto | null;
-  @ApiProperty({ type: PaymentDto, nullable: true, description: 'Not yet tracked: always null for now.' })
-  payment!: PaymentDto | null;
+  @ApiProperty({ type: PaymentDto, nullable: true }) payment!: PaymentDto | null;
+  @ApiProperty({ type: ClosureDto, nullable: true }) cancellation!: ClosureDto | null;
+  @ApiProperty({ type: ClosureDto, nullable: true }) rejection!: ClosureDto | null;
   @ApiProperty({ format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
-  static from(order: Order): OrderDto {
+  /** The public view of the workflow's snapshot (whether read from PostgreSQL or returned by an update). */
+  static from(order: OrderSnapshot): OrderDto {
+    const actor = ({ id, username }: ActorDto): ActorDto => ({ id, username });
+    const closure = (c: OrderSnapshot['cancellation']) =>
+      c ? { by: actor(c.by), reason: c.reason, at: c.at } : null;
     return {
-      id: order.id,
+      id: order.orderId,
       number: order.number,
       status: order.status,
       awaiting: order.awaiting,
-      customerId: order.customer.id,
-      lines: order.lines.getItems().map(({ sku, name, quantity, unitPrice, lineTotal }) => ({
+      awaitingSince: order.awaitingSince,
+      customerId: order.customerId,
+      lines: order.lines.map(({ sku, name, quantity, unitPrice, lineTotal }) => ({
         sku,
         name,
         quantity,
@@ -143,23 +223,21 @@ export class OrderDto {
       total: order.total,
       currency: order.currency,
       notes: order.notes,
-      approvals: order.approvals.map(({ by, comment, at }) => ({
-        by: { id: by.id, username: by.username },
-        comment,
-        at,
-      })),
-      shipment:
-        order.carrier && order.trackingNumber && order.shippedAt
-          ? {
-              carrier: order.carrier,
-              trackingNumber: order.trackingNumber,
-              shippedAt: order.shippedAt.toISOString(),
-            }
-          : null,
-      payment: null,
-      completedAt: order.completedAt?.toISOString() ?? null,
-      createdAt: order.createdAt.toISOString(),
-      updatedAt: order.updatedAt.toISOString(),
+      approvalRule: order.approvalRule,
+      approvals: order.approvals.map((approval) => ({ ...approval, by: actor(approval.by) })),
+      stockShortages: order.stockShortages,
+      shipment: order.shipment,
+      payment: order.payment,
+      cancellation: closure(order.cancellation),
+      rejection: closure(order.rejection),
+      completedAt: order.completedAt,
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
     };
   }
+}
+
+export class OrderPageDto {
+  @ApiProperty({ type: [OrderDto] }) items!: OrderDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

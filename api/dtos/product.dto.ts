@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 import type { Product } from '../../db/entities';
 import { IsCurrencyCode, MAX_AMOUNT, MAX_STOCK } from './validators';
 
@@ -33,6 +33,28 @@ export class CreateProductDto {
   stockOnHand!: number;
 }
 
+export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['stockOnHand'] as const)) {}
+
+export class StockAdjustmentDto {
+  @ApiProperty({ example: 20, description: 'Units to add (restock) or remove (correction); not zero.' })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-MAX_STOCK)
+  @Max(MAX_STOCK)
+  delta!: number;
+
+  @ApiProperty({ example: 'Delivery from supplier, note 4711' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}
+
+export class StockLevelDto {
+  @ApiProperty() stockOnHand!: number;
+  @ApiProperty() reserved!: number;
+  @ApiProperty() available!: number;
+}
+
 export class ProductDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() sku!: string;
@@ -59,4 +81,9 @@ export class ProductDto {
       updatedAt: product.updatedAt.toISOString(),
     };
   }
+}
+
+export class ProductPageDto {
+  @ApiProperty({ type: [ProductDto] }) items!: ProductDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

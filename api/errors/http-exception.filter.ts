@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { InvalidCursorError } from '../../db/repositories';
 import { DomainError } from './domain.error';
 
 export interface ErrorBody {
@@ -49,6 +50,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         message: exception.message,
         ...exception.details,
       };
+    }
+    if (exception instanceof InvalidCursorError) {
+      return { statusCode: 400, error: 'Bad Request', message: exception.message, field: 'cursor' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

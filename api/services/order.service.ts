@@ -2,33 +2,74 @@ import { Injectable } from '@nestjs/common';
 import {
   Client,
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
-import { CustomerRepository, OrderRepository, ProductRepository } from '../../db/repositories';
+import { createHash, randomUUID } from 'node:crypto';
 import {
-  INVALID_TRANSITION,
+  CustomerRepository,
+  OrderRepository,
+  ProductRepository,
+  SettingsRepository,
+  type Page,
+} from '../../db/repositories';
+import {
+  FAILURE,
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
   TASK_QUEUE,
   approveUpdate,
+  cancelUpdate,
   completeUpdate,
+  editUpdate,
   orderWorkflowId,
   recordedUpdate,
+  rejectUpdate,
+  retryPaymentUpdate,
   shipUpdate,
   type Actor,
-  type InvalidTransitionDetails,
+  type EditInput,
   type OrderInput,
   type OrderSnapshot,
+  type RefusalDetails,
 } from '../../workflows/order.definitions';
-import { priceLines } from '../../workflows/order.pricing';
+import { priceLines, type RequestedLine } from '../../workflows/order.pricing';
 import { isFinal } from '../../workflows/order.state';
 import type { orderWorkflow } from '../../workflows/order.workflow';
-import type { ApproveOrderDto, CreateOrderDto, ShipOrderDto } from '../dtos/order.dto';
+import type {
+  ApproveOrderDto,
+  CreateOrderDto,
+  EditOrderDto,
+  ListOrdersQueryDto,
+  ReasonDto,
+  ShipOrderDto,
+} from '../dtos/order.dto';
 import { OrderDto } from '../dtos/order.dto';
-import { invalidField, invalidState, notFound } from '../errors/domain.error';
+import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
+
+/** The order an idempotent request maps to, and whether this request created it. */
+export interface Created {
+  order: OrderDto;
+  created: boolean;
+}
+
+/** A stable order id for an Idempotency-Key: the same key always names the same order (and workflow). */
+function orderIdForKey(key: string): string {
+  const hex = createHash('sha256').update(`oms:order:${key}`).digest('hex');
+  // Shaped as an RFC 4122 UUID (version 5 style, variant 10) so it fits the uuid columns.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function requestHash(dto: CreateOrderDto): string {
+  const canonical = {
+    customerId: dto.customerId,
+    lines: dto.lines.map(({ sku, quantity }) => [sku, quantity]),
+    notes: dto.notes ?? null,
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
 
 @Injectable()
 export class OrderService {
@@ -37,21 +78,27 @@ export class OrderService {
     private readonly orders: OrderRepository,
     private readonly customers: CustomerRepository,
     private readonly products: ProductRepository,
+    private readonly settings: SettingsRepository,
   ) {}
 
   /**
-   * Prices the order and starts its workflow, answering once the workflow has written the order's row.
-   * The row is written only by the workflow, so a crash at any point leaves either nothing or both.
+   * Prices the order and starts its workflow (update-with-start), answering once the workflow has written
+   * the order's row. The row is written only by the workflow, so a crash at any point leaves either nothing
+   * or both. With an Idempotency-Key the order id comes from the key, so duplicates, even concurrent ones,
+   * meet the same workflow; a different body under a used key is a 422.
    */
-  async create(dto: CreateOrderDto, actor: Actor): Promise<OrderDto> {
+  async create(dto: CreateOrderDto, actor: Actor, idempotencyKey?: string): Promise<Created> {
+    const hash = idempotencyKey === undefined ? null : requestHash(dto);
+    const orderId = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
+    if (hash !== null) {
+      const existing = await this.orders.findById(orderId);
+      if (existing) return { order: this.sameRequest(existing.snapshot, hash), created: false };
+    }
     const customer = await this.customers.findById(dto.customerId);
     if (!customer)
       throw invalidField('customerId', `names an unknown customer ${JSON.stringify(dto.customerId)}`);
-    const catalogue = await this.products.findBySkus(dto.lines.map((line) => line.sku));
-    const priced = priceLines(dto.lines, catalogue);
-    if (!priced.ok) throw invalidField(priced.field, priced.problem);
+    const priced = await this.price(dto.lines);
 
-    const orderId = randomUUID();
     const input: OrderInput = {
       orderId,
       number: await this.orders.nextNumber(new Date()),
@@ -61,77 +108,158 @@ export class OrderService {
       total: priced.total,
       notes: dto.notes ?? null,
       createdBy: actor,
+      approvalRule: await this.settings.currentApprovalRule(),
+      requestHash: hash,
     };
-    await this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-        workflowId: orderWorkflowId(orderId),
-        taskQueue: TASK_QUEUE,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [
-          { key: ORDER_STATUS_KEY, value: 'created' },
-          { key: ORDER_AWAITING_KEY, value: 'approval' },
-        ],
-      }),
-    });
-    return this.get(orderId);
+    let snapshot: OrderSnapshot;
+    try {
+      snapshot = await this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+          workflowId: orderWorkflowId(orderId),
+          taskQueue: TASK_QUEUE,
+          args: [input],
+          // A concurrent duplicate joins the running workflow; a finished one is never started again.
+          workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: ORDER_STATUS_KEY, value: 'created' },
+            { key: ORDER_AWAITING_KEY, value: 'approval' },
+          ],
+        }),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
+      const finished = await this.orders.findById(orderId);
+      if (!finished) throw error;
+      return { order: this.sameRequest(finished.snapshot, hash), created: false };
+    }
+    if (hash !== null && snapshot.number !== input.number) {
+      return { order: this.sameRequest(snapshot, hash), created: false };
+    }
+    return { order: OrderDto.from(snapshot), created: true };
+  }
+
+  private sameRequest(order: OrderSnapshot, hash: string): OrderDto {
+    if (order.requestHash !== hash) {
+      throw new DomainError(
+        'idempotency_mismatch',
+        `this Idempotency-Key was already used for order ${order.number} with a different request body`,
+      );
+    }
+    return OrderDto.from(order);
+  }
+
+  private async price(requested: RequestedLine[]) {
+    const catalogue = await this.products.findBySkus(requested.map((line) => line.sku));
+    const priced = priceLines(requested, catalogue);
+    if (!priced.ok) throw invalidField(priced.field, priced.problem);
+    return priced;
   }
 
   /** The order as mirrored in PostgreSQL. */
   async get(id: string): Promise<OrderDto> {
-    const order = await this.orders.findById(id);
-    if (!order) throw notFound('order', id);
-    return OrderDto.from(order);
+    return OrderDto.from(await this.snapshot(id));
   }
 
-  /** Staff approval: the order moves on to processing. */
-  approve(id: string, dto: ApproveOrderDto, actor: Actor): Promise<OrderDto> {
-    return this.act(id, approveUpdate, { actor, comment: dto.comment ?? null });
+  private async snapshot(id: string): Promise<OrderSnapshot> {
+    const order = await this.orders.findById(id);
+    if (!order) throw notFound('order', id);
+    return order.snapshot;
+  }
+
+  /** A page of orders, newest first. */
+  async list(query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
+    const page = await this.orders.list(query);
+    return { items: page.items.map((order) => OrderDto.from(order.snapshot)), nextCursor: page.nextCursor };
+  }
+
+  /** Changes lines and notes before shipment; reservations, payment and approval follow in the workflow. */
+  async edit(id: string, dto: EditOrderDto, actor: Actor): Promise<OrderDto> {
+    const current = await this.snapshot(id);
+    const edit: EditInput = { actor };
+    if (dto.lines) {
+      const priced = await this.price(dto.lines);
+      if (priced.currency !== current.currency) {
+        throw invalidField(
+          'lines',
+          `are priced in ${priced.currency} but the order is in ${current.currency}`,
+        );
+      }
+      Object.assign(edit, { lines: priced.lines, total: priced.total });
+    }
+    if (dto.notes !== undefined) edit.notes = dto.notes;
+    return this.act(current, editUpdate, edit);
+  }
+
+  /** Approval by staff (up to the staff limit) or a manager. */
+  async approve(id: string, dto: ApproveOrderDto, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), approveUpdate, { actor, comment: dto.comment ?? null });
+  }
+
+  /** Final refusal of an order awaiting approval. */
+  async reject(id: string, dto: ReasonDto, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), rejectUpdate, { actor, reason: dto.reason });
+  }
+
+  /** Charges again after a failed payment. */
+  async retryPayment(id: string, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), retryPaymentUpdate, { actor });
   }
 
   /** Hands the order to a carrier. */
-  ship(id: string, dto: ShipOrderDto, actor: Actor): Promise<OrderDto> {
-    return this.act(id, shipUpdate, { actor, carrier: dto.carrier, trackingNumber: dto.trackingNumber });
+  async ship(id: string, dto: ShipOrderDto, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), shipUpdate, {
+      actor,
+      carrier: dto.carrier,
+      trackingNumber: dto.trackingNumber,
+    });
   }
 
   /** Confirms delivery. */
-  complete(id: string, actor: Actor): Promise<OrderDto> {
-    return this.act(id, completeUpdate, { actor });
+  async complete(id: string, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), completeUpdate, { actor });
+  }
+
+  /** Cancels before shipment; the workflow releases stock and refunds payment. */
+  async cancel(id: string, dto: ReasonDto, actor: Actor): Promise<OrderDto> {
+    return this.act(await this.snapshot(id), cancelUpdate, { actor, reason: dto.reason });
   }
 
   /**
-   * Sends a staff action to the order's workflow as an Update. The workflow's validator refuses what the
-   * current state does not allow before anything is recorded; that refusal becomes a 409 naming the status.
+   * Sends an action to the order's workflow as an Update and answers with the order after it. The
+   * workflow's validator refuses what the state or the actor's role does not allow before anything is
+   * recorded; refusals become 409 (naming the status) or 403.
    */
   private async act<Arg>(
-    id: string,
+    current: OrderSnapshot,
     update: UpdateDefinition<OrderSnapshot, [Arg]>,
     arg: Arg,
   ): Promise<OrderDto> {
-    const current = await this.get(id);
     if (isFinal(current.status)) {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
     try {
-      await this.temporal.workflow.getHandle(orderWorkflowId(id)).executeUpdate(update, { args: [arg] });
+      const after = await this.temporal.workflow
+        .getHandle(orderWorkflowId(current.orderId))
+        .executeUpdate(update, { args: [arg] });
+      return OrderDto.from(after);
     } catch (error) {
-      throw await this.refusal(id, error);
+      throw await this.refusal(current.orderId, error);
     }
-    return this.get(id);
   }
 
   private async refusal(id: string, error: unknown): Promise<unknown> {
-    if (
-      error instanceof WorkflowUpdateFailedError &&
-      error.cause instanceof ApplicationFailure &&
-      error.cause.type === INVALID_TRANSITION
-    ) {
-      const { status, awaiting } = error.cause.details?.[0] as InvalidTransitionDetails;
-      return invalidState(error.cause.message, status, awaiting);
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const { type, message } = error.cause;
+      const { status, awaiting } = (error.cause.details?.[0] ?? {}) as RefusalDetails;
+      if (type === FAILURE.invalidTransition || type === FAILURE.insufficientStock) {
+        return invalidState(message, status, awaiting);
+      }
+      if (type === FAILURE.forbidden) return new DomainError('forbidden', message, { status, awaiting });
     }
     if (error instanceof WorkflowNotFoundError) {
       // The workflow finished between our read and the update.
-      const latest = await this.get(id);
+      const latest = await this.snapshot(id);
       return invalidState(`the order is already ${latest.status}`, latest.status, latest.awaiting);
     }
     return error;

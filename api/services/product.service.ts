@@ -1,26 +1,43 @@
 import { Injectable } from '@nestjs/common';
-import { DuplicateSkuError, ProductRepository } from '../../db/repositories';
-import { ProductDto, type CreateProductDto } from '../dtos/product.dto';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  DuplicateSkuError,
+  ProductRepository,
+  StockBelowReservedError,
+  StockRepository,
+  type Page,
+  type StockLevel,
+} from '../../db/repositories';
+import { orderWorkflowId, stockChangedSignal, type Actor } from '../../workflows/order.definitions';
+import type { SearchQueryDto } from '../dtos/list.dto';
+import {
+  ProductDto,
+  type CreateProductDto,
+  type StockAdjustmentDto,
+  type UpdateProductDto,
+} from '../dtos/product.dto';
 import { DomainError, notFound } from '../errors/domain.error';
+
+function duplicateSku(sku: string | undefined): DomainError {
+  return new DomainError('duplicate', `sku ${JSON.stringify(sku)} is already used by another product`, {
+    field: 'sku',
+  });
+}
 
 @Injectable()
 export class ProductService {
-  constructor(private readonly products: ProductRepository) {}
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly stock: StockRepository,
+    private readonly temporal: Client,
+  ) {}
 
   /** Adds a product to the catalogue; a taken SKU is a 409. */
   async create(dto: CreateProductDto): Promise<ProductDto> {
     try {
       return ProductDto.from(await this.products.create(dto));
     } catch (error) {
-      if (error instanceof DuplicateSkuError) {
-        throw new DomainError(
-          'duplicate',
-          `sku ${JSON.stringify(dto.sku)} is already used by another product`,
-          {
-            field: 'sku',
-          },
-        );
-      }
+      if (error instanceof DuplicateSkuError) throw duplicateSku(dto.sku);
       throw error;
     }
   }
@@ -30,5 +47,54 @@ export class ProductService {
     const product = await this.products.findById(id);
     if (!product) throw notFound('product', id);
     return ProductDto.from(product);
+  }
+
+  /** A page of products in SKU order. */
+  async list(query: SearchQueryDto): Promise<Page<ProductDto>> {
+    const page = await this.products.list(query);
+    return { items: page.items.map((product) => ProductDto.from(product)), nextCursor: page.nextCursor };
+  }
+
+  /** Changes name, SKU or price; orders already placed keep the prices they were placed at. */
+  async update(id: string, dto: UpdateProductDto): Promise<ProductDto> {
+    try {
+      const product = await this.products.update(id, dto);
+      if (!product) throw notFound('product', id);
+      return ProductDto.from(product);
+    } catch (error) {
+      if (error instanceof DuplicateSkuError) throw duplicateSku(dto.sku);
+      throw error;
+    }
+  }
+
+  /**
+   * A restock or correction, recorded with who and why; then the orders waiting for this product are told,
+   * first in line first (each re-checks its turn, so the queue order holds even if signals arrive late).
+   */
+  async adjustStock(id: string, dto: StockAdjustmentDto, actor: Actor): Promise<StockLevel> {
+    if (!(await this.products.findById(id))) throw notFound('product', id);
+    let level: StockLevel;
+    try {
+      level = await this.stock.adjustOnHand(id, dto.delta, dto.reason, actor);
+    } catch (error) {
+      if (error instanceof StockBelowReservedError) {
+        throw new DomainError('invalid_state', `delta ${dto.delta} refused: ${error.message}`, {
+          field: 'delta',
+          ...error.level,
+        });
+      }
+      throw error;
+    }
+    if (dto.delta > 0) {
+      for (const orderId of await this.stock.waitersFor(id)) {
+        await this.temporal.workflow
+          .getHandle(orderWorkflowId(orderId))
+          .signal(stockChangedSignal)
+          .catch((error: unknown) => {
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          });
+      }
+    }
+    return level;
   }
 }

@@ -1,9 +1,9 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'customers' })
 export class Customer {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'phone' | 'address';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'phone' | 'address' | 'creditLimit';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -19,6 +19,10 @@ export class Customer {
 
   @Property({ type: 'text', nullable: true })
   address: string | null = null;
+
+  /** The most the built-in payment gateway may hold for this customer (minor units); null means no limit. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  creditLimit: number | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

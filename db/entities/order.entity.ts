@@ -8,11 +8,14 @@ import {
   PrimaryKey,
   Property,
 } from '@mikro-orm/core';
-import type { Approval, Awaiting, OrderStatus } from '../../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Customer } from './customer.entity';
 import { OrderLine } from './order-line.entity';
 
-/** The SQL mirror of an order workflow's state: written only by the workflow's activities. */
+/**
+ * The SQL mirror of an order workflow's state, written only by the workflow's activities. `snapshot` is
+ * the workflow's state as is; the other columns repeat parts of it for filtering, search and reports.
+ */
 @Entity({ tableName: 'orders' })
 @Index({ properties: ['status'] })
 export class Order {
@@ -31,6 +34,9 @@ export class Order {
   @Property({ type: 'text', nullable: true })
   awaiting: Awaiting | null = null;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  awaitingSince: Date | null = null;
+
   @Property({ type: 'text', length: 3 })
   currency!: string;
 
@@ -42,7 +48,7 @@ export class Order {
   notes: string | null = null;
 
   @Property({ type: 'jsonb' })
-  approvals: Approval[] = [];
+  snapshot!: OrderSnapshot;
 
   @Property({ type: 'text', nullable: true })
   carrier: string | null = null;

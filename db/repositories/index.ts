@@ -1,3 +1,17 @@
 export { CustomerRepository } from './customer.repository';
-export { OrderRepository } from './order.repository';
-export { ProductRepository, DuplicateSkuError } from './product.repository';
+export { ORDER_EVENTS_CHANNEL, OrderRepository, type OrderFilter } from './order.repository';
+export { InvalidCursorError, type Page } from './pagination';
+export {
+  PaymentRepository,
+  RefundExceedsCaptureError,
+  type ChargeRequest,
+  type ChargeResult,
+} from './payment.repository';
+export { DuplicateSkuError, ProductRepository } from './product.repository';
+export { SettingsRepository } from './settings.repository';
+export {
+  StockBelowReservedError,
+  StockRepository,
+  type StockLevel,
+  type StockLine,
+} from './stock.repository';

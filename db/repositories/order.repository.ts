@@ -1,16 +1,60 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OrderSnapshot } from '../../workflows/order.definitions';
+import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
+import { decodeCursor, pageOf, type Page } from './pagination';
+
+/** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
+export const ORDER_EVENTS_CHANNEL = 'order_events';
+
+export interface OrderFilter {
+  status?: OrderStatus;
+  customerId?: string;
+  /** Free text over order number, customer name and notes. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** `%text%` for LIKE, with the pattern characters of the text itself escaped. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 /** Orders as mirrored from their workflows. Only the workflow's activities write here. */
 export class OrderRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The order with its lines, or null for an unknown or malformed id. */
+  /** The order, or null for an unknown or malformed id. */
   async findById(id: string): Promise<Order | null> {
     if (!isUuid(id)) return null;
-    return this.em.findOne(Order, { id }, { populate: ['lines'], refresh: true });
+    return this.em.findOne(Order, { id }, { refresh: true });
+  }
+
+  /** Newest first, filtered; `q` is matched with trigram-indexed ILIKE on number, customer name and notes. */
+  async list(filter: OrderFilter): Promise<Page<Order>> {
+    const where: Record<string, unknown>[] = [];
+    if (filter.status) where.push({ status: filter.status });
+    if (filter.customerId) where.push({ customer: isUuid(filter.customerId) ? filter.customerId : null });
+    if (filter.q) {
+      const pattern = containing(filter.q);
+      where.push({
+        $or: [
+          { number: { $ilike: pattern } },
+          { notes: { $ilike: pattern } },
+          { customer: { name: { $ilike: pattern } } },
+        ],
+      });
+    }
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor);
+      where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
+    }
+    const rows = await this.em.find(Order, where.length ? { $and: where } : {}, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: filter.limit + 1,
+    });
+    return pageOf(rows, filter.limit, (order) => [order.createdAt.toISOString(), order.id]);
   }
 
   /** Allocates the next human-friendly order number, e.g. SO-2026-000123. */
@@ -22,20 +66,21 @@ export class OrderRepository {
   }
 
   /**
-   * Writes the workflow's snapshot unless the row already holds the same or a newer version, so
-   * retried or reordered activity runs can never move an order backwards. Returns whether it wrote.
+   * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
+   * or reordered activity runs can never move an order backwards; announces the change to live views.
+   * Returns whether it wrote.
    */
   async mirror(order: OrderSnapshot): Promise<boolean> {
     return this.em.transactional(async (em) => {
       const connection = em.getConnection();
       const written = await connection.execute<{ id: string }[]>(
-        `insert into orders (id, number, customer_id, status, awaiting, currency, total, notes, approvals,
-           carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+        `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
+           snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set
-           status = excluded.status, awaiting = excluded.awaiting, currency = excluded.currency,
-           total = excluded.total, notes = excluded.notes, approvals = excluded.approvals,
-           carrier = excluded.carrier, tracking_number = excluded.tracking_number,
+           status = excluded.status, awaiting = excluded.awaiting, awaiting_since = excluded.awaiting_since,
+           currency = excluded.currency, total = excluded.total, notes = excluded.notes,
+           snapshot = excluded.snapshot, carrier = excluded.carrier, tracking_number = excluded.tracking_number,
            shipped_at = excluded.shipped_at, completed_at = excluded.completed_at,
            version = excluded.version, updated_at = excluded.updated_at
          where orders.version < excluded.version
@@ -46,10 +91,11 @@ export class OrderRepository {
           order.customerId,
           order.status,
           order.awaiting,
+          order.awaitingSince,
           order.currency,
           order.total,
           order.notes,
-          JSON.stringify(order.approvals),
+          JSON.stringify(order),
           order.shipment?.carrier ?? null,
           order.shipment?.trackingNumber ?? null,
           order.shipment?.shippedAt ?? null,
@@ -77,6 +123,14 @@ export class OrderRepository {
           ],
         );
       }
+      // Delivered on commit, so listeners never hear of a change that was rolled back.
+      const event = {
+        type: 'order.updated',
+        orderId: order.orderId,
+        status: order.status,
+        awaiting: order.awaiting,
+      };
+      await connection.execute(`select pg_notify(?, ?)`, [ORDER_EVENTS_CHANNEL, JSON.stringify(event)]);
       return true;
     });
   }

@@ -8,10 +8,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
+import type { Actor } from '../../workflows/order.definitions';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { createOrderWorker } from '../../worker/worker';
+
+export const TEST_ACTOR_HEADER = 'x-test-actor';
 
 export interface TestStack {
   baseUrl: string;
@@ -19,8 +23,8 @@ export interface TestStack {
   config: AppConfig;
   orm: MikroORM;
   temporal: Client;
-  /** Starts a worker (at most one at a time); returns its identity. */
-  startWorker(identity?: string): Promise<string>;
+  /** Starts a worker (at most one at a time); returns its identity. `deps` replaces activity dependencies. */
+  startWorker(identity?: string, deps?: Partial<ActivityDeps>): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -48,7 +52,13 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  const app: INestApplication = await createApp(config);
+  // Until sign-in exists, a test names the acting user in a header only this test wiring reads.
+  const app: INestApplication = await createApp(config, {
+    resolveActor: (request) => {
+      const header = request.headers[TEST_ACTOR_HEADER];
+      return typeof header === 'string' ? (JSON.parse(header) as Actor) : undefined;
+    },
+  });
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
@@ -60,13 +70,15 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
     config,
     orm,
     temporal,
-    async startWorker(identity = `test-worker-${++started}`) {
+    async startWorker(identity = `test-worker-${++started}`, deps) {
       if (running) throw new Error('a worker is already running');
       const worker = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
         orm,
+        client: temporal,
         identity,
+        ...(deps ? { deps } : {}),
         workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
       });
       running = { worker, done: worker.run() };

@@ -1,0 +1,59 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { StockRepository } from '../db/repositories';
+import type { StockLine } from '../db/repositories';
+import type { OrderLine, StockShortage } from '../workflows/order.definitions';
+
+export interface InventoryActivityDeps {
+  em: () => EntityManager;
+  /** Tells these orders' workflows that stock they may wait for was released (best effort). */
+  notifyStockChanged: (orderIds: string[]) => Promise<void>;
+}
+
+export interface ReserveStockInput {
+  orderId: string;
+  lines: OrderLine[];
+  /** The order's place in the queue for stock: when it was created. */
+  since: string;
+}
+
+export interface AdjustReservationInput {
+  orderId: string;
+  lines: OrderLine[];
+}
+
+export interface OrderRef {
+  orderId: string;
+}
+
+export type ReserveStockResult = { ok: true } | { ok: false; shortages: StockShortage[] };
+
+const stockLines = (lines: OrderLine[]): StockLine[] =>
+  lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity }));
+
+/** Stock activities. Each is one transaction and idempotent; `releaseStock` is the compensation of `reserveStock`. */
+export function createInventoryActivities(deps: InventoryActivityDeps) {
+  return {
+    /** Reserves all the order's lines or none, first come first served; a refusal queues the order. */
+    async reserveStock({ orderId, lines, since }: ReserveStockInput): Promise<ReserveStockResult> {
+      const result = await new StockRepository(deps.em()).reserve(orderId, stockLines(lines), since);
+      return result.ok ? result : { ok: false, shortages: result.shortages };
+    },
+
+    /** Moves an existing reservation to the edited lines, all or nothing. */
+    async adjustReservation({ orderId, lines }: AdjustReservationInput): Promise<ReserveStockResult> {
+      const result = await new StockRepository(deps.em()).adjust(orderId, stockLines(lines));
+      return result.ok ? result : { ok: false, shortages: result.shortages };
+    },
+
+    /** Compensation: gives back the order's reservation and its place in the queue, then wakes the queue. */
+    async releaseStock({ orderId }: OrderRef): Promise<void> {
+      const waiting = await new StockRepository(deps.em()).release(orderId);
+      await deps.notifyStockChanged(waiting);
+    },
+
+    /** The reserved goods leave with the shipment. */
+    async fulfilStock({ orderId }: OrderRef): Promise<void> {
+      await new StockRepository(deps.em()).fulfil(orderId);
+    },
+  };
+}

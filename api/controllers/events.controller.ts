@@ -1,0 +1,19 @@
+import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { OrderEventsService } from '../services/order-events.service';
+
+@ApiTags('operations')
+@Controller('events')
+export class EventsController {
+  constructor(private readonly service: OrderEventsService) {}
+
+  @Sse()
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move.',
+  })
+  stream(): Observable<MessageEvent> {
+    return this.service.stream();
+  }
+}

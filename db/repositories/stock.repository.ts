@@ -1,0 +1,257 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor, StockShortage } from '../../workflows/order.definitions';
+
+export interface StockLine {
+  productId: string;
+  sku: string;
+  quantity: number;
+}
+
+export type ReservationResult = { ok: true } | { ok: false; shortages: StockShortage[]; queued: boolean };
+
+export interface StockLevel {
+  stockOnHand: number;
+  reserved: number;
+  available: number;
+}
+
+/** Raised when an adjustment would take stock on hand below what is reserved. */
+export class StockBelowReservedError extends Error {
+  constructor(readonly level: StockLevel) {
+    super(`stock on hand cannot go below the ${level.reserved} units reserved by orders`);
+  }
+}
+
+interface ProductRow {
+  id: string;
+  stock_on_hand: number;
+  reserved: number;
+}
+
+type Connection = ReturnType<EntityManager['getConnection']>;
+
+/** A Postgres array literal of UUIDs, bound as one text parameter (the query builder would expand a JS array). */
+function uuidArray(ids: Iterable<string>): string {
+  return `{${[...new Set(ids)].join(',')}}`;
+}
+
+/**
+ * Stock on hand, reservations and the queue of orders waiting for stock. Every change locks the product rows
+ * it touches (in id order, so concurrent orders cannot deadlock) and happens in one transaction, so stock
+ * can never be oversold however many orders race for it; the database's check constraint backs this up.
+ */
+export class StockRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  private async lockProducts(connection: Connection, productIds: string[]): Promise<Map<string, ProductRow>> {
+    const rows = await connection.execute<ProductRow[]>(
+      `select id, stock_on_hand, reserved from products where id = any(?::uuid[]) order by id for update`,
+      [uuidArray(productIds)],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  private async move(
+    connection: Connection,
+    product: ProductRow,
+    kind: 'adjustment' | 'reservation' | 'release' | 'fulfilment',
+    deltaOnHand: number,
+    deltaReserved: number,
+    extra: { orderId?: string; reason?: string; actor?: Actor } = {},
+  ): Promise<void> {
+    product.stock_on_hand += deltaOnHand;
+    product.reserved += deltaReserved;
+    await connection.execute(
+      `update products set stock_on_hand = ?, reserved = ?, updated_at = now() where id = ?`,
+      [product.stock_on_hand, product.reserved, product.id],
+    );
+    await connection.execute(
+      `insert into stock_movements (product_id, kind, delta_on_hand, delta_reserved, stock_on_hand, reserved, reason, order_id, actor)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+      [
+        product.id,
+        kind,
+        deltaOnHand,
+        deltaReserved,
+        product.stock_on_hand,
+        product.reserved,
+        extra.reason ?? null,
+        extra.orderId ?? null,
+        extra.actor ? JSON.stringify({ id: extra.actor.id, username: extra.actor.username }) : null,
+      ],
+    );
+  }
+
+  private shortages(
+    lines: StockLine[],
+    products: Map<string, ProductRow>,
+    already = new Map<string, number>(),
+  ) {
+    return lines.flatMap((line) => {
+      const product = products.get(line.productId);
+      const available = product
+        ? product.stock_on_hand - product.reserved + (already.get(line.productId) ?? 0)
+        : 0;
+      return available >= line.quantity ? [] : [{ sku: line.sku, requested: line.quantity, available }];
+    });
+  }
+
+  /**
+   * Reserves every line of the order, or nothing. An order that cannot be served now, or that has earlier
+   * orders queued for one of its products, joins the queue; a later call succeeds once it is its turn and
+   * stock is there. Calling it again for a reserved order changes nothing.
+   */
+  async reserve(orderId: string, lines: StockLine[], since: string): Promise<ReservationResult> {
+    return this.em.transactional(async (em) => {
+      const connection = em.getConnection();
+      const products = await this.lockProducts(
+        connection,
+        lines.map((line) => line.productId),
+      );
+      const existing = await connection.execute(
+        `select 1 from order_reservations where order_id = ? limit 1`,
+        [orderId],
+      );
+      if (existing.length > 0) return { ok: true } as const;
+
+      const earlier = await connection.execute(
+        `select 1 from stock_waits
+          where product_id = any(?::uuid[]) and order_id <> ? and (since, order_id) < (?::timestamptz, ?::uuid)
+          limit 1`,
+        [uuidArray(lines.map((line) => line.productId)), orderId, since, orderId],
+      );
+      const shortages = this.shortages(lines, products);
+      if (earlier.length > 0 || shortages.length > 0) {
+        for (const line of lines) {
+          await connection.execute(
+            `insert into stock_waits (order_id, product_id, quantity, since) values (?, ?, ?, ?)
+             on conflict (order_id, product_id) do update set quantity = excluded.quantity`,
+            [orderId, line.productId, line.quantity, since],
+          );
+        }
+        return { ok: false, shortages, queued: earlier.length > 0 } as const;
+      }
+      for (const line of lines) {
+        await this.move(connection, products.get(line.productId)!, 'reservation', 0, line.quantity, {
+          orderId,
+        });
+        await connection.execute(
+          `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`,
+          [orderId, line.productId, line.quantity],
+        );
+      }
+      await connection.execute(`delete from stock_waits where order_id = ?`, [orderId]);
+      return { ok: true } as const;
+    });
+  }
+
+  /** Replaces the order's reservation with one for the new lines, all or nothing. */
+  async adjust(orderId: string, lines: StockLine[]): Promise<ReservationResult> {
+    return this.em.transactional(async (em) => {
+      const connection = em.getConnection();
+      const current = await connection.execute<{ product_id: string; quantity: number }[]>(
+        `select product_id, quantity from order_reservations where order_id = ?`,
+        [orderId],
+      );
+      const held = new Map(current.map((row) => [row.product_id, row.quantity]));
+      const products = await this.lockProducts(connection, [
+        ...held.keys(),
+        ...lines.map((line) => line.productId),
+      ]);
+      const shortages = this.shortages(lines, products, held);
+      if (shortages.length > 0) return { ok: false, shortages, queued: false } as const;
+      const wanted = new Map(lines.map((line) => [line.productId, line.quantity]));
+      for (const productId of new Set([...held.keys(), ...wanted.keys()])) {
+        const delta = (wanted.get(productId) ?? 0) - (held.get(productId) ?? 0);
+        if (delta === 0) continue;
+        await this.move(
+          connection,
+          products.get(productId)!,
+          delta > 0 ? 'reservation' : 'release',
+          0,
+          delta,
+          { orderId },
+        );
+      }
+      await connection.execute(`delete from order_reservations where order_id = ?`, [orderId]);
+      for (const line of lines) {
+        await connection.execute(
+          `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`,
+          [orderId, line.productId, line.quantity],
+        );
+      }
+      return { ok: true } as const;
+    });
+  }
+
+  /**
+   * Gives back what the order reserved and takes it out of the stock queue. Idempotent. Returns the orders
+   * now waiting for the released products, first in line first.
+   */
+  async release(orderId: string): Promise<string[]> {
+    return this.settle(orderId, 'release');
+  }
+
+  /** The reserved goods leave the warehouse: stock on hand and reserved both go down. Idempotent. */
+  async fulfil(orderId: string): Promise<void> {
+    await this.settle(orderId, 'fulfilment');
+  }
+
+  private async settle(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
+    return this.em.transactional(async (em) => {
+      const connection = em.getConnection();
+      const held = await connection.execute<{ product_id: string; quantity: number }[]>(
+        `select product_id, quantity from order_reservations where order_id = ?`,
+        [orderId],
+      );
+      const products = await this.lockProducts(
+        connection,
+        held.map((row) => row.product_id),
+      );
+      for (const row of held) {
+        const onHand = kind === 'fulfilment' ? -row.quantity : 0;
+        await this.move(connection, products.get(row.product_id)!, kind, onHand, -row.quantity, { orderId });
+      }
+      await connection.execute(`delete from order_reservations where order_id = ?`, [orderId]);
+      await connection.execute(`delete from stock_waits where order_id = ?`, [orderId]);
+      return kind === 'release'
+        ? this.waitingFor(
+            connection,
+            held.map((row) => row.product_id),
+          )
+        : [];
+    });
+  }
+
+  /** A restock or correction, recorded with who and why. Refuses to go below what is reserved. */
+  async adjustOnHand(productId: string, delta: number, reason: string, actor: Actor): Promise<StockLevel> {
+    return this.em.transactional(async (em) => {
+      const connection = em.getConnection();
+      const product = (await this.lockProducts(connection, [productId])).get(productId)!;
+      const level = (p: ProductRow) => ({
+        stockOnHand: p.stock_on_hand,
+        reserved: p.reserved,
+        available: p.stock_on_hand - p.reserved,
+      });
+      if (product.stock_on_hand + delta < product.reserved) throw new StockBelowReservedError(level(product));
+      await this.move(connection, product, 'adjustment', delta, 0, { reason, actor });
+      return level(product);
+    });
+  }
+
+  /** Orders queued for any of these products, oldest first. */
+  async waitingFor(connection: Connection, productIds: string[]): Promise<string[]> {
+    if (productIds.length === 0) return [];
+    const rows = await connection.execute<{ order_id: string }[]>(
+      `select order_id from stock_waits where product_id = any(?::uuid[])
+        group by order_id order by min(since), order_id`,
+      [uuidArray(productIds)],
+    );
+    return rows.map((row) => row.order_id);
+  }
+
+  /** Orders queued for this product, oldest first. */
+  async waitersFor(productId: string): Promise<string[]> {
+    return this.waitingFor(this.em.getConnection(), [productId]);
+  }
+}
