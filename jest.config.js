@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {
+  // Integration tests drive real workflows; a hung one fails after a minute instead of hanging CI.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -25,7 +27,6 @@ module.exports = {
       testMatch: ['**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -36,13 +36,16 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     /** Reserves all the order's lines or none, first come first served; a refusal queues the order. */
     async reserveStock({ orderId, lines, since }: ReserveStockInput): Promise<ReserveStockResult> {
       const result = await new StockRepository(deps.em()).reserve(orderId, stockLines(lines), since);
-      return result.ok ? result : { ok: false, shortages: result.shortages };
+      if (!result.ok) return { ok: false, shortages: result.shortages };
+      // This order left the queue: whoever is now first in line may be able to go too.
+      await deps.notifyStockChanged(result.next);
+      return { ok: true };
     },
 
     /** Moves an existing reservation to the edited lines, all or nothing. */
     async adjustReservation({ orderId, lines }: AdjustReservationInput): Promise<ReserveStockResult> {
       const result = await new StockRepository(deps.em()).adjust(orderId, stockLines(lines));
-      return result.ok ? result : { ok: false, shortages: result.shortages };
+      return result.ok ? { ok: true } : { ok: false, shortages: result.shortages };
     },
 
     /** Compensation: gives back the order's reservation and its place in the queue, then wakes the queue. */

@@ -316,12 +316,13 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     const seen = generation;
     let waitingFor: string | null = null;
     if (order.status === 'processing' && !isAwaitingApproval(order)) {
+      // Consumed before the attempt, so a signal that arrives during it triggers another one.
+      stockChanged = false;
       waitingFor = await withLock(advance);
       if (generation !== seen) continue;
     }
     idle = true;
     if (waitingFor === 'stock') {
-      stockChanged = false;
       await condition(() => generation !== seen || stockChanged, STOCK_RECHECK);
     } else {
       await condition(() => generation !== seen);

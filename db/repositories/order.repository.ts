@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf } from './sql';
 import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
@@ -59,9 +60,7 @@ export class OrderRepository {
 
   /** Allocates the next human-friendly order number, e.g. SO-2026-000123. */
   async nextNumber(at: Date): Promise<string> {
-    const [row] = await this.em
-      .getConnection()
-      .execute<{ n: string }[]>(`select nextval('order_number_seq') as n`);
+    const [row] = await sqlOf(this.em)<{ n: string }[]>(`select nextval('order_number_seq') as n`);
     return `SO-${at.getUTCFullYear()}-${String(row!.n).padStart(6, '0')}`;
   }
 
@@ -72,8 +71,8 @@ export class OrderRepository {
    */
   async mirror(order: OrderSnapshot): Promise<boolean> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const written = await connection.execute<{ id: string }[]>(
+      const connection = sqlOf(em);
+      const written = await connection<{ id: string }[]>(
         `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
            snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
@@ -106,9 +105,9 @@ export class OrderRepository {
         ],
       );
       if (written.length === 0) return false;
-      await connection.execute(`delete from order_lines where order_id = ?`, [order.orderId]);
+      await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
       for (const [position, line] of order.lines.entries()) {
-        await connection.execute(
+        await connection(
           `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total)
            values (?, ?, ?, ?, ?, ?, ?, ?)`,
           [
@@ -130,7 +129,7 @@ export class OrderRepository {
         status: order.status,
         awaiting: order.awaiting,
       };
-      await connection.execute(`select pg_notify(?, ?)`, [ORDER_EVENTS_CHANNEL, JSON.stringify(event)]);
+      await connection(`select pg_notify(?, ?)`, [ORDER_EVENTS_CHANNEL, JSON.stringify(event)]);
       return true;
     });
   }

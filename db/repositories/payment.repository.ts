@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf, type Sql } from './sql';
 
 export type ChargeResult = { ok: true } | { ok: false; reason: string };
 
@@ -36,13 +37,13 @@ export class PaymentRepository {
   /** Authorizes against the customer's credit limit, then captures; all or nothing, once per key. */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
+      const connection = sqlOf(em);
       // Serialises charges per customer, so two orders cannot both squeeze under the same limit.
-      const [customer] = await connection.execute<{ credit_limit: string | null }[]>(
+      const [customer] = await connection<{ credit_limit: string | null }[]>(
         `select credit_limit from customers where id = ? for update`,
         [request.customerId],
       );
-      const previous = await connection.execute<LedgerRow[]>(
+      const previous = await connection<LedgerRow[]>(
         `select kind, status, reason from payments where idempotency_key = ? order by id`,
         [request.idempotencyKey],
       );
@@ -53,7 +54,7 @@ export class PaymentRepository {
           : { ok: false, reason: authorization.reason ?? 'declined' };
       }
       const entry = (kind: LedgerRow['kind'], status: LedgerRow['status'], reason: string | null) =>
-        connection.execute(
+        connection(
           `insert into payments (order_id, customer_id, kind, status, amount, currency, reason, idempotency_key)
            values (?, ?, ?, ?, ?, ?, ?, ?)`,
           [
@@ -69,7 +70,7 @@ export class PaymentRepository {
         );
       const limit = customer?.credit_limit == null ? null : Number(customer.credit_limit);
       if (limit !== null) {
-        const held = await this.heldForCustomer(request.customerId);
+        const held = await this.held(connection, 'customer_id', request.customerId);
         if (held + request.amount > limit) {
           const reason = `credit limit exceeded: ${held} already held, ${request.amount} requested, limit ${limit} (${request.currency})`;
           await entry('authorization', 'failed', reason);
@@ -85,23 +86,22 @@ export class PaymentRepository {
   /** Returns money captured for the order, once per key. */
   async refund(request: RefundRequest): Promise<void> {
     await this.em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const [order] = await connection.execute<{ customer_id: string; currency: string }[]>(
+      const connection = sqlOf(em);
+      const [order] = await connection<{ customer_id: string; currency: string }[]>(
         `select customer_id, currency from orders where id = ? for update`,
         [request.orderId],
       );
-      const done = await connection.execute(
-        `select 1 from payments where idempotency_key = ? and kind = 'refund'`,
-        [request.idempotencyKey],
-      );
+      const done = await connection(`select 1 from payments where idempotency_key = ? and kind = 'refund'`, [
+        request.idempotencyKey,
+      ]);
       if (done.length > 0 || !order) return;
-      const held = await this.heldForOrder(request.orderId);
+      const held = await this.held(connection, 'order_id', request.orderId);
       if (request.amount > held) {
         throw new RefundExceedsCaptureError(
           `refund of ${request.amount} exceeds the ${held} held for order ${request.orderId}`,
         );
       }
-      await connection.execute(
+      await connection(
         `insert into payments (order_id, customer_id, kind, status, amount, currency, idempotency_key)
          values (?, ?, 'refund', 'succeeded', ?, ?, ?)`,
         [request.orderId, order.customer_id, request.amount, order.currency, request.idempotencyKey],
@@ -111,16 +111,16 @@ export class PaymentRepository {
 
   /** Captured minus refunded for one order. */
   async heldForOrder(orderId: string): Promise<number> {
-    return this.held('order_id', orderId);
+    return this.held(sqlOf(this.em), 'order_id', orderId);
   }
 
   /** Captured minus refunded across all of a customer's orders. */
   async heldForCustomer(customerId: string): Promise<number> {
-    return this.held('customer_id', customerId);
+    return this.held(sqlOf(this.em), 'customer_id', customerId);
   }
 
-  private async held(column: 'order_id' | 'customer_id', id: string): Promise<number> {
-    const [row] = await this.em.getConnection().execute<{ held: string }[]>(
+  private async held(sql: Sql, column: 'order_id' | 'customer_id', id: string): Promise<number> {
+    const [row] = await sql<{ held: string }[]>(
       `select coalesce(sum(case kind when 'capture' then amount when 'refund' then -amount else 0 end), 0) as held
          from payments where ${column} = ? and status = 'succeeded'`,
       [id],

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf, type Sql } from './sql';
 import type { Actor, StockShortage } from '../../workflows/order.definitions';
 
 export interface StockLine {
@@ -7,7 +8,12 @@ export interface StockLine {
   quantity: number;
 }
 
-export type ReservationResult = { ok: true } | { ok: false; shortages: StockShortage[]; queued: boolean };
+export type ReservationResult =
+  | {
+      ok: true;
+      /** Orders now first in line for the products this order took, to be woken. */ next: string[];
+    }
+  | { ok: false; shortages: StockShortage[]; queued: boolean };
 
 export interface StockLevel {
   stockOnHand: number;
@@ -28,8 +34,6 @@ interface ProductRow {
   reserved: number;
 }
 
-type Connection = ReturnType<EntityManager['getConnection']>;
-
 /** A Postgres array literal of UUIDs, bound as one text parameter (the query builder would expand a JS array). */
 function uuidArray(ids: Iterable<string>): string {
   return `{${[...new Set(ids)].join(',')}}`;
@@ -43,8 +47,8 @@ function uuidArray(ids: Iterable<string>): string {
 export class StockRepository {
   constructor(private readonly em: EntityManager) {}
 
-  private async lockProducts(connection: Connection, productIds: string[]): Promise<Map<string, ProductRow>> {
-    const rows = await connection.execute<ProductRow[]>(
+  private async lockProducts(connection: Sql, productIds: string[]): Promise<Map<string, ProductRow>> {
+    const rows = await connection<ProductRow[]>(
       `select id, stock_on_hand, reserved from products where id = any(?::uuid[]) order by id for update`,
       [uuidArray(productIds)],
     );
@@ -52,7 +56,7 @@ export class StockRepository {
   }
 
   private async move(
-    connection: Connection,
+    connection: Sql,
     product: ProductRow,
     kind: 'adjustment' | 'reservation' | 'release' | 'fulfilment',
     deltaOnHand: number,
@@ -61,11 +65,12 @@ export class StockRepository {
   ): Promise<void> {
     product.stock_on_hand += deltaOnHand;
     product.reserved += deltaReserved;
-    await connection.execute(
-      `update products set stock_on_hand = ?, reserved = ?, updated_at = now() where id = ?`,
-      [product.stock_on_hand, product.reserved, product.id],
-    );
-    await connection.execute(
+    await connection(`update products set stock_on_hand = ?, reserved = ?, updated_at = now() where id = ?`, [
+      product.stock_on_hand,
+      product.reserved,
+      product.id,
+    ]);
+    await connection(
       `insert into stock_movements (product_id, kind, delta_on_hand, delta_reserved, stock_on_hand, reserved, reason, order_id, actor)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
       [
@@ -103,18 +108,17 @@ export class StockRepository {
    */
   async reserve(orderId: string, lines: StockLine[], since: string): Promise<ReservationResult> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
+      const connection = sqlOf(em);
       const products = await this.lockProducts(
         connection,
         lines.map((line) => line.productId),
       );
-      const existing = await connection.execute(
-        `select 1 from order_reservations where order_id = ? limit 1`,
-        [orderId],
-      );
-      if (existing.length > 0) return { ok: true } as const;
+      const existing = await connection(`select 1 from order_reservations where order_id = ? limit 1`, [
+        orderId,
+      ]);
+      if (existing.length > 0) return { ok: true, next: [] } as const;
 
-      const earlier = await connection.execute(
+      const earlier = await connection(
         `select 1 from stock_waits
           where product_id = any(?::uuid[]) and order_id <> ? and (since, order_id) < (?::timestamptz, ?::uuid)
           limit 1`,
@@ -123,7 +127,7 @@ export class StockRepository {
       const shortages = this.shortages(lines, products);
       if (earlier.length > 0 || shortages.length > 0) {
         for (const line of lines) {
-          await connection.execute(
+          await connection(
             `insert into stock_waits (order_id, product_id, quantity, since) values (?, ?, ?, ?)
              on conflict (order_id, product_id) do update set quantity = excluded.quantity`,
             [orderId, line.productId, line.quantity, since],
@@ -135,21 +139,38 @@ export class StockRepository {
         await this.move(connection, products.get(line.productId)!, 'reservation', 0, line.quantity, {
           orderId,
         });
-        await connection.execute(
-          `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`,
-          [orderId, line.productId, line.quantity],
-        );
+        await connection(`insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`, [
+          orderId,
+          line.productId,
+          line.quantity,
+        ]);
       }
-      await connection.execute(`delete from stock_waits where order_id = ?`, [orderId]);
-      return { ok: true } as const;
+      await connection(`delete from stock_waits where order_id = ?`, [orderId]);
+      return {
+        ok: true,
+        next: await this.headsOfQueue(
+          connection,
+          lines.map((line) => line.productId),
+        ),
+      } as const;
     });
+  }
+
+  /** The first order in line for each of these products. */
+  private async headsOfQueue(connection: Sql, productIds: string[]): Promise<string[]> {
+    const rows = await connection<{ order_id: string }[]>(
+      `select distinct on (product_id) order_id from stock_waits
+        where product_id = any(?::uuid[]) order by product_id, since, order_id`,
+      [uuidArray(productIds)],
+    );
+    return [...new Set(rows.map((row) => row.order_id))];
   }
 
   /** Replaces the order's reservation with one for the new lines, all or nothing. */
   async adjust(orderId: string, lines: StockLine[]): Promise<ReservationResult> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const current = await connection.execute<{ product_id: string; quantity: number }[]>(
+      const connection = sqlOf(em);
+      const current = await connection<{ product_id: string; quantity: number }[]>(
         `select product_id, quantity from order_reservations where order_id = ?`,
         [orderId],
       );
@@ -173,14 +194,15 @@ export class StockRepository {
           { orderId },
         );
       }
-      await connection.execute(`delete from order_reservations where order_id = ?`, [orderId]);
+      await connection(`delete from order_reservations where order_id = ?`, [orderId]);
       for (const line of lines) {
-        await connection.execute(
-          `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`,
-          [orderId, line.productId, line.quantity],
-        );
+        await connection(`insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`, [
+          orderId,
+          line.productId,
+          line.quantity,
+        ]);
       }
-      return { ok: true } as const;
+      return { ok: true, next: [] } as const;
     });
   }
 
@@ -199,8 +221,8 @@ export class StockRepository {
 
   private async settle(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const held = await connection.execute<{ product_id: string; quantity: number }[]>(
+      const connection = sqlOf(em);
+      const held = await connection<{ product_id: string; quantity: number }[]>(
         `select product_id, quantity from order_reservations where order_id = ?`,
         [orderId],
       );
@@ -212,8 +234,8 @@ export class StockRepository {
         const onHand = kind === 'fulfilment' ? -row.quantity : 0;
         await this.move(connection, products.get(row.product_id)!, kind, onHand, -row.quantity, { orderId });
       }
-      await connection.execute(`delete from order_reservations where order_id = ?`, [orderId]);
-      await connection.execute(`delete from stock_waits where order_id = ?`, [orderId]);
+      await connection(`delete from order_reservations where order_id = ?`, [orderId]);
+      await connection(`delete from stock_waits where order_id = ?`, [orderId]);
       return kind === 'release'
         ? this.waitingFor(
             connection,
@@ -226,7 +248,7 @@ export class StockRepository {
   /** A restock or correction, recorded with who and why. Refuses to go below what is reserved. */
   async adjustOnHand(productId: string, delta: number, reason: string, actor: Actor): Promise<StockLevel> {
     return this.em.transactional(async (em) => {
-      const connection = em.getConnection();
+      const connection = sqlOf(em);
       const product = (await this.lockProducts(connection, [productId])).get(productId)!;
       const level = (p: ProductRow) => ({
         stockOnHand: p.stock_on_hand,
@@ -240,9 +262,9 @@ export class StockRepository {
   }
 
   /** Orders queued for any of these products, oldest first. */
-  async waitingFor(connection: Connection, productIds: string[]): Promise<string[]> {
+  async waitingFor(connection: Sql, productIds: string[]): Promise<string[]> {
     if (productIds.length === 0) return [];
-    const rows = await connection.execute<{ order_id: string }[]>(
+    const rows = await connection<{ order_id: string }[]>(
       `select order_id from stock_waits where product_id = any(?::uuid[])
         group by order_id order by min(since), order_id`,
       [uuidArray(productIds)],
@@ -252,6 +274,6 @@ export class StockRepository {
 
   /** Orders queued for this product, oldest first. */
   async waitersFor(productId: string): Promise<string[]> {
-    return this.waitingFor(this.em.getConnection(), [productId]);
+    return this.waitingFor(sqlOf(this.em), [productId]);
   }
 }

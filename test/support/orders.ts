@@ -1,0 +1,35 @@
+import type { ApiClient } from './http';
+
+export type OrderBody = {
+  id: string;
+  number: string;
+  status: string;
+  awaiting: string | null;
+  total: number;
+  createdAt: string;
+  payment: { status: string; amount: number; lastError: string | null } | null;
+  [key: string]: unknown;
+};
+
+/** Places an order through the API and fails the test unless it is created. */
+export async function placeOrder(
+  api: ApiClient,
+  customerId: string,
+  lines: { sku: string; quantity: number }[],
+  headers?: Record<string, string>,
+): Promise<OrderBody> {
+  const response = await api.post<OrderBody>('/api/orders', { customerId, lines }, headers);
+  if (response.status !== 201)
+    throw new Error(`placing an order failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** The product's stock as the API reports it. */
+export async function stockOf(api: ApiClient, productSku: string) {
+  const page = await api.get<{
+    items: { id: string; sku: string; stockOnHand: number; reserved: number; available: number }[];
+  }>(`/api/products?q=${encodeURIComponent(productSku)}`);
+  const product = page.body.items.find((item) => item.sku === productSku);
+  if (!product) throw new Error(`no product ${productSku}`);
+  return product;
+}
