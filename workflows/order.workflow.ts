@@ -74,7 +74,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   const now = () => new Date().toISOString();
   const id = orderWorkflowId(input.orderId);
   let order = initialSnapshot(input, now());
-  let recorded = false;
+  /** The order as first written to PostgreSQL: what its creator is answered with. */
+  let recorded: OrderSnapshot | null = null;
   /** Bumped by every handler change; the main loop wakes when it moves. */
   let generation = 0;
   /** True while the main loop waits with nothing left to do. */
@@ -138,8 +139,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
 
   setHandler(orderQuery, () => order);
   setHandler(recordedUpdate, async () => {
-    await condition(() => recorded);
-    return order;
+    await condition(() => recorded !== null);
+    return recorded!;
   });
   setHandler(stockChangedSignal, () => {
     stockChanged = true;
@@ -309,7 +310,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   // The row is written by the workflow itself, so no row can exist without its workflow, and a crash
   // anywhere after the start only delays this activity: it is retried until the row exists.
   await commit(order);
-  recorded = true;
+  recorded = order;
   if (approvalLevel() === 'auto') await withLock(() => change(approved(SYSTEM_ACTOR, null, true)));
 
   while (!isFinal(order.status)) {
