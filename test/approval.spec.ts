@@ -21,7 +21,10 @@ describe('approval rules', () => {
     previous = (await manager.get('/api/settings/approval')).body;
     const updated = await manager.put('/api/settings/approval', RULE);
     expect(updated.status).toBe(200);
-    ({ customerId, skus: [sku = ''] } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 10000 }]));
+    ({
+      customerId,
+      skus: [sku = ''],
+    } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 10000 }]));
   });
   afterAll(async () => {
     const { autoApproveBelow, staffApprovalLimit, currency } = previous;
@@ -39,14 +42,21 @@ describe('approval rules', () => {
     expect(later.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
     const rule = later.body.approvalRule as { version: number };
     expect(later.body.approvals).toEqual([
-      expect.objectContaining({ automatic: true, by: { id: 'system', username: 'system' }, amount: 1000, ruleVersion: rule.version }),
+      expect.objectContaining({
+        automatic: true,
+        by: { id: 'system', username: 'system' },
+        amount: 1000,
+        ruleVersion: rule.version,
+      }),
     ]);
   });
 
   it('lets staff approve up to their limit, and only a manager above it (403 for staff)', async () => {
     const small = await placeOrder(staff, customerId, [{ sku, quantity: 100 }]);
     expect(small.awaiting).toBe('approval');
-    expect((await staff.post<OrderBody>(`/api/orders/${small.id}/approve`, {})).body.status).toBe('processing');
+    expect((await staff.post<OrderBody>(`/api/orders/${small.id}/approve`, {})).body.status).toBe(
+      'processing',
+    );
 
     const large = await placeOrder(staff, customerId, [{ sku, quantity: 600 }]);
     expect(large.awaiting).toBe('manager_approval');
@@ -54,7 +64,9 @@ describe('approval rules', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/only a manager may approve/);
     expect((await staff.post(`/api/orders/${large.id}/reject`, { reason: 'no' })).status).toBe(403);
-    const approved = await manager.post<OrderBody>(`/api/orders/${large.id}/approve`, { comment: 'big customer' });
+    const approved = await manager.post<OrderBody>(`/api/orders/${large.id}/approve`, {
+      comment: 'big customer',
+    });
     expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
   });
 
@@ -63,27 +75,50 @@ describe('approval rules', () => {
     const approved = await staff.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
     expect(approved.body).toMatchObject({ awaiting: 'shipment', payment: { amount: 40000 } });
 
-    const edited = await staff.patch<OrderBody>(`/api/orders/${order.id}`, { lines: [{ sku, quantity: 700 }] });
+    const edited = await staff.patch<OrderBody>(`/api/orders/${order.id}`, {
+      lines: [{ sku, quantity: 700 }],
+    });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ status: 'processing', awaiting: 'manager_approval', total: 70000, payment: { amount: 40000 } });
+    expect(edited.body).toMatchObject({
+      status: 'processing',
+      awaiting: 'manager_approval',
+      total: 70000,
+      payment: { amount: 40000 },
+    });
     expect((await staff.post(`/api/orders/${order.id}/approve`, {})).status).toBe(403);
-    expect((await staff.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: '1' })).status).toBe(409);
+    expect(
+      (await staff.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: '1' })).status,
+    ).toBe(409);
 
     const reapproved = await manager.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
-    expect(reapproved.body).toMatchObject({ awaiting: 'shipment', payment: { status: 'captured', amount: 70000 } });
+    expect(reapproved.body).toMatchObject({
+      awaiting: 'shipment',
+      payment: { status: 'captured', amount: 70000 },
+    });
   });
 
   it('refunds the difference when an edit lowers the total, without new approval', async () => {
     const order = await placeOrder(staff, customerId, [{ sku, quantity: 300 }]);
     await staff.post(`/api/orders/${order.id}/approve`, {});
-    const edited = await staff.patch<OrderBody>(`/api/orders/${order.id}`, { lines: [{ sku, quantity: 200 }], notes: 'fewer' });
-    expect(edited.body).toMatchObject({ awaiting: 'shipment', total: 20000, notes: 'fewer', payment: { amount: 20000 } });
+    const edited = await staff.patch<OrderBody>(`/api/orders/${order.id}`, {
+      lines: [{ sku, quantity: 200 }],
+      notes: 'fewer',
+    });
+    expect(edited.body).toMatchObject({
+      awaiting: 'shipment',
+      total: 20000,
+      notes: 'fewer',
+      payment: { amount: 20000 },
+    });
   });
 
   it('keeps orders in flight on the rule they were decided under', async () => {
     const order = await placeOrder(staff, customerId, [{ sku, quantity: 200 }]);
     const before = order.approvalRule as { version: number };
-    const changed = await manager.put<{ version: number }>('/api/settings/approval', { ...RULE, staffApprovalLimit: 10000 });
+    const changed = await manager.put<{ version: number }>('/api/settings/approval', {
+      ...RULE,
+      staffApprovalLimit: 10000,
+    });
     expect(changed.body.version).toBe(before.version + 1);
     try {
       // Under the new rule 20000 would need a manager; this order was placed under the old one.
@@ -91,7 +126,10 @@ describe('approval rules', () => {
       expect(approved.status).toBe(200);
       expect(approved.body.approvals).toEqual([expect.objectContaining({ ruleVersion: before.version })]);
       const newer = await placeOrder(staff, customerId, [{ sku, quantity: 200 }]);
-      expect(newer).toMatchObject({ awaiting: 'manager_approval', approvalRule: { version: changed.body.version } });
+      expect(newer).toMatchObject({
+        awaiting: 'manager_approval',
+        approvalRule: { version: changed.body.version },
+      });
     } finally {
       await manager.put('/api/settings/approval', RULE);
     }
@@ -111,8 +149,14 @@ describe('approval rules', () => {
 
   it('rejects finally, and rejection is the end', async () => {
     const order = await placeOrder(staff, customerId, [{ sku, quantity: 100 }]);
-    const rejected = await staff.post<OrderBody>(`/api/orders/${order.id}/reject`, { reason: 'fraud suspicion' });
-    expect(rejected.body).toMatchObject({ status: 'rejected', awaiting: null, rejection: { reason: 'fraud suspicion' } });
+    const rejected = await staff.post<OrderBody>(`/api/orders/${order.id}/reject`, {
+      reason: 'fraud suspicion',
+    });
+    expect(rejected.body).toMatchObject({
+      status: 'rejected',
+      awaiting: null,
+      rejection: { reason: 'fraud suspicion' },
+    });
     expect((await staff.post(`/api/orders/${order.id}/approve`, {})).status).toBe(409);
   });
 });

@@ -27,7 +27,10 @@ describe('cancel', () => {
     const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 2500, stockOnHand: 10 }]);
     const order = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 4 }]);
     const approved = await api.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
-    expect(approved.body).toMatchObject({ awaiting: 'shipment', payment: { status: 'captured', amount: 10000 } });
+    expect(approved.body).toMatchObject({
+      awaiting: 'shipment',
+      payment: { status: 'captured', amount: 10000 },
+    });
     expect(await stockOf(api, skus[0]!)).toMatchObject({ reserved: 4, available: 6 });
     return { order, sku: skus[0]! };
   }
@@ -35,7 +38,9 @@ describe('cancel', () => {
   it('releases reserved stock and refunds a captured payment', async () => {
     await stack.startWorker();
     const { order, sku } = await paidOrder();
-    const cancelled = await api.post<OrderBody>(`/api/orders/${order.id}/cancel`, { reason: 'customer asked' });
+    const cancelled = await api.post<OrderBody>(`/api/orders/${order.id}/cancel`, {
+      reason: 'customer asked',
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       status: 'cancelled',
@@ -60,8 +65,9 @@ describe('cancel', () => {
     // A worker that goes down right after its stock release commits, before the refund can run.
     let died!: Promise<void>;
     await stack.startWorker('doomed-worker', {
-      notifyStockChanged: async () => {
+      notifyStockChanged: () => {
         died = stack.stopWorker();
+        return Promise.resolve();
       },
     });
     const cancel = api.post<OrderBody>(`/api/orders/${order.id}/cancel`, { reason: 'changed mind' });
@@ -73,7 +79,11 @@ describe('cancel', () => {
     await stack.startWorker('replacement-worker');
     const cancelled = await cancel;
     expect(cancelled.body).toMatchObject({ status: 'cancelled', payment: { status: 'refunded', amount: 0 } });
-    expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual(['authorization', 'capture', 'refund']);
+    expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual([
+      'authorization',
+      'capture',
+      'refund',
+    ]);
     expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 10, reserved: 0 });
     await stack.stopWorker();
   });

@@ -66,12 +66,17 @@ export class OrderRepository {
 
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
-   * or reordered activity runs can never move an order backwards; announces the change to live views.
+   * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
+   * to live views.
    * Returns whether it wrote.
    */
   async mirror(order: OrderSnapshot): Promise<boolean> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
+      const [previous] = await connection<{ status: string; awaiting: string | null }[]>(
+        `select status, awaiting from orders where id = ? for update`,
+        [order.orderId],
+      );
       const written = await connection<{ id: string }[]>(
         `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
            snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
@@ -122,6 +127,7 @@ export class OrderRepository {
           ],
         );
       }
+      if (previous?.status === order.status && previous.awaiting === order.awaiting) return true;
       // Delivered on commit, so listeners never hear of a change that was rolled back.
       const event = {
         type: 'order.updated',

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { seedCatalogue } from './support/fixtures';
+import { apiClient, type ApiClient } from './support/http';
+import { placeOrder, type OrderBody } from './support/orders';
+import { startStack, type TestStack } from './support/stack';
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+describe('lists, search and pagination', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    api = apiClient(stack.baseUrl);
+  });
+  afterAll(() => stack.close());
+
+  it('pages through a customer’s orders newest first with a cursor, each order once', async () => {
+    const { customerId, skus } = await seedCatalogue(api);
+    const placed: string[] = [];
+    for (let i = 0; i < 5; i++)
+      placed.push((await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 1 }])).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/orders?customerId=${customerId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: Page<OrderBody> = (await api.get<Page<OrderBody>>(query)).body;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((order) => order.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...placed].reverse());
+  });
+
+  it('filters by status and searches number, customer name and notes', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const customer = await api.post('/api/customers', {
+      name: `Zhang ${tag} Trading`,
+      email: `z${tag}@example.com`,
+    });
+    const { skus } = await seedCatalogue(api);
+    const withNote = await api.post<OrderBody>('/api/orders', {
+      customerId: customer.body.id,
+      lines: [{ sku: skus[0], quantity: 1 }],
+      notes: `rush ${tag}-note`,
+    });
+    const byName = await api.get<Page<OrderBody>>(`/api/orders?q=${encodeURIComponent(`zhang ${tag}`)}`);
+    expect(byName.body.items.map((order) => order.id)).toEqual([withNote.body.id]);
+    const byNote = await api.get<Page<OrderBody>>(`/api/orders?q=${tag}-NOTE`);
+    expect(byNote.body.items.map((order) => order.id)).toEqual([withNote.body.id]);
+    const byNumber = await api.get<Page<OrderBody>>(`/api/orders?q=${withNote.body.number}`);
+    expect(byNumber.body.items.map((order) => order.id)).toEqual([withNote.body.id]);
+    const created = await api.get<Page<OrderBody>>(
+      `/api/orders?status=created&customerId=${customer.body.id as string}`,
+    );
+    expect(created.body.items).toHaveLength(1);
+    const none = await api.get<Page<OrderBody>>(
+      `/api/orders?status=completed&customerId=${customer.body.id as string}`,
+    );
+    expect(none.body.items).toHaveLength(0);
+  });
+
+  it('treats search text as text: wildcards and SQL are matched literally', async () => {
+    for (const q of ["%' OR 1=1 --", '%', '_', "'; drop table orders; --"]) {
+      const response = await api.get<Page<OrderBody>>(`/api/orders?q=${encodeURIComponent(q)}`);
+      expect([q, response.status, response.body.items.length]).toEqual([q, 200, 0]);
+    }
+    expect((await api.get('/api/orders?limit=1')).status).toBe(200);
+  });
+
+  it('uses the trigram indexes for search', async () => {
+    const plans = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ indexname: string }[]>(
+        `select indexname from pg_indexes where indexname in ('orders_number_trgm', 'orders_notes_trgm', 'customers_name_trgm')`,
+      );
+    expect(plans.map((row) => row.indexname).sort()).toEqual([
+      'customers_name_trgm',
+      'orders_notes_trgm',
+      'orders_number_trgm',
+    ]);
+  });
+
+  it('refuses bad list parameters with 400', async () => {
+    for (const query of ['limit=0', 'limit=501', 'limit=abc', 'status=lost', 'cursor=garbage']) {
+      const response = await api.get(`/api/orders?${query}`);
+      expect([query, response.status]).toEqual([query, 400]);
+    }
+  });
+
+  it('lists, searches and edits customers and products', async () => {
+    const { customerId, skus } = await seedCatalogue(api);
+    const customers = await api.get<Page<{ id: string }>>(`/api/customers?limit=500`);
+    expect(customers.body.items.map((c) => c.id)).toContain(customerId);
+    const renamed = await api.patch(`/api/customers/${customerId}`, {
+      name: 'Renamed Ltd',
+      phone: '+86 10 1234',
+    });
+    expect(renamed.body).toMatchObject({ name: 'Renamed Ltd', phone: '+86 10 1234' });
+    expect((await api.patch(`/api/customers/${customerId}`, { email: 'nope' })).status).toBe(400);
+    expect((await api.patch(`/api/customers/${randomUUID()}`, { name: 'x' })).status).toBe(404);
+
+    const products = await api.get<Page<{ id: string; sku: string }>>(`/api/products?q=${skus[0]!}`);
+    const product = products.body.items[0]!;
+    const repriced = await api.patch(`/api/products/${product.id}`, { unitPrice: 4242 });
+    expect(repriced.body).toMatchObject({ unitPrice: 4242, sku: skus[0] });
+    expect((await api.patch(`/api/products/${product.id}`, { stockOnHand: 5 })).status).toBe(400);
+  });
+});
