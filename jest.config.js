@@ -4,6 +4,7 @@ const transform = { '^.+\\.ts$': 'ts-jest' };
 module.exports = {
   // Integration tests drive real workflows; a hung one fails after a minute instead of hanging CI.
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
