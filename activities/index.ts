@@ -1,8 +1,12 @@
+import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
 import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
 
-export type ActivityDeps = OrderActivityDeps & InventoryActivityDeps & PaymentActivityDeps;
+export type ActivityDeps = OrderActivityDeps &
+  InventoryActivityDeps &
+  PaymentActivityDeps &
+  ArchiveActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -10,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createInventoryActivities(deps),
     ...createPaymentActivities(deps),
+    ...createArchiveActivities(deps),
   };
 }

@@ -1,20 +1,30 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { AuditController } from './controllers/audit.controller';
+import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
 import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
+import { HistoryController } from './controllers/history.controller';
 import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { UserController } from './controllers/user.controller';
 import { RepositoriesModule } from './repositories.module';
+import { AuditService } from './services/audit.service';
 import { CustomerService } from './services/customer.service';
 import { HealthService } from './services/health.service';
+import { HistoryService } from './services/history.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
 import { SettingsService } from './services/settings.service';
+import { UserService } from './services/user.service';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Global()
@@ -42,6 +52,10 @@ export class AppModule {
         RepositoriesModule,
       ],
       controllers: [
+        AuthController,
+        UserController,
+        AuditController,
+        HistoryController,
         OrderController,
         CustomerController,
         ProductController,
@@ -50,12 +64,17 @@ export class AppModule {
         HealthController,
       ],
       providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AuthService,
+        UserService,
+        AuditService,
         OrderService,
         CustomerService,
         ProductService,
         SettingsService,
         OrderEventsService,
         HealthService,
+        HistoryService,
       ],
     };
   }

@@ -3,8 +3,9 @@ import { type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config';
-import type { ActorResolver, RequestWithActor } from './auth/actor.decorator';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { AuthService } from './auth/auth.service';
 import { jsonBody } from './errors/body-parser';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createValidationPipe } from './errors/validation';
@@ -21,29 +22,26 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
-export interface AppOptions {
-  /** Who is acting on a request; until sign-in exists, tests use this to act as a manager. */
-  resolveActor?: ActorResolver;
-}
-
 /** Builds the Nest application (not yet listening): prefix, validation, error filter and docs. */
-export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
+export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(config), {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
     abortOnError: false,
     bodyParser: false,
   });
   app.use(...jsonBody());
-  const { resolveActor } = options;
-  if (resolveActor) {
-    app.use((request: RequestWithActor, _response: unknown, next: () => void) => {
-      request.actor = resolveActor(request);
-      next();
-    });
-  }
+  // The contract puts every /api route but sign-in behind a bearer token, the OpenAPI document included.
+  const auth = app.get(AuthService);
+  const filter = new HttpExceptionFilter();
+  app.use('/api/docs', (request: Request, response: Response, next: NextFunction) => {
+    auth.authenticate(request.headers.authorization).then(
+      () => next(),
+      (error: unknown) => filter.send(response, error),
+    );
+  });
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(filter);
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;

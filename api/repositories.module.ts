@@ -1,7 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
+  AuditRepository,
   CustomerRepository,
+  LoginThrottleRepository,
+  OrderHistoryRepository,
+  UserRepository,
   OrderRepository,
   PaymentRepository,
   ProductRepository,
@@ -11,7 +15,11 @@ import {
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
+  AuditRepository,
   CustomerRepository,
+  LoginThrottleRepository,
+  OrderHistoryRepository,
+  UserRepository,
   OrderRepository,
   PaymentRepository,
   ProductRepository,

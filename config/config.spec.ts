@@ -15,6 +15,7 @@ describe('configuration', () => {
       },
       api: { host: '127.0.0.1', port: 3000 },
       logLevel: 'log',
+      auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
     });
   });
 
@@ -49,6 +50,9 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
     [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS must be host:port/],
     [{ OMS_LOG_LEVEL: 'loud' }, /OMS_LOG_LEVEL must be one of/],
+    [{ OMS_TOKEN_SECRET: 'short' }, /OMS_TOKEN_SECRET must be at least 32 characters long$/],
+    [{ OMS_ADMIN_PASSWORD: 'hunter2' }, /OMS_ADMIN_PASSWORD must be at least 12 characters long$/],
+    [{ OMS_TOKEN_TTL_SECONDS: '-5' }, /OMS_TOKEN_TTL_SECONDS must be a positive whole number/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

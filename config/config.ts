@@ -23,6 +23,14 @@ export abstract class AppConfig {
     port: number;
   };
   abstract logLevel: 'error' | 'warn' | 'log' | 'debug';
+  abstract auth: {
+    /** HMAC key for bearer tokens; when unset, one is generated into the data folder at first start. */
+    tokenSecret: string | undefined;
+    /** How long a token is valid, in seconds. */
+    tokenTtlSeconds: number;
+    /** Sets the password of user `admin` at start; when unset, a random one is generated once. */
+    adminPassword: string | undefined;
+  };
 }
 
 /** Raised when the environment holds a setting that cannot be used; the message names the variable. */
@@ -37,6 +45,24 @@ function port(env: Env, name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     throw new ConfigError(`${name} must be a TCP port between 1 and 65535, got "${raw}"`);
   }
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+/** A secret setting; its value is never echoed in an error. */
+function secret(env: Env, name: string, minLength: number): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < minLength)
+    throw new ConfigError(`${name} must be at least ${minLength} characters long`);
   return value;
 }
 
@@ -93,5 +119,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: port(env, 'OMS_API_PORT', 3000),
     },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    auth: {
+      tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
+      tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),
+      adminPassword: secret(env, 'OMS_ADMIN_PASSWORD', 12),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { eventually, seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -16,8 +16,8 @@ describe('approval rules', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    staff = apiClient(stack.baseUrl, { username: 'clerk', roles: ['staff'] });
-    manager = apiClient(stack.baseUrl, { username: 'boss', roles: ['manager'] });
+    staff = await stack.client(['staff'], 'clerk');
+    manager = await stack.client(['manager'], 'boss');
     previous = (await manager.get('/api/settings/approval')).body;
     const updated = await manager.put('/api/settings/approval', RULE);
     expect(updated.status).toBe(200);

@@ -1,5 +1,5 @@
 import { seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
 
 /** Bad input gets a 4xx that says which field was wrong, and writes nothing. */
@@ -11,7 +11,7 @@ describe('bad input', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
     const seeded = await seedCatalogue(api);
     customerId = seeded.customerId;
     sku = seeded.skus[0]!;

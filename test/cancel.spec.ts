@@ -1,5 +1,5 @@
 import { eventually, seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -9,7 +9,7 @@ describe('cancel', () => {
 
   beforeAll(async () => {
     stack = await startStack({ worker: false });
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 
@@ -46,7 +46,7 @@ describe('cancel', () => {
       status: 'cancelled',
       awaiting: null,
       payment: { status: 'refunded', amount: 0 },
-      cancellation: { reason: 'customer asked', by: { username: 'anonymous' } },
+      cancellation: { reason: 'customer asked', by: { username: 'staff-user' } },
     });
     expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 10, reserved: 0, available: 10 });
     expect(await ledger(order.id)).toEqual([

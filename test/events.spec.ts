@@ -1,5 +1,5 @@
 import { seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -9,13 +9,16 @@ describe('GET /api/events', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 
   it('streams every change of status and awaiting as server-sent events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${stack.baseUrl}/api/events`, { signal: controller.signal });
+    const response = await fetch(`${stack.baseUrl}/api/events`, {
+      signal: controller.signal,
+      headers: api.headers,
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     type Event = { orderId: string; status: string; awaiting: string | null };
     const events: Event[] = [];

@@ -59,6 +59,7 @@ describe('npm start', () => {
       OMS_PG_PORT: String(ports.pg),
       OMS_TEMPORAL_PORT: String(ports.temporal),
       OMS_TEMPORAL_UI_PORT: String(ports.ui),
+      OMS_ADMIN_PASSWORD: 'launcher-test-password',
     };
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -12,7 +12,7 @@ describe('lists, search and pagination', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 

@@ -1,4 +1,4 @@
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
 
 /** The published OpenAPI document describes exactly the routes the application serves. */
@@ -8,12 +8,18 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     stack = await startStack({ worker: false });
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 
+  it('needs a signed-in user, like every /api route but sign-in', async () => {
+    for (const path of ['/api/docs', '/api/docs/openapi.json']) {
+      expect((await fetch(`${stack.baseUrl}${path}`)).status).toBe(401);
+    }
+  });
+
   it('is served as JSON and as a browsable page under /api/docs', async () => {
-    const page = await fetch(`${stack.baseUrl}/api/docs`);
+    const page = await fetch(`${stack.baseUrl}/api/docs`, { headers: api.headers });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const document = await api.get<{ openapi: string }>('/api/docs/openapi.json');

@@ -1,7 +1,7 @@
 import type { OrderInput } from '../workflows/order.definitions';
 import { TASK_QUEUE, orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
 
 /**
@@ -15,7 +15,7 @@ describe('orders and workflows stay paired across crashes', () => {
 
   beforeAll(async () => {
     stack = await startStack({ worker: false });
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 

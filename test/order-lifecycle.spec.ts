@@ -1,6 +1,6 @@
 import { orderWorkflowId, orderQuery } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
 
 type Order = { id: string; status: string; awaiting: string | null; [key: string]: unknown };
@@ -11,7 +11,7 @@ describe('an order over HTTP', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 
@@ -58,7 +58,7 @@ describe('an order over HTTP', () => {
     expect(approved.body.approvals).toEqual([
       expect.objectContaining({
         comment: 'customer confirmed',
-        by: expect.objectContaining({ username: 'anonymous' }),
+        by: expect.objectContaining({ username: 'staff-user' }),
       }),
     ]);
 

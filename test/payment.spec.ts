@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually, seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -20,8 +20,8 @@ describe('payment', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
-    manager = apiClient(stack.baseUrl, { username: 'boss', roles: ['manager'] });
+    api = await stack.client();
+    manager = await stack.client(['manager'], 'boss');
   });
   afterAll(() => stack.close());
 

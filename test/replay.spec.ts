@@ -10,7 +10,6 @@ import path from 'node:path';
 import { findTemporalBinary } from '../scripts/temporal-server';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
-import { apiClient } from './support/http';
 import { placeOrder, stockOf } from './support/orders';
 import { startStack } from './support/stack';
 
@@ -19,8 +18,8 @@ const FIXTURES = path.join(__dirname, 'fixtures', 'histories');
 /** Each scenario drives one order through a distinct path and names the fixture it becomes. */
 async function recordScenarios(): Promise<void> {
   const stack = await startStack();
-  const staff = apiClient(stack.baseUrl, { username: 'clerk', roles: ['staff'] });
-  const manager = apiClient(stack.baseUrl, { username: 'boss', roles: ['manager'] });
+  const staff = await stack.client(['staff'], 'clerk');
+  const manager = await stack.client(['manager'], 'boss');
   try {
     const { customerId, skus } = await seedCatalogue(staff, [
       { unitPrice: 1000, stockOnHand: 100 },

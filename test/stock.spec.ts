@@ -1,5 +1,5 @@
 import { eventually, seedCatalogue } from './support/fixtures';
-import { apiClient, type ApiClient } from './support/http';
+import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
@@ -9,7 +9,7 @@ describe('stock', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = apiClient(stack.baseUrl);
+    api = await stack.client();
   });
   afterAll(() => stack.close());
 
@@ -67,7 +67,7 @@ describe('stock', () => {
     const order = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 4 }]);
     await api.post(`/api/orders/${order.id}/approve`, {});
 
-    const clerk = apiClient(stack.baseUrl, { username: 'wh-clerk', roles: ['staff'] });
+    const clerk = await stack.client(['staff'], 'wh-clerk');
     const tooMuch = await clerk.post(`/api/products/${product.id}/stock`, { delta: -2, reason: 'breakage' });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.message).toMatch(/cannot go below the 4 units reserved/);

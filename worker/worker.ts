@@ -38,6 +38,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     em: () => options.orm.em.fork(),
     gateway: () => creditLimitGateway(options.orm.em.fork()),
     notifyStockChanged: stockNotifier(options.client),
+    client: options.client,
     ...options.deps,
   };
   return Worker.create({

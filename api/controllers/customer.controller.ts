@@ -6,7 +6,10 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Actor } from '../../workflows/order.definitions';
+import { CurrentActor } from '../auth/actor.decorator';
 import { CreateCustomerDto, CustomerDto, CustomerPageDto, UpdateCustomerDto } from '../dtos/customer.dto';
+import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import { SearchQueryDto } from '../dtos/list.dto';
 import { CustomerService } from '../services/customer.service';
@@ -19,12 +22,14 @@ export class CustomerController {
 
   @Post()
   @ApiCreatedResponse({ type: CustomerDto })
-  create(@Body() dto: CreateCustomerDto): Promise<CustomerDto> {
-    return this.service.create(dto);
+  @Roles(...OPERATORS)
+  create(@Body() dto: CreateCustomerDto, @CurrentActor() actor: Actor): Promise<CustomerDto> {
+    return this.service.create(dto, actor);
   }
 
   @Get()
   @ApiOkResponse({ type: CustomerPageDto })
+  @Roles(...ANYONE)
   list(@Query() query: SearchQueryDto): Promise<CustomerPageDto> {
     return this.service.list(query);
   }
@@ -32,6 +37,7 @@ export class CustomerController {
   @Get(':id')
   @ApiOkResponse({ type: CustomerDto })
   @ApiNotFoundResponse({ type: ErrorDto })
+  @Roles(...ANYONE)
   get(@Param('id') id: string): Promise<CustomerDto> {
     return this.service.get(id);
   }
@@ -39,7 +45,12 @@ export class CustomerController {
   @Patch(':id')
   @ApiOkResponse({ type: CustomerDto })
   @ApiNotFoundResponse({ type: ErrorDto })
-  update(@Param('id') id: string, @Body() dto: UpdateCustomerDto): Promise<CustomerDto> {
-    return this.service.update(id, dto);
+  @Roles(...OPERATORS)
+  update(
+    @Param('id') id: string,
+    @Body() dto: UpdateCustomerDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CustomerDto> {
+    return this.service.update(id, dto, actor);
   }
 }

@@ -25,6 +25,7 @@ import {
 import type { Response } from 'express';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
+import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import {
   ApproveOrderDto,
@@ -67,6 +68,7 @@ export class OrderController {
     type: ErrorDto,
     description: 'Idempotency-Key reused with another body.',
   })
+  @Roles(...OPERATORS)
   async create(
     @Body() dto: CreateOrderDto,
     @CurrentActor() actor: Actor,
@@ -83,6 +85,7 @@ export class OrderController {
 
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
+  @Roles(...ANYONE)
   list(@Query() query: ListOrdersQueryDto): Promise<OrderPageDto> {
     return this.service.list(query);
   }
@@ -90,12 +93,14 @@ export class OrderController {
   @Get(':id')
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({ type: ErrorDto })
+  @Roles(...ANYONE)
   get(@Param('id') id: string): Promise<OrderDto> {
     return this.service.get(id);
   }
 
   @Patch(':id')
   @ActionResponses('created or processing')
+  @Roles(...OPERATORS)
   edit(@Param('id') id: string, @Body() dto: EditOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.edit(id, dto, actor);
   }
@@ -106,6 +111,7 @@ export class OrderController {
     type: ErrorDto,
     description: 'Above the staff approval limit and the actor is not a manager.',
   })
+  @Roles(...OPERATORS)
   approve(
     @Param('id') id: string,
     @Body() dto: ApproveOrderDto,
@@ -120,12 +126,14 @@ export class OrderController {
     type: ErrorDto,
     description: 'Above the staff approval limit and the actor is not a manager.',
   })
+  @Roles(...OPERATORS)
   reject(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.reject(id, dto, actor);
   }
 
   @Post(':id/retry-payment')
   @ActionResponses('awaiting payment')
+  @Roles(...OPERATORS)
   retryPayment(
     @Param('id') id: string,
     @Body() _dto: EmptyDto,
@@ -136,18 +144,21 @@ export class OrderController {
 
   @Post(':id/ship')
   @ActionResponses('awaiting shipment')
+  @Roles(...OPERATORS)
   ship(@Param('id') id: string, @Body() dto: ShipOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.ship(id, dto, actor);
   }
 
   @Post(':id/complete')
   @ActionResponses('shipped')
+  @Roles(...OPERATORS)
   complete(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.complete(id, actor);
   }
 
   @Post(':id/cancel')
   @ActionResponses('created or processing')
+  @Roles(...OPERATORS)
   cancel(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.cancel(id, dto, actor);
   }

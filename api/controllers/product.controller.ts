@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
+import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import { SearchQueryDto } from '../dtos/list.dto';
 import {
@@ -30,12 +31,14 @@ export class ProductController {
   @Post()
   @ApiCreatedResponse({ type: ProductDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
-  create(@Body() dto: CreateProductDto): Promise<ProductDto> {
-    return this.service.create(dto);
+  @Roles(...OPERATORS)
+  create(@Body() dto: CreateProductDto, @CurrentActor() actor: Actor): Promise<ProductDto> {
+    return this.service.create(dto, actor);
   }
 
   @Get()
   @ApiOkResponse({ type: ProductPageDto })
+  @Roles(...ANYONE)
   list(@Query() query: SearchQueryDto): Promise<ProductPageDto> {
     return this.service.list(query);
   }
@@ -43,6 +46,7 @@ export class ProductController {
   @Get(':id')
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorDto })
+  @Roles(...ANYONE)
   get(@Param('id') id: string): Promise<ProductDto> {
     return this.service.get(id);
   }
@@ -51,8 +55,13 @@ export class ProductController {
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
-  update(@Param('id') id: string, @Body() dto: UpdateProductDto): Promise<ProductDto> {
-    return this.service.update(id, dto);
+  @Roles(...OPERATORS)
+  update(
+    @Param('id') id: string,
+    @Body() dto: UpdateProductDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ProductDto> {
+    return this.service.update(id, dto, actor);
   }
 
   @Post(':id/stock')
@@ -60,6 +69,7 @@ export class ProductController {
   @ApiOkResponse({ type: StockLevelDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'Stock on hand would fall below what is reserved.' })
+  @Roles(...OPERATORS)
   adjustStock(
     @Param('id') id: string,
     @Body() dto: StockAdjustmentDto,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
+import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
 import { SettingsService } from '../services/settings.service';
@@ -13,6 +14,7 @@ export class SettingsController {
 
   @Get('approval')
   @ApiOkResponse({ type: ApprovalSettingsDto })
+  @Roles(...ANYONE)
   getApproval(): Promise<ApprovalSettingsDto> {
     return this.service.getApproval();
   }
@@ -23,6 +25,7 @@ export class SettingsController {
     description: 'The new version; orders already placed keep theirs.',
   })
   @ApiBadRequestResponse({ type: ErrorDto })
+  @Roles(...MANAGERS)
   setApproval(
     @Body() dto: ApprovalSettingsInputDto,
     @CurrentActor() actor: Actor,

@@ -32,7 +32,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.send(host.switchToHttp().getResponse<Response>(), exception);
+  }
+
+  /** Writes the error response; also used by middleware that runs outside Nest's routing. */
+  send(response: Response, exception: unknown): void {
     const body = this.toBody(exception);
     if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
       this.logger.error(

@@ -3,14 +3,15 @@ import { CustomerRepository, type Page } from '../../db/repositories';
 import { CustomerDto, type CreateCustomerDto, type UpdateCustomerDto } from '../dtos/customer.dto';
 import type { SearchQueryDto } from '../dtos/list.dto';
 import { notFound } from '../errors/domain.error';
+import type { Actor } from '../../workflows/order.definitions';
 
 @Injectable()
 export class CustomerService {
   constructor(private readonly customers: CustomerRepository) {}
 
   /** Registers a customer. */
-  async create(dto: CreateCustomerDto): Promise<CustomerDto> {
-    return CustomerDto.from(await this.customers.create(dto));
+  async create(dto: CreateCustomerDto, actor: Actor): Promise<CustomerDto> {
+    return CustomerDto.from(await this.customers.create(dto, actor));
   }
 
   /** One customer by id. */
@@ -27,8 +28,8 @@ export class CustomerService {
   }
 
   /** Changes the given fields. */
-  async update(id: string, dto: UpdateCustomerDto): Promise<CustomerDto> {
-    const customer = await this.customers.update(id, dto);
+  async update(id: string, dto: UpdateCustomerDto, actor: Actor): Promise<CustomerDto> {
+    const customer = await this.customers.update(id, dto, actor);
     if (!customer) throw notFound('customer', id);
     return CustomerDto.from(customer);
   }

@@ -33,9 +33,9 @@ export class ProductService {
   ) {}
 
   /** Adds a product to the catalogue; a taken SKU is a 409. */
-  async create(dto: CreateProductDto): Promise<ProductDto> {
+  async create(dto: CreateProductDto, actor: Actor): Promise<ProductDto> {
     try {
-      return ProductDto.from(await this.products.create(dto));
+      return ProductDto.from(await this.products.create(dto, actor));
     } catch (error) {
       if (error instanceof DuplicateSkuError) throw duplicateSku(dto.sku);
       throw error;
@@ -56,9 +56,9 @@ export class ProductService {
   }
 
   /** Changes name, SKU or price; orders already placed keep the prices they were placed at. */
-  async update(id: string, dto: UpdateProductDto): Promise<ProductDto> {
+  async update(id: string, dto: UpdateProductDto, actor: Actor): Promise<ProductDto> {
     try {
-      const product = await this.products.update(id, dto);
+      const product = await this.products.update(id, dto, actor);
       if (!product) throw notFound('product', id);
       return ProductDto.from(product);
     } catch (error) {

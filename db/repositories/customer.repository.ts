@@ -1,18 +1,36 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../workflows/order.definitions';
 import { Customer } from '../entities';
+import { AuditRepository } from './audit.repository';
+import { definedOnly } from './defined';
 import { isUuid } from './ids';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 export type CustomerFields = Pick<Customer, 'name' | 'email'> &
   Partial<Pick<Customer, 'phone' | 'address' | 'creditLimit'>>;
 
+function auditView({ id, name, email, phone, address, creditLimit }: Customer) {
+  return { id, name, email, phone, address, creditLimit };
+}
+
 export class CustomerRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(data: CustomerFields): Promise<Customer> {
-    const customer = this.em.create(Customer, data);
-    await this.em.persistAndFlush(customer);
-    return customer;
+  /** Creates a customer and records it in the audit log, in one transaction. */
+  async create(data: CustomerFields, actor: Actor): Promise<Customer> {
+    return this.em.transactional(async (em) => {
+      const customer = em.create(Customer, data);
+      await em.flush();
+      await new AuditRepository(em).record({
+        actor,
+        action: 'customer.created',
+        entity: 'customer',
+        entityId: customer.id,
+        before: null,
+        after: auditView(customer),
+      });
+      return customer;
+    });
   }
 
   async findById(id: string): Promise<Customer | null> {
@@ -20,13 +38,25 @@ export class CustomerRepository {
     return this.em.findOne(Customer, { id });
   }
 
-  /** Applies the given fields; returns null for an unknown id. */
-  async update(id: string, changes: Partial<CustomerFields>): Promise<Customer | null> {
-    const customer = await this.findById(id);
-    if (!customer) return null;
-    this.em.assign(customer, changes);
-    await this.em.flush();
-    return customer;
+  /** Applies the given fields and records before and after; returns null for an unknown id. */
+  async update(id: string, changes: Partial<CustomerFields>, actor: Actor): Promise<Customer | null> {
+    if (!isUuid(id)) return null;
+    return this.em.transactional(async (em) => {
+      const customer = await em.findOne(Customer, { id }, { lockMode: 4 /* pessimistic write */ });
+      if (!customer) return null;
+      const before = auditView(customer);
+      em.assign(customer, definedOnly(changes));
+      await em.flush();
+      await new AuditRepository(em).record({
+        actor,
+        action: 'customer.updated',
+        entity: 'customer',
+        entityId: id,
+        before,
+        after: auditView(customer),
+      });
+      return customer;
+    });
   }
 
   /** Oldest first; `q` matches the name (trigram-indexed) or the e-mail. */

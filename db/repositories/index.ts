@@ -15,3 +15,7 @@ export {
   type StockLevel,
   type StockLine,
 } from './stock.repository';
+export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
+export { LoginThrottleRepository } from './login-throttle.repository';
+export { CorruptArchiveError, OrderHistoryRepository } from './order-history.repository';
+export { DuplicateUsernameError, UserRepository, type NewUser, type UserChanges } from './user.repository';

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Actor } from '../../workflows/order.definitions';
 import { Product } from '../entities';
+import { AuditRepository } from './audit.repository';
+import { definedOnly } from './defined';
 import { isUuid } from './ids';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
@@ -10,23 +13,39 @@ export type ProductChanges = Partial<Pick<Product, 'sku' | 'name' | 'unitPrice' 
 /** Raised when a SKU is already taken. */
 export class DuplicateSkuError extends Error {}
 
+function auditView({ id, sku, name, unitPrice, currency }: Product) {
+  return { id, sku, name, unitPrice, currency };
+}
+
 export class ProductRepository {
   constructor(private readonly em: EntityManager) {}
 
-  private async flushUnique(sku: string | undefined): Promise<void> {
+  private async uniqueSku<T>(sku: string | undefined, work: () => Promise<T>): Promise<T> {
     try {
-      await this.em.flush();
+      return await work();
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new DuplicateSkuError(sku);
       throw error;
     }
   }
 
-  async create(data: NewProduct): Promise<Product> {
-    const product = this.em.create(Product, data);
-    this.em.persist(product);
-    await this.flushUnique(data.sku);
-    return product;
+  /** Adds a product and records it in the audit log, in one transaction. */
+  async create(data: NewProduct, actor: Actor): Promise<Product> {
+    return this.uniqueSku(data.sku, () =>
+      this.em.transactional(async (em) => {
+        const product = em.create(Product, data);
+        await em.flush();
+        await new AuditRepository(em).record({
+          actor,
+          action: 'product.created',
+          entity: 'product',
+          entityId: product.id,
+          before: null,
+          after: auditView(product),
+        });
+        return product;
+      }),
+    );
   }
 
   async findById(id: string): Promise<Product | null> {
@@ -34,13 +53,30 @@ export class ProductRepository {
     return this.em.findOne(Product, { id }, { refresh: true });
   }
 
-  /** Applies the given fields; returns null for an unknown id. Stock changes go through StockRepository. */
-  async update(id: string, changes: ProductChanges): Promise<Product | null> {
-    const product = await this.findById(id);
-    if (!product) return null;
-    this.em.assign(product, changes);
-    await this.flushUnique(changes.sku);
-    return product;
+  /**
+   * Applies the given fields and records before and after (a price change shows both prices); returns
+   * null for an unknown id. Stock changes go through StockRepository.
+   */
+  async update(id: string, changes: ProductChanges, actor: Actor): Promise<Product | null> {
+    if (!isUuid(id)) return null;
+    return this.uniqueSku(changes.sku, () =>
+      this.em.transactional(async (em) => {
+        const product = await em.findOne(Product, { id }, { lockMode: 4 /* pessimistic write */ });
+        if (!product) return null;
+        const before = auditView(product);
+        em.assign(product, definedOnly(changes));
+        await em.flush();
+        await new AuditRepository(em).record({
+          actor,
+          action: 'product.updated',
+          entity: 'product',
+          entityId: id,
+          before,
+          after: auditView(product),
+        });
+        return product;
+      }),
+    );
   }
 
   /** The products with these SKUs, keyed by SKU; unknown SKUs are simply absent. */

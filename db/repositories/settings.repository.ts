@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor, ApprovalRule } from '../../workflows/order.definitions';
 import { ApprovalSetting } from '../entities';
+import { AuditRepository } from './audit.repository';
 
 /** Approval thresholds, versioned: every change is a new row, the newest is in force. */
 export class SettingsRepository {
@@ -17,13 +18,26 @@ export class SettingsRepository {
     };
   }
 
+  /** Adds a new version of the thresholds and records the change in the audit log, in one transaction. */
   async setApprovalRule(rule: Omit<ApprovalRule, 'version'>, actor: Actor): Promise<ApprovalRule> {
-    const setting = this.em.create(
-      ApprovalSetting,
-      { ...rule, changedBy: actor, changedAt: new Date() },
-      { partial: true },
-    );
-    await this.em.persistAndFlush(setting);
-    return { ...rule, version: setting.version };
+    return this.em.transactional(async (em) => {
+      const before = await new SettingsRepository(em).currentApprovalRule();
+      const setting = em.create(
+        ApprovalSetting,
+        { ...rule, changedBy: actor, changedAt: new Date() },
+        { partial: true },
+      );
+      await em.flush();
+      const after = { ...rule, version: setting.version };
+      await new AuditRepository(em).record({
+        actor,
+        action: 'settings.approval_changed',
+        entity: 'settings',
+        entityId: 'approval',
+        before,
+        after,
+      });
+      return after;
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
 import type { Actor, StockShortage } from '../../workflows/order.definitions';
 
@@ -256,7 +257,16 @@ export class StockRepository {
         available: p.stock_on_hand - p.reserved,
       });
       if (product.stock_on_hand + delta < product.reserved) throw new StockBelowReservedError(level(product));
+      const before = level(product);
       await this.move(connection, product, 'adjustment', delta, 0, { reason, actor });
+      await new AuditRepository(em).record({
+        actor,
+        action: 'product.stock_adjusted',
+        entity: 'product',
+        entityId: productId,
+        before,
+        after: { ...level(product), delta, reason },
+      });
       return level(product);
     });
   }

@@ -5,11 +5,9 @@ export interface ApiResponse<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** A client for the API under test; `actor` names who acts (see TEST_ACTOR_HEADER in stack.ts). */
-export function apiClient(baseUrl: string, actor?: { username: string; roles: string[] }) {
-  const actorHeader: Record<string, string> = actor
-    ? { 'x-test-actor': JSON.stringify({ id: `user-${actor.username}`, ...actor }) }
-    : {};
+/** A client for the API under test, signed in when given a bearer token. */
+export function apiClient(baseUrl: string, token?: string) {
+  const actorHeader: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   async function call<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -31,6 +29,8 @@ export function apiClient(baseUrl: string, actor?: { username: string; roles: st
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
   return {
+    /** Headers that sign a raw fetch in as this client. */
+    headers: actorHeader,
     call,
     get: <T = Record<string, unknown>>(path: string) => call<T>('GET', path),
     post: <T = Record<string, unknown>>(path: string, body: unknown = {}, headers?: Record<string, string>) =>

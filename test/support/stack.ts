@@ -10,12 +10,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Role } from '../../db/entities';
+import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { createOrderWorker } from '../../worker/worker';
 
-export const TEST_ACTOR_HEADER = 'x-test-actor';
+/** The password of user `admin` in tests, and of every user the tests create. */
+export const TEST_PASSWORD = 'test-password-0123456789';
 
 export interface TestStack {
   baseUrl: string;
@@ -23,6 +25,8 @@ export interface TestStack {
   config: AppConfig;
   orm: MikroORM;
   temporal: Client;
+  /** A client signed in as this user, created with these roles if it does not exist yet. */
+  client(roles?: Role[], username?: string): Promise<ApiClient>;
   /** Starts a worker (at most one at a time); returns its identity. `deps` replaces activity dependencies. */
   startWorker(identity?: string, deps?: Partial<ActivityDeps>): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
@@ -45,6 +49,8 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
     TEMPORAL_ADDRESS: required('OMS_TEST_TEMPORAL_ADDRESS'),
     OMS_DATA_DIR: required('OMS_TEST_DATA_DIR'),
     OMS_LOG_LEVEL: 'error',
+    OMS_ADMIN_PASSWORD: TEST_PASSWORD,
+    OMS_TOKEN_SECRET: 'test-token-secret-0123456789-abcdefghij',
   });
   const orm = await MikroORM.init(ormConfig(config.databaseUrl, { logger: () => undefined }));
   await orm.getMigrator().up();
@@ -52,13 +58,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  // Until sign-in exists, a test names the acting user in a header only this test wiring reads.
-  const app: INestApplication = await createApp(config, {
-    resolveActor: (request) => {
-      const header = request.headers[TEST_ACTOR_HEADER];
-      return typeof header === 'string' ? (JSON.parse(header) as Actor) : undefined;
-    },
-  });
+  const app: INestApplication = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
@@ -70,6 +70,29 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
     config,
     orm,
     temporal,
+    async client(roles: Role[] = ['staff'], username = `${roles.join('-')}-user`) {
+      const anonymous = apiClient(stack.baseUrl);
+      const signIn = async (name: string) => {
+        const response = await anonymous.post<{ accessToken: string }>('/api/auth/login', {
+          username: name,
+          password: TEST_PASSWORD,
+        });
+        if (response.status !== 200)
+          throw new Error(`signing in as ${name} failed: ${JSON.stringify(response.body)}`);
+        return apiClient(stack.baseUrl, response.body.accessToken);
+      };
+      const admin = await signIn('admin');
+      if (username === 'admin') return admin;
+      const created = await admin.post('/api/users', {
+        username,
+        password: TEST_PASSWORD,
+        displayName: username,
+        roles,
+      });
+      if (created.status !== 201 && created.status !== 409)
+        throw new Error(`creating ${username} failed: ${JSON.stringify(created.body)}`);
+      return signIn(username);
+    },
     async startWorker(identity = `test-worker-${++started}`, deps) {
       if (running) throw new Error('a worker is already running');
       const worker = await createOrderWorker({

@@ -1,0 +1,120 @@
+import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppConfig } from '../../config/config';
+import type { User } from '../../db/entities';
+import { LoginThrottleRepository, UserRepository } from '../../db/repositories';
+import type { Actor } from '../../workflows/order.definitions';
+import { DomainError } from '../errors/domain.error';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
+import { issueToken, verifyToken } from './tokens';
+
+/** Failed sign-ins tolerated per window before 429: per username, and per client address. */
+export const THROTTLE = { windowSeconds: 15 * 60, perUsername: 5, perAddress: 20 };
+
+export interface LoginResult {
+  accessToken: string;
+  user: { id: string; username: string; roles: string[] };
+}
+
+/** Reads a secret file, or creates it with owner-only permissions. */
+function secretFile(file: string, create: () => string): { value: string; created: boolean } {
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
+  mkdirSync(path.dirname(file), { recursive: true });
+  const value = create();
+  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { value, created: true };
+}
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+  private readonly secret: string;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UserRepository,
+    private readonly throttle: LoginThrottleRepository,
+    private readonly orm: MikroORM,
+  ) {
+    this.secret =
+      config.auth.tokenSecret ??
+      secretFile(path.join(config.dataDir, 'token-secret'), () => randomBytes(32).toString('base64url'))
+        .value;
+  }
+
+  /**
+   * The first admin: OMS_ADMIN_PASSWORD sets the password of user `admin`; without it a random password is
+   * generated once, printed once, and kept in an owner-only file in the data folder.
+   */
+  onApplicationBootstrap(): Promise<void> {
+    // Runs outside any request, so it gets a unit of work of its own.
+    return RequestContext.create(this.orm.em, () => this.bootstrapAdmin());
+  }
+
+  private async bootstrapAdmin(): Promise<void> {
+    const wanted = this.config.auth.adminPassword;
+    if (wanted) {
+      const created = await this.users.createAdminIfMissing(await hashPassword(wanted));
+      const admin = await this.users.findByUsername('admin');
+      if (!created && admin && !(await verifyPassword(wanted, admin.passwordHash))) {
+        await this.users.update(admin.id, { passwordHash: await hashPassword(wanted) }, SYSTEM);
+        this.logger.log('the password of user admin was set from OMS_ADMIN_PASSWORD');
+      }
+      return;
+    }
+    if (await this.users.findByUsername('admin')) return;
+    const file = path.join(this.config.dataDir, 'admin-password');
+    const { value } = secretFile(file, () => randomBytes(18).toString('base64url'));
+    if (await this.users.createAdminIfMissing(await hashPassword(value))) {
+      // Printed once, on the console of the first start only; never logged through the logger.
+      process.stdout.write(
+        `\n  First start: user "admin" was created with password ${value}\n  (also in ${file}, readable only by its owner)\n\n`,
+      );
+    }
+  }
+
+  /** Signs a user in; the same 401 whether the name or the password was wrong. */
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    const recent = await this.throttle.recentFailures(username, address, THROTTLE.windowSeconds);
+    if (recent.byUsername >= THROTTLE.perUsername || recent.byAddress >= THROTTLE.perAddress) {
+      throw new DomainError('throttled', 'too many failed sign-ins; wait a few minutes and try again');
+    }
+    const user = await this.users.findByUsername(username);
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !valid || user.disabled) {
+      await this.throttle.recordFailure(username, address);
+      throw new DomainError('unauthenticated', 'wrong username or password');
+    }
+    await this.throttle.clear(username);
+    return {
+      accessToken: issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
+      user: { id: user.id, username: user.username, roles: [...user.roles] },
+    };
+  }
+
+  /** The actor behind an `Authorization: Bearer` header, with roles as they are now; 401 otherwise. */
+  authenticate(header: string | undefined): Promise<Actor> {
+    // Also called from middleware that runs before the ORM's per-request context exists.
+    return RequestContext.create(this.orm.em, () => this.actorOf(header));
+  }
+
+  private async actorOf(header: string | undefined): Promise<Actor> {
+    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
+    if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
+    const claims = verifyToken(token, this.secret, new Date());
+    const user = claims ? await this.users.findById(claims.sub) : null;
+    if (!user || user.disabled)
+      throw new DomainError('unauthenticated', 'the token is invalid, expired or revoked');
+    return actorOf(user);
+  }
+}
+
+export function actorOf(user: User): Actor {
+  return { id: user.id, username: user.username, roles: [...user.roles] };
+}
+
+const SYSTEM: Actor = { id: 'system', username: 'system', roles: [] };

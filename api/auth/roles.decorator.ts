@@ -1,0 +1,18 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '../../db/entities';
+
+export const ROLES_KEY = 'oms:roles';
+export const PUBLIC_KEY = 'oms:public';
+
+/** The roles allowed on a route (any one suffices). Every route declares roles or @Public(); none fails closed. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** A route anyone may call without signing in. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The rows of the contract's role table, named once. */
+export const ANYONE: Role[] = ['admin', 'manager', 'staff', 'auditor'];
+export const OPERATORS: Role[] = ['admin', 'manager', 'staff'];
+export const MANAGERS: Role[] = ['admin', 'manager'];
+export const OVERSEERS: Role[] = ['admin', 'manager', 'auditor'];
+export const ADMINS: Role[] = ['admin'];

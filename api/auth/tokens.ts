@@ -1,0 +1,44 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a bearer token says: who, and until when. Roles are read from the database on every request. */
+export interface TokenClaims {
+  sub: string;
+  username: string;
+  iat: number;
+  exp: number;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+function sign(input: string, secret: string): string {
+  return createHmac('sha256', secret).update(input).digest('base64url');
+}
+
+/** A compact JWT (HS256) for the user, valid for `ttlSeconds` from `now`. */
+export function issueToken(
+  user: { id: string; username: string },
+  secret: string,
+  ttlSeconds: number,
+  now: Date,
+): string {
+  const iat = Math.floor(now.getTime() / 1000);
+  const claims: TokenClaims = { sub: user.id, username: user.username, iat, exp: iat + ttlSeconds };
+  const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${body}.${sign(body, secret)}`;
+}
+
+/** The token's claims if its signature is ours and it has not expired; null otherwise. */
+export function verifyToken(token: string, secret: string, now: Date): TokenClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) return null;
+  const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`, secret));
+  const actual = Buffer.from(parts[2]!);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as TokenClaims;
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
+    return claims.exp > now.getTime() / 1000 ? claims : null;
+  } catch {
+    return null;
+  }
+}

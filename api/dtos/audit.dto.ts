@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+export const AUDITED_ENTITIES = ['customer', 'product', 'settings', 'user'] as const;
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
+  @IsOptional()
+  @IsIn(AUDITED_ENTITIES)
+  entity?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  entityId?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'cursor is not one this server issued' })
+  cursor?: string;
+}
+
+export class AuditActorDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ type: [String] }) roles!: string[];
+}
+
+export class AuditRecordDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: AuditActorDto }) actor!: AuditActorDto;
+  @ApiProperty({ example: 'product.updated' }) action!: string;
+  @ApiProperty({ enum: AUDITED_ENTITIES }) entity!: string;
+  @ApiProperty() entityId!: string;
+  @ApiProperty({ type: Object, nullable: true }) before!: unknown;
+  @ApiProperty({ type: Object, nullable: true }) after!: unknown;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditRecordDto] }) items!: AuditRecordDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

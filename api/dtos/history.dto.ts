@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ORDER_STATUSES } from '../../workflows/order.definitions';
+import { ActorDto } from './order.dto';
+
+export class HistoryStepDto {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({
+    example: 'action.approve',
+    description:
+      'order.created, action.<update>, approval.automatic, status, stock.*, payment.*, activity.retried, ' +
+      'activity.failed, timer.fired, signal.<name>, order.closed',
+  })
+  kind!: string;
+  @ApiProperty({
+    type: ActorDto,
+    nullable: true,
+    description: 'Who acted; the system for its own decisions.',
+  })
+  actor!: ActorDto | null;
+  @ApiProperty({ enum: ORDER_STATUSES, description: 'The order status at this step.' }) status!: string;
+  @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+}
+
+export class HistoryDto {
+  @ApiProperty({ type: [HistoryStepDto] }) items!: HistoryStepDto[];
+}
+
+export class VerifyResultDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'Number of events replayed.' }) events!: number;
+  @ApiProperty() detail!: string;
+}

@@ -1,0 +1,170 @@
+/**
+ * Turns an order workflow's event history into the business steps people read: who acted, what the
+ * system decided, what waited and what was retried. Pure: it gets the events with payloads already decoded.
+ */
+import type { Actor, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+
+/** One history event, reduced to what the decoder needs (payloads decoded to plain values). */
+export interface DecodedEvent {
+  id: number;
+  at: string;
+  type: string;
+  /** Workflow input, update input, activity input, signal input (the first argument). */
+  input?: unknown;
+  /** Activity result or update result. */
+  result?: unknown;
+  /** Activity type or update name or signal name or timer id. */
+  name?: string;
+  /** For ActivityTaskStarted: the attempt number, and the failure of the previous attempt. */
+  attempt?: number;
+  failure?: string;
+  /** For task-completion events: which scheduled event they belong to. */
+  scheduledEventId?: number;
+}
+
+export interface HistoryStep {
+  at: string;
+  kind: string;
+  actor: { id: string; username: string } | null;
+  status: OrderStatus;
+  details: Record<string, unknown>;
+}
+
+const SYSTEM = { id: 'system', username: 'system' };
+const person = (actor: Actor | undefined) => (actor ? { id: actor.id, username: actor.username } : null);
+
+/** What each activity's completion means, in the order's own words. */
+function activityStep(
+  name: string,
+  input: Record<string, unknown>,
+  result: unknown,
+): [string, Record<string, unknown>] | null {
+  const outcome = (result ?? {}) as { ok?: boolean; shortages?: unknown; reason?: string };
+  switch (name) {
+    case 'reserveStock':
+      return outcome.ok ? ['stock.reserved', {}] : ['stock.unavailable', { shortages: outcome.shortages }];
+    case 'adjustReservation':
+      return outcome.ok
+        ? ['stock.reservation_adjusted', {}]
+        : ['stock.unavailable', { shortages: outcome.shortages }];
+    case 'releaseStock':
+      return ['stock.released', {}];
+    case 'fulfilStock':
+      return ['stock.shipped', {}];
+    case 'chargePayment':
+      return outcome.ok
+        ? [
+            'payment.captured',
+            { amount: input.amount, currency: input.currency, idempotencyKey: input.idempotencyKey },
+          ]
+        : [
+            'payment.declined',
+            { amount: input.amount, reason: outcome.reason, idempotencyKey: input.idempotencyKey },
+          ];
+    case 'refundPayment':
+      return ['payment.refunded', { amount: input.amount, idempotencyKey: input.idempotencyKey }];
+    default:
+      return null;
+  }
+}
+
+/** The order's steps in order of time. */
+export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
+  const steps: HistoryStep[] = [];
+  const scheduled = new Map<number, { name: string; input: Record<string, unknown> }>();
+  let status: OrderStatus = 'created';
+  let last: OrderSnapshot | null = null;
+  const push = (
+    at: string,
+    kind: string,
+    actor: HistoryStep['actor'],
+    details: Record<string, unknown> = {},
+  ) => steps.push({ at, kind, actor, status, details });
+
+  for (const event of events) {
+    switch (event.type) {
+      case 'WorkflowExecutionStarted': {
+        const input = event.input as {
+          createdBy?: Actor;
+          number?: string;
+          total?: number;
+          currency?: string;
+          approvalRule?: unknown;
+        };
+        push(event.at, 'order.created', person(input.createdBy), {
+          number: input.number,
+          total: input.total,
+          currency: input.currency,
+          approvalRule: input.approvalRule,
+        });
+        break;
+      }
+      case 'WorkflowExecutionUpdateAccepted': {
+        if (event.name === 'recorded') break;
+        const { actor, ...details } = (event.input ?? {}) as { actor?: Actor } & Record<string, unknown>;
+        if ('lines' in details)
+          details.lines = (details.lines as { sku: string; quantity: number }[]).map(({ sku, quantity }) => ({
+            sku,
+            quantity,
+          }));
+        push(event.at, `action.${event.name ?? 'unknown'}`, person(actor), details);
+        break;
+      }
+      case 'ActivityTaskScheduled': {
+        scheduled.set(event.id, {
+          name: event.name ?? '',
+          input: (event.input ?? {}) as Record<string, unknown>,
+        });
+        if (event.name !== 'mirrorOrder') break;
+        const next = event.input as OrderSnapshot;
+        const newApprovals = next.approvals.slice(last?.approvals.length ?? 0);
+        for (const approval of newApprovals.filter((a) => a.automatic)) {
+          push(event.at, 'approval.automatic', SYSTEM, {
+            amount: approval.amount,
+            ruleVersion: approval.ruleVersion,
+            rule: next.approvalRule,
+          });
+        }
+        if (!last || last.status !== next.status || last.awaiting !== next.awaiting) {
+          status = next.status;
+          push(event.at, 'status', null, { awaiting: next.awaiting });
+        }
+        last = next;
+        break;
+      }
+      case 'ActivityTaskStarted': {
+        const activity = scheduled.get(event.scheduledEventId ?? -1);
+        if (activity && (event.attempt ?? 1) > 1) {
+          push(event.at, 'activity.retried', null, {
+            activity: activity.name,
+            attempt: event.attempt,
+            previousFailure: event.failure,
+          });
+        }
+        break;
+      }
+      case 'ActivityTaskCompleted': {
+        const activity = scheduled.get(event.scheduledEventId ?? -1);
+        const step = activity && activityStep(activity.name, activity.input, event.result);
+        if (step) push(event.at, step[0], SYSTEM, step[1]);
+        break;
+      }
+      case 'ActivityTaskFailed':
+      case 'ActivityTaskTimedOut': {
+        const activity = scheduled.get(event.scheduledEventId ?? -1);
+        push(event.at, 'activity.failed', null, { activity: activity?.name, failure: event.failure });
+        break;
+      }
+      case 'TimerFired':
+        push(event.at, 'timer.fired', SYSTEM, { timer: event.name });
+        break;
+      case 'WorkflowExecutionSignaled':
+        push(event.at, `signal.${event.name ?? 'unknown'}`, SYSTEM, {});
+        break;
+      case 'WorkflowExecutionCompleted':
+        push(event.at, 'order.closed', null, {});
+        break;
+    }
+  }
+  return steps;
+}

@@ -1,0 +1,170 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { tsToDate } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { OrderHistoryRepository, OrderRepository } from '../../db/repositories';
+import { orderWorkflowId } from '../../workflows/order.definitions';
+import { notFound } from '../errors/domain.error';
+import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
+
+type History = temporal.api.history.v1.IHistory;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export interface VerifyResult {
+  ok: boolean;
+  events: number;
+  detail: string;
+}
+
+const decode = (payload: Payload | null | undefined): unknown =>
+  payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+
+/** The fields of one Temporal event that the decoder reads. */
+function decodeEvent(event: HistoryEvent): DecodedEvent | null {
+  const base = {
+    id: Number(event.eventId),
+    at: event.eventTime ? tsToDate(event.eventTime).toISOString() : '',
+  };
+  if (event.workflowExecutionStartedEventAttributes) {
+    return {
+      ...base,
+      type: 'WorkflowExecutionStarted',
+      input: decode(event.workflowExecutionStartedEventAttributes.input?.payloads?.[0]),
+    };
+  }
+  if (event.workflowExecutionUpdateAcceptedEventAttributes) {
+    const request = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input;
+    return {
+      ...base,
+      type: 'WorkflowExecutionUpdateAccepted',
+      name: request?.name ?? undefined,
+      input: decode(request?.args?.payloads?.[0]),
+    };
+  }
+  if (event.activityTaskScheduledEventAttributes) {
+    const attributes = event.activityTaskScheduledEventAttributes;
+    return {
+      ...base,
+      type: 'ActivityTaskScheduled',
+      name: attributes.activityType?.name ?? undefined,
+      input: decode(attributes.input?.payloads?.[0]),
+    };
+  }
+  if (event.activityTaskStartedEventAttributes) {
+    const attributes = event.activityTaskStartedEventAttributes;
+    return {
+      ...base,
+      type: 'ActivityTaskStarted',
+      scheduledEventId: Number(attributes.scheduledEventId),
+      attempt: attributes.attempt ?? 1,
+      failure: attributes.lastFailure?.message ?? undefined,
+    };
+  }
+  if (event.activityTaskCompletedEventAttributes) {
+    const attributes = event.activityTaskCompletedEventAttributes;
+    return {
+      ...base,
+      type: 'ActivityTaskCompleted',
+      scheduledEventId: Number(attributes.scheduledEventId),
+      result: decode(attributes.result?.payloads?.[0]),
+    };
+  }
+  if (event.activityTaskFailedEventAttributes) {
+    const attributes = event.activityTaskFailedEventAttributes;
+    return {
+      ...base,
+      type: 'ActivityTaskFailed',
+      scheduledEventId: Number(attributes.scheduledEventId),
+      failure: attributes.failure?.message ?? undefined,
+    };
+  }
+  if (event.timerFiredEventAttributes)
+    return { ...base, type: 'TimerFired', name: event.timerFiredEventAttributes.timerId ?? undefined };
+  if (event.workflowExecutionSignaledEventAttributes) {
+    return {
+      ...base,
+      type: 'WorkflowExecutionSignaled',
+      name: event.workflowExecutionSignaledEventAttributes.signalName ?? undefined,
+    };
+  }
+  if (event.workflowExecutionCompletedEventAttributes) return { ...base, type: 'WorkflowExecutionCompleted' };
+  return null;
+}
+
+/**
+ * An order's audit trail, read from its workflow history: from Temporal while it keeps the workflow, from
+ * the PostgreSQL archive afterwards.
+ */
+@Injectable()
+export class HistoryService {
+  private readonly logger = new Logger('History');
+  private bundle: Promise<WorkflowBundle> | null = null;
+
+  constructor(
+    private readonly temporal: Client,
+    private readonly orders: OrderRepository,
+    private readonly archive: OrderHistoryRepository,
+  ) {}
+
+  /** The raw event history; a finished order's complete history is archived on first read. */
+  async history(orderId: string): Promise<History> {
+    if (!(await this.orders.findById(orderId))) throw notFound('order', orderId);
+    const handle = this.temporal.workflow.getHandle(orderWorkflowId(orderId));
+    try {
+      const history = await handle.fetchHistory();
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING')
+        await this.archive.save(orderId, historyToJSON(history), history.events?.length ?? 0);
+      return history;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const archived = await this.archive.find(orderId);
+      if (!archived) throw notFound('history of order', orderId);
+      return historyFromJSON(JSON.parse(archived));
+    }
+  }
+
+  /** The business steps of the order, in order of time. */
+  async steps(orderId: string): Promise<HistoryStep[]> {
+    const history = await this.history(orderId);
+    const events = (history.events ?? [])
+      .map(decodeEvent)
+      .filter((event): event is DecodedEvent => event !== null);
+    return describeHistory(events);
+  }
+
+  /** Temporal's own JSON of the history. */
+  async raw(orderId: string): Promise<unknown> {
+    return JSON.parse(historyToJSON(await this.history(orderId))) as unknown;
+  }
+
+  /** Replays the history against the workflow code this server runs; a mismatch means it was not produced by it. */
+  async verify(orderId: string): Promise<VerifyResult> {
+    return this.replay(await this.history(orderId));
+  }
+
+  /** Replays any history (for example one exported earlier) against today's workflow code. */
+  async replay(history: History): Promise<VerifyResult> {
+    const events = history.events?.length ?? 0;
+    this.bundle ??= bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: {
+        trace() {},
+        debug() {},
+        info() {},
+        log() {},
+        warn: (m) => this.logger.warn(m),
+        error: (m) => this.logger.error(m),
+      },
+    });
+    try {
+      await Worker.runReplayHistory({ workflowBundle: await this.bundle }, history);
+      return { ok: true, events, detail: `all ${events} events reproduced by the current workflow code` };
+    } catch (error) {
+      return { ok: false, events, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { sqlOf } from './sql';
+
+/** Raised when an archived history no longer matches its checksum. */
+export class CorruptArchiveError extends Error {}
+
+/** Finished orders' workflow histories (Temporal's JSON), gzip-compressed with a SHA-256 of the JSON. */
+export class OrderHistoryRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Stores (or replaces with a longer) history of the order. */
+  async save(orderId: string, historyJson: string, events: number): Promise<void> {
+    const sha256 = createHash('sha256').update(historyJson).digest('hex');
+    await sqlOf(this.em)(
+      `insert into order_histories (order_id, history, sha256, events) values (?, ?, ?, ?)
+       on conflict (order_id) do update set history = excluded.history, sha256 = excluded.sha256,
+         events = excluded.events, archived_at = now()
+       where order_histories.events <= excluded.events`,
+      [orderId, gzipSync(historyJson), sha256, events],
+    );
+  }
+
+  /** The archived history JSON, checked against its checksum; null when none is archived. */
+  async find(orderId: string): Promise<string | null> {
+    const [row] = await sqlOf(this.em)<{ history: Buffer; sha256: string }[]>(
+      `select history, sha256 from order_histories where order_id = ?`,
+      [orderId],
+    );
+    if (!row) return null;
+    const json = gunzipSync(row.history).toString('utf8');
+    if (createHash('sha256').update(json).digest('hex') !== row.sha256) {
+      throw new CorruptArchiveError(`the archived history of order ${orderId} does not match its checksum`);
+    }
+    return json;
+  }
+}
