@@ -123,10 +123,10 @@ describe('sign-in and tokens', () => {
     const written: string[] = [];
     const capture = (stream: NodeJS.WriteStream) => {
       const original = stream.write.bind(stream);
-      stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      stream.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
         written.push(String(chunk));
         return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-      });
+      };
       return () => (stream.write = original);
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
@@ -182,10 +182,7 @@ describe('sign-in and tokens', () => {
     });
     const printed: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (
-      printed.push(String(chunk)),
-      true
-    ));
+    process.stdout.write = (chunk: string) => (printed.push(String(chunk)), true);
     let app;
     try {
       app = await createApp(config);

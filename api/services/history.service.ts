@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { tsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { OrderHistoryRepository, OrderRepository } from '../../db/repositories';
@@ -11,12 +10,22 @@ import { notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
 
 type History = temporal.api.history.v1.IHistory;
+
+const GRPC_NOT_FOUND = 5;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export interface VerifyResult {
   ok: boolean;
   events: number;
   detail: string;
+}
+
+/** An event time as ISO text; seconds arrive as Long from Temporal and as plain numbers from archived JSON. */
+function isoTime(time: HistoryEvent['eventTime']): string {
+  if (!time) return '';
+  const seconds = time.seconds as number | { toNumber(): number } | null | undefined;
+  const whole = typeof seconds === 'number' ? seconds : (seconds?.toNumber() ?? 0);
+  return new Date(whole * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString();
 }
 
 const decode = (payload: Payload | null | undefined): unknown =>
@@ -26,7 +35,7 @@ const decode = (payload: Payload | null | undefined): unknown =>
 function decodeEvent(event: HistoryEvent): DecodedEvent | null {
   const base = {
     id: Number(event.eventId),
-    at: event.eventTime ? tsToDate(event.eventTime).toISOString() : '',
+    at: isoTime(event.eventTime),
   };
   if (event.workflowExecutionStartedEventAttributes) {
     return {
@@ -120,7 +129,11 @@ export class HistoryService {
         await this.archive.save(orderId, historyToJSON(history), history.events?.length ?? 0);
       return history;
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Gone from Temporal (deleted, or past retention): the archive has it.
+      const gone =
+        error instanceof WorkflowNotFoundError ||
+        (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND);
+      if (!gone) throw error;
       const archived = await this.archive.find(orderId);
       if (!archived) throw notFound('history of order', orderId);
       return historyFromJSON(JSON.parse(archived));

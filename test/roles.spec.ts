@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../db/entities';
+import { seedCatalogue } from './support/fixtures';
+import type { ApiClient } from './support/http';
+import { placeOrder } from './support/orders';
+import { startStack, type TestStack } from './support/stack';
+
+/**
+ * Every cell of the contract's role table, against the running API. "Allowed" means the guard let the
+ * request through (whatever the handler then said: 2xx, 400, 404, 409); "refused" means 403. The guard
+ * runs before the handler, so a refused role gets 403 whether or not the id exists.
+ */
+const ALL: Role[] = ['admin', 'manager', 'staff', 'auditor'];
+const nobody = randomUUID();
+
+interface Cell {
+  action: string;
+  allowed: Role[];
+  request: (ids: Ids) => [method: string, path: string, body?: unknown];
+}
+interface Ids {
+  customerId: string;
+  productId: string;
+  sku: string;
+}
+
+const TABLE: Cell[] = [
+  {
+    action: 'create a customer',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', '/api/customers', { name: 'R', email: 'r@example.com' }],
+  },
+  {
+    action: 'edit a customer',
+    allowed: ['admin', 'manager', 'staff'],
+    request: (i) => ['PATCH', `/api/customers/${i.customerId}`, { phone: '1' }],
+  },
+  {
+    action: 'create a product',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => [
+      'POST',
+      '/api/products',
+      { sku: `R-${randomUUID().slice(0, 8)}`, name: 'R', unitPrice: 1, currency: 'CNY', stockOnHand: 1 },
+    ],
+  },
+  {
+    action: 'edit a product',
+    allowed: ['admin', 'manager', 'staff'],
+    request: (i) => ['PATCH', `/api/products/${i.productId}`, { name: 'R2' }],
+  },
+  {
+    action: 'adjust stock',
+    allowed: ['admin', 'manager', 'staff'],
+    request: (i) => ['POST', `/api/products/${i.productId}/stock`, { delta: 1, reason: 'r' }],
+  },
+  {
+    action: 'create an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: (i) => [
+      'POST',
+      '/api/orders',
+      { customerId: i.customerId, lines: [{ sku: i.sku, quantity: 1 }] },
+    ],
+  },
+  {
+    action: 'edit an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['PATCH', `/api/orders/${nobody}`, { notes: 'x' }],
+  },
+  {
+    action: 'ship an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/ship`, { carrier: 'c', trackingNumber: 't' }],
+  },
+  {
+    action: 'complete an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/complete`, {}],
+  },
+  {
+    action: 'cancel an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/cancel`, { reason: 'r' }],
+  },
+  {
+    action: 'retry a payment',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/retry-payment`, {}],
+  },
+  {
+    action: 'approve an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/approve`, {}],
+  },
+  {
+    action: 'reject an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/reject`, { reason: 'r' }],
+  },
+  { action: 'read orders', allowed: ALL, request: () => ['GET', '/api/orders'] },
+  { action: 'read an order', allowed: ALL, request: () => ['GET', `/api/orders/${nobody}`] },
+  { action: 'read customers', allowed: ALL, request: () => ['GET', '/api/customers'] },
+  { action: 'read a customer', allowed: ALL, request: (i) => ['GET', `/api/customers/${i.customerId}`] },
+  { action: 'read products', allowed: ALL, request: () => ['GET', '/api/products'] },
+  { action: 'read a product', allowed: ALL, request: (i) => ['GET', `/api/products/${i.productId}`] },
+  { action: 'read approval limits', allowed: ALL, request: () => ['GET', '/api/settings/approval'] },
+  {
+    action: 'change approval limits',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/settings/approval', { autoApproveBelow: 0, staffApprovalLimit: 'invalid' }],
+  },
+  {
+    action: 'read order history',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', `/api/orders/${nobody}/history`],
+  },
+  {
+    action: 'export raw history',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', `/api/orders/${nobody}/history/raw`],
+  },
+  {
+    action: 'verify history by replay',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['POST', `/api/orders/${nobody}/history/verify`],
+  },
+  {
+    action: 'read the audit log',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/audit'],
+  },
+  { action: 'create a user', allowed: ['admin'], request: () => ['POST', '/api/users', { username: 'x' }] },
+  { action: 'list users', allowed: ['admin'], request: () => ['GET', '/api/users'] },
+  {
+    action: 'change a user',
+    allowed: ['admin'],
+    request: () => ['PATCH', `/api/users/${nobody}`, { displayName: 'x' }],
+  },
+  { action: 'read own identity', allowed: ALL, request: () => ['GET', '/api/auth/me'] },
+];
+
+describe('the role table', () => {
+  let stack: TestStack;
+  const clients = {} as Record<Role, ApiClient>;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    for (const role of ALL) clients[role] = await stack.client([role], `role-${role}`);
+    const { customerId, skus } = await seedCatalogue(clients.staff);
+    const products = await clients.staff.get<{ items: { id: string }[] }>(`/api/products?q=${skus[0]!}`);
+    ids = { customerId, productId: products.body.items[0]!.id, sku: skus[0]! };
+  });
+  afterAll(() => stack.close());
+
+  const cells = TABLE.flatMap((cell) => ALL.map((role) => [cell.action, role, cell] as const));
+
+  it.each(cells)('%s as %s', async (_action, role, cell) => {
+    const [method, path, body] = cell.request(ids);
+    const response = await clients[role].call(method, path, body);
+    if (cell.allowed.includes(role)) {
+      expect([role, response.status]).not.toEqual([role, 403]);
+      expect(response.status).not.toBe(401);
+      expect(response.status).toBeLessThan(500);
+    } else {
+      expect([role, response.status]).toEqual([role, 403]);
+      expect(response.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+    }
+  });
+
+  it('lets only managers and admins approve or reject above the staff approval limit', async () => {
+    const limit = (await clients.staff.get<{ staffApprovalLimit: number }>('/api/settings/approval')).body
+      .staffApprovalLimit;
+    const { customerId, skus } = await seedCatalogue(clients.staff, [
+      { unitPrice: limit + 1, stockOnHand: 10 },
+    ]);
+    for (const [role, allowed] of [
+      ['staff', false],
+      ['auditor', false],
+      ['manager', true],
+      ['admin', true],
+    ] as const) {
+      const order = await placeOrder(clients.staff, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      expect(order.awaiting).toBe('manager_approval');
+      const approve = await clients[role].post(`/api/orders/${order.id}/approve`, {});
+      expect([role, approve.status]).toEqual([role, allowed ? 200 : 403]);
+      const other = await placeOrder(clients.staff, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      const reject = await clients[role].post(`/api/orders/${other.id}/reject`, { reason: 'too big' });
+      expect([role, reject.status]).toEqual([role, allowed ? 200 : 403]);
+    }
+  });
+
+  it('declares roles on every route the application serves', () => {
+    const documented = new Set(
+      TABLE.map(
+        (cell) =>
+          `${cell.request(ids)[0]} ${cell
+            .request(ids)[1]
+            .split('?')[0]!
+            .replace(/[0-9a-f-]{36}/g, ':id')}`,
+      ),
+    );
+    const router = (
+      stack.app.getHttpAdapter().getInstance() as {
+        router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+      }
+    ).router.stack;
+    const served = router
+      .filter((layer) => layer.route && Object.keys(layer.route.methods).length === 1)
+      .map((layer) => `${Object.keys(layer.route!.methods)[0]!.toUpperCase()} ${layer.route!.path}`)
+      .filter(
+        (route) =>
+          !['POST /api/auth/login', 'GET /health', 'GET /api/events', 'GET /api/docs'].some((open) =>
+            route.startsWith(open),
+          ),
+      );
+    // Every other served route has a row in the table above.
+    expect(served.filter((route) => !documented.has(route))).toEqual([]);
+  });
+});
