@@ -69,11 +69,17 @@ describe('npm start', () => {
       await waitFor(first, 'press Ctrl-C to stop');
       expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}/api`);
       expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`);
-      const api = apiClient(`http://127.0.0.1:${ports.api}`);
-      expect((await api.get('/health')).body).toEqual({
+      const anonymous = apiClient(`http://127.0.0.1:${ports.api}`);
+      expect((await anonymous.get('/health')).body).toEqual({
         status: 'ok',
         checks: { database: 'ok', temporal: 'ok' },
       });
+      const login = await anonymous.post<{ accessToken: string }>('/api/auth/login', {
+        username: 'admin',
+        password: 'launcher-test-password',
+      });
+      expect(login.status).toBe(200);
+      const api = apiClient(`http://127.0.0.1:${ports.api}`, login.body.accessToken);
       const customer = await api.post('/api/customers', { name: 'Kept', email: 'kept@example.com' });
       expect(customer.status).toBe(201);
       await api.post('/api/products', {
