@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ListQueryDto } from './list.dto';
 
 export const AUDITED_ENTITIES = ['customer', 'product', 'settings', 'user'] as const;
 
-export class AuditQueryDto {
+export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
   @IsOptional()
   @IsIn(AUDITED_ENTITIES)
@@ -16,18 +16,10 @@ export class AuditQueryDto {
   @MaxLength(64)
   entityId?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'cursor is not one this server issued' })
-  cursor?: string;
+  declare cursor?: string;
 }
 
 export class AuditActorDto {

@@ -4,6 +4,7 @@ import { Customer } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { definedOnly } from './defined';
 import { isUuid } from './ids';
+import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 export type CustomerFields = Pick<Customer, 'name' | 'email'> &
@@ -63,7 +64,7 @@ export class CustomerRepository {
   async list(filter: { limit: number; cursor?: string; q?: string }): Promise<Page<Customer>> {
     const where: Record<string, unknown>[] = [];
     if (filter.q) {
-      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = containing(filter.q);
       where.push({ $or: [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
     }
     if (filter.cursor) {

@@ -3,6 +3,7 @@ import { sqlOf } from './sql';
 import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
+import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 /** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
@@ -15,11 +16,6 @@ export interface OrderFilter {
   q?: string;
   limit: number;
   cursor?: string;
-}
-
-/** `%text%` for LIKE, with the pattern characters of the text itself escaped. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Orders as mirrored from their workflows. Only the workflow's activities write here. */

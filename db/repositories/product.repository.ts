@@ -5,6 +5,7 @@ import { Product } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { definedOnly } from './defined';
 import { isUuid } from './ids';
+import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 export type NewProduct = Pick<Product, 'sku' | 'name' | 'unitPrice' | 'currency' | 'stockOnHand'>;
@@ -89,7 +90,7 @@ export class ProductRepository {
   async list(filter: { limit: number; cursor?: string; q?: string }): Promise<Page<Product>> {
     const where: Record<string, unknown>[] = [];
     if (filter.q) {
-      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = containing(filter.q);
       where.push({ $or: [{ sku: { $ilike: pattern } }, { name: { $ilike: pattern } }] });
     }
     if (filter.cursor) {
