@@ -180,7 +180,7 @@ describe('the audit trail', () => {
           () => true,
         ),
       Boolean,
-      60_000,
+      90_000,
     );
     expect(gone).toBe(true);
     const after = await auditor.get<{ items: Step[] }>(`/api/orders/${orderId}/history`);
@@ -189,7 +189,7 @@ describe('the audit trail', () => {
     expect((await auditor.post<{ ok: boolean }>(`/api/orders/${orderId}/history/verify`, {})).body.ok).toBe(
       true,
     );
-  });
+  }, 150_000);
 
   it('logs a price change with who, when, before and after, and the log cannot be rewritten', async () => {
     const { skus } = await seedCatalogue(staff, [{ unitPrice: 990 }]);
