@@ -69,6 +69,11 @@ describe('docker-compose.yml', () => {
       expect([name, existsSync(path.join(root, entry))]).toEqual([name, true]);
     }
     expect(services.worker!.healthcheck!.test).toEqual(['CMD', 'node', 'dist/worker/healthcheck.js']);
+    // Every API instance must sign and check tokens with the same secret; nothing is generated in containers.
+    expect(services.api!.environment).toMatchObject({
+      OMS_TOKEN_SECRET: expect.stringContaining('OMS_TOKEN_SECRET:?'),
+      OMS_ADMIN_PASSWORD: expect.stringContaining('OMS_ADMIN_PASSWORD:?'),
+    });
   });
 
   it('publishes ports on the host loopback only', () => {
