@@ -1,12 +1,14 @@
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
+import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
 import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
 
 export type ActivityDeps = OrderActivityDeps &
   InventoryActivityDeps &
   PaymentActivityDeps &
-  ArchiveActivityDeps;
+  ArchiveActivityDeps &
+  NotificationActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -15,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createInventoryActivities(deps),
     ...createPaymentActivities(deps),
     ...createArchiveActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }

@@ -11,6 +11,7 @@ import { CustomerController } from './controllers/customer.controller';
 import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
+import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -20,6 +21,7 @@ import { AuditService } from './services/audit.service';
 import { CustomerService } from './services/customer.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
+import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
@@ -56,6 +58,7 @@ export class AppModule {
         UserController,
         AuditController,
         HistoryController,
+        NotificationController,
         OrderController,
         CustomerController,
         ProductController,
@@ -75,6 +78,7 @@ export class AppModule {
         OrderEventsService,
         HealthService,
         HistoryService,
+        NotificationService,
       ],
     };
   }

@@ -138,6 +138,16 @@ const TABLE: Cell[] = [
     request: () => ['PATCH', `/api/users/${nobody}`, { displayName: 'x' }],
   },
   { action: 'read own identity', allowed: ALL, request: () => ['GET', '/api/auth/me'] },
+  {
+    action: 'read own notifications',
+    allowed: ALL,
+    request: () => ['GET', '/api/notifications?unread=true'],
+  },
+  {
+    action: 'mark a notification read',
+    allowed: ALL,
+    request: () => ['POST', `/api/notifications/${nobody}/read`],
+  },
 ];
 
 describe('the role table', () => {

@@ -52,6 +52,7 @@ const {
   chargePayment,
   refundPayment,
   archiveHistory,
+  notifyOrder,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -90,12 +91,18 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
 
   /** Replaces the state, publishes it to visibility and mirrors it to PostgreSQL. */
   const commit = async (next: OrderSnapshot): Promise<void> => {
+    const previous = order;
     order = next;
     upsertSearchAttributes([
       { key: ORDER_STATUS_KEY, value: next.status },
       { key: ORDER_AWAITING_KEY, value: next.awaiting ?? 'none' },
     ]);
     await mirrorOrder(next);
+    const created = next.version === 1;
+    // Added after the first orders were recorded: histories without the marker replay without notices.
+    if ((created || previous.status !== next.status) && patched('notifications')) {
+      await notifyOrder({ kind: created ? 'order.created' : `order.${next.status}`, order: next });
+    }
   };
   const change = (changes: Parameters<typeof moved>[2]) => commit(moved(order, now(), changes));
   const withLock = async <T>(work: () => Promise<T>): Promise<T> => {

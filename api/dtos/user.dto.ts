@@ -56,6 +56,11 @@ export class CreateUserDto {
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles!: Role[];
+
+  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], default: 'zh-CN', description: 'Language of notifications.' })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  language?: 'zh-CN' | 'en';
 }
 
 export class UpdateUserDto {
@@ -74,6 +79,11 @@ export class UpdateUserDto {
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles?: Role[];
+
+  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], description: 'Language of notifications.' })
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  language?: 'zh-CN' | 'en';
 
   @ApiPropertyOptional({
     description: 'A disabled user cannot sign in, and their tokens stop working at once.',
@@ -96,10 +106,11 @@ export class UserDto {
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ enum: ['zh-CN', 'en'] }) language!: 'zh-CN' | 'en';
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(user: User): UserDto {
-    const { id, username, displayName, email, roles, disabled } = user;
+    const { id, username, displayName, email, roles, disabled, language } = user;
     return {
       id,
       username,
@@ -107,6 +118,7 @@ export class UserDto {
       email,
       roles: [...roles],
       disabled,
+      language,
       createdAt: user.createdAt.toISOString(),
     };
   }

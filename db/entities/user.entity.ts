@@ -6,7 +6,7 @@ export type Role = (typeof ROLES)[number];
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'disabled' | 'email';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'disabled' | 'email' | 'language';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,6 +26,10 @@ export class User {
 
   @Property({ type: 'text[]' })
   roles!: Role[];
+
+  /** The language of the user's notifications. */
+  @Property({ type: 'text' })
+  language: 'zh-CN' | 'en' = 'zh-CN';
 
   @Property({ type: 'boolean' })
   disabled: boolean = false;

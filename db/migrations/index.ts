@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126005918 } from './Migration20261126005918';
 import { Migration20261126020000_pipeline } from './Migration20261126020000_pipeline';
 import { Migration20261126030000_identity } from './Migration20261126030000_identity';
+import { Migration20261126040000_notifications } from './Migration20261126040000_notifications';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126005918', class: Migration20261126005918 },
   { name: 'Migration20261126020000_pipeline', class: Migration20261126020000_pipeline },
   { name: 'Migration20261126030000_identity', class: Migration20261126030000_identity },
+  { name: 'Migration20261126040000_notifications', class: Migration20261126040000_notifications },
 ];

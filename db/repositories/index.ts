@@ -19,3 +19,9 @@ export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repo
 export { LoginThrottleRepository } from './login-throttle.repository';
 export { CorruptArchiveError, OrderHistoryRepository } from './order-history.repository';
 export { DuplicateUsernameError, UserRepository, type NewUser, type UserChanges } from './user.repository';
+export {
+  NotificationRepository,
+  type NewNotification,
+  type NotificationRow,
+  type Recipient,
+} from './notification.repository';

@@ -13,10 +13,11 @@ export interface NewUser {
   email: string | null;
   passwordHash: string;
   roles: Role[];
+  language?: 'zh-CN' | 'en';
 }
 
 export type UserChanges = Partial<
-  Pick<User, 'displayName' | 'email' | 'roles' | 'disabled' | 'passwordHash'>
+  Pick<User, 'displayName' | 'email' | 'roles' | 'disabled' | 'passwordHash' | 'language'>
 >;
 
 /** Raised when a username is taken. */
@@ -24,8 +25,8 @@ export class DuplicateUsernameError extends Error {}
 
 /** What the audit log may show of a user: never the password hash. */
 function auditView(user: User) {
-  const { id, username, displayName, email, roles, disabled } = user;
-  return { id, username, displayName, email, roles: [...roles], disabled };
+  const { id, username, displayName, email, roles, disabled, language } = user;
+  return { id, username, displayName, email, roles: [...roles], disabled, language };
 }
 
 export class UserRepository {

@@ -1,0 +1,29 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../workflows/order.definitions';
+import { CurrentActor } from '../auth/actor.decorator';
+import { ANYONE, Roles } from '../auth/roles.decorator';
+import { ErrorDto } from '../dtos/error.dto';
+import { InboxDto, InboxQueryDto, NotificationDto } from '../dtos/notification.dto';
+import { NotificationService } from '../services/notification.service';
+
+@ApiTags('notifications')
+@Roles(...ANYONE)
+@Controller('notifications')
+export class NotificationController {
+  constructor(private readonly service: NotificationService) {}
+
+  @Get()
+  @ApiOkResponse({ type: InboxDto, description: "The signed-in user's inbox, newest first." })
+  inbox(@Query() query: InboxQueryDto, @CurrentActor() actor: Actor): Promise<InboxDto> {
+    return this.service.inbox(actor, query.unread === true, query.limit);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOkResponse({ type: NotificationDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  markRead(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<NotificationDto> {
+    return this.service.markRead(actor, id);
+  }
+}
