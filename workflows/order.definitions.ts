@@ -134,20 +134,11 @@ export interface Closure {
 }
 
 /** The order as the workflow holds it; mirrored to PostgreSQL after every change. */
-export interface OrderSnapshot {
-  orderId: string;
-  number: string;
-  customerId: string;
-  currency: string;
-  lines: OrderLine[];
-  total: number;
-  notes: string | null;
-  requestHash: string | null;
+export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   status: OrderStatus;
   awaiting: Awaiting | null;
   /** When the current wait began. */
   awaitingSince: string | null;
-  approvalRule: ApprovalRule;
   approvals: Approval[];
   /** The highest total approved so far, or null before the first approval. */
   approvedTotal: number | null;

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** `?limit=` (default 50, at most 500) and `?cursor=` from the previous page's `nextCursor`. */
-export class ListQueryDto {
+/** `?limit=` (default 50, at most 500). */
+export class LimitQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
@@ -11,7 +11,10 @@ export class ListQueryDto {
   @Min(1)
   @Max(500)
   limit: number = 50;
+}
 
+/** `?limit=` and `?cursor=` from the previous page's `nextCursor`. */
+export class ListQueryDto extends LimitQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

@@ -28,6 +28,19 @@ function isoTime(time: HistoryEvent['eventTime']): string {
   return new Date(whole * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString();
 }
 
+/** Whether the history ends with the workflow closing (its last event says so). */
+function isClosed(history: History): boolean {
+  const last = history.events?.[history.events.length - 1];
+  return Boolean(
+    last?.workflowExecutionCompletedEventAttributes ??
+    last?.workflowExecutionFailedEventAttributes ??
+    last?.workflowExecutionTerminatedEventAttributes ??
+    last?.workflowExecutionCanceledEventAttributes ??
+    last?.workflowExecutionTimedOutEventAttributes ??
+    last?.workflowExecutionContinuedAsNewEventAttributes,
+  );
+}
+
 const decode = (payload: Payload | null | undefined): unknown =>
   payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
 
@@ -124,8 +137,7 @@ export class HistoryService {
     const handle = this.temporal.workflow.getHandle(orderWorkflowId(orderId));
     try {
       const history = await handle.fetchHistory();
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING')
+      if (isClosed(history))
         await this.archive.save(orderId, historyToJSON(history), history.events?.length ?? 0);
       return history;
     } catch (error) {

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../workflows/order.definitions';
 import { Customer } from '../entities';
-import { AuditRepository } from './audit.repository';
-import { definedOnly } from './defined';
+import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
@@ -10,28 +9,24 @@ import { decodeCursor, pageOf, type Page } from './pagination';
 export type CustomerFields = Pick<Customer, 'name' | 'email'> &
   Partial<Pick<Customer, 'phone' | 'address' | 'creditLimit'>>;
 
-function auditView({ id, name, email, phone, address, creditLimit }: Customer) {
-  return { id, name, email, phone, address, creditLimit };
-}
+const AUDITED: Audited<Customer> = {
+  entity: 'customer',
+  view: ({ id, name, email, phone, address, creditLimit }) => ({
+    id,
+    name,
+    email,
+    phone,
+    address,
+    creditLimit,
+  }),
+};
 
 export class CustomerRepository {
   constructor(private readonly em: EntityManager) {}
 
   /** Creates a customer and records it in the audit log, in one transaction. */
-  async create(data: CustomerFields, actor: Actor): Promise<Customer> {
-    return this.em.transactional(async (em) => {
-      const customer = em.create(Customer, data);
-      await em.flush();
-      await new AuditRepository(em).record({
-        actor,
-        action: 'customer.created',
-        entity: 'customer',
-        entityId: customer.id,
-        before: null,
-        after: auditView(customer),
-      });
-      return customer;
-    });
+  create(data: CustomerFields, actor: Actor): Promise<Customer> {
+    return createAudited(this.em, Customer, data, actor, AUDITED);
   }
 
   async findById(id: string): Promise<Customer | null> {
@@ -40,24 +35,8 @@ export class CustomerRepository {
   }
 
   /** Applies the given fields and records before and after; returns null for an unknown id. */
-  async update(id: string, changes: Partial<CustomerFields>, actor: Actor): Promise<Customer | null> {
-    if (!isUuid(id)) return null;
-    return this.em.transactional(async (em) => {
-      const customer = await em.findOne(Customer, { id }, { lockMode: 4 /* pessimistic write */ });
-      if (!customer) return null;
-      const before = auditView(customer);
-      em.assign(customer, definedOnly(changes));
-      await em.flush();
-      await new AuditRepository(em).record({
-        actor,
-        action: 'customer.updated',
-        entity: 'customer',
-        entityId: id,
-        before,
-        after: auditView(customer),
-      });
-      return customer;
-    });
+  update(id: string, changes: Partial<CustomerFields>, actor: Actor): Promise<Customer | null> {
+    return updateAudited(this.em, Customer, id, changes, actor, AUDITED);
   }
 
   /** Oldest first; `q` matches the name (trigram-indexed) or the e-mail. */

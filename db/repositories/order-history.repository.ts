@@ -10,14 +10,19 @@ export class CorruptArchiveError extends Error {}
 export class OrderHistoryRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Stores (or replaces with a longer) history of the order. */
+  /** Stores the order's history, or replaces a shorter one; a history already as long is left alone. */
   async save(orderId: string, historyJson: string, events: number): Promise<void> {
+    const [stored] = await sqlOf(this.em)<{ events: number }[]>(
+      `select events from order_histories where order_id = ?`,
+      [orderId],
+    );
+    if (stored && stored.events >= events) return;
     const sha256 = createHash('sha256').update(historyJson).digest('hex');
     await sqlOf(this.em)(
       `insert into order_histories (order_id, history, sha256, events) values (?, ?, ?, ?)
        on conflict (order_id) do update set history = excluded.history, sha256 = excluded.sha256,
          events = excluded.events, archived_at = now()
-       where order_histories.events <= excluded.events`,
+       where order_histories.events < excluded.events`,
       [orderId, gzipSync(historyJson), sha256, events],
     );
   }

@@ -2,8 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Actor } from '../../workflows/order.definitions';
 import { Product } from '../entities';
-import { AuditRepository } from './audit.repository';
-import { definedOnly } from './defined';
+import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
@@ -14,9 +13,10 @@ export type ProductChanges = Partial<Pick<Product, 'sku' | 'name' | 'unitPrice' 
 /** Raised when a SKU is already taken. */
 export class DuplicateSkuError extends Error {}
 
-function auditView({ id, sku, name, unitPrice, currency }: Product) {
-  return { id, sku, name, unitPrice, currency };
-}
+const AUDITED: Audited<Product> = {
+  entity: 'product',
+  view: ({ id, sku, name, unitPrice, currency }) => ({ id, sku, name, unitPrice, currency }),
+};
 
 export class ProductRepository {
   constructor(private readonly em: EntityManager) {}
@@ -31,22 +31,8 @@ export class ProductRepository {
   }
 
   /** Adds a product and records it in the audit log, in one transaction. */
-  async create(data: NewProduct, actor: Actor): Promise<Product> {
-    return this.uniqueSku(data.sku, () =>
-      this.em.transactional(async (em) => {
-        const product = em.create(Product, data);
-        await em.flush();
-        await new AuditRepository(em).record({
-          actor,
-          action: 'product.created',
-          entity: 'product',
-          entityId: product.id,
-          before: null,
-          after: auditView(product),
-        });
-        return product;
-      }),
-    );
+  create(data: NewProduct, actor: Actor): Promise<Product> {
+    return this.uniqueSku(data.sku, () => createAudited(this.em, Product, data, actor, AUDITED));
   }
 
   async findById(id: string): Promise<Product | null> {
@@ -58,26 +44,8 @@ export class ProductRepository {
    * Applies the given fields and records before and after (a price change shows both prices); returns
    * null for an unknown id. Stock changes go through StockRepository.
    */
-  async update(id: string, changes: ProductChanges, actor: Actor): Promise<Product | null> {
-    if (!isUuid(id)) return null;
-    return this.uniqueSku(changes.sku, () =>
-      this.em.transactional(async (em) => {
-        const product = await em.findOne(Product, { id }, { lockMode: 4 /* pessimistic write */ });
-        if (!product) return null;
-        const before = auditView(product);
-        em.assign(product, definedOnly(changes));
-        await em.flush();
-        await new AuditRepository(em).record({
-          actor,
-          action: 'product.updated',
-          entity: 'product',
-          entityId: id,
-          before,
-          after: auditView(product),
-        });
-        return product;
-      }),
-    );
+  update(id: string, changes: ProductChanges, actor: Actor): Promise<Product | null> {
+    return this.uniqueSku(changes.sku, () => updateAudited(this.em, Product, id, changes, actor, AUDITED));
   }
 
   /** The products with these SKUs, keyed by SKU; unknown SKUs are simply absent. */

@@ -2,8 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../workflows/order.definitions';
 import { User, type Role } from '../entities';
-import { AuditRepository } from './audit.repository';
-import { definedOnly } from './defined';
+import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
 
@@ -24,10 +23,18 @@ export type UserChanges = Partial<
 export class DuplicateUsernameError extends Error {}
 
 /** What the audit log may show of a user: never the password hash. */
-function auditView(user: User) {
-  const { id, username, displayName, email, roles, disabled, language } = user;
-  return { id, username, displayName, email, roles: [...roles], disabled, language };
-}
+const AUDITED: Audited<User> = {
+  entity: 'user',
+  view: ({ id, username, displayName, email, roles, disabled, language }) => ({
+    id,
+    username,
+    displayName,
+    email,
+    roles: [...roles],
+    disabled,
+    language,
+  }),
+};
 
 export class UserRepository {
   constructor(private readonly em: EntityManager) {}
@@ -48,19 +55,13 @@ export class UserRepository {
   /** Creates a user and records it in the audit log, in one transaction. */
   async create(data: NewUser, actor: Actor): Promise<User> {
     try {
-      return await this.em.transactional(async (em) => {
-        const user = em.create(User, { ...data, username: data.username.toLowerCase() });
-        await em.flush();
-        await new AuditRepository(em).record({
-          actor,
-          action: 'user.created',
-          entity: 'user',
-          entityId: user.id,
-          before: null,
-          after: auditView(user),
-        });
-        return user;
-      });
+      return await createAudited(
+        this.em,
+        User,
+        { ...data, username: data.username.toLowerCase() },
+        actor,
+        AUDITED,
+      );
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException)
         throw new DuplicateUsernameError(data.username);
@@ -69,24 +70,9 @@ export class UserRepository {
   }
 
   /** Applies changes and records before and after (a password change shows only that it happened). */
-  async update(id: string, changes: UserChanges, actor: Actor): Promise<User | null> {
-    if (!isUuid(id)) return null;
-    return this.em.transactional(async (em) => {
-      const user = await em.findOne(User, { id }, { lockMode: 4 /* pessimistic write */ });
-      if (!user) return null;
-      const before = auditView(user);
-      em.assign(user, definedOnly(changes));
-      await em.flush();
-      await new AuditRepository(em).record({
-        actor,
-        action: changes.passwordHash ? 'user.updated (password changed)' : 'user.updated',
-        entity: 'user',
-        entityId: user.id,
-        before,
-        after: auditView(user),
-      });
-      return user;
-    });
+  update(id: string, changes: UserChanges, actor: Actor): Promise<User | null> {
+    const action = changes.passwordHash ? 'user.updated (password changed)' : 'user.updated';
+    return updateAudited(this.em, User, id, changes, actor, { ...AUDITED, action });
   }
 
   /** Creates user `admin` if there is none; returns whether it did. Safe when several instances race. */
