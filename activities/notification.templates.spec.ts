@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from '../workflows/order.definitions';
-import { messageData, renderMessage } from './notification.activities';
-import { NOTIFICATION_KINDS } from './notification.templates';
+import { CUSTOMER_KINDS, LANGUAGES, NOTIFICATION_KINDS } from '../workflows/notification.definitions';
+import { formatWait, messageData, renderMessage } from './notification.activities';
 
 /** A snapshot shaped exactly as the workflow produces it (a shipped, then cancelled-like order). */
 const order: OrderSnapshot = {
@@ -38,17 +38,54 @@ const order: OrderSnapshot = {
 };
 
 describe('notification templates', () => {
-  it.each(
-    NOTIFICATION_KINDS.flatMap((kind) =>
-      (['zh-CN', 'en'] as const).map((language) => [kind, language] as const),
-    ),
-  )('%s renders in %s from real order data, with no blanks', (kind, language) => {
-    const data = { ...messageData(order, language), waited: language === 'en' ? '4 hours' : '4 小时' };
+  const cases = (kinds: readonly (typeof NOTIFICATION_KINDS)[number][]) =>
+    kinds.flatMap((kind) => LANGUAGES.map((language) => [kind, language] as const));
+  const noBlanks = /\{\{|undefined|null|NaN|\[object/;
+
+  it.each(cases(NOTIFICATION_KINDS))('%s renders for staff in %s from real order data', (kind, language) => {
+    const data = messageData(order, language, { waitedMs: 4 * 3600_000 });
     const message = renderMessage(kind, language, data);
     expect(message.subject).toContain('SO-2026-000123');
+    for (const part of [message.subject, message.text, message.html]) expect(part).not.toMatch(noBlanks);
     expect(message.text).toContain('SO-2026-000123');
-    expect(message.text).not.toMatch(/\{\{|undefined|null|NaN/);
+    expect(message.html).toMatch(
+      new RegExp(`^<!doctype html><html lang="${language}">.*SO-2026-000123.*</html>$`, 's'),
+    );
     if (language === 'zh-CN') expect(message.subject).toMatch(/[\u4e00-\u9fff]/);
+    else expect(message.subject).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it.each(cases(CUSTOMER_KINDS))('%s renders for the customer in %s, addressed by name', (kind, language) => {
+    const data = messageData(order, language, { customerName: '王小明' });
+    const message = renderMessage(kind, language, data, 'customer');
+    for (const part of [message.subject, message.text, message.html]) expect(part).not.toMatch(noBlanks);
+    expect(message.text).toContain('王小明');
+    expect(message.html).toContain('王小明');
+    if (kind === 'order.created') {
+      expect(message.text).toContain('Longjing');
+      expect(message.html).toContain('<td>Cup</td><td>1</td>');
+    }
+    if (kind === 'order.shipped') expect(message.html).toContain('<code>SF1234567890</code>');
+  });
+
+  it('escapes values in HTML bodies but not in plain text', () => {
+    const hostile = { ...order, shipment: { ...order.shipment!, carrier: '<script>x</script>' } };
+    const message = renderMessage('order.shipped', 'en', messageData(hostile, 'en'));
+    expect(message.html).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(message.html).not.toContain('<script>');
+    expect(message.text).toContain('<script>x</script>');
+  });
+
+  it('refuses a customer message for a kind customers do not receive', () => {
+    expect(() => renderMessage('order.rejected', 'en', messageData(order, 'en'), 'customer')).toThrow(
+      /customers are not told about order.rejected/,
+    );
+  });
+
+  it('says how long an order waited in the reader’s language', () => {
+    expect(formatWait(90_061_000, 'en')).toBe('1 day 1 hour 1 minute');
+    expect(formatWait(2 * 3600_000 + 5 * 60_000, 'zh-CN')).toBe('2 小时 5 分钟');
+    expect(formatWait(3_000, 'en')).toBe('3 seconds');
   });
 
   it('formats money from minor units in the reader’s language', () => {
@@ -59,6 +96,12 @@ describe('notification templates', () => {
 
   it('fails loudly when a template variable is missing from the data', () => {
     expect(() => renderMessage('order.shipped', 'en', { order: { number: 'SO-1' } })).toThrow(/not defined/);
+    expect(() => renderMessage('order.escalated', 'en', messageData(order, 'en'))).toThrow(
+      /"waited" not defined/,
+    );
+    expect(() => renderMessage('order.completed', 'zh-CN', messageData(order, 'zh-CN'), 'customer')).toThrow(
+      /"name" not defined/,
+    );
     expect(() => renderMessage('order.created', 'en', { order: { number: 'SO-1' } })).toThrow(
       /"amount" not defined/,
     );

@@ -1,93 +1,160 @@
 /**
- * The message of each notification kind, in Simplified Chinese and English. Rendered with handlebars in
- * strict mode: a variable missing from the data is an error, never a blank in a message.
+ * The message of each notification kind, in Simplified Chinese and English, with a subject, a plain-text body
+ * and an HTML body. Staff hear of every kind; customers of their order's confirmation, shipment and
+ * completion. Rendered with handlebars in strict mode: a variable missing from the data is an error, never a
+ * blank in a message. HTML bodies escape every value; they are wrapped in one layout per language.
  */
-export const NOTIFICATION_KINDS = [
-  'order.created',
-  'order.processing',
-  'order.shipped',
-  'order.completed',
-  'order.cancelled',
-  'order.rejected',
-  'order.escalated',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export type Language = 'zh-CN' | 'en';
+import type { CustomerKind, Language, NotificationKind } from '../workflows/notification.definitions';
+
+export type Audience = 'staff' | 'customer';
 
 export interface MessageTemplate {
   subject: string;
   text: string;
+  /** The part inside the layout's body. */
+  html: string;
 }
 
-export const TEMPLATES: Record<NotificationKind, Record<Language, MessageTemplate>> = {
+export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageTemplate>> = {
   'order.created': {
     'zh-CN': {
       subject: '新订单 {{order.number}}',
       text: '订单 {{order.number}} 已创建，金额 {{order.amount}}，共 {{order.lineCount}} 项，等待{{order.awaitingText}}。',
+      html: '<p>订单 <b>{{order.number}}</b> 已创建，金额 {{order.amount}}，共 {{order.lineCount}} 项，等待{{order.awaitingText}}。</p>',
     },
     en: {
       subject: 'New order {{order.number}}',
       text: 'Order {{order.number}} was placed for {{order.amount}} and is awaiting {{order.awaitingText}}.',
+      html: '<p>Order <b>{{order.number}}</b> was placed for {{order.amount}} and is awaiting {{order.awaitingText}}.</p>',
     },
   },
   'order.processing': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已批准，处理中',
       text: '订单 {{order.number}}（{{order.amount}}）已批准，正在备货和收款。',
+      html: '<p>订单 <b>{{order.number}}</b>（{{order.amount}}）已批准，正在备货和收款。</p>',
     },
     en: {
       subject: 'Order {{order.number}} approved and in processing',
       text: 'Order {{order.number}} ({{order.amount}}) was approved; stock and payment are being handled.',
+      html: '<p>Order <b>{{order.number}}</b> ({{order.amount}}) was approved; stock and payment are being handled.</p>',
     },
   },
   'order.shipped': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已发货',
       text: '订单 {{order.number}} 已由 {{shipment.carrier}} 发出，运单号 {{shipment.trackingNumber}}。',
+      html: '<p>订单 <b>{{order.number}}</b> 已由 {{shipment.carrier}} 发出，运单号 <code>{{shipment.trackingNumber}}</code>。</p>',
     },
     en: {
       subject: 'Order {{order.number}} shipped',
       text: 'Order {{order.number}} left with {{shipment.carrier}}, tracking number {{shipment.trackingNumber}}.',
+      html: '<p>Order <b>{{order.number}}</b> left with {{shipment.carrier}}, tracking number <code>{{shipment.trackingNumber}}</code>.</p>',
     },
   },
   'order.completed': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已完成',
       text: '订单 {{order.number}}（{{order.amount}}）已送达并完成。',
+      html: '<p>订单 <b>{{order.number}}</b>（{{order.amount}}）已送达并完成。</p>',
     },
     en: {
       subject: 'Order {{order.number}} completed',
       text: 'Order {{order.number}} ({{order.amount}}) was delivered and is complete.',
+      html: '<p>Order <b>{{order.number}}</b> ({{order.amount}}) was delivered and is complete.</p>',
     },
   },
   'order.cancelled': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已取消',
       text: '订单 {{order.number}} 已取消，原因：{{reason}}。库存已释放，已收款项将退回。',
+      html: '<p>订单 <b>{{order.number}}</b> 已取消，原因：{{reason}}。</p><p>库存已释放，已收款项将退回。</p>',
     },
     en: {
       subject: 'Order {{order.number}} cancelled',
       text: 'Order {{order.number}} was cancelled: {{reason}}. Reserved stock is released and any payment refunded.',
+      html: '<p>Order <b>{{order.number}}</b> was cancelled: {{reason}}.</p><p>Reserved stock is released and any payment refunded.</p>',
     },
   },
   'order.rejected': {
     'zh-CN': {
       subject: '订单 {{order.number}} 被拒绝',
       text: '订单 {{order.number}} 未获批准，原因：{{reason}}。',
+      html: '<p>订单 <b>{{order.number}}</b> 未获批准，原因：{{reason}}。</p>',
     },
     en: {
       subject: 'Order {{order.number}} rejected',
       text: 'Order {{order.number}} was rejected: {{reason}}.',
+      html: '<p>Order <b>{{order.number}}</b> was rejected: {{reason}}.</p>',
     },
   },
   'order.escalated': {
     'zh-CN': {
       subject: '订单 {{order.number}} 等待过久',
       text: '订单 {{order.number}} 已等待{{order.awaitingText}} {{waited}}，请尽快处理。',
+      html: '<p>订单 <b>{{order.number}}</b> 已等待{{order.awaitingText}} <b>{{waited}}</b>，请尽快处理。</p>',
     },
     en: {
       subject: 'Order {{order.number}} is waiting too long',
       text: 'Order {{order.number}} has been awaiting {{order.awaitingText}} for {{waited}}; please act on it.',
+      html: '<p>Order <b>{{order.number}}</b> has been awaiting {{order.awaitingText}} for <b>{{waited}}</b>; please act on it.</p>',
     },
   },
+};
+
+/** The lines of the order as a table, for the customer's messages. */
+const LINES_HTML = {
+  'zh-CN':
+    '<table><tr><th>商品</th><th>数量</th><th>小计</th></tr>{{#each lines}}<tr><td>{{name}}</td><td>{{quantity}}</td><td>{{lineTotal}}</td></tr>{{/each}}<tr><td colspan="2">合计</td><td>{{order.amount}}</td></tr></table>',
+  en: '<table><tr><th>Item</th><th>Qty</th><th>Amount</th></tr>{{#each lines}}<tr><td>{{name}}</td><td>{{quantity}}</td><td>{{lineTotal}}</td></tr>{{/each}}<tr><td colspan="2">Total</td><td>{{order.amount}}</td></tr></table>',
+};
+const LINES_TEXT = {
+  'zh-CN': '{{#each lines}}- {{name}} × {{quantity}}：{{lineTotal}}\n{{/each}}合计：{{order.amount}}',
+  en: '{{#each lines}}- {{name}} x {{quantity}}: {{lineTotal}}\n{{/each}}Total: {{order.amount}}',
+};
+
+export const CUSTOMER_TEMPLATES: Record<CustomerKind, Record<Language, MessageTemplate>> = {
+  'order.created': {
+    'zh-CN': {
+      subject: '订单确认 {{order.number}}',
+      text: `{{customer.name}}，您好：\n\n我们已收到您的订单 {{order.number}}。\n\n${LINES_TEXT['zh-CN']}\n\n订单发货后我们会再通知您。`,
+      html: `<p>{{customer.name}}，您好：</p><p>我们已收到您的订单 <b>{{order.number}}</b>。</p>${LINES_HTML['zh-CN']}<p>订单发货后我们会再通知您。</p>`,
+    },
+    en: {
+      subject: 'Order confirmation {{order.number}}',
+      text: `Dear {{customer.name}},\n\nwe have received your order {{order.number}}.\n\n${LINES_TEXT.en}\n\nWe will write again when it ships.`,
+      html: `<p>Dear {{customer.name}},</p><p>we have received your order <b>{{order.number}}</b>.</p>${LINES_HTML.en}<p>We will write again when it ships.</p>`,
+    },
+  },
+  'order.shipped': {
+    'zh-CN': {
+      subject: '您的订单 {{order.number}} 已发货',
+      text: '{{customer.name}}，您好：\n\n您的订单 {{order.number}} 已由 {{shipment.carrier}} 发出，运单号 {{shipment.trackingNumber}}。',
+      html: '<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b> 已由 {{shipment.carrier}} 发出。</p><p>运单号：<code>{{shipment.trackingNumber}}</code></p>',
+    },
+    en: {
+      subject: 'Your order {{order.number}} has shipped',
+      text: 'Dear {{customer.name}},\n\nyour order {{order.number}} left with {{shipment.carrier}}, tracking number {{shipment.trackingNumber}}.',
+      html: '<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> left with {{shipment.carrier}}.</p><p>Tracking number: <code>{{shipment.trackingNumber}}</code></p>',
+    },
+  },
+  'order.completed': {
+    'zh-CN': {
+      subject: '您的订单 {{order.number}} 已完成',
+      text: '{{customer.name}}，您好：\n\n您的订单 {{order.number}}（{{order.amount}}）已签收。感谢您的惠顾！',
+      html: '<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b>（{{order.amount}}）已签收。感谢您的惠顾！</p>',
+    },
+    en: {
+      subject: 'Your order {{order.number}} is complete',
+      text: 'Dear {{customer.name}},\n\nyour order {{order.number}} ({{order.amount}}) was delivered. Thank you for your order!',
+      html: '<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> ({{order.amount}}) was delivered. Thank you for your order!</p>',
+    },
+  },
+};
+
+/** The HTML document around every message body; `content` is the already rendered (escaped) body. */
+export const HTML_LAYOUT: Record<Language, string> = {
+  'zh-CN':
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>本邮件由订单管理系统自动发送，订单号 {{order.number}}。</small></p></body></html>',
+  en: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>Sent automatically by the order management system about order {{order.number}}.</small></p></body></html>',
 };

@@ -8,6 +8,7 @@ import { AuthService } from './auth/auth.service';
 import { AuditController } from './controllers/audit.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
+import { DeliveryController } from './controllers/delivery.controller';
 import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
@@ -16,9 +17,11 @@ import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { UserController } from './controllers/user.controller';
+import { WebhookController } from './controllers/webhook.controller';
 import { RepositoriesModule } from './repositories.module';
 import { AuditService } from './services/audit.service';
 import { CustomerService } from './services/customer.service';
+import { DeliveryService } from './services/delivery.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
@@ -27,6 +30,7 @@ import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
 import { SettingsService } from './services/settings.service';
 import { UserService } from './services/user.service';
+import { WebhookService } from './services/webhook.service';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Global()
@@ -59,6 +63,8 @@ export class AppModule {
         AuditController,
         HistoryController,
         NotificationController,
+        DeliveryController,
+        WebhookController,
         OrderController,
         CustomerController,
         ProductController,
@@ -75,6 +81,8 @@ export class AppModule {
         CustomerService,
         ProductService,
         SettingsService,
+        DeliveryService,
+        WebhookService,
         OrderEventsService,
         HealthService,
         HistoryService,

@@ -3,6 +3,10 @@ import { Global, Module, type Provider } from '@nestjs/common';
 import {
   AuditRepository,
   CustomerRepository,
+  DeliveryRepository,
+  NotificationSettingsRepository,
+  OrderArchiveRepository,
+  WebhookRepository,
   LoginThrottleRepository,
   NotificationRepository,
   OrderHistoryRepository,
@@ -17,6 +21,10 @@ import {
 const repositories: Provider[] = [
   AuditRepository,
   CustomerRepository,
+  DeliveryRepository,
+  NotificationSettingsRepository,
+  OrderArchiveRepository,
+  WebhookRepository,
   LoginThrottleRepository,
   NotificationRepository,
   OrderHistoryRepository,

@@ -16,6 +16,12 @@ describe('configuration', () => {
       api: { host: '127.0.0.1', port: 3000 },
       logLevel: 'log',
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
+      notifications: {
+        smtpUrl: undefined,
+        mailFrom: 'Order Management <oms@localhost>',
+        deliveryAttempts: 8,
+        retryIntervalMs: 5000,
+      },
     });
   });
 
@@ -53,6 +59,8 @@ describe('configuration', () => {
     [{ OMS_TOKEN_SECRET: 'short' }, /OMS_TOKEN_SECRET must be at least 32 characters long$/],
     [{ OMS_ADMIN_PASSWORD: 'hunter2' }, /OMS_ADMIN_PASSWORD must be at least 12 characters long$/],
     [{ OMS_TOKEN_TTL_SECONDS: '-5' }, /OMS_TOKEN_TTL_SECONDS must be a positive whole number/],
+    [{ OMS_SMTP_URL: 'http://mail:25' }, /OMS_SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ OMS_DELIVERY_ATTEMPTS: '0' }, /OMS_DELIVERY_ATTEMPTS must be a positive whole number/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -31,6 +31,16 @@ export abstract class AppConfig {
     /** Sets the password of user `admin` at start; when unset, a random one is generated once. */
     adminPassword: string | undefined;
   };
+  abstract notifications: {
+    /** Where e-mail goes (smtp:// or smtps:// URL); no e-mail is sent when unset. */
+    smtpUrl: string | undefined;
+    /** The From header of every e-mail. */
+    mailFrom: string;
+    /** Attempts for each e-mail or webhook call before it is marked failed. */
+    deliveryAttempts: number;
+    /** Wait before the first retry of a failed delivery, in milliseconds; doubled after each failure. */
+    retryIntervalMs: number;
+  };
 }
 
 /** Raised when the environment holds a setting that cannot be used; the message names the variable. */
@@ -82,6 +92,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function smtpUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  try {
+    if (['smtp:', 'smtps:'].includes(new URL(value).protocol)) return value;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
+}
+
 /** The connection string of the embedded PostgreSQL for a given port. */
 export function embeddedDatabaseUrl(pgPort: number): string {
   return `postgres://postgres:postgres@127.0.0.1:${pgPort}/oms`;
@@ -123,6 +144,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
       tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),
       adminPassword: secret(env, 'OMS_ADMIN_PASSWORD', 12),
+    },
+    notifications: {
+      smtpUrl: smtpUrl(env, 'OMS_SMTP_URL'),
+      mailFrom: env.OMS_MAIL_FROM || 'Order Management <oms@localhost>',
+      deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
+      retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
     },
   };
 }

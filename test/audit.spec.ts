@@ -4,7 +4,7 @@ import { HistoryService } from '../api/services/history.service';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { placeOrder, stockOf } from './support/orders';
+import { deleteFromTemporal, placeOrder, stockOf } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
 type Step = {
@@ -166,23 +166,7 @@ describe('the audit trail', () => {
   it('keeps serving the history after the workflow is gone from Temporal', async () => {
     const orderId = await completedOrder();
     const before = await auditor.get<{ items: Step[] }>(`/api/orders/${orderId}/history`);
-    const handle = stack.temporal.workflow.getHandle(orderWorkflowId(orderId));
-    const { runId } = await handle.describe();
-    await stack.temporal.workflowService.deleteWorkflowExecution({
-      namespace: stack.config.temporal.namespace,
-      workflowExecution: { workflowId: orderWorkflowId(orderId), runId },
-    });
-    // Deletion is asynchronous in Temporal: wait until the history is really gone.
-    const gone = await eventually(
-      () =>
-        handle.fetchHistory().then(
-          () => false,
-          () => true,
-        ),
-      Boolean,
-      90_000,
-    );
-    expect(gone).toBe(true);
+    await deleteFromTemporal(stack.temporal, stack.config.temporal.namespace, orderId);
     const after = await auditor.get<{ items: Step[] }>(`/api/orders/${orderId}/history`);
     expect(after.status).toBe(200);
     expect(after.body.items).toEqual(before.body.items);

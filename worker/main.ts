@@ -15,7 +15,13 @@ async function run(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    const worker = await createOrderWorker({ connection, namespace: config.temporal.namespace, orm, client });
+    const worker = await createOrderWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      orm,
+      client,
+      notifications: config.notifications,
+    });
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, which resolves run().
     await worker.run();
   } finally {

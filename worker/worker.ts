@@ -2,7 +2,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
+import type { AppConfig } from '../config/config';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
 
 export interface OrderWorkerOptions {
@@ -15,6 +17,8 @@ export interface OrderWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Worker identity as shown in Temporal's UI and history. */
   identity?: string;
+  /** SMTP and delivery retry settings. */
+  notifications: AppConfig['notifications'];
   /** Replaces some activity dependencies (tests inject failures here). */
   deps?: Partial<ActivityDeps>;
 }
@@ -32,13 +36,20 @@ export function stockNotifier(client: Client) {
   };
 }
 
-/** The worker that runs order workflows and their activities on the `orders` task queue. */
+/** The worker that runs order and delivery workflows and their activities on the `orders` task queue. */
 export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
   const deps: ActivityDeps = {
     em: () => options.orm.em.fork(),
     gateway: () => creditLimitGateway(options.orm.em.fork()),
     notifyStockChanged: stockNotifier(options.client),
     client: options.client,
+    mailer: options.notifications.smtpUrl
+      ? smtpMailer(options.notifications.smtpUrl, options.notifications.mailFrom)
+      : null,
+    delivery: {
+      attempts: options.notifications.deliveryAttempts,
+      retryIntervalMs: options.notifications.retryIntervalMs,
+    },
     ...options.deps,
   };
   return Worker.create({

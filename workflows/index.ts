@@ -1,2 +1,3 @@
 /** Entry point the worker bundles into the workflow sandbox. */
 export { orderWorkflow } from './order.workflow';
+export { deliveryWorkflow } from './delivery.workflow';

@@ -52,6 +52,7 @@ const {
   chargePayment,
   refundPayment,
   archiveHistory,
+  archiveOrder,
   notifyOrder,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -356,7 +357,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   }
   idle = true;
   await condition(allHandlersFinished);
-  // Added after the first orders were recorded: histories without the marker replay without the archive step.
-  if (patched('archive-history')) await archiveHistory({ orderId: order.orderId });
+  // Each archive step was added after orders had been recorded without it: the markers keep those replaying.
+  if (patched('archive-order')) await archiveOrder({ orderId: order.orderId });
+  else if (patched('archive-history')) await archiveHistory({ orderId: order.orderId });
   return order;
 }

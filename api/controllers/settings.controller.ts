@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
-import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
+import { ANYONE, MANAGERS, OVERSEERS, Roles } from '../auth/roles.decorator';
+import { RecipientSettingDto, RecipientSettingInputDto, RecipientSettingListDto } from '../dtos/delivery.dto';
 import { ErrorDto } from '../dtos/error.dto';
 import { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
 import { SettingsService } from '../services/settings.service';
@@ -31,5 +32,25 @@ export class SettingsController {
     @CurrentActor() actor: Actor,
   ): Promise<ApprovalSettingsDto> {
     return this.service.setApproval(dto, actor);
+  }
+
+  @Get('notifications')
+  @ApiOkResponse({ type: RecipientSettingListDto, description: 'Who hears of each notification kind.' })
+  @Roles(...OVERSEERS)
+  listRecipients(): Promise<RecipientSettingListDto> {
+    return this.service.listRecipients();
+  }
+
+  @Put('notifications/:kind')
+  @ApiOkResponse({ type: RecipientSettingDto })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @Roles(...MANAGERS)
+  setRecipients(
+    @Param('kind') kind: string,
+    @Body() dto: RecipientSettingInputDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<RecipientSettingDto> {
+    return this.service.setRecipients(kind, dto, actor);
   }
 }

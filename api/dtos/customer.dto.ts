@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_AMOUNT } from './validators';
 import type { Customer } from '../../db/entities';
+import { LANGUAGES, type Language } from '../../workflows/notification.definitions';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Acme Trading Co.' })
@@ -37,6 +38,14 @@ export class CreateCustomerDto {
   @Min(0)
   @Max(MAX_AMOUNT)
   creditLimit?: number | null;
+
+  @ApiPropertyOptional({
+    enum: LANGUAGES,
+    description: "The language of the customer's e-mails (default zh-CN).",
+  })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language;
 }
 
 export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {}
@@ -48,6 +57,7 @@ export class CustomerDto {
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
   @ApiProperty({ type: Number, nullable: true }) creditLimit!: number | null;
+  @ApiProperty({ enum: LANGUAGES }) language!: Language;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -59,6 +69,7 @@ export class CustomerDto {
       phone: customer.phone,
       address: customer.address,
       creditLimit: customer.creditLimit,
+      language: customer.language,
       createdAt: customer.createdAt.toISOString(),
       updatedAt: customer.updatedAt.toISOString(),
     };

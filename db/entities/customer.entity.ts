@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'customers' })
 export class Customer {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'phone' | 'address' | 'creditLimit';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'phone' | 'address' | 'creditLimit' | 'language';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -23,6 +23,10 @@ export class Customer {
   /** The most the built-in payment gateway may hold for this customer (minor units); null means no limit. */
   @Property({ type: new BigIntType('number'), nullable: true })
   creditLimit: number | null = null;
+
+  /** The language of the customer's e-mails. */
+  @Property({ type: 'text' })
+  language: 'zh-CN' | 'en' = 'zh-CN';
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -3,6 +3,7 @@ import { Migration20261126005918 } from './Migration20261126005918';
 import { Migration20261126020000_pipeline } from './Migration20261126020000_pipeline';
 import { Migration20261126030000_identity } from './Migration20261126030000_identity';
 import { Migration20261126040000_notifications } from './Migration20261126040000_notifications';
+import { Migration20261126050000_delivery } from './Migration20261126050000_delivery';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126020000_pipeline', class: Migration20261126020000_pipeline },
   { name: 'Migration20261126030000_identity', class: Migration20261126030000_identity },
   { name: 'Migration20261126040000_notifications', class: Migration20261126040000_notifications },
+  { name: 'Migration20261126050000_delivery', class: Migration20261126050000_delivery },
 ];

@@ -7,17 +7,18 @@ import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 export type CustomerFields = Pick<Customer, 'name' | 'email'> &
-  Partial<Pick<Customer, 'phone' | 'address' | 'creditLimit'>>;
+  Partial<Pick<Customer, 'phone' | 'address' | 'creditLimit' | 'language'>>;
 
 const AUDITED: Audited<Customer> = {
   entity: 'customer',
-  view: ({ id, name, email, phone, address, creditLimit }) => ({
+  view: ({ id, name, email, phone, address, creditLimit, language }) => ({
     id,
     name,
     email,
     phone,
     address,
     creditLimit,
+    language,
   }),
 };
 

@@ -17,7 +17,22 @@ export {
 } from './stock.repository';
 export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
 export { LoginThrottleRepository } from './login-throttle.repository';
-export { CorruptArchiveError, OrderHistoryRepository } from './order-history.repository';
+export { OrderHistoryRepository } from './order-history.repository';
+export { CorruptArchiveError } from './sealed';
+export {
+  OrderArchiveRepository,
+  type ArchivedOrder,
+  type OrderRecordParts,
+} from './order-archive.repository';
+export {
+  DeliveryRepository,
+  type Claim,
+  type Delivery,
+  type DeliveryFilter,
+  type NewDelivery,
+} from './delivery.repository';
+export { NotificationSettingsRepository, type RecipientSetting } from './notification-settings.repository';
+export { WebhookRepository, type Webhook, type WebhookWithSecret } from './webhook.repository';
 export { DuplicateUsernameError, UserRepository, type NewUser, type UserChanges } from './user.repository';
 export {
   NotificationRepository,

@@ -6,6 +6,7 @@ import { sqlOf } from './sql';
 export interface Recipient {
   id: string;
   username: string;
+  email: string | null;
   language: 'zh-CN' | 'en';
 }
 
@@ -53,11 +54,12 @@ const toNotification = (row: Row): NotificationRow => ({
 export class NotificationRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Enabled users holding any of these roles. */
-  async recipientsWithRoles(roles: Role[]): Promise<Recipient[]> {
+  /** Enabled users holding any of these roles or named here, each once. */
+  async recipients(roles: Role[], usernames: string[] = []): Promise<Recipient[]> {
     return sqlOf(this.em)<Recipient[]>(
-      `select id, username, language from users where not disabled and roles && ?::text[] order by username`,
-      [`{${roles.join(',')}}`],
+      `select id, username, email, language from users
+        where not disabled and (roles && ?::text[] or username = any(?::text[])) order by username`,
+      [`{${roles.join(',')}}`, `{${usernames.map((u) => JSON.stringify(u)).join(',')}}`],
     );
   }
 

@@ -1,10 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { seal, unseal } from './sealed';
 import { sqlOf } from './sql';
-
-/** Raised when an archived history no longer matches its checksum. */
-export class CorruptArchiveError extends Error {}
 
 /** Finished orders' workflow histories (Temporal's JSON), gzip-compressed with a SHA-256 of the JSON. */
 export class OrderHistoryRepository {
@@ -17,13 +13,13 @@ export class OrderHistoryRepository {
       [orderId],
     );
     if (stored && stored.events >= events) return;
-    const sha256 = createHash('sha256').update(historyJson).digest('hex');
+    const { data, sha256 } = seal(historyJson);
     await sqlOf(this.em)(
       `insert into order_histories (order_id, history, sha256, events) values (?, ?, ?, ?)
        on conflict (order_id) do update set history = excluded.history, sha256 = excluded.sha256,
          events = excluded.events, archived_at = now()
        where order_histories.events < excluded.events`,
-      [orderId, gzipSync(historyJson), sha256, events],
+      [orderId, data, sha256, events],
     );
   }
 
@@ -33,11 +29,6 @@ export class OrderHistoryRepository {
       `select history, sha256 from order_histories where order_id = ?`,
       [orderId],
     );
-    if (!row) return null;
-    const json = gunzipSync(row.history).toString('utf8');
-    if (createHash('sha256').update(json).digest('hex') !== row.sha256) {
-      throw new CorruptArchiveError(`the archived history of order ${orderId} does not match its checksum`);
-    }
-    return json;
+    return row ? unseal(row.history, row.sha256, `the archived history of order ${orderId}`) : null;
   }
 }

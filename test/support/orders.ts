@@ -1,3 +1,6 @@
+import type { Client } from '@temporalio/client';
+import { orderWorkflowId } from '../../workflows/order.definitions';
+import { eventually } from './fixtures';
 import type { ApiClient } from './http';
 
 export type OrderBody = {
@@ -32,4 +35,29 @@ export async function stockOf(api: ApiClient, productSku: string) {
   const product = page.body.items.find((item) => item.sku === productSku);
   if (!product) throw new Error(`no product ${productSku}`);
   return product;
+}
+
+/** Deletes the order's workflow from Temporal, as retention would, and waits until its history is gone. */
+export async function deleteFromTemporal(
+  temporal: Client,
+  namespace: string,
+  orderId: string,
+): Promise<void> {
+  const handle = temporal.workflow.getHandle(orderWorkflowId(orderId));
+  const { runId } = await handle.describe();
+  await temporal.workflowService.deleteWorkflowExecution({
+    namespace,
+    workflowExecution: { workflowId: orderWorkflowId(orderId), runId },
+  });
+  // Deletion is asynchronous in Temporal (it took up to ~35 s here).
+  const gone = await eventually(
+    () =>
+      handle.fetchHistory().then(
+        () => false,
+        () => true,
+      ),
+    Boolean,
+    90_000,
+  );
+  if (!gone) throw new Error(`Temporal still holds the workflow of order ${orderId}`);
 }

@@ -101,6 +101,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
         orm,
         client: temporal,
         identity,
+        notifications: config.notifications,
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
       });

@@ -1,0 +1,258 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { smtpMailer, webhookSignature } from '../activities/delivery.transports';
+import { orderWorkflowId } from '../workflows/order.definitions';
+import { eventually, seedCatalogue } from './support/fixtures';
+import type { ApiClient } from './support/http';
+import { deleteFromTemporal, placeOrder, type OrderBody } from './support/orders';
+import {
+  startSmtpReceiver,
+  startWebhookReceiver,
+  type SmtpReceiver,
+  type WebhookReceiver,
+} from './support/receivers';
+import { startStack, type TestStack } from './support/stack';
+
+type Delivery = {
+  id: string;
+  kind: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  address: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+};
+
+const SETTLED = ['sent', 'failed', 'unconfirmed'];
+
+describe('notifications by e-mail and webhook', () => {
+  let stack: TestStack;
+  let smtp: SmtpReceiver;
+  let hooks: WebhookReceiver;
+  let admin: ApiClient;
+  let clerk: ApiClient;
+  let webhook: { id: string; secret: string };
+  let failing: { id: string };
+  const deliveryOptions = { attempts: 3, retryIntervalMs: 300 };
+
+  const startWorker = () =>
+    stack.startWorker(undefined, {
+      mailer: smtpMailer(smtp.url, 'OMS <oms@example.test>'),
+      delivery: deliveryOptions,
+    });
+
+  beforeAll(async () => {
+    smtp = await startSmtpReceiver();
+    hooks = await startWebhookReceiver();
+    stack = await startStack({ worker: false });
+    await startWorker();
+    admin = await stack.client(['admin'], 'admin');
+    clerk = await stack.client(['staff'], 'mail-clerk');
+    await stack.client(['manager'], 'mail-manager');
+    const users = (await admin.get<{ items: { id: string; username: string }[] }>('/api/users')).body.items;
+    const idOf = (username: string) => users.find((u) => u.username === username)!.id;
+    await admin.patch(`/api/users/${idOf('mail-clerk')}`, { email: 'clerk@example.test', language: 'en' });
+    await admin.patch(`/api/users/${idOf('mail-manager')}`, { email: 'manager@example.test' });
+    webhook = (
+      await admin.post<{ id: string; secret: string }>('/api/webhooks', { url: `${hooks.baseUrl}/oms` })
+    ).body;
+    failing = (
+      await admin.post<{ id: string }>('/api/webhooks', {
+        url: `${hooks.baseUrl}/fail`,
+        kinds: ['order.created'],
+      })
+    ).body;
+  });
+  afterAll(async () => {
+    // Other test files share the database: leave no webhook or e-mail address behind.
+    await admin.call('DELETE', `/api/webhooks/${webhook.id}`);
+    await admin.call('DELETE', `/api/webhooks/${failing.id}`);
+    await stack.close();
+    await smtp.close();
+    await hooks.close();
+  });
+
+  const deliveriesOf = async (orderId: string) =>
+    (await clerk.get<{ items: Delivery[] }>(`/api/deliveries?orderId=${orderId}&limit=500`)).body.items;
+  const settled = (orderId: string, count: number) =>
+    eventually(
+      () => deliveriesOf(orderId),
+      (items) => items.length === count && items.every((d) => SETTLED.includes(d.status)),
+      60_000,
+    );
+  const mailsAbout = (order: OrderBody) => smtp.messages.filter((m) => m.subject.includes(order.number));
+
+  async function completedOrder(customerEmail?: string) {
+    const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 12990 }]);
+    if (customerEmail) await clerk.patch(`/api/customers/${customerId}`, { email: customerEmail });
+    const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 2 }]);
+    expect((await clerk.post(`/api/orders/${order.id}/approve`, {})).status).toBe(200);
+    await clerk.post(`/api/orders/${order.id}/ship`, { carrier: 'SF Express', trackingNumber: 'SF2026' });
+    await clerk.post(`/api/orders/${order.id}/complete`, {});
+    await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
+    return { order, customerId };
+  }
+
+  it('sends exactly one message per recipient per kind, by e-mail and signed webhook, in each language', async () => {
+    const { order } = await completedOrder('wang@example.test');
+    // created: clerk, manager, customer; processing: clerk; shipped: clerk, customer; completed: all three.
+    // Webhooks: four calls to the one for every kind, one (failing) call to the one for order.created.
+    const deliveries = await settled(order.id, 9 + 4 + 1);
+    const mails = mailsAbout(order);
+    const perRecipientAndSubject = new Map<string, number>();
+    for (const mail of mails) {
+      const key = `${mail.to} ${mail.subject}`;
+      perRecipientAndSubject.set(key, (perRecipientAndSubject.get(key) ?? 0) + 1);
+    }
+    expect([...perRecipientAndSubject.values()]).toEqual(Array(9).fill(1));
+    expect(mails.map((m) => m.to).sort()).toEqual(
+      [
+        ...Array(3).fill('wang@example.test'),
+        ...Array(4).fill('clerk@example.test'),
+        ...Array(2).fill('manager@example.test'),
+      ].sort(),
+    );
+
+    const shippedToClerk = mails.find((m) => m.to === 'clerk@example.test' && m.subject.includes('shipped'))!;
+    expect(shippedToClerk.text).toBe(`Order ${order.number} left with SF Express, tracking number SF2026.`);
+    expect(shippedToClerk.html).toContain('<code>SF2026</code>');
+    const completedToManager = mails.find(
+      (m) => m.to === 'manager@example.test' && m.subject.includes('完成'),
+    )!;
+    expect(completedToManager.text).toBe(`订单 ${order.number}（¥259.80）已送达并完成。`);
+    const confirmation = mails.find((m) => m.to === 'wang@example.test' && m.subject.startsWith('订单确认'))!;
+    expect(confirmation.text).toContain('Product 0 × 2：¥259.80');
+    expect(confirmation.html).toMatch(/<td>Product 0<\/td><td>2<\/td><td>¥259.80<\/td>/);
+    const shippedToCustomer = mails.find(
+      (m) => m.to === 'wang@example.test' && m.subject.includes('已发货'),
+    )!;
+    expect(shippedToCustomer.text).toContain('运单号 SF2026');
+
+    const calls = hooks.calls.filter((c) => c.path === '/oms' && c.body.includes(order.id));
+    expect(calls.map((c) => c.headers['x-oms-event']).sort()).toEqual([
+      'order.completed',
+      'order.created',
+      'order.processing',
+      'order.shipped',
+    ]);
+    for (const call of calls) {
+      const timestamp = Number(call.headers['x-oms-timestamp']);
+      expect(Math.abs(Date.now() / 1000 - timestamp)).toBeLessThan(120);
+      expect(call.headers['x-oms-signature']).toBe(webhookSignature(webhook.secret, timestamp, call.body));
+    }
+    const shippedCall = JSON.parse(calls.find((c) => c.headers['x-oms-event'] === 'order.shipped')!.body) as {
+      order: { number: string; shipment: { trackingNumber: string } };
+    };
+    expect(shippedCall.order).toMatchObject({ number: order.number, shipment: { trackingNumber: 'SF2026' } });
+    expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(13);
+  });
+
+  it('shows a delivery that keeps failing, with its attempts and last error, without holding up the order', async () => {
+    const { order } = await completedOrder();
+    const deliveries = await settled(order.id, 9 + 4 + 1);
+    const failed = deliveries.find((d) => d.recipient === `webhook:${failing.id}`)!;
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3, kind: 'order.created' });
+    expect(failed.lastError).toMatch(/answered 500/);
+    expect(hooks.calls.filter((c) => c.path === '/fail' && c.body.includes(order.id))).toHaveLength(3);
+    const listed = await clerk.get<{ items: Delivery[] }>(`/api/deliveries?status=failed&channel=webhook`);
+    expect(listed.body.items.map((d) => d.id)).toContain(failed.id);
+    expect((await clerk.get(`/api/deliveries?status=lost`)).status).toBe(400);
+  });
+
+  it('sends no second e-mail when the worker is killed in the middle of sending', async () => {
+    await stack.stopWorker();
+    smtp.hold = true;
+    const worker = spawnWorker();
+    try {
+      const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 12990 }]);
+      const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      // The three confirmation e-mails reach the server, which never answers: the sender is mid-send.
+      await eventually(
+        () => Promise.resolve(mailsAbout(order).length),
+        (count) => count === 3,
+        60_000,
+      );
+      worker.kill('SIGKILL');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      smtp.hold = false;
+      await startWorker();
+
+      const emails = await eventually(
+        async () => (await deliveriesOf(order.id)).filter((d) => d.channel === 'email'),
+        (items) => items.length === 3 && items.every((d) => SETTLED.includes(d.status)),
+        90_000,
+      );
+      expect(emails.map((d) => d.status)).toEqual(['unconfirmed', 'unconfirmed', 'unconfirmed']);
+      expect(emails[0]!.lastError).toMatch(/not sent again/);
+      // The order itself goes on with the new worker, and its next e-mail goes out once.
+      expect((await clerk.post(`/api/orders/${order.id}/approve`, {})).status).toBe(200);
+      await eventually(
+        () => Promise.resolve(mailsAbout(order).filter((m) => m.subject.includes('processing')).length),
+        (count) => count === 1,
+        30_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const counts = new Map<string, number>();
+      for (const mail of mailsAbout(order))
+        counts.set(`${mail.to} ${mail.subject}`, (counts.get(`${mail.to} ${mail.subject}`) ?? 0) + 1);
+      expect([...counts.values()]).toEqual([1, 1, 1, 1]);
+    } finally {
+      smtp.hold = false;
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('archives the complete record, readable with its history after Temporal has deleted the workflow', async () => {
+    const auditor = await stack.client(['auditor'], 'mail-auditor');
+    const { order } = await completedOrder();
+    await settled(order.id, 9 + 4 + 1);
+    const archive = await eventually(
+      () =>
+        auditor.get<{ sha256: string; events: number; record: Record<string, unknown> }>(
+          `/api/orders/${order.id}/archive`,
+        ),
+      (response) => response.status === 200,
+    );
+    const { record } = archive.body;
+    expect(createHash('sha256').update(JSON.stringify(record)).digest('hex')).toBe(archive.body.sha256);
+    expect(record).toMatchObject({
+      orderId: order.id,
+      order: { id: order.id, number: order.number, status: 'completed' },
+      lines: [{ sku: expect.any(String), quantity: 2 }],
+      approvals: [{ by: { username: 'mail-clerk' } }],
+      shipment: { carrier: 'SF Express', trackingNumber: 'SF2026' },
+    });
+    expect((record.payments as { kind: string }[]).map((p) => p.kind)).toContain('capture');
+    expect((record.notifications as unknown[]).length).toBeGreaterThan(0);
+    expect((record.deliveries as unknown[]).length).toBeGreaterThan(0);
+    expect((record.history as { events: unknown[] }).events).toHaveLength(archive.body.events);
+    expect((await clerk.get(`/api/orders/${order.id}/archive`)).status).toBe(403);
+
+    await deleteFromTemporal(stack.temporal, stack.config.temporal.namespace, order.id);
+    const history = await auditor.get<{ items: { kind: string; actor: { username: string } | null }[] }>(
+      `/api/orders/${order.id}/history`,
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.items.some((step) => step.actor?.username === 'mail-clerk')).toBe(true);
+    expect((await auditor.get(`/api/orders/${order.id}/archive`)).body).toEqual(archive.body);
+  }, 150_000);
+
+  /** A worker in its own process, so that it can really be killed. */
+  function spawnWorker(): ChildProcess {
+    const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/worker/main.js')], {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.config.databaseUrl,
+        TEMPORAL_ADDRESS: stack.config.temporal.address,
+        OMS_SMTP_URL: smtp.url,
+        OMS_DELIVERY_ATTEMPTS: String(deliveryOptions.attempts),
+        OMS_DELIVERY_RETRY_MS: String(deliveryOptions.retryIntervalMs),
+        OMS_LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    return child;
+  }
+});
