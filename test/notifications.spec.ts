@@ -96,4 +96,46 @@ describe('in-app notifications', () => {
     expect((await notifyOrder({ kind: 'order.created', order: created })).inbox).toBe(0);
     expect(await inboxFor(clerk, order.id)).toHaveLength(before.length);
   });
+
+  it('lets a manager change who hears of a kind, from the next notice on, with the change audited', async () => {
+    const put = (kind: string, body: unknown) => manager.put(`/api/settings/notifications/${kind}`, body);
+    const changed = await put('order.processing', { roles: ['manager'] });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toEqual({ kind: 'order.processing', roles: ['manager'], customer: false });
+    try {
+      const { customerId, skus } = await seedCatalogue(clerk);
+      const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      await clerk.post(`/api/orders/${order.id}/approve`, {});
+      const managerKinds = await eventually(
+        async () => (await inboxFor(manager, order.id)).map((n) => n.kind),
+        (kinds) => kinds.includes('order.processing'),
+      );
+      expect(managerKinds).toContain('order.processing');
+      expect((await inboxFor(clerk, order.id)).map((n) => n.kind)).toEqual(['order.created']);
+    } finally {
+      expect((await put('order.processing', { roles: ['staff'] })).status).toBe(200);
+    }
+    const admin = await stack.client(['admin'], 'admin');
+    const audit = await admin.get<{ items: { action: string; entityId: string; after: unknown }[] }>(
+      '/api/audit?limit=500',
+    );
+    expect(audit.body.items).toContainEqual(
+      expect.objectContaining({
+        action: 'settings.notification_recipients_changed',
+        entityId: 'notifications:order.processing',
+        after: { kind: 'order.processing', roles: ['manager'], customer: false },
+      }),
+    );
+  });
+
+  it.each([
+    ['order.rejected', { roles: ['staff'], customer: true }, 400, /customer must be false/],
+    ['order.escalated', { roles: ['staff'] }, 400, /escalation policies/],
+    ['order.created', { roles: ['boss'] }, 400, /roles/],
+    ['order.lost', { roles: ['staff'] }, 404, /notification kind "order.lost" does not exist/],
+  ])('refuses recipients for %s given %p', async (kind, body, status, message) => {
+    const response = await manager.put<{ message: string }>(`/api/settings/notifications/${kind}`, body);
+    expect(response.status).toBe(status);
+    expect(response.body.message).toMatch(message);
+  });
 });
