@@ -1,4 +1,5 @@
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
+import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
@@ -8,7 +9,8 @@ export type ActivityDeps = OrderActivityDeps &
   InventoryActivityDeps &
   PaymentActivityDeps &
   ArchiveActivityDeps &
-  NotificationActivityDeps;
+  NotificationActivityDeps &
+  EscalationActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -18,5 +20,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities(deps),
     ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
+    ...createEscalationActivities(deps),
   };
 }

@@ -161,6 +161,8 @@ export interface NotifyInput {
   notify?: string[];
   /** How long the order has waited (escalations). */
   waitedMs?: number;
+  /** Which reminder this is (escalations): the wait, the level (1 = first) and its repetition. */
+  escalation?: { stage: string; level: number; repetition: number; policyVersion: number };
 }
 
 export interface NotifyResult {
@@ -194,6 +196,7 @@ function webhookPayload(input: NotifyInput, occurrence: string) {
       shipment: order.shipment,
     },
     ...(input.waitedMs !== undefined ? { waitedMs: input.waitedMs } : {}),
+    ...(input.escalation ? { escalation: input.escalation } : {}),
   };
 }
 

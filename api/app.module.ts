@@ -9,6 +9,7 @@ import { AuditController } from './controllers/audit.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
 import { DeliveryController } from './controllers/delivery.controller';
+import { EscalationController } from './controllers/escalation.controller';
 import { EventsController } from './controllers/events.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
@@ -22,6 +23,7 @@ import { RepositoriesModule } from './repositories.module';
 import { AuditService } from './services/audit.service';
 import { CustomerService } from './services/customer.service';
 import { DeliveryService } from './services/delivery.service';
+import { EscalationService } from './services/escalation.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
@@ -65,6 +67,7 @@ export class AppModule {
         NotificationController,
         DeliveryController,
         WebhookController,
+        EscalationController,
         OrderController,
         CustomerController,
         ProductController,
@@ -83,6 +86,7 @@ export class AppModule {
         SettingsService,
         DeliveryService,
         WebhookService,
+        EscalationService,
         OrderEventsService,
         HealthService,
         HistoryService,

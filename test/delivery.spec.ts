@@ -169,11 +169,12 @@ describe('notifications by e-mail and webhook', () => {
       const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 12990 }]);
       const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
       // The three confirmation e-mails reach the server, which never answers: the sender is mid-send.
-      await eventually(
+      const held = await eventually(
         () => Promise.resolve(mailsAbout(order).length),
         (count) => count === 3,
         60_000,
       );
+      expect(held).toBe(3);
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
       smtp.hold = false;
@@ -188,11 +189,12 @@ describe('notifications by e-mail and webhook', () => {
       expect(emails[0]!.lastError).toMatch(/not sent again/);
       // The order itself goes on with the new worker, and its next e-mail goes out once.
       expect((await clerk.post(`/api/orders/${order.id}/approve`, {})).status).toBe(200);
-      await eventually(
+      const processing = await eventually(
         () => Promise.resolve(mailsAbout(order).filter((m) => m.subject.includes('processing')).length),
         (count) => count === 1,
         30_000,
       );
+      expect(processing).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const counts = new Map<string, number>();
       for (const mail of mailsAbout(order))

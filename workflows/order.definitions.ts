@@ -5,6 +5,7 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EscalationState } from './escalation.definitions';
 
 export const TASK_QUEUE = 'orders';
 
@@ -150,6 +151,8 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   cancellation: Closure | null;
   rejection: Closure | null;
   completedAt: string | null;
+  /** Set once the current wait has been escalated; cleared when the wait ends. Absent in older snapshots. */
+  escalation?: EscalationState | null;
   /** Grows with every change, so a late mirror write can never overwrite a newer one. */
   version: number;
   createdAt: string;

@@ -84,4 +84,11 @@ describe('the order state machine', () => {
     expect(moved(next, 'later', { status: 'completed', awaiting: null }).awaitingSince).toBeNull();
     expect(created.status).toBe('created');
   });
+
+  it('keeps an escalation while the order stays in the same wait and drops it when the wait ends', () => {
+    const escalation = { stage: 'approval' as const, since: 't0', level: 1, escalatedAt: 't1' };
+    const escalated = moved(created, 't1', { escalation });
+    expect(moved(escalated, 't2', { awaiting: 'manager_approval' }).escalation).toEqual(escalation);
+    expect(moved(escalated, 't2', { status: 'processing', awaiting: 'stock' }).escalation).toBeNull();
+  });
 });

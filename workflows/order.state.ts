@@ -2,6 +2,7 @@
 import { awaitingFor, requiredApproval } from './approval.rules';
 import type { Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order.definitions';
 import { FINAL_STATUSES } from './order.definitions';
+import { stageOf } from './escalation.definitions';
 
 export type OrderAction = 'approve' | 'reject' | 'edit' | 'retryPayment' | 'ship' | 'complete' | 'cancel';
 
@@ -73,5 +74,6 @@ export function moved(
   if (next.awaiting !== order.awaiting || next.status !== order.status) {
     next.awaitingSince = next.awaiting ? now : null;
   }
+  if (next.escalation && stageOf(next.awaiting) !== next.escalation.stage) next.escalation = null;
   return next;
 }

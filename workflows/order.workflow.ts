@@ -10,6 +10,13 @@ import {
 import type * as activities from '../activities';
 import { awaitingFor, editNeedsApproval, mayApprove, requiredApproval } from './approval.rules';
 import {
+  escalationPolicyChangedSignal,
+  stageOf,
+  type EscalationPlan,
+  type EscalationStage,
+} from './escalation.definitions';
+import { dueReminders, nextDue } from './escalation.rules';
+import {
   FAILURE,
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
@@ -54,6 +61,7 @@ const {
   archiveHistory,
   archiveOrder,
   notifyOrder,
+  escalationPlan,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -61,6 +69,15 @@ const {
 
 /** How often an order waiting for stock looks again even without a signal (a lost signal must not strand it). */
 const STOCK_RECHECK = '1 minute';
+const STOCK_RECHECK_MS = 60_000;
+
+/** The watched wait the order is in: the plan it follows and how many reminders of each level have fired. */
+interface Watch {
+  stage: EscalationStage;
+  since: number;
+  plan: EscalationPlan;
+  fired: number[];
+}
 
 function refuse(type: string, message: string, order: OrderSnapshot): never {
   const details: RefusalDetails = { status: order.status, awaiting: order.awaiting };
@@ -89,6 +106,11 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   let paymentRetryRequested = false;
   let charges = 0;
   let refunds = 0;
+  let watch: Watch | null = null;
+  /** The newest plan signalled for each stage, in case it arrives while the order loads its plan. */
+  const signalled: Partial<Record<EscalationStage, EscalationPlan>> = {};
+  /** Bumped when a changed plan reaches the current wait; the main loop wakes to re-time its reminders. */
+  let planChanges = 0;
 
   /** Replaces the state, publishes it to visibility and mirrors it to PostgreSQL. */
   const commit = async (next: OrderSnapshot): Promise<void> => {
@@ -155,6 +177,66 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   setHandler(stockChangedSignal, () => {
     stockChanged = true;
   });
+  setHandler(escalationPolicyChangedSignal, (plan) => {
+    if ((signalled[plan.stage]?.version ?? -1) < plan.version) signalled[plan.stage] = plan;
+    if (watch?.stage === plan.stage && plan.version > watch.plan.version) {
+      // The new policy counts from the start of the current wait; what already fired stays fired.
+      watch.plan = plan;
+      planChanges++;
+    }
+  });
+
+  /** Starts watching a new wait with the policy in force, or stops when the order no longer waits. */
+  const watchWait = async (): Promise<void> => {
+    const stage = stageOf(order.awaiting);
+    if (stage === null) {
+      watch = null;
+      return;
+    }
+    if (watch?.stage === stage) return;
+    const since = Date.parse(order.awaitingSince ?? order.updatedAt);
+    const loaded = await escalationPlan({ stage });
+    const newer = signalled[stage];
+    watch = { stage, since, plan: newer && newer.version > loaded.version ? newer : loaded, fired: [] };
+  };
+  /** Milliseconds until the next reminder of the current wait, or null when none will fire. */
+  const untilReminder = (): number | null => {
+    if (!watch) return null;
+    const next = nextDue(watch.plan, watch.since, watch.fired);
+    return next === null ? null : Math.max(1, next - Date.now());
+  };
+  /** Sends every reminder that is due, each level to its own recipients, and records the level reached. */
+  const remind = async (): Promise<void> => {
+    const current = watch;
+    if (!current || stageOf(order.awaiting) !== current.stage) return;
+    const now = Date.now();
+    const due = dueReminders(current.plan, current.since, current.fired, now);
+    if (due.length === 0) return;
+    const since = new Date(current.since).toISOString();
+    for (const { level, count } of due) {
+      current.fired[level] = count;
+      await notifyOrder({
+        kind: 'order.escalated',
+        order,
+        occurrence: `${current.stage}@${since}:level-${level + 1}:${count}`,
+        notify: current.plan.levels[level]!.notify,
+        waitedMs: now - current.since,
+        escalation: {
+          stage: current.stage,
+          level: level + 1,
+          repetition: count,
+          policyVersion: current.plan.version,
+        },
+      });
+    }
+    const reached = Math.max(order.escalation?.level ?? 0, ...due.map((d) => d.level + 1));
+    await withLock(async () => {
+      if (stageOf(order.awaiting) !== current.stage) return;
+      await change({
+        escalation: { stage: current.stage, since, level: reached, escalatedAt: new Date(now).toISOString() },
+      });
+    });
+  };
 
   setHandler(
     approveUpdate,
@@ -332,13 +414,31 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       waitingFor = await withLock(advance);
       if (generation !== seen) continue;
     }
-    idle = true;
-    if (waitingFor === 'stock') {
-      await condition(() => generation !== seen || stockChanged, STOCK_RECHECK);
-    } else {
-      await condition(() => generation !== seen);
+    // Added after the first orders were recorded: histories without the marker wait without reminders.
+    if (!patched('escalation')) {
+      idle = true;
+      if (waitingFor === 'stock') {
+        await condition(() => generation !== seen || stockChanged, STOCK_RECHECK);
+      } else {
+        await condition(() => generation !== seen);
+      }
+      idle = false;
+      continue;
     }
+    await watchWait();
+    if (generation !== seen) continue;
+    const seenPlan = planChanges;
+    const wake = () =>
+      generation !== seen || planChanges !== seenPlan || (waitingFor === 'stock' && stockChanged);
+    const timeouts = [waitingFor === 'stock' ? STOCK_RECHECK_MS : null, untilReminder()].filter(
+      (ms): ms is number => ms !== null,
+    );
+    idle = true;
+    // A durable timer per wait: cancelled the moment the wait ends (the condition resolves first).
+    const woke =
+      timeouts.length > 0 ? await condition(wake, Math.min(...timeouts)) : (await condition(wake), true);
     idle = false;
+    if (!woke) await remind();
   }
 
   // Compensation for a cancelled or rejected order: each step is idempotent and retried until it succeeds,

@@ -63,6 +63,35 @@ function activityStep(
           ];
     case 'refundPayment':
       return ['payment.refunded', { amount: input.amount, idempotencyKey: input.idempotencyKey }];
+    case 'notifyOrder': {
+      if (input.kind !== 'order.escalated') return ['notified', { kind: input.kind }];
+      const escalation = (input.escalation ?? {}) as Record<string, unknown>;
+      return [
+        'order.escalated',
+        {
+          ...escalation,
+          notify: input.notify,
+          waitedSeconds: typeof input.waitedMs === 'number' ? Math.floor(input.waitedMs / 1000) : undefined,
+        },
+      ];
+    }
+    case 'escalationPlan': {
+      const plan = (result ?? {}) as {
+        stage?: string;
+        version?: number;
+        levels?: unknown;
+        calendar?: unknown;
+      };
+      return [
+        'escalation.watching',
+        {
+          stage: plan.stage,
+          policyVersion: plan.version,
+          levels: plan.levels,
+          businessHours: Boolean(plan.calendar),
+        },
+      ];
+    }
     default:
       return null;
   }
@@ -158,9 +187,18 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
       case 'TimerFired':
         push(event.at, 'timer.fired', SYSTEM, { timer: event.name });
         break;
-      case 'WorkflowExecutionSignaled':
-        push(event.at, `signal.${event.name ?? 'unknown'}`, SYSTEM, {});
+      case 'WorkflowExecutionSignaled': {
+        const plan = event.input as { stage?: string; version?: number } | undefined;
+        push(
+          event.at,
+          `signal.${event.name ?? 'unknown'}`,
+          SYSTEM,
+          event.name === 'escalationPolicyChanged'
+            ? { stage: plan?.stage, policyVersion: plan?.version }
+            : {},
+        );
         break;
+      }
       case 'WorkflowExecutionCompleted':
         push(event.at, 'order.closed', null, {});
         break;

@@ -110,6 +110,7 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
       ...base,
       type: 'WorkflowExecutionSignaled',
       name: event.workflowExecutionSignaledEventAttributes.signalName ?? undefined,
+      input: decode(event.workflowExecutionSignaledEventAttributes.input?.payloads?.[0]),
     };
   }
   if (event.workflowExecutionCompletedEventAttributes) return { ...base, type: 'WorkflowExecutionCompleted' };

@@ -40,3 +40,9 @@ export {
   type NotificationRow,
   type Recipient,
 } from './notification.repository';
+export {
+  EscalationRepository,
+  type EscalatedOrder,
+  type StoredCalendar,
+  type StoredPolicy,
+} from './escalation.repository';

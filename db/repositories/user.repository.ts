@@ -48,6 +48,13 @@ export class UserRepository {
     return this.em.findOne(User, { username: username.toLowerCase() }, { refresh: true });
   }
 
+  /** Which of these usernames belong to users. */
+  async existing(usernames: string[]): Promise<string[]> {
+    if (usernames.length === 0) return [];
+    const users = await this.em.find(User, { username: { $in: usernames } }, { fields: ['username'] });
+    return users.map((user) => user.username);
+  }
+
   async list(): Promise<User[]> {
     return this.em.find(User, {}, { orderBy: { username: 'asc' } });
   }
