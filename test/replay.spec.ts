@@ -13,6 +13,7 @@ import { seedCatalogue } from './support/fixtures';
 import { placeOrder, stockOf } from './support/orders';
 import { startStack } from './support/stack';
 
+/** Newly recorded histories go here; older recordings stay in subfolders and must keep replaying. */
 const FIXTURES = path.join(__dirname, 'fixtures', 'histories');
 
 /** Each scenario drives one order through a distinct path and names the fixture it becomes. */
@@ -68,6 +69,24 @@ async function recordScenarios(): Promise<void> {
         await manager.post(`/api/orders/${order.id}/reject`, { reason: 'too large' });
         return order.id;
       },
+      'escalated-then-approved': async () => {
+        const policy = (
+          await manager.get<{ items: { stage: string; levels: unknown }[] }>('/api/escalation-policies')
+        ).body.items.find((p) => p.stage === 'approval')!;
+        await manager.put('/api/escalation-policies/approval', {
+          levels: [{ after: 'PT1S', notify: ['manager'] }],
+        });
+        try {
+          const order = await placeOrder(staff, customerId, [{ sku: plenty, quantity: 1 }]);
+          // Past the one-second level: the reminder fires before the approval.
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+          await staff.post(`/api/orders/${order.id}/approve`, {});
+          await staff.post(`/api/orders/${order.id}/cancel`, { reason: 'escalation recorded' });
+          return order.id;
+        } finally {
+          await manager.put('/api/escalation-policies/approval', { levels: policy.levels });
+        }
+      },
       'payment-declined-then-retried': async () => {
         const limited = await staff.post('/api/customers', {
           name: 'Limited',
@@ -115,7 +134,9 @@ if (process.env.OMS_RECORD_HISTORIES) {
 }
 
 describe('recorded order histories', () => {
-  const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
+  const files = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    file.endsWith('.json'),
+  );
 
   it('are there to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(5);

@@ -174,6 +174,28 @@ const TABLE: Cell[] = [
     request: () => ['POST', '/api/webhooks', { url: 'not a url' }],
   },
   { action: 'remove a webhook', allowed: ['admin'], request: () => ['DELETE', `/api/webhooks/${nobody}`] },
+  { action: 'read escalation policies', allowed: ALL, request: () => ['GET', '/api/escalation-policies'] },
+  {
+    action: 'change an escalation policy',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/escalation-policies/approval', { levels: 'invalid' }],
+    route: 'PUT /api/escalation-policies/:stage',
+  },
+  {
+    action: 'read the working-hours calendar',
+    allowed: ALL,
+    request: () => ['GET', '/api/settings/calendar'],
+  },
+  {
+    action: 'change the working-hours calendar',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/settings/calendar', { timeZone: 'invalid' }],
+  },
+  {
+    action: 'read overdue orders',
+    allowed: ['admin', 'manager'],
+    request: () => ['GET', '/api/escalations/overdue'],
+  },
 ];
 
 describe('the role table', () => {
