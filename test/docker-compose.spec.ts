@@ -69,6 +69,8 @@ describe('docker-compose.yml', () => {
       expect([name, existsSync(path.join(root, entry))]).toEqual([name, true]);
     }
     expect(services.worker!.healthcheck!.test).toEqual(['CMD', 'node', 'dist/worker/healthcheck.js']);
+    // Workers send the e-mail, so they get the SMTP settings (empty: no e-mail).
+    expect(services.worker!.environment).toMatchObject({ OMS_SMTP_URL: '${OMS_SMTP_URL:-}' });
     // Every API instance must sign and check tokens with the same secret; nothing is generated in containers.
     expect(services.api!.environment).toMatchObject({
       OMS_TOKEN_SECRET: expect.stringContaining('OMS_TOKEN_SECRET:?'),
