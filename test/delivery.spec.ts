@@ -200,6 +200,22 @@ describe('notifications by e-mail and webhook', () => {
       for (const mail of mailsAbout(order))
         counts.set(`${mail.to} ${mail.subject}`, (counts.get(`${mail.to} ${mail.subject}`) ?? 0) + 1);
       expect([...counts.values()]).toEqual([1, 1, 1, 1]);
+
+      // A person who finds the customer never got it sends it again, on purpose; staff may not.
+      const customerMail = emails.find((d) => d.recipient.startsWith('customer:'))!;
+      expect((await clerk.post(`/api/deliveries/${customerMail.id}/resend`, {})).status).toBe(403);
+      const resent = await admin.post<Delivery>(`/api/deliveries/${customerMail.id}/resend`, {});
+      expect(resent.status).toBe(200);
+      expect(resent.body.status).toBe('pending');
+      const settledAgain = await eventually(
+        async () => (await deliveriesOf(order.id)).find((d) => d.id === customerMail.id)!,
+        (d) => d.status === 'sent',
+      );
+      expect(settledAgain).toMatchObject({ status: 'sent', attempts: customerMail.attempts + 1 });
+      expect(mailsAbout(order).filter((m) => m.to === customerMail.address)).toHaveLength(2);
+      const again = await admin.post<{ message: string }>(`/api/deliveries/${customerMail.id}/resend`, {});
+      expect(again.status).toBe(409);
+      expect(again.body.message).toMatch(/is sent; only failed or unconfirmed/);
     } finally {
       smtp.hold = false;
       if (worker.exitCode === null) worker.kill('SIGKILL');

@@ -152,6 +152,11 @@ const TABLE: Cell[] = [
   },
   { action: 'read deliveries', allowed: ALL, request: () => ['GET', '/api/deliveries'] },
   {
+    action: 'resend a delivery',
+    allowed: ['admin', 'manager'],
+    request: () => ['POST', `/api/deliveries/${nobody}/resend`],
+  },
+  {
     action: 'read an archived order',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', `/api/orders/${nobody}/archive`],

@@ -1,7 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ANYONE, OVERSEERS, Roles } from '../auth/roles.decorator';
-import { DeliveryPageDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Actor } from '../../workflows/order.definitions';
+import { CurrentActor } from '../auth/actor.decorator';
+import { ANYONE, MANAGERS, OVERSEERS, Roles } from '../auth/roles.decorator';
+import { DeliveryDto, DeliveryPageDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
 import { ErrorDto } from '../dtos/error.dto';
 import { DeliveryService } from '../services/delivery.service';
 
@@ -19,6 +27,19 @@ export class DeliveryController {
   @Roles(...ANYONE)
   list(@Query() query: DeliveryQueryDto): Promise<DeliveryPageDto> {
     return this.service.list(query);
+  }
+
+  @Post('deliveries/:id/resend')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DeliveryDto,
+    description: 'Sends a failed or unconfirmed e-mail or webhook call again (a new series of attempts).',
+  })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'The delivery is not failed or unconfirmed.' })
+  @Roles(...MANAGERS)
+  resend(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<DeliveryDto> {
+    return this.service.resend(id, actor);
   }
 
   @Get('orders/:id/archive')

@@ -1,24 +1,61 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryRepository, OrderArchiveRepository, type Page } from '../../db/repositories';
+import { Client } from '@temporalio/client';
+import { AppConfig } from '../../config/config';
+import { DeliveryRepository, OrderArchiveRepository, type Delivery, type Page } from '../../db/repositories';
+import {
+  DELIVERY_WORKFLOW,
+  deliveryWorkflowId,
+  type DeliveryInput,
+} from '../../workflows/notification.definitions';
+import { TASK_QUEUE, type Actor } from '../../workflows/order.definitions';
 import type { DeliveryDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
-import { DomainError } from '../errors/domain.error';
+import { DomainError, notFound } from '../errors/domain.error';
+
+/** A delivery as the API shows it: the bodies and the webhook's id stay inside. */
+const toDto = ({ textBody: _text, htmlBody: _html, payload: _payload, webhookId: _id, ...d }: Delivery) => d;
 
 @Injectable()
 export class DeliveryService {
   constructor(
+    private readonly config: AppConfig,
+    private readonly temporal: Client,
     private readonly deliveries: DeliveryRepository,
     private readonly archives: OrderArchiveRepository,
   ) {}
 
-  /** E-mails and webhook calls with their delivery state, newest first (bodies left out). */
+  /** E-mails and webhook calls with their delivery state, newest first. */
   async list(query: DeliveryQueryDto): Promise<Page<DeliveryDto>> {
     const page = await this.deliveries.list(query);
-    return {
-      items: page.items.map(
-        ({ textBody: _text, htmlBody: _html, payload: _payload, webhookId: _id, ...d }) => d,
-      ),
-      nextCursor: page.nextCursor,
+    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Sends a failed or unconfirmed delivery again, on a person's decision (an unconfirmed e-mail may have
+   * arrived already, which is why the system never resends it by itself). 409 for any other status.
+   */
+  async resend(id: string, actor: Actor): Promise<DeliveryDto> {
+    const outcome = await this.deliveries.reopen(id, actor);
+    if (!outcome) throw notFound('delivery', id);
+    if (!outcome.reopened) {
+      throw new DomainError(
+        'invalid_state',
+        `delivery ${id} is ${outcome.delivery.status}; only failed or unconfirmed deliveries can be sent again`,
+        { status: outcome.delivery.status },
+      );
+    }
+    const input: DeliveryInput = {
+      deliveryId: id,
+      maxAttempts: this.config.notifications.deliveryAttempts,
+      initialIntervalMs: this.config.notifications.retryIntervalMs,
     };
+    // The delivery's earlier workflow has closed: the same ID starts a new run.
+    await this.temporal.workflow.start(DELIVERY_WORKFLOW, {
+      taskQueue: TASK_QUEUE,
+      workflowId: deliveryWorkflowId(id),
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      args: [input],
+    });
+    return toDto(outcome.delivery);
   }
 
   /** A finished order's permanent record, checked against its checksum. */

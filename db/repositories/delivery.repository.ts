@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
+import type { Actor } from '../../workflows/order.definitions';
+import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';
 import { decodeCursor, pageOf, type Page } from './pagination';
 import { sqlOf } from './sql';
@@ -157,6 +159,34 @@ export class DeliveryRepository {
         [id],
       );
       return { state: 'claimed', delivery: toDelivery(claimed!), interrupted: row.status === 'sending' };
+    });
+  }
+
+  /**
+   * Puts a failed or unconfirmed delivery back to `pending` so it is sent again, and records who decided
+   * that. Null for an unknown id; the delivery unchanged when its status does not allow it.
+   */
+  async reopen(id: string, actor: Actor): Promise<{ reopened: boolean; delivery: Delivery } | null> {
+    if (!isUuid(id)) return null;
+    return this.em.transactional(async (em) => {
+      const [row] = await sqlOf(em)<Row[]>(`select * from deliveries where id = ? for update`, [id]);
+      if (!row) return null;
+      if (row.status !== 'failed' && row.status !== 'unconfirmed') {
+        return { reopened: false, delivery: toDelivery(row) };
+      }
+      const [after] = await sqlOf(em)<Row[]>(
+        `update deliveries set status = 'pending', updated_at = now() where id = ? returning *`,
+        [id],
+      );
+      await new AuditRepository(em).record({
+        actor,
+        action: 'delivery.resent',
+        entity: 'delivery',
+        entityId: id,
+        before: { status: row.status, attempts: row.attempts, lastError: row.last_error },
+        after: { status: 'pending' },
+      });
+      return { reopened: true, delivery: toDelivery(after!) };
     });
   }
 
