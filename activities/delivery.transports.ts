@@ -17,15 +17,18 @@ export interface Mailer {
   close(): void;
 }
 
-/** How long one e-mail or webhook call may take before the attempt counts as failed. */
-export const SEND_TIMEOUT_MS = 15_000;
+/**
+ * How long a webhook call, or one step of an SMTP conversation, may take before the attempt counts as
+ * failed; well inside the activity's 20-second limit, so an attempt is rarely abandoned while still running.
+ */
+export const SEND_TIMEOUT_MS = 10_000;
 
 /** A mailer for an SMTP server given as an smtp:// or smtps:// URL. */
 export function smtpMailer(url: string, from: string): Mailer {
   const transport = nodemailer.createTransport({
     url,
-    connectionTimeout: SEND_TIMEOUT_MS,
-    greetingTimeout: SEND_TIMEOUT_MS,
+    connectionTimeout: SEND_TIMEOUT_MS / 2,
+    greetingTimeout: SEND_TIMEOUT_MS / 2,
     socketTimeout: SEND_TIMEOUT_MS,
   });
   return {

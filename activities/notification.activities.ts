@@ -334,9 +334,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const claim = await deliveries.claim(deliveryId);
       if (claim.state === 'settled') return claim.delivery.status;
       const { delivery } = claim;
+      const settle = (status: 'retrying' | 'sent' | 'unconfirmed', error: string | null) =>
+        deliveries.settle(deliveryId, delivery.attempts, status, error);
       if (claim.interrupted && delivery.channel === 'email') {
-        await deliveries.settle(
-          deliveryId,
+        await settle(
           'unconfirmed',
           'an earlier attempt stopped in the middle of sending; not sent again so that nobody receives it twice',
         );
@@ -367,16 +368,16 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           });
         }
       } catch (error) {
-        await deliveries.settle(deliveryId, 'retrying', errorText(error));
+        await settle('retrying', errorText(error));
         throw error;
       }
-      await deliveries.settle(deliveryId, 'sent', null);
+      await settle('sent', null);
       return 'sent';
     },
 
     /** Marks a delivery failed for good once its attempts are used up, with the last error. */
     async giveUpDelivery({ deliveryId, error }: { deliveryId: string; error: string }): Promise<void> {
-      await new DeliveryRepository(deps.em()).settle(deliveryId, 'failed', error);
+      await new DeliveryRepository(deps.em()).fail(deliveryId, error);
     },
   };
 }

@@ -15,7 +15,7 @@ import {
   type EscalationPlan,
   type EscalationStage,
 } from './escalation.definitions';
-import { dueReminders, nextDue } from './escalation.rules';
+import { dueReminders, levelKey, nextDue, type Fired } from './escalation.rules';
 import {
   FAILURE,
   ORDER_AWAITING_KEY,
@@ -76,7 +76,7 @@ interface Watch {
   stage: EscalationStage;
   since: number;
   plan: EscalationPlan;
-  fired: number[];
+  fired: Fired;
 }
 
 function refuse(type: string, message: string, order: OrderSnapshot): never {
@@ -116,6 +116,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   const commit = async (next: OrderSnapshot): Promise<void> => {
     const previous = order;
     order = next;
+    // A new wait (even of the same stage, after another in between) starts with a fresh watch.
+    if (stageOf(previous.awaiting) !== stageOf(next.awaiting)) watch = null;
     upsertSearchAttributes([
       { key: ORDER_STATUS_KEY, value: next.status },
       { key: ORDER_AWAITING_KEY, value: next.awaiting ?? 'none' },
@@ -197,7 +199,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     const since = Date.parse(order.awaitingSince ?? order.updatedAt);
     const loaded = await escalationPlan({ stage });
     const newer = signalled[stage];
-    watch = { stage, since, plan: newer && newer.version > loaded.version ? newer : loaded, fired: [] };
+    watch = { stage, since, plan: newer && newer.version > loaded.version ? newer : loaded, fired: {} };
   };
   /** Milliseconds until the next reminder of the current wait, or null when none will fire. */
   const untilReminder = (): number | null => {
@@ -209,29 +211,33 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   const remind = async (): Promise<void> => {
     const current = watch;
     if (!current || stageOf(order.awaiting) !== current.stage) return;
+    // The plan as it is now: a changed policy signalled during the sends below applies from the next timer.
+    const plan = current.plan;
     const now = Date.now();
-    const due = dueReminders(current.plan, current.since, current.fired, now);
+    const due = dueReminders(plan, current.since, current.fired, now);
     if (due.length === 0) return;
     const since = new Date(current.since).toISOString();
     for (const { level, count } of due) {
-      current.fired[level] = count;
+      if (watch !== current) return;
+      const planLevel = plan.levels[level]!;
+      current.fired[levelKey(planLevel)] = count;
       await notifyOrder({
         kind: 'order.escalated',
         order,
-        occurrence: `${current.stage}@${since}:level-${level + 1}:${count}`,
-        notify: current.plan.levels[level]!.notify,
+        occurrence: `${current.stage}@${since}:${levelKey(planLevel)}:${count}`,
+        notify: planLevel.notify,
         waitedMs: now - current.since,
         escalation: {
           stage: current.stage,
           level: level + 1,
           repetition: count,
-          policyVersion: current.plan.version,
+          policyVersion: plan.version,
         },
       });
     }
     const reached = Math.max(order.escalation?.level ?? 0, ...due.map((d) => d.level + 1));
     await withLock(async () => {
-      if (stageOf(order.awaiting) !== current.stage) return;
+      if (watch !== current || stageOf(order.awaiting) !== current.stage) return;
       await change({
         escalation: { stage: current.stage, since, level: reached, escalatedAt: new Date(now).toISOString() },
       });

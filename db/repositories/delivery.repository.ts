@@ -109,13 +109,13 @@ export class DeliveryRepository {
   async plan(deliveries: NewDelivery[]): Promise<string[]> {
     const ids: string[] = [];
     for (const d of deliveries) {
+      // On a duplicate the no-op update still returns the existing row's id (and waits for a concurrent
+      // insert of the same key to commit instead of missing it).
       const [row] = await sqlOf(this.em)<{ id: string }[]>(
-        `with inserted as (
-           insert into deliveries (dedup_key, order_id, kind, channel, recipient, address, subject, text_body,
-             html_body, payload, webhook_id)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-           on conflict (dedup_key) do nothing returning id)
-         select id from inserted union all select id from deliveries where dedup_key = ?`,
+        `insert into deliveries (dedup_key, order_id, kind, channel, recipient, address, subject, text_body,
+           html_body, payload, webhook_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+         on conflict (dedup_key) do update set dedup_key = excluded.dedup_key returning id`,
         [
           d.dedupKey,
           d.orderId,
@@ -128,7 +128,6 @@ export class DeliveryRepository {
           d.htmlBody ?? null,
           d.payload === undefined ? null : JSON.stringify(d.payload),
           d.webhookId ?? null,
-          d.dedupKey,
         ],
       );
       ids.push(row!.id);
@@ -190,13 +189,30 @@ export class DeliveryRepository {
     });
   }
 
-  /** Records the outcome of an attempt. */
-  async settle(id: string, status: Exclude<DeliveryStatus, 'pending' | 'sending'>, error: string | null) {
+  /**
+   * Records the outcome of the attempt that claimed the delivery (its attempt number). An attempt that was
+   * given up on meanwhile (a later one found it `sending`) changes nothing when it finally ends.
+   */
+  async settle(
+    id: string,
+    attempt: number,
+    status: 'retrying' | 'sent' | 'unconfirmed',
+    error: string | null,
+  ): Promise<void> {
     await sqlOf(this.em)(
       `update deliveries set status = ?, last_error = coalesce(?, last_error), updated_at = now(),
          sent_at = case when ? = 'sent' then now() else sent_at end
-       where id = ?`,
-      [status, error, status, id],
+       where id = ? and status = 'sending' and attempts = ?`,
+      [status, error, status, id, attempt],
+    );
+  }
+
+  /** Marks a delivery failed for good once its attempts are used up; one that settled otherwise stays. */
+  async fail(id: string, error: string): Promise<void> {
+    await sqlOf(this.em)(
+      `update deliveries set status = 'failed', last_error = ?, updated_at = now()
+       where id = ? and status in ('pending', 'sending', 'retrying')`,
+      [error, id],
     );
   }
 
