@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import Handlebars from 'handlebars';
-import { ROLES, type Role } from '../db/entities';
+import { isRole } from '../db/entities';
 import {
   CustomerRepository,
   DeliveryRepository,
@@ -10,18 +10,16 @@ import {
   NotificationSettingsRepository,
   WebhookRepository,
   type NewDelivery,
-  type Recipient,
 } from '../db/repositories';
 import {
   DELIVERY_WORKFLOW,
-  deliveryWorkflowId,
+  deliveryStart,
   isCustomerKind,
-  type DeliveryInput,
   type DeliveryStatus,
   type Language,
   type NotificationKind,
 } from '../workflows/notification.definitions';
-import { TASK_QUEUE, type Awaiting, type OrderSnapshot } from '../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot } from '../workflows/order.definitions';
 import { postWebhook, type Mailer } from './delivery.transports';
 import {
   CUSTOMER_TEMPLATES,
@@ -96,7 +94,7 @@ export function formatWait(ms: number, language: Language): string {
 export function messageData(
   order: OrderSnapshot,
   language: Language,
-  extra: { customerName?: string; waitedMs?: number } = {},
+  extra: { customerName?: string | undefined; waitedMs?: number | undefined } = {},
 ) {
   const amount = new Intl.NumberFormat(language, { style: 'currency', currency: order.currency });
   const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
@@ -209,17 +207,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   /** Starts the sending workflow of each delivery; one already started (a retried activity) is left alone. */
   const dispatch = async (deliveryIds: string[]) => {
     for (const deliveryId of deliveryIds) {
-      const input: DeliveryInput = {
-        deliveryId,
-        maxAttempts: deps.delivery.attempts,
-        initialIntervalMs: deps.delivery.retryIntervalMs,
-      };
       try {
         await deps.client.workflow.start(DELIVERY_WORKFLOW, {
-          taskQueue: TASK_QUEUE,
-          workflowId: deliveryWorkflowId(deliveryId),
+          ...deliveryStart(deliveryId, deps.delivery.attempts, deps.delivery.retryIntervalMs),
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [input],
         });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -245,8 +236,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
       const setting = input.notify
         ? {
-            roles: input.notify.filter((name): name is Role => (ROLES as readonly string[]).includes(name)),
-            usernames: input.notify.filter((name) => !(ROLES as readonly string[]).includes(name)),
+            roles: input.notify.filter(isRole),
+            usernames: input.notify.filter((name) => !isRole(name)),
             customer: false,
           }
         : {
@@ -256,28 +247,25 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             ...(await new NotificationSettingsRepository(em).find(kind)),
           };
       const notifications = new NotificationRepository(em);
-      const staff = await notifications.recipients(setting.roles, setting.usernames);
-      const staffMessage = (recipient: Recipient) =>
-        renderMessage(
+      // Each person's message is rendered once, in their language, for the inbox and the e-mail alike.
+      const staff = (await notifications.recipients(setting.roles, setting.usernames)).map((recipient) => ({
+        recipient,
+        message: renderMessage(
           kind,
           recipient.language,
-          messageData(order, recipient.language, {
-            ...(input.waitedMs !== undefined ? { waitedMs: input.waitedMs } : {}),
-          }),
-        );
+          messageData(order, recipient.language, { waitedMs: input.waitedMs }),
+        ),
+      }));
 
       const inbox = await notifications.deliver(
-        staff.map((recipient) => {
-          const message = staffMessage(recipient);
-          return {
-            recipientId: recipient.id,
-            kind,
-            orderId: order.orderId,
-            title: message.subject,
-            body: message.text,
-            dedupKey: keyOf(recipient.id, 'inbox'),
-          };
-        }),
+        staff.map(({ recipient, message }) => ({
+          recipientId: recipient.id,
+          kind,
+          orderId: order.orderId,
+          title: message.subject,
+          body: message.text,
+          dedupKey: keyOf(recipient.id, 'inbox'),
+        })),
       );
 
       const outbound: NewDelivery[] = [];
@@ -293,9 +281,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         htmlBody: message.html,
       });
       if (deps.mailer) {
-        for (const recipient of staff) {
-          if (recipient.email)
-            outbound.push(email(`user:${recipient.username}`, recipient.email, staffMessage(recipient)));
+        for (const { recipient, message } of staff) {
+          if (recipient.email) outbound.push(email(`user:${recipient.username}`, recipient.email, message));
         }
         if (setting.customer && isCustomerKind(kind)) {
           const customer = await new CustomerRepository(em).findById(order.customerId);

@@ -1,3 +1,5 @@
+import { TASK_QUEUE } from './order.definitions';
+
 /**
  * The notification vocabulary the API, the workflows and the activities share: the kinds, the languages, and
  * which kinds a customer hears of. Pure definitions only.
@@ -42,4 +44,10 @@ export interface DeliveryInput {
   maxAttempts: number;
   /** Wait before the first retry, in milliseconds; doubled after each further failure. */
   initialIntervalMs: number;
+}
+
+/** Where and how the delivery workflow of one delivery is started (by the worker, or the API on a resend). */
+export function deliveryStart(deliveryId: string, attempts: number, retryIntervalMs: number) {
+  const input: DeliveryInput = { deliveryId, maxAttempts: attempts, initialIntervalMs: retryIntervalMs };
+  return { taskQueue: TASK_QUEUE, workflowId: deliveryWorkflowId(deliveryId), args: [input] };
 }

@@ -68,7 +68,6 @@ const {
 });
 
 /** How often an order waiting for stock looks again even without a signal (a lost signal must not strand it). */
-const STOCK_RECHECK = '1 minute';
 const STOCK_RECHECK_MS = 60_000;
 
 /** The watched wait the order is in: the plan it follows and how many reminders of each level have fired. */
@@ -213,8 +212,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     if (!current || stageOf(order.awaiting) !== current.stage) return;
     // The plan as it is now: a changed policy signalled during the sends below applies from the next timer.
     const plan = current.plan;
-    const now = Date.now();
-    const due = dueReminders(plan, current.since, current.fired, now);
+    const at = Date.now();
+    const due = dueReminders(plan, current.since, current.fired, at);
     if (due.length === 0) return;
     const since = new Date(current.since).toISOString();
     for (const { level, count } of due) {
@@ -226,7 +225,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
         order,
         occurrence: `${current.stage}@${since}:${levelKey(planLevel)}:${count}`,
         notify: planLevel.notify,
-        waitedMs: now - current.since,
+        waitedMs: at - current.since,
         escalation: {
           stage: current.stage,
           level: level + 1,
@@ -239,7 +238,7 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     await withLock(async () => {
       if (watch !== current || stageOf(order.awaiting) !== current.stage) return;
       await change({
-        escalation: { stage: current.stage, since, level: reached, escalatedAt: new Date(now).toISOString() },
+        escalation: { stage: current.stage, since, level: reached, escalatedAt: new Date(at).toISOString() },
       });
     });
   };
@@ -421,18 +420,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       if (generation !== seen) continue;
     }
     // Added after the first orders were recorded: histories without the marker wait without reminders.
-    if (!patched('escalation')) {
-      idle = true;
-      if (waitingFor === 'stock') {
-        await condition(() => generation !== seen || stockChanged, STOCK_RECHECK);
-      } else {
-        await condition(() => generation !== seen);
-      }
-      idle = false;
-      continue;
+    if (patched('escalation')) {
+      await watchWait();
+      if (generation !== seen) continue;
     }
-    await watchWait();
-    if (generation !== seen) continue;
     const seenPlan = planChanges;
     const wake = () =>
       generation !== seen || planChanges !== seenPlan || (waitingFor === 'stock' && stockChanged);
@@ -442,7 +433,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     idle = true;
     // A durable timer per wait: cancelled the moment the wait ends (the condition resolves first).
     const woke =
-      timeouts.length > 0 ? await condition(wake, Math.min(...timeouts)) : (await condition(wake), true);
+      timeouts.length > 0
+        ? await condition(wake, Math.min(...timeouts))
+        : await condition(wake).then(() => true);
     idle = false;
     if (!woke) await remind();
   }

@@ -2,12 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { DeliveryRepository, OrderArchiveRepository, type Delivery, type Page } from '../../db/repositories';
-import {
-  DELIVERY_WORKFLOW,
-  deliveryWorkflowId,
-  type DeliveryInput,
-} from '../../workflows/notification.definitions';
-import { TASK_QUEUE, type Actor } from '../../workflows/order.definitions';
+import { DELIVERY_WORKFLOW, deliveryStart } from '../../workflows/notification.definitions';
+import type { Actor } from '../../workflows/order.definitions';
 import type { DeliveryDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 
@@ -43,17 +39,11 @@ export class DeliveryService {
         { status: outcome.delivery.status },
       );
     }
-    const input: DeliveryInput = {
-      deliveryId: id,
-      maxAttempts: this.config.notifications.deliveryAttempts,
-      initialIntervalMs: this.config.notifications.retryIntervalMs,
-    };
+    const { deliveryAttempts, retryIntervalMs } = this.config.notifications;
     // The delivery's earlier workflow has closed: the same ID starts a new run.
     await this.temporal.workflow.start(DELIVERY_WORKFLOW, {
-      taskQueue: TASK_QUEUE,
-      workflowId: deliveryWorkflowId(id),
+      ...deliveryStart(id, deliveryAttempts, retryIntervalMs),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      args: [input],
     });
     return toDto(outcome.delivery);
   }

@@ -1,16 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { ROLES } from '../../db/entities';
+import { isRole } from '../../db/entities';
 import { EscalationRepository, UserRepository, type StoredPolicy } from '../../db/repositories';
 import {
   ESCALATION_STAGES,
   escalationPolicyChangedSignal,
+  stageOf,
   parseDuration,
   toPlan,
   type EscalationStage,
+  type CalendarSetting,
   type PolicyLevel,
 } from '../../workflows/escalation.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import { AWAITING_VALUES, type Actor } from '../../workflows/order.definitions';
 import type {
   CalendarChangeDto,
   CalendarDto,
@@ -22,12 +24,11 @@ import type {
 } from '../dtos/escalation.dto';
 import { invalidField, notFound } from '../errors/domain.error';
 
-/** The values of OrderAwaiting that belong to each watched wait. */
-const AWAITING_OF: Record<EscalationStage, string[]> = {
-  approval: ['approval', 'manager_approval'],
-  shipment: ['shipment'],
-  delivery: ['delivery'],
-};
+/** The OrderAwaiting values of a watched wait, as a visibility query list: `'approval', 'manager_approval'`. */
+const awaitingList = (stage: EscalationStage) =>
+  AWAITING_VALUES.filter((awaiting) => stageOf(awaiting) === stage)
+    .map((awaiting) => `'${awaiting}'`)
+    .join(', ');
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
@@ -70,7 +71,7 @@ export class EscalationService {
       { levels, businessHours },
       actor,
     );
-    return { ...policy, appliedTo: await this.propagate(policy) };
+    return { ...policy, appliedTo: await this.propagate(policy, await this.escalations.calendar()) };
   }
 
   async getCalendar(): Promise<CalendarDto> {
@@ -106,7 +107,7 @@ export class EscalationService {
     );
     let appliedTo = 0;
     for (const policy of await this.escalations.policies()) {
-      if (policy.businessHours) appliedTo += await this.propagate(policy);
+      if (policy.businessHours) appliedTo += await this.propagate(policy, calendar);
     }
     return { ...calendar, appliedTo };
   }
@@ -140,7 +141,6 @@ export class EscalationService {
   private async validLevels(levels: PolicyLevel[], businessHours: boolean): Promise<PolicyLevel[]> {
     const minimumRepeat = businessHours ? 60_000 : 1000;
     let previous = 0;
-    const names = new Set<string>();
     levels.forEach((level, index) => {
       const after = parseDuration(level.after);
       if (after === null || after <= 0) {
@@ -165,14 +165,11 @@ export class EscalationService {
           );
         }
       }
-      level.notify.forEach((name) => names.add(name));
     });
-    const usernames = [...names].filter((name) => !(ROLES as readonly string[]).includes(name));
+    const usernames = [...new Set(levels.flatMap((level) => level.notify))].filter((name) => !isRole(name));
     const known = new Set(await this.users.existing(usernames));
     levels.forEach((level, index) => {
-      const unknown = level.notify.find(
-        (name) => !(ROLES as readonly string[]).includes(name) && !known.has(name),
-      );
+      const unknown = level.notify.find((name) => !isRole(name) && !known.has(name));
       if (unknown !== undefined) {
         throw invalidField(
           `levels[${index}].notify`,
@@ -191,10 +188,9 @@ export class EscalationService {
    * Sends the policy's plan to every order waiting in its stage, found through Temporal visibility. An order
    * that finished meanwhile is skipped; one that starts waiting later reads the policy itself.
    */
-  private async propagate(policy: StoredPolicy): Promise<number> {
-    const plan = toPlan(policy, await this.escalations.calendar());
-    const awaiting = AWAITING_OF[policy.stage].map((value) => `'${value}'`).join(', ');
-    const query = `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND OrderAwaiting IN (${awaiting})`;
+  private async propagate(policy: StoredPolicy, calendar: CalendarSetting): Promise<number> {
+    const plan = toPlan(policy, calendar);
+    const query = `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND OrderAwaiting IN (${awaitingList(policy.stage)})`;
     let sent = 0;
     for await (const workflow of this.temporal.workflow.list({ query })) {
       try {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 export const ROLES = ['admin', 'manager', 'staff', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
+export const isRole = (name: string): name is Role => (ROLES as readonly string[]).includes(name);
 
 @Entity({ tableName: 'users' })
 export class User {
