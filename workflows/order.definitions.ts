@@ -48,7 +48,32 @@ export const FAILURE = {
   forbidden: 'Forbidden',
   /** An edit needs stock that is not available (409). */
   insufficientStock: 'InsufficientStock',
+  /** A step of the order failed in a way retrying cannot fix; the order shows it as its `problem` (409). */
+  stepFailed: 'StepFailed',
 } as const;
+
+/**
+ * The closed set of activity failures that retrying cannot fix. Activities (through the worker's
+ * interceptor) raise them as non-retryable; the workflow turns them into the order's `problem` instead of
+ * retrying forever. Anything else (a database or network outage) is retried until it passes.
+ */
+export const PERMANENT_FAILURES = {
+  /** The database refused a value or a constraint (PostgreSQL classes 22 and 23). */
+  invalidData: 'InvalidData',
+  /** A defect in our code or schema (a TypeError, an SQL syntax or permission error). */
+  defect: 'Defect',
+} as const;
+export type PermanentFailureKind = (typeof PERMANENT_FAILURES)[keyof typeof PERMANENT_FAILURES];
+
+/** A step that failed for good, as the order shows it to people until it is resolved. */
+export interface OrderProblem {
+  /** The activity that failed, e.g. `chargePayment`. */
+  step: string;
+  kind: PermanentFailureKind;
+  /** What failed, for a manager; no stack traces or connection details. */
+  message: string;
+  at: string;
+}
 
 export interface RefusalDetails {
   status: OrderStatus;
@@ -153,6 +178,8 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   completedAt: string | null;
   /** Set once the current wait has been escalated; cleared when the wait ends. Absent in older snapshots. */
   escalation?: EscalationState | null;
+  /** A step that failed for good and needs a person (absent in older snapshots); cleared when it passes. */
+  problem?: OrderProblem | null;
   /** Grows with every change, so a late mirror write can never overwrite a newer one. */
   version: number;
   createdAt: string;

@@ -3,6 +3,7 @@ import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min
 import { MAX_AMOUNT } from './validators';
 import type { Customer } from '../../db/entities';
 import { LANGUAGES, type Language } from '../../workflows/notification.definitions';
+import { MultiLine } from '../errors/input-boundary';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Acme Trading Co.' })
@@ -15,17 +16,18 @@ export class CreateCustomerDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiPropertyOptional({ example: '+86 21 5555 0100' })
+  @ApiPropertyOptional({ example: '+86 21 5555 0100', type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(50)
-  phone?: string;
+  phone?: string | null;
 
-  @ApiPropertyOptional({ example: '1 Century Ave, Shanghai' })
+  @ApiPropertyOptional({ example: '1 Century Ave, Shanghai', type: String, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  address?: string;
+  @MultiLine()
+  address?: string | null;
 
   @ApiPropertyOptional({
     type: Number,
@@ -48,7 +50,8 @@ export class CreateCustomerDto {
   language?: Language;
 }
 
-export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {}
+/** Absent fields stay as they are; `null` clears only the fields documented as nullable. */
+export class UpdateCustomerDto extends PartialType(CreateCustomerDto, { skipNullProperties: false }) {}
 
 export class CustomerDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -17,12 +17,14 @@ import {
 import {
   AWAITING_VALUES,
   ORDER_STATUSES,
+  PERMANENT_FAILURES,
   type Awaiting,
   type OrderSnapshot,
   type OrderStatus,
 } from '../../workflows/order.definitions';
 import { ListQueryDto } from './list.dto';
 import { MAX_QUANTITY } from './validators';
+import { MultiLine } from '../errors/input-boundary';
 
 export class OrderLineInputDto {
   @ApiProperty({ example: 'TEA-001' })
@@ -55,6 +57,7 @@ export class CreateOrderDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @MultiLine()
   notes?: string;
 }
 
@@ -72,6 +75,7 @@ export class EditOrderDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @MultiLine()
   notes?: string | null;
 }
 
@@ -99,6 +103,7 @@ export class ApproveOrderDto {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
+  @MultiLine()
   comment?: string;
 }
 
@@ -106,6 +111,7 @@ export class ReasonDto {
   @ApiProperty({ example: 'Customer changed their mind' })
   @IsString()
   @Length(1, 2000)
+  @MultiLine()
   reason!: string;
 }
 
@@ -177,6 +183,13 @@ export class ClosureDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
+export class OrderProblemDto {
+  @ApiProperty({ example: 'chargePayment', description: 'The step that failed.' }) step!: string;
+  @ApiProperty({ enum: Object.values(PERMANENT_FAILURES) }) kind!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'SO-2026-000123' }) number!: string;
@@ -198,6 +211,13 @@ export class OrderDto {
   @ApiProperty({ type: ClosureDto, nullable: true }) cancellation!: ClosureDto | null;
   @ApiProperty({ type: ClosureDto, nullable: true }) rejection!: ClosureDto | null;
   @ApiProperty({ format: 'date-time', nullable: true }) completedAt!: string | null;
+  @ApiProperty({
+    type: OrderProblemDto,
+    nullable: true,
+    description:
+      'A step that failed in a way retrying cannot fix; managers are told. The order can still be cancelled.',
+  })
+  problem!: OrderProblemDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -231,6 +251,7 @@ export class OrderDto {
       cancellation: closure(order.cancellation),
       rejection: closure(order.rejection),
       completedAt: order.completedAt,
+      problem: order.problem ?? null,
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
     };

@@ -2,6 +2,7 @@ import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 import type { Product } from '../../db/entities';
 import { IsCurrencyCode, MAX_AMOUNT, MAX_STOCK } from './validators';
+import { MultiLine } from '../errors/input-boundary';
 
 export class CreateProductDto {
   @ApiProperty({ example: 'TEA-001', description: 'Letters, digits, dot, dash and underscore; unique.' })
@@ -33,7 +34,10 @@ export class CreateProductDto {
   stockOnHand!: number;
 }
 
-export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['stockOnHand'] as const)) {}
+/** Absent fields stay as they are; none of them may be `null`. */
+export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['stockOnHand'] as const), {
+  skipNullProperties: false,
+}) {}
 
 export class StockAdjustmentDto {
   @ApiProperty({ example: 20, description: 'Units to add (restock) or remove (correction); not zero.' })
@@ -46,6 +50,7 @@ export class StockAdjustmentDto {
   @ApiProperty({ example: 'Delivery from supplier, note 4711' })
   @IsString()
   @Length(1, 500)
+  @MultiLine()
   reason!: string;
 }
 

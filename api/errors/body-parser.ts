@@ -1,5 +1,6 @@
 import { json, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { ErrorBody } from './http-exception.filter';
+import { MAX_JSON_DEPTH, jsonDepth } from './input-boundary';
 
 /** Largest JSON body accepted; far above any real order. */
 const BODY_LIMIT = '1mb';
@@ -20,6 +21,7 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
       'entity.too.large': [413, 'Payload Too Large', `the request body is larger than ${BODY_LIMIT}`],
       'encoding.unsupported': [415, 'Unsupported Media Type', error.message],
       'charset.unsupported': [415, 'Unsupported Media Type', error.message],
+      'entity.too.deep': [400, 'Bad Request', error.message],
     };
     const known = error.type ? messages[error.type] : undefined;
     if (!known) return next(error);
@@ -27,5 +29,14 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
     const body: ErrorBody = { statusCode, error: reason, message };
     response.status(statusCode).json(body);
   };
-  return [json({ limit: BODY_LIMIT }), parseErrors];
+  // Refused before parsing, so a hostile nesting never reaches JSON.parse, class-transformer or a workflow.
+  const verify = (_request: unknown, _response: unknown, buffer: Buffer) => {
+    if (jsonDepth(buffer.toString('utf8'), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw Object.assign(
+        new Error(`the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`),
+        { type: 'entity.too.deep', status: 400 },
+      );
+    }
+  };
+  return [json({ limit: BODY_LIMIT, verify }), parseErrors];
 }

@@ -26,6 +26,16 @@ function reason(status: number): string {
     : 'Error';
 }
 
+/**
+ * PostgreSQL's refusals of a value (class 22: out of range, invalid text, bad encoding) and of a missing
+ * value (23502). The input boundary should stop all of them first; one that still gets here is the
+ * caller's input, not a fault of ours, so it is a 400, and logged so that the boundary can be tightened.
+ */
+function refusedValue(exception: unknown): boolean {
+  const code = (exception as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23502');
+}
+
 /** The only place where errors become HTTP responses: `{statusCode, error, message}` for every failure. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -57,6 +67,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof InvalidCursorError) {
       return { statusCode: 400, error: 'Bad Request', message: exception.message, field: 'cursor' };
+    }
+    if (refusedValue(exception)) {
+      this.logger.warn(`a value reached PostgreSQL and was refused: ${(exception as Error).message}`);
+      return { statusCode: 400, error: 'Bad Request', message: 'a value in the request cannot be stored' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

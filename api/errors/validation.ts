@@ -1,4 +1,10 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  BadRequestException,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
+import { checkInputBoundary } from './input-boundary';
 
 /** "lines.0.quantity must not be less than 1": each message starts with the path of the field. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -14,9 +20,20 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
   });
 }
 
-/** Strict validation for every request body and query: unknown fields and wrong types are refused. */
+/**
+ * Strict validation for every request body and query: unknown fields and wrong types are refused, then
+ * every string and null passes the one input boundary (`input-boundary.ts`).
+ */
+class InputPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result: unknown = await super.transform(value, metadata);
+    if (metadata.type === 'body' || metadata.type === 'query') checkInputBoundary(result);
+    return result;
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

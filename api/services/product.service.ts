@@ -3,6 +3,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import {
   DuplicateSkuError,
   ProductRepository,
+  StockAboveLimitError,
   StockBelowReservedError,
   StockRepository,
   type Page,
@@ -16,7 +17,7 @@ import {
   type StockAdjustmentDto,
   type UpdateProductDto,
 } from '../dtos/product.dto';
-import { DomainError, notFound } from '../errors/domain.error';
+import { DomainError, invalidField, notFound } from '../errors/domain.error';
 
 function duplicateSku(sku: string | undefined): DomainError {
   return new DomainError('duplicate', `sku ${JSON.stringify(sku)} is already used by another product`, {
@@ -83,6 +84,7 @@ export class ProductService {
           ...error.level,
         });
       }
+      if (error instanceof StockAboveLimitError) throw invalidField('delta', error.message);
       throw error;
     }
     if (dto.delta > 0) {

@@ -21,7 +21,7 @@ export class OrderLine {
   @Property({ type: 'integer' })
   quantity!: number;
 
-  @Property({ type: 'integer' })
+  @Property({ type: new BigIntType('number') })
   unitPrice!: number;
 
   @Property({ type: new BigIntType('number') })

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 @Entity({ tableName: 'products' })
@@ -16,7 +16,7 @@ export class Product {
   name!: string;
 
   /** Minor units of `currency`. */
-  @Property({ type: 'integer' })
+  @Property({ type: new BigIntType('number') })
   unitPrice!: number;
 
   @Property({ type: 'text', length: 3 })

@@ -48,7 +48,7 @@ export class CustomerRepository {
       where.push({ $or: [{ name: { $ilike: pattern } }, { email: { $ilike: pattern } }] });
     }
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor);
+      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
       where.push({ $or: [{ createdAt: { $gt: createdAt } }, { createdAt, id: { $gt: id } }] });
     }
     const rows = await this.em.find(Customer, where.length ? { $and: where } : {}, {

@@ -233,7 +233,7 @@ export class DeliveryRepository {
       params.push(filter.channel);
     }
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor);
+      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
       where.push(`(date_trunc('milliseconds', created_at), id) < (?::timestamptz, ?::uuid)`);
       params.push(createdAt, id);
     }

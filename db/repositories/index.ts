@@ -10,13 +10,14 @@ export {
 export { DuplicateSkuError, ProductRepository } from './product.repository';
 export { SettingsRepository } from './settings.repository';
 export {
+  StockAboveLimitError,
   StockBelowReservedError,
   StockRepository,
   type StockLevel,
   type StockLine,
 } from './stock.repository';
 export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
-export { LoginThrottleRepository } from './login-throttle.repository';
+export { LoginThrottleRepository, type ThrottleRule } from './login-throttle.repository';
 export { OrderHistoryRepository } from './order-history.repository';
 export { CorruptArchiveError } from './sealed';
 export {

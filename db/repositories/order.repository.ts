@@ -4,6 +4,7 @@ import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitio
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing } from './like';
+import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
 
 /** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
@@ -44,7 +45,7 @@ export class OrderRepository {
       });
     }
     if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor);
+      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
       where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
     }
     const rows = await this.em.find(Order, where.length ? { $and: where } : {}, {
@@ -66,7 +67,8 @@ export class OrderRepository {
    * to live views.
    * Returns whether it wrote.
    */
-  async mirror(order: OrderSnapshot): Promise<boolean> {
+  async mirror(snapshot: OrderSnapshot): Promise<boolean> {
+    const order = storable(snapshot);
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
       const [previous] = await connection<{ status: string; awaiting: string | null }[]>(

@@ -11,14 +11,30 @@ export function encodeCursor(key: [string, string]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [string, string] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** What the first part of a cursor is: a creation time (`toISOString()`) or a SKU; the second is a UUID. */
+export type CursorKind = 'time' | 'sku';
+
+/**
+ * The sort key inside a cursor, parsed strictly: a cursor that decodes but was not issued by this list
+ * (another shape, a malformed time or id) is refused before it reaches a query.
+ */
+export function decodeCursor(cursor: string, kind: CursorKind): [string, string] {
+  let key: unknown = null;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && key.every((part) => typeof part === 'string')) {
-      return key as [string, string];
-    }
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    // not ours: refused below
+  }
+  if (Array.isArray(key) && key.length === 2) {
+    const [first, id] = key as unknown[];
+    const firstOk =
+      typeof first === 'string' &&
+      (kind === 'sku' ? SKU.test(first) : TIMESTAMP.test(first) && Number.isFinite(Date.parse(first)));
+    if (firstOk && typeof id === 'string' && UUID.test(id)) return [first, id];
   }
   throw new InvalidCursorError('cursor is not one this server issued');
 }

@@ -62,7 +62,7 @@ export class ProductRepository {
       where.push({ $or: [{ sku: { $ilike: pattern } }, { name: { $ilike: pattern } }] });
     }
     if (filter.cursor) {
-      const [sku] = decodeCursor(filter.cursor);
+      const [sku] = decodeCursor(filter.cursor, 'sku');
       where.push({ sku: { $gt: sku } });
     }
     const rows = await this.em.find(Product, where.length ? { $and: where } : {}, {

@@ -22,6 +22,16 @@ export interface StockLevel {
   available: number;
 }
 
+/** Most units of one product on hand: what its integer columns hold with room for every reservation. */
+export const MAX_STOCK_ON_HAND = 2_000_000_000;
+
+/** Raised when an adjustment would take stock on hand past MAX_STOCK_ON_HAND. */
+export class StockAboveLimitError extends Error {
+  constructor(readonly level: StockLevel) {
+    super(`would take stock on hand (${level.stockOnHand} now) above ${MAX_STOCK_ON_HAND} units`);
+  }
+}
+
 /** Raised when an adjustment would take stock on hand below what is reserved. */
 export class StockBelowReservedError extends Error {
   constructor(readonly level: StockLevel) {
@@ -257,6 +267,7 @@ export class StockRepository {
         available: p.stock_on_hand - p.reserved,
       });
       if (product.stock_on_hand + delta < product.reserved) throw new StockBelowReservedError(level(product));
+      if (product.stock_on_hand + delta > MAX_STOCK_ON_HAND) throw new StockAboveLimitError(level(product));
       const before = level(product);
       await this.move(connection, product, 'adjustment', delta, 0, { reason, actor });
       await new AuditRepository(em).record({
