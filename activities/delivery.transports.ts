@@ -1,4 +1,12 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import {
+  ForbiddenDestinationError,
+  assertAllowedDestination,
+  isAllowedHost,
+  pinnedLookup,
+} from '../config/destinations';
 import nodemailer from 'nodemailer';
 
 /** One e-mail, ready to send. */
@@ -53,27 +61,76 @@ export interface WebhookCall {
   body: string;
   deliveryId: string;
   kind: string;
+  /** Hosts the operator allowed although they are internal (OMS_WEBHOOK_ALLOWED_HOSTS). */
+  allowedHosts: readonly string[];
 }
 
-/** Posts a signed webhook call; throws unless the receiver answers 2xx in time. */
+/**
+ * Why a webhook call failed, in words safe to show to anyone who reads deliveries: what went wrong, never
+ * the address, port, or what answered there.
+ */
+export class WebhookCallError extends Error {}
+
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'the receiver refused the connection',
+  ECONNRESET: 'the connection was closed before the receiver answered',
+  EPIPE: 'the connection was closed before the receiver answered',
+  ETIMEDOUT: 'the receiver did not answer in time',
+  EHOSTUNREACH: 'the receiver could not be reached',
+  ENETUNREACH: 'the receiver could not be reached',
+  ENOTFOUND: "the receiver's host name could not be resolved",
+  EAI_AGAIN: "the receiver's host name could not be resolved",
+};
+
+function safeReason(error: unknown): string {
+  if (error instanceof ForbiddenDestinationError) return `the destination ${error.message}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && NETWORK_ERRORS[code]) return NETWORK_ERRORS[code];
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || (typeof code === 'string' && code.includes('CERT')))
+    return "the receiver's TLS certificate was not accepted";
+  return 'the connection to the receiver failed';
+}
+
+/**
+ * Posts a signed webhook call; throws WebhookCallError unless the receiver answers 2xx in time. The host is
+ * resolved and checked against the destination policy at connection time, so the address checked is the
+ * address called, and no redirect is followed.
+ */
 export async function postWebhook(call: WebhookCall, now = Date.now()): Promise<void> {
   const timestamp = Math.floor(now / 1000);
-  const response = await fetch(call.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'oms-webhooks/1',
-      'x-oms-event': call.kind,
-      'x-oms-delivery': call.deliveryId,
-      'x-oms-timestamp': String(timestamp),
-      'x-oms-signature': webhookSignature(call.secret, timestamp, call.body),
-    },
-    body: call.body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  const url = new URL(call.url);
+  try {
+    await assertAllowedDestination(url, call.allowedHosts);
+  } catch (error) {
+    throw new WebhookCallError(safeReason(error));
+  }
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(call.body),
+          'user-agent': 'oms-webhooks/1',
+          'x-oms-event': call.kind,
+          'x-oms-delivery': call.deliveryId,
+          'x-oms-timestamp': String(timestamp),
+          'x-oms-signature': webhookSignature(call.secret, timestamp, call.body),
+        },
+        lookup: pinnedLookup(isAllowedHost(url, call.allowedHosts)),
+        timeout: SEND_TIMEOUT_MS,
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    request.on('error', (error) => reject(new WebhookCallError(safeReason(error))));
+    request.end(call.body);
   });
-  await response.body?.cancel();
-  if (response.status < 200 || response.status > 299) {
-    throw new Error(`${call.url} answered ${response.status} ${response.statusText}`.trim());
+  if (status < 200 || status > 299) {
+    throw new WebhookCallError(`the receiver answered HTTP ${status}`);
   }
 }

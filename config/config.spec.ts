@@ -5,7 +5,8 @@ describe('configuration', () => {
   it('defaults to the embedded services on loopback', () => {
     expect(loadConfig({})).toEqual({
       dataDir: path.resolve('data'),
-      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5433/oms',
+      databaseUrl: 'postgres://oms_app:oms_app@127.0.0.1:5433/oms',
+      databaseOwnerUrl: 'postgres://postgres:postgres@127.0.0.1:5433/oms',
       embeddedPostgres: { port: 5433 },
       temporal: {
         address: '127.0.0.1:7233',
@@ -13,7 +14,8 @@ describe('configuration', () => {
         devServer: { port: 7233, uiPort: 8233 },
         binary: undefined,
       },
-      api: { host: '127.0.0.1', port: 3000 },
+      api: { host: '127.0.0.1', port: 3000, trustProxy: false },
+      webhooks: { allowedHosts: [] },
       logLevel: 'log',
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
       notifications: {
@@ -37,13 +39,19 @@ describe('configuration', () => {
     });
   });
 
+  it('trusts the proxies it is told to for the client address', () => {
+    expect(loadConfig({ OMS_TRUST_PROXY: '1' }).api.trustProxy).toBe(1);
+    expect(loadConfig({ OMS_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback,10.0.0.0/8');
+  });
+
   it('moves the embedded services to other ports', () => {
     const config = loadConfig({
       OMS_PG_PORT: '6543',
       OMS_TEMPORAL_PORT: '7300',
       OMS_TEMPORAL_UI_PORT: '8300',
     });
-    expect(config.databaseUrl).toBe('postgres://postgres:postgres@127.0.0.1:6543/oms');
+    expect(config.databaseUrl).toBe('postgres://oms_app:oms_app@127.0.0.1:6543/oms');
+    expect(config.databaseOwnerUrl).toBe('postgres://postgres:postgres@127.0.0.1:6543/oms');
     expect(config.temporal).toMatchObject({
       address: '127.0.0.1:7300',
       devServer: { port: 7300, uiPort: 8300 },
@@ -61,6 +69,9 @@ describe('configuration', () => {
     [{ OMS_TOKEN_TTL_SECONDS: '-5' }, /OMS_TOKEN_TTL_SECONDS must be a positive whole number/],
     [{ OMS_SMTP_URL: 'http://mail:25' }, /OMS_SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
     [{ OMS_DELIVERY_ATTEMPTS: '0' }, /OMS_DELIVERY_ATTEMPTS must be a positive whole number/],
+    [{ DATABASE_OWNER_URL: 'file:///x' }, /DATABASE_OWNER_URL must be a postgres/],
+    [{ OMS_TRUST_PROXY: 'everyone' }, /OMS_TRUST_PROXY must be a number of hops or/],
+    [{ OMS_WEBHOOK_ALLOWED_HOSTS: 'http://x/' }, /OMS_WEBHOOK_ALLOWED_HOSTS must be a comma-separated list/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -6,8 +7,13 @@ import path from 'node:path';
  */
 export abstract class AppConfig {
   abstract dataDir: string;
-  /** PostgreSQL connection string: DATABASE_URL, or the embedded server's. */
+  /** The application's PostgreSQL connection (a role without DDL rights): DATABASE_URL, or the embedded one. */
   abstract databaseUrl: string;
+  /**
+   * The schema owner's connection, for migrations and for granting the application role its rights:
+   * DATABASE_OWNER_URL, the embedded superuser, or else DATABASE_URL (then there is no separation).
+   */
+  abstract databaseOwnerUrl: string;
   /** The launcher starts the embedded PostgreSQL (no DATABASE_URL given) on this port. */
   abstract embeddedPostgres: { port: number } | null;
   abstract temporal: {
@@ -21,6 +27,15 @@ export abstract class AppConfig {
   abstract api: {
     host: string;
     port: number;
+    /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
+    trustProxy: string | number | false;
+  };
+  abstract webhooks: {
+    /**
+     * Hosts (`host` or `host:port`) that webhooks may reach although they resolve to a loopback, private or
+     * link-local address; every other such destination is refused.
+     */
+    allowedHosts: string[];
   };
   abstract logLevel: 'error' | 'warn' | 'log' | 'debug';
   abstract auth: {
@@ -103,22 +118,71 @@ function smtpUrl(env: Env, name: string): string | undefined {
   throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
 }
 
-/** The connection string of the embedded PostgreSQL for a given port. */
+/** The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port. */
 export function embeddedDatabaseUrl(pgPort: number): string {
   return `postgres://postgres:postgres@127.0.0.1:${pgPort}/oms`;
+}
+
+/** The embedded PostgreSQL's application role: loopback only, no rights beyond the tables' rows. */
+export function embeddedAppDatabaseUrl(pgPort: number): string {
+  return `postgres://oms_app:oms_app@127.0.0.1:${pgPort}/oms`;
+}
+
+function postgresUrl(name: string, value: string): string {
+  try {
+    const url = new URL(value);
+    if (['postgres:', 'postgresql:'].includes(url.protocol)) return value;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`${name} must be a postgres:// connection string`);
+}
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** OMS_TRUST_PROXY: unset (trust none), a number of hops, or addresses, subnets and keywords. */
+function trustProxy(env: Env, name: string): string | number | false {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const ok =
+      PROXY_KEYWORDS.includes(entry) ||
+      (isIP(address ?? '') !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix)));
+    if (!ok) {
+      throw new ConfigError(
+        `${name} must be a number of hops or a comma-separated list of addresses, subnets and ${PROXY_KEYWORDS.join('/')}, got "${entry}"`,
+      );
+    }
+  }
+  return entries.join(',');
+}
+
+function hostList(env: Env, name: string): string[] {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return [];
+  const entries = raw.split(',').map((entry) => entry.trim().toLowerCase());
+  for (const entry of entries) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(entry))
+      throw new ConfigError(`${name} must be a comma-separated list of host or host:port, got "${entry}"`);
+  }
+  return entries;
 }
 
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
-  const databaseUrl = env.DATABASE_URL || embeddedDatabaseUrl(embeddedPgPort);
+  const databaseUrl = postgresUrl(
+    'DATABASE_URL',
+    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort),
+  );
+  const databaseOwnerUrl = postgresUrl(
+    'DATABASE_OWNER_URL',
+    env.DATABASE_OWNER_URL || (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort)),
+  );
   const temporalPort = port(env, 'OMS_TEMPORAL_PORT', 7233);
-  try {
-    const url = new URL(databaseUrl);
-    if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new Error('not postgres');
-  } catch {
-    throw new ConfigError('DATABASE_URL must be a postgres:// connection string');
-  }
   const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
   if (!/^[\w.-]+:\d+$/.test(temporalAddress)) {
     throw new ConfigError(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
@@ -126,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     dataDir: path.resolve(env.OMS_DATA_DIR || 'data'),
     databaseUrl,
+    databaseOwnerUrl,
     embeddedPostgres: env.DATABASE_URL ? null : { port: embeddedPgPort },
     temporal: {
       address: temporalAddress,
@@ -138,7 +203,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     api: {
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
       port: port(env, 'OMS_API_PORT', 3000),
+      trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
     },
+    webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     auth: {
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),

@@ -2,11 +2,49 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../config/config';
 import { ormConfig } from './mikro-orm.config';
 
-/** Applies every pending migration; safe to run on every start. */
-export async function migrateUp(databaseUrl: string): Promise<string[]> {
-  const orm = await MikroORM.init(ormConfig(databaseUrl));
+/** Tables whose rows the application may add and read but never change or remove. */
+const APPEND_ONLY = ['audit_log'];
+
+/**
+ * Least privilege: the application connects as its own role, which may read and write rows but owns
+ * nothing, so it cannot alter tables, drop triggers, truncate, or change the append-only audit log. Run as
+ * the schema owner after the migrations, on every start, so that new tables are covered too. Creates the
+ * role with the password of its connection string when it does not exist (the owner needs CREATEROLE).
+ */
+export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promise<void> {
+  const { username, password } = new URL(appUrl);
+  const role = decodeURIComponent(username);
+  const connection = orm.em.getConnection();
+  const [owner] = await connection.execute<{ current_user: string }[]>('select current_user');
+  if (!role || role === owner?.current_user) return;
+  const quoted = `"${role.replace(/"/g, '""')}"`;
+  const literal = `'${decodeURIComponent(password).replace(/'/g, "''")}'`;
+  const [existing] = await connection.execute<{ exists: boolean }[]>(
+    'select exists (select 1 from pg_roles where rolname = ?) as exists',
+    [role],
+  );
+  if (!existing?.exists) await connection.execute(`create role ${quoted} login password ${literal}`);
+  const statements = [
+    `alter role ${quoted} nosuperuser nocreatedb nocreaterole noinherit`,
+    `grant usage on schema public to ${quoted}`,
+    `revoke all on all tables in schema public from ${quoted}`,
+    `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
+    `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
+    `revoke all on "mikro_orm_migrations" from ${quoted}`,
+    `grant usage, select, update on all sequences in schema public to ${quoted}`,
+  ];
+  for (const statement of statements) await connection.execute(statement);
+}
+
+/**
+ * Applies every pending migration as the schema owner, then grants the application role (the user of
+ * `appUrl`, when it differs from the owner) what it needs; safe to run on every start.
+ */
+export async function migrateUp(ownerUrl: string, appUrl?: string): Promise<string[]> {
+  const orm = await MikroORM.init(ormConfig(ownerUrl));
   try {
     const applied = await orm.getMigrator().up();
+    if (appUrl) await grantApplicationRole(orm, appUrl);
     return applied.map((migration) => migration.name);
   } finally {
     await orm.close(true);
@@ -27,9 +65,9 @@ async function createMigration(databaseUrl: string): Promise<void> {
 }
 
 async function run(): Promise<void> {
-  const { databaseUrl } = loadConfig();
-  if (process.argv[2] === 'create') return createMigration(databaseUrl);
-  const applied = await migrateUp(databaseUrl);
+  const { databaseUrl, databaseOwnerUrl } = loadConfig();
+  if (process.argv[2] === 'create') return createMigration(databaseOwnerUrl);
+  const applied = await migrateUp(databaseOwnerUrl, databaseUrl);
   console.log(applied.length ? `applied ${applied.join(', ')}` : 'schema is up to date');
 }
 

@@ -93,7 +93,7 @@ async function run(): Promise<void> {
       const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgres.port });
       stops.push(() => pg.stop());
     }
-    const applied = await migrateUp(databaseUrl);
+    const applied = await migrateUp(config.databaseOwnerUrl, databaseUrl);
     say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
     if (temporal.devServer) {

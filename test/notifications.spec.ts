@@ -88,6 +88,7 @@ describe('in-app notifications', () => {
       client: stack.temporal,
       mailer: null,
       delivery: { attempts: 1, retryIntervalMs: 1000 },
+      webhookAllowedHosts: [],
     });
     const notifyOrder = (input: Parameters<typeof activities.notifyOrder>[0]) =>
       activities.notifyOrder(input);

@@ -5,14 +5,26 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { AppConfig } from '../../config/config';
 import type { User } from '../../db/entities';
-import { LoginThrottleRepository, UserRepository } from '../../db/repositories';
+import { LoginThrottleRepository, UserRepository, type ThrottleRule } from '../../db/repositories';
 import type { Actor } from '../../workflows/order.definitions';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { issueToken, verifyToken } from './tokens';
 
-/** Failed sign-ins tolerated per window before 429: per username, and per client address. */
-export const THROTTLE = { windowSeconds: 15 * 60, perUsername: 5, perAddress: 20 };
+const FIFTEEN_MINUTES = 15 * 60;
+
+/**
+ * Sign-in throttling: growing delays rather than a hard lock, so nobody can be locked out for longer than
+ * 15 minutes at a time, and attempts are admitted and counted before the password is checked, so parallel
+ * guesses gain nothing. Three keys: the username from one address (always); the username from anywhere and
+ * the address for any username (both skipped when this user has signed in from this address before, so an
+ * attacker elsewhere, or sharing a proxy, cannot keep a person out of the account they use every day).
+ */
+export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule> = {
+  userAtAddress: { free: 5, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
+  user: { free: 10, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
+  address: { free: 20, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
+};
 
 export interface LoginResult {
   accessToken: string;
@@ -79,17 +91,22 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Signs a user in; the same 401 whether the name or the password was wrong. */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const recent = await this.throttle.recentFailures(username, address, THROTTLE.windowSeconds);
-    if (recent.byUsername >= THROTTLE.perUsername || recent.byAddress >= THROTTLE.perAddress) {
-      throw new DomainError('throttled', 'too many failed sign-ins; wait a few minutes and try again');
+    const name = username.toLowerCase();
+    const user = await this.users.findByUsername(name);
+    const known = user !== null && (await this.throttle.isKnownAddress(user.id, address));
+    const ownKey = `user-at-address:${name}|${address}`;
+    const keys: [string, ThrottleRule][] = [[ownKey, THROTTLE.userAtAddress]];
+    if (!known) keys.push([`user:${name}`, THROTTLE.user], [`address:${address}`, THROTTLE.address]);
+    for (const [key, rule] of keys) {
+      if (!(await this.throttle.admit(key, rule)))
+        throw new DomainError('throttled', 'too many failed sign-ins; wait a little and try again');
     }
-    const user = await this.users.findByUsername(username);
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !valid || user.disabled) {
-      await this.throttle.recordFailure(username, address);
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
-    await this.throttle.clear(username);
+    await this.throttle.forgive([ownKey]);
+    await this.throttle.rememberAddress(user.id, address);
     return {
       accessToken: issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
       user: { id: user.id, username: user.username, roles: [...user.roles] },
@@ -107,7 +124,8 @@ export class AuthService implements OnApplicationBootstrap {
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
     const claims = verifyToken(token, this.secret, new Date());
     const user = claims ? await this.users.findById(claims.sub) : null;
-    if (!user || user.disabled)
+    // A token issued before the user's password, roles or `disabled` last changed is revoked.
+    if (!user || user.disabled || (claims?.ver ?? 0) !== user.tokenVersion)
       throw new DomainError('unauthenticated', 'the token is invalid, expired or revoked');
     return actorOf(user);
   }

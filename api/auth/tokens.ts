@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface TokenClaims {
   sub: string;
   username: string;
+  /** The user's token version when issued; a token of an older version is revoked. Absent: version 0. */
+  ver?: number;
   iat: number;
   exp: number;
 }
@@ -16,13 +18,19 @@ function sign(input: string, secret: string): string {
 
 /** A compact JWT (HS256) for the user, valid for `ttlSeconds` from `now`. */
 export function issueToken(
-  user: { id: string; username: string },
+  user: { id: string; username: string; tokenVersion?: number },
   secret: string,
   ttlSeconds: number,
   now: Date,
 ): string {
   const iat = Math.floor(now.getTime() / 1000);
-  const claims: TokenClaims = { sub: user.id, username: user.username, iat, exp: iat + ttlSeconds };
+  const claims: TokenClaims = {
+    sub: user.id,
+    username: user.username,
+    ver: user.tokenVersion ?? 0,
+    iat,
+    exp: iat + ttlSeconds,
+  };
   const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   return `${body}.${sign(body, secret)}`;
 }

@@ -23,7 +23,8 @@ export class AuthController {
     description: 'Too many failed attempts for this username or address.',
   })
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
-    return this.auth.login(dto.username, dto.password, request.socket.remoteAddress ?? 'unknown');
+    // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
+    return this.auth.login(dto.username, dto.password, request.ip ?? request.socket.remoteAddress ?? 'unknown');
   }
 
   @Get('me')

@@ -7,7 +7,7 @@ export const isRole = (name: string): name is Role => (ROLES as readonly string[
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'disabled' | 'email' | 'language';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'disabled' | 'email' | 'language' | 'tokenVersion';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -34,6 +34,10 @@ export class User {
 
   @Property({ type: 'boolean' })
   disabled: boolean = false;
+
+  /** Bumped when the password, roles or `disabled` change: every token of an older version stops working. */
+  @Property({ type: 'integer' })
+  tokenVersion: number = 0;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

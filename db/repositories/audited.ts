@@ -44,7 +44,7 @@ export function updateAudited<T extends { id: string }>(
   id: string,
   changes: Partial<T>,
   actor: Actor,
-  audited: Audited<T> & { action?: string },
+  audited: Audited<T> & { action?: string; alsoChange?: (row: T) => void },
 ): Promise<T | null> {
   if (!isUuid(id)) return Promise.resolve(null);
   return em.transactional(async (tx) => {
@@ -54,6 +54,7 @@ export function updateAudited<T extends { id: string }>(
     if (!row) return null;
     const before = audited.view(row);
     tx.assign(row, definedOnly(changes) as never);
+    audited.alsoChange?.(row);
     await tx.flush();
     await new AuditRepository(tx).record({
       actor,

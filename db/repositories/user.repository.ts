@@ -76,10 +76,17 @@ export class UserRepository {
     }
   }
 
-  /** Applies changes and records before and after (a password change shows only that it happened). */
+  /**
+   * Applies changes and records before and after (a password change shows only that it happened). A new
+   * password, new roles or a change of `disabled` ends the user's existing tokens and sessions.
+   */
   update(id: string, changes: UserChanges, actor: Actor): Promise<User | null> {
     const action = changes.passwordHash ? 'user.updated (password changed)' : 'user.updated';
-    return updateAudited(this.em, User, id, changes, actor, { ...AUDITED, action });
+    const revokes = [changes.passwordHash, changes.roles, changes.disabled].some((c) => c !== undefined);
+    const alsoChange = (row: User) => {
+      if (revokes) row.tokenVersion += 1;
+    };
+    return updateAudited(this.em, User, id, changes, actor, { ...AUDITED, action, alsoChange });
   }
 
   /** Creates user `admin` if there is none; returns whether it did. Safe when several instances race. */

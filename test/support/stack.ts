@@ -13,6 +13,7 @@ import { createApp } from '../../api/app';
 import type { Role } from '../../db/entities';
 import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
+import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { createOrderWorker } from '../../worker/worker';
 
@@ -43,17 +44,35 @@ function required(name: string): string {
 // Each test file loads the SDK afresh; show its warnings and errors, not every worker state change.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export async function startStack(options: { worker?: boolean } = {}): Promise<TestStack> {
+/** The application's own role on the test database: rows only, as in production. */
+export function appDatabaseUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = 'oms_app';
+  url.password = 'oms_app';
+  return url.toString();
+}
+
+export async function startStack(
+  options: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<TestStack> {
+  const ownerUrl = required('OMS_TEST_DATABASE_URL');
   const config = loadConfig({
-    DATABASE_URL: required('OMS_TEST_DATABASE_URL'),
+    DATABASE_URL: appDatabaseUrl(ownerUrl),
+    DATABASE_OWNER_URL: ownerUrl,
     TEMPORAL_ADDRESS: required('OMS_TEST_TEMPORAL_ADDRESS'),
     OMS_DATA_DIR: required('OMS_TEST_DATA_DIR'),
     OMS_LOG_LEVEL: 'error',
     OMS_ADMIN_PASSWORD: TEST_PASSWORD,
     OMS_TOKEN_SECRET: 'test-token-secret-0123456789-abcdefghij',
+    // The tests' webhook receivers listen on loopback.
+    OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    ...options.env,
   });
-  const orm = await MikroORM.init(ormConfig(config.databaseUrl, { logger: () => undefined }));
+  // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
+  const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
   await orm.getMigrator().up();
+  await grantApplicationRole(orm, config.databaseUrl);
+  const workerOrm = await MikroORM.init(ormConfig(config.databaseUrl, { logger: () => undefined }));
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
@@ -98,10 +117,11 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
       const worker = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
-        orm,
+        orm: workerOrm,
         client: temporal,
         identity,
         notifications: config.notifications,
+        webhooks: config.webhooks,
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
       });
@@ -120,6 +140,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
       await app.close();
       await connection.close();
       await workerConnection.close();
+      await workerOrm.close(true);
       await orm.close(true);
     },
   };
