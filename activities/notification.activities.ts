@@ -20,7 +20,7 @@ import {
   type NotificationKind,
 } from '../workflows/notification.definitions';
 import type { Awaiting, OrderSnapshot } from '../workflows/order.definitions';
-import { postWebhook, type Mailer } from './delivery.transports';
+import { WebhookCallError, postWebhook, type Mailer } from './delivery.transports';
 import {
   CUSTOMER_TEMPLATES,
   HTML_LAYOUT,
@@ -36,6 +36,8 @@ export interface NotificationActivityDeps {
   /** Null when no SMTP server is configured: then nobody is e-mailed. */
   mailer: Mailer | null;
   delivery: { attempts: number; retryIntervalMs: number };
+  /** Internal hosts webhooks may reach nonetheless (OMS_WEBHOOK_ALLOWED_HOSTS). */
+  webhookAllowedHosts: readonly string[];
 }
 
 const AWAITING_TEXT: Record<Language, Record<Awaiting, string>> = {
@@ -114,6 +116,7 @@ export function messageData(
     })),
     shipment: order.shipment,
     reason: order.cancellation?.reason ?? order.rejection?.reason ?? null,
+    problem: order.problem ?? null,
     ...(extra.customerName !== undefined ? { customer: { name: extra.customerName } } : {}),
     ...(extra.waitedMs !== undefined ? { waited: formatWait(extra.waitedMs, language) } : {}),
   };
@@ -198,8 +201,10 @@ function webhookPayload(input: NotifyInput, occurrence: string) {
   };
 }
 
+/** The error recorded on a delivery: the transports' own safe wording, never a raw network error. */
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof WebhookCallError || error instanceof ApplicationFailure) return error.message;
+  return 'sending failed';
 }
 
 /** Notification activities: rendering and sending happen here, never in the workflow. */
@@ -352,6 +357,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             body: JSON.stringify(delivery.payload),
             deliveryId: delivery.id,
             kind: delivery.kind,
+            allowedHosts: deps.webhookAllowedHosts,
           });
         }
       } catch (error) {

@@ -100,6 +100,18 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
       html: '<p>Order <b>{{order.number}}</b> has been awaiting {{order.awaitingText}} for <b>{{waited}}</b>; please act on it.</p>',
     },
   },
+  'order.problem': {
+    'zh-CN': {
+      subject: '订单 {{order.number}} 需要处理：步骤 {{problem.step}} 失败',
+      text: '订单 {{order.number}} 的步骤 {{problem.step}} 失败，重试无法解决：{{problem.message}}。订单仍可取消，取消时会释放库存并退款。',
+      html: '<p>订单 <b>{{order.number}}</b> 的步骤 <b>{{problem.step}}</b> 失败，重试无法解决：{{problem.message}}。</p><p>订单仍可取消，取消时会释放库存并退款。</p>',
+    },
+    en: {
+      subject: 'Order {{order.number}} needs attention: step {{problem.step}} failed',
+      text: 'Step {{problem.step}} of order {{order.number}} failed in a way retrying cannot fix: {{problem.message}}. The order can still be cancelled, which releases its stock and refunds its payment.',
+      html: '<p>Step <b>{{problem.step}}</b> of order <b>{{order.number}}</b> failed in a way retrying cannot fix: {{problem.message}}.</p><p>The order can still be cancelled, which releases its stock and refunds its payment.</p>',
+    },
+  },
 };
 
 /** The lines of the order as a table, for the customer's messages. */

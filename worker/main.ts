@@ -21,6 +21,7 @@ async function run(): Promise<void> {
       orm,
       client,
       notifications: config.notifications,
+      webhooks: config.webhooks,
     });
     // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, which resolves run().
     await worker.run();

@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
+import { PermanentFailureInterceptor } from './permanent-failures';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
 
 export interface OrderWorkerOptions {
@@ -19,6 +20,8 @@ export interface OrderWorkerOptions {
   identity?: string;
   /** SMTP and delivery retry settings. */
   notifications: AppConfig['notifications'];
+  /** Where webhooks may go. */
+  webhooks?: AppConfig['webhooks'];
   /** Replaces some activity dependencies (tests inject failures here). */
   deps?: Partial<ActivityDeps>;
 }
@@ -50,6 +53,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       attempts: options.notifications.deliveryAttempts,
       retryIntervalMs: options.notifications.retryIntervalMs,
     },
+    webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
     ...options.deps,
   };
   return Worker.create({
@@ -60,6 +64,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
+    interceptors: { activity: [() => ({ inbound: new PermanentFailureInterceptor() })] },
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

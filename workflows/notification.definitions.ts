@@ -12,6 +12,8 @@ export const NOTIFICATION_KINDS = [
   'order.cancelled',
   'order.rejected',
   'order.escalated',
+  /** A step of the order failed for good and needs a person; sent to managers and admins. */
+  'order.problem',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -1,10 +1,12 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
@@ -19,6 +21,7 @@ import { dueReminders, levelKey, nextDue, type Fired } from './escalation.rules'
 import {
   FAILURE,
   ORDER_AWAITING_KEY,
+  PERMANENT_FAILURES,
   ORDER_STATUS_KEY,
   SYSTEM_ACTOR,
   approveUpdate,
@@ -37,6 +40,7 @@ import {
   type ReasonInput,
   type OrderInput,
   type OrderSnapshot,
+  type PermanentFailureKind,
   type RefusalDetails,
 } from './order.definitions';
 import {
@@ -70,12 +74,29 @@ const {
 /** How often an order waiting for stock looks again even without a signal (a lost signal must not strand it). */
 const STOCK_RECHECK_MS = 60_000;
 
+/** How long a cancelled or rejected order waits before trying again to return stock or money that failed. */
+const COMPENSATION_RETRY = '1 hour';
+
+const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
+
+/** The non-retryable failure behind an activity's failure, or null when it is anything else. */
+function permanentFailure(error: unknown): ApplicationFailure | null {
+  if (!(error instanceof ActivityFailure)) return null;
+  const cause = error.cause;
+  return cause instanceof ApplicationFailure && PERMANENT_KINDS.includes(cause.type ?? '') ? cause : null;
+}
+
 /** The watched wait the order is in: the plan it follows and how many reminders of each level have fired. */
 interface Watch {
   stage: EscalationStage;
   since: number;
   plan: EscalationPlan;
   fired: Fired;
+}
+
+/** Why a staff action was refused because one of its steps failed for good. */
+function stepFailedMessage(action: string): string {
+  return `the ${action} could not be carried out because a step failed; the order shows the problem and the managers have been told`;
 }
 
 function refuse(type: string, message: string, order: OrderSnapshot): never {
@@ -121,12 +142,53 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       { key: ORDER_STATUS_KEY, value: next.status },
       { key: ORDER_AWAITING_KEY, value: next.awaiting ?? 'none' },
     ]);
-    await mirrorOrder(next);
+    await step('mirrorOrder', () => mirrorOrder(order));
     const created = next.version === 1;
     // Added after the first orders were recorded: histories without the marker replay without notices.
     if ((created || previous.status !== next.status) && patched('notifications')) {
-      await notifyOrder({ kind: created ? 'order.created' : `order.${next.status}`, order: next });
+      await step('notifyOrder', () =>
+        notifyOrder({ kind: created ? 'order.created' : `order.${next.status}`, order: next }),
+      );
     }
+  };
+  /**
+   * Runs one activity. A failure that retrying cannot fix (a closed set of kinds, raised non-retryable by
+   * the worker) does not fail or freeze the order: it becomes the order's `problem`, shown on the order, in
+   * its history and in the managers' inbox, and the step answers null. The problem clears when the same step
+   * passes later. Outages are retried by Temporal and never get here.
+   */
+  async function step<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+    try {
+      const result = await run();
+      if (order.problem?.step === name) order = { ...order, problem: null };
+      return result;
+    } catch (error) {
+      const failure = permanentFailure(error);
+      if (!failure) throw error;
+      await reportProblem(name, failure);
+      return null;
+    }
+  }
+  /** Shows a failed step on the order and tells the managers; a failure while doing so is only logged. */
+  const reportProblem = async (name: string, failure: ApplicationFailure): Promise<void> => {
+    const problem = {
+      step: name,
+      kind: failure.type as PermanentFailureKind,
+      message: failure.message,
+      at: now(),
+    };
+    order = moved(order, now(), { problem });
+    const tolerate = (error: unknown) => {
+      if (!permanentFailure(error)) throw error;
+    };
+    await mirrorOrder(order).catch(tolerate);
+    if (name === 'notifyOrder') return;
+    await notifyOrder({
+      kind: 'order.problem',
+      order,
+      occurrence: `problem:${name}:${order.version}`,
+      notify: ['manager', 'admin'],
+    }).catch(tolerate);
   };
   const change = (changes: Parameters<typeof moved>[2]) => commit(moved(order, now(), changes));
   const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -196,7 +258,13 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     }
     if (watch?.stage === stage) return;
     const since = Date.parse(order.awaitingSince ?? order.updatedAt);
-    const loaded = await escalationPlan({ stage });
+    // Without the policy (a failed step, shown as the order's problem) the order waits without reminders.
+    const loaded = (await step('escalationPlan', () => escalationPlan({ stage }))) ?? {
+      stage,
+      version: -1,
+      levels: [],
+      calendar: null,
+    };
     const newer = signalled[stage];
     watch = { stage, since, plan: newer && newer.version > loaded.version ? newer : loaded, fired: {} };
   };
@@ -220,7 +288,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       if (watch !== current) return;
       const planLevel = plan.levels[level]!;
       current.fired[levelKey(planLevel)] = count;
-      await notifyOrder({
+      await step('notifyOrder', () =>
+        notifyOrder({
         kind: 'order.escalated',
         order,
         occurrence: `${current.stage}@${since}:${levelKey(planLevel)}:${count}`,
@@ -232,7 +301,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
           repetition: count,
           policyVersion: plan.version,
         },
-      });
+      }),
+      );
     }
     const reached = Math.max(order.escalation?.level ?? 0, ...due.map((d) => d.level + 1));
     await withLock(async () => {
@@ -273,7 +343,10 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
         const before = order.total;
         const after = total ?? before;
         if (lines && order.reserved) {
-          const adjusted = await adjustReservation({ orderId: order.orderId, lines });
+          const adjusted = await step('adjustReservation', () =>
+            adjustReservation({ orderId: order.orderId, lines }),
+          );
+          if (!adjusted) refuse(FAILURE.stepFailed, stepFailedMessage('edit'), order);
           if (!adjusted.ok) {
             const detail = adjusted.shortages.map(
               (s) => `${s.sku}: ${s.requested} wanted, ${s.available} available`,
@@ -314,7 +387,8 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     async ({ carrier, trackingNumber }) => {
       await withLock(async () => {
         guard('ship');
-        await fulfilStock({ orderId: order.orderId });
+        const fulfilled = await step('fulfilStock', () => fulfilStock({ orderId: order.orderId }));
+        if (fulfilled === null) refuse(FAILURE.stepFailed, stepFailedMessage('ship'), order);
         await change({
           status: 'shipped',
           awaiting: 'delivery',
@@ -356,11 +430,9 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
   /** Reserves stock, then settles payment; returns what the order waits for afterwards. */
   const advance = async (): Promise<'stock' | 'payment' | 'shipment'> => {
     if (!order.reserved) {
-      const reservation = await reserveStock({
-        orderId: order.orderId,
-        lines: order.lines,
-        since: order.createdAt,
-      });
+      const reservation = (await step('reserveStock', () =>
+        reserveStock({ orderId: order.orderId, lines: order.lines, since: order.createdAt }),
+      )) ?? { ok: false as const, shortages: order.stockShortages };
       if (!reservation.ok) {
         if (
           order.awaiting !== 'stock' ||
@@ -377,13 +449,15 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
     if (due > 0) {
       if (order.payment?.status === 'failed' && !paymentRetryRequested) return 'payment';
       paymentRetryRequested = false;
-      const charge = await chargePayment({
-        orderId: order.orderId,
-        customerId: order.customerId,
-        amount: due,
-        currency: order.currency,
-        idempotencyKey: `${id}:charge:${++charges}`,
-      });
+      const charge = (await step('chargePayment', () =>
+        chargePayment({
+          orderId: order.orderId,
+          customerId: order.customerId,
+          amount: due,
+          currency: order.currency,
+          idempotencyKey: `${id}:charge:${++charges}`,
+        }),
+      )) ?? { ok: false as const, reason: 'the payment could not be processed; the managers have been told' };
       if (!charge.ok) {
         await change({
           awaiting: 'payment',
@@ -393,11 +467,16 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       }
       await change({ payment: { status: 'captured', amount: held + due, lastError: null } });
     } else if (due < 0) {
-      await refundPayment({
-        orderId: order.orderId,
-        amount: -due,
-        idempotencyKey: `${id}:refund:${++refunds}`,
-      });
+      const refunded = await step('refundPayment', () =>
+        refundPayment({ orderId: order.orderId, amount: -due, idempotencyKey: `${id}:refund:${++refunds}` }),
+      );
+      if (refunded === null) {
+        await change({
+          awaiting: 'payment',
+          payment: { status: 'failed', amount: held, lastError: 'the refund of the difference failed' },
+        });
+        return 'payment';
+      }
       await change({ payment: { status: 'captured', amount: order.total, lastError: null } });
     }
     if (order.awaiting !== 'shipment') await change({ awaiting: 'shipment' });
@@ -442,22 +521,28 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
 
   // Compensation for a cancelled or rejected order: each step is idempotent and retried until it succeeds,
   // and the workflow resumes here after a crash, so stock and money are always returned.
-  if (order.status !== 'completed') {
-    await withLock(async () => {
+  // A step that fails for good is shown as the order's problem and tried again later, never given up.
+  while (order.status !== 'completed') {
+    const returned = await withLock(async () => {
       // Also drops the order's place in the queue for stock, so it is called even with nothing reserved.
-      await releaseStock({ orderId: order.orderId });
+      if ((await step('releaseStock', () => releaseStock({ orderId: order.orderId }))) === null) return false;
       if (order.reserved) await change({ reserved: false });
       const held = order.payment?.amount ?? 0;
       if (held > 0) {
-        await refundPayment({ orderId: order.orderId, amount: held, idempotencyKey: `${id}:refund:final` });
+        const refund = () =>
+          refundPayment({ orderId: order.orderId, amount: held, idempotencyKey: `${id}:refund:final` });
+        if ((await step('refundPayment', refund)) === null) return false;
         await change({ payment: { status: 'refunded', amount: 0, lastError: null } });
       }
+      return true;
     });
+    if (returned) break;
+    await sleep(COMPENSATION_RETRY);
   }
   idle = true;
   await condition(allHandlersFinished);
   // Each archive step was added after orders had been recorded without it: the markers keep those replaying.
-  if (patched('archive-order')) await archiveOrder({ orderId: order.orderId });
+  if (patched('archive-order')) await step('archiveOrder', () => archiveOrder({ orderId: order.orderId }));
   else if (patched('archive-history')) await archiveHistory({ orderId: order.orderId });
   return order;
 }
