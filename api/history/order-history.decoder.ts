@@ -64,6 +64,10 @@ function activityStep(
     case 'refundPayment':
       return ['payment.refunded', { amount: input.amount, idempotencyKey: input.idempotencyKey }];
     case 'notifyOrder': {
+      if (input.kind === 'order.problem') {
+        const order = (input.order ?? {}) as { problem?: Record<string, unknown> | null };
+        return ['order.problem', { ...order.problem, notify: input.notify }];
+      }
       if (input.kind !== 'order.escalated') return ['notified', { kind: input.kind }];
       const escalation = (input.escalation ?? {}) as Record<string, unknown>;
       return [
