@@ -1,0 +1,429 @@
+/**
+ * `npm run bench`: the order pipeline against a bare Temporal workflow of the same shape, on the same
+ * server, at the same concurrency, in alternating rounds of one run (the first pair is warm-up, discarded).
+ *
+ * - full: a closed-loop staff client over HTTP creates an order, approves, ships and completes it;
+ * - bare: the same client shape over the Temporal client against `bareOrderWorkflow` (8 no-op activities,
+ *   3 updates), with a worker of its own in this process.
+ * Rounds at 20 orders in flight measure throughput; rounds at 4 in flight measure each request's latency.
+ * Every order must complete exactly once, else the run fails. Writes JSON and a markdown table to
+ * `bench-results/`. `--short` is the CI mode that proves it works; `--reuse` drives a running `npm start`.
+ */
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config/config';
+import { freePort } from '../scripts/ports';
+import { orderWorkflowId } from '../workflows/order.definitions';
+import * as bareActivities from './bare.activities';
+import {
+  BARE_TASK_QUEUE,
+  bareApproveUpdate,
+  bareCompleteUpdate,
+  bareCreatedUpdate,
+  bareShipUpdate,
+} from './bare.definitions';
+
+interface Options {
+  short: boolean;
+  reuse: boolean;
+  rounds: number;
+  ordersPerRound: number;
+}
+
+interface Sample {
+  create: number;
+  approve: number;
+  ship: number;
+  complete: number;
+  endToEnd: number;
+}
+
+interface RoundResult {
+  side: 'full' | 'bare';
+  concurrency: number;
+  orders: number;
+  seconds: number;
+  samples: Sample[];
+}
+
+interface Target {
+  apiUrl: string;
+  temporalAddress: string;
+  password: string;
+  dataDir: string | null;
+  stop(): Promise<void>;
+}
+
+function parseOptions(argv: string[]): Options {
+  const short = argv.includes('--short');
+  const value = (name: string, fallback: number) => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? Number(argv[index + 1]) : fallback;
+  };
+  return {
+    short,
+    reuse: argv.includes('--reuse'),
+    rounds: value('--rounds', short ? 1 : 3),
+    ordersPerRound: value('--orders', short ? 8 : 120),
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Starts the product as `npm start` does (its own data folder and ports), or uses the running one. */
+async function startTarget(options: Options): Promise<Target> {
+  if (options.reuse) {
+    const config = loadConfig();
+    const password =
+      config.auth.adminPassword ?? readFileSync(path.join(config.dataDir, 'admin-password'), 'utf8').trim();
+    return {
+      apiUrl: `http://${config.api.host}:${config.api.port}`,
+      temporalAddress: config.temporal.address,
+      password,
+      dataDir: null,
+      stop: () => Promise.resolve(),
+    };
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bench-'));
+  const ports = {
+    pg: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    api: await freePort(),
+  };
+  const password = `bench-${randomUUID()}`;
+  const launcher: ChildProcess = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', 'scripts', 'start.js')],
+    {
+      env: {
+        // eslint-disable-next-line no-restricted-syntax -- passed on whole to the product, which reads it
+        ...process.env,
+        OMS_DATA_DIR: dataDir,
+        OMS_PG_PORT: String(ports.pg),
+        OMS_TEMPORAL_PORT: String(ports.temporal),
+        OMS_TEMPORAL_UI_PORT: String(ports.ui),
+        OMS_API_PORT: String(ports.api),
+        OMS_ADMIN_PASSWORD: password,
+        OMS_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    launcher.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('press Ctrl-C to stop')) resolve();
+    });
+    launcher.once('exit', (code) =>
+      reject(new Error(`the product did not start (exit ${code}):\n${output}`)),
+    );
+  });
+  return {
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    temporalAddress: `127.0.0.1:${ports.temporal}`,
+    password,
+    dataDir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        launcher.once('exit', () => resolve());
+        launcher.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Resident memory of the product's process whose command line ends with `entry`, in MB. */
+function rssOf(entry: string, dataDir: string | null): number | null {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!command.includes(entry)) continue;
+      if (dataDir && !readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`OMS_DATA_DIR=${dataDir}`))
+        continue;
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) return Math.round(Number(kb) / 1024);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return null;
+}
+
+type Call = (method: string, route: string, body?: unknown) => Promise<Record<string, unknown>>;
+
+async function signIn(apiUrl: string, password: string): Promise<Call> {
+  const login = await fetch(`${apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async (method, route, body) => {
+    const response = await fetch(`${apiUrl}/api${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = (await response.json()) as Record<string, unknown>;
+    if (!response.ok)
+      throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+}
+
+/** Runs `total` jobs with `concurrency` in flight; returns the samples and the wall time. */
+async function closedLoop(total: number, concurrency: number, job: () => Promise<Sample>) {
+  const samples: Sample[] = [];
+  let started = 0;
+  const begin = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < total) {
+        started++;
+        samples.push(await job());
+      }
+    }),
+  );
+  return { samples, seconds: (performance.now() - begin) / 1000 };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+function fullOrder(call: Call, customerId: string, sku: string, created: string[]) {
+  return async (): Promise<Sample> => {
+    const begin = performance.now();
+    const [order, create] = await timed(() =>
+      call('POST', '/orders', { customerId, lines: [{ sku, quantity: 1 }] }),
+    );
+    const id = order.id as string;
+    created.push(id);
+    const [approved, approve] = await timed(() =>
+      call('POST', `/orders/${id}/approve`, { comment: 'bench' }),
+    );
+    if (approved.awaiting !== 'shipment')
+      throw new Error(`order ${id} is ${String(approved.awaiting)} after approval`);
+    const [, ship] = await timed(() =>
+      call('POST', `/orders/${id}/ship`, { carrier: 'SF', trackingNumber: id }),
+    );
+    const [done, complete] = await timed(() => call('POST', `/orders/${id}/complete`, {}));
+    if (done.status !== 'completed') throw new Error(`order ${id} is ${String(done.status)}`);
+    return { create, approve, ship, complete, endToEnd: performance.now() - begin };
+  };
+}
+
+function bareOrder(client: Client, created: string[]) {
+  return async (): Promise<Sample> => {
+    const begin = performance.now();
+    const workflowId = `bare:${randomUUID()}`;
+    created.push(workflowId);
+    const [, create] = await timed(() =>
+      client.workflow.executeUpdateWithStart(bareCreatedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation('bareOrderWorkflow', {
+          workflowId,
+          taskQueue: BARE_TASK_QUEUE,
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      }),
+    );
+    const handle = client.workflow.getHandle(workflowId);
+    const [, approve] = await timed(() => handle.executeUpdate(bareApproveUpdate));
+    const [, ship] = await timed(() => handle.executeUpdate(bareShipUpdate));
+    const [status, complete] = await timed(() => handle.executeUpdate(bareCompleteUpdate));
+    if (status !== 'completed') throw new Error(`${workflowId} is ${status}`);
+    return { create, approve, ship, complete, endToEnd: performance.now() - begin };
+  };
+}
+
+/** Events and activities in one finished workflow's history. */
+async function historyShape(client: Client, workflowId: string) {
+  await client.workflow.getHandle(workflowId).result();
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  return {
+    events: events.length,
+    activities: events.filter((event) => event.activityTaskScheduledEventAttributes).length,
+  };
+}
+
+async function run(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const options = parseOptions(process.argv.slice(2));
+  const target = await startTarget(options);
+  const connection = await Connection.connect({ address: target.temporalAddress });
+  const client = new Client({ connection });
+  const workerConnection = await NativeConnection.connect({ address: target.temporalAddress });
+  const worker = await Worker.create({
+    connection: workerConnection,
+    taskQueue: BARE_TASK_QUEUE,
+    workflowsPath: require.resolve('./bare.workflow'),
+    activities: bareActivities,
+  });
+  const workerRun = worker.run();
+  try {
+    const call = await signIn(target.apiUrl, target.password);
+    // Every order needs a staff member's approval: the staff action the benchmark times.
+    await call('PUT', '/settings/approval', {
+      autoApproveBelow: 0,
+      staffApprovalLimit: 1e11,
+      currency: 'CNY',
+    });
+    const tag = randomUUID().slice(0, 8);
+    const customer = await call('POST', '/customers', {
+      name: `Bench ${tag}`,
+      email: `bench-${tag}@example.com`,
+    });
+    const sku = `BENCH-${tag}`;
+    await call('POST', '/products', {
+      sku,
+      name: 'Bench item',
+      unitPrice: 100,
+      currency: 'CNY',
+      stockOnHand: 1e9,
+    });
+
+    const plan: { side: 'full' | 'bare'; concurrency: number; warmup: boolean }[] = [];
+    const shapes = [20, 4];
+    for (const [round, warmup] of [
+      [0, true],
+      ...Array.from({ length: options.rounds }, (_, i) => [i + 1, false]),
+    ] as [number, boolean][]) {
+      for (const concurrency of shapes) {
+        const sides: ('full' | 'bare')[] = round % 2 === 0 ? ['full', 'bare'] : ['bare', 'full'];
+        for (const side of sides) plan.push({ side, concurrency, warmup });
+      }
+    }
+    const results: RoundResult[] = [];
+    const fullIds: string[] = [];
+    const bareIds: string[] = [];
+    const rss = { worker: 0, api: 0 };
+    for (const step of plan) {
+      const orders = step.warmup
+        ? Math.max(4, Math.ceil(options.ordersPerRound / 4))
+        : options.ordersPerRound;
+      const ids = step.side === 'full' ? fullIds : bareIds;
+      const job =
+        step.side === 'full' ? fullOrder(call, customer.id as string, sku, ids) : bareOrder(client, ids);
+      const { samples, seconds } = await closedLoop(orders, step.concurrency, job);
+      rss.worker = Math.max(rss.worker, rssOf('worker/main.js', target.dataDir) ?? 0);
+      rss.api = Math.max(rss.api, rssOf('api/main.js', target.dataDir) ?? 0);
+      console.log(
+        `${step.warmup ? 'warm-up ' : ''}${step.side} at ${step.concurrency} in flight: ${orders} orders in ${seconds.toFixed(1)} s`,
+      );
+      if (!step.warmup)
+        results.push({ side: step.side, concurrency: step.concurrency, orders, seconds, samples });
+    }
+
+    // Exactly once: every order the client created is completed, and there are no others.
+    for (const id of fullIds) {
+      const order = await call('GET', `/orders/${id}`);
+      if (order.status !== 'completed')
+        throw new Error(`order ${id} is ${String(order.status)}, not completed`);
+    }
+    const listed = await client.workflow.count(`WorkflowType="orderWorkflow"`);
+    if (!options.reuse && listed.count !== fullIds.length)
+      throw new Error(`${listed.count} order workflows for ${fullIds.length} orders created`);
+    if (new Set(fullIds).size !== fullIds.length) throw new Error('an order id was answered twice');
+
+    const shapeFull = await historyShape(client, orderWorkflowId(fullIds[fullIds.length - 1]!));
+    const shapeBare = await historyShape(client, bareIds[bareIds.length - 1]!);
+    const report = summarize(results, { full: shapeFull, bare: shapeBare }, rss, options);
+    const folder = path.join(process.cwd(), 'bench-results');
+    mkdirSync(folder, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    writeFileSync(path.join(folder, `bench-${stamp}.json`), JSON.stringify(report.json, null, 2));
+    writeFileSync(path.join(folder, `bench-${stamp}.md`), report.markdown);
+    console.log(`\n${report.markdown}`);
+    console.log(`written to bench-results/bench-${stamp}.{json,md}`);
+  } finally {
+    worker.shutdown();
+    await workerRun;
+    await workerConnection.close();
+    await connection.close();
+    await target.stop();
+  }
+}
+
+function summarize(
+  results: RoundResult[],
+  shapes: Record<'full' | 'bare', { events: number; activities: number }>,
+  rss: { worker: number; api: number },
+  options: Options,
+) {
+  const pick = (side: 'full' | 'bare', concurrency: number) =>
+    results.filter((r) => r.side === side && r.concurrency === concurrency);
+  const throughput = (side: 'full' | 'bare') => {
+    const rounds = pick(side, 20);
+    return rounds.reduce((sum, r) => sum + r.orders, 0) / rounds.reduce((sum, r) => sum + r.seconds, 0);
+  };
+  const latency = (side: 'full' | 'bare', key: keyof Sample) => {
+    const values = pick(side, 4).flatMap((r) => r.samples.map((s) => s[key]));
+    return { p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)) };
+  };
+  const sides = ['full', 'bare'] as const;
+  const json = {
+    at: new Date().toISOString(),
+    options,
+    ordersPerSecondAt20: Object.fromEntries(sides.map((side) => [side, Number(throughput(side).toFixed(2))])),
+    ratio: Number((throughput('full') / throughput('bare')).toFixed(2)),
+    at4InFlight: Object.fromEntries(
+      sides.map((side) => [
+        side,
+        Object.fromEntries(
+          (['create', 'approve', 'ship', 'complete', 'endToEnd'] as const).map((key) => [
+            key,
+            latency(side, key),
+          ]),
+        ),
+      ]),
+    ),
+    history: shapes,
+    rssMb: rss,
+  };
+  const row = (label: string, full: string, bare: string, ratio = '') =>
+    `| ${label} | ${full} | ${bare} | ${ratio} |`;
+  const ms = (side: 'full' | 'bare', key: keyof Sample) => {
+    const { p50, p99 } = latency(side, key);
+    return `${p50} / ${p99}`;
+  };
+  const markdown = [
+    `| measure | full pipeline | bare Temporal | full ÷ bare |`,
+    `|---|---|---|---|`,
+    row(
+      'orders/s at 20 in flight',
+      throughput('full').toFixed(2),
+      throughput('bare').toFixed(2),
+      json.ratio.toFixed(2),
+    ),
+    row('create p50 / p99 (ms), 4 in flight', ms('full', 'create'), ms('bare', 'create')),
+    row('approve p50 / p99 (ms)', ms('full', 'approve'), ms('bare', 'approve')),
+    row('ship p50 / p99 (ms)', ms('full', 'ship'), ms('bare', 'ship')),
+    row('complete p50 / p99 (ms)', ms('full', 'complete'), ms('bare', 'complete')),
+    row('end to end p50 / p99 (ms)', ms('full', 'endToEnd'), ms('bare', 'endToEnd')),
+    row('history events per order', String(shapes.full.events), String(shapes.bare.events)),
+    row('activities per order', String(shapes.full.activities), String(shapes.bare.activities)),
+    row('worker / API RSS (MB)', `${rss.worker} / ${rss.api}`, '—'),
+    '',
+  ].join('\n');
+  return { json, markdown };
+}
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  });
+}
