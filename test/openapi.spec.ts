@@ -28,9 +28,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('lists every route the router knows, and no other', async () => {
-    const document = await api.get<{ paths: Record<string, Record<string, unknown>> }>(
-      '/api/docs-json',
-    );
+    const document = await api.get<{ paths: Record<string, Record<string, unknown>> }>('/api/docs-json');
     const documented = Object.entries(document.body.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );

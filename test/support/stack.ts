@@ -72,6 +72,8 @@ export async function startStack(
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
   await orm.getMigrator().up();
   await grantApplicationRole(orm, config.databaseUrl);
+  // Test files share one database: sign-in failures of one file must not throttle the next one's users.
+  await orm.em.getConnection().execute('delete from login_throttle');
   const workerOrm = await MikroORM.init(ormConfig(config.databaseUrl, { logger: () => undefined }));
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
