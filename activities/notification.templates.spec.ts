@@ -32,7 +32,12 @@ const order: OrderSnapshot = {
   },
   rejection: null,
   completedAt: null,
-  problem: { step: 'chargePayment', kind: 'Defect', message: 'the gateway failed', at: '2026-11-26T02:00:00Z' },
+  problem: {
+    step: 'chargePayment',
+    kind: 'Defect',
+    message: 'the gateway failed',
+    at: '2026-11-26T02:00:00Z',
+  },
   version: 7,
   createdAt: '2026-11-26T01:00:00.000Z',
   updatedAt: '2026-11-26T02:00:00.000Z',

@@ -41,7 +41,9 @@ describe('configuration', () => {
 
   it('trusts the proxies it is told to for the client address', () => {
     expect(loadConfig({ OMS_TRUST_PROXY: '1' }).api.trustProxy).toBe(1);
-    expect(loadConfig({ OMS_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback,10.0.0.0/8');
+    expect(loadConfig({ OMS_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe(
+      'loopback,10.0.0.0/8',
+    );
   });
 
   it('moves the embedded services to other ports', () => {

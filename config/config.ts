@@ -174,10 +174,7 @@ function hostList(env: Env, name: string): string[] {
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
-  const databaseUrl = postgresUrl(
-    'DATABASE_URL',
-    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort),
-  );
+  const databaseUrl = postgresUrl('DATABASE_URL', env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort));
   const databaseOwnerUrl = postgresUrl(
     'DATABASE_OWNER_URL',
     env.DATABASE_OWNER_URL || (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort)),

@@ -1,10 +1,6 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  ActivityExecuteInput,
-  ActivityInboundCallsInterceptor,
-  Next,
-} from '@temporalio/worker';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { PERMANENT_FAILURES, type PermanentFailureKind } from '../workflows/order.definitions';
 
 /** PostgreSQL error classes that mean "this value or this statement will never work": not worth a retry. */

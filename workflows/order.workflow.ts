@@ -290,18 +290,18 @@ export async function orderWorkflow(input: OrderInput): Promise<OrderSnapshot> {
       current.fired[levelKey(planLevel)] = count;
       await step('notifyOrder', () =>
         notifyOrder({
-        kind: 'order.escalated',
-        order,
-        occurrence: `${current.stage}@${since}:${levelKey(planLevel)}:${count}`,
-        notify: planLevel.notify,
-        waitedMs: at - current.since,
-        escalation: {
-          stage: current.stage,
-          level: level + 1,
-          repetition: count,
-          policyVersion: plan.version,
-        },
-      }),
+          kind: 'order.escalated',
+          order,
+          occurrence: `${current.stage}@${since}:${levelKey(planLevel)}:${count}`,
+          notify: planLevel.notify,
+          waitedMs: at - current.since,
+          escalation: {
+            stage: current.stage,
+            level: level + 1,
+            repetition: count,
+            policyVersion: plan.version,
+          },
+        }),
       );
     }
     const reached = Math.max(order.escalation?.level ?? 0, ...due.map((d) => d.level + 1));

@@ -21,9 +21,19 @@ const FIFTEEN_MINUTES = 15 * 60;
  * attacker elsewhere, or sharing a proxy, cannot keep a person out of the account they use every day).
  */
 export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule> = {
-  userAtAddress: { free: 5, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
+  userAtAddress: {
+    free: 5,
+    baseDelaySeconds: 2,
+    maxDelaySeconds: FIFTEEN_MINUTES,
+    windowSeconds: FIFTEEN_MINUTES,
+  },
   user: { free: 10, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
-  address: { free: 20, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
+  address: {
+    free: 20,
+    baseDelaySeconds: 2,
+    maxDelaySeconds: FIFTEEN_MINUTES,
+    windowSeconds: FIFTEEN_MINUTES,
+  },
 };
 
 export interface LoginResult {

@@ -24,7 +24,11 @@ export class AuthController {
   })
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
     // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
-    return this.auth.login(dto.username, dto.password, request.ip ?? request.socket.remoteAddress ?? 'unknown');
+    return this.auth.login(
+      dto.username,
+      dto.password,
+      request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    );
   }
 
   @Get('me')

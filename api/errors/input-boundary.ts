@@ -49,8 +49,7 @@ function propertyInfo(owner: object | null, key: string): PropertyInfo {
   if (owner === null || Object.getPrototypeOf(owner) === Object.prototype)
     return { multiline: false, nullable: false };
   const swagger = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, owner, key) as
-    | { nullable?: boolean }
-    | undefined;
+    { nullable?: boolean } | undefined;
   return {
     multiline: Reflect.getMetadata(MULTILINE_KEY, owner, key) === true,
     nullable: swagger?.nullable === true,
@@ -68,9 +67,7 @@ function check(value: unknown, path: string, info: PropertyInfo): void {
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item: unknown, index) =>
-      check(item, `${path}.${index}`, { ...info, nullable: false }),
-    );
+    value.forEach((item: unknown, index) => check(item, `${path}.${index}`, { ...info, nullable: false }));
     return;
   }
   if (typeof value === 'object' && !(value instanceof Date)) checkObject(value, path);
