@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/observability';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
 
@@ -23,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
   });
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
