@@ -30,13 +30,17 @@ export function createOrderActivities(deps: OrderActivityDeps) {
         from: { status: left.status, awaiting: left.awaiting },
         to: { status: order.status, awaiting: order.awaiting },
       });
-      if (left.since) {
+      if (left.sinceMs === null) return;
+      try {
         context.metricMeter
           .createHistogram('oms_order_stage_duration', 'float', 's', 'Time orders spent in a stage')
-          .record(Math.max(0, (Date.parse(order.updatedAt) - left.since.getTime()) / 1000), {
+          .record(Math.max(0, (Date.parse(order.updatedAt) - left.sinceMs) / 1000), {
             status: left.status,
             awaiting: left.awaiting ?? '',
           });
+      } catch (error) {
+        // The order has moved; a metric that cannot be recorded must not make the activity retry.
+        context.log.warn('stage duration not recorded', { error: String(error) });
       }
     },
   };

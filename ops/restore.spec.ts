@@ -60,7 +60,8 @@ describe('reading a backup archive back', () => {
   it('refuses an archive whose bytes were damaged, saying it is corrupted', async () => {
     const file = archive(manifestFor(parts), parts);
     const bytes = readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
     writeFileSync(file, bytes);
     await expect(unpackArchive(file, into())).rejects.toThrow(/is corrupted/);
   });

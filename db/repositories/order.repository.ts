@@ -23,7 +23,8 @@ export interface OrderFilter {
 export interface LeftStage {
   status: string;
   awaiting: string | null;
-  since: Date | null;
+  /** When the wait in that stage began (epoch milliseconds). */
+  sinceMs: number | null;
 }
 
 export interface MirrorOutcome {
@@ -89,7 +90,8 @@ export class OrderRepository {
     return this.em.transactional(async (em): Promise<MirrorOutcome> => {
       const connection = sqlOf(em);
       const [previous] = await connection<LeftStage[]>(
-        `select status, awaiting, awaiting_since as "since" from orders where id = ? for update`,
+        `select status, awaiting, (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
+         from orders where id = ? for update`,
         [order.orderId],
       );
       const written = await connection<{ id: string }[]>(
