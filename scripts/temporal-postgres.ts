@@ -11,6 +11,9 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { databaseName, libpqEnv } from '../ops/backup';
+import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../workflows/order.definitions';
+
+const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
 
 /** The Temporal server release; docker-compose.yml runs the image of the same version. */
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -86,15 +89,21 @@ function schemaDir(kind: 'temporal' | 'visibility'): string {
   );
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function tryPort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free loopback port below 32768: Temporal keeps membership ports in a smallint column. */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await tryPort(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000 for the Temporal server');
 }
 
 /** Creates the database if missing and brings its schema to the release's version (idempotent). */
@@ -222,7 +231,10 @@ async function waitForFrontend(
   }
 }
 
-/** Registers the namespace unless it exists (the server starts with none but its system namespace). */
+/**
+ * Registers the namespace unless it exists (the server starts with none but its system namespace), and the
+ * product's search attributes, as the dev server does at its start.
+ */
 async function ensureNamespace(connection: Connection, namespace: string): Promise<void> {
   try {
     await connection.workflowService.registerNamespace({
@@ -237,12 +249,21 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
   for (;;) {
     try {
       await connection.workflowService.describeNamespace({ namespace });
-      return;
+      break;
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = [ORDER_STATUS_KEY.name, ORDER_AWAITING_KEY.name].filter(
+    (name) => !customAttributes?.[name],
+  );
+  if (missing.length > 0)
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])),
+    });
 }
 
 /** Sets up the schema, starts the server on loopback, and registers the namespace. */

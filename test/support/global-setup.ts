@@ -8,6 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres';
+import { siblingDatabaseUrl } from '../../config/config';
+import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/observability';
 import { freePort } from './ports';
@@ -18,10 +20,19 @@ export default async function globalSetup(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  const temporal = await startTemporalDevServer({
-    port: await freePort(),
-    binary: process.env.OMS_TEMPORAL_BIN,
-  });
+  // OMS_TEST_TEMPORAL=postgres runs the suite against the Temporal server on PostgreSQL (production's shape).
+  const temporal =
+    process.env.OMS_TEST_TEMPORAL === 'postgres'
+      ? await startTemporalOnPostgres({
+          dir: path.join(dataDir, 'temporal-server'),
+          port: await freePort(),
+          namespace: 'default',
+          databaseUrl: siblingDatabaseUrl(pg.url, 'temporal'),
+          visibilityUrl: siblingDatabaseUrl(pg.url, 'temporal_visibility'),
+          serverBinary: process.env.OMS_TEMPORAL_SERVER_BIN,
+          sqlToolBinary: process.env.OMS_TEMPORAL_SQL_TOOL_BIN,
+        }).then((server) => ({ address: server.address, teardown: () => server.stop() }))
+      : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
     workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
