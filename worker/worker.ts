@@ -76,7 +76,8 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     activities: createActivities(deps),
     interceptors: {
       activity: [activityInterceptors(options.activity ?? { lastActivityTaskAt: null })],
-      workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+      // A prebuilt bundle has them built in (bundleWorkflowCode's workflowInterceptorModules).
+      ...(options.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
     },
     ...(options.tuning
       ? {

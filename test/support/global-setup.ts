@@ -4,6 +4,7 @@
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
  */
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,5 +46,30 @@ export default async function globalSetup(): Promise<void> {
   process.env.OMS_TEST_DATABASE_URL = pg.url;
   process.env.OMS_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
-  keepForTeardown({ stop: async () => (await temporal.teardown(), await pg.stop()) });
+  // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
+  // are shared between two workers as in production. Tests that inject failures into their own worker
+  // may then see the other one take the task.
+  const extraWorker =
+    process.env.OMS_TEST_WORKERS === '2' ? await startWorkerProcess(dataDir, pg.url, temporal.address) : null;
+  keepForTeardown({
+    stop: async () => (await extraWorker?.stop(), await temporal.teardown(), await pg.stop()),
+  });
+}
+
+async function startWorkerProcess(dataDir: string, databaseUrl: string, temporalAddress: string) {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'worker', 'main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      OMS_DATA_DIR: dataDir,
+      OMS_WORKER_PORT: String(await freePort()),
+      OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
+      OMS_LOG_LEVEL: 'warn',
+      OMS_LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { stop: async () => (child.kill('SIGTERM'), await exited) };
 }
