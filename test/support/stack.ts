@@ -62,9 +62,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
-  // OMS_TEST_WORKERS=2 runs every test with two workers on the task queue, as production would.
-  const workerCount = Number(process.env.OMS_TEST_WORKERS ?? '1');
-  let running: { worker: Worker; done: Promise<void> }[] | null = null;
+  let running: { worker: Worker; done: Promise<void> } | null = null;
   let started = 0;
   const stack: TestStack = {
     baseUrl: `http://127.0.0.1:${address.port}`,
@@ -97,28 +95,25 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
     },
     async startWorker(identity = `test-worker-${++started}`, deps) {
       if (running) throw new Error('a worker is already running');
-      running = [];
-      for (let index = 0; index < workerCount; index++) {
-        const worker = await createOrderWorker({
-          connection: workerConnection,
-          namespace: config.temporal.namespace,
-          orm,
-          client: temporal,
-          identity: index === 0 ? identity : `${identity}-${index + 1}`,
-          notifications: config.notifications,
-          ...(deps ? { deps } : {}),
-          workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
-        });
-        running.push({ worker, done: worker.run() });
-      }
+      const worker = await createOrderWorker({
+        connection: workerConnection,
+        namespace: config.temporal.namespace,
+        orm,
+        client: temporal,
+        identity,
+        notifications: config.notifications,
+        ...(deps ? { deps } : {}),
+        workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
+      });
+      running = { worker, done: worker.run() };
       return identity;
     },
     async stopWorker() {
       if (!running) return;
-      const workers = running;
+      const { worker, done } = running;
       running = null;
-      for (const { worker } of workers) worker.shutdown();
-      await Promise.all(workers.map(({ done }) => done));
+      worker.shutdown();
+      await done;
     },
     async close() {
       await stack.stopWorker();
