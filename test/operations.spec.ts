@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { BACKUP_SCHEDULE_ID } from '../workflows/backup.workflow';
+import { ensureBackupSchedule } from '../worker/backup-schedule';
 import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
@@ -191,15 +194,15 @@ describe('operations', () => {
     const scrape = async () => (await fetch(`${worker.url}/metrics`)).text();
     const fired = await eventually(
       scrape,
-      (text) => /^oms_escalations_fired(_total)?\{[^}]*stage="approval"[^}]*\} [1-9]/m.test(text),
+      (text) => /^oms_escalations_fired\{[^}]*stage="approval"[^}]*\} [1-9]/m.test(text),
       20_000,
     );
-    expect(fired).toMatch(/^oms_escalations_fired(_total)?\{[^}]*level="1"/m);
+    expect(fired).toMatch(/^oms_escalations_fired\{[^}]*level="1"/m);
     await admin.post(`/api/orders/${order.id}/approve`, {});
     const text = await eventually(scrape, (body) =>
-      /^oms_order_stage_duration\w*_count\{[^}]*awaiting="approval"[^}]*status="created"/m.test(body),
+      /^oms_order_stage_duration_count\{[^}]*awaiting="approval"[^}]*status="created"/m.test(body),
     );
-    expect(text).toMatch(/^oms_order_stage_duration\w*_bucket\{[^}]*le="60"/m);
+    expect(text).toMatch(/^oms_order_stage_duration_bucket\{[^}]*le="60"/m);
     // Recording the metric never makes the mirror activity fail and retry.
     expect(text).not.toMatch(/^temporal_activity_execution_failed\{[^}]*activity_type="mirrorOrder"/m);
     expect(text).toMatch(/^temporal_\w+/m);
@@ -210,6 +213,38 @@ describe('operations', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toContain('"msg":"worker stopped"');
+  });
+
+  it('runs scheduled backups from a Temporal Schedule when set, keeping the newest, and removes the schedule when unset', async () => {
+    const other = await startStack();
+    try {
+      const backup = { ...other.config.backup, cron: '0 3 * * *', keep: 1 };
+      await ensureBackupSchedule(other.temporal, backup);
+      const handle = other.temporal.schedule.getHandle(BACKUP_SCHEDULE_ID);
+      await handle.trigger();
+      const run = await eventually(
+        async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow,
+        Boolean,
+      );
+      const result = await other.temporal.workflow
+        .getHandle(run!.workflowId, run!.firstExecutionRunId)
+        .result();
+      expect(result).toEqual({
+        id: expect.stringMatching(/^oms-backup-\d{8}T\d{6}Z-s-[0-9a-f]{12}$/),
+        pruned: expect.any(Number),
+      });
+      const listed = await admin.get<{ items: { id: string; trigger: string }[] }>('/api/backups');
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({
+          id: (result as { id: string }).id,
+          trigger: `schedule:${run!.workflowId}`,
+        }),
+      ]);
+      await ensureBackupSchedule(other.temporal, { ...backup, cron: null });
+      await expect(handle.describe()).rejects.toThrow(ScheduleNotFoundError);
+    } finally {
+      await other.close();
+    }
   });
 
   it('closes event streams and finishes requests in flight when the API shuts down', async () => {

@@ -14,6 +14,7 @@ import type { Role } from '../../db/entities';
 import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { ormConfig } from '../../db/mikro-orm.config';
+import { backupSources } from '../../ops/backup';
 import { createOrderWorker } from '../../worker/worker';
 
 /** The password of user `admin` in tests, and of every user the tests create. */
@@ -102,6 +103,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<Te
         client: temporal,
         identity,
         notifications: config.notifications,
+        backup: backupSources(config),
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
       });
