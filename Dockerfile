@@ -9,11 +9,16 @@ COPY workflows workflows
 COPY activities activities
 COPY db db
 COPY api api
+COPY ops ops
 COPY worker worker
 COPY scripts scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19.5-bookworm-slim
+# pg_dump/pg_restore (the server's major version) and sqlite3 for backups and restores.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends postgresql-client-15 sqlite3 \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules

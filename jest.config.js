@@ -16,6 +16,7 @@ module.exports = {
         '<rootDir>/api',
         '<rootDir>/db',
         '<rootDir>/config',
+        '<rootDir>/ops',
         '<rootDir>/scripts',
       ],
       testMatch: ['**/*.spec.ts'],

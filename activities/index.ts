@@ -1,3 +1,4 @@
+import { createBackupActivities, type BackupActivityDeps } from './backup.activities';
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
 import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
@@ -10,7 +11,8 @@ export type ActivityDeps = OrderActivityDeps &
   PaymentActivityDeps &
   ArchiveActivityDeps &
   NotificationActivityDeps &
-  EscalationActivityDeps;
+  EscalationActivityDeps &
+  BackupActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -21,5 +23,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
     ...createEscalationActivities(deps),
+    ...createBackupActivities(deps),
   };
 }

@@ -1,11 +1,16 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { logDestination, loggerOptions } from '../ops/logger';
 import { AppConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { AuditController } from './controllers/audit.controller';
+import { BackupController } from './controllers/backup.controller';
+import { MetricsController } from './controllers/metrics.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
 import { DeliveryController } from './controllers/delivery.controller';
@@ -21,6 +26,8 @@ import { UserController } from './controllers/user.controller';
 import { WebhookController } from './controllers/webhook.controller';
 import { RepositoriesModule } from './repositories.module';
 import { AuditService } from './services/audit.service';
+import { BackupService } from './services/backup.service';
+import { MetricsService } from './services/metrics.service';
 import { CustomerService } from './services/customer.service';
 import { DeliveryService } from './services/delivery.service';
 import { EscalationService } from './services/escalation.service';
@@ -47,6 +54,35 @@ class ConfigModule {
   }
 }
 
+/**
+ * Request logs: one JSON line per answered request with its id, method, path (no query string: it may
+ * hold search text), status and time; health checks and scrapes are not logged.
+ */
+function requestLogging(config: AppConfig): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: [
+      {
+        ...loggerOptions(config, 'api'),
+        genReqId: (request: IncomingMessage) => request.id,
+        serializers: {
+          req: (request: { id: string; method: string; url: string }) => ({
+            id: request.id,
+            method: request.method,
+            path: request.url.split('?')[0],
+          }),
+          res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+        },
+        customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
+          error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        autoLogging: {
+          ignore: (request: IncomingMessage) => /^\/(health|metrics)(\/|$|\?)/.test(request.url ?? ''),
+        },
+      },
+      logDestination(config),
+    ],
+  });
+}
+
 /** The HTTP application, built from an already validated configuration. */
 @Module({})
 export class AppModule {
@@ -55,6 +91,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.with(config),
+        requestLogging(config),
         MikroOrmModule.forRoot({ ...ormConfig(config.databaseUrl), registerRequestContext: true }),
         TemporalModule,
         RepositoriesModule,
@@ -74,6 +111,8 @@ export class AppModule {
         SettingsController,
         EventsController,
         HealthController,
+        MetricsController,
+        BackupController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -91,6 +130,8 @@ export class AppModule {
         HealthService,
         HistoryService,
         NotificationService,
+        MetricsService,
+        BackupService,
       ],
     };
   }

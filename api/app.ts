@@ -1,16 +1,17 @@
 import 'reflect-metadata';
-import { type INestApplication, type LogLevel } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config';
-import type { Express } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { jsonBody } from './errors/body-parser';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createValidationPipe } from './errors/validation';
-
-const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug'];
+import { Logger } from 'nestjs-pino';
+import { assignRequestId, runWithRequestId } from './request-context.middleware';
+import { MetricsService } from './services/metrics.service';
 
 /** The OpenAPI description, generated from the controllers and DTOs that serve the requests. */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -50,20 +51,38 @@ export function securityHeaders() {
 /** Builds the Nest application (not yet listening): prefix, validation, error filter and docs. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(config), {
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
   express.set('trust proxy', config.api.trustProxy);
   app.use(securityHeaders());
+  const metrics = app.get(MetricsService);
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    // 'close' comes for finished and abandoned requests alike; the route is known once routing ran.
+    response.once('close', () => {
+      const route = (request.route as { path?: string } | undefined)?.path;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observeRequest(
+        request.method,
+        route ? `${request.baseUrl}${route}` : 'unmatched',
+        response.statusCode,
+        seconds,
+      );
+    });
+    next();
+  });
+  app.use(assignRequestId);
   app.use(...jsonBody());
+  app.use(runWithRequestId);
   const filter = new HttpExceptionFilter();
-  app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix('api', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
-  app.enableShutdownHooks();
   // Public, as the contract says: the description of the API, never data. JSON at /api/docs-json, YAML at
   // /api/docs-yaml, the browsable page at /api/docs.
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), {

@@ -2,12 +2,36 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from '../config/config';
 import { createApp } from './app';
 
-/** Starts the HTTP API on the configured loopback address. */
+/**
+ * Starts the HTTP API on the configured address. On SIGTERM/SIGINT it drains: readiness turns 503, event
+ * streams close, the server stops accepting and finishes the requests in flight, then the database and
+ * Temporal connections close. After OMS_SHUTDOWN_GRACE_MS it exits regardless.
+ */
 async function run(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.api.port, config.api.host);
-  new Logger('API').log(`listening on http://${config.api.host}:${config.api.port}/api`);
+  const logger = new Logger('API');
+  logger.log(`listening on http://${config.api.host}:${config.api.port}/api`);
+  let closing = false;
+  const drain = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: finishing requests in flight, then stopping`);
+    setTimeout(() => {
+      logger.warn(`requests still running after ${config.shutdownGraceMs} ms; exiting anyway`);
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => drain('SIGTERM'));
+  process.once('SIGINT', () => drain('SIGINT'));
 }
 
 run().catch((error: unknown) => {

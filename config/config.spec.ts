@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 
 describe('configuration', () => {
   it('defaults to the embedded services on loopback', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, false)).toEqual({
       dataDir: path.resolve('data'),
       databaseUrl: 'postgres://oms_app:oms_app@127.0.0.1:5433/oms',
       databaseOwnerUrl: 'postgres://postgres:postgres@127.0.0.1:5433/oms',
@@ -13,10 +13,24 @@ describe('configuration', () => {
         namespace: 'default',
         devServer: { port: 7233, uiPort: 8233 },
         binary: undefined,
+        mode: 'dev',
+        serverBinary: undefined,
+        sqlToolBinary: undefined,
+        persistence: { kind: 'sqlite', file: path.resolve('data', 'temporal.db') },
       },
       api: { host: '127.0.0.1', port: 3000, trustProxy: false },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',
+      logFormat: 'json',
+      worker: {
+        http: { host: '127.0.0.1', port: 7244 },
+        sdkMetricsPort: 7245,
+        maxConcurrentActivities: 100,
+        maxConcurrentWorkflowTasks: 40,
+        processes: 1,
+      },
+      shutdownGraceMs: 10000,
+      backup: { dir: path.resolve('data', 'backups'), cron: null, keep: 7 },
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
       notifications: {
         smtpUrl: undefined,
@@ -60,6 +74,37 @@ describe('configuration', () => {
     });
   });
 
+  it('logs for a person at a terminal and for machines otherwise, unless told', () => {
+    expect(loadConfig({}, true).logFormat).toBe('pretty');
+    expect(loadConfig({ OMS_LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ OMS_LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+  });
+
+  it("knows where Temporal keeps its state: the dev server's SQLite, its PostgreSQL databases, or not at all", () => {
+    expect(loadConfig({ OMS_TEMPORAL: 'postgres', OMS_PG_PORT: '6000' }).temporal.persistence).toEqual({
+      kind: 'postgres',
+      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:6000/temporal',
+      visibilityUrl: 'postgres://postgres:postgres@127.0.0.1:6000/temporal_visibility',
+    });
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.persistence).toEqual({ kind: 'none' });
+    expect(
+      loadConfig({
+        TEMPORAL_ADDRESS: 'temporal:7233',
+        OMS_TEMPORAL_DATABASE_URL: 'postgres://t:p@db:5432/temporal',
+      }).temporal.persistence,
+    ).toEqual({
+      kind: 'postgres',
+      databaseUrl: 'postgres://t:p@db:5432/temporal',
+      visibilityUrl: 'postgres://t:p@db:5432/temporal_visibility',
+    });
+  });
+
+  it('turns the worker endpoint off, and schedules backups when asked', () => {
+    const config = loadConfig({ OMS_WORKER_PORT: 'off', OMS_BACKUP_CRON: '0 3 * * *', OMS_BACKUP_KEEP: '3' });
+    expect(config.worker.http).toBeNull();
+    expect(config.backup).toMatchObject({ cron: '0 3 * * *', keep: 3 });
+  });
+
   it.each([
     [{ OMS_API_PORT: 'http' }, /OMS_API_PORT must be a TCP port/],
     [{ OMS_PG_PORT: '70000' }, /OMS_PG_PORT must be a TCP port/],
@@ -74,6 +119,18 @@ describe('configuration', () => {
     [{ DATABASE_OWNER_URL: 'file:///x' }, /DATABASE_OWNER_URL must be a postgres/],
     [{ OMS_TRUST_PROXY: 'everyone' }, /OMS_TRUST_PROXY must be a number of hops or/],
     [{ OMS_WEBHOOK_ALLOWED_HOSTS: 'http://x/' }, /OMS_WEBHOOK_ALLOWED_HOSTS must be a comma-separated list/],
+    [{ OMS_LOG_FORMAT: 'xml' }, /OMS_LOG_FORMAT must be one of json, pretty, got "xml"/],
+    [{ OMS_TEMPORAL: 'cassandra' }, /OMS_TEMPORAL must be one of dev, postgres/],
+    [{ OMS_WORKER_PORT: '0' }, /OMS_WORKER_PORT must be a TCP port/],
+    [{ OMS_WORKER_SDK_METRICS_PORT: 'x' }, /OMS_WORKER_SDK_METRICS_PORT must be a TCP port/],
+    [{ OMS_WORKER_MAX_ACTIVITIES: '1.5' }, /OMS_WORKER_MAX_ACTIVITIES must be a positive whole number/],
+    [{ OMS_WORKER_MAX_WORKFLOW_TASKS: '0' }, /OMS_WORKER_MAX_WORKFLOW_TASKS must be a positive whole number/],
+    [{ OMS_WORKERS: 'two' }, /OMS_WORKERS must be a positive whole number/],
+    [{ OMS_SHUTDOWN_GRACE_MS: '-1' }, /OMS_SHUTDOWN_GRACE_MS must be a positive whole number/],
+    [{ OMS_BACKUP_CRON: 'daily' }, /OMS_BACKUP_CRON must be a cron expression of five fields/],
+    [{ OMS_BACKUP_KEEP: '0' }, /OMS_BACKUP_KEEP must be a positive whole number/],
+    [{ OMS_TEMPORAL_DATABASE_URL: 'mysql://x/y' }, /OMS_TEMPORAL_DATABASE_URL must be a postgres/],
+    [{ OMS_WORKER_HOST: 'a b' }, /OMS_WORKER_HOST must be a host name or address/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

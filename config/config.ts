@@ -23,6 +23,16 @@ export abstract class AppConfig {
     devServer: { port: number; uiPort: number } | null;
     /** Explicit path of the `temporal` CLI binary, when not on PATH or in the Go bin folder. */
     binary: string | undefined;
+    /**
+     * What the launcher runs when no TEMPORAL_ADDRESS is given: the CLI dev server on SQLite (`dev`) or the
+     * Temporal server built from Go modules on the embedded PostgreSQL (`postgres`).
+     */
+    mode: 'dev' | 'postgres';
+    /** Binaries of the Temporal server and its SQL schema tool (`postgres` mode); built with Go when absent. */
+    serverBinary: string | undefined;
+    sqlToolBinary: string | undefined;
+    /** Where Temporal keeps its state, so that backups can include it. */
+    persistence: TemporalPersistence;
   };
   abstract api: {
     host: string;
@@ -38,6 +48,29 @@ export abstract class AppConfig {
     allowedHosts: string[];
   };
   abstract logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** JSON lines for machines, or coloured lines for a person at a terminal. */
+  abstract logFormat: 'json' | 'pretty';
+  abstract worker: {
+    /** The worker's own health and metrics endpoint (`/health`, `/metrics`); null turns it off. */
+    http: { host: string; port: number } | null;
+    /** Loopback port of the Temporal SDK's Prometheus exporter, which the worker's `/metrics` includes. */
+    sdkMetricsPort: number;
+    /** Concurrent activity executions and workflow tasks per worker process. */
+    maxConcurrentActivities: number;
+    maxConcurrentWorkflowTasks: number;
+    /** How many worker processes `npm start` runs. */
+    processes: number;
+  };
+  /** How long a stopping process waits for in-flight requests and tasks before it gives up on them. */
+  abstract shutdownGraceMs: number;
+  abstract backup: {
+    /** Where archives are written and listed. */
+    dir: string;
+    /** Cron expression of the scheduled backup (a Temporal Schedule); null means no scheduled backups. */
+    cron: string | null;
+    /** How many archives the scheduled backup keeps; older ones are deleted after each new one. */
+    keep: number;
+  };
   abstract auth: {
     /** HMAC key for bearer tokens; when unset, one is generated into the data folder at first start. */
     tokenSecret: string | undefined;
@@ -57,6 +90,12 @@ export abstract class AppConfig {
     retryIntervalMs: number;
   };
 }
+
+/** Temporal's own databases: the dev server's SQLite file, PostgreSQL databases, or unknown (external). */
+export type TemporalPersistence =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; databaseUrl: string; visibilityUrl: string }
+  | { kind: 'none' };
 
 /** Raised when the environment holds a setting that cannot be used; the message names the variable. */
 export class ConfigError extends Error {}
@@ -118,6 +157,40 @@ function smtpUrl(env: Env, name: string): string | undefined {
   throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
 }
 
+function optionalPostgresUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  try {
+    if (['postgres:', 'postgresql:'].includes(new URL(value).protocol)) return value;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`${name} must be a postgres:// connection string`);
+}
+
+/** Five cron fields of digits, `*`, `/`, `-` and `,` (Temporal checks the rest when it takes the schedule). */
+function cron(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  if (!value) return null;
+  const fields = value.split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => /^[\d*/,-]+$/.test(field)))
+    throw new ConfigError(
+      `${name} must be a cron expression of five fields (e.g. "0 3 * * *"), got "${value}"`,
+    );
+  return value;
+}
+
+function portOrOff(env: Env, name: string, fallback: number): number | null {
+  return env[name] === 'off' ? null : port(env, name, fallback);
+}
+
+/** The same database on the same server under another name (Temporal's databases beside the app's). */
+export function siblingDatabaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
 /** The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port. */
 export function embeddedDatabaseUrl(pgPort: number): string {
   return `postgres://postgres:postgres@127.0.0.1:${pgPort}/oms`;
@@ -172,7 +245,7 @@ function hostList(env: Env, name: string): string[] {
 }
 
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process.stdout.isTTY)): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
   const databaseUrl = postgresUrl('DATABASE_URL', env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort));
   const databaseOwnerUrl = postgresUrl(
@@ -184,8 +257,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[\w.-]+:\d+$/.test(temporalAddress)) {
     throw new ConfigError(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
   }
+  const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
+  const mode = oneOf(env, 'OMS_TEMPORAL', ['dev', 'postgres'] as const, 'dev');
+  const temporalDatabaseUrl = optionalPostgresUrl(env, 'OMS_TEMPORAL_DATABASE_URL');
+  const persistence: TemporalPersistence = env.TEMPORAL_ADDRESS
+    ? temporalDatabaseUrl
+      ? {
+          kind: 'postgres',
+          databaseUrl: temporalDatabaseUrl,
+          visibilityUrl:
+            optionalPostgresUrl(env, 'OMS_TEMPORAL_VISIBILITY_DATABASE_URL') ??
+            siblingDatabaseUrl(temporalDatabaseUrl, 'temporal_visibility'),
+        }
+      : { kind: 'none' }
+    : mode === 'postgres'
+      ? {
+          kind: 'postgres',
+          databaseUrl: siblingDatabaseUrl(databaseUrl, 'temporal'),
+          visibilityUrl: siblingDatabaseUrl(databaseUrl, 'temporal_visibility'),
+        }
+      : { kind: 'sqlite', file: path.join(dataDir, 'temporal.db') };
+  const workerPort = portOrOff(env, 'OMS_WORKER_PORT', 7244);
   return {
-    dataDir: path.resolve(env.OMS_DATA_DIR || 'data'),
+    dataDir,
     databaseUrl,
     databaseOwnerUrl,
     embeddedPostgres: env.DATABASE_URL ? null : { port: embeddedPgPort },
@@ -196,6 +290,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
         ? null
         : { port: temporalPort, uiPort: port(env, 'OMS_TEMPORAL_UI_PORT', 8233) },
       binary: env.OMS_TEMPORAL_BIN || undefined,
+      mode,
+      serverBinary: env.OMS_TEMPORAL_SERVER_BIN || undefined,
+      sqlToolBinary: env.OMS_TEMPORAL_SQL_TOOL_BIN || undefined,
+      persistence,
     },
     api: {
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
@@ -204,6 +302,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    logFormat: oneOf(env, 'OMS_LOG_FORMAT', ['json', 'pretty'] as const, stdoutIsTTY ? 'pretty' : 'json'),
+    worker: {
+      http:
+        workerPort === null
+          ? null
+          : { host: loopbackHost(env, 'OMS_WORKER_HOST', '127.0.0.1'), port: workerPort },
+      sdkMetricsPort: port(env, 'OMS_WORKER_SDK_METRICS_PORT', 7245),
+      maxConcurrentActivities: positiveInt(env, 'OMS_WORKER_MAX_ACTIVITIES', 100),
+      maxConcurrentWorkflowTasks: positiveInt(env, 'OMS_WORKER_MAX_WORKFLOW_TASKS', 40),
+      processes: positiveInt(env, 'OMS_WORKERS', 1),
+    },
+    shutdownGraceMs: positiveInt(env, 'OMS_SHUTDOWN_GRACE_MS', 10_000),
+    backup: {
+      dir: path.resolve(env.OMS_BACKUP_DIR || path.join(dataDir, 'backups')),
+      cron: cron(env, 'OMS_BACKUP_CRON'),
+      keep: positiveInt(env, 'OMS_BACKUP_KEEP', 7),
+    },
     auth: {
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
       tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),

@@ -30,7 +30,8 @@ export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promi
     `revoke all on all tables in schema public from ${quoted}`,
     `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
     `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
-    `revoke all on "mikro_orm_migrations" from ${quoted}`,
+    // Read-only, so that a backup taken as the application role is complete.
+    `revoke insert, update, delete on "mikro_orm_migrations" from ${quoted}`,
     `grant usage, select, update on all sequences in schema public to ${quoted}`,
   ];
   for (const statement of statements) await connection.execute(statement);

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/config';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateUp } from '../db/migrate';
 import { lockDataDir } from './data-dir-lock';
+import { startTemporalOnPostgres } from './temporal-postgres';
 import { startTemporalDevServer } from './temporal-server';
 
 type Stop = () => Promise<void> | void;
@@ -45,10 +46,15 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForHealth(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('the API exited during start-up (see its output above)');
+    if (child.exitCode !== null) throw new Error(`the ${name} exited during start-up (see its output above)`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -56,7 +62,7 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`the API did not become healthy at ${url} within ${timeoutMs / 1000}s`);
+  throw new Error(`the ${name} did not become healthy at ${url} within ${timeoutMs / 1000}s`);
 }
 
 async function run(): Promise<void> {
@@ -96,7 +102,24 @@ async function run(): Promise<void> {
     const applied = await migrateUp(config.databaseOwnerUrl, databaseUrl);
     say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
-    if (temporal.devServer) {
+    if (temporal.devServer && temporal.mode === 'postgres') {
+      const persistence = temporal.persistence;
+      if (persistence.kind !== 'postgres') throw new Error('OMS_TEMPORAL=postgres needs Temporal databases');
+      say(
+        `starting the Temporal server ${'on PostgreSQL'} on ${temporal.address} (databases temporal, temporal_visibility)`,
+      );
+      const server = await startTemporalOnPostgres({
+        dir: path.join(config.dataDir, 'temporal-server'),
+        port: temporal.devServer.port,
+        namespace: temporal.namespace,
+        databaseUrl: persistence.databaseUrl,
+        visibilityUrl: persistence.visibilityUrl,
+        serverBinary: temporal.serverBinary,
+        sqlToolBinary: temporal.sqlToolBinary,
+        log: say,
+      });
+      stops.push(() => server.stop());
+    } else if (temporal.devServer) {
       say(`starting the Temporal dev server on ${temporal.address} (data in ${config.dataDir}/temporal.db)`);
       const server = await startTemporalDevServer({
         binary: temporal.binary,
@@ -109,15 +132,25 @@ async function run(): Promise<void> {
       stops.push(() => server.teardown());
     }
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address };
-    const worker = runProcess('worker', 'worker/main.js', env);
-    stops.push(() => stopProcess(worker));
+    // The children read the same settings; they find the embedded services from the same ports.
+    const env = { ...process.env, DATABASE_URL: databaseUrl };
+    const children: [string, ChildProcess, string | null][] = [];
+    for (let index = 0; index < config.worker.processes; index++) {
+      const name = config.worker.processes === 1 ? 'worker' : `worker-${index + 1}`;
+      // Each worker process gets its own pair of ports, two apart.
+      const http = config.worker.http && { ...config.worker.http, port: config.worker.http.port + 2 * index };
+      const worker = runProcess(name, 'worker/main.js', {
+        ...env,
+        OMS_WORKER_PORT: http ? String(http.port) : 'off',
+        OMS_WORKER_SDK_METRICS_PORT: String(config.worker.sdkMetricsPort + 2 * index),
+      });
+      stops.push(() => stopProcess(worker));
+      children.push([name, worker, http ? `http://${http.host}:${http.port}` : null]);
+    }
     const api = runProcess('api', 'api/main.js', env);
     stops.push(() => stopProcess(api));
-    for (const [name, child] of [
-      ['worker', worker],
-      ['api', api],
-    ] as const) {
+    children.push(['API', api, `http://${config.api.host}:${config.api.port}`]);
+    for (const [name, child] of children) {
       child.once('exit', (code, signal) => {
         if (stopping) return;
         console.error(
@@ -126,13 +159,19 @@ async function run(): Promise<void> {
         void shutdown(1);
       });
     }
+    // Ready when the API answers /health and every worker polls (its own /health).
+    for (const [name, child, url] of children) {
+      if (url) await waitForHealth(name, `${url}/health`, child, 120_000);
+    }
 
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    await waitForHealth(`${apiUrl}/health`, api, 60_000);
     say('ready:');
     say(`  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/api/docs)`);
-    say(`  health       ${apiUrl}/health`);
-    if (temporal.devServer) say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}`);
+    say(`  health       ${apiUrl}/health   metrics ${apiUrl}/metrics`);
+    for (const [name, , url] of children.filter(([, , url]) => url && !url.startsWith(apiUrl)))
+      say(`  ${name.padEnd(12)} ${url}/health   metrics ${url}/metrics`);
+    if (temporal.devServer && temporal.mode === 'dev')
+      say(`  Temporal UI  http://127.0.0.1:${temporal.devServer.uiPort}`);
     say(`  Temporal     ${temporal.address}`);
     say(`  PostgreSQL   ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`);
     say('press Ctrl-C to stop');

@@ -60,6 +60,9 @@ describe('npm start', () => {
       OMS_TEMPORAL_PORT: String(ports.temporal),
       OMS_TEMPORAL_UI_PORT: String(ports.ui),
       OMS_ADMIN_PASSWORD: 'launcher-test-password',
+      // The worker's own endpoint and the SDK's exporter, away from their defaults.
+      OMS_WORKER_PORT: String(await freePort()),
+      OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
     };
   });
 

@@ -134,6 +134,8 @@ const TABLE: Cell[] = [
   },
   { action: 'create a user', allowed: ['admin'], request: () => ['POST', '/api/users', { username: 'x' }] },
   { action: 'list users', allowed: ['admin'], request: () => ['GET', '/api/users'] },
+  { action: 'list backups', allowed: ['admin'], request: () => ['GET', '/api/backups'] },
+  { action: 'start a backup', allowed: ['admin'], request: () => ['POST', '/api/backups'] },
   {
     action: 'change a user',
     allowed: ['admin'],
@@ -275,8 +277,8 @@ describe('the role table', () => {
       .map((layer) => `${Object.keys(layer.route!.methods)[0]!.toUpperCase()} ${layer.route!.path}`)
       .filter(
         (route) =>
-          !['POST /api/auth/login', 'GET /health', 'GET /api/events', 'GET /api/docs'].some((open) =>
-            route.startsWith(open),
+          !['POST /api/auth/login', 'GET /health', 'GET /metrics', 'GET /api/events', 'GET /api/docs'].some(
+            (open) => route.startsWith(open),
           ),
       );
     // Every other served route has a row in the table above.

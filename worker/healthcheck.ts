@@ -1,25 +1,15 @@
 /**
- * Container health check for a worker: healthy when this host's worker is polling the orders task queue.
- * Exits 0 or 1.
+ * Container health check for a worker: asks this worker process's own endpoint (OMS_WORKER_PORT), which
+ * answers 200 only while the worker runs and both its pollers poll. Exits 0 or 1.
  */
-import { Connection } from '@temporalio/client';
-import { hostname } from 'node:os';
 import { loadConfig } from '../config/config';
-import { TASK_QUEUE } from '../workflows/order.definitions';
 
 async function run(): Promise<void> {
-  const config = loadConfig();
-  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '3s' });
-  try {
-    const { pollers } = await connection.workflowService.describeTaskQueue({
-      namespace: config.temporal.namespace,
-      taskQueue: { name: TASK_QUEUE },
-    });
-    const mine = (pollers ?? []).some((poller) => poller.identity?.endsWith(`@${hostname()}`));
-    if (!mine) throw new Error(`no worker on ${hostname()} is polling the ${TASK_QUEUE} task queue`);
-  } finally {
-    await connection.close();
-  }
+  const { http } = loadConfig().worker;
+  if (!http) throw new Error('OMS_WORKER_PORT is off: the worker has no health endpoint to ask');
+  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host;
+  const response = await fetch(`http://${host}:${http.port}/health`, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`worker unhealthy: ${await response.text()}`);
 }
 
 run().then(

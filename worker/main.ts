@@ -1,20 +1,49 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { STAGE_DURATION_BUCKETS } from '../activities/order.activities';
 import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
+import { backupSources } from '../ops/backup';
+import { createLogger } from '../ops/logger';
+import { temporalLogger } from '../ops/temporal-logger';
+import { ensureBackupSchedule } from './backup-schedule';
+import { startWorkerHttp } from './health-server';
+import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
 import { createOrderWorker } from './worker';
 
-/** Runs one worker process until SIGINT/SIGTERM, then drains it and closes its connections. */
+/**
+ * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
+ * OMS_SHUTDOWN_GRACE_MS, after which activities are cancelled and their tasks go back to Temporal), and
+ * closes its connections.
+ */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  const sdkMetrics = `127.0.0.1:${config.worker.sdkMetricsPort}`;
+  // Before any connection: the SDK's runtime carries the logger and the Prometheus exporter.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: {
+        prometheus: {
+          bindAddress: sdkMetrics,
+          useSecondsForDurations: true,
+          histogramBucketOverrides: { oms_order_stage_duration: STAGE_DURATION_BUCKETS },
+        },
+      },
+    },
+  });
   const orm = await MikroORM.init(ormConfig(config.databaseUrl));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
+    await ensureBackupSchedule(client, config.backup);
+    const activity: WorkerActivity = { lastActivityTaskAt: null };
     const worker = await createOrderWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -22,9 +51,35 @@ async function run(): Promise<void> {
       client,
       notifications: config.notifications,
       webhooks: config.webhooks,
+      backup: backupSources(config),
+      activity,
+      tuning: {
+        maxConcurrentActivities: config.worker.maxConcurrentActivities,
+        maxConcurrentWorkflowTasks: config.worker.maxConcurrentWorkflowTasks,
+        shutdownGraceMs: config.shutdownGraceMs,
+      },
     });
-    // The SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, which resolves run().
-    await worker.run();
+    const http = config.worker.http
+      ? await startWorkerHttp({
+          ...config.worker.http,
+          worker,
+          activity,
+          sdkMetricsUrl: `http://${sdkMetrics}/metrics`,
+        })
+      : null;
+    if (config.worker.http) {
+      logger.info(
+        { health: `http://${config.worker.http.host}:${config.worker.http.port}/health` },
+        'worker polling task queue',
+      );
+    }
+    try {
+      // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(), which resolves run().
+      await worker.run();
+    } finally {
+      http?.close();
+    }
+    logger.info('worker stopped');
   } finally {
     await clientConnection.close();
     await connection.close();

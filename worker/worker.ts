@@ -6,7 +6,9 @@ import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
 import { PermanentFailureInterceptor } from './permanent-failures';
+import type { BackupSources } from '../ops/backup';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
+import { WORKFLOW_INTERCEPTOR_MODULES, activityInterceptors, type WorkerActivity } from './observability';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
@@ -24,6 +26,17 @@ export interface OrderWorkerOptions {
   webhooks?: AppConfig['webhooks'];
   /** Replaces some activity dependencies (tests inject failures here). */
   deps?: Partial<ActivityDeps>;
+  /** What scheduled backups read and where they write; without it the backup activities refuse. */
+  backup?: BackupSources;
+  /** Where the worker notes its last activity task (for its health endpoint). */
+  activity?: WorkerActivity;
+  /** Concurrency and shutdown settings (the SDK's defaults otherwise). */
+  tuning?: {
+    maxConcurrentActivities: number;
+    maxConcurrentWorkflowTasks: number;
+    /** How long in-flight activities may run on after shutdown begins before they are cancelled. */
+    shutdownGraceMs: number;
+  };
 }
 
 /** Signals each order that stock moved; an order that finished meanwhile is simply skipped. */
@@ -46,6 +59,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     gateway: () => creditLimitGateway(options.orm.em.fork()),
     notifyStockChanged: stockNotifier(options.client),
     client: options.client,
+    backup: options.backup ?? null,
     mailer: options.notifications.smtpUrl
       ? smtpMailer(options.notifications.smtpUrl, options.notifications.mailFrom)
       : null,
@@ -64,7 +78,21 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps),
-    interceptors: { activity: [() => ({ inbound: new PermanentFailureInterceptor() })] },
+    interceptors: {
+      activity: [
+        activityInterceptors(options.activity ?? { lastActivityTaskAt: null }),
+        () => ({ inbound: new PermanentFailureInterceptor() }),
+      ],
+      // A prebuilt bundle has them built in (bundleWorkflowCode's workflowInterceptorModules).
+      ...(options.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
+    ...(options.tuning
+      ? {
+          maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
+          maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
+          shutdownGraceTime: options.tuning.shutdownGraceMs,
+        }
+      : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

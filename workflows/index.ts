@@ -1,3 +1,4 @@
 /** Entry point the worker bundles into the workflow sandbox. */
 export { orderWorkflow } from './order.workflow';
 export { deliveryWorkflow } from './delivery.workflow';
+export { scheduledBackupWorkflow } from './backup.workflow';

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
-import { HealthService, type Health } from '../services/health.service';
+import { HealthService, type Health, type Readiness } from '../services/health.service';
 
 @ApiTags('operations')
 @Public()
@@ -17,5 +17,20 @@ export class HealthController {
     const health = await this.service.check();
     response.status(health.status === 'ok' ? 200 : 503);
     return health;
+  }
+
+  @Get('live')
+  @ApiOkResponse({ description: 'The process answers (liveness: restart it when this fails).' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: 'PostgreSQL and Temporal answer and the process is not shutting down.' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: a dependency is down, or the API is draining.' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
+    const readiness = await this.service.ready();
+    response.status(readiness.status === 'ok' ? 200 : 503);
+    return readiness;
   }
 }

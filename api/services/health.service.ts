@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 
 export type CheckResult = 'ok' | 'down';
@@ -7,6 +7,11 @@ export type CheckResult = 'ok' | 'down';
 export interface Health {
   status: 'ok' | 'degraded';
   checks: { database: CheckResult; temporal: CheckResult };
+}
+
+export interface Readiness extends Health {
+  /** True once the process has begun to shut down: it finishes what it has and takes nothing new. */
+  draining: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -24,12 +29,22 @@ function withTimeout(work: Promise<unknown>): Promise<CheckResult> {
   ]);
 }
 
+/**
+ * Liveness (the process answers: restart it if not), readiness (it can serve: send it traffic if so) and
+ * the contract's `/health` (PostgreSQL and Temporal answer).
+ */
 @Injectable()
-export class HealthService {
+export class HealthService implements BeforeApplicationShutdown {
+  private draining = false;
+
   constructor(
     private readonly em: EntityManager,
     private readonly temporal: Client,
   ) {}
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
 
   /** Asks PostgreSQL and Temporal whether they answer, each within two seconds. */
   async check(): Promise<Health> {
@@ -41,5 +56,11 @@ export class HealthService {
       status: database === 'ok' && temporal === 'ok' ? 'ok' : 'degraded',
       checks: { database, temporal },
     };
+  }
+
+  /** Ready when both dependencies answer and the process is not shutting down. */
+  async ready(): Promise<Readiness> {
+    const health = await this.check();
+    return { ...health, status: this.draining ? 'degraded' : health.status, draining: this.draining };
   }
 }

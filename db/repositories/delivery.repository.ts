@@ -105,6 +105,13 @@ export type Claim =
 export class DeliveryRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** Deliveries counted by channel and status (for metrics). */
+  async countByChannelAndStatus(): Promise<{ channel: string; status: string; count: number }[]> {
+    return sqlOf(this.em)<{ channel: string; status: string; count: number }[]>(
+      `select channel, status, count(*)::int as count from deliveries group by channel, status`,
+    );
+  }
+
   /** Adds the deliveries not planned before; returns the ids of all of them, old and new, in order. */
   async plan(deliveries: NewDelivery[]): Promise<string[]> {
     const ids: string[] = [];

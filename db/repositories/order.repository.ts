@@ -20,6 +20,19 @@ export interface OrderFilter {
 }
 
 /** Orders as mirrored from their workflows. Only the workflow's activities write here. */
+/** The stage an order was in before a mirror write moved it, and since when it waited there. */
+export interface LeftStage {
+  status: string;
+  awaiting: string | null;
+  /** When the wait in that stage began (epoch milliseconds). */
+  sinceMs: number | null;
+}
+
+export interface MirrorOutcome {
+  written: boolean;
+  left: LeftStage | null;
+}
+
 export class OrderRepository {
   constructor(private readonly em: EntityManager) {}
 
@@ -55,6 +68,13 @@ export class OrderRepository {
     return pageOf(rows, filter.limit, (order) => [order.createdAt.toISOString(), order.id]);
   }
 
+  /** Orders counted by status and awaiting (for metrics). */
+  async countByStage(): Promise<{ status: string; awaiting: string | null; count: number }[]> {
+    return sqlOf(this.em)<{ status: string; awaiting: string | null; count: number }[]>(
+      `select status, awaiting, count(*)::int as count from orders group by status, awaiting`,
+    );
+  }
+
   /** Allocates the next human-friendly order number, e.g. SO-2026-000123. */
   async nextNumber(at: Date): Promise<string> {
     const [row] = await sqlOf(this.em)<{ n: string }[]>(`select nextval('order_number_seq') as n`);
@@ -65,14 +85,15 @@ export class OrderRepository {
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
    * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
    * to live views.
-   * Returns whether it wrote.
+   * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
    */
-  async mirror(snapshot: OrderSnapshot): Promise<boolean> {
+  async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
     const order = storable(snapshot);
-    return this.em.transactional(async (em) => {
+    return this.em.transactional(async (em): Promise<MirrorOutcome> => {
       const connection = sqlOf(em);
-      const [previous] = await connection<{ status: string; awaiting: string | null }[]>(
-        `select status, awaiting from orders where id = ? for update`,
+      const [previous] = await connection<LeftStage[]>(
+        `select status, awaiting, (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
+         from orders where id = ? for update`,
         [order.orderId],
       );
       const written = await connection<{ id: string }[]>(
@@ -107,7 +128,7 @@ export class OrderRepository {
           order.updatedAt,
         ],
       );
-      if (written.length === 0) return false;
+      if (written.length === 0) return { written: false, left: null };
       await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
       for (const [position, line] of order.lines.entries()) {
         await connection(
@@ -125,7 +146,8 @@ export class OrderRepository {
           ],
         );
       }
-      if (previous?.status === order.status && previous.awaiting === order.awaiting) return true;
+      if (previous?.status === order.status && previous.awaiting === order.awaiting)
+        return { written: true, left: null };
       // Delivered on commit, so listeners never hear of a change that was rolled back.
       const event = {
         type: 'order.updated',
@@ -134,7 +156,7 @@ export class OrderRepository {
         awaiting: order.awaiting,
       };
       await connection(`select pg_notify(?, ?)`, [ORDER_EVENTS_CHANNEL, JSON.stringify(event)]);
-      return true;
+      return { written: true, left: previous ?? null };
     });
   }
 }

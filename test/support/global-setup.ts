@@ -4,11 +4,15 @@
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
  */
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres';
+import { siblingDatabaseUrl } from '../../config/config';
+import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/observability';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
 
@@ -17,12 +21,22 @@ export default async function globalSetup(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  const temporal = await startTemporalDevServer({
-    port: await freePort(),
-    binary: process.env.OMS_TEMPORAL_BIN,
-  });
+  // OMS_TEST_TEMPORAL=postgres runs the suite against the Temporal server on PostgreSQL (production's shape).
+  const temporal =
+    process.env.OMS_TEST_TEMPORAL === 'postgres'
+      ? await startTemporalOnPostgres({
+          dir: path.join(dataDir, 'temporal-server'),
+          port: await freePort(),
+          namespace: 'default',
+          databaseUrl: siblingDatabaseUrl(pg.url, 'temporal'),
+          visibilityUrl: siblingDatabaseUrl(pg.url, 'temporal_visibility'),
+          serverBinary: process.env.OMS_TEMPORAL_SERVER_BIN,
+          sqlToolBinary: process.env.OMS_TEMPORAL_SQL_TOOL_BIN,
+        }).then((server) => ({ address: server.address, teardown: () => server.stop() }))
+      : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
@@ -32,5 +46,30 @@ export default async function globalSetup(): Promise<void> {
   process.env.OMS_TEST_DATABASE_URL = pg.url;
   process.env.OMS_TEST_TEMPORAL_ADDRESS = temporal.address;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
-  keepForTeardown({ stop: async () => (await temporal.teardown(), await pg.stop()) });
+  // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
+  // are shared between two workers as in production. Tests that inject failures into their own worker
+  // may then see the other one take the task.
+  const extraWorker =
+    process.env.OMS_TEST_WORKERS === '2' ? await startWorkerProcess(dataDir, pg.url, temporal.address) : null;
+  keepForTeardown({
+    stop: async () => (await extraWorker?.stop(), await temporal.teardown(), await pg.stop()),
+  });
+}
+
+async function startWorkerProcess(dataDir: string, databaseUrl: string, temporalAddress: string) {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'worker', 'main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      OMS_DATA_DIR: dataDir,
+      OMS_WORKER_PORT: String(await freePort()),
+      OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
+      OMS_LOG_LEVEL: 'warn',
+      OMS_LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { stop: async () => (child.kill('SIGTERM'), await exited) };
 }

@@ -15,6 +15,7 @@ import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
+import { backupSources } from '../../ops/backup';
 import { createOrderWorker } from '../../worker/worker';
 
 /** The password of user `admin` in tests, and of every user the tests create. */
@@ -124,6 +125,7 @@ export async function startStack(
         identity,
         notifications: config.notifications,
         webhooks: config.webhooks,
+        backup: backupSources(config),
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
       });

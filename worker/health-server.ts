@@ -1,0 +1,75 @@
+/**
+ * The worker's own HTTP endpoint: `/health` (is it polling, what is in flight, when did it last run an
+ * activity) for the launcher, container health checks and people; `/metrics` passes on the Temporal SDK's
+ * Prometheus exporter, which stays on loopback. One port per worker process; scrape each worker.
+ */
+import type { Worker } from '@temporalio/worker';
+import { createServer, type Server } from 'node:http';
+import type { WorkerActivity } from './observability';
+
+export interface WorkerHealth {
+  status: 'ok' | 'down';
+  state: string;
+  pollers: { workflow: string; activity: string };
+  inFlight: { workflowActivations: number; activities: number };
+  cachedWorkflows: number;
+  lastActivityTaskAt: string | null;
+}
+
+/** Healthy while the worker runs and both of its pollers poll. */
+export function workerHealth(worker: Worker, activity: WorkerActivity): WorkerHealth {
+  const status = worker.getStatus();
+  const polling = status.workflowPollerState === 'POLLING' && status.activityPollerState === 'POLLING';
+  return {
+    status: status.runState === 'RUNNING' && polling ? 'ok' : 'down',
+    state: status.runState,
+    pollers: { workflow: status.workflowPollerState, activity: status.activityPollerState },
+    inFlight: {
+      workflowActivations: status.numInFlightWorkflowActivations,
+      activities: status.numInFlightActivities,
+    },
+    cachedWorkflows: status.numCachedWorkflows,
+    lastActivityTaskAt: activity.lastActivityTaskAt,
+  };
+}
+
+/** Starts the endpoint; resolves once it listens. */
+export async function startWorkerHttp(options: {
+  host: string;
+  port: number;
+  worker: Worker;
+  activity: WorkerActivity;
+  /** Where the SDK's Prometheus exporter listens (loopback). */
+  sdkMetricsUrl: string;
+}): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && (path === '/health' || path === '/health/ready')) {
+      const health = workerHealth(options.worker, options.activity);
+      response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(health));
+    } else if (request.method === 'GET' && path === '/health/live') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: 'ok' }));
+    } else if (request.method === 'GET' && path === '/metrics') {
+      fetch(options.sdkMetricsUrl).then(
+        async (sdk) => {
+          response.writeHead(sdk.status, { 'content-type': sdk.headers.get('content-type') ?? 'text/plain' });
+          response.end(await sdk.text());
+        },
+        (error: unknown) => {
+          response.writeHead(503, { 'content-type': 'text/plain' });
+          response.end(`the SDK's metrics exporter did not answer: ${String(error)}\n`);
+        },
+      );
+    } else {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ statusCode: 404, message: 'not found' }));
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
+}

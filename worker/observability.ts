@@ -1,0 +1,51 @@
+/**
+ * What the worker tells about itself: the request id in activity log lines, escalations fired as a metric,
+ * and when it last ran an activity (for its health endpoint).
+ */
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { NotifyInput } from '../activities/notification.activities';
+import { REQUEST_ID_HEADER_KEY } from '../workflows/request-id';
+
+/** Workflow interceptor modules the worker registers (and that prebuilt bundles must include). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/request-id.interceptors')];
+
+/** Updated by the activity interceptors; read by the worker's health endpoint. */
+export interface WorkerActivity {
+  /** When this process last started an activity task (ISO 8601), null before the first. */
+  lastActivityTaskAt: string | null;
+}
+
+function escalationOf(args: unknown[]): NotifyInput['escalation'] {
+  const [input] = args as [NotifyInput | undefined];
+  return input?.escalation;
+}
+
+/** Activity interceptors: request id into log lines, the last task's time, escalations fired. */
+export function activityInterceptors(activity: WorkerActivity): ActivityInterceptorsFactory {
+  return (ctx: ActivityContext) => {
+    let requestId: string | undefined;
+    return {
+      inbound: {
+        async execute(input, next) {
+          activity.lastActivityTaskAt = new Date().toISOString();
+          const header = input.headers[REQUEST_ID_HEADER_KEY];
+          if (header) requestId = defaultPayloadConverter.fromPayload<string>(header);
+          const result = await next(input);
+          const escalation = ctx.info.activityType === 'notifyOrder' ? escalationOf(input.args) : undefined;
+          // Counted once the reminder's messages are planned; a planned reminder is never planned again.
+          if (escalation) {
+            ctx.metricMeter
+              .createCounter('oms_escalations_fired', 'reminders', 'Escalation reminders fired')
+              .add(1, { stage: escalation.stage, level: String(escalation.level) });
+          }
+          return result;
+        },
+      },
+      outbound: {
+        getLogAttributes: (input, next) => next(requestId ? { ...input, requestId } : input),
+      },
+    };
+  };
+}
