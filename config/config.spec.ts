@@ -13,7 +13,7 @@ describe('configuration', () => {
         devServer: { port: 7233, uiPort: 8233 },
         binary: undefined,
       },
-      api: { host: '127.0.0.1', port: 3000 },
+      api: { host: '127.0.0.1', port: 3000, consoleDir: path.resolve('dist/console') },
       logLevel: 'log',
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
       notifications: {

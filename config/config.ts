@@ -21,6 +21,8 @@ export abstract class AppConfig {
   abstract api: {
     host: string;
     port: number;
+    /** The built web console served at `/`; the API runs without it when the folder has no index.html. */
+    consoleDir: string;
   };
   abstract logLevel: 'error' | 'warn' | 'log' | 'debug';
   abstract auth: {
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     api: {
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
       port: port(env, 'OMS_API_PORT', 3000),
+      consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     auth: {
