@@ -11,6 +11,7 @@ COPY db db
 COPY api api
 COPY worker worker
 COPY scripts scripts
+COPY console console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19.5-bookworm-slim

@@ -17,6 +17,7 @@ module.exports = {
         '<rootDir>/db',
         '<rootDir>/config',
         '<rootDir>/scripts',
+        '<rootDir>/console/test',
       ],
       testMatch: ['**/*.spec.ts'],
     },

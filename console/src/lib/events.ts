@@ -21,16 +21,22 @@ function patch(order: Order, event: OrderEvent): Order {
   return order.id === event.orderId ? { ...order, status: event.status, awaiting: event.awaiting } : order;
 }
 
+function isPaged(data: unknown): data is InfiniteData<Schemas['OrderPageDto']> {
+  return typeof data === 'object' && data !== null && Array.isArray((data as { pages?: unknown }).pages);
+}
+
 function apply(queryClient: QueryClient, event: OrderEvent): void {
-  queryClient.setQueriesData<InfiniteData<Schemas['OrderPageDto']>>(
-    { queryKey: ordersQueryKeys.lists() },
-    (data) =>
-      data
-        ? {
-            ...data,
-            pages: data.pages.map((page) => ({ ...page, items: page.items.map((o) => patch(o, event)) })),
-          }
-        : data,
+  // Board pages are patched at once; other lists (tasks) are refreshed shortly after.
+  queryClient.setQueriesData({ queryKey: ordersQueryKeys.lists() }, (data: unknown) =>
+    isPaged(data)
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            items: page.items.map((order) => patch(order, event)),
+          })),
+        }
+      : data,
   );
   // The detail carries more than the event (actions, payment, shipment): read it again.
   void queryClient.invalidateQueries({ queryKey: ordersQueryKeys.detail(event.orderId) });

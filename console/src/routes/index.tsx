@@ -156,7 +156,10 @@ export function AppRoutes() {
     <Routes>
       <Route element={<Shell />}>
         <Route index element={<Navigate to="/orders" replace />} />
-        <Route path="/login" element={<Navigate to="/orders" replace />} />
+        <Route
+          path="/login"
+          element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/orders'} replace />}
+        />
         {PAGES.map(({ path, roles, Component }) => (
           <Route
             key={path}

@@ -1,7 +1,6 @@
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useNavigate } from 'react-router-dom';
 import { LanguageSwitch } from '../../components/language-switch';
 import { describeError } from '../../lib/errors';
 import { useSession } from '../../lib/session';
@@ -14,18 +13,15 @@ interface Credentials {
 export function LoginPage() {
   const { t } = useTranslation();
   const { signIn, ended } = useSession();
-  const navigate = useNavigate();
-  const location = useLocation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const from = (location.state as { from?: string } | null)?.from ?? '/orders';
 
   const submit = async ({ username, password }: Credentials) => {
     setBusy(true);
     setError(null);
     try {
+      // Once signed in, the route table sends the page on to where the person was going.
       await signIn(username, password);
-      void navigate(from, { replace: true });
     } catch (failure) {
       const status = (failure as { statusCode?: number }).statusCode;
       setError(status === 401 ? t('login.wrong') : describeError(failure, t).message);
