@@ -91,6 +91,7 @@ describe('the console pages', () => {
   });
 
   it('shows each main page in Chinese and in English, without console errors or CSP violations', async () => {
+    await page.context().clearCookies();
     await signIn(page, 'admin');
     const routeChunks: Record<string, number> = {};
     for (const language of ['zh-CN', 'en'] as const) {
@@ -102,8 +103,7 @@ describe('the console pages', () => {
         };
         page.on('response', listener);
         await page.goto(address);
-        await page.locator('main h1').first().waitFor();
-        await page.waitForLoadState('networkidle').catch(() => undefined);
+        await settled(page);
         page.off('response', listener);
         if (language === 'zh-CN') {
           routeChunks[name] = loaded.reduce(
@@ -116,15 +116,16 @@ describe('the console pages', () => {
     }
     measurements.routeGzipBytesAfterFirstPage = routeChunks;
     expect(consolePage.problems).toEqual([]);
-  });
+  }, 300_000);
 
   it('has no serious or critical accessibility violations on the main pages', async () => {
+    await page.context().clearCookies();
+    await signIn(page, 'admin');
     await page.getByText('中文', { exact: true }).click();
     const found: Record<string, unknown> = {};
     for (const [name, address] of Object.entries(MAIN_PAGES())) {
       await page.goto(address);
-      await page.locator('main h1').first().waitFor();
-      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await settled(page);
       const violations = await axeViolations(page);
       if (violations.length > 0) found[name] = violations;
     }
@@ -134,9 +135,10 @@ describe('the console pages', () => {
     const login = await axeViolations(page);
     if (login.length > 0) found.login = login;
     expect(found).toEqual({});
-  });
+  }, 300_000);
 
   it('renders the board with 1,000 orders quickly', async () => {
+    await page.context().clearCookies();
     await signIn(page, 'admin');
     const real = (await admin.get<{ items: Record<string, unknown>[] }>('/api/orders?limit=1')).body
       .items[0]!;
@@ -165,5 +167,5 @@ describe('the console pages', () => {
     expect(firstRows).toBeLessThan(3000);
     expect(rendered).toBeLessThan(200);
     await page.unroute(/\/api\/orders\?.*limit=1000/);
-  });
+  }, 120_000);
 });

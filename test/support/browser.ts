@@ -132,3 +132,16 @@ export async function attributeBecomes(
     `${name} stayed ${JSON.stringify(seen)} instead of ${JSON.stringify(value)} for ${timeoutMs} ms`,
   );
 }
+
+/** Waits until the page's main heading is there and nothing is loading any more (no spinner, no skeleton). */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  await page.waitForFunction(
+    () =>
+      !document.querySelector('.ant-spin-spinning, .ant-skeleton-active, .ant-table-placeholder .ant-spin'),
+    undefined,
+    { timeout: 15000 },
+  );
+  // Fonts and the last layout pass.
+  await page.waitForTimeout(150);
+}

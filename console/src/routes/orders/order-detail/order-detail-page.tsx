@@ -143,9 +143,11 @@ function OrderDetail({ order }: { order: Order }) {
       </div>
       <Card size="small" style={{ marginBottom: 16 }} title={t('orders.pipeline.title')}>
         <PipelineDiagram order={order} now={new Date()} />
-        <Typography.Text type="secondary">
-          {t('orders.detail.created', { at: dateTime(order.createdAt, lang) })}
-        </Typography.Text>
+        <div>
+          <Typography.Text type="secondary">
+            {t('orders.detail.created', { at: dateTime(order.createdAt, lang) })}
+          </Typography.Text>
+        </div>
       </Card>
       {hasRole(me.roles, OVERSEERS) ? (
         <Tabs

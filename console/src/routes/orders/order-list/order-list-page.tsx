@@ -55,7 +55,7 @@ export function OrderListPage() {
     {
       title: t('orders.fields.status'),
       key: 'status',
-      width: 220,
+      width: 280,
       render: (_, order) => <StatusTag status={order.status} awaiting={order.awaiting} />,
     },
     {
