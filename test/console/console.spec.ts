@@ -5,11 +5,9 @@ import { seedCatalogue } from '../support/fixtures';
 import type { ApiClient } from '../support/http';
 import {
   attributeBecomes,
-  axeViolations,
   confirmModal,
   launch,
   openConsole,
-  screenshot,
   signIn,
   type ConsolePage,
 } from '../support/browser';

@@ -94,11 +94,11 @@ export function DeliveryListPage() {
               RESENDABLE.includes(d.status) && (
                 <Button
                   size="small"
-                  onClick={() =>
-                    resend
+                  onClick={() => {
+                    void resend
                       .mutateAsync(d.id)
-                      .catch((failure: unknown) => setError(describeError(failure, t).message))
-                  }
+                      .catch((failure: unknown) => setError(describeError(failure, t).message));
+                  }}
                 >
                   {t('deliveries.resend')}
                 </Button>
