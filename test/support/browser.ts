@@ -47,11 +47,19 @@ export async function openConsole(browser: Browser, baseUrl: string, width = 128
     (url) =>
       url.origin === baseUrl && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/assets/'),
     async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({
-        response,
-        headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
-      });
+      // The API may close an idle keep-alive socket just as it is reused (ECONNRESET): ask again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const response = await route.fetch();
+          await route.fulfill({
+            response,
+            headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
+          });
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
     },
   );
   const page = await context.newPage();
