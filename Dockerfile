@@ -12,6 +12,7 @@ COPY api api
 COPY ops ops
 COPY worker worker
 COPY scripts scripts
+COPY console console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19.5-bookworm-slim

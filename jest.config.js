@@ -18,6 +18,7 @@ module.exports = {
         '<rootDir>/config',
         '<rootDir>/ops',
         '<rootDir>/scripts',
+        '<rootDir>/console/test',
       ],
       testMatch: ['**/*.spec.ts'],
     },

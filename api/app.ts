@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { type INestApplication } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config';
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { AppModule } from './app.module';
 import { jsonBody } from './errors/body-parser';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
@@ -48,6 +50,37 @@ export function securityHeaders() {
   });
 }
 
+/** Paths the console never answers: the API, operations endpoints, and the customer's tracking page. */
+const NOT_CONSOLE = /^\/(api|health|metrics|track)(\/|$)/;
+
+/**
+ * Serves the built web console at `/`: its files (hashed assets cached for a year), and its entry page for
+ * any other GET that is not an API path, so client-side routes survive a reload.
+ */
+function serveConsole(app: INestApplication, dir: string): void {
+  const entry = path.join(dir, 'index.html');
+  if (!existsSync(entry)) {
+    new NestLogger('Console').warn(`no console at ${dir} (run npm run build); serving the API only`);
+    return;
+  }
+  app.use(
+    express.static(dir, {
+      index: false,
+      setHeaders: (response, file) =>
+        response.setHeader(
+          'Cache-Control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    }),
+  );
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_CONSOLE.test(request.path))
+      return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(entry);
+  });
+}
+
 /** Builds the Nest application (not yet listening): prefix, validation, error filter and docs. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(config), {
@@ -56,9 +89,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  const express = app.getHttpAdapter().getInstance() as Express;
-  express.disable('x-powered-by');
-  express.set('trust proxy', config.api.trustProxy);
+  const server = app.getHttpAdapter().getInstance() as Express;
+  server.disable('x-powered-by');
+  server.set('trust proxy', config.api.trustProxy);
   app.use(securityHeaders());
   const metrics = app.get(MetricsService);
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -80,6 +113,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(...jsonBody());
   app.use(runWithRequestId);
   const filter = new HttpExceptionFilter();
+  serveConsole(app, config.api.consoleDir);
   app.setGlobalPrefix('api', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);

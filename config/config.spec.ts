@@ -18,7 +18,7 @@ describe('configuration', () => {
         sqlToolBinary: undefined,
         persistence: { kind: 'sqlite', file: path.resolve('data', 'temporal.db') },
       },
-      api: { host: '127.0.0.1', port: 3000, trustProxy: false },
+      api: { host: '127.0.0.1', port: 3000, trustProxy: false, consoleDir: path.resolve('dist/console') },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',
       logFormat: 'json',

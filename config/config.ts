@@ -37,6 +37,8 @@ export abstract class AppConfig {
   abstract api: {
     host: string;
     port: number;
+    /** The built web console served at `/`; the API runs without it when the folder has no index.html. */
+    consoleDir: string;
     /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
     trustProxy: string | number | false;
   };
@@ -299,6 +301,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
       port: port(env, 'OMS_API_PORT', 3000),
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
+      consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),

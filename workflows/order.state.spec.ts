@@ -1,5 +1,5 @@
-import type { OrderInput } from './order.definitions';
-import { initialSnapshot, isFinal, moved, refusalOf } from './order.state';
+import type { Actor, OrderInput } from './order.definitions';
+import { actionsFor, initialSnapshot, isFinal, moved, refusalOf } from './order.state';
 
 const input: OrderInput = {
   orderId: 'o1',
@@ -90,5 +90,42 @@ describe('the order state machine', () => {
     const escalated = moved(created, 't1', { escalation });
     expect(moved(escalated, 't2', { awaiting: 'manager_approval' }).escalation).toEqual(escalation);
     expect(moved(escalated, 't2', { status: 'processing', awaiting: 'stock' }).escalation).toBeNull();
+  });
+});
+
+describe('the actions offered to a person', () => {
+  const person = (...roles: string[]): Actor => ({ id: 'u', username: 'u', roles });
+
+  it('offers staff the approval of a small order but not of one waiting for a manager', () => {
+    expect(actionsFor({ status: 'created', awaiting: 'approval' }, person('staff'))).toEqual([
+      'approve',
+      'reject',
+      'edit',
+      'cancel',
+    ]);
+    expect(actionsFor({ status: 'created', awaiting: 'manager_approval' }, person('staff'))).toEqual([
+      'edit',
+      'cancel',
+    ]);
+    expect(actionsFor({ status: 'created', awaiting: 'manager_approval' }, person('manager'))).toContain(
+      'approve',
+    );
+  });
+
+  it('offers shipping only while awaiting shipment, completion only once shipped, nothing when final', () => {
+    expect(actionsFor({ status: 'processing', awaiting: 'shipment' }, person('staff'))).toEqual([
+      'edit',
+      'ship',
+      'cancel',
+    ]);
+    expect(actionsFor({ status: 'processing', awaiting: 'payment' }, person('staff'))).toContain(
+      'retryPayment',
+    );
+    expect(actionsFor({ status: 'shipped', awaiting: 'delivery' }, person('staff'))).toEqual(['complete']);
+    expect(actionsFor({ status: 'completed', awaiting: null }, person('admin'))).toEqual([]);
+  });
+
+  it('offers an auditor nothing', () => {
+    expect(actionsFor({ status: 'created', awaiting: 'approval' }, person('auditor'))).toEqual([]);
   });
 });

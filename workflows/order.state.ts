@@ -1,10 +1,19 @@
 /** The order's state machine as pure functions: which action the current state allows, and what it becomes. */
-import { awaitingFor, requiredApproval } from './approval.rules';
-import type { Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order.definitions';
+import { awaitingFor, mayApprove, requiredApproval } from './approval.rules';
+import type { Actor, Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order.definitions';
 import { FINAL_STATUSES } from './order.definitions';
 import { stageOf } from './escalation.definitions';
 
-export type OrderAction = 'approve' | 'reject' | 'edit' | 'retryPayment' | 'ship' | 'complete' | 'cancel';
+export const ORDER_ACTIONS = [
+  'approve',
+  'reject',
+  'edit',
+  'retryPayment',
+  'ship',
+  'complete',
+  'cancel',
+] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 type State = Pick<OrderSnapshot, 'status' | 'awaiting'>;
 
@@ -38,6 +47,20 @@ export function refusalOf(order: State, action: OrderAction): string | null {
   if (rule.when(order)) return null;
   const waiting = order.awaiting ? `, awaiting ${order.awaiting}` : '';
   return `cannot ${action} the order: it is ${order.status}${waiting}; ${action} needs an order ${rule.needs}`;
+}
+
+/**
+ * The actions this actor may take on the order now, by the same state table and approval rule the
+ * workflow's validators enforce; the console shows exactly these.
+ */
+export function actionsFor(order: State, actor: Actor): OrderAction[] {
+  if (!mayApprove(actor, 'staff')) return [];
+  const approvalLevel = order.awaiting === 'manager_approval' ? 'manager' : 'staff';
+  return ORDER_ACTIONS.filter(
+    (action) =>
+      refusalOf(order, action) === null &&
+      ((action !== 'approve' && action !== 'reject') || mayApprove(actor, approvalLevel)),
+  );
 }
 
 /** The snapshot of a new order: created, awaiting the approval its total needs (the system's, if small). */

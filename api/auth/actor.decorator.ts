@@ -4,6 +4,8 @@ import type { Actor } from '../../workflows/order.definitions';
 
 export interface RequestWithActor extends Request {
   actor?: Actor;
+  /** Set when the console's session cookie (not a bearer header) authenticated the request. */
+  sessionToken?: string | null;
 }
 
 /** The signed-in user performing the request (set by AuthGuard), passed on to services and workflow updates. */

@@ -29,7 +29,9 @@ function contextFor(handler: keyof Routes): ExecutionContext {
 
 describe('the authorization guard', () => {
   // Authentication itself is tested against the running API; here it is a fixed, known user.
-  const auth = { authenticate: () => Promise.resolve(staff) } as unknown as AuthService;
+  const auth = {
+    authenticateRequest: () => Promise.resolve({ actor: staff, sessionToken: null }),
+  } as unknown as AuthService;
   const guard = new AuthGuard(new Reflector(), auth);
 
   it('lets public routes through without a user', async () => {

@@ -7,7 +7,8 @@ import { AuthService } from './auth.service';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /**
- * Runs before every route: public routes pass; others need a valid bearer token of an enabled user with
+ * Runs before every route: public routes pass; others need a valid bearer token (or the console's session
+ * cookie, with its anti-forgery token on writes) of an enabled user with
  * one of the route's roles. A route that declares nothing is refused, so a forgotten declaration can
  * never open a route to everyone.
  */
@@ -25,8 +26,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const actor = await this.auth.authenticate(request.headers.authorization);
+    const { actor, sessionToken } = await this.auth.authenticateRequest(request);
     request.actor = actor;
+    request.sessionToken = sessionToken;
     if (!roles) {
       this.logger.error(
         `${context.getClass().name}.${context.getHandler().name} declares no roles; refusing`,

@@ -9,6 +9,7 @@ import { LoginThrottleRepository, UserRepository, type ThrottleRule } from '../.
 import type { Actor } from '../../workflows/order.definitions';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
+import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, csrfTokenOf, isSafeMethod } from './session';
 import { issueToken, verifyToken } from './tokens';
 
 const FIFTEEN_MINUTES = 15 * 60;
@@ -35,6 +36,17 @@ export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule
     windowSeconds: FIFTEEN_MINUTES,
   },
 };
+
+export interface Me extends Actor {
+  language: 'zh-CN' | 'en';
+  csrfToken: string | null;
+}
+
+export interface SessionStart {
+  sessionToken: string;
+  maxAgeSeconds: number;
+  result: { user: LoginResult['user']; csrfToken: string };
+}
 
 export interface LoginResult {
   accessToken: string;
@@ -129,6 +141,62 @@ export class AuthService implements OnApplicationBootstrap {
     return RequestContext.create(this.orm.em, () => this.actorOf(header));
   }
 
+  /**
+   * The actor behind a request: the bearer header when there is one (scripts), otherwise the session
+   * cookie (the console). A write authenticated by the cookie must carry the session's anti-forgery token
+   * in `X-CSRF-Token`, so another site cannot make the browser write on the user's behalf.
+   */
+  async authenticateRequest(request: Credentials): Promise<Authentication> {
+    const sessionToken = request.headers.authorization
+      ? undefined
+      : cookieValue(request.headers.cookie, SESSION_COOKIE);
+    if (!sessionToken)
+      return { actor: await this.authenticate(request.headers.authorization), sessionToken: null };
+    const actor = await this.authenticate(`Bearer ${sessionToken}`);
+    const csrf = request.headers[CSRF_HEADER];
+    if (
+      !isSafeMethod(request.method) &&
+      !csrfMatches(sessionToken, Array.isArray(csrf) ? csrf[0] : csrf, this.secret)
+    ) {
+      throw new DomainError(
+        'forbidden',
+        'this write came without the anti-forgery token of your session (X-CSRF-Token)',
+      );
+    }
+    return { actor, sessionToken };
+  }
+
+  /** The anti-forgery token of a session, for the console to keep in memory and send on writes. */
+  csrfTokenFor(sessionToken: string): string {
+    return csrfTokenOf(sessionToken, this.secret);
+  }
+
+  /** Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery token. */
+  async startSession(username: string, password: string, address: string): Promise<SessionStart> {
+    const { accessToken, user } = await this.login(username, password, address);
+    return {
+      sessionToken: accessToken,
+      maxAgeSeconds: this.config.auth.tokenTtlSeconds,
+      result: { user, csrfToken: this.csrfTokenFor(accessToken) },
+    };
+  }
+
+  /** The signed-in user with their language, and the session's anti-forgery token when signed in by cookie. */
+  async me(actor: Actor, sessionToken: string | null): Promise<Me> {
+    const user = await this.users.findById(actor.id);
+    return {
+      ...actor,
+      language: user?.language ?? 'zh-CN',
+      csrfToken: sessionToken ? this.csrfTokenFor(sessionToken) : null,
+    };
+  }
+
+  /** Changes the signed-in user's own language (console and notifications); audited like any user change. */
+  async setLanguage(actor: Actor, language: 'zh-CN' | 'en', sessionToken: string | null): Promise<Me> {
+    await this.users.update(actor.id, { language }, actor);
+    return this.me(actor, sessionToken);
+  }
+
   private async actorOf(header: string | undefined): Promise<Actor> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
@@ -139,6 +207,19 @@ export class AuthService implements OnApplicationBootstrap {
       throw new DomainError('unauthenticated', 'the token is invalid, expired or revoked');
     return actorOf(user);
   }
+}
+
+/** What a request carries that may identify its sender (a subset of Express's request). */
+export interface Credentials {
+  method: string;
+  headers: { authorization?: string; cookie?: string; [CSRF_HEADER]?: string | string[] };
+}
+
+/** How a request was authenticated: by bearer header, or by the console's session cookie. */
+export interface Authentication {
+  actor: Actor;
+  /** The session token when the cookie authenticated the request. */
+  sessionToken: string | null;
 }
 
 export function actorOf(user: User): Actor {

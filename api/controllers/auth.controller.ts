@@ -1,12 +1,27 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { Actor } from '../../workflows/order.definitions';
-import { CurrentActor } from '../auth/actor.decorator';
+import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
 import { ANYONE, Public, Roles } from '../auth/roles.decorator';
+import { clearedSessionCookie, sessionCookie } from '../auth/session';
 import { ErrorDto } from '../dtos/error.dto';
-import { LoginDto, LoginResultDto, SessionUserDto } from '../dtos/user.dto';
+import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
+
+const Throttled = () =>
+  ApiTooManyRequestsResponse({
+    type: ErrorDto,
+    description: 'Too many failed attempts for this username or address.',
+  });
 
 @ApiTags('identity')
 @Controller('auth')
@@ -18,10 +33,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResultDto })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
-  @ApiTooManyRequestsResponse({
-    type: ErrorDto,
-    description: 'Too many failed attempts for this username or address.',
-  })
+  @Throttled()
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
     // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
     return this.auth.login(
@@ -31,10 +43,61 @@ export class AuthController {
     );
   }
 
+  @Post('session')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Signs in the web console: sets the HttpOnly session cookie 'oms_session'",
+    description:
+      'The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over ' +
+      'TLS). Requests without an Authorization header are authenticated by it; writes must also send the ' +
+      'returned csrfToken as X-CSRF-Token, or get 403.',
+  })
+  @ApiOkResponse({ type: SessionResultDto })
+  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
+  @Throttled()
+  async session(
+    @Body() dto: LoginDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionResultDto> {
+    const started = await this.auth.startSession(
+      dto.username,
+      dto.password,
+      request.socket.remoteAddress ?? 'unknown',
+    );
+    response.setHeader(
+      'Set-Cookie',
+      sessionCookie(started.sessionToken, started.maxAgeSeconds, request.secure),
+    );
+    return started.result;
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Ends the console session: clears the session cookie' })
+  @ApiNoContentResponse({ description: 'The session cookie is cleared.' })
+  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+    response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
+  }
+
   @Get('me')
   @Roles(...ANYONE)
-  @ApiOkResponse({ type: SessionUserDto })
-  me(@CurrentActor() actor: Actor): SessionUserDto {
-    return { id: actor.id, username: actor.username, roles: actor.roles };
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentActor() actor: Actor, @Req() request: RequestWithActor): Promise<MeDto> {
+    return this.auth.me(actor, request.sessionToken ?? null);
+  }
+
+  @Patch('me')
+  @Roles(...ANYONE)
+  @ApiOkResponse({ type: MeDto, description: 'The signed-in user after the change.' })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
+  updateMe(
+    @Body() dto: UpdateMeDto,
+    @CurrentActor() actor: Actor,
+    @Req() request: RequestWithActor,
+  ): Promise<MeDto> {
+    return this.auth.setLanguage(actor, dto.language, request.sessionToken ?? null);
   }
 }

@@ -86,16 +86,16 @@ export class OrderController {
   @Get()
   @ApiOkResponse({ type: OrderPageDto })
   @Roles(...ANYONE)
-  list(@Query() query: ListOrdersQueryDto): Promise<OrderPageDto> {
-    return this.service.list(query);
+  list(@Query() query: ListOrdersQueryDto, @CurrentActor() actor: Actor): Promise<OrderPageDto> {
+    return this.service.list(query, actor);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @Roles(...ANYONE)
-  get(@Param('id') id: string): Promise<OrderDto> {
-    return this.service.get(id);
+  get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.get(id, actor);
   }
 
   @Patch(':id')

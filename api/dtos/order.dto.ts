@@ -21,7 +21,9 @@ import {
   type Awaiting,
   type OrderSnapshot,
   type OrderStatus,
+  type Actor,
 } from '../../workflows/order.definitions';
+import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../workflows/order.state';
 import { ListQueryDto } from './list.dto';
 import { MAX_QUANTITY } from './validators';
 import { MultiLine } from '../errors/input-boundary';
@@ -195,7 +197,7 @@ export class OrderDto {
   @ApiProperty({ example: 'SO-2026-000123' }) number!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
   @ApiProperty({ enum: AWAITING_VALUES, nullable: true }) awaiting!: Awaiting | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) awaitingSince!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) awaitingSince!: string | null;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ type: [OrderLineDto] }) lines!: OrderLineDto[];
   @ApiProperty({ description: 'Minor units.' }) total!: number;
@@ -210,7 +212,7 @@ export class OrderDto {
   @ApiProperty({ type: PaymentDto, nullable: true }) payment!: PaymentDto | null;
   @ApiProperty({ type: ClosureDto, nullable: true }) cancellation!: ClosureDto | null;
   @ApiProperty({ type: ClosureDto, nullable: true }) rejection!: ClosureDto | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) completedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({
     type: OrderProblemDto,
     nullable: true,
@@ -220,9 +222,15 @@ export class OrderDto {
   problem!: OrderProblemDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    enum: ORDER_ACTIONS,
+    isArray: true,
+    description: 'What the signed-in user may do with the order now (from the rules the API enforces).',
+  })
+  actions!: OrderAction[];
 
   /** The public view of the workflow's snapshot (whether read from PostgreSQL or returned by an update). */
-  static from(order: OrderSnapshot): OrderDto {
+  static from(order: OrderSnapshot, viewer: Actor): OrderDto {
     const actor = ({ id, username }: ActorDto): ActorDto => ({ id, username });
     const closure = (c: OrderSnapshot['cancellation']) =>
       c ? { by: actor(c.by), reason: c.reason, at: c.at } : null;
@@ -254,6 +262,7 @@ export class OrderDto {
       problem: order.problem ?? null,
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
+      actions: actionsFor(order, viewer),
     };
   }
 }

@@ -130,6 +130,37 @@ export class SessionUserDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: string[];
 }
 
+export class MeDto extends SessionUserDto {
+  @ApiProperty({ enum: ['zh-CN', 'en'], description: 'The language of the console and of notifications.' })
+  language!: 'zh-CN' | 'en';
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When signed in by the session cookie: the anti-forgery token to send as X-CSRF-Token on every write. ' +
+      'Null for bearer tokens.',
+  })
+  csrfToken!: string | null;
+}
+
+export class UpdateMeDto {
+  @ApiProperty({ enum: ['zh-CN', 'en'], description: 'The language of the console and of notifications.' })
+  @IsIn(['zh-CN', 'en'])
+  language!: 'zh-CN' | 'en';
+}
+
+export class SessionResultDto {
+  @ApiProperty({ type: SessionUserDto }) user!: SessionUserDto;
+
+  @ApiProperty({
+    description:
+      'Send as X-CSRF-Token on every write made with the session cookie. Keep it in memory only; ' +
+      'GET /api/auth/me gives it again after a reload.',
+  })
+  csrfToken!: string;
+}
+
 export class LoginResultDto {
   @ApiProperty({ description: 'Send as Authorization: Bearer <accessToken>.' }) accessToken!: string;
   @ApiProperty({ type: SessionUserDto }) user!: SessionUserDto;

@@ -30,6 +30,7 @@ import {
   retryPaymentUpdate,
   shipUpdate,
   type Actor,
+  type ActorInput,
   type EditInput,
   type OrderInput,
   type OrderSnapshot,
@@ -92,7 +93,7 @@ export class OrderService {
     const orderId = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
     if (hash !== null) {
       const existing = await this.orders.findById(orderId);
-      if (existing) return { order: this.sameRequest(existing.snapshot, hash), created: false };
+      if (existing) return { order: this.sameRequest(existing.snapshot, hash, actor), created: false };
     }
     const customer = await this.customers.findById(dto.customerId);
     if (!customer)
@@ -131,22 +132,22 @@ export class OrderService {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
       const finished = await this.orders.findById(orderId);
       if (!finished) throw error;
-      return { order: this.sameRequest(finished.snapshot, hash), created: false };
+      return { order: this.sameRequest(finished.snapshot, hash, actor), created: false };
     }
     if (hash !== null && snapshot.number !== input.number) {
-      return { order: this.sameRequest(snapshot, hash), created: false };
+      return { order: this.sameRequest(snapshot, hash, actor), created: false };
     }
-    return { order: OrderDto.from(snapshot), created: true };
+    return { order: OrderDto.from(snapshot, actor), created: true };
   }
 
-  private sameRequest(order: OrderSnapshot, hash: string): OrderDto {
+  private sameRequest(order: OrderSnapshot, hash: string, actor: Actor): OrderDto {
     if (order.requestHash !== hash) {
       throw new DomainError(
         'idempotency_mismatch',
         `this Idempotency-Key was already used for order ${order.number} with a different request body`,
       );
     }
-    return OrderDto.from(order);
+    return OrderDto.from(order, actor);
   }
 
   private async price(requested: RequestedLine[]) {
@@ -156,9 +157,9 @@ export class OrderService {
     return priced;
   }
 
-  /** The order as mirrored in PostgreSQL. */
-  async get(id: string): Promise<OrderDto> {
-    return OrderDto.from(await this.snapshot(id));
+  /** The order as mirrored in PostgreSQL, with what the viewer may do with it now. */
+  async get(id: string, viewer: Actor): Promise<OrderDto> {
+    return OrderDto.from(await this.snapshot(id), viewer);
   }
 
   private async snapshot(id: string): Promise<OrderSnapshot> {
@@ -168,9 +169,12 @@ export class OrderService {
   }
 
   /** A page of orders, newest first. */
-  async list(query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
+  async list(query: ListOrdersQueryDto, viewer: Actor): Promise<Page<OrderDto>> {
     const page = await this.orders.list(query);
-    return { items: page.items.map((order) => OrderDto.from(order.snapshot)), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((order) => OrderDto.from(order.snapshot, viewer)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** Changes lines and notes before shipment; reservations, payment and approval follow in the workflow. */
@@ -230,7 +234,7 @@ export class OrderService {
    * workflow's validator refuses what the state or the actor's role does not allow before anything is
    * recorded; refusals become 409 (naming the status) or 403.
    */
-  private async act<Arg>(
+  private async act<Arg extends ActorInput>(
     current: OrderSnapshot,
     update: UpdateDefinition<OrderSnapshot, [Arg]>,
     arg: Arg,
@@ -242,7 +246,7 @@ export class OrderService {
       const after = await this.temporal.workflow
         .getHandle(orderWorkflowId(current.orderId))
         .executeUpdate(update, { args: [arg] });
-      return OrderDto.from(after);
+      return OrderDto.from(after, arg.actor);
     } catch (error) {
       throw await this.refusal(current.orderId, error);
     }

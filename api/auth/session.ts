@@ -1,0 +1,54 @@
+/**
+ * The console's session: the same signed token a script gets, carried in an HttpOnly cookie instead of a
+ * header, plus an anti-forgery token the page keeps in memory and sends on every write.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SESSION_COOKIE = 'oms_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Methods that never change anything, so a cookie alone may authenticate them. */
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.includes(method.toUpperCase());
+}
+
+/** The anti-forgery token bound to one session token: an HMAC only the server can compute. */
+export function csrfTokenOf(sessionToken: string, secret: string): string {
+  return createHmac('sha256', secret).update(`csrf:${sessionToken}`).digest('base64url');
+}
+
+/** Whether the header carries the anti-forgery token of this session (constant time). */
+export function csrfMatches(sessionToken: string, header: string | undefined, secret: string): boolean {
+  if (!header) return false;
+  const expected = Buffer.from(csrfTokenOf(sessionToken, secret));
+  const actual = Buffer.from(header);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The value of one cookie in a `Cookie` header, or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+/** `Set-Cookie` for a session: HttpOnly, SameSite=Strict, whole site, Secure when served over TLS. */
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** `Set-Cookie` that removes the session cookie. */
+export function clearedSessionCookie(secure: boolean): string {
+  return sessionCookie('', 0, secure);
+}

@@ -1,0 +1,168 @@
+import { Alert, Card, Col, Descriptions, Row, Spin, Table, Tabs, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
+import { StatusTag } from '../../../components/status-tag';
+import { useCustomer } from '../../../hooks/api/customers';
+import { useOrder } from '../../../hooks/api/orders';
+import type { Order } from '../../../lib/client';
+import { describeError } from '../../../lib/errors';
+import { dateTime, duration, money } from '../../../lib/format';
+import { hasRole, OVERSEERS } from '../../../lib/roles';
+import { useMe } from '../../../lib/session';
+import { HistoryPanel } from './components/history-panel';
+import { OrderActions } from './components/order-actions';
+import { PipelineDiagram } from './components/pipeline-diagram';
+
+/** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
+export function OrderDetailPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const order = useOrder(id);
+  if (order.isLoading) return <Spin className="page-spin" />;
+  if (order.error || !order.data)
+    return <Alert type="error" showIcon title={describeError(order.error, t).message} />;
+  return <OrderDetail order={order.data} />;
+}
+
+function OrderDetail({ order }: { order: Order }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const customer = useCustomer(order.customerId);
+  const lang = i18n.language;
+  const m = (minor: number) => money(minor, order.currency, lang);
+  const closure = order.cancellation ?? order.rejection;
+  const waited = order.awaitingSince ? (Date.now() - new Date(order.awaitingSince).getTime()) / 1000 : null;
+
+  const details = (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={12}>
+        <Card title={t('orders.detail.customer')} size="small">
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label={t('customers.fields.name')}>
+              <span data-testid="customer-name">{customer.data?.name ?? '…'}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('customers.fields.email')}>
+              {customer.data?.email ?? '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('customers.fields.phone')}>
+              {customer.data?.phone ?? '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('customers.fields.address')}>
+              {customer.data?.address ?? '—'}
+            </Descriptions.Item>
+          </Descriptions>
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
+        <Card title={t('orders.detail.progress')} size="small">
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label={t('orders.fields.payment')}>
+              {order.payment
+                ? `${t(`payment.${order.payment.status}`)} · ${m(order.payment.amount)}${order.payment.lastError ? ` · ${order.payment.lastError}` : ''}`
+                : '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('orders.fields.shipment')}>
+              {order.shipment
+                ? `${order.shipment.carrier} · ${order.shipment.trackingNumber} · ${dateTime(order.shipment.shippedAt, lang)}`
+                : '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('orders.fields.waiting')}>
+              {order.awaiting && waited !== null
+                ? t('orders.detail.waitingFor', {
+                    what: t(`awaiting.${order.awaiting}`),
+                    time: duration(waited),
+                  })
+                : '—'}
+            </Descriptions.Item>
+            {order.stockShortages.length > 0 && (
+              <Descriptions.Item label={t('orders.fields.shortages')}>
+                {order.stockShortages.map((s) => `${s.sku}: ${s.available}/${s.requested}`).join(', ')}
+              </Descriptions.Item>
+            )}
+            <Descriptions.Item label={t('orders.fields.approvals')}>
+              {order.approvals.length === 0
+                ? '—'
+                : order.approvals
+                    .map((a) =>
+                      a.automatic
+                        ? t('orders.detail.autoApproved', { amount: m(a.amount) })
+                        : `${a.by.username} · ${m(a.amount)}${a.comment ? ` · ${a.comment}` : ''}`,
+                    )
+                    .join('; ')}
+            </Descriptions.Item>
+            {closure && (
+              <Descriptions.Item label={t(`status.${order.status}`)}>
+                {`${closure.by.username} · ${closure.reason} · ${dateTime(closure.at, lang)}`}
+              </Descriptions.Item>
+            )}
+            {order.notes && (
+              <Descriptions.Item label={t('orders.fields.notes')}>{order.notes}</Descriptions.Item>
+            )}
+          </Descriptions>
+        </Card>
+      </Col>
+      <Col span={24}>
+        <Card title={t('orders.detail.lines')} size="small">
+          <Table
+            rowKey="sku"
+            size="small"
+            pagination={false}
+            dataSource={order.lines}
+            scroll={{ x: 600 }}
+            columns={[
+              { title: t('orders.fields.sku'), dataIndex: 'sku' },
+              { title: t('orders.fields.product'), dataIndex: 'name' },
+              { title: t('orders.fields.quantity'), dataIndex: 'quantity', align: 'right' },
+              { title: t('orders.fields.unitPrice'), dataIndex: 'unitPrice', align: 'right', render: m },
+              { title: t('orders.fields.lineTotal'), dataIndex: 'lineTotal', align: 'right', render: m },
+            ]}
+            summary={() => (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0} colSpan={4}>
+                  <strong>{t('orders.fields.total')}</strong>
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={1} align="right">
+                  <strong data-testid="order-total">{m(order.total)}</strong>
+                </Table.Summary.Cell>
+              </Table.Summary.Row>
+            )}
+          />
+        </Card>
+      </Col>
+    </Row>
+  );
+
+  return (
+    <>
+      <div className="page-header">
+        <Typography.Title level={1}>
+          {t('orders.detail.title', { number: order.number })}{' '}
+          <StatusTag status={order.status} awaiting={order.awaiting} />
+        </Typography.Title>
+        <OrderActions order={order} />
+      </div>
+      <Card size="small" style={{ marginBottom: 16 }} title={t('orders.pipeline.title')}>
+        <PipelineDiagram order={order} now={new Date()} />
+        <div>
+          <Typography.Text type="secondary">
+            {t('orders.detail.created', { at: dateTime(order.createdAt, lang) })}
+          </Typography.Text>
+        </div>
+      </Card>
+      {hasRole(me.roles, OVERSEERS) ? (
+        <Tabs
+          items={[
+            { key: 'details', label: t('orders.detail.tabDetails'), children: details },
+            {
+              key: 'history',
+              label: t('orders.detail.tabHistory'),
+              children: <HistoryPanel order={order} />,
+            },
+          ]}
+        />
+      ) : (
+        details
+      )}
+    </>
+  );
+}

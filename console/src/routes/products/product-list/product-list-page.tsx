@@ -1,0 +1,210 @@
+import { Button, Form, Input, InputNumber, Space, Table } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormModal } from '../../../components/form-modal';
+import { PageHeader } from '../../../components/page-header';
+import { useAdjustStock, useCreateProduct, useProducts, useUpdateProduct } from '../../../hooks/api/products';
+import type { Schemas } from '../../../lib/client';
+import { money } from '../../../lib/format';
+import { hasRole, OPERATORS } from '../../../lib/roles';
+import { useMe } from '../../../lib/session';
+
+type Product = Schemas['ProductDto'];
+const required = (message: string) => [{ required: true, message }];
+
+function StockModal({ product, onClose }: { product: Product; onClose: () => void }) {
+  const { t } = useTranslation();
+  const adjust = useAdjustStock(product.id);
+  return (
+    <FormModal<Schemas['StockAdjustmentDto']>
+      open
+      title={t('products.restockOf', { sku: product.sku })}
+      onClose={onClose}
+      onSubmit={(values) => adjust.mutateAsync(values)}
+    >
+      {() => (
+        <>
+          <Form.Item
+            name="delta"
+            label={t('products.fields.delta')}
+            extra={t('products.deltaHelp')}
+            rules={required(t('common.required'))}
+          >
+            <InputNumber precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item
+            name="reason"
+            label={t('products.fields.reason')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
+            <Input maxLength={500} />
+          </Form.Item>
+        </>
+      )}
+    </FormModal>
+  );
+}
+
+function PriceModal({ product, onClose }: { product: Product; onClose: () => void }) {
+  const { t } = useTranslation();
+  const update = useUpdateProduct(product.id);
+  return (
+    <FormModal<Schemas['UpdateProductDto']>
+      open
+      title={t('products.editOf', { sku: product.sku })}
+      onClose={onClose}
+      initialValues={{ name: product.name, unitPrice: product.unitPrice }}
+      onSubmit={(values) => update.mutateAsync(values)}
+    >
+      {() => (
+        <>
+          <Form.Item name="name" label={t('products.fields.name')} rules={required(t('common.required'))}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item
+            name="unitPrice"
+            label={t('products.fields.unitPrice')}
+            extra={t('products.minorUnits')}
+            rules={required(t('common.required'))}
+          >
+            <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </>
+      )}
+    </FormModal>
+  );
+}
+
+/** Products with stock on hand, reserved and available; restock, corrections and price changes. */
+export function ProductListPage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [q, setQ] = useState('');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const products = useProducts({
+    limit: 50,
+    ...(q ? { q } : {}),
+    ...(cursors.length ? { cursor: cursors.at(-1)! } : {}),
+  });
+  const create = useCreateProduct();
+  const [creating, setCreating] = useState(false);
+  const [stock, setStock] = useState<Product | null>(null);
+  const [price, setPrice] = useState<Product | null>(null);
+  const operator = hasRole(me.roles, OPERATORS);
+  return (
+    <>
+      <PageHeader
+        title={t('products.title')}
+        extra={
+          operator && (
+            <Button type="primary" onClick={() => setCreating(true)}>
+              {t('products.new')}
+            </Button>
+          )
+        }
+      />
+      <Input.Search
+        className="filters"
+        aria-label={t('products.search')}
+        placeholder={t('products.search')}
+        allowClear
+        onSearch={(value) => {
+          setCursors([]);
+          setQ(value.trim());
+        }}
+        style={{ maxWidth: 320 }}
+      />
+      <Table<Product>
+        rowKey="id"
+        loading={products.isLoading}
+        dataSource={products.data?.items ?? []}
+        pagination={false}
+        scroll={{ x: 800 }}
+        columns={[
+          { title: t('products.fields.sku'), dataIndex: 'sku' },
+          { title: t('products.fields.name'), dataIndex: 'name' },
+          {
+            title: t('products.fields.unitPrice'),
+            key: 'price',
+            align: 'right',
+            render: (_, p) => money(p.unitPrice, p.currency, i18n.language),
+          },
+          { title: t('products.fields.stockOnHand'), dataIndex: 'stockOnHand', align: 'right' },
+          { title: t('products.fields.reserved'), dataIndex: 'reserved', align: 'right' },
+          { title: t('products.fields.available'), dataIndex: 'available', align: 'right' },
+          ...(operator
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  render: (_: unknown, p: Product) => (
+                    <Space>
+                      <Button size="small" onClick={() => setStock(p)}>
+                        {t('products.restock')}
+                      </Button>
+                      <Button size="small" onClick={() => setPrice(p)}>
+                        {t('common.edit')}
+                      </Button>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Space style={{ marginTop: 12 }}>
+        <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          {t('common.previous')}
+        </Button>
+        <Button
+          disabled={!products.data?.nextCursor}
+          onClick={() => setCursors([...cursors, products.data!.nextCursor!])}
+        >
+          {t('common.next')}
+        </Button>
+      </Space>
+      <FormModal<Schemas['CreateProductDto']>
+        open={creating}
+        title={t('products.new')}
+        onClose={() => setCreating(false)}
+        initialValues={{ currency: 'CNY', stockOnHand: 0 }}
+        onSubmit={(values) => create.mutateAsync(values)}
+      >
+        {() => (
+          <>
+            <Form.Item name="sku" label={t('products.fields.sku')} rules={required(t('common.required'))}>
+              <Input maxLength={64} />
+            </Form.Item>
+            <Form.Item name="name" label={t('products.fields.name')} rules={required(t('common.required'))}>
+              <Input maxLength={200} />
+            </Form.Item>
+            <Form.Item
+              name="unitPrice"
+              label={t('products.fields.unitPrice')}
+              extra={t('products.minorUnits')}
+              rules={required(t('common.required'))}
+            >
+              <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item
+              name="currency"
+              label={t('products.fields.currency')}
+              rules={required(t('common.required'))}
+            >
+              <Input maxLength={3} />
+            </Form.Item>
+            <Form.Item
+              name="stockOnHand"
+              label={t('products.fields.stockOnHand')}
+              rules={required(t('common.required'))}
+            >
+              <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+          </>
+        )}
+      </FormModal>
+      {stock && <StockModal product={stock} onClose={() => setStock(null)} />}
+      {price && <PriceModal product={price} onClose={() => setPrice(null)} />}
+    </>
+  );
+}

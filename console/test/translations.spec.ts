@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Every key either language has, the other has too; every key the code names exists in both. */
+const dir = path.join(__dirname, '..', 'src', 'i18n', 'translations');
+const load = (file: string) =>
+  JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+const locales = { 'zh-CN': load('zh-CN.json'), en: load('en.json') };
+
+function leaves(tree: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(tree).flatMap(([key, value]): [string, unknown][] =>
+    typeof value === 'object' && value !== null
+      ? leaves(value as Record<string, unknown>, `${prefix}${key}.`)
+      : [[`${prefix}${key}`, value]],
+  );
+}
+const keys = (tree: Record<string, unknown>) => leaves(tree).map(([key]) => key);
+
+function sources(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const file = path.join(folder, name);
+    if (statSync(file).isDirectory()) return sources(file);
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [file] : [];
+  });
+}
+
+/** Keys built at run time from a value (`status.${order.status}`): every value they can take. */
+const ENUMERATED: Record<string, string[]> = {
+  status: ['created', 'processing', 'shipped', 'completed', 'cancelled', 'rejected'],
+  awaiting: ['approval', 'manager_approval', 'stock', 'payment', 'shipment', 'delivery', 'none'],
+  roles: ['admin', 'manager', 'staff', 'auditor'],
+  'orders.actions': ['approve', 'reject', 'edit', 'retryPayment', 'ship', 'complete', 'cancel'],
+  'orders.confirm': ['approve', 'reject', 'cancel', 'ship', 'complete', 'retryPayment'],
+  'tasks.kinds': ['approve', 'retryPayment', 'ship', 'complete'],
+  'layout.stream': ['connecting', 'live', 'reconnecting'],
+  'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
+  'settings.escalation.stages': ['approval', 'shipment', 'delivery'],
+  'notifications.kinds': [
+    'order.created',
+    'order.processing',
+    'order.shipped',
+    'order.completed',
+    'order.cancelled',
+    'order.rejected',
+    'order.escalated',
+  ],
+  payment: ['captured', 'failed', 'refunded'],
+};
+
+describe('the console translations', () => {
+  const zh = new Set(keys(locales['zh-CN']));
+  const en = new Set(keys(locales.en));
+
+  it('have the same keys in Chinese and English', () => {
+    expect([...zh].filter((key) => !en.has(key))).toEqual([]);
+    expect([...en].filter((key) => !zh.has(key))).toEqual([]);
+  });
+
+  it('have no empty text', () => {
+    for (const tree of Object.values(locales)) {
+      const empty = leaves(tree)
+        .filter(([, value]) => typeof value !== 'string' || value.trim() === '')
+        .map(([key]) => key);
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('hold every key the code names, and every value of the keys it builds', () => {
+    const named = new Set<string>();
+    for (const file of sources(path.join(__dirname, '..', 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\bt\(\s*'([\w.-]+)'/g)) named.add(match[1]!);
+      for (const match of text.matchAll(/\bkey: '([a-z]+\.[\w.]+)'/g)) named.add(match[1]!);
+    }
+    for (const [prefix, values] of Object.entries(ENUMERATED))
+      for (const value of values) named.add(`${prefix}.${value}`);
+    expect(named.size).toBeGreaterThan(150);
+    const missing = [...named].filter((key) => !zh.has(key) || !en.has(key));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Writes the API's OpenAPI document without a database or Temporal: Nest's preview mode builds the route
+ * table from the controllers and DTOs without instantiating any provider. The console's typed client is
+ * generated from this file (`npm run console:api-types`).
+ */
+import { NestFactory } from '@nestjs/core';
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from '../config/config';
+import { buildOpenApi } from '../api/app';
+import { AppModule } from '../api/app.module';
+
+async function run(): Promise<void> {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: openapi-document <output.json>');
+  const app = await NestFactory.create(AppModule.with(loadConfig({})), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
+  writeFileSync(target, `${JSON.stringify(buildOpenApi(app), null, 2)}\n`);
+  await app.close();
+}
+
+run().catch((error: unknown) => {
+  console.error('openapi-document failed:', error);
+  process.exit(1);
+});

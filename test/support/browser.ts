@@ -1,0 +1,149 @@
+/**
+ * Debian's chromium driven by playwright-core, against the console the test stack serves. Every page
+ * is served with the production content security policy, so a console that needs inline scripts fails.
+ */
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TEST_PASSWORD } from './stack';
+
+export const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The policy the API sends in production (helmet in api/app.ts). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'";
+
+export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'console');
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface ConsolePage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and CSP violations seen so far. */
+  problems: string[];
+  /** Whether any alert/confirm dialog opened (a script injected through data would). */
+  dialogs: string[];
+}
+
+/** A fresh browser context (its own cookies) on the console, with the production CSP on every document. */
+export async function openConsole(browser: Browser, baseUrl: string, width = 1280): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, baseURL: baseUrl });
+  await context.route(
+    (url) =>
+      url.origin === baseUrl && !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/assets/'),
+    async (route) => {
+      // The API may close an idle keep-alive socket just as it is reused (ECONNRESET): ask again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const response = await route.fetch();
+          await route.fulfill({
+            response,
+            headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY },
+          });
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+        }
+      }
+    },
+  );
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
+      problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return { context, page, problems, dialogs };
+}
+
+/** Signs in through the sign-in page and waits for the page it leads to. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(TEST_PASSWORD);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await page.locator('main h1').first().waitFor();
+}
+
+/** Clicks the primary (or danger) button of the open modal. */
+export async function confirmModal(page: Page): Promise<void> {
+  await page.locator('.ant-modal-footer button').last().click();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core in the page; answers the serious and critical violations. */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  // Runs in the page (a string: this program has no DOM types).
+  const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+}
+
+interface AxeResult {
+  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+}
+
+/** Waits until the locator's attribute has the value; fails naming what it last saw. */
+export async function attributeBecomes(
+  locator: Locator,
+  name: string,
+  value: string,
+  timeoutMs = 10000,
+): Promise<number> {
+  const started = Date.now();
+  let seen: string | null = null;
+  while (Date.now() - started < timeoutMs) {
+    seen = await locator
+      .getAttribute(name, { timeout: Math.max(1, timeoutMs - (Date.now() - started)) })
+      .catch(() => null);
+    if (seen === value) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `${name} stayed ${JSON.stringify(seen)} instead of ${JSON.stringify(value)} for ${timeoutMs} ms`,
+  );
+}
+
+/** Waits until the page's main heading is there and nothing is loading any more (no spinner, no skeleton). */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  // Polled through locators: the page's CSP forbids the eval that waitForFunction needs.
+  const busy = page.locator('.ant-spin-spinning, .ant-skeleton-active');
+  const deadline = Date.now() + 15000;
+  while ((await busy.count()) > 0 && Date.now() < deadline) await page.waitForTimeout(100);
+  // Fonts and the last layout pass.
+  await page.waitForTimeout(150);
+}
