@@ -16,6 +16,7 @@ import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
+import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { UserController } from './controllers/user.controller';
 import { WebhookController } from './controllers/webhook.controller';
@@ -30,6 +31,7 @@ import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
+import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
 import { UserService } from './services/user.service';
 import { WebhookService } from './services/webhook.service';
@@ -72,6 +74,7 @@ export class AppModule {
         CustomerController,
         ProductController,
         SettingsController,
+        ReportController,
         EventsController,
         HealthController,
       ],
@@ -84,6 +87,7 @@ export class AppModule {
         CustomerService,
         ProductService,
         SettingsService,
+        ReportService,
         DeliveryService,
         WebhookService,
         EscalationService,

@@ -14,6 +14,7 @@ import {
   UserRepository,
   OrderRepository,
   ProductRepository,
+  ReportRepository,
   SettingsRepository,
   StockRepository,
 } from '../db/repositories';
@@ -33,6 +34,7 @@ const repositories: Provider[] = [
   UserRepository,
   OrderRepository,
   ProductRepository,
+  ReportRepository,
   SettingsRepository,
   StockRepository,
 ].map((repository) => ({

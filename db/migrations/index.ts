@@ -5,6 +5,7 @@ import { Migration20261126030000_identity } from './Migration20261126030000_iden
 import { Migration20261126040000_notifications } from './Migration20261126040000_notifications';
 import { Migration20261126050000_delivery } from './Migration20261126050000_delivery';
 import { Migration20261126060000_escalation } from './Migration20261126060000_escalation';
+import { Migration20261126070000_reports } from './Migration20261126070000_reports';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126040000_notifications', class: Migration20261126040000_notifications },
   { name: 'Migration20261126050000_delivery', class: Migration20261126050000_delivery },
   { name: 'Migration20261126060000_escalation', class: Migration20261126060000_escalation },
+  { name: 'Migration20261126070000_reports', class: Migration20261126070000_reports },
 ];

@@ -46,3 +46,13 @@ export {
   type StoredCalendar,
   type StoredPolicy,
 } from './escalation.repository';
+export {
+  ReportRepository,
+  type Period,
+  type SalesGrouping,
+  type SalesRow,
+  type RankedRow,
+  type Ranking,
+  type StageTimes,
+  type OpenOrder,
+} from './report.repository';

@@ -5,6 +5,7 @@ import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
+import { ledgerTotals, moveSales, outcomeOf, recordBreaches, recordTransition } from './report-summaries';
 
 /** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
 export const ORDER_EVENTS_CHANNEL = 'order_events';
@@ -63,26 +64,40 @@ export class OrderRepository {
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
    * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
-   * to live views.
+   * to live views. In the same transaction it keeps the report summaries: the sales bucket, the stage
+   * transition (keyed by snapshot version, so a retried write adds none) and escalation breaches.
    * Returns whether it wrote.
    */
   async mirror(order: OrderSnapshot): Promise<boolean> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
-      const [previous] = await connection<{ status: string; awaiting: string | null }[]>(
-        `select status, awaiting from orders where id = ? for update`,
+      const [previous] = await connection<
+        {
+          status: OrderStatus;
+          awaiting: string | null;
+          currency: string;
+          captured: string;
+          refunded: string;
+          created_at: Date;
+        }[]
+      >(
+        `select status, awaiting, currency, captured, refunded, created_at from orders where id = ? for update`,
         [order.orderId],
       );
+      const ledger = await ledgerTotals(connection, order.orderId);
+      const items = order.lines.reduce((sum, line) => sum + line.quantity, 0);
       const written = await connection<{ id: string }[]>(
         `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
-           snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+           snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at,
+           captured, refunded, items)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set
            status = excluded.status, awaiting = excluded.awaiting, awaiting_since = excluded.awaiting_since,
            currency = excluded.currency, total = excluded.total, notes = excluded.notes,
            snapshot = excluded.snapshot, carrier = excluded.carrier, tracking_number = excluded.tracking_number,
            shipped_at = excluded.shipped_at, completed_at = excluded.completed_at,
-           version = excluded.version, updated_at = excluded.updated_at
+           version = excluded.version, updated_at = excluded.updated_at,
+           captured = excluded.captured, refunded = excluded.refunded, items = excluded.items
          where orders.version < excluded.version
          returning id`,
         [
@@ -103,14 +118,18 @@ export class OrderRepository {
           order.version,
           order.createdAt,
           order.updatedAt,
+          ledger.captured,
+          ledger.refunded,
+          items,
         ],
       );
       if (written.length === 0) return false;
       await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
       for (const [position, line] of order.lines.entries()) {
         await connection(
-          `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total)
-           values (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total,
+             created_at, currency, active)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             order.orderId,
             position,
@@ -120,10 +139,29 @@ export class OrderRepository {
             line.quantity,
             line.unitPrice,
             line.lineTotal,
+            order.createdAt,
+            order.currency,
+            outcomeOf(order.status) === 'active',
           ],
         );
       }
+      // The report summaries move in the same transaction as the row they summarise.
+      await moveSales(
+        connection,
+        previous
+          ? {
+              createdAt: previous.created_at,
+              currency: previous.currency,
+              status: previous.status,
+              captured: Number(previous.captured),
+              refunded: Number(previous.refunded),
+            }
+          : null,
+        { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
+      );
+      await recordBreaches(connection, order);
       if (previous?.status === order.status && previous.awaiting === order.awaiting) return true;
+      await recordTransition(connection, order);
       // Delivered on commit, so listeners never hear of a change that was rolled back.
       const event = {
         type: 'order.updated',
