@@ -9,8 +9,10 @@ import { AuditController } from './controllers/audit.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
 import { DeliveryController } from './controllers/delivery.controller';
+import { DocumentController } from './controllers/document.controller';
 import { EscalationController } from './controllers/escalation.controller';
 import { EventsController } from './controllers/events.controller';
+import { FeedbackController } from './controllers/feedback.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
@@ -24,7 +26,9 @@ import { RepositoriesModule } from './repositories.module';
 import { AuditService } from './services/audit.service';
 import { CustomerService } from './services/customer.service';
 import { DeliveryService } from './services/delivery.service';
+import { DocumentService } from './services/document.service';
 import { EscalationService } from './services/escalation.service';
+import { FeedbackService } from './services/feedback.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
@@ -75,6 +79,8 @@ export class AppModule {
         ProductController,
         SettingsController,
         ReportController,
+        DocumentController,
+        FeedbackController,
         EventsController,
         HealthController,
       ],
@@ -88,6 +94,8 @@ export class AppModule {
         ProductService,
         SettingsService,
         ReportService,
+        DocumentService,
+        FeedbackService,
         DeliveryService,
         WebhookService,
         EscalationService,

@@ -56,3 +56,10 @@ export {
   type StageTimes,
   type OpenOrder,
 } from './report.repository';
+export {
+  DocumentRepository,
+  type Invoice,
+  type SellerSetting,
+  type StoredSeller,
+} from './document.repository';
+export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
