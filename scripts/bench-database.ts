@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres';
  */
 export async function openDatabase(): Promise<{ url: string; close: () => Promise<void> }> {
   const config = loadConfig();
-  if (!config.embeddedPostgres) return { url: config.databaseUrl, close: async () => undefined };
+  if (!config.embeddedPostgres) return { url: config.databaseUrl, close: () => Promise.resolve() };
   console.log(`[db] embedded PostgreSQL in ${config.dataDir} on 127.0.0.1:${config.embeddedPostgres.port}`);
   const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgres.port });
   return { url: pg.url, close: () => pg.stop() };

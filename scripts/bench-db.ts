@@ -18,6 +18,7 @@ interface Case {
 }
 
 const period = (from: string, to: string): Period => ({ from, to, timeZone: 'Asia/Shanghai' });
+const week = period('2026-11-19', '2026-11-25');
 const month = period('2026-10-27', '2026-11-25');
 const year = period('2025-11-26', '2026-11-25');
 const all = period('2024-11-26', '2026-11-25');
@@ -60,8 +61,9 @@ const CASES: Case[] = [
     call: (em) => new ReportRepository(em).products(year, 'revenue', 20),
   },
   { name: 'pipeline: statuses now', call: (em) => new ReportRepository(em).statusCounts() },
+  { name: 'pipeline: stage times 7 days', call: (em) => new ReportRepository(em).stageTimes(week) },
   { name: 'pipeline: stage times 30 days', call: (em) => new ReportRepository(em).stageTimes(month) },
-  { name: 'pipeline: breaches 30 days', call: (em) => new ReportRepository(em).breaches(month) },
+  { name: 'pipeline: breaches 7 days', call: (em) => new ReportRepository(em).breaches(week) },
   { name: 'pipeline: slowest open', call: (em) => new ReportRepository(em).slowestOpen(20) },
 ];
 

@@ -448,11 +448,12 @@ async function run(): Promise<void> {
     }
     await client.query(`select setval('order_number_seq', $1)`, [orderCount + 1]);
     console.log(`[seed] summaries`);
+    await client.query(`insert into order_status_counts select status, count(*) from orders group by status`);
     await client.query(`insert into sales_buckets
       select date_bin('15 minutes', created_at, timestamptz '2000-01-01 00:00:00+00'), currency,
         case when status in ('cancelled', 'rejected') then status else 'active' end,
         count(*), count(*) filter (where captured > refunded), sum(captured), sum(refunded)
-      from orders group by 1, 2, 3`);
+      from orders group by 1, 2, 3 order by 1, 2, 3`);
     for (const index of indexes) {
       const t0 = Date.now();
       await client.query(index.definition);

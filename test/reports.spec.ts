@@ -403,10 +403,10 @@ describe('reports', () => {
         { headers: manager.headers },
       );
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-      const records = parse(Buffer.from(await csv.arrayBuffer()).toString('utf8'), {
+      const records = parse<Record<string, string>>(Buffer.from(await csv.arrayBuffer()).toString('utf8'), {
         bom: true,
         columns: true,
-      }) as Record<string, string>[];
+      });
       expect(records).toEqual(
         json.body.items.map((item) =>
           Object.fromEntries(Object.entries(item).map(([k, v]) => [k, String(v)])),
@@ -498,10 +498,13 @@ describe('reports', () => {
         `${stack.baseUrl}/api/reports/customers?from=${FROM}&to=${TO}&timeZone=UTC&limit=500&format=csv`,
         { headers: manager.headers },
       );
-      const records = parse(Buffer.from(await response.arrayBuffer()).toString('utf8'), {
-        bom: true,
-        columns: true,
-      }) as { id: string; name: string }[];
+      const records = parse<{ id: string; name: string }>(
+        Buffer.from(await response.arrayBuffer()).toString('utf8'),
+        {
+          bom: true,
+          columns: true,
+        },
+      );
       const byId = new Map(records.map((record) => [record.id, record.name]));
       expect(byId.get(customers[0]!.id)).toBe(customers[0]!.name);
       expect(byId.get(customers[2]!.id)).toBe(`'${customers[2]!.name}`);
@@ -563,10 +566,10 @@ describe('reports', () => {
       const csv = await fetch(`${stack.baseUrl}/api/reports/pipeline?format=csv`, {
         headers: manager.headers,
       });
-      const records = parse(Buffer.from(await csv.arrayBuffer()).toString('utf8'), {
+      const records = parse<{ section: string }>(Buffer.from(await csv.arrayBuffer()).toString('utf8'), {
         bom: true,
         columns: true,
-      }) as { section: string }[];
+      });
       expect(new Set(records.map((record) => record.section))).toContain('status');
     });
   });

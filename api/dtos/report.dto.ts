@@ -12,7 +12,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class ReportQueryDto {
   @ApiPropertyOptional({
     example: '2026-11-01',
-    description: 'First local date (default: 29 days before `to`).',
+    description: 'First local date (default: 29 days before `to`; for the pipeline 6).',
   })
   @IsOptional()
   @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
@@ -106,8 +106,6 @@ export class RankedItemDto {
   @ApiProperty({ description: "Share of the period's revenue in this currency, 0..1." })
   revenueShare!: number;
   @ApiProperty({ description: "Share of the period's units in this currency, 0..1." }) quantityShare!: number;
-  @ApiProperty() rankByRevenue!: number;
-  @ApiProperty() rankByQuantity!: number;
 }
 
 export class RankingReportDto extends ReportPeriodDto {

@@ -15,6 +15,9 @@ const DAY_MS = 86_400_000;
 /** The longest period a report covers, so one request cannot ask the database for decades. */
 const MAX_DAYS = 3 * 366;
 const SLOWEST = 20;
+/** Default periods, in days: a month for sales and rankings, the last week for the pipeline's flow. */
+const DEFAULT_DAYS = 30;
+const PIPELINE_DAYS = 7;
 
 /** Today's date in a time zone, `YYYY-MM-DD`. */
 function localToday(timeZone: string, now: Date): string {
@@ -76,7 +79,7 @@ export class ReportService {
 
   /** Counts per status now; time per stage, escalation breaches over the period; the slowest open orders. */
   async pipeline(query: ReportQueryDto, now = new Date()): Promise<PipelineReportDto> {
-    const period = await this.period(query, now);
+    const period = await this.period(query, now, PIPELINE_DAYS);
     const [statuses, stages, breaches, slowest] = [
       await this.reports.statusCounts(),
       await this.reports.stageTimes(period),
@@ -101,7 +104,7 @@ export class ReportService {
       ...period,
       rankBy: query.rankBy,
       items: rows.map((row) => ({
-        rank: query.rankBy === 'revenue' ? row.rankByRevenue : row.rankByQuantity,
+        rank: row.rank,
         id: row.id,
         name: row.name,
         currency: row.currency,
@@ -110,14 +113,12 @@ export class ReportService {
         revenue: row.revenue,
         revenueShare: share(row.revenue, row.revenueTotal),
         quantityShare: share(row.quantity, row.quantityTotal),
-        rankByRevenue: row.rankByRevenue,
-        rankByQuantity: row.rankByQuantity,
       })),
     };
   }
 
   /** The period asked for, in the caller's time zone or the business calendar's; 400 naming the field. */
-  private async period(query: ReportQueryDto, now = new Date()): Promise<Period> {
+  private async period(query: ReportQueryDto, now = new Date(), days = DEFAULT_DAYS): Promise<Period> {
     const timeZone = query.timeZone ?? (await this.escalation.calendar()).timeZone;
     if (!isTimeZone(timeZone)) throw invalidField('timeZone', `"${timeZone}" is not an IANA time zone`);
     for (const field of ['from', 'to'] as const) {
@@ -126,7 +127,7 @@ export class ReportService {
         throw invalidField(field, `"${value}" is not a calendar date`);
     }
     const to = query.to ?? localToday(timeZone, now);
-    const from = query.from ?? new Date((dayNumber(to) - 29) * DAY_MS).toISOString().slice(0, 10);
+    const from = query.from ?? new Date((dayNumber(to) - days + 1) * DAY_MS).toISOString().slice(0, 10);
     if (dayNumber(from) > dayNumber(to)) throw invalidField('from', `(${from}) must not be after to (${to})`);
     if (dayNumber(to) - dayNumber(from) >= MAX_DAYS) {
       throw invalidField('from', `a report covers at most ${MAX_DAYS} days`);

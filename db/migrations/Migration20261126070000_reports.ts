@@ -28,6 +28,11 @@ export class Migration20261126070000_reports extends Migration {
       include ("product_id", "currency", "quantity", "line_total") where "active";`);
     this.addSql(`create index "orders_report_index" on "orders" ("created_at")
       include ("customer_id", "currency", "status", "captured", "refunded", "items");`);
+    // Each customer's orders newest first: the customer filter of the list and the customer-name search.
+    this.addSql(
+      `create index "orders_customer_created_index" on "orders" ("customer_id", "created_at" desc, "id" desc);`,
+    );
+    this.addSql(`drop index "orders_customer_id_index";`);
     this
       .addSql(`create index "orders_open_since_index" on "orders" ((coalesce("awaiting_since", "updated_at")))
       where "status" in ('created', 'processing', 'shipped');`);
@@ -70,7 +75,12 @@ export class Migration20261126070000_reports extends Migration {
       select date_bin('15 minutes', "created_at", timestamptz '2000-01-01 00:00:00+00'), "currency",
         case when "status" in ('cancelled', 'rejected') then "status" else 'active' end,
         count(*), count(*) filter (where "captured" > "refunded"), sum("captured"), sum("refunded")
-      from "orders" group by 1, 2, 3;`);
+      from "orders" group by 1, 2, 3 order by 1, 2, 3;`);
+    // How many orders are in each status now, moved by the mirror write when an order's status changes.
+    this.addSql(`create table "order_status_counts" ("status" text primary key, "count" bigint not null);`);
+    this.addSql(
+      `insert into "order_status_counts" select "status", count(*) from "orders" group by "status";`,
+    );
     // Seller details and tax rate printed on invoices; versioned like the other settings.
     this.addSql(`create table "seller_settings" (
       "id" int primary key check ("id" = 1),
@@ -108,10 +118,13 @@ export class Migration20261126070000_reports extends Migration {
     this.addSql(`drop table if exists "invoices";`);
     this.addSql(`drop table if exists "invoice_counters";`);
     this.addSql(`drop table if exists "seller_settings";`);
+    this.addSql(`drop table if exists "order_status_counts";`);
     this.addSql(`drop table if exists "sales_buckets";`);
     this.addSql(`drop table if exists "escalation_breaches";`);
     this.addSql(`drop table if exists "order_transitions";`);
     this.addSql(`drop index if exists "orders_open_since_index";`);
+    this.addSql(`create index "orders_customer_id_index" on "orders" ("customer_id");`);
+    this.addSql(`drop index if exists "orders_customer_created_index";`);
     this.addSql(`drop index if exists "orders_report_index";`);
     this.addSql(`drop index if exists "order_lines_report_index";`);
     this.addSql(

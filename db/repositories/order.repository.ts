@@ -5,7 +5,14 @@ import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
-import { ledgerTotals, moveSales, outcomeOf, recordBreaches, recordTransition } from './report-summaries';
+import {
+  ledgerTotals,
+  moveSales,
+  moveStatusCount,
+  outcomeOf,
+  recordBreaches,
+  recordTransition,
+} from './report-summaries';
 
 /** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
 export const ORDER_EVENTS_CHANNEL = 'order_events';
@@ -31,19 +38,10 @@ export class OrderRepository {
 
   /** Newest first, filtered; `q` is matched with trigram-indexed ILIKE on number, customer name and notes. */
   async list(filter: OrderFilter): Promise<Page<Order>> {
+    if (filter.q) return this.search({ ...filter, q: filter.q });
     const where: Record<string, unknown>[] = [];
     if (filter.status) where.push({ status: filter.status });
     if (filter.customerId) where.push({ customer: isUuid(filter.customerId) ? filter.customerId : null });
-    if (filter.q) {
-      const pattern = containing(filter.q);
-      where.push({
-        $or: [
-          { number: { $ilike: pattern } },
-          { notes: { $ilike: pattern } },
-          { customer: { name: { $ilike: pattern } } },
-        ],
-      });
-    }
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor);
       where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
@@ -52,6 +50,54 @@ export class OrderRepository {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: filter.limit + 1,
     });
+    return pageOf(rows, filter.limit, (order) => [order.createdAt.toISOString(), order.id]);
+  }
+
+  /**
+   * Search as a union of three small, index-driven queries, each already cut to one page: number and notes
+   * through their trigram indexes, customer name through the customers' trigram index and then each
+   * matching customer's newest orders (customer, created_at index). One `OR` across the join instead
+   * makes PostgreSQL walk every order for a rare word (seconds on a million orders).
+   */
+  private async search(filter: OrderFilter & { q: string }): Promise<Page<Order>> {
+    const pattern = containing(filter.q);
+    const limit = filter.limit + 1;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      conditions.push('o.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.customerId) {
+      conditions.push('o.customer_id = ?');
+      params.push(isUuid(filter.customerId) ? filter.customerId : null);
+    }
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor);
+      conditions.push('(o.created_at, o.id) < (?::timestamptz, ?::uuid)');
+      params.push(createdAt, isUuid(id) ? id : '00000000-0000-0000-0000-000000000000');
+    }
+    const and = conditions.map((condition) => ` and ${condition}`).join('');
+    const page = `order by o.created_at desc, o.id desc limit ${limit}`;
+    const ids = await sqlOf(this.em)<{ id: string }[]>(
+      `select id from (
+         (select o.id, o.created_at from orders o where o.number ilike ?${and} ${page})
+         union
+         (select o.id, o.created_at from orders o where o.notes ilike ?${and} ${page})
+         union
+         (select o.id, o.created_at from customers c
+            cross join lateral (select o.id, o.created_at from orders o where o.customer_id = c.id${and} ${page}) o
+           where c.name ilike ?)
+       ) o ${page}`,
+      [pattern, ...params, pattern, ...params, ...params, pattern],
+    );
+    const rows = ids.length
+      ? await this.em.find(
+          Order,
+          { id: { $in: ids.map((row) => row.id) } },
+          { orderBy: { createdAt: 'desc', id: 'desc' } },
+        )
+      : [];
     return pageOf(rows, filter.limit, (order) => [order.createdAt.toISOString(), order.id]);
   }
 
@@ -160,6 +206,7 @@ export class OrderRepository {
         { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
       );
       await recordBreaches(connection, order);
+      await moveStatusCount(connection, previous?.status ?? null, order.status);
       if (previous?.status === order.status && previous.awaiting === order.awaiting) return true;
       await recordTransition(connection, order);
       // Delivered on commit, so listeners never hear of a change that was rolled back.

@@ -108,3 +108,18 @@ export async function recordBreaches(sql: Sql, order: OrderSnapshot): Promise<vo
     ],
   );
 }
+
+/** Moves one order from its previous status's count to its new one (null: a new order). */
+export async function moveStatusCount(
+  sql: Sql,
+  before: OrderStatus | null,
+  after: OrderStatus,
+): Promise<void> {
+  if (before === after) return;
+  if (before) await sql(`update order_status_counts set count = count - 1 where status = ?`, [before]);
+  await sql(
+    `insert into order_status_counts as c (status, count) values (?, 1)
+     on conflict (status) do update set count = c.count + 1`,
+    [after],
+  );
+}

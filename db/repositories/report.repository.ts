@@ -33,8 +33,8 @@ export interface RankedRow {
   revenue: number;
   revenueTotal: number;
   quantityTotal: number;
-  rankByRevenue: number;
-  rankByQuantity: number;
+  /** Position by the requested measure within the currency, from 1. */
+  rank: number;
 }
 
 export type Ranking = 'revenue' | 'quantity';
@@ -63,20 +63,39 @@ const bounds = (p: Period) => [p.from, p.timeZone, p.to, p.timeZone];
 export class ReportRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Orders placed per local period and currency from the quarter-hour sales summary. */
+  /**
+   * Orders placed per local period and currency from the quarter-hour sales summary. The periods are made
+   * first (local starts turned into instants once each), then each sums its buckets through the primary
+   * key's range: no time zone arithmetic per bucket.
+   */
   async sales(period: Period, groupBy: SalesGrouping): Promise<SalesRow[]> {
     const rows = await sqlOf(this.em)<Record<string, string>[]>(
-      `select to_char(date_trunc(?, bucket at time zone ?), 'YYYY-MM-DD') as period, currency,
-              coalesce(sum(orders) filter (where outcome = 'active'), 0) as orders,
-              coalesce(sum(paid_orders) filter (where outcome = 'active'), 0) as paid_orders,
-              coalesce(sum(captured - refunded) filter (where outcome = 'active'), 0) as revenue,
-              coalesce(sum(refunded) filter (where outcome = 'active'), 0) as refunded,
-              coalesce(sum(orders) filter (where outcome = 'cancelled'), 0) as cancelled,
-              coalesce(sum(orders) filter (where outcome = 'rejected'), 0) as rejected
-         from sales_buckets
-        where bucket >= ${START} and bucket < ${END}
-        group by 1, 2 having sum(orders) > 0 order by 1, 2`,
-      [groupBy, period.timeZone, ...bounds(period)],
+      `with periods as (
+         select local_start,
+                greatest(local_start, ?::date::timestamp) at time zone ? as starts,
+                least(local_start + ?::interval, ?::date + 1) at time zone ? as ends
+           from generate_series(date_trunc(?, ?::date::timestamp), ?::date::timestamp, ?::interval) as local_start)
+       select to_char(p.local_start, 'YYYY-MM-DD') as period, b.currency,
+              coalesce(sum(b.orders) filter (where b.outcome = 'active'), 0) as orders,
+              coalesce(sum(b.paid_orders) filter (where b.outcome = 'active'), 0) as paid_orders,
+              coalesce(sum(b.captured - b.refunded) filter (where b.outcome = 'active'), 0) as revenue,
+              coalesce(sum(b.refunded) filter (where b.outcome = 'active'), 0) as refunded,
+              coalesce(sum(b.orders) filter (where b.outcome = 'cancelled'), 0) as cancelled,
+              coalesce(sum(b.orders) filter (where b.outcome = 'rejected'), 0) as rejected
+         from periods p join sales_buckets b on b.bucket >= p.starts and b.bucket < p.ends
+        group by p.local_start, b.currency having sum(b.orders) > 0
+        order by p.local_start, b.currency`,
+      [
+        period.from,
+        period.timeZone,
+        `1 ${groupBy}`,
+        period.to,
+        period.timeZone,
+        groupBy,
+        period.from,
+        period.to,
+        `1 ${groupBy}`,
+      ],
     );
     return rows.map((row) => ({
       period: row.period!,
@@ -120,6 +139,10 @@ export class ReportRepository {
     );
   }
 
+  /**
+   * The top `limit` per currency by the measure, with the currency's totals for the shares: the period is
+   * aggregated once, then each currency takes its top rows (a top-N sort, not a rank over every group).
+   */
   private async ranked(
     scoped: string,
     names: 'customers' | 'products',
@@ -127,37 +150,45 @@ export class ReportRepository {
     rankBy: Ranking,
     limit: number,
   ): Promise<RankedRow[]> {
+    const keys =
+      rankBy === 'revenue'
+        ? ['revenue desc', 'quantity desc', 'id']
+        : ['quantity desc', 'revenue desc', 'id'];
+    const order = keys.join(', ');
     const rows = await sqlOf(this.em)<Record<string, string>[]>(
-      `with scoped as (${scoped}),
-       ranked as (
-         select *, sum(revenue) over per_currency as revenue_total,
-                sum(quantity) over per_currency as quantity_total,
-                rank() over (partition by currency order by revenue desc, quantity desc, id) as rank_by_revenue,
-                rank() over (partition by currency order by quantity desc, revenue desc, id) as rank_by_quantity
-           from scoped window per_currency as (partition by currency))
-       select r.*, n.name from ranked r join ${names} n on n.id = r.id
-        where ${rankBy === 'revenue' ? 'rank_by_revenue' : 'rank_by_quantity'} <= ?
-        order by r.currency, ${rankBy === 'revenue' ? 'rank_by_revenue' : 'rank_by_quantity'}`,
+      `with scoped as materialized (${scoped}),
+       totals as (select currency, sum(revenue) as revenue_total, sum(quantity) as quantity_total
+                    from scoped group by currency)
+       select s.*, t.revenue_total, t.quantity_total, n.name
+         from totals t
+         cross join lateral (select * from scoped s where s.currency = t.currency order by ${order} limit ?) s
+         join ${names} n on n.id = s.id
+        order by t.currency, ${keys.map((key) => `s.${key}`).join(', ')}`,
       [...bounds(period), limit],
     );
-    return rows.map((row) => ({
-      id: row.id!,
-      name: row.name!,
-      currency: row.currency!,
-      orders: Number(row.orders),
-      quantity: Number(row.quantity),
-      revenue: Number(row.revenue),
-      revenueTotal: Number(row.revenue_total),
-      quantityTotal: Number(row.quantity_total),
-      rankByRevenue: Number(row.rank_by_revenue),
-      rankByQuantity: Number(row.rank_by_quantity),
-    }));
+    let rank = 0;
+    let currency = '';
+    return rows.map((row) => {
+      rank = row.currency === currency ? rank + 1 : 1;
+      currency = row.currency!;
+      return {
+        id: row.id!,
+        name: row.name!,
+        currency: row.currency!,
+        orders: Number(row.orders),
+        quantity: Number(row.quantity),
+        revenue: Number(row.revenue),
+        revenueTotal: Number(row.revenue_total),
+        quantityTotal: Number(row.quantity_total),
+        rank,
+      };
+    });
   }
 
   /** How many orders are in each status now. */
   async statusCounts(): Promise<{ status: OrderStatus; count: number }[]> {
     const rows = await sqlOf(this.em)<{ status: OrderStatus; count: string }[]>(
-      `select status, count(*) as count from orders group by status order by status`,
+      `select status, count from order_status_counts where count > 0 order by status`,
     );
     return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
   }

@@ -18,7 +18,8 @@ export function pdfText(pdf: Uint8Array): Promise<string> {
       process.execPath,
       ['-e', script],
       { maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      (error, stdout) =>
+        error ? reject(new Error(`extracting PDF text failed: ${error.message}`)) : resolve(stdout),
     );
     child.stdin!.end(Buffer.from(pdf));
   });
