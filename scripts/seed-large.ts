@@ -252,7 +252,7 @@ async function run(): Promise<void> {
         const createdIso = new Date(created).toISOString();
         const currency = random() < 0.9 ? 'CNY' : 'USD';
         const pool = byCurrency[currency];
-        const lineCount = 1 + Math.floor(random() * 3) + (random() < 0.5 ? 1 : 0);
+        const lineCount = 1 + Math.floor(random() * 4) + (random() < 0.6 ? 1 : 0);
         const orderLines: { p: Product; q: number }[] = [];
         for (let l = 0; l < lineCount; l++) {
           const p = pool[Math.floor(random() ** 1.5 * pool.length)]!;
