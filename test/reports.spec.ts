@@ -245,7 +245,8 @@ describe('reports', () => {
         random,
       );
     }
-  });
+    // Some 300 mirror writes, one after another: seconds alone, longer on a loaded machine.
+  }, 180_000);
   afterAll(() => stack.close());
 
   /** The raw rows of the generated orders: the order row and its payments ledger. */
