@@ -20,6 +20,8 @@ FROM node:20.19.5-bookworm-slim
 RUN apt-get update \
   && apt-get install -y --no-install-recommends postgresql-client-15 sqlite3 \
   && rm -rf /var/lib/apt/lists/*
+# The font PDF documents embed for Chinese text (Apache-2.0 or GPL-3+ with font exception).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules

@@ -14,13 +14,16 @@ import { MetricsController } from './controllers/metrics.controller';
 import { AuthController } from './controllers/auth.controller';
 import { CustomerController } from './controllers/customer.controller';
 import { DeliveryController } from './controllers/delivery.controller';
+import { DocumentController } from './controllers/document.controller';
 import { EscalationController } from './controllers/escalation.controller';
 import { EventsController } from './controllers/events.controller';
+import { FeedbackController } from './controllers/feedback.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
+import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { UserController } from './controllers/user.controller';
 import { WebhookController } from './controllers/webhook.controller';
@@ -30,13 +33,16 @@ import { BackupService } from './services/backup.service';
 import { MetricsService } from './services/metrics.service';
 import { CustomerService } from './services/customer.service';
 import { DeliveryService } from './services/delivery.service';
+import { DocumentService } from './services/document.service';
 import { EscalationService } from './services/escalation.service';
+import { FeedbackService } from './services/feedback.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
+import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
 import { UserService } from './services/user.service';
 import { WebhookService } from './services/webhook.service';
@@ -109,6 +115,9 @@ export class AppModule {
         CustomerController,
         ProductController,
         SettingsController,
+        ReportController,
+        DocumentController,
+        FeedbackController,
         EventsController,
         HealthController,
         MetricsController,
@@ -123,6 +132,9 @@ export class AppModule {
         CustomerService,
         ProductService,
         SettingsService,
+        ReportService,
+        DocumentService,
+        FeedbackService,
         DeliveryService,
         WebhookService,
         EscalationService,

@@ -38,7 +38,17 @@ describe('configuration', () => {
         deliveryAttempts: 8,
         retryIntervalMs: 5000,
       },
+      documents: {
+        pdfFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+        pdfFontFace: 'WenQuanYiMicroHei',
+      },
     });
+  });
+
+  it('refuses an OMS_PDF_FONT that names no file, naming the variable', () => {
+    expect(() => loadConfig({ OMS_PDF_FONT: '/nowhere/font.ttf' })).toThrow(
+      new ConfigError('OMS_PDF_FONT names no file: "/nowhere/font.ttf"'),
+    );
   });
 
   it('uses DATABASE_URL and TEMPORAL_ADDRESS for external services, and then starts no embedded ones', () => {

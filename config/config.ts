@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 
@@ -91,6 +92,12 @@ export abstract class AppConfig {
     /** Wait before the first retry of a failed delivery, in milliseconds; doubled after each failure. */
     retryIntervalMs: number;
   };
+  abstract documents: {
+    /** A TrueType font (or collection) with Chinese glyphs, embedded into PDF invoices, slips and labels. */
+    pdfFont: string;
+    /** The face to use inside a font collection (`.ttc`); none for a single font. */
+    pdfFontFace: string | undefined;
+  };
 }
 
 /** Temporal's own databases: the dev server's SQLite file, PostgreSQL databases, or unknown (external). */
@@ -98,6 +105,9 @@ export type TemporalPersistence =
   | { kind: 'sqlite'; file: string }
   | { kind: 'postgres'; databaseUrl: string; visibilityUrl: string }
   | { kind: 'none' };
+
+/** Debian's fonts-wqy-microhei (Apache-2.0 or GPL-3+ with font exception); see the README. */
+export const DEFAULT_PDF_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
 /** Raised when the environment holds a setting that cannot be used; the message names the variable. */
 export class ConfigError extends Error {}
@@ -333,5 +343,16 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
     },
+    documents: pdfFont(env),
   };
+}
+
+/** A font named explicitly must exist at boot; the default is checked when a PDF is asked for. */
+function pdfFont(env: Env): AppConfig['documents'] {
+  const chosen = env.OMS_PDF_FONT;
+  if (chosen === undefined || chosen === '') {
+    return { pdfFont: DEFAULT_PDF_FONT, pdfFontFace: env.OMS_PDF_FONT_FACE || 'WenQuanYiMicroHei' };
+  }
+  if (!existsSync(chosen)) throw new ConfigError(`OMS_PDF_FONT names no file: "${chosen}"`);
+  return { pdfFont: path.resolve(chosen), pdfFontFace: env.OMS_PDF_FONT_FACE || undefined };
 }

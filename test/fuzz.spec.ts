@@ -213,6 +213,8 @@ describe('every endpoint under generated hostile input', () => {
       escalation_policies: 'select * from escalation_policies',
       work_calendar: 'select * from work_calendar',
       notification_recipients: 'select * from notification_recipients',
+      feedback: 'select * from feedback',
+      seller_settings: 'select * from seller_settings',
     };
     const parts = await Promise.all(
       Object.entries(queries).map(async ([table, query]) => {

@@ -208,6 +208,50 @@ const TABLE: Cell[] = [
     allowed: ['admin', 'manager'],
     request: () => ['GET', '/api/escalations/overdue'],
   },
+  {
+    action: 'read the sales report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/sales'],
+  },
+  {
+    action: 'read the customer report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/customers'],
+  },
+  {
+    action: 'read the product report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/products'],
+  },
+  {
+    action: 'read the pipeline report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/pipeline?format=csv'],
+  },
+  { action: 'read an invoice', allowed: ALL, request: () => ['GET', `/api/orders/${nobody}/invoice`] },
+  {
+    action: 'read a packing slip',
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/packing-slip`],
+  },
+  {
+    action: 'read a shipping label',
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/shipping-label?format=pdf`],
+  },
+  { action: 'read the seller settings', allowed: ALL, request: () => ['GET', '/api/settings/seller'] },
+  {
+    action: 'change the seller settings',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/settings/seller', { taxRateBp: 'invalid' }],
+  },
+  { action: 'give feedback', allowed: ALL, request: () => ['POST', '/api/feedback', { message: '' }] },
+  { action: 'read feedback', allowed: ['admin', 'manager'], request: () => ['GET', '/api/feedback'] },
+  {
+    action: 'mark feedback handled',
+    allowed: ['admin', 'manager'],
+    request: () => ['POST', `/api/feedback/${nobody}/handled`],
+  },
 ];
 
 describe('the role table', () => {

@@ -2,7 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from './list.dto';
 
-export const AUDITED_ENTITIES = ['customer', 'product', 'settings', 'user', 'webhook', 'delivery'] as const;
+export const AUDITED_ENTITIES = [
+  'customer',
+  'product',
+  'settings',
+  'user',
+  'webhook',
+  'delivery',
+  'feedback',
+] as const;
 
 export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: AUDITED_ENTITIES })

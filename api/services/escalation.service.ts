@@ -23,6 +23,7 @@ import type {
   PolicyListDto,
 } from '../dtos/escalation.dto';
 import { invalidField, notFound } from '../errors/domain.error';
+import { isTimeZone } from './time-zone';
 
 /** The OrderAwaiting values of a watched wait, as a visibility query list: `'approval', 'manager_approval'`. */
 const awaitingList = (stage: EscalationStage) =>
@@ -31,15 +32,6 @@ const awaitingList = (stage: EscalationStage) =>
     .join(', ');
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);

@@ -6,6 +6,7 @@ import { Migration20261126040000_notifications } from './Migration20261126040000
 import { Migration20261126050000_delivery } from './Migration20261126050000_delivery';
 import { Migration20261126060000_escalation } from './Migration20261126060000_escalation';
 import { Migration20261126070000_hardening } from './Migration20261126070000_hardening';
+import { Migration20261126080000_reports } from './Migration20261126080000_reports';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126050000_delivery', class: Migration20261126050000_delivery },
   { name: 'Migration20261126060000_escalation', class: Migration20261126060000_escalation },
   { name: 'Migration20261126070000_hardening', class: Migration20261126070000_hardening },
+  { name: 'Migration20261126080000_reports', class: Migration20261126080000_reports },
 ];

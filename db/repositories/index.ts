@@ -47,3 +47,20 @@ export {
   type StoredCalendar,
   type StoredPolicy,
 } from './escalation.repository';
+export {
+  ReportRepository,
+  type Period,
+  type SalesGrouping,
+  type SalesRow,
+  type RankedRow,
+  type Ranking,
+  type StageTimes,
+  type OpenOrder,
+} from './report.repository';
+export {
+  DocumentRepository,
+  type Invoice,
+  type SellerSetting,
+  type StoredSeller,
+} from './document.repository';
+export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';

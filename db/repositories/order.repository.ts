@@ -6,6 +6,14 @@ import { isUuid } from './ids';
 import { containing } from './like';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
+import {
+  ledgerTotals,
+  moveSales,
+  moveStatusCount,
+  outcomeOf,
+  recordBreaches,
+  recordTransition,
+} from './report-summaries';
 
 /** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
 export const ORDER_EVENTS_CHANNEL = 'order_events';
@@ -44,19 +52,10 @@ export class OrderRepository {
 
   /** Newest first, filtered; `q` is matched with trigram-indexed ILIKE on number, customer name and notes. */
   async list(filter: OrderFilter): Promise<Page<Order>> {
+    if (filter.q) return this.search({ ...filter, q: filter.q });
     const where: Record<string, unknown>[] = [];
     if (filter.status) where.push({ status: filter.status });
     if (filter.customerId) where.push({ customer: isUuid(filter.customerId) ? filter.customerId : null });
-    if (filter.q) {
-      const pattern = containing(filter.q);
-      where.push({
-        $or: [
-          { number: { $ilike: pattern } },
-          { notes: { $ilike: pattern } },
-          { customer: { name: { $ilike: pattern } } },
-        ],
-      });
-    }
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor, 'time');
       where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
@@ -75,6 +74,54 @@ export class OrderRepository {
     );
   }
 
+  /**
+   * Search as a union of three small, index-driven queries, each already cut to one page: number and notes
+   * through their trigram indexes, customer name through the customers' trigram index and then each
+   * matching customer's newest orders (customer, created_at index). One `OR` across the join instead
+   * makes PostgreSQL walk every order for a rare word (seconds on a million orders).
+   */
+  private async search(filter: OrderFilter & { q: string }): Promise<Page<Order>> {
+    const pattern = containing(filter.q);
+    const limit = filter.limit + 1;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      conditions.push('o.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.customerId) {
+      conditions.push('o.customer_id = ?');
+      params.push(isUuid(filter.customerId) ? filter.customerId : null);
+    }
+    if (filter.cursor) {
+      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
+      conditions.push('(o.created_at, o.id) < (?::timestamptz, ?::uuid)');
+      params.push(createdAt, id);
+    }
+    const and = conditions.map((condition) => ` and ${condition}`).join('');
+    const page = `order by o.created_at desc, o.id desc limit ${limit}`;
+    const ids = await sqlOf(this.em)<{ id: string }[]>(
+      `select id from (
+         (select o.id, o.created_at from orders o where o.number ilike ?${and} ${page})
+         union
+         (select o.id, o.created_at from orders o where o.notes ilike ?${and} ${page})
+         union
+         (select o.id, o.created_at from customers c
+            cross join lateral (select o.id, o.created_at from orders o where o.customer_id = c.id${and} ${page}) o
+           where c.name ilike ?)
+       ) o ${page}`,
+      [pattern, ...params, pattern, ...params, ...params, pattern],
+    );
+    const rows = ids.length
+      ? await this.em.find(
+          Order,
+          { id: { $in: ids.map((row) => row.id) } },
+          { orderBy: { createdAt: 'desc', id: 'desc' } },
+        )
+      : [];
+    return pageOf(rows, filter.limit, (order) => [order.createdAt.toISOString(), order.id]);
+  }
+
   /** Allocates the next human-friendly order number, e.g. SO-2026-000123. */
   async nextNumber(at: Date): Promise<string> {
     const [row] = await sqlOf(this.em)<{ n: string }[]>(`select nextval('order_number_seq') as n`);
@@ -84,28 +131,44 @@ export class OrderRepository {
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
    * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
-   * to live views.
+   * to live views. In the same transaction it keeps the report summaries: the sales bucket, the stage
+   * transition (keyed by snapshot version, so a retried write adds none) and escalation breaches.
    * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
    */
   async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
     const order = storable(snapshot);
     return this.em.transactional(async (em): Promise<MirrorOutcome> => {
       const connection = sqlOf(em);
-      const [previous] = await connection<LeftStage[]>(
-        `select status, awaiting, (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
-         from orders where id = ? for update`,
+      const [previous] = await connection<
+        {
+          status: OrderStatus;
+          awaiting: string | null;
+          currency: string;
+          captured: string;
+          refunded: string;
+          created_at: Date;
+          sinceMs: number | null;
+        }[]
+      >(
+        `select status, awaiting, currency, captured, refunded, created_at,
+                (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
+           from orders where id = ? for update`,
         [order.orderId],
       );
+      const ledger = await ledgerTotals(connection, order.orderId);
+      const items = order.lines.reduce((sum, line) => sum + line.quantity, 0);
       const written = await connection<{ id: string }[]>(
         `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
-           snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+           snapshot, carrier, tracking_number, shipped_at, completed_at, version, created_at, updated_at,
+           captured, refunded, items)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (id) do update set
            status = excluded.status, awaiting = excluded.awaiting, awaiting_since = excluded.awaiting_since,
            currency = excluded.currency, total = excluded.total, notes = excluded.notes,
            snapshot = excluded.snapshot, carrier = excluded.carrier, tracking_number = excluded.tracking_number,
            shipped_at = excluded.shipped_at, completed_at = excluded.completed_at,
-           version = excluded.version, updated_at = excluded.updated_at
+           version = excluded.version, updated_at = excluded.updated_at,
+           captured = excluded.captured, refunded = excluded.refunded, items = excluded.items
          where orders.version < excluded.version
          returning id`,
         [
@@ -126,14 +189,18 @@ export class OrderRepository {
           order.version,
           order.createdAt,
           order.updatedAt,
+          ledger.captured,
+          ledger.refunded,
+          items,
         ],
       );
       if (written.length === 0) return { written: false, left: null };
       await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
       for (const [position, line] of order.lines.entries()) {
         await connection(
-          `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total)
-           values (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total,
+             created_at, currency, active)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             order.orderId,
             position,
@@ -143,11 +210,31 @@ export class OrderRepository {
             line.quantity,
             line.unitPrice,
             line.lineTotal,
+            order.createdAt,
+            order.currency,
+            outcomeOf(order.status) === 'active',
           ],
         );
       }
+      // The report summaries move in the same transaction as the row they summarise.
+      await moveSales(
+        connection,
+        previous
+          ? {
+              createdAt: previous.created_at,
+              currency: previous.currency,
+              status: previous.status,
+              captured: Number(previous.captured),
+              refunded: Number(previous.refunded),
+            }
+          : null,
+        { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
+      );
+      await recordBreaches(connection, order);
+      await moveStatusCount(connection, previous?.status ?? null, order.status);
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
         return { written: true, left: null };
+      await recordTransition(connection, order);
       // Delivered on commit, so listeners never hear of a change that was rolled back.
       const event = {
         type: 'order.updated',

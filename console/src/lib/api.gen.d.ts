@@ -601,6 +601,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportController_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportController_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportController_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportController_pipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/invoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DocumentController_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/packing-slip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DocumentController_packingSlip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/shipping-label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DocumentController_shippingLabel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/seller": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DocumentController_getSeller"];
+        put: operations["DocumentController_setSeller"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FeedbackController_list"];
+        put?: never;
+        post: operations["FeedbackController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback/{id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["FeedbackController_markHandled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -814,7 +974,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
             entityId: string;
             before: Record<string, never> | null;
             after: Record<string, never> | null;
@@ -1393,6 +1553,179 @@ export interface components {
             /** @description Whether the order's customer is e-mailed; only for order.created, order.shipped, order.completed. */
             customer?: boolean;
         };
+        SalesItemDto: {
+            /**
+             * @description First local date of the day, week or month.
+             * @example 2026-11-02
+             */
+            period: string;
+            /** @example CNY */
+            currency: string;
+            /** @description Orders placed, not cancelled or rejected. */
+            orders: number;
+            /** @description Of those, orders with money held (captured more than refunded). */
+            paidOrders: number;
+            /** @description Captured minus refunded, minor units; per currency, never summed across. */
+            revenue: number;
+            /** @description Refunds already netted from revenue (partial refunds after edits). */
+            refunded: number;
+            /** @description revenue / paidOrders, rounded; 0 without paid orders. */
+            averageOrderValue: number;
+            /** @description Orders placed in the period and cancelled since; never revenue. */
+            cancelled: number;
+            /** @description Orders placed in the period and rejected since; never revenue. */
+            rejected: number;
+        };
+        SalesReportDto: {
+            /** @example 2026-11-01 */
+            from: string;
+            /** @example 2026-11-30 */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @enum {string} */
+            groupBy: "day" | "week" | "month";
+            items: components["schemas"]["SalesItemDto"][];
+        };
+        RankedItemDto: {
+            /** @description Rank by the requested measure within the currency. */
+            rank: number;
+            /** @description Customer or product id. */
+            id: string;
+            name: string;
+            currency: string;
+            orders: number;
+            /** @description Units ordered. */
+            quantity: number;
+            /** @description Minor units: net captured for customers, line totals for products. */
+            revenue: number;
+            /** @description Share of the period's revenue in this currency, 0..1. */
+            revenueShare: number;
+            /** @description Share of the period's units in this currency, 0..1. */
+            quantityShare: number;
+        };
+        RankingReportDto: {
+            /** @example 2026-11-01 */
+            from: string;
+            /** @example 2026-11-30 */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @enum {string} */
+            rankBy: "revenue" | "quantity";
+            items: components["schemas"]["RankedItemDto"][];
+        };
+        StatusCountDto: {
+            /** @enum {string} */
+            status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
+            /** @description Orders in this status now. */
+            count: number;
+        };
+        StageTimeDto: {
+            /**
+             * @description Status, and what it waited for.
+             * @example processing/shipment
+             */
+            stage: string;
+            /** @description Stays in the stage that ended in the period. */
+            count: number;
+            /** @description Median time spent, milliseconds. */
+            medianMs: number;
+            /** @description 90th percentile of time spent, milliseconds. */
+            p90Ms: number;
+        };
+        BreachCountDto: {
+            /** @example approval */
+            stage: string;
+            /** @example 1 */
+            level: number;
+            /** @description Orders whose wait reached this level in the period. */
+            orders: number;
+        };
+        SlowOrderDto: {
+            id: string;
+            number: string;
+            /** @enum {string} */
+            status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
+            awaiting: string | null;
+            /**
+             * Format: date-time
+             * @description When its current stage began.
+             */
+            since: string;
+            /** @description Time in the current stage so far, milliseconds. */
+            waitedMs: number;
+            /** @example /api/orders/… */
+            link: string;
+        };
+        PipelineReportDto: {
+            /** @example 2026-11-01 */
+            from: string;
+            /** @example 2026-11-30 */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            statuses: components["schemas"]["StatusCountDto"][];
+            stages: components["schemas"]["StageTimeDto"][];
+            breaches: components["schemas"]["BreachCountDto"][];
+            /** @description Open orders longest in their current stage. */
+            slowest: components["schemas"]["SlowOrderDto"][];
+        };
+        SellerDto: {
+            name: string;
+            address: string;
+            taxId: string;
+            phone: string | null;
+            email: string | null;
+            taxRateBp: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SellerInputDto: {
+            /** @example 杭州茶叶有限公司 */
+            name: string;
+            /** @example 浙江省杭州市西湖区龙井路 1 号 */
+            address: string;
+            /**
+             * @description Printed on invoices.
+             * @example 91330100MA2XXXXXX1
+             */
+            taxId: string;
+            phone?: string | null;
+            email?: string | null;
+            /**
+             * @description Tax rate in basis points (1300 = 13 %); prices include it.
+             * @example 1300
+             */
+            taxRateBp: number;
+        };
+        CreateFeedbackDto: {
+            /** @example 发票抬头能否显示英文名称？ */
+            message: string;
+            rating?: number;
+            /** @description The order the feedback is about. */
+            orderId?: string;
+        };
+        FeedbackAuthorDto: {
+            id: string;
+            username: string;
+        };
+        FeedbackDto: {
+            id: string;
+            author: components["schemas"]["FeedbackAuthorDto"];
+            message: string;
+            rating: number | null;
+            orderId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            handledAt: string | null;
+            handledBy: components["schemas"]["FeedbackAuthorDto"] | null;
+        };
+        FeedbackPageDto: {
+            items: components["schemas"]["FeedbackDto"][];
+            nextCursor: string | null;
+        };
         BackupPartDto: {
             /** @example app.dump */
             file: string;
@@ -1705,7 +2038,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
                 entityId?: string;
             };
             header?: never;
@@ -3130,6 +3463,502 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecipientSettingDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportController_sales: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+                /** @description Weeks start on Monday. */
+                groupBy?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per period and currency; `format=csv` for a CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReportDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportController_customers: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+                rankBy?: "revenue" | "quantity";
+                /** @description How many per currency. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Top customers per currency. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingReportDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportController_products: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+                rankBy?: "revenue" | "quantity";
+                /** @description How many per currency. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Top products per currency. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingReportDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportController_pipeline: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statuses now; stage times and breaches in the period. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineReportDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DocumentController_invoice: {
+        parameters: {
+            query?: {
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice in the customer's language; its number is assigned once. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not processing yet; names the status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PDF asked for and its font is missing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DocumentController_packingSlip: {
+        parameters: {
+            query?: {
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What goes in the parcel, without prices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not processing yet; names the status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PDF asked for and its font is missing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DocumentController_shippingLabel: {
+        parameters: {
+            query?: {
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not processing yet; names the status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PDF asked for and its font is missing. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["ErrorDto"];
+                    "application/pdf": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DocumentController_getSeller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Seller details and tax rate printed on documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerDto"];
+                };
+            };
+        };
+    };
+    DocumentController_setSeller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SellerInputDto"];
+            };
+        };
+        responses: {
+            /** @description Audited; invoices already issued keep their details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    FeedbackController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description true: handled only; false: still open. */
+                handled?: boolean;
+                rating?: number;
+                orderId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPageDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    FeedbackController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedbackDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    FeedbackController_markHandled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked handled (audited); again: unchanged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
             400: {

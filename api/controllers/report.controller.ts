@@ -1,0 +1,72 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { OVERSEERS, Roles } from '../auth/roles.decorator';
+import { ErrorDto } from '../dtos/error.dto';
+import {
+  PipelineReportDto,
+  RankingQueryDto,
+  RankingReportDto,
+  ReportQueryDto,
+  SalesQueryDto,
+  SalesReportDto,
+  type ReportFormat,
+} from '../dtos/report.dto';
+import { reportCsv } from '../reports/report.csv-views';
+import { ReportService } from '../services/report.service';
+
+/** The report as JSON, or as a CSV download when `format=csv`. */
+function answer<T>(response: Response, format: ReportFormat, name: string, report: T, csv: (r: T) => string) {
+  if (format !== 'csv') return report;
+  response.type('text/csv; charset=utf-8');
+  response.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.csv"`,
+  );
+  return csv(report);
+}
+
+@ApiTags('reports')
+@ApiProduces('application/json', 'text/csv')
+@ApiBadRequestResponse({ type: ErrorDto })
+@Roles(...OVERSEERS)
+@Controller('reports')
+export class ReportController {
+  constructor(private readonly service: ReportService) {}
+
+  @Get('sales')
+  @ApiOkResponse({
+    type: SalesReportDto,
+    description: 'Per period and currency; `format=csv` for a CSV file.',
+  })
+  async sales(@Query() query: SalesQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(response, query.format, 'sales', await this.service.sales(query), reportCsv.sales);
+  }
+
+  @Get('customers')
+  @ApiOkResponse({ type: RankingReportDto, description: 'Top customers per currency.' })
+  async customers(@Query() query: RankingQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(
+      response,
+      query.format,
+      'customers',
+      await this.service.customers(query),
+      reportCsv.ranking,
+    );
+  }
+
+  @Get('products')
+  @ApiOkResponse({ type: RankingReportDto, description: 'Top products per currency.' })
+  async products(@Query() query: RankingQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(response, query.format, 'products', await this.service.products(query), reportCsv.ranking);
+  }
+
+  @Get('pipeline')
+  @ApiOkResponse({
+    type: PipelineReportDto,
+    description: 'Statuses now; stage times and breaches in the period.',
+  })
+  async pipeline(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(response, query.format, 'pipeline', await this.service.pipeline(query), reportCsv.pipeline);
+  }
+}

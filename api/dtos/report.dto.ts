@@ -1,0 +1,151 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ORDER_STATUSES, type OrderStatus } from '../../workflows/order.definitions';
+
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A period of local dates and the answer's format. */
+export class ReportQueryDto {
+  @ApiPropertyOptional({
+    example: '2026-11-01',
+    description: 'First local date (default: 29 days before `to`; for the pipeline 6).',
+  })
+  @IsOptional()
+  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last local date, included (default: today).' })
+  @IsOptional()
+  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+
+  @ApiPropertyOptional({
+    example: 'Asia/Shanghai',
+    description: "IANA time zone of the dates and periods (default: the business calendar's).",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: '`csv`: UTF-8 with a BOM.' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format: ReportFormat = 'json';
+}
+
+export const SALES_GROUPINGS = ['day', 'week', 'month'] as const;
+
+export class SalesQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ enum: SALES_GROUPINGS, default: 'day', description: 'Weeks start on Monday.' })
+  @IsOptional()
+  @IsIn(SALES_GROUPINGS)
+  groupBy: (typeof SALES_GROUPINGS)[number] = 'day';
+}
+
+export const RANKINGS = ['revenue', 'quantity'] as const;
+
+export class RankingQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ enum: RANKINGS, default: 'revenue' })
+  @IsOptional()
+  @IsIn(RANKINGS)
+  rankBy: (typeof RANKINGS)[number] = 'revenue';
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 500, description: 'How many per currency.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 20;
+}
+
+export class ReportPeriodDto {
+  @ApiProperty({ example: '2026-11-01' }) from!: string;
+  @ApiProperty({ example: '2026-11-30' }) to!: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone!: string;
+}
+
+export class SalesItemDto {
+  @ApiProperty({ example: '2026-11-02', description: 'First local date of the day, week or month.' })
+  period!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ description: 'Orders placed, not cancelled or rejected.' }) orders!: number;
+  @ApiProperty({ description: 'Of those, orders with money held (captured more than refunded).' })
+  paidOrders!: number;
+  @ApiProperty({ description: 'Captured minus refunded, minor units; per currency, never summed across.' })
+  revenue!: number;
+  @ApiProperty({ description: 'Refunds already netted from revenue (partial refunds after edits).' })
+  refunded!: number;
+  @ApiProperty({ description: 'revenue / paidOrders, rounded; 0 without paid orders.' })
+  averageOrderValue!: number;
+  @ApiProperty({ description: 'Orders placed in the period and cancelled since; never revenue.' })
+  cancelled!: number;
+  @ApiProperty({ description: 'Orders placed in the period and rejected since; never revenue.' })
+  rejected!: number;
+}
+
+export class SalesReportDto extends ReportPeriodDto {
+  @ApiProperty({ enum: SALES_GROUPINGS }) groupBy!: string;
+  @ApiProperty({ type: [SalesItemDto] }) items!: SalesItemDto[];
+}
+
+export class RankedItemDto {
+  @ApiProperty({ description: 'Rank by the requested measure within the currency.' }) rank!: number;
+  @ApiProperty({ description: 'Customer or product id.' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty() orders!: number;
+  @ApiProperty({ description: 'Units ordered.' }) quantity!: number;
+  @ApiProperty({ description: 'Minor units: net captured for customers, line totals for products.' })
+  revenue!: number;
+  @ApiProperty({ description: "Share of the period's revenue in this currency, 0..1." })
+  revenueShare!: number;
+  @ApiProperty({ description: "Share of the period's units in this currency, 0..1." }) quantityShare!: number;
+}
+
+export class RankingReportDto extends ReportPeriodDto {
+  @ApiProperty({ enum: RANKINGS }) rankBy!: string;
+  @ApiProperty({ type: [RankedItemDto] }) items!: RankedItemDto[];
+}
+
+export class StatusCountDto {
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ description: 'Orders in this status now.' }) count!: number;
+}
+
+export class StageTimeDto {
+  @ApiProperty({ example: 'processing/shipment', description: 'Status, and what it waited for.' })
+  stage!: string;
+  @ApiProperty({ description: 'Stays in the stage that ended in the period.' }) count!: number;
+  @ApiProperty({ description: 'Median time spent, milliseconds.' }) medianMs!: number;
+  @ApiProperty({ description: '90th percentile of time spent, milliseconds.' }) p90Ms!: number;
+}
+
+export class BreachCountDto {
+  @ApiProperty({ example: 'approval' }) stage!: string;
+  @ApiProperty({ example: 1 }) level!: number;
+  @ApiProperty({ description: 'Orders whose wait reached this level in the period.' }) orders!: number;
+}
+
+export class SlowOrderDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() number!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ type: String, nullable: true }) awaiting!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When its current stage began.' }) since!: string;
+  @ApiProperty({ description: 'Time in the current stage so far, milliseconds.' }) waitedMs!: number;
+  @ApiProperty({ example: '/api/orders/…' }) link!: string;
+}
+
+export class PipelineReportDto extends ReportPeriodDto {
+  @ApiProperty({ type: [StatusCountDto] }) statuses!: StatusCountDto[];
+  @ApiProperty({ type: [StageTimeDto] }) stages!: StageTimeDto[];
+  @ApiProperty({ type: [BreachCountDto] }) breaches!: BreachCountDto[];
+  @ApiProperty({ type: [SlowOrderDto], description: 'Open orders longest in their current stage.' })
+  slowest!: SlowOrderDto[];
+}

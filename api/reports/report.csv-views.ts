@@ -1,0 +1,57 @@
+import type { PipelineReportDto, RankingReportDto, SalesReportDto } from '../dtos/report.dto';
+import { toCsv } from './report.csv';
+
+/** Each report as one CSV table, column names as in the JSON answer. */
+export const reportCsv = {
+  sales: (report: SalesReportDto): string =>
+    toCsv(
+      [
+        'period',
+        'currency',
+        'orders',
+        'paidOrders',
+        'revenue',
+        'refunded',
+        'averageOrderValue',
+        'cancelled',
+        'rejected',
+      ],
+      report.items.map((i) => [
+        i.period,
+        i.currency,
+        i.orders,
+        i.paidOrders,
+        i.revenue,
+        i.refunded,
+        i.averageOrderValue,
+        i.cancelled,
+        i.rejected,
+      ]),
+    ),
+  ranking: (report: RankingReportDto): string =>
+    toCsv(
+      ['rank', 'id', 'name', 'currency', 'orders', 'quantity', 'revenue', 'revenueShare', 'quantityShare'],
+      report.items.map((i) => [
+        i.rank,
+        i.id,
+        i.name,
+        i.currency,
+        i.orders,
+        i.quantity,
+        i.revenue,
+        i.revenueShare,
+        i.quantityShare,
+      ]),
+    ),
+  /** The pipeline's four parts as sections of one table: `section` says which. */
+  pipeline: (report: PipelineReportDto): string =>
+    toCsv(
+      ['section', 'name', 'level', 'count', 'medianMs', 'p90Ms', 'orderId', 'since'],
+      [
+        ...report.statuses.map((s) => ['status', s.status, null, s.count, null, null, null, null]),
+        ...report.stages.map((s) => ['stage', s.stage, null, s.count, s.medianMs, s.p90Ms, null, null]),
+        ...report.breaches.map((b) => ['breach', b.stage, b.level, b.orders, null, null, null, null]),
+        ...report.slowest.map((o) => ['slowest', o.number, null, null, null, null, o.id, o.since]),
+      ],
+    ),
+};

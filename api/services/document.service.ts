@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { AppConfig } from '../../config/config';
+import {
+  CustomerRepository,
+  DocumentRepository,
+  EscalationRepository,
+  OrderRepository,
+  type StoredSeller,
+} from '../../db/repositories';
+import type { Actor, OrderStatus } from '../../workflows/order.definitions';
+import { barcodeDataUrl, barcodePng } from '../documents/barcode';
+import { documentModel, type DocumentKind } from '../documents/document.model';
+import { renderDocumentPdf } from '../documents/document.pdf';
+import { renderDocumentHtml } from '../documents/document.templates';
+import type { SellerInputDto } from '../dtos/document.dto';
+import { DomainError, invalidState, notFound } from '../errors/domain.error';
+
+/** From `processing` on an order has something to invoice, pack and ship. */
+const PRINTABLE: readonly OrderStatus[] = ['processing', 'shipped', 'completed'];
+
+export interface RenderedDocument {
+  contentType: string;
+  filename: string;
+  body: string | Buffer;
+}
+
+/** Invoices, packing slips and shipping labels as HTML or PDF, and the seller settings they print. */
+@Injectable()
+export class DocumentService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly orders: OrderRepository,
+    private readonly customers: CustomerRepository,
+    private readonly documents: DocumentRepository,
+    private readonly escalation: EscalationRepository,
+  ) {}
+
+  /**
+   * The document of an order in its customer's language. The invoice gets its number on first request
+   * (gap-free, once per order); a document of an order before `processing`, or cancelled or rejected
+   * without an invoice already issued, is a 409 naming the status.
+   */
+  async render(kind: DocumentKind, orderId: string, format: 'html' | 'pdf'): Promise<RenderedDocument> {
+    const order = await this.orders.findById(orderId);
+    if (!order) throw notFound('order', orderId);
+    const snapshot = order.snapshot;
+    const issued = kind === 'invoice' ? await this.documents.findInvoice(snapshot.orderId) : null;
+    if (!issued && !PRINTABLE.includes(snapshot.status)) {
+      throw invalidState(
+        `a ${kind.replace('-', ' ')} exists once the order is processing; this order is ${snapshot.status}`,
+        snapshot.status,
+        snapshot.awaiting,
+      );
+    }
+    if (format === 'pdf' && !existsSync(this.config.documents.pdfFont)) {
+      throw new DomainError(
+        'unavailable',
+        `PDF needs a font with Chinese glyphs at ${this.config.documents.pdfFont} (OMS_PDF_FONT); HTML works without it`,
+      );
+    }
+    const customer = await this.customers.findById(snapshot.customerId);
+    if (!customer) throw new Error(`order ${snapshot.orderId} names a missing customer`);
+    const model = documentModel({
+      kind,
+      order: snapshot,
+      customer: {
+        name: customer.name,
+        email: customer.email,
+        phone: customer.phone ?? null,
+        address: customer.address ?? null,
+        language: customer.language,
+      },
+      seller: await this.documents.seller(),
+      invoice:
+        kind === 'invoice'
+          ? (issued ?? (await this.documents.invoiceFor(snapshot.orderId, new Date())))
+          : null,
+      timeZone: (await this.escalation.calendar()).timeZone,
+    });
+    const filename = `${model.invoice?.number ?? snapshot.number}-${kind}`;
+    if (format === 'html') {
+      return {
+        contentType: 'text/html; charset=utf-8',
+        filename: `${filename}.html`,
+        body: renderDocumentHtml(model, barcodeDataUrl(snapshot.number)),
+      };
+    }
+    const pdf = await renderDocumentPdf(model, await barcodePng(snapshot.number), {
+      path: this.config.documents.pdfFont,
+      family: this.config.documents.pdfFontFace,
+    });
+    return { contentType: 'application/pdf', filename: `${filename}.pdf`, body: pdf };
+  }
+
+  /** The seller details and tax rate printed on documents. */
+  seller(): Promise<StoredSeller> {
+    return this.documents.seller();
+  }
+
+  /** Replaces the seller details; invoices already issued keep the details they were issued with. */
+  setSeller(dto: SellerInputDto, actor: Actor): Promise<StoredSeller> {
+    return this.documents.setSeller(
+      {
+        name: dto.name,
+        address: dto.address,
+        taxId: dto.taxId,
+        phone: dto.phone ?? null,
+        email: dto.email ?? null,
+        taxRateBp: dto.taxRateBp,
+      },
+      actor,
+    );
+  }
+}

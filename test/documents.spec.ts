@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from './support/http';
+import { placeOrder, type OrderBody } from './support/orders';
+import { pdfText as extractText } from './support/pdf-text';
+import { startStack, type TestStack } from './support/stack';
+
+/** Invoices, packing slips and shipping labels of real orders, moved by the real workflow. */
+describe('order documents', () => {
+  let stack: TestStack;
+  let staff: ApiClient;
+  let manager: ApiClient;
+  let auditor: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    staff = await stack.client(['staff']);
+    manager = await stack.client(['manager']);
+    auditor = await stack.client(['auditor']);
+  });
+  afterAll(() => stack.close());
+
+  /** A customer in the given language with an address, two products, an order of both. */
+  async function order(
+    language: 'zh-CN' | 'en',
+    approve = true,
+  ): Promise<OrderBody & { customerName: string }> {
+    const tag = randomUUID().slice(0, 6);
+    const customerName =
+      language === 'en' ? `Tea <b>Lovers</b> ${tag}` : `杭州<script>茶</script>客户 ${tag}`;
+    const customer = await staff.post<{ id: string }>('/api/customers', {
+      name: customerName,
+      email: `doc-${tag}@example.com`,
+      phone: '13800000000',
+      address: language === 'en' ? '1 Tea Street, London' : '浙江省杭州市西湖区龙井路 1 号',
+      language,
+    });
+    expect(customer.status).toBe(201);
+    for (const [index, [name, unitPrice]] of (
+      [
+        ['龙井茶 250g', 12990],
+        ['Jasmine tea', 500],
+      ] as const
+    ).entries()) {
+      await staff.post('/api/products', {
+        sku: `DOC-${tag}-${index}`,
+        name,
+        unitPrice,
+        currency: 'CNY',
+        stockOnHand: 50,
+      });
+    }
+    const placed = await placeOrder(staff, customer.body.id, [
+      { sku: `DOC-${tag}-0`, quantity: 2 },
+      { sku: `DOC-${tag}-1`, quantity: 3 },
+    ]);
+    if (!approve) return { ...placed, customerName };
+    const approved = await staff.post<OrderBody>(`/api/orders/${placed.id}/approve`, {});
+    expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+    return { ...approved.body, customerName };
+  }
+
+  const invoiceNumber = (html: string) => /INV-\d{4}-(\d{6})/.exec(html)?.[0];
+  const pdfText = async (response: Response) => {
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    return extractText(new Uint8Array(await response.arrayBuffer()));
+  };
+  const get = (path: string, client: ApiClient = staff) =>
+    fetch(`${stack.baseUrl}${path}`, { headers: client.headers });
+
+  it('refuses an invoice before the order is processing, naming the status', async () => {
+    const waiting = await order('zh-CN', false);
+    const response = await staff.get<{ message: string; status: string }>(
+      `/api/orders/${waiting.id}/invoice`,
+    );
+    expect(response.status).toBe(409);
+    expect(response.body.status).toBe('created');
+    expect(response.body.message).toContain('created');
+    expect((await staff.get(`/api/orders/${randomUUID()}/invoice`)).status).toBe(404);
+  });
+
+  it('issues one gap-free invoice number per order, the same on every request, even concurrent ones', async () => {
+    const first = await order('zh-CN');
+    const second = await order('zh-CN');
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => get(`/api/orders/${second.id}/invoice`).then((r) => r.text())),
+    );
+    const numbers = new Set(concurrent.map(invoiceNumber));
+    expect(numbers.size).toBe(1);
+    const firstNumber = invoiceNumber(await (await get(`/api/orders/${first.id}/invoice`)).text())!;
+    expect(invoiceNumber(await (await get(`/api/orders/${first.id}/invoice`, auditor)).text())).toBe(
+      firstNumber,
+    );
+    const secondNumber = [...numbers][0]!;
+    const sequence = (n: string) => Number(n.slice(-6));
+    expect(Math.abs(sequence(secondNumber) - sequence(firstNumber))).toBe(1);
+  });
+
+  it('renders the invoice as HTML in the customer language, every value escaped, with a barcode image', async () => {
+    const zh = await order('zh-CN');
+    const response = await get(`/api/orders/${zh.id}/invoice`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('发票');
+    expect(html).toContain(zh.number);
+    expect(html).not.toContain('<script>茶');
+    expect(html).toContain('杭州&lt;script&gt;茶&lt;/script&gt;客户');
+    // Handlebars escapes `=` in attributes as `&#x3D;`, which a browser decodes back.
+    const src = /<img class="barcode" alt="SO-[^"]+" src="data:image\/svg\+xml;base64,([^"]+)">/.exec(
+      html,
+    )?.[1];
+    expect(Buffer.from(src!.replace(/&#x3D;/g, '='), 'base64').toString('utf8')).toMatch(/^<svg /);
+    const en = await order('en');
+    const english = await (await get(`/api/orders/${en.id}/invoice`)).text();
+    expect(english).toContain('Invoice');
+    expect(english).toContain('Tea &lt;b&gt;Lovers&lt;/b&gt;');
+  });
+
+  it.each(['zh-CN', 'en'] as const)(
+    'renders a %s invoice PDF whose text holds its number, lines and total',
+    async (language) => {
+      const placed = await order(language);
+      const html = await (await get(`/api/orders/${placed.id}/invoice`)).text();
+      const text = await pdfText(await get(`/api/orders/${placed.id}/invoice?format=pdf`));
+      expect(text).toContain(invoiceNumber(html)!);
+      expect(text).toContain(placed.number);
+      expect(text).toContain('龙井茶 250g');
+      expect(text).toContain('Jasmine tea');
+      // 2 × 129.90 + 3 × 5.00 = 274.80, in the customer's language.
+      expect(placed.total).toBe(27480);
+      expect(text).toContain('274.80');
+      expect(text).toContain(language === 'en' ? 'Total' : '价税合计');
+      expect(text).toContain(language === 'en' ? 'Invoice' : '发票');
+    },
+  );
+
+  it('prints packing slips and shipping labels with recipient, carrier, tracking number and barcode', async () => {
+    const placed = await order('zh-CN');
+    const slip = await (await get(`/api/orders/${placed.id}/packing-slip`)).text();
+    expect(slip).toContain('装箱单');
+    expect(slip).toContain('龙井茶 250g');
+    expect(slip).not.toContain('129.90');
+    const before = await (await get(`/api/orders/${placed.id}/shipping-label`)).text();
+    expect(before).toContain('尚未发货');
+    const shipped = await staff.post(`/api/orders/${placed.id}/ship`, {
+      carrier: '顺丰速运',
+      trackingNumber: 'SF1234567890',
+    });
+    expect(shipped.status).toBe(200);
+    const label = await (await get(`/api/orders/${placed.id}/shipping-label`)).text();
+    expect(label).toContain('顺丰速运');
+    expect(label).toContain('SF1234567890');
+    expect(label).toContain('浙江省杭州市西湖区龙井路 1 号');
+    expect(label).toContain('data:image/svg+xml;base64,');
+    const labelPdf = await pdfText(await get(`/api/orders/${placed.id}/shipping-label?format=pdf`, auditor));
+    expect(labelPdf).toContain('SF1234567890');
+    expect(labelPdf).toContain('顺丰速运');
+    expect(await pdfText(await get(`/api/orders/${placed.id}/packing-slip?format=pdf`))).toContain(
+      '龙井茶 250g',
+    );
+    expect((await staff.get(`/api/orders/${placed.id}/invoice?format=docx`)).status).toBe(400);
+  });
+
+  it('prints the seller settings managers keep, audited; an issued invoice keeps the seller it had', async () => {
+    const issued = await order('zh-CN');
+    await get(`/api/orders/${issued.id}/invoice`);
+    const seller = {
+      name: `龙井茶业 ${randomUUID().slice(0, 4)}`,
+      address: '杭州',
+      taxId: '91330100TEST',
+      taxRateBp: 600,
+    };
+    const changed = await manager.put<{ name: string }>('/api/settings/seller', seller);
+    expect(changed.status).toBe(200);
+    expect((await staff.put('/api/settings/seller', seller)).status).toBe(403);
+    expect(
+      (await manager.put<{ message: string }>('/api/settings/seller', { ...seller, taxRateBp: 10001 })).body
+        .message,
+    ).toContain('taxRateBp');
+    const audit = await manager.get<{ items: { action: string; after: { name: string } }[] }>(
+      '/api/audit?entity=settings&entityId=seller',
+    );
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'settings.seller_changed',
+      after: { name: seller.name },
+    });
+    expect(await (await get(`/api/orders/${issued.id}/invoice`)).text()).not.toContain(seller.name);
+    const fresh = await order('zh-CN');
+    const html = await (await get(`/api/orders/${fresh.id}/invoice`)).text();
+    expect(html).toContain(seller.name);
+    expect(html).toContain('6%');
+  });
+
+  it('records the stage transitions with the times the workflow gave them, once each', async () => {
+    const placed = await order('zh-CN');
+    const rows = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ version: number; stage: string; entered_at: Date; left_at: Date | null }[]>(
+        `select version, stage, entered_at, left_at from order_transitions where order_id = ? order by version`,
+        [placed.id],
+      );
+    expect(rows[0]!.stage).toBe('created/approval');
+    expect(new Date(rows[0]!.entered_at).toISOString()).toBe(new Date(placed.createdAt).toISOString());
+    const last = rows[rows.length - 1]!;
+    expect(last.stage).toBe('processing/shipment');
+    expect(last.left_at).toBeNull();
+    const { snapshot } = (
+      await stack.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ snapshot: { awaitingSince: string } }[]>(`select snapshot from orders where id = ?`, [
+          placed.id,
+        ])
+    )[0]!;
+    expect(new Date(last.entered_at).toISOString()).toBe(snapshot.awaitingSince);
+    for (const [index, row] of rows.slice(0, -1).entries()) {
+      expect(new Date(row.left_at!).toISOString()).toBe(new Date(rows[index + 1]!.entered_at).toISOString());
+    }
+    expect(new Set(rows.map((row) => row.stage)).size).toBe(rows.length);
+  });
+});

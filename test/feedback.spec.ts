@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from './support/http';
+import { startStack, type TestStack } from './support/stack';
+
+describe('feedback', () => {
+  let stack: TestStack;
+  let staff: ApiClient;
+  let auditor: ApiClient;
+  let manager: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: false });
+    staff = await stack.client(['staff']);
+    auditor = await stack.client(['auditor']);
+    manager = await stack.client(['manager']);
+  });
+  afterAll(() => stack.close());
+
+  type Feedback = {
+    id: string;
+    message: string;
+    rating: number | null;
+    author: { username: string };
+    handledAt: string | null;
+  };
+
+  it('takes a message from anyone signed in, with an optional 1–5 rating, and shows who wrote it', async () => {
+    const message = `发票抬头能否显示英文名称？ ${randomUUID()}`;
+    const created = await auditor.post<Feedback>('/api/feedback', { message, rating: 4 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      message,
+      rating: 4,
+      author: { username: 'auditor-user' },
+      handledAt: null,
+    });
+  });
+
+  it('refuses a bad rating, an empty message and an unknown order, naming the field', async () => {
+    for (const [body, field] of [
+      [{ message: 'x', rating: 6 }, 'rating'],
+      [{ message: 'x', rating: 2.5 }, 'rating'],
+      [{ message: '' }, 'message'],
+      [{ message: 'x', orderId: randomUUID() }, 'orderId'],
+      [{ message: 'x', orderId: 'not-a-uuid' }, 'orderId'],
+    ] as const) {
+      const response = await staff.post<{ message: string }>('/api/feedback', body);
+      expect([field, response.status]).toEqual([field, 400]);
+      expect(response.body.message).toContain(field);
+    }
+  });
+
+  it('lets managers filter it and mark it handled once, audited', async () => {
+    const created = await staff.post<Feedback>('/api/feedback', {
+      message: `slow label printing ${randomUUID()}`,
+      rating: 1,
+    });
+    const open = await manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&rating=1&limit=500');
+    expect(open.body.items.map((f) => f.id)).toContain(created.body.id);
+    const handled = await manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
+    expect(handled.status).toBe(200);
+    expect(handled.body.handledAt).not.toBeNull();
+    const again = await manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
+    expect(again.body.handledAt).toBe(handled.body.handledAt);
+    const audit = await manager.get<{ items: { action: string }[] }>(
+      `/api/audit?entity=feedback&entityId=${created.body.id}`,
+    );
+    expect(audit.body.items.map((entry) => entry.action)).toEqual(['feedback.handled']);
+    const stillOpen = await manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&limit=500');
+    expect(stillOpen.body.items.map((f) => f.id)).not.toContain(created.body.id);
+    expect((await manager.post(`/api/feedback/${randomUUID()}/handled`)).status).toBe(404);
+    expect((await manager.get('/api/feedback?handled=maybe')).status).toBe(400);
+  });
+});
