@@ -100,6 +100,14 @@ describe('hostile input and abuse', () => {
       else expect(search.status).toBe(200);
     });
 
+    it('refuses an unpaired surrogate before any validator sees it (one of them throws on it)', async () => {
+      await expectRefused(
+        () => clerk.post('/api/customers', { name: 'Surrogate Co', email: 'x\udfff@example.com' }),
+        400,
+        /^email must be valid Unicode/,
+      );
+    });
+
     it('refuses control characters in one-line fields but keeps line breaks in notes', async () => {
       await expectRefused(
         () => clerk.post('/api/customers', { name: 'Acme\nTrading', email: 'a@example.com' }),

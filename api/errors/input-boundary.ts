@@ -82,6 +82,22 @@ function checkObject(value: object, path: string): void {
   }
 }
 
+/**
+ * Before validation: text that no validator may even see (unpaired surrogates make some of them throw), in
+ * any field, whatever its rules; throws a 400 naming the field.
+ */
+export function checkRawText(value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    const problem = textProblem(value, true);
+    if (problem && !problem.startsWith('must not contain control'))
+      throw invalidField(path || 'value', problem);
+  } else if (Array.isArray(value)) {
+    value.forEach((item: unknown, index) => checkRawText(item, path ? `${path}.${index}` : String(index)));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkRawText(item, path ? `${path}.${key}` : key);
+  }
+}
+
 /** Checks a validated request body or query (a DTO instance or plain value); throws a 400 naming the field. */
 export function checkInputBoundary(value: unknown): void {
   if (value !== null && typeof value === 'object') checkObject(value, '');

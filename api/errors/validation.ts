@@ -1,10 +1,11 @@
 import {
   type ArgumentMetadata,
   BadRequestException,
+  HttpException,
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
-import { checkInputBoundary } from './input-boundary';
+import { checkInputBoundary, checkRawText } from './input-boundary';
 
 /** "lines.0.quantity must not be less than 1": each message starts with the path of the field. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -26,8 +27,17 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
  */
 class InputPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const result: unknown = await super.transform(value, metadata);
-    if (metadata.type === 'body' || metadata.type === 'query') checkInputBoundary(result);
+    const checked = metadata.type === 'body' || metadata.type === 'query';
+    if (checked) checkRawText(value);
+    let result: unknown;
+    try {
+      result = await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      // A validator that throws on a value instead of refusing it: still the caller's input, so a 400.
+      throw new BadRequestException(`the request ${metadata.type ?? 'input'} could not be validated`);
+    }
+    if (checked) checkInputBoundary(result);
     return result;
   }
 }
