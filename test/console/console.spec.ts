@@ -89,8 +89,9 @@ describe('the web console', () => {
     const placed = await admin.get<{ items: unknown[] }>(`/api/orders?customerId=${customerId}`);
     expect(placed.body.items).toHaveLength(1);
 
-    // Staff keep the board open; the manager approves from the detail page.
-    await staff.page.goto('/orders');
+    // Staff keep the board open (on this customer: other test files add orders of their own, some dated in
+    // the future); the manager approves from the detail page.
+    await staff.page.goto(`/orders?customerId=${customerId}`);
     const row = staff.page.locator(`[data-row-key="${id}"] [data-testid=order-status]`);
     await attributeBecomes(row, 'data-status', 'created');
     await manager.page.goto(`/orders/${id}`);
@@ -178,6 +179,10 @@ describe('the web console', () => {
     await page.getByText(zh.nav!.orders!, { exact: true }).first().waitFor();
     await page.getByText('English', { exact: true }).click();
     await page.getByText(en.nav!.orders!, { exact: true }).first().waitFor();
+    await page.getByRole('heading', { name: en.orders!.list!.title }).waitFor();
+    // The board of this test's customer: other test files leave orders of Chinese customers, whose names are
+    // data, not labels.
+    await page.goto(`/orders?customerId=${customerId}`);
     await page.getByRole('heading', { name: en.orders!.list!.title }).waitFor();
     // Nothing in Chinese is left on the page but the switch's own "中文".
     const text = (await page.locator('body').innerText()).replace('中文', '');
