@@ -1,9 +1,28 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { loadConfig } from '../config/config';
 import { ormConfig } from './mikro-orm.config';
 
 /** Tables whose rows the application may add and read but never change or remove. */
 const APPEND_ONLY = ['audit_log'];
+
+type Execute = <T = unknown[]>(sql: string, params?: unknown[]) => Promise<T>;
+
+/** Creates the application role (the user of `appUrl`) if it does not exist; null when it is the owner. */
+async function ensureRole(execute: Execute, appUrl: string): Promise<string | null> {
+  const { username, password } = new URL(appUrl);
+  const role = decodeURIComponent(username);
+  const [owner] = await execute<{ current_user: string }[]>('select current_user');
+  if (!role || role === owner?.current_user) return null;
+  const quoted = `"${role.replace(/"/g, '""')}"`;
+  const literal = `'${decodeURIComponent(password).replace(/'/g, "''")}'`;
+  const [existing] = await execute<{ exists: boolean }[]>(
+    'select exists (select 1 from pg_roles where rolname = $1) as exists',
+    [role],
+  );
+  if (!existing?.exists) await execute(`create role ${quoted} login password ${literal}`);
+  return quoted;
+}
 
 /**
  * Least privilege: the application connects as its own role, which may read and write rows but owns
@@ -12,18 +31,11 @@ const APPEND_ONLY = ['audit_log'];
  * role with the password of its connection string when it does not exist (the owner needs CREATEROLE).
  */
 export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promise<void> {
-  const { username, password } = new URL(appUrl);
-  const role = decodeURIComponent(username);
   const connection = orm.em.getConnection();
-  const [owner] = await connection.execute<{ current_user: string }[]>('select current_user');
-  if (!role || role === owner?.current_user) return;
-  const quoted = `"${role.replace(/"/g, '""')}"`;
-  const literal = `'${decodeURIComponent(password).replace(/'/g, "''")}'`;
-  const [existing] = await connection.execute<{ exists: boolean }[]>(
-    'select exists (select 1 from pg_roles where rolname = ?) as exists',
-    [role],
-  );
-  if (!existing?.exists) await connection.execute(`create role ${quoted} login password ${literal}`);
+  const execute: Execute = <T>(sql: string, params: unknown[] = []) =>
+    connection.execute(sql.replace(/\$\d+/g, '?'), params) as Promise<T>;
+  const quoted = await ensureRole(execute, appUrl);
+  if (!quoted) return;
   const statements = [
     `alter role ${quoted} nosuperuser nocreatedb nocreaterole noinherit`,
     `grant usage on schema public to ${quoted}`,
@@ -35,6 +47,23 @@ export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promi
     `grant usage, select, update on all sequences in schema public to ${quoted}`,
   ];
   for (const statement of statements) await connection.execute(statement);
+}
+
+/**
+ * Creates the application role before a restore into a fresh server, so that the grants in the archive
+ * have their grantee; `migrate` at the next start brings its rights up to date.
+ */
+export async function ensureApplicationRole(ownerUrl: string, appUrl: string): Promise<void> {
+  const client = new Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await ensureRole(
+      async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T,
+      appUrl,
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 /**

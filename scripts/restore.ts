@@ -2,6 +2,7 @@
  * `npm run restore -- FILE [--force]`: puts an archive back, with the service stopped. Holds the data
  * folder's lock for the whole restore, so it refuses while `npm start` runs and `npm start` waits for it.
  */
+import { ensureApplicationRole } from '../db/migrate';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
@@ -47,6 +48,7 @@ async function run(): Promise<void> {
       console.log(`starting PostgreSQL on 127.0.0.1:${config.embeddedPostgres.port} for the restore`);
       pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgres.port });
     }
+    await ensureApplicationRole(config.databaseOwnerUrl, config.databaseUrl);
     const manifest = await restoreArchive(
       path.resolve(process.env.INIT_CWD ?? process.cwd(), file),
       {

@@ -100,6 +100,11 @@ describe('hostile input and abuse', () => {
       else expect(search.status).toBe(200);
     });
 
+    it('answers 404 for a path that is not valid text (a NUL broke the SQL of the archive lookup)', async () => {
+      for (const path of ['/api/orders/a%00b/archive', '/api/orders/a%00b', '/api/customers/%00'])
+        expect([path, (await admin.get(path)).status]).toEqual([path, 404]);
+    });
+
     it('refuses an unpaired surrogate before any validator sees it (one of them throws on it)', async () => {
       await expectRefused(
         () => clerk.post('/api/customers', { name: 'Surrogate Co', email: 'x\udfff@example.com' }),

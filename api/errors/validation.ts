@@ -5,7 +5,8 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
-import { checkInputBoundary, checkRawText } from './input-boundary';
+import { DomainError } from './domain.error';
+import { checkInputBoundary, checkRawText, textProblem } from './input-boundary';
 
 /** "lines.0.quantity must not be less than 1": each message starts with the path of the field. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -27,6 +28,10 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
  */
 class InputPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A path segment that is not even valid text cannot name anything: 404, as for any unknown id.
+    if (metadata.type === 'param' && typeof value === 'string' && textProblem(value, false)) {
+      throw new DomainError('not_found', `${metadata.data ?? 'the path'} names nothing that exists`);
+    }
     const checked = metadata.type === 'body' || metadata.type === 'query';
     if (checked) checkRawText(value);
     let result: unknown;

@@ -1,3 +1,4 @@
+import { isUuid } from './ids';
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { seal, unseal } from './sealed';
@@ -73,6 +74,7 @@ export class OrderArchiveRepository {
 
   /** The archived record, checked against its checksum; null when the order is not archived. */
   async find(orderId: string): Promise<ArchivedOrder | null> {
+    if (!isUuid(orderId)) return null;
     const [row] = await sqlOf(this.em)<
       { record: Buffer; sha256: string; events: number; archived_at: Date }[]
     >(`select record, sha256, events, archived_at from order_archives where order_id = ?`, [orderId]);
