@@ -285,8 +285,9 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
     : mode === 'postgres'
       ? {
           kind: 'postgres',
-          databaseUrl: siblingDatabaseUrl(databaseUrl, 'temporal'),
-          visibilityUrl: siblingDatabaseUrl(databaseUrl, 'temporal_visibility'),
+          // Temporal's own databases, beside the application's, under the owner's role (not the application's).
+          databaseUrl: siblingDatabaseUrl(databaseOwnerUrl, 'temporal'),
+          visibilityUrl: siblingDatabaseUrl(databaseOwnerUrl, 'temporal_visibility'),
         }
       : { kind: 'sqlite', file: path.join(dataDir, 'temporal.db') };
   const workerPort = portOrOff(env, 'OMS_WORKER_PORT', 7244);

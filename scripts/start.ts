@@ -133,7 +133,12 @@ async function run(): Promise<void> {
     }
 
     // The children read the same settings; they find the embedded services from the same ports.
-    const env = { ...process.env, DATABASE_URL: databaseUrl };
+    // With Temporal on PostgreSQL, the workers' backups dump Temporal's databases, which only the owner reads.
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ...(temporal.persistence.kind === 'postgres' ? { DATABASE_OWNER_URL: config.databaseOwnerUrl } : {}),
+    };
     const children: [string, ChildProcess, string | null][] = [];
     for (let index = 0; index < config.worker.processes; index++) {
       const name = config.worker.processes === 1 ? 'worker' : `worker-${index + 1}`;
