@@ -15,23 +15,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { migrateUp } from '../db/migrate';
 import { openDatabase } from './bench-database';
+import { prng } from './prng';
 
 const SEED = 20261126;
 const END = Date.parse('2026-11-26T00:00:00Z');
 const DAYS = 730;
 const DAY = 86_400_000;
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A deterministic UUID from a namespace byte and a number. */
 function uuid(kind: number, n: number): string {

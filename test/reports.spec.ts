@@ -5,6 +5,7 @@ import type { EscalationState } from '../workflows/escalation.definitions';
 import type { OrderLine, OrderSnapshot, OrderStatus } from '../workflows/order.definitions';
 import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
+import { prng } from '../scripts/prng';
 
 /**
  * Reports over generated orders with known answers. The orders are written the way the worker writes
@@ -17,17 +18,6 @@ const SHANGHAI = 'Asia/Shanghai';
 const FROM = '2030-03-01';
 const TO = '2030-03-31';
 const HOUR = 3_600_000;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const localDate = (at: Date | string | number, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
