@@ -1,5 +1,6 @@
 import { createBackupActivities, type BackupActivityDeps } from './backup.activities';
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
+import { createDeliveryActivities } from './delivery.activities';
 import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities(deps),
     ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
+    ...createDeliveryActivities(deps),
     ...createEscalationActivities(deps),
     ...createBackupActivities(deps),
   };

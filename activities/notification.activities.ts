@@ -1,7 +1,9 @@
+/**
+ * Planning notifications: who hears of an occurrence and by which channel. Each message gets a dedup key, the
+ * inbox messages are written at once and the e-mails and webhook calls are planned and handed to their
+ * delivery workflows.
+ */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import Handlebars from 'handlebars';
 import { isRole } from '../db/entities';
 import {
   CustomerRepository,
@@ -11,144 +13,13 @@ import {
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
-import {
-  DELIVERY_WORKFLOW,
-  deliveryStart,
-  isCustomerKind,
-  type DeliveryStatus,
-  type Language,
-  type NotificationKind,
-} from '../workflows/notification.definitions';
-import type { Awaiting, OrderSnapshot } from '../workflows/order.definitions';
-import { WebhookCallError, postWebhook, type Mailer } from './delivery.transports';
-import {
-  CUSTOMER_TEMPLATES,
-  HTML_LAYOUT,
-  STAFF_TEMPLATES,
-  type Audience,
-  type MessageTemplate,
-} from './notification.templates';
+import { isCustomerKind, type NotificationKind } from '../workflows/notification.definitions';
+import type { OrderSnapshot } from '../workflows/order.definitions';
+import { startDeliveries, type DeliveryActivityDeps } from './delivery.activities';
+import type { MessageTemplate } from './notification.templates';
+import { messageData, renderMessage } from './notification.render';
 
-export interface NotificationActivityDeps {
-  em: () => EntityManager;
-  /** Starts the workflow that sends each e-mail or webhook call. */
-  client: Client;
-  /** Null when no SMTP server is configured: then nobody is e-mailed. */
-  mailer: Mailer | null;
-  delivery: { attempts: number; retryIntervalMs: number };
-  /** Internal hosts webhooks may reach nonetheless (OMS_WEBHOOK_ALLOWED_HOSTS). */
-  webhookAllowedHosts: readonly string[];
-}
-
-const AWAITING_TEXT: Record<Language, Record<Awaiting, string>> = {
-  'zh-CN': {
-    approval: '审批',
-    manager_approval: '经理审批',
-    stock: '库存',
-    payment: '付款',
-    shipment: '发货',
-    delivery: '签收',
-  },
-  en: {
-    approval: 'approval',
-    manager_approval: 'manager approval',
-    stock: 'stock',
-    payment: 'payment',
-    shipment: 'shipment',
-    delivery: 'delivery',
-  },
-};
-
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function render(source: string, data: object, escape: boolean): string {
-  const key = `${escape ? 'html' : 'text'}:${source}`;
-  let template = compiled.get(key);
-  if (!template) {
-    template = Handlebars.compile(source, { strict: true, noEscape: !escape });
-    compiled.set(key, template);
-  }
-  return template(data);
-}
-
-/** A wait's length for people: "2 hours 5 minutes", "2 小时 5 分钟"; seconds only under a minute. */
-export function formatWait(ms: number, language: Language): string {
-  const units: [number, string, string][] = [
-    [86_400_000, '天', 'day'],
-    [3_600_000, '小时', 'hour'],
-    [60_000, '分钟', 'minute'],
-  ];
-  const parts: string[] = [];
-  let rest = Math.max(0, ms);
-  for (const [size, zh, en] of units) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0)
-      parts.push(language === 'en' ? `${count} ${en}${count === 1 ? '' : 's'}` : `${count} ${zh}`);
-  }
-  if (parts.length === 0) {
-    const seconds = Math.floor(rest / 1000);
-    parts.push(language === 'en' ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${seconds} 秒`);
-  }
-  return parts.join(language === 'en' ? ' ' : ' ');
-}
-
-/** The variables every template may use, in the reader's language. */
-export function messageData(
-  order: OrderSnapshot,
-  language: Language,
-  extra: { customerName?: string | undefined; waitedMs?: number | undefined } = {},
-) {
-  const amount = new Intl.NumberFormat(language, { style: 'currency', currency: order.currency });
-  const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
-  const money = (minor: number) => amount.format(minor / 10 ** digits);
-  return {
-    order: {
-      number: order.number,
-      amount: money(order.total),
-      lineCount: order.lines.length,
-      awaitingText: order.awaiting ? AWAITING_TEXT[language][order.awaiting] : '',
-    },
-    lines: order.lines.map((line) => ({
-      name: line.name,
-      sku: line.sku,
-      quantity: line.quantity,
-      lineTotal: money(line.lineTotal),
-    })),
-    shipment: order.shipment,
-    reason: order.cancellation?.reason ?? order.rejection?.reason ?? null,
-    problem: order.problem ?? null,
-    ...(extra.customerName !== undefined ? { customer: { name: extra.customerName } } : {}),
-    ...(extra.waitedMs !== undefined ? { waited: formatWait(extra.waitedMs, language) } : {}),
-  };
-}
-
-function templateFor(kind: NotificationKind, audience: Audience, language: Language): MessageTemplate {
-  if (audience === 'customer') {
-    if (!isCustomerKind(kind)) throw new Error(`customers are not told about ${kind}`);
-    return CUSTOMER_TEMPLATES[kind][language];
-  }
-  return STAFF_TEMPLATES[kind][language];
-}
-
-/**
- * Renders one kind for one audience in one language: subject, plain text, and a whole HTML document in
- * which every value is escaped. Throws when the data lacks a variable the template uses.
- */
-export function renderMessage(
-  kind: NotificationKind,
-  language: Language,
-  data: object,
-  audience: Audience = 'staff',
-): MessageTemplate {
-  const template = templateFor(kind, audience, language);
-  const subject = render(template.subject, data, false);
-  const content = render(template.html, data, true);
-  return {
-    subject,
-    text: render(template.text, data, false),
-    html: render(HTML_LAYOUT[language], { ...data, subject, content }, true),
-  };
-}
+export type NotificationActivityDeps = DeliveryActivityDeps & { em: () => EntityManager };
 
 export interface NotifyInput {
   kind: NotificationKind;
@@ -166,7 +37,22 @@ export interface NotifyInput {
   escalation?: { stage: string; level: number; repetition: number; policyVersion: number };
 }
 
+/** Which occurrence was announced, to whom and why: kept in the history's record of the step. */
+export interface Notice {
+  kind: NotificationKind;
+  occurrence: string;
+  notify: string[] | null;
+  waitedMs: number | null;
+  escalation: NotifyInput['escalation'] | null;
+  problem: OrderSnapshot['problem'] | null;
+}
+
 export interface NotifyResult {
+  /**
+   * What was announced. A local activity's input is not kept in the history, so the order's audit trail
+   * reads the notice from the result.
+   */
+  notice: Notice;
   inbox: number;
   /** E-mails and webhook calls planned for this occurrence; each is sent by its own delivery workflow. */
   outbound: number;
@@ -201,28 +87,8 @@ function webhookPayload(input: NotifyInput, occurrence: string) {
   };
 }
 
-/** The error recorded on a delivery: the transports' own safe wording, never a raw network error. */
-function errorText(error: unknown): string {
-  if (error instanceof WebhookCallError || error instanceof ApplicationFailure) return error.message;
-  return 'sending failed';
-}
-
-/** Notification activities: rendering and sending happen here, never in the workflow. */
+/** Notification activities: rendering and sending happen here and in the delivery workflow, never in the order's. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
-  /** Starts the sending workflow of each delivery; one already started (a retried activity) is left alone. */
-  const dispatch = async (deliveryIds: string[]) => {
-    for (const deliveryId of deliveryIds) {
-      try {
-        await deps.client.workflow.start(DELIVERY_WORKFLOW, {
-          ...deliveryStart(deliveryId, deps.delivery.attempts, deps.delivery.retryIntervalMs),
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-    }
-  };
-
   return {
     /**
      * Tells everyone who should hear of this occurrence: the staff of the kind's roles (or the escalation's
@@ -311,66 +177,16 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         });
       }
       const ids = await new DeliveryRepository(em).plan(outbound);
-      await dispatch(ids);
-      return { inbox, outbound: ids.length };
-    },
-
-    /**
-     * One attempt at sending a planned e-mail or webhook call. Each attempt is recorded (`sending`, with the
-     * attempt count) before anything leaves. An attempt that finds the previous one still `sending` knows it
-     * died mid-send: a webhook call is made again (receivers deduplicate by `X-OMS-Delivery`), an e-mail is
-     * not, because it may have reached the person already; it is marked `unconfirmed` for someone to check.
-     */
-    async sendDelivery({ deliveryId }: { deliveryId: string }): Promise<DeliveryStatus> {
-      const deliveries = new DeliveryRepository(deps.em());
-      const claim = await deliveries.claim(deliveryId);
-      if (claim.state === 'settled') return claim.delivery.status;
-      const { delivery } = claim;
-      const settle = (status: 'retrying' | 'sent' | 'unconfirmed', error: string | null) =>
-        deliveries.settle(deliveryId, delivery.attempts, status, error);
-      if (claim.interrupted && delivery.channel === 'email') {
-        await settle(
-          'unconfirmed',
-          'an earlier attempt stopped in the middle of sending; not sent again so that nobody receives it twice',
-        );
-        return 'unconfirmed';
-      }
-      try {
-        if (delivery.channel === 'email') {
-          if (!deps.mailer)
-            throw ApplicationFailure.nonRetryable('no SMTP server is configured (OMS_SMTP_URL)');
-          await deps.mailer.send({
-            to: delivery.address,
-            subject: delivery.subject ?? '',
-            text: delivery.textBody ?? '',
-            html: delivery.htmlBody ?? '',
-            messageId: `<${delivery.id}@oms.local>`,
-          });
-        } else {
-          const secret = delivery.webhookId
-            ? await new WebhookRepository(deps.em()).secretOf(delivery.webhookId)
-            : null;
-          if (!secret) throw ApplicationFailure.nonRetryable('the webhook no longer exists');
-          await postWebhook({
-            url: delivery.address,
-            secret,
-            body: JSON.stringify(delivery.payload),
-            deliveryId: delivery.id,
-            kind: delivery.kind,
-            allowedHosts: deps.webhookAllowedHosts,
-          });
-        }
-      } catch (error) {
-        await settle('retrying', errorText(error));
-        throw error;
-      }
-      await settle('sent', null);
-      return 'sent';
-    },
-
-    /** Marks a delivery failed for good once its attempts are used up, with the last error. */
-    async giveUpDelivery({ deliveryId, error }: { deliveryId: string; error: string }): Promise<void> {
-      await new DeliveryRepository(deps.em()).fail(deliveryId, error);
+      await startDeliveries(deps, ids);
+      const notice: Notice = {
+        kind,
+        occurrence,
+        notify: input.notify ?? null,
+        waitedMs: input.waitedMs ?? null,
+        escalation: input.escalation ?? null,
+        problem: kind === 'order.problem' ? (order.problem ?? null) : null,
+      };
+      return { notice, inbox, outbound: ids.length };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { OrderSnapshot } from '../workflows/order.definitions';
 import { CUSTOMER_KINDS, LANGUAGES, NOTIFICATION_KINDS } from '../workflows/notification.definitions';
-import { formatWait, messageData, renderMessage } from './notification.activities';
+import { formatWait, messageData, renderMessage } from './notification.render';
 
 /** A snapshot shaped exactly as the workflow produces it (a shipped, then cancelled-like order). */
 const order: OrderSnapshot = {

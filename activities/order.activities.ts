@@ -1,7 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
-import { OrderRepository } from '../db/repositories';
+import { EscalationRepository, OrderRepository } from '../db/repositories';
+import { toPlan, type EscalationPlan, type EscalationStage } from '../workflows/escalation.definitions';
 import type { OrderSnapshot } from '../workflows/order.definitions';
+
+export interface RecordOrderInput {
+  order: OrderSnapshot;
+  /** The wait the order has just entered, when its escalation policy is wanted with the answer. */
+  planFor: EscalationStage | null;
+}
+
+/** What `recordOrder` answers: the snapshot as written (the audit trail reads it from the history) and the plan. */
+export interface RecordOrderResult {
+  order: OrderSnapshot;
+  plan: EscalationPlan | null;
+}
 
 export interface OrderActivityDeps {
   /** A fresh unit of work for each activity run. */
@@ -22,26 +35,43 @@ export function createOrderActivities(deps: OrderActivityDeps) {
      * (workflow time, so a late mirror does not stretch it).
      */
     async mirrorOrder(order: OrderSnapshot): Promise<void> {
-      const { left } = await new OrderRepository(deps.em()).mirror(order);
-      if (!left) return;
-      const context = Context.current();
-      context.log.info('order moved', {
-        orderId: order.orderId,
-        from: { status: left.status, awaiting: left.awaiting },
-        to: { status: order.status, awaiting: order.awaiting },
-      });
-      if (left.sinceMs === null) return;
-      try {
-        context.metricMeter
-          .createHistogram('oms_order_stage_duration', 'float', 's', 'Time orders spent in a stage')
-          .record(Math.max(0, (Date.parse(order.updatedAt) - left.sinceMs) / 1000), {
-            status: left.status,
-            awaiting: left.awaiting ?? '',
-          });
-      } catch (error) {
-        // The order has moved; a metric that cannot be recorded must not make the activity retry.
-        context.log.warn('stage duration not recorded', { error: String(error) });
-      }
+      await mirror(order);
+    },
+
+    /**
+     * The workflow's one bookkeeping step per change (a local activity): mirrors the snapshot like
+     * `mirrorOrder` and, when the order has entered a watched wait, answers the escalation policy in force
+     * for it, so entering a wait costs no second step. A local activity's input is not kept in the history,
+     * so the snapshot comes back in the result, where the order's audit trail reads it.
+     */
+    async recordOrder({ order, planFor }: RecordOrderInput): Promise<RecordOrderResult> {
+      await mirror(order);
+      if (planFor === null) return { order, plan: null };
+      const escalations = new EscalationRepository(deps.em());
+      return { order, plan: toPlan(await escalations.policy(planFor), await escalations.calendar()) };
     },
   };
+
+  async function mirror(order: OrderSnapshot): Promise<void> {
+    const { left } = await new OrderRepository(deps.em()).mirror(order);
+    if (!left) return;
+    const context = Context.current();
+    context.log.info('order moved', {
+      orderId: order.orderId,
+      from: { status: left.status, awaiting: left.awaiting },
+      to: { status: order.status, awaiting: order.awaiting },
+    });
+    if (left.sinceMs === null) return;
+    try {
+      context.metricMeter
+        .createHistogram('oms_order_stage_duration', 'float', 's', 'Time orders spent in a stage')
+        .record(Math.max(0, (Date.parse(order.updatedAt) - left.sinceMs) / 1000), {
+          status: left.status,
+          awaiting: left.awaiting ?? '',
+        });
+    } catch (error) {
+      // The order has moved; a metric that cannot be recorded must not make the activity retry.
+      context.log.warn('stage duration not recorded', { error: String(error) });
+    }
+  }
 }

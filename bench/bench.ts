@@ -248,7 +248,7 @@ function bareOrder(client: Client, created: string[]) {
   };
 }
 
-/** Events and activities in one finished workflow's history. */
+/** Events, activities (regular and local) and workflow tasks in one finished workflow's history. */
 async function historyShape(client: Client, workflowId: string) {
   await client.workflow.getHandle(workflowId).result();
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -256,6 +256,10 @@ async function historyShape(client: Client, workflowId: string) {
   return {
     events: events.length,
     activities: events.filter((event) => event.activityTaskScheduledEventAttributes).length,
+    localActivities: events.filter(
+      (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    ).length,
+    workflowTasks: events.filter((event) => event.workflowTaskCompletedEventAttributes).length,
   };
 }
 
@@ -359,7 +363,7 @@ async function run(): Promise<void> {
 
 function summarize(
   results: RoundResult[],
-  shapes: Record<'full' | 'bare', { events: number; activities: number }>,
+  shapes: Record<'full' | 'bare', Awaited<ReturnType<typeof historyShape>>>,
   rss: { worker: number; api: number },
   options: Options,
 ) {
@@ -415,6 +419,12 @@ function summarize(
     row('end to end p50 / p99 (ms)', ms('full', 'endToEnd'), ms('bare', 'endToEnd')),
     row('history events per order', String(shapes.full.events), String(shapes.bare.events)),
     row('activities per order', String(shapes.full.activities), String(shapes.bare.activities)),
+    row(
+      'local activities per order',
+      String(shapes.full.localActivities),
+      String(shapes.bare.localActivities),
+    ),
+    row('workflow tasks per order', String(shapes.full.workflowTasks), String(shapes.bare.workflowTasks)),
     row('worker / API RSS (MB)', `${rss.worker} / ${rss.api}`, '—'),
     '',
   ].join('\n');

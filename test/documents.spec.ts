@@ -3,6 +3,7 @@ import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { pdfText as extractText } from './support/pdf-text';
 import { startStack, type TestStack } from './support/stack';
+import type { Language } from '../workflows/people.definitions';
 
 /** Invoices, packing slips and shipping labels of real orders, moved by the real workflow. */
 describe('order documents', () => {
@@ -20,10 +21,7 @@ describe('order documents', () => {
   afterAll(() => stack.close());
 
   /** A customer in the given language with an address, two products, an order of both. */
-  async function order(
-    language: 'zh-CN' | 'en',
-    approve = true,
-  ): Promise<OrderBody & { customerName: string }> {
+  async function order(language: Language, approve = true): Promise<OrderBody & { customerName: string }> {
     const tag = randomUUID().slice(0, 6);
     const customerName =
       language === 'en' ? `Tea <b>Lovers</b> ${tag}` : `杭州<script>茶</script>客户 ${tag}`;

@@ -23,8 +23,7 @@ export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 export const isCustomerKind = (kind: string): kind is CustomerKind =>
   (CUSTOMER_KINDS as readonly string[]).includes(kind);
 
-export const LANGUAGES = ['zh-CN', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './people.definitions';
 
 export const CHANNELS = ['email', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];

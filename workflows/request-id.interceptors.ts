@@ -15,6 +15,16 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     const payload = headers[REQUEST_ID_HEADER_KEY];
     if (payload) requestId = defaultPayloadConverter.fromPayload<string>(payload);
   };
+  const withRequestId = <T extends { headers: Headers }>(input: T): T =>
+    requestId
+      ? {
+          ...input,
+          headers: {
+            ...input.headers,
+            [REQUEST_ID_HEADER_KEY]: defaultPayloadConverter.toPayload(requestId),
+          },
+        }
+      : input;
   return {
     inbound: [
       {
@@ -25,18 +35,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     ],
     outbound: [
       {
-        scheduleActivity: (input, next) =>
-          next(
-            requestId
-              ? {
-                  ...input,
-                  headers: {
-                    ...input.headers,
-                    [REQUEST_ID_HEADER_KEY]: defaultPayloadConverter.toPayload(requestId),
-                  },
-                }
-              : input,
-          ),
+        scheduleActivity: (input, next) => next(withRequestId(input)),
+        scheduleLocalActivity: (input, next) => next(withRequestId(input)),
         getLogAttributes: (input, next) => next(requestId ? { ...input, requestId } : input),
       },
     ],

@@ -11,6 +11,7 @@ import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, csrfTokenOf, isSafeMethod } from './session';
 import { issueToken, verifyToken } from './tokens';
+import type { Language } from '../../workflows/people.definitions';
 
 const FIFTEEN_MINUTES = 15 * 60;
 
@@ -38,7 +39,7 @@ export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule
 };
 
 export interface Me extends Actor {
-  language: 'zh-CN' | 'en';
+  language: Language;
   csrfToken: string | null;
 }
 
@@ -192,7 +193,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** Changes the signed-in user's own language (console and notifications); audited like any user change. */
-  async setLanguage(actor: Actor, language: 'zh-CN' | 'en', sessionToken: string | null): Promise<Me> {
+  async setLanguage(actor: Actor, language: Language, sessionToken: string | null): Promise<Me> {
     await this.users.update(actor.id, { language }, actor);
     return this.me(actor, sessionToken);
   }

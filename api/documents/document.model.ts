@@ -8,7 +8,9 @@ import type { OrderSnapshot } from '../../workflows/order.definitions';
 
 export const DOCUMENT_KINDS = ['invoice', 'packing-slip', 'shipping-label'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-export type Language = 'zh-CN' | 'en';
+import type { Language } from '../../workflows/people.definitions';
+
+export type { Language };
 
 export interface DocumentCustomer {
   name: string;

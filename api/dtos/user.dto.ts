@@ -13,6 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ROLES, type Role, type User } from '../../db/entities';
+import { LANGUAGES, type Language } from '../../workflows/people.definitions';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -57,10 +58,10 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true })
   roles!: Role[];
 
-  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], default: 'zh-CN', description: 'Language of notifications.' })
+  @ApiPropertyOptional({ enum: LANGUAGES, default: 'zh-CN', description: 'Language of notifications.' })
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
-  language?: 'zh-CN' | 'en';
+  language?: Language;
 }
 
 export class UpdateUserDto {
@@ -80,10 +81,10 @@ export class UpdateUserDto {
   @IsIn(ROLES, { each: true })
   roles?: Role[];
 
-  @ApiPropertyOptional({ enum: ['zh-CN', 'en'], description: 'Language of notifications.' })
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of notifications.' })
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
-  language?: 'zh-CN' | 'en';
+  language?: Language;
 
   @ApiPropertyOptional({
     description: 'A disabled user cannot sign in, and their tokens stop working at once.',
@@ -106,7 +107,7 @@ export class UserDto {
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiProperty() disabled!: boolean;
-  @ApiProperty({ enum: ['zh-CN', 'en'] }) language!: 'zh-CN' | 'en';
+  @ApiProperty({ enum: LANGUAGES }) language!: Language;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(user: User): UserDto {
@@ -131,8 +132,8 @@ export class SessionUserDto {
 }
 
 export class MeDto extends SessionUserDto {
-  @ApiProperty({ enum: ['zh-CN', 'en'], description: 'The language of the console and of notifications.' })
-  language!: 'zh-CN' | 'en';
+  @ApiProperty({ enum: LANGUAGES, description: 'The language of the console and of notifications.' })
+  language!: Language;
 
   @ApiProperty({
     type: String,
@@ -145,9 +146,9 @@ export class MeDto extends SessionUserDto {
 }
 
 export class UpdateMeDto {
-  @ApiProperty({ enum: ['zh-CN', 'en'], description: 'The language of the console and of notifications.' })
+  @ApiProperty({ enum: LANGUAGES, description: 'The language of the console and of notifications.' })
   @IsIn(['zh-CN', 'en'])
-  language!: 'zh-CN' | 'en';
+  language!: Language;
 }
 
 export class SessionResultDto {

@@ -15,9 +15,14 @@ export interface DecodedEvent {
   result?: unknown;
   /** Activity type or update name or signal name or timer id. */
   name?: string;
-  /** For ActivityTaskStarted: the attempt number, and the failure of the previous attempt. */
+  /**
+   * For ActivityTaskStarted: the attempt number, and the failure of the previous attempt. For a local
+   * activity (`LocalActivity`, its marker): the attempts it took, and its failure if it failed for good.
+   */
   attempt?: number;
   failure?: string;
+  /** For WorkflowExecutionStarted: whether this run continues an earlier one (a long wait, continued as new). */
+  continued?: boolean;
   /** For task-completion events: which scheduled event they belong to. */
   scheduledEventId?: number;
 }
@@ -66,7 +71,8 @@ function activityStep(
     case 'notifyOrder': {
       if (input.kind === 'order.problem') {
         const order = (input.order ?? {}) as { problem?: Record<string, unknown> | null };
-        return ['order.problem', { ...order.problem, notify: input.notify }];
+        const problem = (input.problem ?? order.problem) as Record<string, unknown> | null | undefined;
+        return ['order.problem', { ...problem, notify: input.notify }];
       }
       if (input.kind !== 'order.escalated') return ['notified', { kind: input.kind }];
       const escalation = (input.escalation ?? {}) as Record<string, unknown>;
@@ -113,10 +119,33 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
     actor: HistoryStep['actor'],
     details: Record<string, unknown> = {},
   ) => steps.push({ at, kind, actor, status, details });
+  const pushStep = (at: string, step: ReturnType<typeof activityStep>) => {
+    if (step) push(at, step[0], SYSTEM, step[1]);
+  };
+  /** A snapshot written to PostgreSQL: the automatic approvals it adds and the status or wait it moves to. */
+  const recorded = (at: string, next: OrderSnapshot) => {
+    const newApprovals = next.approvals.slice(last?.approvals.length ?? 0);
+    for (const approval of newApprovals.filter((a) => a.automatic)) {
+      push(at, 'approval.automatic', SYSTEM, {
+        amount: approval.amount,
+        ruleVersion: approval.ruleVersion,
+        rule: next.approvalRule,
+      });
+    }
+    if (!last || last.status !== next.status || last.awaiting !== next.awaiting) {
+      status = next.status;
+      push(at, 'status', null, { awaiting: next.awaiting });
+    }
+    last = next;
+  };
 
   for (const event of events) {
     switch (event.type) {
       case 'WorkflowExecutionStarted': {
+        if (event.continued) {
+          push(event.at, 'order.continued', SYSTEM, {});
+          break;
+        }
         const input = event.input as {
           createdBy?: Actor;
           number?: string;
@@ -148,21 +177,26 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
           name: event.name ?? '',
           input: (event.input ?? {}) as Record<string, unknown>,
         });
-        if (event.name !== 'mirrorOrder') break;
-        const next = event.input as OrderSnapshot;
-        const newApprovals = next.approvals.slice(last?.approvals.length ?? 0);
-        for (const approval of newApprovals.filter((a) => a.automatic)) {
-          push(event.at, 'approval.automatic', SYSTEM, {
-            amount: approval.amount,
-            ruleVersion: approval.ruleVersion,
-            rule: next.approvalRule,
-          });
+        if (event.name === 'mirrorOrder') recorded(event.at, event.input as OrderSnapshot);
+        break;
+      }
+      case 'LocalActivity': {
+        // A local activity's marker: its input is not kept, so the steps are read from its result.
+        const result = (event.result ?? {}) as Record<string, unknown>;
+        if ((event.attempt ?? 1) > 1) {
+          push(event.at, 'activity.retried', null, { activity: event.name, attempt: event.attempt });
         }
-        if (!last || last.status !== next.status || last.awaiting !== next.awaiting) {
-          status = next.status;
-          push(event.at, 'status', null, { awaiting: next.awaiting });
+        if (event.failure !== undefined) {
+          push(event.at, 'activity.failed', null, { activity: event.name, failure: event.failure });
+          break;
         }
-        last = next;
+        if (event.name === 'recordOrder') {
+          recorded(event.at, result.order as OrderSnapshot);
+          if (result.plan) pushStep(event.at, activityStep('escalationPlan', {}, result.plan));
+          break;
+        }
+        const input = (event.name === 'notifyOrder' ? result.notice : {}) as Record<string, unknown>;
+        pushStep(event.at, activityStep(event.name ?? '', input ?? {}, result));
         break;
       }
       case 'ActivityTaskStarted': {
@@ -178,8 +212,7 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
       }
       case 'ActivityTaskCompleted': {
         const activity = scheduled.get(event.scheduledEventId ?? -1);
-        const step = activity && activityStep(activity.name, activity.input, event.result);
-        if (step) push(event.at, step[0], SYSTEM, step[1]);
+        if (activity) pushStep(event.at, activityStep(activity.name, activity.input, event.result));
         break;
       }
       case 'ActivityTaskFailed':

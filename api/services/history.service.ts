@@ -12,6 +12,8 @@ import { describeHistory, type DecodedEvent, type HistoryStep } from '../history
 type History = temporal.api.history.v1.IHistory;
 
 const GRPC_NOT_FOUND = 5;
+/** The marker Temporal's SDK core records for each local activity, with its type, attempt and result. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export interface VerifyResult {
@@ -41,6 +43,11 @@ function isClosed(history: History): boolean {
   );
 }
 
+/** The run a history continues (its workflow continued as new), or null for an order's first run. */
+function continuedFrom(history: History): string | null {
+  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || null;
+}
+
 const decode = (payload: Payload | null | undefined): unknown =>
   payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
 
@@ -55,6 +62,7 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
       ...base,
       type: 'WorkflowExecutionStarted',
       input: decode(event.workflowExecutionStartedEventAttributes.input?.payloads?.[0]),
+      continued: Boolean(event.workflowExecutionStartedEventAttributes.continuedExecutionRunId),
     };
   }
   if (event.workflowExecutionUpdateAcceptedEventAttributes) {
@@ -101,6 +109,18 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
       type: 'ActivityTaskFailed',
       scheduledEventId: Number(attributes.scheduledEventId),
       failure: attributes.failure?.message ?? undefined,
+    };
+  }
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+    const data = decode(marker.details?.data?.payloads?.[0]) as { activity_type?: string; attempt?: number };
+    return {
+      ...base,
+      type: 'LocalActivity',
+      name: data?.activity_type,
+      attempt: data?.attempt ?? 1,
+      result: decode(marker.details?.result?.payloads?.[0]),
+      ...(marker.failure ? { failure: marker.failure.cause?.message ?? marker.failure.message ?? '' } : {}),
     };
   }
   if (event.timerFiredEventAttributes)
@@ -153,10 +173,26 @@ export class HistoryService {
     }
   }
 
-  /** The business steps of the order, in order of time. */
+  /**
+   * Every run of the order's workflow, oldest first. An order that waits long continues as new under the
+   * same workflow id; each run's first event names the run it continues.
+   */
+  async runs(orderId: string): Promise<History[]> {
+    const runs = [await this.history(orderId)];
+    let previous = continuedFrom(runs[0]!);
+    while (previous) {
+      const run = await this.temporal.workflow.getHandle(orderWorkflowId(orderId), previous).fetchHistory();
+      runs.unshift(run);
+      previous = continuedFrom(run);
+    }
+    return runs;
+  }
+
+  /** The business steps of the order, in order of time, across all its runs. */
   async steps(orderId: string): Promise<HistoryStep[]> {
-    const history = await this.history(orderId);
-    const events = (history.events ?? [])
+    const runs = await this.runs(orderId);
+    const events = runs
+      .flatMap((run) => run.events ?? [])
       .map(decodeEvent)
       .filter((event): event is DecodedEvent => event !== null);
     return describeHistory(events);
@@ -167,9 +203,22 @@ export class HistoryService {
     return JSON.parse(historyToJSON(await this.history(orderId))) as unknown;
   }
 
-  /** Replays the history against the workflow code this server runs; a mismatch means it was not produced by it. */
+  /**
+   * Replays every run of the order against the workflow code this server runs; a mismatch means it was not
+   * produced by it.
+   */
   async verify(orderId: string): Promise<VerifyResult> {
-    return this.replay(await this.history(orderId));
+    const results = [];
+    for (const run of await this.runs(orderId)) results.push(await this.replay(run));
+    const failed = results.find((result) => !result.ok);
+    const events = results.reduce((sum, result) => sum + result.events, 0);
+    if (failed) return { ...failed, events };
+    const runs = results.length === 1 ? '' : ` in ${results.length} runs`;
+    return {
+      ok: true,
+      events,
+      detail: `all ${events} events${runs} reproduced by the current workflow code`,
+    };
   }
 
   /** Replays any history (for example one exported earlier) against today's workflow code. */

@@ -1,5 +1,6 @@
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { Language } from '../../workflows/people.definitions';
 
 @Entity({ tableName: 'customers' })
 export class Customer {
@@ -26,7 +27,7 @@ export class Customer {
 
   /** The language of the customer's e-mails. */
   @Property({ type: 'text' })
-  language: 'zh-CN' | 'en' = 'zh-CN';
+  language: Language = 'zh-CN';
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -1,9 +1,8 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export const ROLES = ['admin', 'manager', 'staff', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-export const isRole = (name: string): name is Role => (ROLES as readonly string[]).includes(name);
+import type { Language, Role } from '../../workflows/people.definitions';
+export { ROLES, isRole, type Role } from '../../workflows/people.definitions';
 
 @Entity({ tableName: 'users' })
 export class User {
@@ -30,7 +29,7 @@ export class User {
 
   /** The language of the user's notifications. */
   @Property({ type: 'text' })
-  language: 'zh-CN' | 'en' = 'zh-CN';
+  language: Language = 'zh-CN';
 
   @Property({ type: 'boolean' })
   disabled: boolean = false;

@@ -2,12 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../entities';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
+import type { Language } from '../../workflows/people.definitions';
 
 export interface Recipient {
   id: string;
   username: string;
   email: string | null;
-  language: 'zh-CN' | 'en';
+  language: Language;
 }
 
 export interface NewNotification {

@@ -5,6 +5,7 @@ import { User, type Role } from '../entities';
 import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
+import type { Language } from '../../workflows/people.definitions';
 
 export interface NewUser {
   username: string;
@@ -12,7 +13,7 @@ export interface NewUser {
   email: string | null;
   passwordHash: string;
   roles: Role[];
-  language?: 'zh-CN' | 'en';
+  language?: Language;
 }
 
 export type UserChanges = Partial<

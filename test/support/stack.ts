@@ -29,8 +29,11 @@ export interface TestStack {
   temporal: Client;
   /** A client signed in as this user, created with these roles if it does not exist yet. */
   client(roles?: Role[], username?: string): Promise<ApiClient>;
-  /** Starts a worker (at most one at a time); returns its identity. `deps` replaces activity dependencies. */
-  startWorker(identity?: string, deps?: Partial<ActivityDeps>): Promise<string>;
+  /**
+   * Starts a worker (at most one at a time); returns its identity. `deps` replaces activity dependencies;
+   * `workflowBundle` is the path of other workflow code than today's (an older version).
+   */
+  startWorker(identity?: string, deps?: Partial<ActivityDeps>, workflowBundle?: string): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -115,7 +118,7 @@ export async function startStack(
         throw new Error(`creating ${username} failed: ${JSON.stringify(created.body)}`);
       return signIn(username);
     },
-    async startWorker(identity = `test-worker-${++started}`, deps) {
+    async startWorker(identity = `test-worker-${++started}`, deps, workflowBundle) {
       if (running) throw new Error('a worker is already running');
       const worker = await createOrderWorker({
         connection: workerConnection,
@@ -127,7 +130,7 @@ export async function startStack(
         webhooks: config.webhooks,
         backup: backupSources(config),
         ...(deps ? { deps } : {}),
-        workflowBundle: { codePath: required('OMS_TEST_WORKFLOW_BUNDLE') },
+        workflowBundle: { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') },
       });
       running = { worker, done: worker.run() };
       return identity;

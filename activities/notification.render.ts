@@ -1,0 +1,124 @@
+/**
+ * Rendering of notifications: the variables every template may use, in the reader's language, and the
+ * subject, text and HTML of one kind for one audience. Pure; the activities call it.
+ */
+import Handlebars from 'handlebars';
+import { isCustomerKind, type Language, type NotificationKind } from '../workflows/notification.definitions';
+import type { Awaiting, OrderSnapshot } from '../workflows/order.definitions';
+import {
+  CUSTOMER_TEMPLATES,
+  HTML_LAYOUT,
+  STAFF_TEMPLATES,
+  type Audience,
+  type MessageTemplate,
+} from './notification.templates';
+
+const AWAITING_TEXT: Record<Language, Record<Awaiting, string>> = {
+  'zh-CN': {
+    approval: '审批',
+    manager_approval: '经理审批',
+    stock: '库存',
+    payment: '付款',
+    shipment: '发货',
+    delivery: '签收',
+  },
+  en: {
+    approval: 'approval',
+    manager_approval: 'manager approval',
+    stock: 'stock',
+    payment: 'payment',
+    shipment: 'shipment',
+    delivery: 'delivery',
+  },
+};
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function render(source: string, data: object, escape: boolean): string {
+  const key = `${escape ? 'html' : 'text'}:${source}`;
+  let template = compiled.get(key);
+  if (!template) {
+    template = Handlebars.compile(source, { strict: true, noEscape: !escape });
+    compiled.set(key, template);
+  }
+  return template(data);
+}
+
+/** A wait's length for people: "2 hours 5 minutes", "2 小时 5 分钟"; seconds only under a minute. */
+export function formatWait(ms: number, language: Language): string {
+  const units: [number, string, string][] = [
+    [86_400_000, '天', 'day'],
+    [3_600_000, '小时', 'hour'],
+    [60_000, '分钟', 'minute'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.max(0, ms);
+  for (const [size, zh, en] of units) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0)
+      parts.push(language === 'en' ? `${count} ${en}${count === 1 ? '' : 's'}` : `${count} ${zh}`);
+  }
+  if (parts.length === 0) {
+    const seconds = Math.floor(rest / 1000);
+    parts.push(language === 'en' ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${seconds} 秒`);
+  }
+  return parts.join(language === 'en' ? ' ' : ' ');
+}
+
+/** The variables every template may use, in the reader's language. */
+export function messageData(
+  order: OrderSnapshot,
+  language: Language,
+  extra: { customerName?: string | undefined; waitedMs?: number | undefined } = {},
+) {
+  const amount = new Intl.NumberFormat(language, { style: 'currency', currency: order.currency });
+  const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
+  const money = (minor: number) => amount.format(minor / 10 ** digits);
+  return {
+    order: {
+      number: order.number,
+      amount: money(order.total),
+      lineCount: order.lines.length,
+      awaitingText: order.awaiting ? AWAITING_TEXT[language][order.awaiting] : '',
+    },
+    lines: order.lines.map((line) => ({
+      name: line.name,
+      sku: line.sku,
+      quantity: line.quantity,
+      lineTotal: money(line.lineTotal),
+    })),
+    shipment: order.shipment,
+    reason: order.cancellation?.reason ?? order.rejection?.reason ?? null,
+    problem: order.problem ?? null,
+    ...(extra.customerName !== undefined ? { customer: { name: extra.customerName } } : {}),
+    ...(extra.waitedMs !== undefined ? { waited: formatWait(extra.waitedMs, language) } : {}),
+  };
+}
+
+function templateFor(kind: NotificationKind, audience: Audience, language: Language): MessageTemplate {
+  if (audience === 'customer') {
+    if (!isCustomerKind(kind)) throw new Error(`customers are not told about ${kind}`);
+    return CUSTOMER_TEMPLATES[kind][language];
+  }
+  return STAFF_TEMPLATES[kind][language];
+}
+
+/**
+ * Renders one kind for one audience in one language: subject, plain text, and a whole HTML document in
+ * which every value is escaped. Throws when the data lacks a variable the template uses.
+ */
+export function renderMessage(
+  kind: NotificationKind,
+  language: Language,
+  data: object,
+  audience: Audience = 'staff',
+): MessageTemplate {
+  const template = templateFor(kind, audience, language);
+  const subject = render(template.subject, data, false);
+  const content = render(template.html, data, true);
+  return {
+    subject,
+    text: render(template.text, data, false),
+    html: render(HTML_LAYOUT[language], { ...data, subject, content }, true),
+  };
+}

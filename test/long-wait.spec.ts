@@ -1,0 +1,82 @@
+/**
+ * An order that waits a long time for stock keeps a bounded history: past a set number of events it
+ * continues as new under the same workflow id with its state, keeps its place in the queue for stock, and
+ * its audit trail and replay verification span all its runs.
+ */
+import { orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
+import { CONTINUE_AFTER_EVENTS } from '../workflows/order.process';
+import { eventually, seedCatalogue } from './support/fixtures';
+import type { ApiClient } from './support/http';
+import { placeOrder, stockOf, type OrderBody } from './support/orders';
+import { startStack, type TestStack } from './support/stack';
+
+let stack: TestStack;
+let staff: ApiClient;
+let auditor: ApiClient;
+
+beforeAll(async () => {
+  stack = await startStack();
+  staff = await stack.client(['staff'], 'long-wait-clerk');
+  auditor = await stack.client(['auditor'], 'long-wait-auditor');
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+it('continues a long wait for stock as new, first in line all along', async () => {
+  const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 900, stockOnHand: 0 }]);
+  const sku = skus[0]!;
+  const first = await placeOrder(staff, customerId, [{ sku, quantity: 1 }]);
+  await staff.post(`/api/orders/${first.id}/approve`, {});
+  const second = await placeOrder(staff, customerId, [{ sku, quantity: 1 }]);
+  await staff.post(`/api/orders/${second.id}/approve`, {});
+
+  // Every stock signal makes the first order look again (and wait again): its history grows.
+  const handle = stack.temporal.workflow.getHandle(orderWorkflowId(first.id));
+  const firstRun = (await handle.describe()).runId;
+  let runId = firstRun;
+  for (let sent = 0; runId === firstRun && sent < CONTINUE_AFTER_EVENTS; sent++) {
+    await handle.signal(stockChangedSignal);
+    if (sent % 25 === 24) runId = (await handle.describe()).runId;
+  }
+  runId = await eventually(
+    async () => (await handle.describe()).runId,
+    (id) => id !== firstRun,
+    60_000,
+  );
+  expect(runId).not.toBe(firstRun);
+  const waiting = (await staff.get<OrderBody>(`/api/orders/${first.id}`)).body;
+  expect([waiting.status, waiting.awaiting, waiting.createdAt]).toEqual([
+    'processing',
+    'stock',
+    first.createdAt,
+  ]);
+  const history = (await handle.fetchHistory()).events ?? [];
+  expect(history.length).toBeLessThan(100);
+
+  // One unit arrives: the first order in line takes it, in its new run; the second keeps waiting.
+  await staff.post(`/api/products/${(await stockOf(staff, sku)).id}/stock`, { delta: 1, reason: 'delivery' });
+  await eventually(
+    () => staff.get<OrderBody>(`/api/orders/${first.id}`),
+    (response) => response.body.awaiting === 'shipment',
+    30_000,
+  );
+  expect((await staff.get<OrderBody>(`/api/orders/${second.id}`)).body.awaiting).toBe('stock');
+
+  const steps = await auditor.get<{ items: { kind: string }[] }>(`/api/orders/${first.id}/history`);
+  const kinds = steps.body.items.map((step) => step.kind);
+  expect(kinds[0]).toBe('order.created');
+  expect(kinds).toContain('order.continued');
+  expect(kinds.filter((kind) => kind === 'stock.unavailable').length).toBeGreaterThan(10);
+  expect(kinds).toContain('stock.reserved');
+  const verified = await auditor.post<{ ok: boolean; detail: string }>(
+    `/api/orders/${first.id}/history/verify`,
+    {},
+  );
+  expect([verified.status, verified.body.ok]).toEqual([200, true]);
+  expect(verified.body.detail).toMatch(/in 2 runs/);
+
+  await staff.post(`/api/orders/${first.id}/cancel`, { reason: 'done' });
+  await staff.post(`/api/orders/${second.id}/cancel`, { reason: 'done' });
+}, 300_000);
