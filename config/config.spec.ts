@@ -27,6 +27,7 @@ describe('configuration', () => {
         sdkMetricsPort: 7245,
         maxConcurrentActivities: 100,
         maxConcurrentWorkflowTasks: 40,
+        dbPoolSize: 25,
         processes: 1,
       },
       shutdownGraceMs: 10000,

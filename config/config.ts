@@ -61,6 +61,11 @@ export abstract class AppConfig {
     /** Concurrent activity executions and workflow tasks per worker process. */
     maxConcurrentActivities: number;
     maxConcurrentWorkflowTasks: number;
+    /**
+     * PostgreSQL connections per worker process. Local activities run inside workflow tasks, so a task that
+     * waits for a connection holds its workflow task open: the pool must not be the bottleneck.
+     */
+    dbPoolSize: number;
     /** How many worker processes `npm start` runs. */
     processes: number;
   };
@@ -325,6 +330,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       sdkMetricsPort: port(env, 'OMS_WORKER_SDK_METRICS_PORT', 7245),
       maxConcurrentActivities: positiveInt(env, 'OMS_WORKER_MAX_ACTIVITIES', 100),
       maxConcurrentWorkflowTasks: positiveInt(env, 'OMS_WORKER_MAX_WORKFLOW_TASKS', 40),
+      dbPoolSize: positiveInt(env, 'OMS_WORKER_DB_POOL', 25),
       processes: positiveInt(env, 'OMS_WORKERS', 1),
     },
     shutdownGraceMs: positiveInt(env, 'OMS_SHUTDOWN_GRACE_MS', 10_000),

@@ -36,7 +36,9 @@ async function run(): Promise<void> {
       },
     },
   });
-  const orm = await MikroORM.init(ormConfig(config.databaseUrl));
+  const orm = await MikroORM.init(
+    ormConfig(config.databaseUrl, { pool: { min: 0, max: config.worker.dbPoolSize } }),
+  );
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });

@@ -78,7 +78,12 @@ export async function startStack(
   await grantApplicationRole(orm, config.databaseUrl);
   // Test files share one database: sign-in failures of one file must not throttle the next one's users.
   await orm.em.getConnection().execute('delete from login_throttle');
-  const workerOrm = await MikroORM.init(ormConfig(config.databaseUrl, { logger: () => undefined }));
+  const workerOrm = await MikroORM.init(
+    ormConfig(config.databaseUrl, {
+      logger: () => undefined,
+      pool: { min: 0, max: config.worker.dbPoolSize },
+    }),
+  );
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
