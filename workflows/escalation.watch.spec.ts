@@ -73,7 +73,7 @@ describe('watching an order’s waits', () => {
     const watch = new EscalationWatch();
     watch.follow(order('approval'), remindManager);
     watch.takeDue(order('approval'), start + 11 * S);
-    const next = new EscalationWatch(JSON.parse(JSON.stringify(watch.memory)));
+    const next = new EscalationWatch(JSON.parse(JSON.stringify(watch.memory)) as typeof watch.memory);
     expect(next.takeDue(order('approval'), start + 12 * S)).toBeNull();
     expect(next.stageEntered(order('approval'))).toBeNull();
   });
