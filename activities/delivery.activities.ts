@@ -57,10 +57,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const claim = await deliveries.claim(deliveryId);
       if (claim.state === 'settled') return claim.delivery.status;
       const { delivery } = claim;
-      const settle = (status: 'retrying' | 'sent' | 'unconfirmed', error: string | null) =>
-        deliveries.settle(deliveryId, delivery.attempts, status, error);
+      const recordOutcome = (status: 'retrying' | 'sent' | 'unconfirmed', error: string | null) =>
+        deliveries.recordOutcome(deliveryId, delivery.attempts, status, error);
       if (claim.interrupted && delivery.channel === 'email') {
-        await settle(
+        await recordOutcome(
           'unconfirmed',
           'an earlier attempt stopped in the middle of sending; not sent again so that nobody receives it twice',
         );
@@ -92,10 +92,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           });
         }
       } catch (error) {
-        await settle('retrying', errorText(error));
+        await recordOutcome('retrying', errorText(error));
         throw error;
       }
-      await settle('sent', null);
+      await recordOutcome('sent', null);
       return 'sent';
     },
 

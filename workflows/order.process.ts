@@ -31,7 +31,7 @@ import {
   type RefusalDetails,
   type ShipInput,
 } from './order.definitions';
-import { initialSnapshot, isAwaitingApproval, isFinal, moved, refusalOf } from './order.state';
+import { initialSnapshot, isAwaitingApproval, isFinal, withChanges, refusalOf } from './order.state';
 import { local, remote, step, type StepSubject } from './order.steps';
 
 /** A staff action, as its update brought it. */
@@ -418,9 +418,9 @@ export class OrderProcess implements StepSubject {
   // ---- state changes ----
 
   /** Moves the order: records it (with the escalation policy of a wait it enters) and tells whoever hears of it. */
-  private async change(changes: Parameters<typeof moved>[2]): Promise<void> {
+  private async change(changes: Parameters<typeof withChanges>[2]): Promise<void> {
     const previous = this.order;
-    this.order = moved(previous, now(), changes);
+    this.order = withChanges(previous, now(), changes);
     await this.record(previous, this.order);
   }
 

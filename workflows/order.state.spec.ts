@@ -1,5 +1,5 @@
 import type { Actor, OrderInput } from './order.definitions';
-import { actionsFor, initialSnapshot, isFinal, moved, refusalOf } from './order.state';
+import { actionsFor, initialSnapshot, isFinal, withChanges, refusalOf } from './order.state';
 
 const input: OrderInput = {
   orderId: 'o1',
@@ -68,28 +68,31 @@ describe('the order state machine', () => {
   });
 
   it('moves with a higher version and restarts the wait clock only when the wait changes', () => {
-    const next = moved(created, '2026-01-02T00:00:00.000Z', { status: 'processing', awaiting: 'stock' });
+    const next = withChanges(created, '2026-01-02T00:00:00.000Z', {
+      status: 'processing',
+      awaiting: 'stock',
+    });
     expect(next).toMatchObject({
       status: 'processing',
       awaiting: 'stock',
       version: 2,
       awaitingSince: '2026-01-02T00:00:00.000Z',
     });
-    const same = moved(next, '2026-01-03T00:00:00.000Z', { notes: 'x' });
+    const same = withChanges(next, '2026-01-03T00:00:00.000Z', { notes: 'x' });
     expect(same).toMatchObject({
       version: 3,
       awaitingSince: '2026-01-02T00:00:00.000Z',
       updatedAt: '2026-01-03T00:00:00.000Z',
     });
-    expect(moved(next, 'later', { status: 'completed', awaiting: null }).awaitingSince).toBeNull();
+    expect(withChanges(next, 'later', { status: 'completed', awaiting: null }).awaitingSince).toBeNull();
     expect(created.status).toBe('created');
   });
 
   it('keeps an escalation while the order stays in the same wait and drops it when the wait ends', () => {
     const escalation = { stage: 'approval' as const, since: 't0', level: 1, escalatedAt: 't1' };
-    const escalated = moved(created, 't1', { escalation });
-    expect(moved(escalated, 't2', { awaiting: 'manager_approval' }).escalation).toEqual(escalation);
-    expect(moved(escalated, 't2', { status: 'processing', awaiting: 'stock' }).escalation).toBeNull();
+    const escalated = withChanges(created, 't1', { escalation });
+    expect(withChanges(escalated, 't2', { awaiting: 'manager_approval' }).escalation).toEqual(escalation);
+    expect(withChanges(escalated, 't2', { status: 'processing', awaiting: 'stock' }).escalation).toBeNull();
   });
 });
 

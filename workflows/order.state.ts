@@ -88,7 +88,7 @@ export function initialSnapshot(input: OrderInput, now: string): OrderSnapshot {
 }
 
 /** A copy of the snapshot with changes applied, stamped and versioned; the wait clock restarts on a new wait. */
-export function moved(
+export function withChanges(
   order: OrderSnapshot,
   now: string,
   changes: Partial<Omit<OrderSnapshot, 'version' | 'updatedAt'>>,

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { PERMANENT_FAILURES, type OrderSnapshot, type PermanentFailureKind } from './order.definitions';
-import { moved } from './order.state';
+import { withChanges } from './order.state';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
@@ -71,7 +71,7 @@ export async function step<T>(subject: StepSubject, name: string, run: () => Pro
 async function reportProblem(subject: StepSubject, name: string, failure: ApplicationFailure): Promise<void> {
   const at = new Date().toISOString();
   const problem = { step: name, kind: failure.type as PermanentFailureKind, message: failure.message, at };
-  const order = moved(subject.order, at, { problem });
+  const order = withChanges(subject.order, at, { problem });
   subject.order = order;
   const tolerate = (error: unknown) => {
     if (!permanentFailure(error)) throw error;

@@ -200,7 +200,7 @@ export class DeliveryRepository {
    * Records the outcome of the attempt that claimed the delivery (its attempt number). An attempt that was
    * given up on meanwhile (a later one found it `sending`) changes nothing when it finally ends.
    */
-  async settle(
+  async recordOutcome(
     id: string,
     attempt: number,
     status: 'retrying' | 'sent' | 'unconfirmed',

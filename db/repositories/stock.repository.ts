@@ -222,15 +222,15 @@ export class StockRepository {
    * now waiting for the released products, first in line first.
    */
   async release(orderId: string): Promise<string[]> {
-    return this.settle(orderId, 'release');
+    return this.closeReservation(orderId, 'release');
   }
 
   /** The reserved goods leave the warehouse: stock on hand and reserved both go down. Idempotent. */
   async fulfil(orderId: string): Promise<void> {
-    await this.settle(orderId, 'fulfilment');
+    await this.closeReservation(orderId, 'fulfilment');
   }
 
-  private async settle(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
+  private async closeReservation(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
       const held = await connection<{ product_id: string; quantity: number }[]>(

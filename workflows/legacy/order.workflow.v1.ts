@@ -47,7 +47,7 @@ import {
   initialSnapshot,
   isAwaitingApproval,
   isFinal,
-  moved,
+  withChanges,
   refusalOf,
   type OrderAction,
 } from '../order.state';
@@ -181,7 +181,7 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
       message: failure.message,
       at: now(),
     };
-    order = moved(order, now(), { problem });
+    order = withChanges(order, now(), { problem });
     const tolerate = (error: unknown) => {
       if (!permanentFailure(error)) throw error;
     };
@@ -194,7 +194,7 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
       notify: ['manager', 'admin'],
     }).catch(tolerate);
   };
-  const change = (changes: Parameters<typeof moved>[2]) => commit(moved(order, now(), changes));
+  const change = (changes: Parameters<typeof withChanges>[2]) => commit(withChanges(order, now(), changes));
   const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
     await condition(() => !locked);
     locked = true;
