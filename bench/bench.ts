@@ -13,7 +13,7 @@ import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/clie
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
@@ -119,9 +119,13 @@ async function startTarget(options: Options): Promise<Target> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  // The product's own log stays beside its data, for reading after a failed run.
+  const log = createWriteStream(path.join(dataDir, 'product.log'));
   await new Promise<void>((resolve, reject) => {
     let output = '';
     launcher.stdout?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (output.includes('press Ctrl-C to stop')) return;
       output += chunk.toString();
       if (output.includes('press Ctrl-C to stop')) resolve();
     });

@@ -256,7 +256,12 @@ export class OrderService {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const { type, message } = error.cause;
       const { status, awaiting } = (error.cause.details?.[0] ?? {}) as RefusalDetails;
-      if (type === FAILURE.invalidTransition || type === FAILURE.insufficientStock) {
+      // A step of the action that failed for good leaves the order as it was, its problem shown on it.
+      if (
+        type === FAILURE.invalidTransition ||
+        type === FAILURE.insufficientStock ||
+        type === FAILURE.stepFailed
+      ) {
         return invalidState(message, status, awaiting);
       }
       if (type === FAILURE.forbidden) return new DomainError('forbidden', message, { status, awaiting });
