@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type * as activities from './bare.activities';
 import {
   bareApproveUpdate,
@@ -42,5 +42,7 @@ export async function bareOrderWorkflow(): Promise<BareStatus> {
   created = true;
   await condition(() => status === 'completed');
   await archive();
+  // The last update is answered before the workflow ends, as the product's is.
+  await condition(allHandlersFinished);
   return status;
 }
