@@ -203,10 +203,13 @@ describe('operations', () => {
       /^oms_order_stage_duration_count\{[^}]*awaiting="approval"[^}]*status="created"/m.test(body),
     );
     expect(text).toMatch(/^oms_order_stage_duration_bucket\{[^}]*le="60"/m);
-    // Recording the metric never makes the mirror activity fail and retry.
-    expect(text).not.toMatch(/^temporal_activity_execution_failed\{[^}]*activity_type="mirrorOrder"/m);
+    // Recording the metric never makes the recording step (a local activity) fail and retry.
+    expect(text).not.toMatch(
+      /^temporal_local_activity_execution_failed\w*\{[^}]*activity_type="recordOrder"/m,
+    );
     expect(text).toMatch(/^temporal_\w+/m);
-    expect(text).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="mirrorOrder"/m);
+    expect(text).toMatch(/^temporal_local_activity_execution_latency\w*\{[^}]*activity_type="recordOrder"/m);
+    expect(text).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="chargePayment"/m);
   });
 
   it('stops the worker on SIGTERM: it stops polling, finishes what it has, and exits cleanly', async () => {
