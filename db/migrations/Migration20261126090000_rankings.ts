@@ -77,6 +77,9 @@ export class Migration20261126090000_rankings extends Migration {
       "stays" int not null,
       primary key ("day", "stage", "bucket"));`);
     this.addSql(RANKING_SUMMARIES_SQL);
+    // Statistics now, so the first reports after the upgrade get index plans (autovacuum follows).
+    this.addSql(`analyze "customer_sales_days", "product_sales_days", "product_sales_months", "sales_days",
+      "customer_sales_totals", "product_sales_totals", "stage_duration_days";`);
   }
 
   override down(): void {
