@@ -1,4 +1,4 @@
-import { BUCKETS_PER_DOUBLING, percentileOf } from './report.repository';
+import { BUCKETS_PER_DOUBLING, monthPlan, percentileOf } from './report.repository';
 import { prng } from '../../scripts/prng';
 
 /** PostgreSQL's percentile_cont over the exact values. */
@@ -45,3 +45,39 @@ describe('percentileOf (stage times from the duration histogram)', () => {
     expect(Math.abs(got - 4500)).toBeLessThanOrEqual(4500 * 0.022);
   });
 });
+
+describe('monthPlan (reading whole days from month and day summaries)', () => {
+  const days = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+      out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  };
+
+  it.each([
+    ['2025-11-26', '2026-11-25'],
+    ['2026-10-27', '2026-11-25'],
+    ['2026-11-03', '2026-11-21'],
+    ['2024-02-01', '2024-03-01'],
+    ['2026-03-04', '2026-03-31'],
+    ['2026-03-31', '2026-04-01'],
+    ['2026-05-05', '2026-05-05'],
+  ])('counts every day from %s to before %s exactly once, reading the fewest rows', (from, to) => {
+    const plan = monthPlan(from, to);
+    const counted = new Map<string, number>();
+    const add = (day: string, sign: number) => counted.set(day, (counted.get(day) ?? 0) + sign);
+    for (const month of plan.months) for (const day of days(month, nextMonth(month))) add(day, 1);
+    for (const day of plan.plus) add(day, 1);
+    for (const day of plan.minus) add(day, -1);
+    const inside = new Set(days(from, to));
+    for (const [day, count] of counted) expect([day, count]).toEqual([day, inside.has(day) ? 1 : 0]);
+    for (const day of inside) expect(counted.get(day)).toBe(1);
+    // No month costs more than half its days.
+    expect(plan.plus.length + plan.minus.length).toBeLessThanOrEqual(32);
+  });
+});
+
+function nextMonth(month: string): string {
+  const date = new Date(`${month}T00:00:00Z`);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+}

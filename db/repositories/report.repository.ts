@@ -70,8 +70,6 @@ interface Slices {
   days: [string, string];
   edges: [string, string, string, string];
   dayCount: number;
-  /** The whole UTC months within `days` (`[months[0], months[1])`, empty when equal). */
-  months: [string, string];
 }
 
 interface RankingSource {
@@ -80,7 +78,7 @@ interface RankingSource {
   totals: string;
   names: 'customers' | 'products';
   key: string;
-  /** Month summary (UTC months), read for the whole months of a period when there is one. */
+  /** Month summary (UTC months), read by `monthPlan` when there is one. */
   months?: string;
   /** Whether long periods take candidates by all-time bounds (else they sum everything). */
   bounded: boolean;
@@ -117,23 +115,55 @@ const PRODUCT_RANKING: RankingSource = {
 };
 
 /**
- * The day (and month) summary rows of a period's whole days, as (id, currency, orders, quantity, revenue):
- * whole months from the month summary when the source has one, the days around them from the day summary.
+ * How to read whole UTC days `[from, to)` from a month summary and a day summary with the fewest rows: a
+ * whole month from its month row; a partial month either as its days in the period or, when fewer, as the
+ * month row minus its days outside the period.
+ */
+export function monthPlan(from: string, to: string): { months: string[]; plus: string[]; minus: string[] } {
+  const plan = { months: [] as string[], plus: [] as string[], minus: [] as string[] };
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  const dates = (a: number, b: number) => {
+    const out: string[] = [];
+    for (let t = a; t < b; t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  };
+  for (
+    let month = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1);
+    month < end;
+  ) {
+    const next = Date.UTC(new Date(month).getUTCFullYear(), new Date(month).getUTCMonth() + 1, 1);
+    const inside = [Math.max(month, start), Math.min(next, end)] as const;
+    const daysIn = (inside[1] - inside[0]) / DAY;
+    const daysOut = (next - month) / DAY - daysIn;
+    if (daysOut < daysIn) {
+      plan.months.push(new Date(month).toISOString().slice(0, 10));
+      plan.minus.push(...dates(month, inside[0]), ...dates(inside[1], next));
+    } else plan.plus.push(...dates(inside[0], inside[1]));
+    month = next;
+  }
+  return plan;
+}
+
+/**
+ * The summary rows of a period's whole days, as (id, currency, orders, quantity, revenue): from the day
+ * summary, or, when the source has a month summary, by `monthPlan` (rows subtracted carry negative figures).
  */
 function summaryRows(source: RankingSource, slices: Slices): { sql: string; params: string[] } {
   const columns = `${source.key} as id, currency, orders, quantity, revenue`;
-  const [d1, d2] = slices.days;
-  const [m1, m2] = slices.months;
-  if (!source.months || m1 === m2)
+  const [from, to] = slices.days;
+  if (!source.months)
     return {
       sql: `select ${columns} from ${source.days} where day >= ?::date and day < ?::date`,
-      params: [d1, d2],
+      params: [from, to],
     };
+  const plan = monthPlan(from, to);
   return {
-    sql: `select ${columns} from ${source.days} where day >= ?::date and day < ?::date
-          union all select ${columns} from ${source.days} where day >= ?::date and day < ?::date
-          union all select ${columns} from ${source.months} where month >= ?::date and month < ?::date`,
-    params: [d1, m1, m2, d2, m1, m2],
+    sql: `select ${columns} from ${source.months} where month = any(?::date[])
+          union all select ${columns} from ${source.days} where day = any(?::date[])
+          union all select ${source.key}, currency, -orders, -quantity, -revenue from ${source.days}
+                     where day = any(?::date[])`,
+    params: [arrayLiteral(plan.months), arrayLiteral(plan.plus), arrayLiteral(plan.minus)],
   };
 }
 
@@ -282,20 +312,12 @@ export class ReportRepository {
         days: [today, today],
         edges: [iso(starts), iso(ends), iso(ends), iso(ends)],
         dayCount: 0,
-        months: [today, today],
       };
     }
-    const first = new Date(firstDay);
-    const firstMonth =
-      first.getUTCDate() === 1 ? firstDay : Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1);
-    const last = new Date(lastDay);
-    const lastMonth = Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), 1);
-    const months = firstMonth < lastMonth ? [firstMonth, lastMonth] : [firstDay, firstDay];
     return {
       days: [iso(firstDay).slice(0, 10), iso(lastDay).slice(0, 10)],
       edges: [iso(starts), iso(firstDay), iso(lastDay), iso(ends)],
       dayCount: (lastDay - firstDay) / DAY,
-      months: [iso(months[0]!).slice(0, 10), iso(months[1]!).slice(0, 10)],
     };
   }
 
