@@ -132,7 +132,8 @@ async function run(): Promise<void> {
       };
       results.push(result);
       console.log(`== ${test.name}: p95 ${result.p95.toFixed(1)} ms (median ${result.median.toFixed(1)} ms)`);
-      for (const sql of queries) {
+      // Only queries have plans: not the transaction's begin, commit or `set local`.
+      for (const sql of queries.filter((query) => /^\s*(select|with)\b/i.test(query))) {
         const explained = await pg.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
           `explain (analyze, buffers, format json) ${sql}`,
         );

@@ -8,6 +8,7 @@ import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
 import {
   ledgerTotals,
+  moveRankings,
   moveSales,
   moveStatusCount,
   outcomeOf,
@@ -131,8 +132,9 @@ export class OrderRepository {
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
    * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
-   * to live views. In the same transaction it keeps the report summaries: the sales bucket, the stage
-   * transition (keyed by snapshot version, so a retried write adds none) and escalation breaches.
+   * to live views. In the same transaction it keeps the report summaries: the sales bucket, the ranking
+   * summaries (per day and customer, product and currency; all-time bounds), the stage transition (keyed
+   * by snapshot version, so a retried write adds none) with its duration histogram, and escalation breaches.
    * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
    */
   async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
@@ -143,14 +145,16 @@ export class OrderRepository {
         {
           status: OrderStatus;
           awaiting: string | null;
+          customer_id: string;
           currency: string;
           captured: string;
           refunded: string;
+          items: number;
           created_at: Date;
           sinceMs: number | null;
         }[]
       >(
-        `select status, awaiting, currency, captured, refunded, created_at,
+        `select status, awaiting, customer_id, currency, captured, refunded, items, created_at,
                 (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
            from orders where id = ? for update`,
         [order.orderId],
@@ -195,7 +199,10 @@ export class OrderRepository {
         ],
       );
       if (written.length === 0) return { written: false, left: null };
-      await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
+      const oldLines = await connection<{ product_id: string; quantity: number; line_total: string }[]>(
+        `delete from order_lines where order_id = ? returning product_id, quantity, line_total`,
+        [order.orderId],
+      );
       for (const [position, line] of order.lines.entries()) {
         await connection(
           `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total,
@@ -229,6 +236,33 @@ export class OrderRepository {
             }
           : null,
         { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
+      );
+      await moveRankings(
+        connection,
+        previous
+          ? {
+              customerId: previous.customer_id,
+              currency: previous.currency,
+              createdAt: previous.created_at,
+              status: previous.status,
+              revenue: Number(previous.captured) - Number(previous.refunded),
+              items: previous.items,
+              lines: oldLines.map((line) => ({
+                productId: line.product_id,
+                quantity: line.quantity,
+                lineTotal: Number(line.line_total),
+              })),
+            }
+          : null,
+        {
+          customerId: order.customerId,
+          currency: order.currency,
+          createdAt: order.createdAt,
+          status: order.status,
+          revenue: ledger.captured - ledger.refunded,
+          items,
+          lines: order.lines,
+        },
       );
       await recordBreaches(connection, order);
       await moveStatusCount(connection, previous?.status ?? null, order.status);

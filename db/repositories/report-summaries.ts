@@ -1,5 +1,5 @@
 import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
-import type { Sql } from './sql';
+import { arrayLiteral, type Sql } from './sql';
 
 /** What an order adds to the sales summary: where it falls and what it counts. */
 export interface SalesContribution {
@@ -77,12 +77,19 @@ export async function ledgerTotals(
 
 /**
  * Records a change of status or awaiting as a transition keyed by the snapshot version, with the
- * workflow's own time, and closes the transition it ends. A retried write of the same version adds nothing.
+ * workflow's own time, and closes the transition it ends (counting that stay in `stage_duration_days`). A retried write of the same version adds nothing.
  */
 export async function recordTransition(sql: Sql, order: OrderSnapshot): Promise<void> {
   const at = (order.awaiting && order.awaitingSince) || order.updatedAt;
+  // The stay it ends is counted in its stage's duration histogram for the UTC day it ended.
   await sql(
-    `update order_transitions set left_at = ? where order_id = ? and left_at is null and version < ?`,
+    `with closed as (
+       update order_transitions set left_at = ? where order_id = ? and left_at is null and version < ?
+       returning stage, entered_at, left_at)
+     insert into stage_duration_days as h (day, stage, bucket, stays)
+     select (left_at at time zone 'UTC')::date, stage, stage_duration_bucket(entered_at, left_at), count(*)
+       from closed group by 1, 2, 3 order by 1, 2, 3
+     on conflict (day, stage, bucket) do update set stays = h.stays + excluded.stays`,
     [at, order.orderId, order.version],
   );
   await sql(
@@ -122,4 +129,168 @@ export async function moveStatusCount(
      on conflict (status) do update set count = c.count + 1`,
     [after],
   );
+}
+
+/** What an order adds to the ranking summaries (only while it is not cancelled or rejected). */
+export interface RankingContribution {
+  customerId: string;
+  currency: string;
+  createdAt: string | Date;
+  status: OrderStatus;
+  /** Captured minus refunded. */
+  revenue: number;
+  /** Units on all lines. */
+  items: number;
+  lines: { productId: string; quantity: number; lineTotal: number }[];
+}
+
+/** The UTC date an instant falls on, as the day summaries key it. */
+export const utcDay = (at: string | Date) => new Date(at).toISOString().slice(0, 10);
+
+/** Signed changes to one summary row: its key, then the figures to add. */
+interface Delta {
+  key: string[];
+  values: number[];
+}
+
+/** Adds deltas up per key and drops those that cancel out; sorted by key, so row locks come in order. */
+function netted(deltas: Delta[]): Delta[] {
+  const byKey = new Map<string, Delta>();
+  for (const delta of deltas) {
+    const id = delta.key.join(' ');
+    const sum = byKey.get(id);
+    if (sum) sum.values = sum.values.map((value, index) => value + delta.values[index]!);
+    else byKey.set(id, { key: delta.key, values: [...delta.values] });
+  }
+  return [...byKey.entries()]
+    .filter(([, delta]) => delta.values.some((value) => value !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, delta]) => delta);
+}
+
+/** A summary table: its key columns (name and SQL type) and the columns that deltas add to. */
+interface Summary {
+  table: string;
+  keys: [string, string][];
+  sums: string[];
+}
+
+const CUSTOMER_DAYS: Summary = {
+  table: 'customer_sales_days',
+  keys: [
+    ['customer_id', 'uuid'],
+    ['currency', 'text'],
+    ['day', 'date'],
+  ],
+  sums: ['orders', 'quantity', 'revenue'],
+};
+const CUSTOMER_TOTALS: Summary = {
+  table: 'customer_sales_totals',
+  keys: [
+    ['customer_id', 'uuid'],
+    ['currency', 'text'],
+  ],
+  sums: ['quantity', 'revenue'],
+};
+const PRODUCT_DAYS: Summary = {
+  ...CUSTOMER_DAYS,
+  table: 'product_sales_days',
+  keys: [['product_id', 'uuid'], ...CUSTOMER_DAYS.keys.slice(1)],
+};
+const PRODUCT_MONTHS: Summary = {
+  ...PRODUCT_DAYS,
+  table: 'product_sales_months',
+  keys: [...PRODUCT_DAYS.keys.slice(0, 2), ['month', 'date']],
+};
+const PRODUCT_TOTALS: Summary = {
+  ...CUSTOMER_TOTALS,
+  table: 'product_sales_totals',
+  keys: [['product_id', 'uuid'], ...CUSTOMER_TOTALS.keys.slice(1)],
+};
+const SALES_DAYS: Summary = {
+  table: 'sales_days',
+  keys: [
+    ['day', 'date'],
+    ['currency', 'text'],
+  ],
+  sums: ['quantity', 'revenue', 'line_revenue'],
+};
+
+/** Adds the netted deltas to their rows in one statement (an upsert of the unnested arrays). */
+async function addTo(sql: Sql, summary: Summary, deltas: Delta[]): Promise<void> {
+  const rows = netted(deltas);
+  if (rows.length === 0) return;
+  const columns = [...summary.keys.map(([name]) => name), ...summary.sums];
+  const types = [...summary.keys.map(([, type]) => type), ...summary.sums.map(() => 'bigint')];
+  await sql(
+    `insert into ${summary.table} as t (${columns.join(', ')})
+     select * from unnest(${types.map((type) => `?::${type}[]`).join(', ')})
+     on conflict (${summary.keys.map(([name]) => name).join(', ')}) do update set
+       ${summary.sums.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ')}`,
+    columns.map((_, index) => arrayLiteral(rows.map((row) => [...row.key, ...row.values][index]!))),
+  );
+}
+
+/**
+ * Moves an order's contribution in the ranking summaries from what it was to what it is: per UTC day and
+ * customer, per UTC day and month and product, per UTC day and currency, and the all-time upper bounds (each
+ * order's or line's revenue counted as at least 0). Only rows whose figures change are written, one
+ * statement per table. Run in the mirror's transaction with the order row locked.
+ */
+export async function moveRankings(
+  sql: Sql,
+  before: RankingContribution | null,
+  after: RankingContribution,
+): Promise<void> {
+  const sides = [
+    { order: before, sign: -1 },
+    { order: after, sign: 1 },
+  ].filter(
+    (side): side is { order: RankingContribution; sign: number } =>
+      side.order !== null && outcomeOf(side.order.status) === 'active',
+  );
+  const customerDays: Delta[] = [];
+  const customerTotals: Delta[] = [];
+  const productDays: Delta[] = [];
+  const productTotals: Delta[] = [];
+  const productMonths: Delta[] = [];
+  const days: Delta[] = [];
+  for (const { order, sign } of sides) {
+    const day = utcDay(order.createdAt);
+    const month = `${day.slice(0, 7)}-01`;
+    const lineRevenue = order.lines.reduce((sum, line) => sum + line.lineTotal, 0);
+    const customer = order.customerId;
+    customerDays.push({
+      key: [customer, order.currency, day],
+      values: [sign, sign * order.items, sign * order.revenue],
+    });
+    customerTotals.push({
+      key: [customer, order.currency],
+      values: [sign * order.items, sign * Math.max(order.revenue, 0)],
+    });
+    days.push({
+      key: [day, order.currency],
+      values: [sign * order.items, sign * order.revenue, sign * lineRevenue],
+    });
+    for (const line of order.lines) {
+      productDays.push({
+        key: [line.productId, order.currency, day],
+        values: [sign, sign * line.quantity, sign * line.lineTotal],
+      });
+      productMonths.push({
+        key: [line.productId, order.currency, month],
+        values: [sign, sign * line.quantity, sign * line.lineTotal],
+      });
+      productTotals.push({
+        key: [line.productId, order.currency],
+        values: [sign * line.quantity, sign * Math.max(line.lineTotal, 0)],
+      });
+    }
+  }
+  await addTo(sql, CUSTOMER_DAYS, customerDays);
+  await addTo(sql, CUSTOMER_TOTALS, customerTotals);
+  await addTo(sql, PRODUCT_DAYS, productDays);
+  await addTo(sql, PRODUCT_MONTHS, productMonths);
+  await addTo(sql, PRODUCT_TOTALS, productTotals);
+  await addTo(sql, SALES_DAYS, days);
 }

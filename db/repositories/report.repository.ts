@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStatus } from '../../workflows/order.definitions';
-import { sqlOf } from './sql';
+import { arrayLiteral, sqlOf } from './sql';
 
 /** A reporting period: local dates `from` to `to`, both included, in an IANA time zone. */
 export interface Period {
@@ -59,9 +59,182 @@ const START = `(?::date)::timestamp at time zone ?`;
 const END = `(?::date + 1)::timestamp at time zone ?`;
 const bounds = (p: Period) => [p.from, p.timeZone, p.to, p.timeZone];
 
+const DAY = 86_400_000;
+/** Up to this many whole days, rankings sum every customer's (product's) day rows. */
+const DIRECT_MAX_DAYS = 62;
+/** The most candidates a long ranking reads before it sums everything instead. */
+const MAX_CANDIDATES = 6400;
+
+/** A period as whole UTC days `[days[0], days[1])` and two edge ranges of instants `[e0, e1)`, `[e2, e3)`. */
+interface Slices {
+  days: [string, string];
+  edges: [string, string, string, string];
+  dayCount: number;
+}
+
+interface RankingSource {
+  /** Day summary, all-time bounds, the table of names, and the key column of the first two. */
+  days: string;
+  totals: string;
+  names: 'customers' | 'products';
+  key: string;
+  /** Month summary (UTC months), read by `monthPlan` when there is one. */
+  months?: string;
+  /** Whether long periods take candidates by all-time bounds (else they sum everything). */
+  bounded: boolean;
+  /** The `sales_days` column that sums this ranking's revenue. */
+  dayRevenue: string;
+  /** The raw rows (id, currency, orders, quantity, revenue) placed in `[from, to)`. */
+  raw: (from: string, to: string) => string;
+}
+
+const CUSTOMER_RANKING: RankingSource = {
+  days: 'customer_sales_days',
+  totals: 'customer_sales_totals',
+  names: 'customers',
+  key: 'customer_id',
+  bounded: true,
+  dayRevenue: 'revenue',
+  raw: (from, to) =>
+    `select customer_id as id, currency, 1 as orders, items::bigint as quantity, captured - refunded as revenue
+       from orders where created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz
+        and status not in ('cancelled', 'rejected')`,
+};
+
+const PRODUCT_RANKING: RankingSource = {
+  days: 'product_sales_days',
+  totals: 'product_sales_totals',
+  names: 'products',
+  key: 'product_id',
+  months: 'product_sales_months',
+  bounded: false,
+  dayRevenue: 'line_revenue',
+  raw: (from, to) =>
+    `select product_id as id, currency, 1 as orders, quantity::bigint as quantity, line_total as revenue
+       from order_lines where created_at >= ${from}::timestamptz and created_at < ${to}::timestamptz and active`,
+};
+
+/**
+ * How to read whole UTC days `[from, to)` from a month summary and a day summary with the fewest rows: a
+ * whole month from its month row; a partial month either as its days in the period or, when fewer, as the
+ * month row minus its days outside the period.
+ */
+export function monthPlan(from: string, to: string): { months: string[]; plus: string[]; minus: string[] } {
+  const plan = { months: [] as string[], plus: [] as string[], minus: [] as string[] };
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  const dates = (a: number, b: number) => {
+    const out: string[] = [];
+    for (let t = a; t < b; t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  };
+  for (
+    let month = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), 1);
+    month < end;
+  ) {
+    const next = Date.UTC(new Date(month).getUTCFullYear(), new Date(month).getUTCMonth() + 1, 1);
+    const inside = [Math.max(month, start), Math.min(next, end)] as const;
+    const daysIn = (inside[1] - inside[0]) / DAY;
+    const daysOut = (next - month) / DAY - daysIn;
+    if (daysOut < daysIn) {
+      plan.months.push(new Date(month).toISOString().slice(0, 10));
+      plan.minus.push(...dates(month, inside[0]), ...dates(inside[1], next));
+    } else plan.plus.push(...dates(inside[0], inside[1]));
+    month = next;
+  }
+  return plan;
+}
+
+/**
+ * The summary rows of a period's whole days, as (id, currency, orders, quantity, revenue): from the day
+ * summary, or, when the source has a month summary, by `monthPlan` (rows subtracted carry negative figures).
+ */
+function summaryRows(source: RankingSource, slices: Slices): { sql: string; params: string[] } {
+  const columns = `${source.key} as id, currency, orders, quantity, revenue`;
+  const [from, to] = slices.days;
+  if (!source.months)
+    return {
+      sql: `select ${columns} from ${source.days} where day >= ?::date and day < ?::date`,
+      params: [from, to],
+    };
+  const plan = monthPlan(from, to);
+  return {
+    sql: `select ${columns} from ${source.months} where month = any(?::date[])
+          union all select ${columns} from ${source.days} where day = any(?::date[])
+          union all select ${source.key}, currency, -orders, -quantity, -revenue from ${source.days}
+                     where day = any(?::date[])`,
+    params: [arrayLiteral(plan.months), arrayLiteral(plan.plus), arrayLiteral(plan.minus)],
+  };
+}
+
+interface Candidate {
+  id: string;
+  orders: number;
+  quantity: number;
+  revenue: number;
+}
+
+/** Ranking order in SQL: the measure, then the other one, then the id. */
+const rankKeys = (rankBy: Ranking) =>
+  rankBy === 'revenue' ? ['revenue desc', 'quantity desc', 'id'] : ['quantity desc', 'revenue desc', 'id'];
+
+/** The same order in JavaScript (uuids in their text form sort as PostgreSQL sorts them). */
+const compareBy =
+  (rankBy: Ranking) =>
+  (a: Candidate, b: Candidate): number => {
+    const other = rankBy === 'revenue' ? 'quantity' : 'revenue';
+    return b[rankBy] - a[rankBy] || b[other] - a[other] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  };
+
+/** Ranks from 1 within each currency, in the order given. */
+function numbered<T extends { currency: string }>(rows: T[]): (T & { rank: number })[] {
+  let rank = 0;
+  let currency = '';
+  return rows.map((row) => {
+    rank = row.currency === currency ? rank + 1 : 1;
+    currency = row.currency;
+    return { ...row, rank };
+  });
+}
+
+/** Buckets per doubling in `stage_duration_days` (see `stage_duration_bucket` in the migration). */
+export const BUCKETS_PER_DOUBLING = 16;
+
+/**
+ * The percentile (as PostgreSQL's percentile_cont: interpolated between the two closest ranks) of a
+ * duration histogram, in ms. Each rank's value is taken as its bucket's geometric middle,
+ * 2^((k + 0.5) / 16) ms, which is within 2^(1/32) - 1 < 2.2 % of any value in the bucket (stays under
+ * 1 ms count as 1 ms); an interpolation of such values is within 2.2 % of the exact one too.
+ */
+export function percentileOf(histogram: { bucket: number; stays: number }[], fraction: number): number {
+  const sorted = [...histogram].sort((a, b) => a.bucket - b.bucket);
+  const total = sorted.reduce((sum, b) => sum + b.stays, 0);
+  if (total === 0) return 0;
+  const valueAt = (rank: number) => {
+    let seen = 0;
+    for (const { bucket, stays } of sorted) {
+      seen += stays;
+      if (rank < seen) return 2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING);
+    }
+    return 2 ** ((sorted[sorted.length - 1]!.bucket + 0.5) / BUCKETS_PER_DOUBLING);
+  };
+  const position = fraction * (total - 1);
+  const low = valueAt(Math.floor(position));
+  const high = valueAt(Math.ceil(position));
+  return low + (high - low) * (position - Math.floor(position));
+}
+
 /** Read-only report queries over the summaries the mirror keeps (see the README's Reports section). */
 export class ReportRepository {
-  constructor(private readonly em: EntityManager) {}
+  /**
+   * `options.candidates`: how many candidates a long ranking reads first (default the larger of 100 and
+   * five times the limit); `options.directMaxDays`: up to how many whole days it sums everything instead.
+   * Tests set them small to drive both ways on little data.
+   */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly options: { candidates?: number; directMaxDays?: number } = {},
+  ) {}
 
   /**
    * Orders placed per local period and currency from the quarter-hour sales summary. The periods are made
@@ -111,78 +284,208 @@ export class ReportRepository {
 
   /** Customers of orders placed in the period (not cancelled or rejected), top `limit` per currency. */
   async customers(period: Period, rankBy: Ranking, limit: number): Promise<RankedRow[]> {
-    return this.ranked(
-      `select customer_id as id, currency, count(*) as orders, sum(items) as quantity,
-              sum(captured - refunded) as revenue
-         from orders
-        where created_at >= ${START} and created_at < ${END} and status not in ('cancelled', 'rejected')
-        group by 1, 2`,
-      `customers`,
-      period,
-      rankBy,
-      limit,
-    );
+    return this.ranked(CUSTOMER_RANKING, period, rankBy, limit);
   }
 
   /** Products on lines of orders placed in the period (not cancelled or rejected), top `limit` per currency. */
   async products(period: Period, rankBy: Ranking, limit: number): Promise<RankedRow[]> {
-    return this.ranked(
-      `select product_id as id, currency, count(*) as orders, sum(quantity) as quantity,
-              sum(line_total) as revenue
-         from order_lines
-        where created_at >= ${START} and created_at < ${END} and active
-        group by 1, 2`,
-      `products`,
-      period,
-      rankBy,
-      limit,
-    );
+    return this.ranked(PRODUCT_RANKING, period, rankBy, limit);
   }
 
   /**
-   * The top `limit` per currency by the measure, with the currency's totals for the shares: the period is
-   * aggregated once, then each currency takes its top rows (a top-N sort, not a rank over every group).
+   * The period's instants cut into whole UTC days (read from the day summaries) and the parts before the
+   * first and after the last whole day (read from the raw rows): exact in every time zone.
+   */
+  private async slices(period: Period): Promise<Slices> {
+    const [row] = await sqlOf(this.em)<{ starts: Date; ends: Date }[]>(
+      `select ${START} as starts, ${END} as ends`,
+      bounds(period),
+    );
+    const starts = new Date(row!.starts).getTime();
+    const ends = new Date(row!.ends).getTime();
+    const firstDay = Math.ceil(starts / DAY) * DAY;
+    const lastDay = Math.floor(ends / DAY) * DAY;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (firstDay >= lastDay) {
+      const today = iso(firstDay).slice(0, 10);
+      return {
+        days: [today, today],
+        edges: [iso(starts), iso(ends), iso(ends), iso(ends)],
+        dayCount: 0,
+      };
+    }
+    return {
+      days: [iso(firstDay).slice(0, 10), iso(lastDay).slice(0, 10)],
+      edges: [iso(starts), iso(firstDay), iso(lastDay), iso(ends)],
+      dayCount: (lastDay - firstDay) / DAY,
+    };
+  }
+
+  /**
+   * The top `limit` per currency by the measure, with each currency's period totals for the shares, all
+   * exact. Up to two months: every customer's (product's) period figures are summed from the day summary
+   * and the edge rows, then each currency takes its top rows. Longer: candidates are read from the top of
+   * the all-time upper bounds, their exact period figures summed; when the `limit`-th of those beats the
+   * bound of every customer (product) not read, that is the answer; otherwise more candidates, then the
+   * full sum.
    */
   private async ranked(
-    scoped: string,
-    names: 'customers' | 'products',
+    source: RankingSource,
     period: Period,
     rankBy: Ranking,
     limit: number,
   ): Promise<RankedRow[]> {
-    const keys =
-      rankBy === 'revenue'
-        ? ['revenue desc', 'quantity desc', 'id']
-        : ['quantity desc', 'revenue desc', 'id'];
-    const order = keys.join(', ');
-    const rows = await sqlOf(this.em)<Record<string, string>[]>(
-      `with scoped as materialized (${scoped}),
-       totals as (select currency, sum(revenue) as revenue_total, sum(quantity) as quantity_total
-                    from scoped group by currency)
-       select s.*, t.revenue_total, t.quantity_total, n.name
-         from totals t
-         cross join lateral (select * from scoped s where s.currency = t.currency order by ${order} limit ?) s
-         join ${names} n on n.id = s.id
-        order by t.currency, ${keys.map((key) => `s.${key}`).join(', ')}`,
-      [...bounds(period), limit],
+    const slices = await this.slices(period);
+    const long = source.bounded && slices.dayCount > (this.options.directMaxDays ?? DIRECT_MAX_DAYS);
+    const byCandidates = long ? await this.rankedByBounds(source, slices, rankBy, limit) : null;
+    const rows = byCandidates ?? (await this.rankedBySum(source, slices, rankBy, limit));
+    const names = new Map(
+      (
+        await sqlOf(this.em)<{ id: string; name: string }[]>(
+          `select id, name from ${source.names} where id = any(?::uuid[])`,
+          [arrayLiteral([...new Set(rows.map((row) => row.id))])],
+        )
+      ).map((row) => [row.id, row.name]),
     );
-    let rank = 0;
-    let currency = '';
-    return rows.map((row) => {
-      rank = row.currency === currency ? rank + 1 : 1;
-      currency = row.currency!;
-      return {
-        id: row.id!,
-        name: row.name!,
-        currency: row.currency!,
+    return rows.map((row) => ({ ...row, name: names.get(row.id) ?? '' }));
+  }
+
+  /** Every customer's (product's) period figures summed, then the top `limit` per currency. */
+  private async rankedBySum(
+    source: RankingSource,
+    slices: Slices,
+    rankBy: Ranking,
+    limit: number,
+  ): Promise<Omit<RankedRow, 'name'>[]> {
+    const keys = rankKeys(rankBy);
+    const summary = summaryRows(source, slices);
+    return this.em.transactional(async (em) => {
+      // A year of customers is tens of thousands of groups: hash them in memory, not in batches on disk.
+      await sqlOf(em)(`set local work_mem = '64MB'`);
+      const rows = await sqlOf(em)<Record<string, string>[]>(
+        `with scoped as materialized (
+           select id, currency, sum(orders) as orders, sum(quantity) as quantity, sum(revenue) as revenue
+             from (${summary.sql}
+                   union all ${source.raw('?', '?')}
+                   union all ${source.raw('?', '?')}) x
+            group by 1, 2 having sum(orders) > 0),
+         totals as (select currency, sum(revenue) as revenue_total, sum(quantity) as quantity_total
+                      from scoped group by currency)
+         select s.*, t.revenue_total, t.quantity_total
+           from totals t
+           cross join lateral (select * from scoped s where s.currency = t.currency order by ${keys.join(', ')} limit ?) s
+          order by t.currency, ${keys.map((key) => `s.${key}`).join(', ')}`,
+        [...summary.params, ...slices.edges, limit],
+      );
+      return numbered(
+        rows.map((row) => ({
+          id: row.id!,
+          currency: row.currency!,
+          orders: Number(row.orders),
+          quantity: Number(row.quantity),
+          revenue: Number(row.revenue),
+          revenueTotal: Number(row.revenue_total),
+          quantityTotal: Number(row.quantity_total),
+        })),
+      );
+    });
+  }
+
+  /**
+   * The top `limit` per currency from candidates taken by their all-time upper bound; null when the
+   * candidates cannot prove the answer (then the caller sums everything).
+   */
+  private async rankedByBounds(
+    source: RankingSource,
+    slices: Slices,
+    rankBy: Ranking,
+    limit: number,
+  ): Promise<Omit<RankedRow, 'name'>[] | null> {
+    const sql = sqlOf(this.em);
+    const totals = await sql<{ currency: string; quantity: string; revenue: string }[]>(
+      `select currency, sum(quantity) as quantity, sum(revenue) as revenue
+         from (select currency, quantity, ${source.dayRevenue} as revenue from sales_days
+                where day >= ?::date and day < ?::date
+               union all select currency, quantity, revenue from (${source.raw('?', '?')}) a
+               union all select currency, quantity, revenue from (${source.raw('?', '?')}) b) x
+        group by currency order by currency`,
+      [...slices.days, ...slices.edges],
+    );
+    const out: Omit<RankedRow, 'name'>[] = [];
+    for (const total of totals) {
+      let top: Candidate[] | null = null;
+      const first = this.options.candidates ?? Math.max(100, limit * 5);
+      for (let count = first; count <= Math.max(first, MAX_CANDIDATES) && !top; count *= 8) {
+        top = await this.provenTop(source, slices, rankBy, limit, total.currency, count);
+      }
+      if (!top) return null;
+      out.push(
+        ...numbered(
+          top.map((row) => ({
+            ...row,
+            currency: total.currency,
+            revenueTotal: Number(total.revenue),
+            quantityTotal: Number(total.quantity),
+          })),
+        ),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * The `count` customers (products) of the currency with the highest upper bound, their exact period
+   * figures, and their top `limit` if provably the answer: the `limit`-th figure is above the bound of
+   * every one not read (or all were read). Figures never exceed bounds: the bounds sum each order's
+   * (line's) figures counted as at least 0 over all time.
+   */
+  private async provenTop(
+    source: RankingSource,
+    slices: Slices,
+    rankBy: Ranking,
+    limit: number,
+    currency: string,
+    count: number,
+  ): Promise<Candidate[] | null> {
+    const sql = sqlOf(this.em);
+    const candidates = await sql<{ id: string; bound: string }[]>(
+      `select ${source.key} as id, ${rankBy} as bound from ${source.totals}
+        where currency = ? order by ${rankBy} desc limit ?`,
+      [currency, count],
+    );
+    const ids = arrayLiteral(candidates.map((row) => row.id));
+    const rows = await sql<{ id: string; orders: string; quantity: string; revenue: string }[]>(
+      `select id, sum(orders) as orders, sum(quantity) as quantity, sum(revenue) as revenue
+         from (select ${source.key} as id, currency, orders, quantity, revenue from ${source.days}
+                where ${source.key} = any(?::uuid[]) and currency = ? and day >= ?::date and day < ?::date
+               union all select * from (${source.raw('?', '?')}) a where id = any(?::uuid[]) and currency = ?
+               union all select * from (${source.raw('?', '?')}) b where id = any(?::uuid[]) and currency = ?) x
+        group by id having sum(orders) > 0`,
+      [
+        ids,
+        currency,
+        ...slices.days,
+        ...slices.edges.slice(0, 2),
+        ids,
+        currency,
+        ...slices.edges.slice(2),
+        ids,
+        currency,
+      ],
+    );
+    const found = rows
+      .map((row) => ({
+        id: row.id,
         orders: Number(row.orders),
         quantity: Number(row.quantity),
         revenue: Number(row.revenue),
-        revenueTotal: Number(row.revenue_total),
-        quantityTotal: Number(row.quantity_total),
-        rank,
-      };
-    });
+      }))
+      .sort(compareBy(rankBy));
+    const all = candidates.length < count;
+    if (all) return found.slice(0, limit);
+    const unread = Number(candidates[candidates.length - 1]!.bound);
+    const last = found[limit - 1];
+    return last && last[rankBy] > unread ? found.slice(0, limit) : null;
   }
 
   /** How many orders are in each status now. */
@@ -193,22 +496,36 @@ export class ReportRepository {
     return rows.map((row) => ({ status: row.status, count: Number(row.count) }));
   }
 
-  /** Median and 90th percentile time spent per stage, over the stays that ended in the period. */
+  /**
+   * Median and 90th percentile time spent per stage, over the stays that ended in the period: from the
+   * per-day duration histogram for whole UTC days and the transitions themselves for the edges, so within
+   * the histogram's precision (see `percentileOf`); counts are exact.
+   */
   async stageTimes(period: Period): Promise<StageTimes[]> {
-    const rows = await sqlOf(this.em)<{ stage: string; count: string; median: number; p90: number }[]>(
-      `select stage, count(*) as count,
-              percentile_cont(0.5) within group (order by extract(epoch from left_at - entered_at)) * 1000 as median,
-              percentile_cont(0.9) within group (order by extract(epoch from left_at - entered_at)) * 1000 as p90
-         from order_transitions
-        where left_at >= ${START} and left_at < ${END}
-        group by stage order by stage`,
-      bounds(period),
+    const slices = await this.slices(period);
+    const rows = await sqlOf(this.em)<{ stage: string; bucket: number; stays: string }[]>(
+      `select stage, bucket, sum(stays) as stays
+         from (select stage, bucket, stays from stage_duration_days where day >= ?::date and day < ?::date
+               union all
+               select stage, stage_duration_bucket(entered_at, left_at), 1 from order_transitions
+                where left_at >= ? and left_at < ?
+               union all
+               select stage, stage_duration_bucket(entered_at, left_at), 1 from order_transitions
+                where left_at >= ? and left_at < ?) x
+        group by stage, bucket having sum(stays) > 0 order by stage, bucket`,
+      [...slices.days, ...slices.edges],
     );
-    return rows.map((row) => ({
-      stage: row.stage,
-      count: Number(row.count),
-      medianMs: Math.round(Number(row.median)),
-      p90Ms: Math.round(Number(row.p90)),
+    const stages = new Map<string, { bucket: number; stays: number }[]>();
+    for (const row of rows)
+      stages.set(row.stage, [
+        ...(stages.get(row.stage) ?? []),
+        { bucket: row.bucket, stays: Number(row.stays) },
+      ]);
+    return [...stages.entries()].map(([stage, histogram]) => ({
+      stage,
+      count: histogram.reduce((sum, b) => sum + b.stays, 0),
+      medianMs: Math.round(percentileOf(histogram, 0.5)),
+      p90Ms: Math.round(percentileOf(histogram, 0.9)),
     }));
   }
 

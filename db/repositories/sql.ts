@@ -11,3 +11,11 @@ export function sqlOf(em: EntityManager): Sql {
   return <T>(query: string, params: unknown[] = []) =>
     em.getConnection().execute<T & object>(query, params, 'all', em.getTransactionContext()) as Promise<T>;
 }
+
+/**
+ * A PostgreSQL array literal for one parameter (`?::uuid[]`): the query builder would otherwise spread an
+ * array parameter into a list of parameters.
+ */
+export function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.map((value) => `"${String(value).replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
