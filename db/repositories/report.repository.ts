@@ -56,6 +56,11 @@ export interface OpenOrder {
 
 /** The instants a period covers: `[start, end)` in SQL, from local midnights. */
 const START = `(?::date)::timestamp at time zone ?`;
+/**
+ * Up to this many stage stays in a period, stage percentiles are computed exactly from the transitions
+ * (tens of milliseconds); above it, from the per-day histogram (within its precision, see `percentileOf`).
+ */
+export const EXACT_PERCENTILES_UP_TO = 20_000;
 const END = `(?::date + 1)::timestamp at time zone ?`;
 const bounds = (p: Period) => [p.from, p.timeZone, p.to, p.timeZone];
 
@@ -228,12 +233,17 @@ export function percentileOf(histogram: { bucket: number; stays: number }[], fra
 export class ReportRepository {
   /**
    * `options.candidates`: how many candidates a long ranking reads first (default the larger of 100 and
-   * five times the limit); `options.directMaxDays`: up to how many whole days it sums everything instead.
-   * Tests set them small to drive both ways on little data.
+   * five times the limit); `options.directMaxDays`: up to how many whole days it sums everything instead;
+   * `options.exactPercentilesUpTo`: up to how many stays stage percentiles are exact. Tests set them small
+   * to drive both ways on little data.
    */
   constructor(
     private readonly em: EntityManager,
-    private readonly options: { candidates?: number; directMaxDays?: number } = {},
+    private readonly options: {
+      candidates?: number;
+      directMaxDays?: number;
+      exactPercentilesUpTo?: number;
+    } = {},
   ) {}
 
   /**
@@ -499,7 +509,8 @@ export class ReportRepository {
   /**
    * Median and 90th percentile time spent per stage, over the stays that ended in the period: from the
    * per-day duration histogram for whole UTC days and the transitions themselves for the edges, so within
-   * the histogram's precision (see `percentileOf`); counts are exact.
+   * the histogram's precision (see `percentileOf`); counts are exact. Periods with few stays are answered
+   * exactly (`EXACT_PERCENTILES_UP_TO`).
    */
   async stageTimes(period: Period): Promise<StageTimes[]> {
     const slices = await this.slices(period);
@@ -521,11 +532,34 @@ export class ReportRepository {
         ...(stages.get(row.stage) ?? []),
         { bucket: row.bucket, stays: Number(row.stays) },
       ]);
-    return [...stages.entries()].map(([stage, histogram]) => ({
+    const times = [...stages.entries()].map(([stage, histogram]) => ({
       stage,
       count: histogram.reduce((sum, b) => sum + b.stays, 0),
       medianMs: Math.round(percentileOf(histogram, 0.5)),
       p90Ms: Math.round(percentileOf(histogram, 0.9)),
+    }));
+    // Few stays (a small business, a short period): exact percentiles from the transitions cost little.
+    const stays = times.reduce((sum, time) => sum + time.count, 0);
+    const exactUpTo = this.options.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
+    return stays > 0 && stays <= exactUpTo ? this.exactStageTimes(period) : times;
+  }
+
+  /** Median and 90th percentile per stage computed exactly from the transitions (`percentile_cont`). */
+  private async exactStageTimes(period: Period): Promise<StageTimes[]> {
+    const rows = await sqlOf(this.em)<{ stage: string; count: string; median: number; p90: number }[]>(
+      `select stage, count(*) as count,
+              percentile_cont(0.5) within group (order by extract(epoch from left_at - entered_at)) * 1000 as median,
+              percentile_cont(0.9) within group (order by extract(epoch from left_at - entered_at)) * 1000 as p90
+         from order_transitions
+        where left_at >= ${START} and left_at < ${END}
+        group by stage order by stage`,
+      bounds(period),
+    );
+    return rows.map((row) => ({
+      stage: row.stage,
+      count: Number(row.count),
+      medianMs: Math.round(Number(row.median)),
+      p90Ms: Math.round(Number(row.p90)),
     }));
   }
 
