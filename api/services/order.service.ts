@@ -170,6 +170,10 @@ export class OrderService {
 
   /** A page of orders, newest first. */
   async list(query: ListOrdersQueryDto, viewer: Actor): Promise<Page<OrderDto>> {
+    if (query.createdFrom && query.createdTo && Date.parse(query.createdTo) < Date.parse(query.createdFrom))
+      throw invalidField('createdTo', 'must not be before createdFrom');
+    if (query.minTotal !== undefined && query.maxTotal !== undefined && query.maxTotal < query.minTotal)
+      throw invalidField('maxTotal', 'must not be less than minTotal');
     const page = await this.orders.list(query);
     return {
       items: page.items.map((order) => OrderDto.from(order.snapshot, viewer)),

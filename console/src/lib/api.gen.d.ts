@@ -857,6 +857,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/track/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TrackingController_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2533,6 +2549,16 @@ export interface operations {
                 customerId?: string;
                 /** @description Matches order number, customer name and notes. */
                 q?: string;
+                /** @description What the order waits for now. */
+                awaiting?: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
+                /** @description Created at or after this instant. */
+                createdFrom?: string;
+                /** @description Created before this instant. */
+                createdTo?: string;
+                /** @description Total at least this, minor units. */
+                minTotal?: number;
+                /** @description Total at most this, minor units. */
+                maxTotal?: number;
             };
             header?: never;
             path?: never;
@@ -4138,6 +4164,47 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
+            };
+        };
+    };
+    TrackingController_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's status, the steps passed with their dates, carrier and tracking number, in the customer's language; nothing else. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a valid tracking link (tampered, truncated or unknown). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many wrong links from this address; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
