@@ -33,6 +33,8 @@ export interface TestStack {
   startWorker(identity?: string, deps?: Partial<ActivityDeps>): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
   stopWorker(): Promise<void>;
+  /** Stops the API and starts a new one on the same port, as a deploy would; `app` is the new one after. */
+  restartApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startStack(
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  const app: INestApplication = await createApp(config);
+  let app: INestApplication = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
@@ -138,6 +140,12 @@ export async function startStack(
       running = null;
       worker.shutdown();
       await done;
+    },
+    async restartApi() {
+      await app.close();
+      app = await createApp(config);
+      await app.listen(address.port, '127.0.0.1');
+      stack.app = app;
     },
     async close() {
       await stack.stopWorker();

@@ -78,7 +78,11 @@ export function Shell() {
         <Layout.Header className="shell-header">
           <Space size="middle" wrap>
             <Tooltip title={t(`layout.stream.${stream}`)}>
-              <Tag color={stream === 'live' ? 'green' : 'orange'} data-testid="stream-state">
+              <Tag
+                color={stream === 'live' ? 'green' : 'orange'}
+                data-testid="stream-state"
+                data-state={stream}
+              >
                 {t(`layout.stream.${stream}`)}
               </Tag>
             </Tooltip>

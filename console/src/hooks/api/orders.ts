@@ -9,8 +9,15 @@ export const ordersQueryKeys = {
 
 export interface OrderFilters {
   status?: Order['status'];
+  awaiting?: NonNullable<Order['awaiting']>;
   customerId?: string;
   q?: string;
+  /** ISO instants: created at or after, and before. */
+  createdFrom?: string;
+  createdTo?: string;
+  /** Minor units, inclusive. */
+  minTotal?: number;
+  maxTotal?: number;
 }
 
 const PAGE = 100;
