@@ -40,6 +40,13 @@ describe('the console pages', () => {
     'approval-limits': '/settings/approval',
     reminders: '/settings/escalation',
     'audit-log': '/audit',
+    'report-sales': '/reports/sales',
+    'report-customers': '/reports/customers',
+    'report-products': '/reports/products',
+    'report-pipeline': '/reports/pipeline',
+    'feedback-new': '/feedback/new',
+    feedback: '/feedback',
+    backups: '/backups',
   });
 
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import { hasRole, OVERSEERS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
 import { HistoryPanel } from './components/history-panel';
 import { OrderActions } from './components/order-actions';
+import { OrderDocuments } from './components/order-documents';
 import { PipelineDiagram } from './components/pipeline-diagram';
 
 /** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
@@ -100,6 +101,9 @@ function OrderDetail({ order }: { order: Order }) {
             )}
           </Descriptions>
         </Card>
+      </Col>
+      <Col xs={24} xl={12}>
+        <OrderDocuments order={order} />
       </Col>
       <Col span={24}>
         <Card title={t('orders.detail.lines')} size="small">
