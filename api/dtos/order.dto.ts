@@ -303,3 +303,14 @@ export class OrderPageDto {
   @ApiProperty({ type: [OrderDto] }) items!: OrderDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+export class WorkflowLinkDto {
+  @ApiProperty({ example: 'order:7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978' }) workflowId!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The workflow's page in the Temporal web UI (OMS_TEMPORAL_UI_URL); null when none is configured.",
+  })
+  url!: string | null;
+}

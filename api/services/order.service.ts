@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
 import {
   Client,
   WithStartWorkflowOperation,
@@ -47,7 +48,7 @@ import type {
   ReasonDto,
   ShipOrderDto,
 } from '../dtos/order.dto';
-import { OrderDto } from '../dtos/order.dto';
+import { OrderDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
 
 /** The order an idempotent request maps to, and whether this request created it. */
@@ -80,6 +81,7 @@ export class OrderService {
     private readonly customers: CustomerRepository,
     private readonly products: ProductRepository,
     private readonly settings: SettingsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -160,6 +162,19 @@ export class OrderService {
   /** The order as mirrored in PostgreSQL, with what the viewer may do with it now. */
   async get(id: string, viewer: Actor): Promise<OrderDto> {
     return OrderDto.from(await this.snapshot(id), viewer);
+  }
+
+  /** Where the order's workflow is in the Temporal web UI (OMS_TEMPORAL_UI_URL), or null when unknown. */
+  async workflowLink(id: string): Promise<WorkflowLinkDto> {
+    const { orderId } = await this.snapshot(id);
+    const workflowId = orderWorkflowId(orderId);
+    const { uiUrl, namespace } = this.config.temporal;
+    return {
+      workflowId,
+      url: uiUrl
+        ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`
+        : null,
+    };
   }
 
   private async snapshot(id: string): Promise<OrderSnapshot> {

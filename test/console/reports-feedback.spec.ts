@@ -31,12 +31,14 @@ describe('reports, feedback, documents and tracking in the browser', () => {
   const open = async (username: string) => {
     const consolePage = await openConsole(browser, stack.baseUrl);
     opened.push(consolePage);
+    // A step that cannot happen fails with its locator named, well before the test's own timeout.
+    consolePage.page.setDefaultTimeout(30_000);
     await signIn(consolePage.page, username);
     return consolePage;
   };
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { OMS_TEMPORAL_UI_URL: 'http://127.0.0.1:8233' } });
     admin = await stack.client(['admin'], 'admin');
     await stack.client(['staff'], 'rf-staff');
     await stack.client(['manager'], 'rf-manager');
@@ -54,7 +56,7 @@ describe('reports, feedback, documents and tracking in the browser', () => {
     const pages = opened.splice(0);
     for (const { context } of pages) await context.close();
     expect(pages.flatMap(({ problems }) => problems)).toEqual([]);
-  });
+  }, 150_000);
 
   it('draws the sales and pipeline charts and offers the same report as CSV', async () => {
     const { page } = await open('rf-manager');
@@ -82,13 +84,13 @@ describe('reports, feedback, documents and tracking in the browser', () => {
       await settled(page);
       await page.getByTestId('ranking').waitFor();
     }
-  });
+  }, 150_000);
 
   it('takes feedback from staff, and lets a manager find it and mark it handled', async () => {
     const message = `The board filters help a lot ${Date.now()}`;
     const staff = await open('rf-staff');
     await staff.page.goto('/feedback/new');
-    await staff.page.locator('#feedback-message').fill(message);
+    await staff.page.locator('#message').fill(message);
     await staff.page.locator('button[type=submit]').click();
     await staff.page.locator('[data-testid=feedback-outcome].ant-alert-success').waitFor();
     // Staff cannot read the list.
@@ -106,7 +108,7 @@ describe('reports, feedback, documents and tracking in the browser', () => {
       '/api/feedback?handled=true',
     );
     expect(handled.body.items.find((item) => item.message === message)?.handledAt).toBeTruthy();
-  });
+  }, 150_000);
 
   it('opens the invoice of a processing order from its detail page', async () => {
     const { page } = await open('rf-staff');
@@ -125,7 +127,24 @@ describe('reports, feedback, documents and tracking in the browser', () => {
     expect(await page.locator('[data-document=shipping-label-pdf]').getAttribute('href')).toBe(
       `/api/orders/${orderId}/shipping-label?format=pdf`,
     );
-  });
+  }, 150_000);
+
+  it('links admins, and only admins, to the order’s workflow in the Temporal UI', async () => {
+    const { page } = await open('admin');
+    await page.goto(`/orders/${orderId}`);
+    await settled(page);
+    expect(await page.getByTestId('temporal-link').getAttribute('href')).toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`order:${orderId}`)}`,
+    );
+    const staff = await open('rf-staff');
+    await staff.page.goto(`/orders/${orderId}`);
+    await settled(staff.page);
+    expect(await staff.page.getByTestId('temporal-link').count()).toBe(0);
+    const refused = await (
+      await stack.client(['staff'], 'rf-staff')
+    ).get(`/api/orders/${orderId}/workflow-link`);
+    expect(refused.status).toBe(403);
+  }, 150_000);
 
   it('shows the customer their tracking page without signing in, accessible, in their language', async () => {
     const consolePage = await openConsole(browser, stack.baseUrl);
@@ -142,5 +161,5 @@ describe('reports, feedback, documents and tracking in the browser', () => {
     expect(refused?.status()).toBe(404);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'tracking-refused');
-  });
+  }, 150_000);
 });

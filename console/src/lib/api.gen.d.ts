@@ -377,6 +377,22 @@ export interface paths {
         patch: operations["OrderController_edit"];
         trace?: never;
     };
+    "/api/orders/{id}/workflow-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrderController_workflowLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/approve": {
         parameters: {
             query?: never;
@@ -1377,6 +1393,12 @@ export interface components {
         OrderPageDto: {
             items: components["schemas"]["OrderDto"][];
             nextCursor: string | null;
+        };
+        WorkflowLinkDto: {
+            /** @example order:7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978 */
+            workflowId: string;
+            /** @description The workflow's page in the Temporal web UI (OMS_TEMPORAL_UI_URL); null when none is configured. */
+            url: string | null;
         };
         EditOrderDto: {
             /** @description Replaces all lines. */
@@ -2716,6 +2738,44 @@ export interface operations {
             };
             /** @description The order is not created or processing; names the status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    OrderController_workflowLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's workflow in the Temporal web UI (admins). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowLinkDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -45,6 +45,17 @@ export function useOrder(id: string) {
   });
 }
 
+/** The order's workflow in the Temporal web UI; asked only for admins (the API refuses anyone else). */
+export function useWorkflowLink(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...ordersQueryKeys.detail(id), 'workflow-link'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/orders/{id}/workflow-link', { params: { path: { id } } })),
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
 export function useOrderHistory(id: string, enabled: boolean) {
   return useQuery({
     queryKey: ordersQueryKeys.history(id),

@@ -55,13 +55,13 @@ export function FeedbackNewPage() {
             label={t('feedback.fields.message')}
             rules={[{ required: true, message: t('feedback.new.messageRequired') }]}
           >
-            <Input.TextArea id="feedback-message" rows={5} maxLength={4000} showCount />
+            <Input.TextArea rows={5} maxLength={4000} showCount />
           </Form.Item>
           <Form.Item name="rating" label={t('feedback.fields.rating')}>
             <Rate aria-label={t('feedback.fields.rating')} />
           </Form.Item>
           <Form.Item name="orderId" label={t('feedback.fields.orderId')}>
-            <Input id="feedback-order" placeholder={t('feedback.new.orderIdHint')} />
+            <Input placeholder={t('feedback.new.orderIdHint')} />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={submit.isPending}>
             {t('feedback.new.submit')}
