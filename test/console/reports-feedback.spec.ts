@@ -26,6 +26,7 @@ describe('reports, feedback, documents and tracking in the browser', () => {
   let browser: Browser;
   let admin: ApiClient;
   let orderId: string;
+  let englishOrderId: string;
   const opened: ConsolePage[] = [];
 
   const open = async (username: string) => {
@@ -46,6 +47,12 @@ describe('reports, feedback, documents and tracking in the browser', () => {
     const order = await placeOrder(admin, customerId, [{ sku: skus[0]!, quantity: 2 }]);
     orderId = order.id;
     if (order.status === 'created') await admin.post(`/api/orders/${orderId}/approve`, {});
+    const english = await admin.post<{ id: string }>('/api/customers', {
+      name: 'Tracking reader',
+      email: 'tracking-reader@example.com',
+      language: 'en',
+    });
+    englishOrderId = (await placeOrder(admin, english.body.id, [{ sku: skus[0]!, quantity: 1 }])).id;
     browser = await launch();
   });
   afterAll(async () => {
@@ -157,6 +164,10 @@ describe('reports, feedback, documents and tracking in the browser', () => {
     expect(await page.locator('[data-status]').getAttribute('data-status')).toBe('processing');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'zh-CN-tracking');
+    await page.goto(`/track/${trackingToken(trackingKey(stack.config), englishOrderId)}`);
+    await page.locator('html[lang=en] main h1').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'en-tracking');
     const refused = await page.goto(`/track/${token.slice(0, -1)}x`);
     expect(refused?.status()).toBe(404);
     expect(await axeViolations(page)).toEqual([]);
