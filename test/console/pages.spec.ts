@@ -124,7 +124,7 @@ describe('the console pages', () => {
     }
     measurements.coldLoadGzipBytesPerPage = routeChunks;
     expect(consolePage.problems).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it('has no serious or critical accessibility violations on the main pages', async () => {
     await page.context().clearCookies();

@@ -1,4 +1,4 @@
-import { Alert, Card, Col, Row, Table } from 'antd';
+import { Alert, Card, Col, Empty, Row, Table } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -82,7 +82,11 @@ export function PipelineReportPage() {
         </Col>
         <Col xs={24} xl={14}>
           <Card size="small" title={t('reports.pipeline.stageTimes')}>
-            <Chart option={stageOption} label={t('reports.pipeline.stageTimes')} height={280} />
+            {data && data.stages.length === 0 ? (
+              <Empty description={t('reports.pipeline.noStays')} style={{ height: 248 }} />
+            ) : (
+              <Chart option={stageOption} label={t('reports.pipeline.stageTimes')} height={280} />
+            )}
           </Card>
         </Col>
         <Col xs={24} xl={10}>
@@ -111,7 +115,6 @@ export function PipelineReportPage() {
               size="small"
               pagination={false}
               dataSource={data?.slowest ?? []}
-              scroll={{ x: 600 }}
               columns={[
                 {
                   title: t('orders.fields.number'),
