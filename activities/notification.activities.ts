@@ -19,7 +19,11 @@ import { startDeliveries, type DeliveryActivityDeps } from './delivery.activitie
 import type { MessageTemplate } from './notification.templates';
 import { messageData, renderMessage } from './notification.render';
 
-export type NotificationActivityDeps = DeliveryActivityDeps & { em: () => EntityManager };
+export type NotificationActivityDeps = DeliveryActivityDeps & {
+  em: () => EntityManager;
+  /** The link to an order's tracking page that customers' e-mails carry; null leaves it out. */
+  trackingLink: ((orderId: string) => string) | null;
+};
 
 export interface NotifyInput {
   kind: NotificationKind;
@@ -158,7 +162,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         if (setting.customer && isCustomerKind(kind)) {
           const customer = await new CustomerRepository(em).findById(order.customerId);
           if (customer) {
-            const data = messageData(order, customer.language, { customerName: customer.name });
+            const data = {
+              ...messageData(order, customer.language, { customerName: customer.name }),
+              // The customer's own tracking page, without signing in (absent when no link is configured).
+              ...(deps.trackingLink ? { trackingUrl: deps.trackingLink(order.orderId) } : {}),
+            };
             const message = renderMessage(kind, customer.language, data, 'customer');
             outbound.push(email(`customer:${customer.id}`, customer.email, message));
           }

@@ -74,6 +74,22 @@ describe('notification templates', () => {
     if (kind === 'order.shipped') expect(message.html).toContain('<code>SF1234567890</code>');
   });
 
+  it.each(cases(CUSTOMER_KINDS))('%s carries the tracking link in %s when one is given', (kind, language) => {
+    const trackingUrl = 'https://shop.example/track/7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978.abc_DEF-123';
+    const data = { ...messageData(order, language, { customerName: '王小明' }), trackingUrl };
+    const message = renderMessage(kind, language, data, 'customer');
+    expect(message.text).toContain(trackingUrl);
+    expect(message.html).toContain(`<a href="${trackingUrl}">`);
+    const without = renderMessage(
+      kind,
+      language,
+      messageData(order, language, { customerName: '王' }),
+      'customer',
+    );
+    expect(without.text).not.toContain('/track/');
+    expect(without.html).not.toContain('<a ');
+  });
+
   it('escapes values in HTML bodies but not in plain text', () => {
     const hostile = { ...order, shipment: { ...order.shipment!, carrier: '<script>x</script>' } };
     const message = renderMessage('order.shipped', 'en', messageData(hostile, 'en'));

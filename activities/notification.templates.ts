@@ -125,41 +125,54 @@ const LINES_TEXT = {
   en: '{{#each lines}}- {{name}} x {{quantity}}: {{lineTotal}}\n{{/each}}Total: {{order.amount}}',
 };
 
+/**
+ * The customer's tracking link, when the sender passes `trackingUrl` (see config/tracking-link.ts); a
+ * message rendered without it simply has no link.
+ */
+const TRACKING_TEXT = {
+  'zh-CN': '{{#if trackingUrl}}\n\n随时查看订单进度：{{trackingUrl}}{{/if}}',
+  en: '{{#if trackingUrl}}\n\nFollow your order at any time: {{trackingUrl}}{{/if}}',
+};
+const TRACKING_HTML = {
+  'zh-CN': '{{#if trackingUrl}}<p><a href="{{trackingUrl}}">随时查看订单进度</a></p>{{/if}}',
+  en: '{{#if trackingUrl}}<p><a href="{{trackingUrl}}">Follow your order at any time</a></p>{{/if}}',
+};
+
 export const CUSTOMER_TEMPLATES: Record<CustomerKind, Record<Language, MessageTemplate>> = {
   'order.created': {
     'zh-CN': {
       subject: '订单确认 {{order.number}}',
-      text: `{{customer.name}}，您好：\n\n我们已收到您的订单 {{order.number}}。\n\n${LINES_TEXT['zh-CN']}\n\n订单发货后我们会再通知您。`,
-      html: `<p>{{customer.name}}，您好：</p><p>我们已收到您的订单 <b>{{order.number}}</b>。</p>${LINES_HTML['zh-CN']}<p>订单发货后我们会再通知您。</p>`,
+      text: `{{customer.name}}，您好：\n\n我们已收到您的订单 {{order.number}}。\n\n${LINES_TEXT['zh-CN']}\n\n订单发货后我们会再通知您。${TRACKING_TEXT['zh-CN']}`,
+      html: `<p>{{customer.name}}，您好：</p><p>我们已收到您的订单 <b>{{order.number}}</b>。</p>${LINES_HTML['zh-CN']}<p>订单发货后我们会再通知您。</p>${TRACKING_HTML['zh-CN']}`,
     },
     en: {
       subject: 'Order confirmation {{order.number}}',
-      text: `Dear {{customer.name}},\n\nwe have received your order {{order.number}}.\n\n${LINES_TEXT.en}\n\nWe will write again when it ships.`,
-      html: `<p>Dear {{customer.name}},</p><p>we have received your order <b>{{order.number}}</b>.</p>${LINES_HTML.en}<p>We will write again when it ships.</p>`,
+      text: `Dear {{customer.name}},\n\nwe have received your order {{order.number}}.\n\n${LINES_TEXT.en}\n\nWe will write again when it ships.${TRACKING_TEXT.en}`,
+      html: `<p>Dear {{customer.name}},</p><p>we have received your order <b>{{order.number}}</b>.</p>${LINES_HTML.en}<p>We will write again when it ships.</p>${TRACKING_HTML.en}`,
     },
   },
   'order.shipped': {
     'zh-CN': {
       subject: '您的订单 {{order.number}} 已发货',
-      text: '{{customer.name}}，您好：\n\n您的订单 {{order.number}} 已由 {{shipment.carrier}} 发出，运单号 {{shipment.trackingNumber}}。',
-      html: '<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b> 已由 {{shipment.carrier}} 发出。</p><p>运单号：<code>{{shipment.trackingNumber}}</code></p>',
+      text: `{{customer.name}}，您好：\n\n您的订单 {{order.number}} 已由 {{shipment.carrier}} 发出，运单号 {{shipment.trackingNumber}}。${TRACKING_TEXT['zh-CN']}`,
+      html: `<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b> 已由 {{shipment.carrier}} 发出。</p><p>运单号：<code>{{shipment.trackingNumber}}</code></p>${TRACKING_HTML['zh-CN']}`,
     },
     en: {
       subject: 'Your order {{order.number}} has shipped',
-      text: 'Dear {{customer.name}},\n\nyour order {{order.number}} left with {{shipment.carrier}}, tracking number {{shipment.trackingNumber}}.',
-      html: '<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> left with {{shipment.carrier}}.</p><p>Tracking number: <code>{{shipment.trackingNumber}}</code></p>',
+      text: `Dear {{customer.name}},\n\nyour order {{order.number}} left with {{shipment.carrier}}, tracking number {{shipment.trackingNumber}}.${TRACKING_TEXT.en}`,
+      html: `<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> left with {{shipment.carrier}}.</p><p>Tracking number: <code>{{shipment.trackingNumber}}</code></p>${TRACKING_HTML.en}`,
     },
   },
   'order.completed': {
     'zh-CN': {
       subject: '您的订单 {{order.number}} 已完成',
-      text: '{{customer.name}}，您好：\n\n您的订单 {{order.number}}（{{order.amount}}）已签收。感谢您的惠顾！',
-      html: '<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b>（{{order.amount}}）已签收。感谢您的惠顾！</p>',
+      text: `{{customer.name}}，您好：\n\n您的订单 {{order.number}}（{{order.amount}}）已签收。感谢您的惠顾！${TRACKING_TEXT['zh-CN']}`,
+      html: `<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b>（{{order.amount}}）已签收。感谢您的惠顾！</p>${TRACKING_HTML['zh-CN']}`,
     },
     en: {
       subject: 'Your order {{order.number}} is complete',
-      text: 'Dear {{customer.name}},\n\nyour order {{order.number}} ({{order.amount}}) was delivered. Thank you for your order!',
-      html: '<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> ({{order.amount}}) was delivered. Thank you for your order!</p>',
+      text: `Dear {{customer.name}},\n\nyour order {{order.number}} ({{order.amount}}) was delivered. Thank you for your order!${TRACKING_TEXT.en}`,
+      html: `<p>Dear {{customer.name}},</p><p>your order <b>{{order.number}}</b> ({{order.amount}}) was delivered. Thank you for your order!</p>${TRACKING_HTML.en}`,
     },
   },
 };

@@ -25,6 +25,7 @@ import { OrderController } from './controllers/order.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { TrackingController } from './controllers/tracking.controller';
 import { UserController } from './controllers/user.controller';
 import { WebhookController } from './controllers/webhook.controller';
 import { RepositoriesModule } from './repositories.module';
@@ -44,6 +45,7 @@ import { OrderService } from './services/order.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
+import { TrackingService } from './services/tracking.service';
 import { UserService } from './services/user.service';
 import { WebhookService } from './services/webhook.service';
 import { TemporalModule } from './temporal/temporal.module';
@@ -122,6 +124,7 @@ export class AppModule {
         HealthController,
         MetricsController,
         BackupController,
+        TrackingController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -144,6 +147,7 @@ export class AppModule {
         NotificationService,
         MetricsService,
         BackupService,
+        TrackingService,
       ],
     };
   }

@@ -114,7 +114,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(runWithRequestId);
   const filter = new HttpExceptionFilter();
   serveConsole(app, config.api.consoleDir);
-  app.setGlobalPrefix('api', { exclude: ['health', 'health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix('api', {
+    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
   // Public, as the contract says: the description of the API, never data. JSON at /api/docs-json, YAML at

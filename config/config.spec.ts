@@ -17,6 +17,7 @@ describe('configuration', () => {
         serverBinary: undefined,
         sqlToolBinary: undefined,
         persistence: { kind: 'sqlite', file: path.resolve('data', 'temporal.db') },
+        uiUrl: 'http://127.0.0.1:8233',
       },
       api: { host: '127.0.0.1', port: 3000, trustProxy: false, consoleDir: path.resolve('dist/console') },
       webhooks: { allowedHosts: [] },
@@ -39,11 +40,31 @@ describe('configuration', () => {
         deliveryAttempts: 8,
         retryIntervalMs: 5000,
       },
+      tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
       documents: {
         pdfFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
         pdfFontFace: 'WenQuanYiMicroHei',
       },
     });
+  });
+
+  it("reads the tracking links' settings and refuses a public URL that is not http(s)", () => {
+    const config = loadConfig({
+      OMS_PUBLIC_URL: 'https://shop.example/orders/',
+      OMS_TRACKING_LINK_DAYS: '7',
+      OMS_TRACKING_SECRET: 'x'.repeat(32),
+      OMS_TEMPORAL_UI_URL: 'https://temporal.example',
+    });
+    expect(config.tracking).toEqual({
+      secret: 'x'.repeat(32),
+      linkDays: 7,
+      publicUrl: 'https://shop.example/orders',
+    });
+    expect(config.temporal.uiUrl).toBe('https://temporal.example');
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.uiUrl).toBeNull();
+    expect(() => loadConfig({ OMS_PUBLIC_URL: 'ftp://shop.example' })).toThrow(/OMS_PUBLIC_URL/);
+    expect(() => loadConfig({ OMS_TRACKING_SECRET: 'short' })).toThrow(/OMS_TRACKING_SECRET/);
+    expect(() => loadConfig({ OMS_TRACKING_LINK_DAYS: '0' })).toThrow(/OMS_TRACKING_LINK_DAYS/);
   });
 
   it('refuses an OMS_PDF_FONT that names no file, naming the variable', () => {

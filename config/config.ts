@@ -34,6 +34,8 @@ export abstract class AppConfig {
     sqlToolBinary: string | undefined;
     /** Where Temporal keeps its state, so that backups can include it. */
     persistence: TemporalPersistence;
+    /** The Temporal web UI, for admins' links to an order's workflow; null when unknown. */
+    uiUrl: string | null;
   };
   abstract api: {
     host: string;
@@ -96,6 +98,14 @@ export abstract class AppConfig {
     deliveryAttempts: number;
     /** Wait before the first retry of a failed delivery, in milliseconds; doubled after each failure. */
     retryIntervalMs: number;
+  };
+  abstract tracking: {
+    /** HMAC key of the customers' tracking links; when unset, generated once into the data folder. */
+    secret: string | undefined;
+    /** Days after an order ends (completed, cancelled, rejected) that its tracking link keeps working. */
+    linkDays: number;
+    /** Where customers reach this service, for the links in their e-mails (no trailing slash). */
+    publicUrl: string;
   };
   abstract documents: {
     /** A TrueType font (or collection) with Chinese glyphs, embedded into PDF invoices, slips and labels. */
@@ -183,6 +193,20 @@ function optionalPostgresUrl(env: Env, name: string): string | undefined {
     // fall through
   }
   throw new ConfigError(`${name} must be a postgres:// connection string`);
+}
+
+/** An http(s) URL without a trailing slash, or the fallback when unset. */
+function httpUrl(env: Env, name: string, fallback: string | null): string | null {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  try {
+    const url = new URL(value);
+    if (['http:', 'https:'].includes(url.protocol) && !url.search && !url.hash)
+      return url.toString().replace(/\/+$/, '');
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`${name} must be an http:// or https:// URL without query, got "${value}"`);
 }
 
 /** Five cron fields of digits, `*`, `/`, `-` and `,` (Temporal checks the rest when it takes the schedule). */
@@ -312,6 +336,11 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       serverBinary: env.OMS_TEMPORAL_SERVER_BIN || undefined,
       sqlToolBinary: env.OMS_TEMPORAL_SQL_TOOL_BIN || undefined,
       persistence,
+      uiUrl: httpUrl(
+        env,
+        'OMS_TEMPORAL_UI_URL',
+        env.TEMPORAL_ADDRESS ? null : `http://127.0.0.1:${port(env, 'OMS_TEMPORAL_UI_PORT', 8233)}`,
+      ),
     },
     api: {
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
@@ -349,6 +378,13 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       mailFrom: env.OMS_MAIL_FROM || 'Order Management <oms@localhost>',
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
+    },
+    tracking: {
+      secret: secret(env, 'OMS_TRACKING_SECRET', 32),
+      linkDays: positiveInt(env, 'OMS_TRACKING_LINK_DAYS', 30),
+      publicUrl:
+        httpUrl(env, 'OMS_PUBLIC_URL', null) ??
+        `http://${loopbackHost(env, 'OMS_API_HOST', '127.0.0.1')}:${port(env, 'OMS_API_PORT', 3000)}`,
     },
     documents: pdfFont(env),
   };

@@ -123,6 +123,12 @@ describe('notifications by e-mail and webhook', () => {
     )!;
     expect(completedToManager.text).toBe(`订单 ${order.number}（¥259.80）已送达并完成。`);
     const confirmation = mails.find((m) => m.to === 'wang@example.test' && m.subject.startsWith('订单确认'))!;
+    // The customer's e-mails carry the link to the order's tracking page, which opens without signing in.
+    const trackingPath = /\/track\/[\w.-]+/.exec(confirmation.text)?.[0];
+    expect(trackingPath).toBeDefined();
+    expect((await fetch(`${stack.baseUrl}${trackingPath}`)).status).toBe(200);
+    for (const mail of mails.filter((m) => m.to !== 'wang@example.test'))
+      expect(mail.text).not.toContain('/track/');
     expect(confirmation.text).toContain('Product 0 × 2：¥259.80');
     expect(confirmation.html).toMatch(/<td>Product 0<\/td><td>2<\/td><td>¥259.80<\/td>/);
     const shippedToCustomer = mails.find(

@@ -61,6 +61,50 @@ describe('lists, search and pagination', () => {
     expect(none.body.items).toHaveLength(0);
   });
 
+  it('filters the board by awaiting, creation time and total, in lists and in search alike', async () => {
+    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 1000 }]);
+    const placed: OrderBody[] = [];
+    for (const quantity of [1, 2, 3])
+      placed.push(await placeOrder(api, customerId, [{ sku: skus[0]!, quantity }]));
+    const [first, second, third] = placed as [OrderBody, OrderBody, OrderBody];
+    const ids = async (query: string) =>
+      (await api.get<Page<OrderBody>>(`/api/orders?customerId=${customerId}&${query}`)).body.items.map(
+        (order) => order.id,
+      );
+    expect(await ids('minTotal=2000')).toEqual([third.id, second.id]);
+    expect(await ids('maxTotal=2000')).toEqual([second.id, first.id]);
+    expect(await ids('minTotal=2000&maxTotal=2000')).toEqual([second.id]);
+    const from = encodeURIComponent(first.createdAt);
+    const to = encodeURIComponent(third.createdAt);
+    expect(await ids(`createdFrom=${from}&createdTo=${to}`)).toEqual([second.id, first.id]);
+    const current = await api.get<OrderBody>(`/api/orders/${first.id}`);
+    const awaiting = current.body.awaiting ?? 'approval';
+    expect(await ids(`awaiting=${awaiting}&maxTotal=1000`)).toEqual(current.body.awaiting ? [first.id] : []);
+    expect(await ids(`awaiting=${awaiting === 'delivery' ? 'shipment' : 'delivery'}`)).toEqual([]);
+    // Search takes the same filters.
+    const number = encodeURIComponent(second.number);
+    expect(await ids(`q=${number}&minTotal=2000`)).toEqual([second.id]);
+    expect(await ids(`q=${number}&minTotal=2001`)).toEqual([]);
+    expect(await ids(`q=${number}&createdFrom=${to}`)).toEqual([]);
+  });
+
+  it('refuses bad board filters with 400 naming the parameter', async () => {
+    for (const [query, field] of [
+      ['awaiting=lunch', 'awaiting'],
+      ['createdFrom=yesterday', 'createdFrom'],
+      ['createdTo=2026-13-01', 'createdTo'],
+      ['minTotal=-1', 'minTotal'],
+      ['maxTotal=1.5', 'maxTotal'],
+      ['minTotal=abc', 'minTotal'],
+      ['minTotal=20&maxTotal=10', 'maxTotal'],
+      ['createdFrom=2026-11-02T00:00:00Z&createdTo=2026-11-01T00:00:00Z', 'createdTo'],
+    ]) {
+      const response = await api.get(`/api/orders?${query}`);
+      expect([query, response.status]).toEqual([query, 400]);
+      expect(JSON.stringify(response.body)).toContain(field);
+    }
+  });
+
   it('treats search text as text: wildcards and SQL are matched literally', async () => {
     for (const q of ["%' OR 1=1 --", '%', '_', "'; drop table orders; --"]) {
       const response = await api.get<Page<OrderBody>>(`/api/orders?q=${encodeURIComponent(q)}`);

@@ -87,6 +87,7 @@ describe('in-app notifications', () => {
       em: () => stack.orm.em.fork(),
       client: stack.temporal,
       mailer: null,
+      trackingLink: null,
       delivery: { attempts: 1, retryIntervalMs: 1000 },
       webhookAllowedHosts: [],
     });

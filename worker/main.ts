@@ -11,6 +11,7 @@ import { ensureBackupSchedule } from './backup-schedule';
 import { startWorkerHttp } from './health-server';
 import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
+import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 
 /**
@@ -46,12 +47,14 @@ async function run(): Promise<void> {
     await ensureSearchAttributes(connection, config.temporal.namespace);
     await ensureBackupSchedule(client, config.backup);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
+    const tracking = trackingKey(config);
     const worker = await createOrderWorker({
       connection,
       namespace: config.temporal.namespace,
       orm,
       client,
       notifications: config.notifications,
+      trackingLink: (orderId) => trackingUrl(config.tracking, tracking, orderId),
       webhooks: config.webhooks,
       backup: backupSources(config),
       activity,

@@ -22,6 +22,8 @@ export interface OrderWorkerOptions {
   identity?: string;
   /** SMTP and delivery retry settings. */
   notifications: AppConfig['notifications'];
+  /** The customers' tracking link of an order (their e-mails carry it); without it, e-mails have none. */
+  trackingLink?: (orderId: string) => string;
   /** Where webhooks may go. */
   webhooks?: AppConfig['webhooks'];
   /** Replaces some activity dependencies (tests inject failures here). */
@@ -68,6 +70,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       retryIntervalMs: options.notifications.retryIntervalMs,
     },
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
+    trackingLink: options.trackingLink ?? null,
     ...options.deps,
   };
   return Worker.create({

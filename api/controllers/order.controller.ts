@@ -25,7 +25,7 @@ import {
 import type { Response } from 'express';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
-import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
+import { ADMINS, ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import {
   ApproveOrderDto,
@@ -37,6 +37,7 @@ import {
   OrderPageDto,
   ReasonDto,
   ShipOrderDto,
+  WorkflowLinkDto,
 } from '../dtos/order.dto';
 import { invalidField } from '../errors/domain.error';
 import { OrderService } from '../services/order.service';
@@ -96,6 +97,17 @@ export class OrderController {
   @Roles(...ANYONE)
   get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.get(id, actor);
+  }
+
+  @Get(':id/workflow-link')
+  @ApiOkResponse({
+    type: WorkflowLinkDto,
+    description: "The order's workflow in the Temporal web UI (admins).",
+  })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @Roles(...ADMINS)
+  workflowLink(@Param('id') id: string): Promise<WorkflowLinkDto> {
+    return this.service.workflowLink(id);
   }
 
   @Patch(':id')

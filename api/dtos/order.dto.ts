@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -25,7 +26,7 @@ import {
 } from '../../workflows/order.definitions';
 import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../workflows/order.state';
 import { ListQueryDto } from './list.dto';
-import { MAX_QUANTITY } from './validators';
+import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
 import { MultiLine } from '../errors/input-boundary';
 
 export class OrderLineInputDto {
@@ -98,6 +99,37 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @IsString()
   @Length(1, 200)
   q?: string;
+
+  @ApiPropertyOptional({ enum: AWAITING_VALUES, description: 'What the order waits for now.' })
+  @IsOptional()
+  @IsIn(AWAITING_VALUES)
+  awaiting?: Awaiting;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after this instant.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'createdFrom must be an ISO 8601 date-time' })
+  createdFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before this instant.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO 8601 date-time' })
+  createdTo?: string;
+
+  @ApiPropertyOptional({ description: 'Total at least this, minor units.', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  minTotal?: number;
+
+  @ApiPropertyOptional({ description: 'Total at most this, minor units.', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_AMOUNT)
+  maxTotal?: number;
 }
 
 export class ApproveOrderDto {
@@ -270,4 +302,15 @@ export class OrderDto {
 export class OrderPageDto {
   @ApiProperty({ type: [OrderDto] }) items!: OrderDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class WorkflowLinkDto {
+  @ApiProperty({ example: 'order:7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978' }) workflowId!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The workflow's page in the Temporal web UI (OMS_TEMPORAL_UI_URL); null when none is configured.",
+  })
+  url!: string | null;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
 import {
   Client,
   WithStartWorkflowOperation,
@@ -47,7 +48,7 @@ import type {
   ReasonDto,
   ShipOrderDto,
 } from '../dtos/order.dto';
-import { OrderDto } from '../dtos/order.dto';
+import { OrderDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
 
 /** The order an idempotent request maps to, and whether this request created it. */
@@ -80,6 +81,7 @@ export class OrderService {
     private readonly customers: CustomerRepository,
     private readonly products: ProductRepository,
     private readonly settings: SettingsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -162,6 +164,19 @@ export class OrderService {
     return OrderDto.from(await this.snapshot(id), viewer);
   }
 
+  /** Where the order's workflow is in the Temporal web UI (OMS_TEMPORAL_UI_URL), or null when unknown. */
+  async workflowLink(id: string): Promise<WorkflowLinkDto> {
+    const { orderId } = await this.snapshot(id);
+    const workflowId = orderWorkflowId(orderId);
+    const { uiUrl, namespace } = this.config.temporal;
+    return {
+      workflowId,
+      url: uiUrl
+        ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`
+        : null,
+    };
+  }
+
   private async snapshot(id: string): Promise<OrderSnapshot> {
     const order = await this.orders.findById(id);
     if (!order) throw notFound('order', id);
@@ -170,6 +185,10 @@ export class OrderService {
 
   /** A page of orders, newest first. */
   async list(query: ListOrdersQueryDto, viewer: Actor): Promise<Page<OrderDto>> {
+    if (query.createdFrom && query.createdTo && Date.parse(query.createdTo) < Date.parse(query.createdFrom))
+      throw invalidField('createdTo', 'must not be before createdFrom');
+    if (query.minTotal !== undefined && query.maxTotal !== undefined && query.maxTotal < query.minTotal)
+      throw invalidField('maxTotal', 'must not be less than minTotal');
     const page = await this.orders.list(query);
     return {
       items: page.items.map((order) => OrderDto.from(order.snapshot, viewer)),

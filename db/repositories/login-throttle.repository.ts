@@ -51,6 +51,15 @@ export class LoginThrottleRepository {
     });
   }
 
+  /** Whether the key must still wait before its next attempt (nothing is counted). */
+  async isWaiting(key: string): Promise<boolean> {
+    const rows = await sqlOf(this.em)(
+      `select 1 from login_throttle where key = ? and next_attempt_at > now()`,
+      [key],
+    );
+    return rows.length > 0;
+  }
+
   /** A successful sign-in forgives the failures counted on these keys. */
   async forgive(keys: string[]): Promise<void> {
     if (keys.length === 0) return;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOf } from './sql';
-import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing } from './like';
@@ -24,6 +24,14 @@ export interface OrderFilter {
   customerId?: string;
   /** Free text over order number, customer name and notes. */
   q?: string;
+  awaiting?: Awaiting;
+  /** Created at or after this instant (ISO 8601). */
+  createdFrom?: string;
+  /** Created before this instant (ISO 8601). */
+  createdTo?: string;
+  /** Total within these bounds, minor units, inclusive. */
+  minTotal?: number;
+  maxTotal?: number;
   limit: number;
   cursor?: string;
 }
@@ -57,6 +65,11 @@ export class OrderRepository {
     const where: Record<string, unknown>[] = [];
     if (filter.status) where.push({ status: filter.status });
     if (filter.customerId) where.push({ customer: isUuid(filter.customerId) ? filter.customerId : null });
+    if (filter.awaiting) where.push({ awaiting: filter.awaiting });
+    if (filter.createdFrom) where.push({ createdAt: { $gte: new Date(filter.createdFrom) } });
+    if (filter.createdTo) where.push({ createdAt: { $lt: new Date(filter.createdTo) } });
+    if (filter.minTotal !== undefined) where.push({ total: { $gte: filter.minTotal } });
+    if (filter.maxTotal !== undefined) where.push({ total: { $lte: filter.maxTotal } });
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor, 'time');
       where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
@@ -93,6 +106,26 @@ export class OrderRepository {
     if (filter.customerId) {
       conditions.push('o.customer_id = ?');
       params.push(isUuid(filter.customerId) ? filter.customerId : null);
+    }
+    if (filter.awaiting) {
+      conditions.push('o.awaiting = ?');
+      params.push(filter.awaiting);
+    }
+    if (filter.createdFrom) {
+      conditions.push('o.created_at >= ?::timestamptz');
+      params.push(filter.createdFrom);
+    }
+    if (filter.createdTo) {
+      conditions.push('o.created_at < ?::timestamptz');
+      params.push(filter.createdTo);
+    }
+    if (filter.minTotal !== undefined) {
+      conditions.push('o.total >= ?');
+      params.push(filter.minTotal);
+    }
+    if (filter.maxTotal !== undefined) {
+      conditions.push('o.total <= ?');
+      params.push(filter.maxTotal);
     }
     if (filter.cursor) {
       const [createdAt, id] = decodeCursor(filter.cursor, 'time');

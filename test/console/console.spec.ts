@@ -52,7 +52,7 @@ describe('the web console', () => {
     customerId = seeded.customerId;
     customerName = ((await admin.get(`/api/customers/${customerId}`)).body as { name: string }).name;
     browser = await launch();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await stack?.close();

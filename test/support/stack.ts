@@ -16,6 +16,7 @@ import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { backupSources } from '../../ops/backup';
+import { trackingKey, trackingUrl } from '../../config/tracking-link';
 import { createOrderWorker } from '../../worker/worker';
 
 /** The password of user `admin` in tests, and of every user the tests create. */
@@ -36,6 +37,8 @@ export interface TestStack {
   startWorker(identity?: string, deps?: Partial<ActivityDeps>, workflowBundle?: string): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
   stopWorker(): Promise<void>;
+  /** Stops the API and starts a new one on the same port, as a deploy would; `app` is the new one after. */
+  restartApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,7 +91,7 @@ export async function startStack(
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  const app: INestApplication = await createApp(config);
+  let app: INestApplication = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
@@ -132,6 +135,7 @@ export async function startStack(
         client: temporal,
         identity,
         notifications: config.notifications,
+        trackingLink: (orderId) => trackingUrl(config.tracking, trackingKey(config), orderId),
         webhooks: config.webhooks,
         backup: backupSources(config),
         ...(deps ? { deps } : {}),
@@ -146,6 +150,12 @@ export async function startStack(
       running = null;
       worker.shutdown();
       await done;
+    },
+    async restartApi() {
+      await app.close();
+      app = await createApp(config);
+      await app.listen(address.port, '127.0.0.1');
+      stack.app = app;
     },
     async close() {
       await stack.stopWorker();

@@ -1,6 +1,8 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -24,6 +26,8 @@ const THEME = {
 /** Ant Design follows the console's language (dates, pagination, empty states). */
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
+  // Date pickers name months and weekdays through dayjs.
+  dayjs.locale(i18n.language === 'en' ? 'en' : 'zh-cn');
   return (
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={{ token: THEME }}>
       <AntApp>{children}</AntApp>

@@ -10,7 +10,7 @@ import { useMe, useSession } from '../lib/session';
 import { PAGES } from '../routes';
 import { LanguageSwitch } from './language-switch';
 
-const GROUPS = ['work', 'data', 'manage', 'audit', 'admin'] as const;
+const GROUPS = ['work', 'data', 'manage', 'reports', 'audit', 'admin'] as const;
 
 /** The frame around every signed-in page: navigation by role, the live indicator, language, sign-out. */
 export function Shell() {
@@ -78,7 +78,11 @@ export function Shell() {
         <Layout.Header className="shell-header">
           <Space size="middle" wrap>
             <Tooltip title={t(`layout.stream.${stream}`)}>
-              <Tag color={stream === 'live' ? 'green' : 'orange'} data-testid="stream-state">
+              <Tag
+                color={stream === 'live' ? 'green' : 'orange'}
+                data-testid="stream-state"
+                data-state={stream}
+              >
                 {t(`layout.stream.${stream}`)}
               </Tag>
             </Tooltip>

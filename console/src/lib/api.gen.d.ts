@@ -377,6 +377,22 @@ export interface paths {
         patch: operations["OrderController_edit"];
         trace?: never;
     };
+    "/api/orders/{id}/workflow-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OrderController_workflowLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/approve": {
         parameters: {
             query?: never;
@@ -851,6 +867,22 @@ export interface paths {
         get: operations["BackupController_list"];
         put?: never;
         post: operations["BackupController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/track/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TrackingController_page"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1361,6 +1393,12 @@ export interface components {
         OrderPageDto: {
             items: components["schemas"]["OrderDto"][];
             nextCursor: string | null;
+        };
+        WorkflowLinkDto: {
+            /** @example order:7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978 */
+            workflowId: string;
+            /** @description The workflow's page in the Temporal web UI (OMS_TEMPORAL_UI_URL); null when none is configured. */
+            url: string | null;
         };
         EditOrderDto: {
             /** @description Replaces all lines. */
@@ -2533,6 +2571,16 @@ export interface operations {
                 customerId?: string;
                 /** @description Matches order number, customer name and notes. */
                 q?: string;
+                /** @description What the order waits for now. */
+                awaiting?: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
+                /** @description Created at or after this instant. */
+                createdFrom?: string;
+                /** @description Created before this instant. */
+                createdTo?: string;
+                /** @description Total at least this, minor units. */
+                minTotal?: number;
+                /** @description Total at most this, minor units. */
+                maxTotal?: number;
             };
             header?: never;
             path?: never;
@@ -2690,6 +2738,44 @@ export interface operations {
             };
             /** @description The order is not created or processing; names the status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    OrderController_workflowLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's workflow in the Temporal web UI (admins). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowLinkDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4138,6 +4224,47 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
+            };
+        };
+    };
+    TrackingController_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's status, the steps passed with their dates, carrier and tracking number, in the customer's language; nothing else. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a valid tracking link (tampered, truncated or unknown). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many wrong links from this address; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

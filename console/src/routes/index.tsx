@@ -1,6 +1,5 @@
 /**
- * Every page of the console, with the roles that may open it and its place in the navigation. A page
- * for reports, feedback or backups is one more row here.
+ * Every page of the console, with the roles that may open it and its place in the navigation.
  */
 import { Spin } from 'antd';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
@@ -20,7 +19,7 @@ export interface PageRoute {
   roles: Role[];
   Component: ComponentType;
   /** Shown in the navigation under this i18n key, in this group. */
-  nav?: { key: string; group: 'work' | 'data' | 'manage' | 'audit' | 'admin' };
+  nav?: { key: string; group: 'work' | 'data' | 'manage' | 'reports' | 'audit' | 'admin' };
 }
 
 export const PAGES: PageRoute[] = [
@@ -106,6 +105,48 @@ export const PAGES: PageRoute[] = [
     roles: MANAGERS,
     Component: page(() => import('./deliveries/delivery-list/delivery-list-page'), 'DeliveryListPage'),
     nav: { key: 'nav.deliveries', group: 'manage' },
+  },
+  {
+    path: '/reports/sales',
+    roles: OVERSEERS,
+    Component: page(() => import('./reports/sales-report/sales-report-page'), 'SalesReportPage'),
+    nav: { key: 'nav.reportSales', group: 'reports' },
+  },
+  {
+    path: '/reports/customers',
+    roles: OVERSEERS,
+    Component: page(() => import('./reports/ranking-report/ranking-report-page'), 'CustomerReportPage'),
+    nav: { key: 'nav.reportCustomers', group: 'reports' },
+  },
+  {
+    path: '/reports/products',
+    roles: OVERSEERS,
+    Component: page(() => import('./reports/ranking-report/ranking-report-page'), 'ProductReportPage'),
+    nav: { key: 'nav.reportProducts', group: 'reports' },
+  },
+  {
+    path: '/reports/pipeline',
+    roles: OVERSEERS,
+    Component: page(() => import('./reports/pipeline-report/pipeline-report-page'), 'PipelineReportPage'),
+    nav: { key: 'nav.reportPipeline', group: 'reports' },
+  },
+  {
+    path: '/feedback',
+    roles: MANAGERS,
+    Component: page(() => import('./feedback/feedback-list/feedback-list-page'), 'FeedbackListPage'),
+    nav: { key: 'nav.feedback', group: 'manage' },
+  },
+  {
+    path: '/feedback/new',
+    roles: ANYONE,
+    Component: page(() => import('./feedback/feedback-new/feedback-new-page'), 'FeedbackNewPage'),
+    nav: { key: 'nav.feedbackNew', group: 'work' },
+  },
+  {
+    path: '/backups',
+    roles: ADMINS,
+    Component: page(() => import('./backups/backup-list/backup-list-page'), 'BackupListPage'),
+    nav: { key: 'nav.backups', group: 'admin' },
   },
   {
     path: '/webhooks',

@@ -9,8 +9,15 @@ export const ordersQueryKeys = {
 
 export interface OrderFilters {
   status?: Order['status'];
+  awaiting?: NonNullable<Order['awaiting']>;
   customerId?: string;
   q?: string;
+  /** ISO instants: created at or after, and before. */
+  createdFrom?: string;
+  createdTo?: string;
+  /** Minor units, inclusive. */
+  minTotal?: number;
+  maxTotal?: number;
 }
 
 const PAGE = 100;
@@ -35,6 +42,17 @@ export function useOrder(id: string) {
   return useQuery({
     queryKey: ordersQueryKeys.detail(id),
     queryFn: async () => unwrap(await api.GET('/api/orders/{id}', { params: { path: { id } } })),
+  });
+}
+
+/** The order's workflow in the Temporal web UI; asked only for admins (the API refuses anyone else). */
+export function useWorkflowLink(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...ordersQueryKeys.detail(id), 'workflow-link'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/orders/{id}/workflow-link', { params: { path: { id } } })),
+    enabled,
+    staleTime: Infinity,
   });
 }
 

@@ -1,16 +1,17 @@
-import { Alert, Card, Col, Descriptions, Row, Spin, Table, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Row, Spin, Table, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { StatusTag } from '../../../components/status-tag';
 import { useCustomer } from '../../../hooks/api/customers';
-import { useOrder } from '../../../hooks/api/orders';
+import { useOrder, useWorkflowLink } from '../../../hooks/api/orders';
 import type { Order } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { dateTime, duration, money } from '../../../lib/format';
-import { hasRole, OVERSEERS } from '../../../lib/roles';
+import { ADMINS, hasRole, OVERSEERS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
 import { HistoryPanel } from './components/history-panel';
 import { OrderActions } from './components/order-actions';
+import { OrderDocuments } from './components/order-documents';
 import { PipelineDiagram } from './components/pipeline-diagram';
 
 /** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
@@ -28,6 +29,7 @@ function OrderDetail({ order }: { order: Order }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const customer = useCustomer(order.customerId);
+  const workflow = useWorkflowLink(order.id, hasRole(me.roles, ADMINS));
   const lang = i18n.language;
   const m = (minor: number) => money(minor, order.currency, lang);
   const closure = order.cancellation ?? order.rejection;
@@ -101,6 +103,9 @@ function OrderDetail({ order }: { order: Order }) {
           </Descriptions>
         </Card>
       </Col>
+      <Col xs={24} xl={12}>
+        <OrderDocuments order={order} />
+      </Col>
       <Col span={24}>
         <Card title={t('orders.detail.lines')} size="small">
           <Table
@@ -147,6 +152,18 @@ function OrderDetail({ order }: { order: Order }) {
           <Typography.Text type="secondary">
             {t('orders.detail.created', { at: dateTime(order.createdAt, lang) })}
           </Typography.Text>
+          {workflow.data?.url && (
+            <Button
+              type="link"
+              size="small"
+              href={workflow.data.url}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="temporal-link"
+            >
+              {t('orders.detail.openWorkflow', { id: workflow.data.workflowId })}
+            </Button>
+          )}
         </div>
       </Card>
       {hasRole(me.roles, OVERSEERS) ? (

@@ -1,4 +1,15 @@
-import { Button, Input, Select, Space, Table, Typography, type TableColumnsType } from 'antd';
+import {
+  Button,
+  DatePicker,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
+import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -11,6 +22,19 @@ import { describeError } from '../../../lib/errors';
 import { dateTime, money } from '../../../lib/format';
 import { hasRole, OPERATORS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
+
+const AWAITING: NonNullable<Order['awaiting']>[] = [
+  'approval',
+  'manager_approval',
+  'stock',
+  'payment',
+  'shipment',
+  'delivery',
+];
+
+/** A whole number of minor units from the URL, or nothing. */
+const minorUnits = (value: string | null) =>
+  value !== null && /^\d+$/.test(value) ? { value: Number(value) } : null;
 
 const STATUSES: Order['status'][] = [
   'created',
@@ -27,10 +51,20 @@ export function OrderListPage() {
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const [customerSearch, setCustomerSearch] = useState('');
+  // Dates in the URL are local calendar days (`from`, `to`, both included); the API takes instants.
+  const from = params.get('from') ? dayjs(params.get('from')) : null;
+  const to = params.get('to') ? dayjs(params.get('to')) : null;
+  const minTotal = minorUnits(params.get('minTotal'));
+  const maxTotal = minorUnits(params.get('maxTotal'));
   const filters: OrderFilters = {
     ...(params.get('status') ? { status: params.get('status') as Order['status'] } : {}),
+    ...(params.get('awaiting') ? { awaiting: params.get('awaiting') as OrderFilters['awaiting'] } : {}),
     ...(params.get('customerId') ? { customerId: params.get('customerId')! } : {}),
     ...(params.get('q') ? { q: params.get('q')! } : {}),
+    ...(from?.isValid() ? { createdFrom: from.startOf('day').toISOString() } : {}),
+    ...(to?.isValid() ? { createdTo: to.add(1, 'day').startOf('day').toISOString() } : {}),
+    ...(minTotal ? { minTotal: minTotal.value } : {}),
+    ...(maxTotal ? { maxTotal: maxTotal.value } : {}),
   };
   const pageSize = Number(params.get('pageSize') ?? 100);
   const pages = useOrderPages(filters, pageSize);
@@ -38,12 +72,18 @@ export function OrderListPage() {
   const customerName = useCustomerNames();
   const orders = useMemo(() => pages.data?.pages.flatMap((page) => page.items) ?? [], [pages.data]);
 
-  const set = (key: string, value: string | undefined) => {
+  const set = (key: string, value: string | undefined) => setMany({ [key]: value });
+  const setMany = (values: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const [key, value] of Object.entries(values)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     setParams(next, { replace: true });
   };
+  /** Amounts are typed in the currency's main unit and kept in minor units. */
+  const setAmount = (key: 'minTotal' | 'maxTotal', value: number | null) =>
+    set(key, value === null ? undefined : String(Math.round(value * 100)));
 
   const columns: TableColumnsType<Order> = [
     {
@@ -107,6 +147,15 @@ export function OrderListPage() {
           options={STATUSES.map((status) => ({ value: status, label: t(`status.${status}`) }))}
         />
         <Select
+          aria-label={t('orders.list.awaiting')}
+          placeholder={t('orders.list.anyAwaiting')}
+          allowClear
+          value={filters.awaiting}
+          onChange={(value?: string) => set('awaiting', value)}
+          style={{ width: 200 }}
+          options={AWAITING.map((awaiting) => ({ value: awaiting, label: t(`awaiting.${awaiting}`) }))}
+        />
+        <Select
           aria-label={t('orders.fields.customer')}
           placeholder={t('orders.list.anyCustomer')}
           allowClear
@@ -118,6 +167,38 @@ export function OrderListPage() {
             customers.data?.items.map((customer) => ({ value: customer.id, label: customer.name })) ?? []
           }
         />
+        <DatePicker.RangePicker
+          aria-label={t('orders.list.created')}
+          placeholder={[t('orders.list.createdFrom'), t('orders.list.createdTo')]}
+          allowEmpty={[true, true]}
+          value={[from?.isValid() ? from : null, to?.isValid() ? to : null]}
+          onChange={(range) =>
+            setMany({
+              from: range?.[0]?.format('YYYY-MM-DD'),
+              to: range?.[1]?.format('YYYY-MM-DD'),
+            })
+          }
+        />
+        <Space.Compact>
+          <InputNumber<number>
+            aria-label={t('orders.list.minTotal')}
+            placeholder={t('orders.list.minTotal')}
+            min={0}
+            precision={2}
+            value={minTotal ? minTotal.value / 100 : null}
+            onChange={(value) => setAmount('minTotal', value)}
+            style={{ width: 130 }}
+          />
+          <InputNumber<number>
+            aria-label={t('orders.list.maxTotal')}
+            placeholder={t('orders.list.maxTotal')}
+            min={0}
+            precision={2}
+            value={maxTotal ? maxTotal.value / 100 : null}
+            onChange={(value) => setAmount('maxTotal', value)}
+            style={{ width: 130 }}
+          />
+        </Space.Compact>
       </Space>
       {pages.error && (
         <Typography.Text type="danger">{describeError(pages.error, t).message}</Typography.Text>

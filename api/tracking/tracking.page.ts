@@ -1,0 +1,174 @@
+/**
+ * The customer's tracking page, server-rendered: status, the steps passed with their dates, carrier and
+ * tracking number, in the customer's language, and nothing else about the order or the business. No script
+ * at all (the CSP forbids inline ones, and the page needs none); `{{…}}` escapes every value; strict mode
+ * makes a missing field an error rather than a blank.
+ */
+import Handlebars from 'handlebars';
+import type { Language } from '../../workflows/notification.definitions';
+import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+
+export type TrackingStep = 'placed' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'rejected';
+
+/** What the customer may see: exactly this, built from the order's snapshot. */
+export interface TrackingView {
+  status: OrderStatus;
+  steps: { step: TrackingStep; at: string }[];
+  shipment: { carrier: string; trackingNumber: string } | null;
+}
+
+/** The steps an order has passed, oldest first, each with when it happened. */
+export function trackingView(order: OrderSnapshot): TrackingView {
+  const steps: TrackingView['steps'] = [{ step: 'placed', at: order.createdAt }];
+  const approval = order.approvals[0];
+  if (approval) steps.push({ step: 'confirmed', at: approval.at });
+  if (order.shipment) steps.push({ step: 'shipped', at: order.shipment.shippedAt });
+  if (order.completedAt) steps.push({ step: 'delivered', at: order.completedAt });
+  if (order.cancellation) steps.push({ step: 'cancelled', at: order.cancellation.at });
+  if (order.rejection) steps.push({ step: 'rejected', at: order.rejection.at });
+  return {
+    status: order.status,
+    steps,
+    shipment: order.shipment
+      ? { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber }
+      : null,
+  };
+}
+
+/** When the order ended (completed, cancelled, rejected), or null while it is under way. */
+export function orderEndedAt(order: OrderSnapshot): Date | null {
+  const at = order.completedAt ?? order.cancellation?.at ?? order.rejection?.at ?? null;
+  return at === null ? null : new Date(at);
+}
+
+const WORDS = {
+  'zh-CN': {
+    title: '订单跟踪',
+    status: '当前状态',
+    steps: '进度',
+    carrier: '承运商',
+    trackingNumber: '运单号',
+    statuses: {
+      created: '已下单，等待确认',
+      processing: '已确认，正在备货',
+      shipped: '已发货',
+      completed: '已送达',
+      cancelled: '已取消',
+      rejected: '未被受理',
+    },
+    stepNames: {
+      placed: '下单',
+      confirmed: '确认',
+      shipped: '发货',
+      delivered: '送达',
+      cancelled: '取消',
+      rejected: '未受理',
+    },
+  },
+  en: {
+    title: 'Order tracking',
+    status: 'Status',
+    steps: 'Progress',
+    carrier: 'Carrier',
+    trackingNumber: 'Tracking number',
+    statuses: {
+      created: 'Placed, awaiting confirmation',
+      processing: 'Confirmed, being prepared',
+      shipped: 'Shipped',
+      completed: 'Delivered',
+      cancelled: 'Cancelled',
+      rejected: 'Not accepted',
+    },
+    stepNames: {
+      placed: 'Placed',
+      confirmed: 'Confirmed',
+      shipped: 'Shipped',
+      delivered: 'Delivered',
+      cancelled: 'Cancelled',
+      rejected: 'Not accepted',
+    },
+  },
+} as const;
+
+/** The refusals, in both languages: without a valid link we do not know whose language to use. */
+export type TrackingRefusal = 'unknown' | 'expired' | 'throttled';
+const REFUSALS: Record<TrackingRefusal, { 'zh-CN': string; en: string }> = {
+  unknown: {
+    'zh-CN': '找不到这个跟踪链接，请检查邮件中的链接是否完整。',
+    en: 'This tracking link is not valid. Please check that the whole link from the e-mail was used.',
+  },
+  expired: {
+    'zh-CN': '这个订单已结束较长时间，跟踪链接已失效。',
+    en: 'This order ended some time ago; its tracking link no longer works.',
+  },
+  throttled: {
+    'zh-CN': '尝试次数过多，请稍后再试。',
+    en: 'Too many attempts. Please wait a little and try again.',
+  },
+};
+
+const LAYOUT = Handlebars.compile(
+  `<!doctype html>
+<html lang="{{language}}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>{{title}}</title>
+<style>
+body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif; margin: 0;
+  background: #f5f5f5; color: #1f1f1f; }
+main { max-width: 34rem; margin: 2rem auto; background: #fff; padding: 1.5rem 2rem; border-radius: 8px; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; } h2 { font-size: 1rem; color: #595959; margin: 1.5rem 0 .5rem; }
+.status { font-size: 1.25rem; font-weight: 600; color: #0958d9; }
+ol { list-style: none; padding: 0; margin: 0; } li { padding: .4rem 0 .4rem 1.2rem; border-left: 2px solid #1677ff; }
+li time { color: #595959; margin-left: .5rem; } dl { display: grid; grid-template-columns: auto 1fr; gap: .3rem 1rem; }
+dt { color: #595959; } dd { margin: 0; font-family: ui-monospace, monospace; }
+</style></head>
+<body><main>{{{body}}}</main></body></html>`,
+  { strict: true },
+);
+
+const PAGE = Handlebars.compile(
+  `<h1>{{words.title}}</h1>
+<h2>{{words.status}}</h2>
+<p class="status" data-status="{{status}}">{{statusText}}</p>
+<h2>{{words.steps}}</h2>
+<ol>{{#each steps}}<li data-step="{{step}}">{{name}}<time datetime="{{at}}">{{date}}</time></li>{{/each}}</ol>
+{{#if shipment}}<dl><dt>{{words.carrier}}</dt><dd>{{shipment.carrier}}</dd>
+<dt>{{words.trackingNumber}}</dt><dd>{{shipment.trackingNumber}}</dd></dl>{{/if}}`,
+  { strict: true },
+);
+
+const REFUSAL = Handlebars.compile(
+  `<h1>{{zhTitle}} · {{enTitle}}</h1><p lang="zh-CN">{{zh}}</p><p lang="en">{{en}}</p>`,
+  { strict: true },
+);
+
+/** The page for one order in the customer's language; dates in the business's time zone. */
+export function renderTrackingPage(view: TrackingView, language: Language, timeZone: string): string {
+  const words = WORDS[language];
+  const format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const body = PAGE({
+    words,
+    status: view.status,
+    statusText: words.statuses[view.status],
+    steps: view.steps.map(({ step, at }) => ({
+      step,
+      at,
+      name: words.stepNames[step],
+      date: format.format(new Date(at)),
+    })),
+    shipment: view.shipment,
+  });
+  return LAYOUT({ language, title: words.title, body });
+}
+
+/** The page that says why a link shows nothing, in both languages. */
+export function renderTrackingRefusal(refusal: TrackingRefusal): string {
+  const body = REFUSAL({
+    zhTitle: WORDS['zh-CN'].title,
+    enTitle: WORDS.en.title,
+    zh: REFUSALS[refusal]['zh-CN'],
+    en: REFUSALS[refusal].en,
+  });
+  return LAYOUT({ language: 'zh-CN', title: `${WORDS['zh-CN'].title} · ${WORDS.en.title}`, body });
+}

@@ -1,0 +1,71 @@
+/**
+ * The customer's tracking link: `/track/<order id>.<signature>`, where the signature is an HMAC of the order
+ * id under the tracking key. Shared by the API (which checks links) and the worker (whose customer e-mails
+ * carry them), like the configuration it derives from. The link holds no expiry of its own: it stops
+ * working `linkDays` after the order ends, which the API reads from the order itself, so every e-mail about
+ * one order carries the same link.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from './config';
+
+const CONTEXT = 'order-tracking-link:v1:';
+/** 128 bits of the HMAC-SHA256: as hard to guess as a random UUID, and a link short enough to type. */
+const SIGNATURE_BYTES = 16;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function signature(key: string, orderId: string): Buffer {
+  return createHmac('sha256', key)
+    .update(CONTEXT + orderId)
+    .digest()
+    .subarray(0, SIGNATURE_BYTES);
+}
+
+/** The token of an order's tracking link. */
+export function trackingToken(key: string, orderId: string): string {
+  return `${orderId}.${signature(key, orderId).toString('base64url')}`;
+}
+
+/** The order id a token was signed for, or null for anything else (tampered, truncated, another key). */
+export function orderIdOfTrackingToken(key: string, token: string): string | null {
+  const [orderId, mac, ...rest] = token.split('.');
+  if (rest.length > 0 || !orderId || !mac || !UUID.test(orderId) || !/^[\w-]{22}$/.test(mac)) return null;
+  // Compared as text: decoding would ignore the last character's spare bits, so two links would open one page.
+  const given = Buffer.from(mac);
+  const expected = Buffer.from(signature(key, orderId).toString('base64url'));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? orderId : null;
+}
+
+/** The whole link for a customer's e-mail: `<public URL>/track/<token>`. */
+export function trackingUrl(tracking: AppConfig['tracking'], key: string, orderId: string): string {
+  return `${tracking.publicUrl}/track/${trackingToken(key, orderId)}`;
+}
+
+/** Whether a link to an order that ended at `endedAt` (null: not ended) has stopped working at `now`. */
+export function trackingLinkExpired(endedAt: Date | null, linkDays: number, now: Date): boolean {
+  return endedAt !== null && now.getTime() > endedAt.getTime() + linkDays * 86_400_000;
+}
+
+/**
+ * The tracking key: OMS_TRACKING_SECRET, or a random one generated once into `<data>/tracking-secret`
+ * (owner-only). The API and the worker read the same file; whichever starts first creates it.
+ */
+export function trackingKey(config: Pick<AppConfig, 'tracking' | 'dataDir'>): string {
+  if (config.tracking.secret) return config.tracking.secret;
+  const file = path.join(config.dataDir, 'tracking-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  } catch (error) {
+    // Another process created it between our read and our write: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
