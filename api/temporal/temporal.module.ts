@@ -3,6 +3,9 @@ import { Client, Connection } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { requestIdClientInterceptor } from './request-id.interceptor';
 
+/** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
+export const TEMPORAL_REQUEST_DEADLINE_MS = 3000;
+
 /** Provides the Temporal client, injected by its class; the connection closes when the app shuts down. */
 @Global()
 @Module({
@@ -10,8 +13,9 @@ import { requestIdClientInterceptor } from './request-id.interceptor';
     {
       provide: Client,
       inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        const connection = await Connection.connect({ address: config.temporal.address });
+      useFactory: (config: AppConfig) => {
+        // Connects on first use: the API starts, and answers 503 for what needs Temporal, while it is down.
+        const connection = Connection.lazy({ address: config.temporal.address, connectTimeout: 2000 });
         return new Client({
           connection,
           namespace: config.temporal.namespace,

@@ -54,10 +54,11 @@ export function appDatabaseUrl(ownerUrl: string): string {
 }
 
 export async function startStack(
-  options: { worker?: boolean; env?: Record<string, string> } = {},
+  /** `apiEnv`: settings for the API alone (e.g. reaching PostgreSQL or Temporal through a test's proxy). */
+  options: { worker?: boolean; env?: Record<string, string>; apiEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
   const ownerUrl = required('OMS_TEST_DATABASE_URL');
-  const config = loadConfig({
+  const settings = {
     DATABASE_URL: appDatabaseUrl(ownerUrl),
     DATABASE_OWNER_URL: ownerUrl,
     TEMPORAL_ADDRESS: required('OMS_TEST_TEMPORAL_ADDRESS'),
@@ -68,7 +69,8 @@ export async function startStack(
     // The tests' webhook receivers listen on loopback.
     OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...options.env,
-  });
+  };
+  const config = loadConfig(settings);
   // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
   await orm.getMigrator().up();
@@ -80,7 +82,9 @@ export async function startStack(
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  const app: INestApplication = await createApp(config);
+  const app: INestApplication = await createApp(
+    options.apiEnv ? loadConfig({ ...settings, ...options.apiEnv }) : config,
+  );
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
