@@ -75,7 +75,7 @@ describe('npm start', () => {
       const anonymous = apiClient(`http://127.0.0.1:${ports.api}`);
       expect((await anonymous.get('/health')).body).toEqual({
         status: 'ok',
-        checks: { database: 'ok', temporal: 'ok' },
+        checks: { database: 'ok', temporal: 'ok', events: 'ok' },
       });
       const login = await anonymous.post<{ accessToken: string }>('/api/auth/login', {
         username: 'admin',

@@ -35,9 +35,14 @@ describe('outages on the request path', () => {
     await pg.close();
     await temporal.close();
   });
-  afterEach(() => {
+  afterEach(async () => {
     pg.heal();
     temporal.heal();
+    await eventually(
+      () => api.get('/health'),
+      (response) => response.status === 200,
+      30_000,
+    );
   });
 
   const timed = async <T>(request: () => Promise<ApiResponse<T>>) => {
@@ -72,7 +77,10 @@ describe('outages on the request path', () => {
         'Temporal',
       );
       const health = await api.get<{ checks: Record<string, string> }>('/health');
-      expect([health.status, health.body.checks]).toEqual([503, { database: 'ok', temporal: 'down' }]);
+      expect([health.status, health.body.checks]).toEqual([
+        503,
+        { database: 'ok', temporal: 'down', events: 'ok' },
+      ]);
       // What needs only the database still works.
       expect((await api.get(`/api/orders/${existing.body.id}`)).status).toBe(200);
 
@@ -117,6 +125,61 @@ describe('outages on the request path', () => {
     },
     60_000,
   );
+
+  it('the live events resume after the database connection is cut, with a resync event, and /health says so', async () => {
+    const { customerId, skus } = await seedCatalogue(api);
+    const response = await fetch(`${stack.baseUrl}/api/events`, { headers: api.headers });
+    const reader = response.body!.getReader();
+    const received: { id?: string; data: { type: string; orderId?: string } }[] = [];
+    let buffer = '';
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const id = /^id: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (data) received.push({ ...(id ? { id } : {}), data: JSON.parse(data) as { type: string } });
+        }
+      }
+    })();
+    try {
+      pg.cut();
+      const down = await eventually(
+        () => api.get<{ checks: Record<string, string> }>('/health'),
+        (health) => health.body.checks?.events === 'down',
+      );
+      expect(down.status).toBe(503);
+      pg.heal();
+      await eventually(
+        async () => received,
+        (events) => events.some((event) => event.data.type === 'resync'),
+        30_000,
+      );
+      const order = await api.post<OrderBody>('/api/orders', {
+        customerId,
+        lines: [{ sku: skus[0], quantity: 1 }],
+      });
+      const mine = await eventually(
+        async () => received.filter((event) => event.data.orderId === order.body.id),
+        (events) => events.length > 0,
+      );
+      expect(mine[0]!.id).toMatch(/^[0-9a-f]{8}\.\d+$/);
+      // A client that reconnects with the last id it saw gets what came after it: nothing yet, then live.
+      const resumed = await fetch(`${stack.baseUrl}/api/events`, {
+        headers: { ...api.headers, 'last-event-id': 'unknown.1' },
+      });
+      const first = new TextDecoder().decode((await resumed.body!.getReader().read()).value);
+      expect(first).toContain('"type":"resync"');
+      await resumed.body!.cancel().catch(() => undefined);
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }, 90_000);
 
   it('a restock while Temporal is cut is committed once and answered, not failed after its commit', async () => {
     const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 100, stockOnHand: 0 }]);
