@@ -145,7 +145,6 @@ async function startStack(): Promise<Stack> {
   };
   const password = `faults-${randomUUID()}`;
   const env: NodeJS.ProcessEnv = {
-    // eslint-disable-next-line no-restricted-syntax -- passed on whole to the product, which reads it
     ...process.env,
     OMS_DATA_DIR: dataDir,
     OMS_PG_PORT: String(ports.pg),
@@ -170,12 +169,16 @@ async function startStack(): Promise<Stack> {
     const text = chunk.toString();
     output += text;
     for (const line of text.split('\n'))
-      if (line.startsWith('[oms]') || /"level":(50|"error")/.test(line)) log(line.slice(0, 2000));
+      if (
+        line.startsWith('[oms]') ||
+        (/"level":(50|"error")/.test(line) && !line.includes('failed with status code'))
+      )
+        log(line.slice(0, 2000));
   };
   launcher.stdout?.on('data', keep);
   launcher.stderr?.on('data', keep);
   await waitForOutput(() => output, 'press Ctrl-C to stop', launcher, 240_000);
-  const config = loadConfig({ ...env, NODE_ENV: 'production' } as Record<string, string>);
+  const config = loadConfig(env);
 
   const binary = toxiproxyBinary();
   let toxiproxy: Toxiproxy | null = null;
@@ -193,8 +196,15 @@ async function startStack(): Promise<Stack> {
         TEMPORAL_ADDRESS: `127.0.0.1:${toxiproxy.ports.temporal}`,
         OMS_API_PORT: String(apiPort),
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const keepProxied = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n'))
+        if (/"level":(50|"error")/.test(line) && !line.includes('failed with status code'))
+          log(`[API behind Toxiproxy] ${line.slice(0, 2000)}`);
+    };
+    proxiedApi.stdout?.on('data', keepProxied);
+    proxiedApi.stderr?.on('data', keepProxied);
     proxiedApiUrl = `http://127.0.0.1:${apiPort}`;
     for (let tries = 0; ; tries++) {
       const health = await fetch(`${proxiedApiUrl}/health`).catch(() => null);

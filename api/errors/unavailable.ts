@@ -43,6 +43,8 @@ export function unreachableDependency(error: unknown): Dependency | null {
     const { code } = current as { code?: unknown };
     if (typeof code === 'number' && GRPC_DOWN.has(code)) return 'Temporal';
     if (TEMPORAL_DOWN.has(current.name)) return 'Temporal';
+    // Update-with-Start refused as a whole while the server (re)starts its shards: nothing was started.
+    if (code === 9 && /Update-with-Start could not be executed/.test(current.message)) return 'Temporal';
     if (current instanceof ConnectionException) return 'PostgreSQL';
     if (typeof code === 'string' && (PG_DOWN_CODES.has(code) || code.startsWith('08'))) return 'PostgreSQL';
     if (PG_DOWN_MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : '')))

@@ -73,7 +73,7 @@ function requestHash(dto: CreateOrderDto): string {
 }
 
 /** How long an order action waits for its workflow (a worker) once Temporal has answered. */
-const UPDATE_DEADLINE_MS = 30_000;
+const UPDATE_DEADLINE_MS = 60_000;
 
 @Injectable()
 export class OrderService {
