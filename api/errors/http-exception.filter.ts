@@ -50,8 +50,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
   send(response: Response, exception: unknown): void {
     const body = this.toBody(exception);
     if (body.statusCode >= 500 && body.statusCode !== 503 && !(exception instanceof DomainError)) {
+      // The message and code as they are now: some clients rewrite them after the stack was taken.
+      const { code } = (exception ?? {}) as { code?: unknown };
       this.logger.error(
-        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+        exception instanceof Error
+          ? `${exception.message}${code === undefined ? '' : ` (code ${JSON.stringify(code)})`}\n${exception.stack ?? ''}`
+          : String(exception),
       );
     }
     response.status(body.statusCode).json(body);

@@ -1,7 +1,11 @@
 import { ConnectionException } from '@mikro-orm/core';
 
-/** gRPC's UNAVAILABLE and DEADLINE_EXCEEDED: Temporal did not answer, or not in time. */
-const GRPC_DOWN = new Set([4, 14]);
+/**
+ * gRPC's DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED and UNAVAILABLE: Temporal did not answer (in time),
+ * or refused for now what may be repeated. (An Update-with-Start that fails carries the code of the
+ * operation that failed, in place of the request's FAILED_PRECONDITION.)
+ */
+const GRPC_DOWN = new Set([4, 8, 10, 14]);
 
 /** Errors of the Temporal client that mean the call did not get through in time. */
 const TEMPORAL_DOWN = new Set(['WorkflowUpdateRPCTimeoutOrCancelledError', 'TransportError']);
@@ -43,8 +47,6 @@ export function unreachableDependency(error: unknown): Dependency | null {
     const { code } = current as { code?: unknown };
     if (typeof code === 'number' && GRPC_DOWN.has(code)) return 'Temporal';
     if (TEMPORAL_DOWN.has(current.name)) return 'Temporal';
-    // Update-with-Start refused as a whole while the server (re)starts its shards: nothing was started.
-    if (code === 9 && /Update-with-Start could not be executed/.test(current.message)) return 'Temporal';
     if (current instanceof ConnectionException) return 'PostgreSQL';
     if (typeof code === 'string' && (PG_DOWN_CODES.has(code) || code.startsWith('08'))) return 'PostgreSQL';
     if (PG_DOWN_MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : '')))
