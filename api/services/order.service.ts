@@ -49,6 +49,7 @@ import type {
 } from '../dtos/order.dto';
 import { OrderDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
+import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
 
 /** The order an idempotent request maps to, and whether this request created it. */
 export interface Created {
@@ -266,7 +267,10 @@ export class OrderService {
    * gets longer.
    */
   private async awaitingWorkflow<T>(update: () => Promise<T>): Promise<T> {
-    await this.temporal.workflowService.getSystemInfo({});
+    // Its own 3 s: under load the request's database work may have used up the request's shared deadline.
+    await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
+      this.temporal.workflowService.getSystemInfo({}),
+    );
     return this.temporal.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, update);
   }
 
