@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { logDestination, loggerOptions } from '../ops/logger';
 import { AppConfig } from '../config/config';
-import { ormConfig } from '../db/mikro-orm.config';
+import { REQUEST_PATH_DEADLINES, ormConfig } from '../db/mikro-orm.config';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { AuditController } from './controllers/audit.controller';
@@ -100,7 +100,10 @@ export class AppModule {
       imports: [
         ConfigModule.with(config),
         requestLogging(config),
-        MikroOrmModule.forRoot({ ...ormConfig(config.databaseUrl), registerRequestContext: true }),
+        MikroOrmModule.forRoot({
+          ...ormConfig(config.databaseUrl, REQUEST_PATH_DEADLINES),
+          registerRequestContext: true,
+        }),
         TemporalModule,
         RepositoriesModule,
       ],

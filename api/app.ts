@@ -14,6 +14,8 @@ import { createValidationPipe } from './errors/validation';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId, runWithRequestId } from './request-context.middleware';
 import { MetricsService } from './services/metrics.service';
+import { TEMPORAL_REQUEST_DEADLINE_MS } from './temporal/temporal.module';
+import { Client } from '@temporalio/client';
 
 /** The OpenAPI description, generated from the controllers and DTOs that serve the requests. */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -81,6 +83,24 @@ function serveConsole(app: INestApplication, dir: string): void {
   });
 }
 
+/**
+ * Every Temporal call a request makes shares one deadline, so an unreachable or stalled Temporal makes the
+ * request answer 503 in time instead of hanging. The live event stream makes none and is left alone.
+ */
+function temporalDeadline(client: Client) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (request.path === '/api/events') return next();
+    void client.connection.withDeadline(
+      Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
+      () =>
+        new Promise<void>((resolve) => {
+          response.once('close', resolve);
+          next();
+        }),
+    );
+  };
+}
+
 /** Builds the Nest application (not yet listening): prefix, validation, error filter and docs. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.with(config), {
@@ -112,6 +132,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(assignRequestId);
   app.use(...jsonBody());
   app.use(runWithRequestId);
+  app.use(temporalDeadline(app.get(Client)));
   const filter = new HttpExceptionFilter();
   serveConsole(app, config.api.consoleDir);
   app.setGlobalPrefix('api', {

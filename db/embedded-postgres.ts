@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** The server process's id while it runs. */
+  pid(): number | undefined;
+  /** Starts the server again on the same cluster, stopping what is left of it first (after a crash). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,14 +42,24 @@ export async function startEmbeddedPostgres(options: {
     onError: (error: unknown) => log(`[postgres] ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await pg.initialise();
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL did not start on 127.0.0.1:${options.port} with data in ${clusterDir}` +
-        ` (is the port taken, or the cluster used by another server?)${error instanceof Error ? `: ${error.message}` : ''}`,
-    );
-  }
+  const start = async () => {
+    try {
+      await pg.start();
+    } catch (error) {
+      throw new Error(
+        `PostgreSQL did not start on 127.0.0.1:${options.port} with data in ${clusterDir}` +
+          ` (is the port taken, or the cluster used by another server?)${error instanceof Error ? `: ${error.message}` : ''}`,
+      );
+    }
+  };
+  await start();
+  // The package keeps the server's process to itself; its stop() waits for an exit that a process which
+  // already died never sends again, so a dead server is not stopped.
+  const server = () => (pg as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const child = server();
+    return !!child && child.exitCode === null && child.signalCode === null;
+  };
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -56,6 +71,18 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${options.port}/oms`,
-    stop: () => pg.stop(),
+    pid: () => (running() ? server()?.pid : undefined),
+    restart: async () => {
+      if (running()) {
+        const child = server();
+        const killed = setTimeout(() => child?.kill('SIGKILL'), 10_000);
+        await pg.stop();
+        clearTimeout(killed);
+      }
+      await start();
+    },
+    stop: async () => {
+      if (running()) await pg.stop();
+    },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole product on embedded defaults. PostgreSQL, the Temporal dev server, the worker and
- * the API run as separate processes; Ctrl-C stops them all, in reverse order.
+ * the API run as separate processes; Ctrl-C stops them all, in reverse order. A worker or API that dies is
+ * restarted with backoff; PostgreSQL and the Temporal dev server are watched and restarted on their data,
+ * and the launcher stops everything only when one of them cannot be brought back.
  */
 import { Runtime } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +12,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateUp } from '../db/migrate';
 import { lockDataDir } from './data-dir-lock';
 import { startTemporalOnPostgres } from './temporal-postgres';
+import { portAnswers, superviseProcess, watchService, type WatchedService } from './supervisor';
 import { startTemporalDevServer } from './temporal-server';
 
 type Stop = () => Promise<void> | void;
@@ -34,27 +37,16 @@ function runProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildP
   return child;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 async function waitForHealth(
   name: string,
   url: string,
-  child: ChildProcess,
+  child: () => ChildProcess,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the ${name} exited during start-up (see its output above)`);
+    if (child().exitCode !== null)
+      throw new Error(`the ${name} exited during start-up (see its output above)`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -92,12 +84,22 @@ async function run(): Promise<void> {
 
   try {
     stops.push(lockDataDir(config.dataDir));
+    const watchers: WatchedService[] = [];
 
     const { databaseUrl, embeddedPostgres, temporal } = config;
     if (embeddedPostgres) {
       say(`starting PostgreSQL on 127.0.0.1:${embeddedPostgres.port} (data in ${config.dataDir}/postgres)`);
       const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgres.port });
       stops.push(() => pg.stop());
+      say(`PostgreSQL runs as pid ${pg.pid()}`);
+      watchers.push({
+        name: 'PostgreSQL',
+        alive: () => portAnswers(embeddedPostgres.port),
+        restart: async () => {
+          await pg.restart();
+          say(`PostgreSQL runs as pid ${pg.pid()}`);
+        },
+      });
     }
     const applied = await migrateUp(config.databaseOwnerUrl, databaseUrl);
     say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
@@ -121,15 +123,30 @@ async function run(): Promise<void> {
       stops.push(() => server.stop());
     } else if (temporal.devServer) {
       say(`starting the Temporal dev server on ${temporal.address} (data in ${config.dataDir}/temporal.db)`);
-      const server = await startTemporalDevServer({
-        binary: temporal.binary,
-        dbFilename: path.join(config.dataDir, 'temporal.db'),
-        port: temporal.devServer.port,
-        uiPort: temporal.devServer.uiPort,
-        namespace: temporal.namespace,
-        install: true,
-      });
+      const devServer = temporal.devServer;
+      const startServer = () =>
+        startTemporalDevServer({
+          binary: temporal.binary,
+          dbFilename: path.join(config.dataDir, 'temporal.db'),
+          port: devServer.port,
+          uiPort: devServer.uiPort,
+          namespace: temporal.namespace,
+          install: true,
+        });
+      let server = await startServer();
       stops.push(() => server.teardown());
+      watchers.push({
+        name: 'the Temporal dev server',
+        alive: () => portAnswers(devServer.port),
+        restart: async () => {
+          // What is left of a server that died: the SDK's handle to it, which may not answer any more.
+          await Promise.race([
+            server.teardown().catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, 10_000)),
+          ]);
+          server = await startServer();
+        },
+      });
     }
 
     // The children read the same settings; they find the embedded services from the same ports.
@@ -139,34 +156,40 @@ async function run(): Promise<void> {
       DATABASE_URL: databaseUrl,
       ...(temporal.persistence.kind === 'postgres' ? { DATABASE_OWNER_URL: config.databaseOwnerUrl } : {}),
     };
-    const children: [string, ChildProcess, string | null][] = [];
+    const children: [string, () => ChildProcess, string | null][] = [];
+    const supervise = (name: string, entry: string, childEnv: NodeJS.ProcessEnv) => {
+      const supervised = superviseProcess(name, () => runProcess(name, entry, childEnv), say);
+      stops.push(() => supervised.stop());
+      say(`started the ${name} (pid ${supervised.current().pid})`);
+      return () => supervised.current();
+    };
     for (let index = 0; index < config.worker.processes; index++) {
       const name = config.worker.processes === 1 ? 'worker' : `worker-${index + 1}`;
       // Each worker process gets its own pair of ports, two apart.
       const http = config.worker.http && { ...config.worker.http, port: config.worker.http.port + 2 * index };
-      const worker = runProcess(name, 'worker/main.js', {
+      const worker = supervise(name, 'worker/main.js', {
         ...env,
         OMS_WORKER_PORT: http ? String(http.port) : 'off',
         OMS_WORKER_SDK_METRICS_PORT: String(config.worker.sdkMetricsPort + 2 * index),
       });
-      stops.push(() => stopProcess(worker));
       children.push([name, worker, http ? `http://${http.host}:${http.port}` : null]);
     }
-    const api = runProcess('api', 'api/main.js', env);
-    stops.push(() => stopProcess(api));
+    const api = supervise('API', 'api/main.js', env);
     children.push(['API', api, `http://${config.api.host}:${config.api.port}`]);
-    for (const [name, child] of children) {
-      child.once('exit', (code, signal) => {
-        if (stopping) return;
-        console.error(
-          `[oms] the ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
-        );
-        void shutdown(1);
-      });
-    }
     // Ready when the API answers /health and every worker polls (its own /health).
     for (const [name, child, url] of children) {
       if (url) await waitForHealth(name, `${url}/health`, child, 120_000);
+    }
+    // From now on a dependency that stops answering is restarted; one that cannot be brought back stops all.
+    for (const service of watchers) {
+      const unwatch = watchService(service, {
+        log: say,
+        giveUp: (reason) => {
+          console.error(`[oms] ${reason}; stopping everything`);
+          void shutdown(1);
+        },
+      });
+      stops.push(unwatch);
     }
 
     const apiUrl = `http://${config.api.host}:${config.api.port}`;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,7 +75,7 @@ describe('npm start', () => {
       const anonymous = apiClient(`http://127.0.0.1:${ports.api}`);
       expect((await anonymous.get('/health')).body).toEqual({
         status: 'ok',
-        checks: { database: 'ok', temporal: 'ok' },
+        checks: { database: 'ok', temporal: 'ok', events: 'ok' },
       });
       const login = await anonymous.post<{ accessToken: string }>('/api/auth/login', {
         username: 'admin',
@@ -124,4 +124,118 @@ describe('npm start', () => {
       if (first.child.exitCode === null) first.child.kill('SIGKILL');
     }
   }, 240_000);
+
+  it('restarts a killed worker, API, PostgreSQL and Temporal dev server, and the orders carry on', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-supervise-'));
+    const running = launch({ ...env, OMS_DATA_DIR: dataDir, OMS_WORKERS: '2' });
+    const base = `http://127.0.0.1:${ports.api}`;
+    const healthy = async (timeoutMs = 90_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const health = await apiClient(base)
+          .get('/health')
+          .catch(() => null);
+        if (health?.status === 200) return;
+        if (Date.now() > deadline) throw new Error(`not healthy again:\n${running.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    const pidOf = (name: string): number => {
+      const all = [
+        ...running.output().matchAll(new RegExp(`(?:started|restarted) the ${name} \\(pid (\\d+)\\)`, 'g')),
+      ];
+      const last = all.at(-1);
+      if (!last) throw new Error(`no pid for the ${name}:\n${running.output()}`);
+      return Number(last[1]);
+    };
+    try {
+      await waitFor(running, 'press Ctrl-C to stop');
+      const login = await apiClient(base).post<{ accessToken: string }>('/api/auth/login', {
+        username: 'admin',
+        password: 'launcher-test-password',
+      });
+      const api = apiClient(base, login.body.accessToken);
+      const customer = await api.post('/api/customers', { name: 'Kept', email: 'kept@example.com' });
+      await api.post('/api/products', {
+        sku: 'SUP-1',
+        name: 'S',
+        unitPrice: 100,
+        currency: 'CNY',
+        stockOnHand: 50,
+      });
+      const order = async () => {
+        const created = await api.post('/api/orders', {
+          customerId: customer.body.id,
+          lines: [{ sku: 'SUP-1', quantity: 1 }],
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id as string;
+        const approved = await api.post(`/api/orders/${id}/approve`, {});
+        expect([approved.status, approved.body]).toMatchObject([
+          200,
+          { status: 'processing', awaiting: 'shipment' },
+        ]);
+        return id;
+      };
+      const before = await order();
+
+      // Both workers killed at once: nothing polls until the supervisor brings them back.
+      process.kill(pidOf('worker-1'), 'SIGKILL');
+      process.kill(pidOf('worker-2'), 'SIGKILL');
+      await waitFor(running, 'restarted the worker-1');
+      await waitFor(running, 'restarted the worker-2');
+      expect(running.output()).toMatch(
+        /the worker-1 \(pid \d+\) exited unexpectedly \(SIGKILL\); restarting it in 1s/,
+      );
+      await order();
+
+      process.kill(pidOf('API'), 'SIGKILL');
+      await waitFor(running, 'restarted the API');
+      await healthy();
+      await order();
+
+      // PostgreSQL's server process (its pid is the first line of postmaster.pid).
+      const postmaster = Number(
+        readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      process.kill(postmaster, 'SIGKILL');
+      await waitFor(running, 'PostgreSQL is back after');
+      await healthy();
+      await order();
+
+      // The dev server is the process whose command line names this data folder's SQLite file.
+      const temporalDb = path.join(dataDir, 'temporal.db');
+      const devServer = readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .find((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(temporalDb);
+          } catch {
+            return false;
+          }
+        });
+      expect(devServer).toBeDefined();
+      process.kill(Number(devServer), 'SIGKILL');
+      await waitFor(running, 'the Temporal dev server is back after');
+      await healthy();
+      await order();
+
+      // The first order's workflow lived through all of it.
+      const shipped = await api.post(`/api/orders/${before}/ship`, { carrier: 'SF', trackingNumber: 'SF1' });
+      expect(shipped.status).toBeLessThan(300);
+      expect(running.child.exitCode).toBeNull();
+    } finally {
+      // What the supervisor did and how long each recovery took, for the record.
+      const supervision = /exited unexpectedly|restarted the|does not answer|is back after|did not come back/;
+      console.log(
+        running
+          .output()
+          .split('\n')
+          .filter((line) => supervision.test(line))
+          .join('\n'),
+      );
+      running.child.kill('SIGINT');
+      await running.exited;
+    }
+  }, 400_000);
 });

@@ -96,12 +96,12 @@ describe('operations', () => {
     const anonymous = apiClient(stack.baseUrl);
     expect(await anonymous.get('/health')).toMatchObject({
       status: 200,
-      body: { status: 'ok', checks: { database: 'ok', temporal: 'ok' } },
+      body: { status: 'ok', checks: { database: 'ok', temporal: 'ok', events: 'ok' } },
     });
     expect(await anonymous.get('/health/live')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(await anonymous.get('/health/ready')).toMatchObject({
       status: 200,
-      body: { status: 'ok', draining: false, checks: { database: 'ok', temporal: 'ok' } },
+      body: { status: 'ok', draining: false, checks: { database: 'ok', temporal: 'ok', events: 'ok' } },
     });
   });
 

@@ -1,5 +1,5 @@
-import { Controller, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { OrderEventsService } from '../services/order-events.service';
 import { ANYONE, Roles } from '../auth/roles.decorator';
@@ -12,10 +12,18 @@ export class EventsController {
   @Sse()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
-    description: 'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move.',
+    description:
+      'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. ' +
+      'A `{type: "resync", reason}` event means updates were missed: read the orders again.',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description:
+      'The id of the last event received: the stream starts with what came after it (or a resync).',
   })
   @Roles(...ANYONE)
-  stream(): Observable<MessageEvent> {
-    return this.service.stream();
+  stream(@Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+    return this.service.stream(lastEventId || undefined);
   }
 }

@@ -11,7 +11,7 @@ export class HealthController {
   constructor(private readonly service: HealthService) {}
 
   @Get()
-  @ApiOkResponse({ description: '{status: "ok", checks: {database, temporal}}' })
+  @ApiOkResponse({ description: '{status: "ok", checks: {database, temporal, events}}' })
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Temporal does not answer.' })
   async get(@Res({ passthrough: true }) response: Response): Promise<Health> {
     const health = await this.service.check();

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { InvalidCursorError } from '../../db/repositories';
 import { DomainError } from './domain.error';
+import { unreachableDependency } from './unavailable';
 
 export interface ErrorBody {
   statusCode: number;
@@ -48,9 +49,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** Writes the error response; also used by middleware that runs outside Nest's routing. */
   send(response: Response, exception: unknown): void {
     const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
+    if (body.statusCode >= 500 && body.statusCode !== 503 && !(exception instanceof DomainError)) {
+      // The message and code as they are now: some clients rewrite them after the stack was taken.
+      const { code } = (exception ?? {}) as { code?: unknown };
       this.logger.error(
-        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+        exception instanceof Error
+          ? `${exception.message}${code === undefined ? '' : ` (code ${JSON.stringify(code)})`}\n${exception.stack ?? ''}`
+          : String(exception),
       );
     }
     response.status(body.statusCode).json(body);
@@ -67,6 +72,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof InvalidCursorError) {
       return { statusCode: 400, error: 'Bad Request', message: exception.message, field: 'cursor' };
+    }
+    const down = unreachableDependency(exception);
+    if (down) {
+      this.logger.warn(`${down} could not be reached: ${(exception as Error).message}`);
+      return {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: `${down} cannot be reached right now; try again in a moment`,
+      };
     }
     if (refusedValue(exception)) {
       this.logger.warn(`a value reached PostgreSQL and was refused: ${(exception as Error).message}`);

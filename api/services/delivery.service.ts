@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { DeliveryRepository, OrderArchiveRepository, type Delivery, type Page } from '../../db/repositories';
 import { DELIVERY_WORKFLOW, deliveryStart } from '../../workflows/notification.definitions';
@@ -32,7 +32,10 @@ export class DeliveryService {
   async resend(id: string, actor: Actor): Promise<DeliveryDto> {
     const outcome = await this.deliveries.reopen(id, actor);
     if (!outcome) throw notFound('delivery', id);
-    if (!outcome.reopened) {
+    // A resend that committed but could not start its workflow (Temporal was unreachable: the caller got a
+    // 503) left the delivery pending with its previous run closed; repeating the request finishes it.
+    const unfinished = !outcome.reopened && (await this.resendUnfinished(outcome.delivery));
+    if (!outcome.reopened && !unfinished) {
       throw new DomainError(
         'invalid_state',
         `delivery ${id} is ${outcome.delivery.status}; only failed or unconfirmed deliveries can be sent again`,
@@ -46,6 +49,20 @@ export class DeliveryService {
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
     return toDto(outcome.delivery);
+  }
+
+  /** Pending, with a closed delivery workflow: a resend whose workflow never started. */
+  private async resendUnfinished(delivery: Delivery): Promise<boolean> {
+    if (delivery.status !== 'pending') return false;
+    const { workflowId } = deliveryStart(delivery.id, 1, 1);
+    try {
+      const described = await this.temporal.workflow.getHandle(workflowId).describe();
+      return described.status.name !== 'RUNNING';
+    } catch (error) {
+      // No run at all: the delivery's first sending is being started by its order right now.
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
   }
 
   /** A finished order's permanent record, checked against its checksum. */

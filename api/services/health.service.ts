@@ -1,12 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
+import { OrderEventsService } from './order-events.service';
 
 export type CheckResult = 'ok' | 'down';
 
 export interface Health {
   status: 'ok' | 'degraded';
-  checks: { database: CheckResult; temporal: CheckResult };
+  /** `events`: the database listener behind `/api/events` is connected. */
+  checks: { database: CheckResult; temporal: CheckResult; events: CheckResult };
 }
 
 export interface Readiness extends Health {
@@ -40,6 +42,7 @@ export class HealthService implements BeforeApplicationShutdown {
   constructor(
     private readonly em: EntityManager,
     private readonly temporal: Client,
+    private readonly orderEvents: OrderEventsService,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -52,9 +55,10 @@ export class HealthService implements BeforeApplicationShutdown {
       withTimeout(this.em.getConnection().execute('select 1')),
       withTimeout(this.temporal.workflowService.getSystemInfo({})),
     ]);
+    const events: CheckResult = this.orderEvents.state() === 'listening' ? 'ok' : 'down';
     return {
-      status: database === 'ok' && temporal === 'ok' ? 'ok' : 'degraded',
-      checks: { database, temporal },
+      status: database === 'ok' && temporal === 'ok' && events === 'ok' ? 'ok' : 'degraded',
+      checks: { database, temporal, events },
     };
   }
 

@@ -50,6 +50,7 @@ import type {
 } from '../dtos/order.dto';
 import { OrderDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
+import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
 
 /** The order an idempotent request maps to, and whether this request created it. */
 export interface Created {
@@ -72,6 +73,9 @@ function requestHash(dto: CreateOrderDto): string {
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
+
+/** How long an order action waits for its workflow (a worker) once Temporal has answered. */
+const UPDATE_DEADLINE_MS = 60_000;
 
 @Injectable()
 export class OrderService {
@@ -116,20 +120,22 @@ export class OrderService {
     };
     let snapshot: OrderSnapshot;
     try {
-      snapshot = await this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-          workflowId: orderWorkflowId(orderId),
-          taskQueue: TASK_QUEUE,
-          args: [input],
-          // A concurrent duplicate joins the running workflow; a finished one is never started again.
-          workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: ORDER_STATUS_KEY, value: 'created' },
-            { key: ORDER_AWAITING_KEY, value: 'approval' },
-          ],
+      snapshot = await this.awaitingWorkflow(() =>
+        this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+            workflowId: orderWorkflowId(orderId),
+            taskQueue: TASK_QUEUE,
+            args: [input],
+            // A concurrent duplicate joins the running workflow; a finished one is never started again.
+            workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: ORDER_STATUS_KEY, value: 'created' },
+              { key: ORDER_AWAITING_KEY, value: 'approval' },
+            ],
+          }),
         }),
-      });
+      );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
       const finished = await this.orders.findById(orderId);
@@ -262,13 +268,29 @@ export class OrderService {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
     try {
-      const after = await this.temporal.workflow
-        .getHandle(orderWorkflowId(current.orderId))
-        .executeUpdate(update, { args: [arg] });
+      const after = await this.awaitingWorkflow(() =>
+        this.temporal.workflow
+          .getHandle(orderWorkflowId(current.orderId))
+          .executeUpdate(update, { args: [arg] }),
+      );
       return OrderDto.from(after, arg.actor);
     } catch (error) {
       throw await this.refusal(current.orderId, error);
     }
+  }
+
+  /**
+   * An Update waits for the workflow, that is for a worker, which under load may take longer than the
+   * request's Temporal deadline allows, and a refusal then would say Temporal is down when it is not. So
+   * Temporal is first asked whether it answers, within that deadline (503 if not), and the Update itself
+   * gets longer.
+   */
+  private async awaitingWorkflow<T>(update: () => Promise<T>): Promise<T> {
+    // Its own 3 s: under load the request's database work may have used up the request's shared deadline.
+    await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
+      this.temporal.workflowService.getSystemInfo({}),
+    );
+    return this.temporal.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, update);
   }
 
   private async refusal(id: string, error: unknown): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import {
   DuplicateSkuError,
@@ -27,6 +27,8 @@ function duplicateSku(sku: string | undefined): DomainError {
 
 @Injectable()
 export class ProductService {
+  private readonly logger = new Logger('Products');
+
   constructor(
     private readonly products: ProductRepository,
     private readonly stock: StockRepository,
@@ -87,8 +89,18 @@ export class ProductService {
       if (error instanceof StockAboveLimitError) throw invalidField('delta', error.message);
       throw error;
     }
-    if (dto.delta > 0) {
-      for (const orderId of await this.stock.waitersFor(id)) {
+    if (dto.delta > 0) await this.tellWaiters(id);
+    return level;
+  }
+
+  /**
+   * The stock change is committed: this must not fail the request, or an operator's retry would count the
+   * stock twice. The signal only wakes the waiting orders early; each re-checks the stock on its own
+   * within a minute, so when Temporal cannot be reached the signals are left to that.
+   */
+  private async tellWaiters(productId: string): Promise<void> {
+    try {
+      for (const orderId of await this.stock.waitersFor(productId)) {
         await this.temporal.workflow
           .getHandle(orderWorkflowId(orderId))
           .signal(stockChangedSignal)
@@ -96,7 +108,11 @@ export class ProductService {
             if (!(error instanceof WorkflowNotFoundError)) throw error;
           });
       }
+    } catch (error) {
+      this.logger.warn(
+        `restock of ${productId} committed, but its waiting orders were not signalled` +
+          ` (they re-check on their own within a minute): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    return level;
   }
 }

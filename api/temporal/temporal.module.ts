@@ -1,7 +1,26 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type GrpcRetryOptions,
+} from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { requestIdClientInterceptor } from './request-id.interceptor';
+
+/** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
+export const TEMPORAL_REQUEST_DEADLINE_MS = 3000;
+
+/**
+ * The SDK's retries of a failed call, with pauses of at most half a second: its own grow to five seconds,
+ * and a pause that starts just before the request's deadline would overshoot it by as much.
+ */
+const defaults = defaultGrpcRetryOptions();
+const SHORT_RETRIES: GrpcRetryOptions = {
+  retryableDecider: defaults.retryableDecider,
+  delayFunction: (attempt, status) => Math.min(500, defaults.delayFunction(attempt, status)),
+};
 
 /** Provides the Temporal client, injected by its class; the connection closes when the app shuts down. */
 @Global()
@@ -10,8 +29,16 @@ import { requestIdClientInterceptor } from './request-id.interceptor';
     {
       provide: Client,
       inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
-        const connection = await Connection.connect({ address: config.temporal.address });
+      useFactory: (config: AppConfig) => {
+        // Connects on first use: the API starts, and answers 503 for what needs Temporal, while it is down.
+        // After an outage gRPC waits longer and longer between reconnects (up to two minutes by default):
+        // the API should notice within seconds that Temporal is back.
+        const connection = Connection.lazy({
+          address: config.temporal.address,
+          connectTimeout: 2000,
+          channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 },
+          interceptors: [makeGrpcRetryInterceptor(SHORT_RETRIES)],
+        });
         return new Client({
           connection,
           namespace: config.temporal.namespace,

@@ -60,10 +60,11 @@ export function appDatabaseUrl(ownerUrl: string): string {
 }
 
 export async function startStack(
-  options: { worker?: boolean; env?: Record<string, string> } = {},
+  /** `apiEnv`: settings for the API alone (e.g. reaching PostgreSQL or Temporal through a test's proxy). */
+  options: { worker?: boolean; env?: Record<string, string>; apiEnv?: Record<string, string> } = {},
 ): Promise<TestStack> {
   const ownerUrl = required('OMS_TEST_DATABASE_URL');
-  const config = loadConfig({
+  const settings = {
     DATABASE_URL: appDatabaseUrl(ownerUrl),
     DATABASE_OWNER_URL: ownerUrl,
     TEMPORAL_ADDRESS: required('OMS_TEST_TEMPORAL_ADDRESS'),
@@ -74,7 +75,8 @@ export async function startStack(
     // The tests' webhook receivers listen on loopback.
     OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...options.env,
-  });
+  };
+  const config = loadConfig(settings);
   // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
   await orm.getMigrator().up();
@@ -91,7 +93,8 @@ export async function startStack(
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
 
-  let app: INestApplication = await createApp(config);
+  const apiConfig = options.apiEnv ? loadConfig({ ...settings, ...options.apiEnv }) : config;
+  let app: INestApplication = await createApp(apiConfig);
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
@@ -153,7 +156,7 @@ export async function startStack(
     },
     async restartApi() {
       await app.close();
-      app = await createApp(config);
+      app = await createApp(apiConfig);
       await app.listen(address.port, '127.0.0.1');
       stack.app = app;
     },

@@ -4068,13 +4068,17 @@ export interface operations {
     EventsController_stream: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "last-event-id": string;
+                /** @description The id of the last event received: the stream starts with what came after it (or a resync). */
+                "Last-Event-ID"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move. */
+            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. A `{type: "resync", reason}` event means updates were missed: read the orders again. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4092,7 +4096,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {status: "ok", checks: {database, temporal}} */
+            /** @description {status: "ok", checks: {database, temporal, events}} */
             200: {
                 headers: {
                     [name: string]: unknown;

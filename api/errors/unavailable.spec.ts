@@ -1,0 +1,36 @@
+import { ConnectionException } from '@mikro-orm/core';
+import { unreachableDependency } from './unavailable';
+
+describe('unreachableDependency', () => {
+  const grpc = (code: number, message = 'grpc') => Object.assign(new Error(message), { code });
+
+  it('names Temporal for gRPC UNAVAILABLE and DEADLINE_EXCEEDED, also as the cause of an SDK error', () => {
+    expect(unreachableDependency(grpc(14))).toBe('Temporal');
+    expect(unreachableDependency(new Error('wrapped', { cause: grpc(4) }))).toBe('Temporal');
+    expect(
+      unreachableDependency(grpc(9, '9 FAILED_PRECONDITION: Update-with-Start could not be executed.')),
+    ).toBe('Temporal');
+  });
+
+  it('names PostgreSQL for lost connections, pool and query timeouts and a server shutting down', () => {
+    expect(
+      unreachableDependency(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).toBe('PostgreSQL');
+    expect(
+      unreachableDependency(new Error('Knex: Timeout acquiring a connection. The pool is probably full.')),
+    ).toBe('PostgreSQL');
+    expect(unreachableDependency(new Error('Query read timeout'))).toBe('PostgreSQL');
+    expect(unreachableDependency(new Error('timeout expired'))).toBe('PostgreSQL');
+    expect(unreachableDependency(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(
+      'PostgreSQL',
+    );
+    expect(unreachableDependency(new ConnectionException(new Error('gone')))).toBe('PostgreSQL');
+  });
+
+  it('leaves every other error alone', () => {
+    expect(unreachableDependency(new Error('boom'))).toBeNull();
+    expect(unreachableDependency(grpc(9, 'other precondition'))).toBeNull();
+    expect(unreachableDependency(Object.assign(new Error('unique violation'), { code: '23505' }))).toBeNull();
+    expect(unreachableDependency('not an error')).toBeNull();
+  });
+});

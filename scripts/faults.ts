@@ -1,0 +1,852 @@
+/**
+ * `npm run test:faults`: the product under load while its processes are killed and its connections cut,
+ * then the invariants that say nothing was lost or done twice.
+ *
+ * - the product runs as `npm start` runs it (its own data folder and ports, two worker processes), plus a
+ *   second API process whose PostgreSQL and Temporal connections go through Toxiproxy (when its binary is
+ *   there: `GOBIN=/root/go/toxiproxy-bin go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0`,
+ *   or OMS_TOXIPROXY_BIN);
+ * - a scripted staff client keeps orders in flight at mixed stages: straight through, cancelled, edited,
+ *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit); every
+ *   request that fails for want of the service (503, a reset connection) is repeated as a client would,
+ *   order creation with the same Idempotency-Key;
+ * - meanwhile a fault every few seconds: SIGKILL of a worker, of the API, of the Temporal dev server, of
+ *   PostgreSQL (the launcher's supervisor brings each back), Toxiproxy cutting or slowing the second API's
+ *   connections;
+ * - contention: 100 concurrent orders for 10 units, edit and cancel of one order at once, two managers
+ *   approving one order at once;
+ * - then, once every order is idle, the invariants (the same queries as in the README) and the figures.
+ *
+ * OMS_FAULTS_MODE=short (CI) keeps 20 orders in flight for at least 75 s and until each kind of fault was
+ * injected once (a few minutes); the full mode (default) 200 for ten minutes. Exits 1 when an invariant fails or a request answered 500.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { loadConfig } from '../config/config';
+import { orderWorkflowId } from '../workflows/order.definitions';
+import { freePort } from './ports';
+import { prng } from './prng';
+
+const short = process.env.OMS_FAULTS_MODE === 'short' || process.argv.includes('--short');
+const PLAN = short
+  ? { inFlight: 20, loadSeconds: 75, faultEveryMs: [6000, 10_000], contention: 100 }
+  : { inFlight: 200, loadSeconds: 600, faultEveryMs: [15_000, 30_000], contention: 100 };
+const seed = Number(process.env.OMS_FAULTS_SEED ?? Date.now() % 100_000);
+const random = prng(seed);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => console.log(`[faults] ${line}`);
+
+const figures = {
+  ordersCreated: 0,
+  requests: 0,
+  answered503: 0,
+  answered500: 0,
+  connectionErrors: 0,
+  repeated: 0,
+  faults: {} as Record<string, number>,
+  recoveries: [] as { fault: string; seconds: number }[],
+};
+
+// ---------------------------------------------------------------------------------------------- stack
+
+interface Stack {
+  apiUrl: string;
+  /** The second API, reaching PostgreSQL and Temporal through Toxiproxy; null without Toxiproxy. */
+  proxiedApiUrl: string | null;
+  dataDir: string;
+  ownerUrl: string;
+  temporalAddress: string;
+  password: string;
+  output: () => string;
+  toxiproxy: Toxiproxy | null;
+  stop(): Promise<void>;
+}
+
+function toxiproxyBinary(): string | null {
+  const candidates = [process.env.OMS_TOXIPROXY_BIN, '/root/go/toxiproxy-bin/server'].filter(Boolean);
+  for (const file of candidates as string[]) {
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not there
+    }
+  }
+  return null;
+}
+
+interface Toxiproxy {
+  process: ChildProcess;
+  api: string;
+  ports: { pg: number; temporal: number };
+  request(method: string, route: string, body?: unknown): Promise<void>;
+}
+
+async function startToxiproxy(binary: string, pgPort: number, temporalPort: number): Promise<Toxiproxy> {
+  const port = await freePort();
+  const child = spawn(binary, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
+  const api = `http://127.0.0.1:${port}`;
+  const request = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${api}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`toxiproxy ${method} ${route}: ${response.status} ${await response.text()}`);
+  };
+  for (let tries = 0; ; tries++) {
+    try {
+      await fetch(`${api}/version`);
+      break;
+    } catch {
+      if (tries > 50) throw new Error('toxiproxy did not start');
+      await sleep(100);
+    }
+  }
+  const ports = { pg: await freePort(), temporal: await freePort() };
+  await request('POST', '/proxies', {
+    name: 'pg',
+    listen: `127.0.0.1:${ports.pg}`,
+    upstream: `127.0.0.1:${pgPort}`,
+  });
+  await request('POST', '/proxies', {
+    name: 'temporal',
+    listen: `127.0.0.1:${ports.temporal}`,
+    upstream: `127.0.0.1:${temporalPort}`,
+  });
+  return { process: child, api, ports, request };
+}
+
+async function waitForOutput(output: () => string, text: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!output().includes(text)) {
+    if (child.exitCode !== null) throw new Error(`the launcher exited:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${output()}`);
+    await sleep(200);
+  }
+}
+
+async function startStack(): Promise<Stack> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-faults-'));
+  const ports = {
+    pg: await freePort(),
+    temporal: await freePort(),
+    ui: await freePort(),
+    api: await freePort(),
+    worker: await freePort(),
+    metrics: await freePort(),
+  };
+  const password = `faults-${randomUUID()}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMS_DATA_DIR: dataDir,
+    OMS_PG_PORT: String(ports.pg),
+    OMS_TEMPORAL_PORT: String(ports.temporal),
+    OMS_TEMPORAL_UI_PORT: String(ports.ui),
+    OMS_API_PORT: String(ports.api),
+    OMS_WORKER_PORT: String(ports.worker),
+    OMS_WORKER_SDK_METRICS_PORT: String(ports.metrics),
+    OMS_WORKERS: '2',
+    OMS_ADMIN_PASSWORD: password,
+    OMS_TOKEN_SECRET: `faults-secret-${randomUUID()}`,
+    OMS_LOG_LEVEL: 'error',
+  };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  let output = '';
+  const launcher = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    for (const line of text.split('\n'))
+      if (
+        line.startsWith('[oms]') ||
+        (/"level":(50|"error")/.test(line) && !line.includes('failed with status code'))
+      )
+        log(line.slice(0, 2000));
+  };
+  launcher.stdout?.on('data', keep);
+  launcher.stderr?.on('data', keep);
+  await waitForOutput(() => output, 'press Ctrl-C to stop', launcher, 240_000);
+  const config = loadConfig(env);
+
+  const binary = toxiproxyBinary();
+  let toxiproxy: Toxiproxy | null = null;
+  let proxiedApi: ChildProcess | null = null;
+  let proxiedApiUrl: string | null = null;
+  if (binary) {
+    toxiproxy = await startToxiproxy(binary, ports.pg, ports.temporal);
+    const databaseUrl = new URL(config.databaseUrl);
+    databaseUrl.port = String(toxiproxy.ports.pg);
+    const apiPort = await freePort();
+    proxiedApi = spawn(process.execPath, [path.join(__dirname, '..', 'api', 'main.js')], {
+      env: {
+        ...env,
+        DATABASE_URL: databaseUrl.toString(),
+        TEMPORAL_ADDRESS: `127.0.0.1:${toxiproxy.ports.temporal}`,
+        OMS_API_PORT: String(apiPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keepProxied = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n'))
+        if (/"level":(50|"error")/.test(line) && !line.includes('failed with status code'))
+          log(`[API behind Toxiproxy] ${line.slice(0, 2000)}`);
+    };
+    proxiedApi.stdout?.on('data', keepProxied);
+    proxiedApi.stderr?.on('data', keepProxied);
+    proxiedApiUrl = `http://127.0.0.1:${apiPort}`;
+    for (let tries = 0; ; tries++) {
+      const health = await fetch(`${proxiedApiUrl}/health`).catch(() => null);
+      if (health?.ok) break;
+      if (tries > 300) throw new Error('the proxied API did not start');
+      await sleep(200);
+    }
+  } else {
+    log('no Toxiproxy binary: connection faults are skipped (see the README to install it)');
+  }
+  return {
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    proxiedApiUrl,
+    dataDir,
+    ownerUrl: `postgres://postgres:postgres@127.0.0.1:${ports.pg}/oms`,
+    temporalAddress: `127.0.0.1:${ports.temporal}`,
+    password,
+    output: () => output,
+    toxiproxy,
+    async stop() {
+      proxiedApi?.kill('SIGTERM');
+      toxiproxy?.process.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        if (launcher.exitCode !== null) return resolve();
+        launcher.once('exit', () => resolve());
+        launcher.kill('SIGINT');
+      });
+    },
+  };
+}
+
+// --------------------------------------------------------------------------------------------- client
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A staff client that repeats what failed for want of the service, as a person or a script would. */
+function staffClient(urls: () => string, token: string) {
+  const once = async (
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    figures.requests++;
+    const response = await fetch(`${urls()}/api${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(40_000),
+    });
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { text };
+    }
+    return { status: response.status, body: parsed };
+  };
+  return async (method: string, route: string, body?: unknown, headers?: Record<string, string>) => {
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      let answer: Answer | null = null;
+      try {
+        answer = await once(method, route, body, headers);
+      } catch {
+        figures.connectionErrors++;
+      }
+      if (answer?.status === 500) {
+        figures.answered500++;
+        log(`500 from ${method} ${route}: ${JSON.stringify(answer.body)}`);
+      }
+      if (answer && answer.status === 503) figures.answered503++;
+      if (answer && answer.status < 500) return answer;
+      if (Date.now() > deadline) throw new Error(`${method} ${route} did not get through in three minutes`);
+      figures.repeated++;
+      await sleep(500 + random() * 1000);
+    }
+  };
+}
+
+type Call = ReturnType<typeof staffClient>;
+
+async function signIn(url: string, username: string, password: string): Promise<string> {
+  for (let tries = 0; ; tries++) {
+    const response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    }).catch(() => null);
+    if (response?.ok) return ((await response.json()) as { accessToken: string }).accessToken;
+    if (tries > 100) throw new Error(`cannot sign in as ${username}`);
+    await sleep(1000);
+  }
+}
+
+function expectStatus(answer: Answer, allowed: number[], what: string): void {
+  if (!allowed.includes(answer.status))
+    throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+}
+
+// ----------------------------------------------------------------------------------------------- load
+
+interface Catalogue {
+  customer: string;
+  /** A customer whose credit limit declines every order. */
+  broke: string;
+  plenty: { id: string; sku: string };
+  scarce: { id: string; sku: string };
+}
+
+/** Every order that was answered 201, with its id. */
+const created = new Set<string>();
+/** Restocks answered 200 per product, and those whose outcome is unknown. */
+const restocks = { ok: 0, uncertain: 0 };
+
+async function createOrder(call: Call, customerId: string, sku: string, quantity = 1): Promise<string> {
+  const key = randomUUID();
+  const answer = await call(
+    'POST',
+    '/orders',
+    { customerId, lines: [{ sku, quantity }] },
+    { 'idempotency-key': key },
+  );
+  expectStatus(answer, [200, 201], 'order creation');
+  const id = answer.body.id as string;
+  created.add(id);
+  figures.ordersCreated = created.size;
+  return id;
+}
+
+/** An action that may have happened already when its first answer was lost: a 409 is then fine. */
+async function act(call: Call, id: string, action: string, body: unknown = {}): Promise<Answer> {
+  const answer = await call('POST', `/orders/${id}/${action}`, body);
+  expectStatus(answer, [200, 409], `${action} of ${id}`);
+  return answer;
+}
+
+async function oneOrder(call: Call, catalogue: Catalogue): Promise<void> {
+  const path = pick(['through', 'through', 'cancel', 'edit', 'stock', 'declined'] as const);
+  if (path === 'declined') {
+    const id = await createOrder(call, catalogue.broke, catalogue.plenty.sku, 1);
+    await act(call, id, 'approve', { comment: 'faults' });
+    await act(call, id, 'cancel', { reason: 'payment declined' });
+    return;
+  }
+  const product = path === 'stock' ? catalogue.scarce : catalogue.plenty;
+  const id = await createOrder(call, catalogue.customer, product.sku, path === 'stock' ? 2 : 1);
+  if (path === 'edit') {
+    const edited = await call('PATCH', `/orders/${id}`, { lines: [{ sku: product.sku, quantity: 2 }] });
+    expectStatus(edited, [200, 409], `edit of ${id}`);
+  }
+  if (path === 'cancel') {
+    await act(call, id, 'cancel', { reason: 'changed mind' });
+    return;
+  }
+  const approved = await act(call, id, 'approve', { comment: 'faults' });
+  // An order waiting for stock stays waiting (the restocker serves the queue); the others go on.
+  if (path === 'stock' && approved.body.awaiting === 'stock') return;
+  const shipped = await act(call, id, 'ship', { carrier: 'SF', trackingNumber: id.slice(0, 12) });
+  if (shipped.status === 200) await act(call, id, 'complete');
+}
+
+/**
+ * Restocks the scarce product every few seconds, each sent once: a restock is not repeated blindly, since
+ * an answer lost after its commit would count the stock twice; the outcome of one that failed is unknown.
+ */
+async function restocker(apiUrl: string, token: string, catalogue: Catalogue, until: () => boolean) {
+  while (!until()) {
+    await sleep(3000 + random() * 3000);
+    try {
+      const response = await fetch(`${apiUrl}/api/products/${catalogue.scarce.id}/stock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ delta: 3, reason: 'faults restock' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status === 200) restocks.ok++;
+      else restocks.uncertain++;
+    } catch {
+      restocks.uncertain++;
+    }
+  }
+}
+
+// --------------------------------------------------------------------------------------------- faults
+
+function pidFromOutput(output: string, name: string): number | null {
+  const all = [...output.matchAll(new RegExp(`(?:started|restarted) the ${name} \\(pid (\\d+)\\)`, 'g'))];
+  const last = all.at(-1);
+  return last ? Number(last[1]) : null;
+}
+
+function temporalPid(dataDir: string): number | null {
+  const file = path.join(dataDir, 'temporal.db');
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(file)) return Number(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+async function healthy(url: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+    if (response?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} not healthy within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+async function injectFault(stack: Stack, kind: string): Promise<void> {
+  figures.faults[kind] = (figures.faults[kind] ?? 0) + 1;
+  const began = Date.now();
+  const output = stack.output();
+  const killed = (pid: number | null, what: string) => {
+    if (!pid) throw new Error(`no pid for ${what}`);
+    process.kill(pid, 'SIGKILL');
+    log(`SIGKILL ${what} (pid ${pid})`);
+  };
+  switch (kind) {
+    case 'kill worker':
+      killed(pidFromOutput(output, pick(['worker-1', 'worker-2'])), 'a worker');
+      await sleep(1500);
+      break;
+    case 'kill API':
+      killed(pidFromOutput(output, 'API'), 'the API');
+      await sleep(1500);
+      break;
+    case 'kill Temporal':
+      killed(temporalPid(stack.dataDir), 'the Temporal dev server');
+      await sleep(4000);
+      break;
+    case 'kill PostgreSQL': {
+      const pid = Number(
+        readFileSync(path.join(stack.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      killed(pid, 'PostgreSQL');
+      await sleep(4000);
+      break;
+    }
+    case 'cut PostgreSQL link':
+    case 'cut Temporal link': {
+      const proxy = kind === 'cut PostgreSQL link' ? 'pg' : 'temporal';
+      await stack.toxiproxy!.request('POST', `/proxies/${proxy}`, { enabled: false });
+      log(`Toxiproxy: ${proxy} link cut`);
+      await sleep(3000 + random() * 4000);
+      await stack.toxiproxy!.request('POST', `/proxies/${proxy}`, { enabled: true });
+      break;
+    }
+    case 'stall PostgreSQL link':
+    case 'slow Temporal link': {
+      const proxy = kind === 'stall PostgreSQL link' ? 'pg' : 'temporal';
+      const toxic =
+        kind === 'stall PostgreSQL link'
+          ? { name: 'stall', type: 'timeout', stream: 'downstream', attributes: { timeout: 0 } }
+          : {
+              name: 'stall',
+              type: 'latency',
+              stream: 'downstream',
+              attributes: { latency: 1500, jitter: 500 },
+            };
+      await stack.toxiproxy!.request('POST', `/proxies/${proxy}/toxics`, toxic);
+      log(`Toxiproxy: ${kind}`);
+      await sleep(3000 + random() * 4000);
+      await stack.toxiproxy!.request('DELETE', `/proxies/${proxy}/toxics/stall`);
+      break;
+    }
+  }
+  await healthy(stack.apiUrl);
+  if (stack.proxiedApiUrl) await healthy(stack.proxiedApiUrl);
+  const seconds = (Date.now() - began) / 1000;
+  figures.recoveries.push({ fault: kind, seconds });
+  log(`${kind}: healthy again after ${seconds.toFixed(1)} s`);
+}
+
+// ----------------------------------------------------------------------------------------- contention
+
+async function contention(call: Call, manager2: Call, customer: string): Promise<string[]> {
+  const problems: string[] = [];
+  const tag = randomUUID().slice(0, 6);
+  const product = await call('POST', '/products', {
+    sku: `RACE-${tag}`,
+    name: 'Race',
+    unitPrice: 100,
+    currency: 'CNY',
+    stockOnHand: 10,
+  });
+  expectStatus(product, [201], 'race product');
+  const ids = await Promise.all(
+    Array.from({ length: PLAN.contention }, () => createOrder(call, customer, `RACE-${tag}`, 1)),
+  );
+  const approved = await Promise.all(ids.map((id) => act(call, id, 'approve', { comment: 'race' })));
+  const served = approved.filter((answer) => answer.body.awaiting === 'shipment').length;
+  const outcomes = new Map<string, number>();
+  for (const answer of approved) {
+    const key = `${answer.status} ${String(answer.body.status)}/${String(answer.body.awaiting)}`;
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+  }
+  log(`contention approvals: ${[...outcomes].map(([key, count]) => `${key} x${count}`).join(', ')}`);
+  log(`contention: ${PLAN.contention} orders for 10 units: ${served} served, the rest wait`);
+  if (served > 10) problems.push(`${served} orders were served from 10 units`);
+  // The waiting ones are cancelled, so that the invariants see them released.
+  await Promise.all(
+    approved
+      .map((answer, index) => [answer, ids[index]!] as const)
+      .filter(([answer]) => answer.body.awaiting !== 'shipment')
+      .map(([, id]) => act(call, id, 'cancel', { reason: 'race over' })),
+  );
+
+  // Edit and cancel of one order at once: either order of the two is fine, never both half-applied.
+  const raced = await createOrder(call, customer, `RACE-${tag}`, 1);
+  const [edit, cancel] = await Promise.all([
+    call('PATCH', `/orders/${raced}`, { notes: 'edited in a race' }),
+    call('POST', `/orders/${raced}/cancel`, { reason: 'race' }),
+  ]);
+  // A 409 "already cancelled" is the answer to a cancel repeated after its first answer was lost.
+  const after = await call('GET', `/orders/${raced}`);
+  if (
+    ![200, 409].includes(cancel.status) ||
+    ![200, 409].includes(edit.status) ||
+    after.body.status !== 'cancelled'
+  )
+    problems.push(
+      `edit+cancel answered ${edit.status} and ${cancel.status}, and left the order ${String(after.body.status)}`,
+    );
+
+  // Two managers approve one order at once: one wins, the other is told the order moved on.
+  const twice = await createOrder(call, customer, `RACE-${tag}`, 1);
+  await sleep(100);
+  const both = await Promise.all([
+    call('POST', `/orders/${twice}/approve`, { comment: 'first' }),
+    manager2('POST', `/orders/${twice}/approve`, { comment: 'second' }),
+  ]);
+  const statuses = both.map((answer) => answer.status).sort();
+  log(`two managers approving at once: ${statuses.join(' and ')}`);
+  if (statuses[0] !== 200 || statuses[1] !== 409)
+    problems.push(`double approval answered ${statuses.join(', ')}`);
+  return problems;
+}
+
+// --------------------------------------------------------------------------------------------- checks
+
+/** The invariants, as the README lists them for an operator; each query returns the offending rows. */
+export const INVARIANTS: { name: string; sql: string }[] = [
+  {
+    name: 'reservations: each order holds what its movements say, no reservation or release applied twice',
+    sql: `select m.order_id, m.product_id, sum(m.delta_reserved) as moved, coalesce(r.quantity, 0) as held
+            from stock_movements m
+            left join order_reservations r on r.order_id = m.order_id and r.product_id = m.product_id
+           where m.order_id is not null
+           group by m.order_id, m.product_id, r.quantity
+          having sum(m.delta_reserved) <> coalesce(r.quantity, 0)`,
+  },
+  {
+    name: 'fulfilment: at most one per order and product, of the ordered quantity',
+    sql: `select m.order_id, m.product_id, count(*) as fulfilments, -sum(m.delta_on_hand) as taken
+            from stock_movements m where m.kind = 'fulfilment'
+           group by m.order_id, m.product_id
+          having count(*) > 1
+              or -sum(m.delta_on_hand) <> (select sum(l.quantity) from order_lines l
+                                            where l.order_id = m.order_id and l.product_id = m.product_id)`,
+  },
+  {
+    name: 'stock: on hand and reserved equal the sum of their movements (initial + restocks - shipped)',
+    sql: `select p.sku, p.stock_on_hand, p.reserved,
+                 coalesce(sum(m.delta_on_hand), 0) as moved_on_hand, coalesce(sum(m.delta_reserved), 0) as moved_reserved
+            from products p left join stock_movements m on m.product_id = p.id
+           group by p.id
+          having p.stock_on_hand - coalesce(sum(m.delta_on_hand), 0) <> (
+                   select coalesce(min(first.stock_on_hand - first.delta_on_hand), 0) from stock_movements first
+                    where first.product_id = p.id
+                      and first.id = (select min(id) from stock_movements where product_id = p.id))
+              or p.reserved <> coalesce(sum(m.delta_reserved), 0)`,
+  },
+  {
+    name: 'reserved stock equals the reservations orders hold',
+    sql: `select p.sku, p.reserved, coalesce((select sum(quantity) from order_reservations r where r.product_id = p.id), 0) as held
+            from products p
+           where p.reserved <> coalesce((select sum(quantity) from order_reservations r where r.product_id = p.id), 0)`,
+  },
+  {
+    name: 'payments: no charge or refund twice; captured minus refunded is the total for shipped orders, 0 for cancelled ones',
+    sql: `select o.id, o.status, o.total,
+                 coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0) as captured,
+                 coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) as refunded,
+                 count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') as captures
+            from orders o left join payments p on p.order_id = o.id
+           group by o.id
+          having count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') > 1
+              or count(*) filter (where p.kind = 'refund' and p.status = 'succeeded') > 1
+              or (o.status in ('shipped', 'completed') and
+                  coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
+                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> o.total)
+              or (o.status in ('cancelled', 'rejected') and
+                  coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
+                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> 0)`,
+  },
+  {
+    name: 'notifications: one per recipient, kind and occurrence',
+    sql: `select recipient_id, kind, dedup_key, count(*) from notifications group by 1, 2, 3 having count(*) > 1`,
+  },
+  {
+    name: 'audit: every stock adjustment outside workflows has its audit row',
+    sql: `select m.id, m.product_id, m.delta_on_hand from stock_movements m
+           where m.kind = 'adjustment' and m.actor is not null
+             and (select count(*) from stock_movements n where n.product_id = m.product_id and n.kind = 'adjustment' and n.actor is not null)
+               > (select count(*) from audit_log a where a.action = 'product.stock_adjusted' and a.entity_id = m.product_id::text)`,
+  },
+];
+
+async function settle(db: PgClient): Promise<void> {
+  // Idle when nothing changed for ten seconds (or after five minutes).
+  let last = '';
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const { rows } = await db.query<{ state: string }>(
+      `select max(updated_at)::text || count(*) as state from orders`,
+    );
+    const state = rows[0]!.state;
+    if (state === last || Date.now() > deadline) return;
+    last = state;
+    await sleep(10_000);
+  }
+}
+
+async function check(stack: Stack): Promise<{ lost: number; doubled: number; problems: string[] }> {
+  const problems: string[] = [];
+  const db = new PgClient({ connectionString: stack.ownerUrl });
+  await db.connect();
+  try {
+    await settle(db);
+    const ids = [...created];
+    const { rows: found } = await db.query<{ id: string }>(
+      `select id from orders where id = any($1::uuid[])`,
+      [ids],
+    );
+    const lost = ids.length - found.length;
+    if (lost) problems.push(`${lost} orders answered 201 are missing from the database`);
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const temporal = new Client({ connection });
+    let noWorkflow = 0;
+    for (let index = 0; index < ids.length; index += 20) {
+      await Promise.all(
+        ids.slice(index, index + 20).map(async (id) => {
+          try {
+            await temporal.workflow.getHandle(orderWorkflowId(id)).describe();
+          } catch {
+            noWorkflow++;
+          }
+        }),
+      );
+    }
+    await connection.close();
+    if (noWorkflow) problems.push(`${noWorkflow} orders have no workflow`);
+    const { rows: stuck } = await db.query<{ count: string }>(
+      `select count(*) from orders where status not in ('completed', 'cancelled', 'rejected') and awaiting is null`,
+    );
+    if (Number(stuck[0]!.count)) problems.push(`${stuck[0]!.count} orders are neither final nor waiting`);
+    let doubled = 0;
+    for (const invariant of INVARIANTS) {
+      const { rows } = await db.query(invariant.sql);
+      log(`${rows.length === 0 ? 'ok  ' : 'FAIL'} ${invariant.name}`);
+      if (rows.length) {
+        doubled += rows.length;
+        problems.push(`${invariant.name}: ${JSON.stringify(rows.slice(0, 5))}`);
+      }
+    }
+    const { rows: unconfirmed } = await db.query<{ id: string }>(
+      `select id from deliveries where status = 'unconfirmed'`,
+    );
+    log(`e-mails left unconfirmed (by design, never resent by themselves): ${unconfirmed.length}`);
+    const { rows: states } = await db.query<{ status: string; awaiting: string | null; count: string }>(
+      `select status, awaiting, count(*) from orders group by 1, 2 order by 1, 2`,
+    );
+    log(
+      `orders by state: ${states.map((row) => `${row.status}/${row.awaiting ?? '-'} ${row.count}`).join(', ')}`,
+    );
+    return { lost: lost + noWorkflow, doubled, problems };
+  } finally {
+    await db.end();
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  log(
+    `mode ${short ? 'short' : 'full'}, seed ${seed}: ${PLAN.inFlight} orders in flight for ${PLAN.loadSeconds} s`,
+  );
+  const stack = await startStack();
+  let failed = true;
+  try {
+    const token = await signIn(stack.apiUrl, 'admin', stack.password);
+    // Requests go to the direct API and, when there is one, to the API behind Toxiproxy, half and half.
+    const urls = () => (stack.proxiedApiUrl && random() < 0.5 ? stack.proxiedApiUrl : stack.apiUrl);
+    const call = staffClient(urls, token);
+    const secondManager = `manager-${randomUUID().slice(0, 6)}`;
+    expectStatus(
+      await call('POST', '/users', {
+        username: secondManager,
+        password: stack.password,
+        displayName: 'Second manager',
+        roles: ['manager'],
+      }),
+      [201],
+      'second manager',
+    );
+    const manager2 = staffClient(urls, await signIn(stack.apiUrl, secondManager, stack.password));
+    const tag = randomUUID().slice(0, 6);
+    const customer = await call('POST', '/customers', { name: 'Faults', email: `faults-${tag}@example.com` });
+    const broke = await call('POST', '/customers', {
+      name: 'Broke',
+      email: `broke-${tag}@example.com`,
+      creditLimit: 1,
+    });
+    const product = async (sku: string, stockOnHand: number) => {
+      const answer = await call('POST', '/products', {
+        sku,
+        name: sku,
+        unitPrice: 1000,
+        currency: 'CNY',
+        stockOnHand,
+      });
+      expectStatus(answer, [201], `product ${sku}`);
+      return { id: answer.body.id as string, sku };
+    };
+    const catalogue: Catalogue = {
+      customer: customer.body.id as string,
+      broke: broke.body.id as string,
+      plenty: await product(`PLENTY-${tag}`, 100_000),
+      scarce: await product(`SCARCE-${tag}`, 4),
+    };
+
+    const problems = await contention(call, manager2, catalogue.customer);
+
+    const faultKinds = ['kill worker', 'kill API', 'kill Temporal', 'kill PostgreSQL'];
+    if (stack.toxiproxy)
+      faultKinds.push(
+        'cut PostgreSQL link',
+        'cut Temporal link',
+        'stall PostgreSQL link',
+        'slow Temporal link',
+      );
+    const loadEnds = Date.now() + PLAN.loadSeconds * 1000;
+    // The load goes on until its time is up and every kind of fault was injected at least once.
+    let injected = 0;
+    const over = () => Date.now() > loadEnds && injected >= faultKinds.length;
+    const injector = (async () => {
+      let index = 0;
+      while (!over()) {
+        const [low, high] = PLAN.faultEveryMs;
+        await sleep(low! + random() * (high! - low!));
+        if (over()) break;
+        // Every kind in turn, so that a short run has each at least once.
+        await injectFault(stack, faultKinds[index++ % faultKinds.length]!);
+        injected++;
+      }
+    })();
+    const lanes = Array.from({ length: PLAN.inFlight }, async () => {
+      while (!over()) await oneOrder(call, catalogue);
+    });
+    await Promise.all([...lanes, injector, restocker(stack.apiUrl, token, catalogue, over)]);
+
+    const result = await check(stack);
+    problems.push(...result.problems);
+    if (figures.answered500) problems.push(`${figures.answered500} requests answered 500`);
+    const recovery = (kind: string) => {
+      const times = figures.recoveries.filter((r) => r.fault === kind).map((r) => r.seconds);
+      return times.length ? `max ${Math.max(...times).toFixed(1)} s` : '-';
+    };
+    console.log('\n== fault suite figures');
+    console.log(`orders answered 201: ${figures.ordersCreated} (in flight: ${PLAN.inFlight})`);
+    console.log(
+      `requests: ${figures.requests}, answered 503: ${figures.answered503}, 500: ${figures.answered500}, connection errors: ${figures.connectionErrors}, repeated: ${figures.repeated}`,
+    );
+    console.log(`restocks answered 200: ${restocks.ok}, outcome unknown: ${restocks.uncertain}`);
+    for (const [kind, count] of Object.entries(figures.faults))
+      console.log(`fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}`);
+    console.log(`lost: ${result.lost}, doubled or inconsistent: ${result.doubled}`);
+    if (problems.length) {
+      console.log('\nPROBLEMS:');
+      for (const problem of problems) console.log(`- ${problem}`);
+    } else {
+      failed = false;
+    }
+  } finally {
+    await stack.stop();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/**
+ * `node dist/scripts/faults.js --check`: the invariants alone, against the database of the configuration
+ * (DATABASE_OWNER_URL / the embedded defaults), e.g. on a running `npm start` after an incident.
+ */
+async function checkOnly(): Promise<void> {
+  const config = loadConfig();
+  const db = new PgClient({ connectionString: config.databaseOwnerUrl });
+  await db.connect();
+  let failed = 0;
+  try {
+    for (const invariant of INVARIANTS) {
+      const { rows } = await db.query(invariant.sql);
+      console.log(`${rows.length === 0 ? 'ok  ' : 'FAIL'} ${invariant.name}`);
+      for (const row of rows.slice(0, 20)) console.log(`     ${JSON.stringify(row)}`);
+      if (rows.length) failed++;
+    }
+    const { rows: orders } = await db.query<{ id: string }>(`select id from orders`);
+    const connection = await Connection.connect({ address: config.temporal.address });
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    const missing: string[] = [];
+    for (let index = 0; index < orders.length; index += 20) {
+      await Promise.all(
+        orders.slice(index, index + 20).map(({ id }) =>
+          temporal.workflow
+            .getHandle(orderWorkflowId(id))
+            .describe()
+            .catch(() => missing.push(id)),
+        ),
+      );
+    }
+    await connection.close();
+    console.log(
+      `${missing.length === 0 ? 'ok  ' : 'FAIL'} every order has its workflow (${orders.length} orders)`,
+    );
+    for (const id of missing.slice(0, 20)) console.log(`     ${id}`);
+    if (missing.length) failed++;
+  } finally {
+    await db.end();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+(process.argv.includes('--check') ? checkOnly() : main()).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
