@@ -172,7 +172,10 @@ export class OrderProcess implements StepSubject {
       await this.advance();
       if (this.queue.length > 0) continue;
       this.publish();
-      if (this.historyIsLong()) await this.continueAsNew();
+      if (this.historyIsLong()) {
+        await this.continueAsNew();
+        continue;
+      }
       await this.waitForWork();
     }
     await this.compensate();
@@ -475,16 +478,21 @@ export class OrderProcess implements StepSubject {
     return info.continueAsNewSuggested || info.historyLength > CONTINUE_AFTER_EVENTS;
   }
 
-  /** Starts the order's next run with its state, once no handler is busy; its workflow id stays the same. */
-  private async continueAsNew(): Promise<never> {
-    await condition(allHandlersFinished);
+  /**
+   * Starts the order's next run with its state, once no handler is busy; its workflow id stays the same. An
+   * action that arrives meanwhile is carried out first (its handler waits for this loop), and the order
+   * continues as new at its next wait.
+   */
+  private async continueAsNew(): Promise<void> {
+    await condition(() => this.queue.length > 0 || allHandlersFinished());
+    if (this.queue.length > 0) return;
     const memory: OrderMemory = {
       order: this.order,
       charges: this.charges,
       refunds: this.refunds,
       watch: this.watch.memory,
     };
-    return continueAsNew<(input: OrderInput, memory?: OrderMemory) => Promise<OrderSnapshot>>(
+    await continueAsNew<(input: OrderInput, memory?: OrderMemory) => Promise<OrderSnapshot>>(
       this.input,
       memory,
     );
