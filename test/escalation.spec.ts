@@ -35,6 +35,8 @@ describe('escalation reminders', () => {
     admin = await stack.client(['admin'], 'admin');
     manager = await stack.client(['manager'], 'esc-manager');
     clerk = await stack.client(['staff'], 'esc-clerk');
+    // Test files share the database: another may have switched the admin's language.
+    for (const person of [admin, manager, clerk]) await person.patch('/api/auth/me', { language: 'zh-CN' });
     const { timeZone, hours, holidays } = (await clerk.get<Record<string, unknown>>('/api/settings/calendar'))
       .body;
     defaultCalendar = { timeZone, hours, holidays };

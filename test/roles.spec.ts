@@ -123,6 +123,11 @@ const TABLE: Cell[] = [
     request: () => ['GET', `/api/orders/${nobody}/history/raw`],
   },
   {
+    action: "open the order's workflow in the Temporal UI",
+    allowed: ['admin'],
+    request: () => ['GET', `/api/orders/${nobody}/workflow-link`],
+  },
+  {
     action: 'verify history by replay',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['POST', `/api/orders/${nobody}/history/verify`],
@@ -334,6 +339,8 @@ describe('the role table', () => {
             'GET /metrics',
             'GET /api/events',
             'GET /api/docs',
+            // The customer's tracking page: no sign-in, a signed link instead (test/tracking.spec.ts).
+            'GET /track/',
           ].some((open) => route.startsWith(open)),
       );
     // Every other served route has a row in the table above.
