@@ -7,9 +7,15 @@ describe('unreachableDependency', () => {
   it('names Temporal for gRPC UNAVAILABLE and DEADLINE_EXCEEDED, also as the cause of an SDK error', () => {
     expect(unreachableDependency(grpc(14))).toBe('Temporal');
     expect(unreachableDependency(new Error('wrapped', { cause: grpc(4) }))).toBe('Temporal');
+    // RESOURCE_EXHAUSTED and ABORTED: refused for now; an Update-with-Start reports its failed operation's code.
+    expect(unreachableDependency(grpc(8))).toBe('Temporal');
+    expect(unreachableDependency(grpc(10))).toBe('Temporal');
+  });
+
+  it('leaves a refused request to its own mapping: FAILED_PRECONDITION is not an outage', () => {
     expect(
       unreachableDependency(grpc(9, '9 FAILED_PRECONDITION: Update-with-Start could not be executed.')),
-    ).toBe('Temporal');
+    ).toBeNull();
   });
 
   it('names PostgreSQL for lost connections, pool and query timeouts and a server shutting down', () => {
