@@ -91,7 +91,7 @@ describe('orders and workflows stay paired across crashes', () => {
         .fork()
         .getConnection()
         .execute<{ id: string; archived: boolean }[]>(
-          `select o.id, exists (select 1 from order_histories h where h.order_id = o.id) as archived from orders o`,
+          `select o.id, exists (select 1 from order_archives a where a.order_id = o.id) as archived from orders o`,
         );
       const workflowIds = new Set<string>();
       for await (const workflow of stack.temporal.workflow.list({

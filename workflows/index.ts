@@ -2,3 +2,4 @@
 export { orderWorkflow } from './order.workflow';
 export { deliveryWorkflow } from './delivery.workflow';
 export { scheduledBackupWorkflow } from './backup.workflow';
+export { orderArchiveWorkflow } from './archive.workflow';

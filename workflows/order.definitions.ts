@@ -222,3 +222,10 @@ export const cancelUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('cancel')
 /** Sent when stock the order may be waiting for became available. */
 export const stockChangedSignal = defineSignal('stockChanged');
 export const orderQuery = defineQuery<OrderSnapshot>('order');
+
+/** The workflow that archives a finished order once the order's own workflow has closed. */
+export const ORDER_ARCHIVE_WORKFLOW = 'orderArchiveWorkflow';
+export const orderArchiveWorkflowId = (orderId: string) => `order-archive:${orderId}`;
+export function orderArchiveStart(orderId: string) {
+  return { taskQueue: TASK_QUEUE, workflowId: orderArchiveWorkflowId(orderId), args: [orderId] };
+}

@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -33,6 +34,9 @@ import {
 } from './order.definitions';
 import { initialSnapshot, isAwaitingApproval, isFinal, withChanges, refusalOf } from './order.state';
 import { local, remote, step, type StepSubject } from './order.steps';
+
+/** Marks orders whose archive is written after their workflow closes (see `run`). */
+export const ARCHIVE_AFTER_CLOSE_PATCH = 'archive-after-close';
 
 /** A staff action, as its update brought it. */
 export type Command =
@@ -181,7 +185,12 @@ export class OrderProcess implements StepSubject {
     await this.compensate();
     this.publish();
     await condition(allHandlersFinished);
-    await step(this, 'archiveOrder', () => remote.archiveOrder({ orderId: this.order.orderId }));
+    const orderId = this.order.orderId;
+    // The archive is written after the workflow has closed, so that it holds the complete history; the
+    // order only starts it (one marker, no round trip). Orders that began before run the archive step.
+    if (patched(ARCHIVE_AFTER_CLOSE_PATCH))
+      await step(this, 'startArchive', () => local.startArchive({ orderId }));
+    else await step(this, 'archiveOrder', () => remote.archiveOrder({ orderId }));
     return this.order;
   }
 

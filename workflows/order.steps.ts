@@ -4,9 +4,8 @@
  * Steps that touch only our own PostgreSQL (recording the order, notifications, stock) run as local
  * activities: the worker that holds the workflow task runs them at once and records one marker, instead of a
  * round trip through the server for each (scheduled, started, completed, and a workflow task to read the
- * result). The payment gateway and the archive stay regular activities: the first is a third party whose
- * retries must not hold a workflow task open, the second reads the workflow's own history, which must
- * include the task that finished the order.
+ * result). So does starting the archive, which runs apart once the workflow has closed. The payment gateway
+ * stays a regular activity: it is a third party whose retries must not hold a workflow task open.
  */
 import {
   ActivityFailure,

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
-import { ANYONE, MANAGERS, OVERSEERS, Roles } from '../auth/roles.decorator';
-import { DeliveryDto, DeliveryPageDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
+import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
+import { DeliveryDto, DeliveryPageDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { ErrorDto } from '../dtos/error.dto';
 import { DeliveryService } from '../services/delivery.service';
 
@@ -40,17 +40,5 @@ export class DeliveryController {
   @Roles(...MANAGERS)
   resend(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<DeliveryDto> {
     return this.service.resend(id, actor);
-  }
-
-  @Get('orders/:id/archive')
-  @ApiTags('audit')
-  @ApiOkResponse({
-    type: OrderArchiveDto,
-    description: "A finished order's permanent record; served after Temporal has removed the workflow.",
-  })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @Roles(...OVERSEERS)
-  archive(@Param('id') id: string): Promise<OrderArchiveDto> {
-    return this.service.archive(id);
   }
 }

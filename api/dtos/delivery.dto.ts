@@ -145,15 +145,3 @@ export class RecipientSettingDto {
 export class RecipientSettingListDto {
   @ApiProperty({ type: [RecipientSettingDto] }) items!: RecipientSettingDto[];
 }
-
-export class OrderArchiveDto {
-  @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ format: 'date-time' }) archivedAt!: string;
-  @ApiProperty({ description: 'SHA-256 of the record JSON, checked on every read.' }) sha256!: string;
-  @ApiProperty({ description: 'Workflow history events in the record.' }) events!: number;
-  @ApiProperty({
-    description:
-      'order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON).',
-  })
-  record!: Record<string, unknown>;
-}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
-import { DeliveryRepository, OrderArchiveRepository, type Delivery, type Page } from '../../db/repositories';
+import { DeliveryRepository, type Delivery, type Page } from '../../db/repositories';
 import { DELIVERY_WORKFLOW, deliveryStart } from '../../workflows/notification.definitions';
 import type { Actor } from '../../workflows/order.definitions';
-import type { DeliveryDto, DeliveryQueryDto, OrderArchiveDto } from '../dtos/delivery.dto';
+import type { DeliveryDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 
 /** A delivery as the API shows it: the bodies and the webhook's id stay inside. */
@@ -16,7 +16,6 @@ export class DeliveryService {
     private readonly config: AppConfig,
     private readonly temporal: Client,
     private readonly deliveries: DeliveryRepository,
-    private readonly archives: OrderArchiveRepository,
   ) {}
 
   /** E-mails and webhook calls with their delivery state, newest first. */
@@ -63,15 +62,5 @@ export class DeliveryService {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
-  }
-
-  /** A finished order's permanent record, checked against its checksum. */
-  async archive(orderId: string): Promise<OrderArchiveDto> {
-    const archived = await this.archives.find(orderId);
-    if (!archived) {
-      throw new DomainError('not_found', `order ${JSON.stringify(orderId)} has no archived record (yet)`);
-    }
-    const { json, ...rest } = archived;
-    return { ...rest, record: JSON.parse(json) as Record<string, unknown> };
   }
 }

@@ -4,12 +4,11 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { OrderHistoryRepository, OrderRepository } from '../../db/repositories';
-import { orderWorkflowId } from '../../workflows/order.definitions';
-import { notFound } from '../errors/domain.error';
+import { fetchOrderRuns, type History } from '../../activities/order-runs';
+import { OrderArchiveRepository, OrderRepository } from '../../db/repositories';
+import type { OrderArchiveDto } from '../dtos/history.dto';
+import { DomainError, notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
-
-type History = temporal.api.history.v1.IHistory;
 
 const GRPC_NOT_FOUND = 5;
 /** The marker Temporal's SDK core records for each local activity, with its type, attempt and result. */
@@ -28,24 +27,6 @@ function isoTime(time: HistoryEvent['eventTime']): string {
   const seconds = time.seconds as number | { toNumber(): number } | null | undefined;
   const whole = typeof seconds === 'number' ? seconds : (seconds?.toNumber() ?? 0);
   return new Date(whole * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString();
-}
-
-/** Whether the history ends with the workflow closing (its last event says so). */
-function isClosed(history: History): boolean {
-  const last = history.events?.[history.events.length - 1];
-  return Boolean(
-    last?.workflowExecutionCompletedEventAttributes ??
-    last?.workflowExecutionFailedEventAttributes ??
-    last?.workflowExecutionTerminatedEventAttributes ??
-    last?.workflowExecutionCanceledEventAttributes ??
-    last?.workflowExecutionTimedOutEventAttributes ??
-    last?.workflowExecutionContinuedAsNewEventAttributes,
-  );
-}
-
-/** The run a history continues (its workflow continued as new), or null for an order's first run. */
-function continuedFrom(history: History): string | null {
-  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || null;
 }
 
 const decode = (payload: Payload | null | undefined): unknown =>
@@ -149,43 +130,37 @@ export class HistoryService {
   constructor(
     private readonly temporal: Client,
     private readonly orders: OrderRepository,
-    private readonly archive: OrderHistoryRepository,
+    private readonly archives: OrderArchiveRepository,
   ) {}
 
-  /** The raw event history; a finished order's complete history is archived on first read. */
-  async history(orderId: string): Promise<History> {
+  /**
+   * Every run of the order's workflow, oldest first: from Temporal while it keeps the workflow, from the
+   * archive the workflow wrote as its last step afterwards.
+   */
+  async runs(orderId: string): Promise<History[]> {
     if (!(await this.orders.findById(orderId))) throw notFound('order', orderId);
-    const handle = this.temporal.workflow.getHandle(orderWorkflowId(orderId));
     try {
-      const history = await handle.fetchHistory();
-      if (isClosed(history))
-        await this.archive.save(orderId, historyToJSON(history), history.events?.length ?? 0);
-      return history;
+      return await fetchOrderRuns(this.temporal, orderId);
     } catch (error) {
       // Gone from Temporal (deleted, or past retention): the archive has it.
       const gone =
         error instanceof WorkflowNotFoundError ||
         (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND);
       if (!gone) throw error;
-      const archived = await this.archive.find(orderId);
+      const archived = await this.archives.runs(orderId);
       if (!archived) throw notFound('history of order', orderId);
-      return historyFromJSON(JSON.parse(archived));
+      return archived.map((run) => historyFromJSON(run));
     }
   }
 
-  /**
-   * Every run of the order's workflow, oldest first. An order that waits long continues as new under the
-   * same workflow id; each run's first event names the run it continues.
-   */
-  async runs(orderId: string): Promise<History[]> {
-    const runs = [await this.history(orderId)];
-    let previous = continuedFrom(runs[0]!);
-    while (previous) {
-      const run = await this.temporal.workflow.getHandle(orderWorkflowId(orderId), previous).fetchHistory();
-      runs.unshift(run);
-      previous = continuedFrom(run);
+  /** A finished order's permanent record, checked against its checksum. */
+  async archive(orderId: string): Promise<OrderArchiveDto> {
+    const archived = await this.archives.find(orderId);
+    if (!archived) {
+      throw new DomainError('not_found', `order ${JSON.stringify(orderId)} has no archived record (yet)`);
     }
-    return runs;
+    const { json, ...rest } = archived;
+    return { ...rest, record: JSON.parse(json) as Record<string, unknown> };
   }
 
   /** The business steps of the order, in order of time, across all its runs. */
@@ -198,9 +173,10 @@ export class HistoryService {
     return describeHistory(events);
   }
 
-  /** Temporal's own JSON of the history. */
+  /** Temporal's own JSON of the history of the order's current (last) run. */
   async raw(orderId: string): Promise<unknown> {
-    return JSON.parse(historyToJSON(await this.history(orderId))) as unknown;
+    const runs = await this.runs(orderId);
+    return JSON.parse(historyToJSON(runs[runs.length - 1]!)) as unknown;
   }
 
   /**

@@ -18,10 +18,10 @@ export {
 } from './stock.repository';
 export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
 export { LoginThrottleRepository, type ThrottleRule } from './login-throttle.repository';
-export { OrderHistoryRepository } from './order-history.repository';
 export { CorruptArchiveError } from './sealed';
 export {
   OrderArchiveRepository,
+  type ArchivedHistory,
   type ArchivedOrder,
   type OrderRecordParts,
 } from './order-archive.repository';

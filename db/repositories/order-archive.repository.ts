@@ -23,8 +23,19 @@ export interface ArchivedOrder {
 }
 
 /**
- * The permanent record of finished orders: order, lines, payments, shipment, approvals, notifications and
- * the workflow history in one JSON document, gzip-compressed, with the SHA-256 of the JSON.
+ * What an archived record holds besides the order's rows: the workflow history of its last run (Temporal's
+ * JSON) and, for an order that continued as new, the runs before it, oldest first.
+ */
+export interface ArchivedHistory {
+  history: unknown;
+  earlierRuns?: unknown[];
+}
+
+/**
+ * The one permanent record of finished orders, written by the order's workflow as its last step: order,
+ * lines, payments, shipment, approvals, notifications, deliveries and the workflow history in one JSON
+ * document, gzip-compressed, with the SHA-256 of the JSON. The audit trail reads it once Temporal has
+ * removed the workflow.
  */
 export class OrderArchiveRepository {
   constructor(private readonly em: EntityManager) {}
@@ -86,5 +97,13 @@ export class OrderArchiveRepository {
       archivedAt: new Date(row.archived_at).toISOString(),
       json: unseal(row.record, row.sha256, `the archived record of order ${orderId}`),
     };
+  }
+
+  /** The archived workflow runs of the order as Temporal's JSON, oldest first; null when not archived. */
+  async runs(orderId: string): Promise<unknown[] | null> {
+    const archived = await this.find(orderId);
+    if (!archived) return null;
+    const { history, earlierRuns = [] } = JSON.parse(archived.json) as ArchivedHistory;
+    return [...earlierRuns, history];
   }
 }

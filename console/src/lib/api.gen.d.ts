@@ -169,6 +169,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HistoryController_archive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -227,22 +243,6 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["DeliveryController_resend"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/orders/{id}/archive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["DeliveryController_archive"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,6 +1045,18 @@ export interface components {
             events: number;
             detail: string;
         };
+        OrderArchiveDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** Format: date-time */
+            archivedAt: string;
+            /** @description SHA-256 of the record JSON, checked on every read. */
+            sha256: string;
+            /** @description Workflow history events in the record, over all runs. */
+            events: number;
+            /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
+            record: Record<string, never>;
+        };
         NotificationDto: {
             /** Format: uuid */
             id: string;
@@ -1096,18 +1108,6 @@ export interface components {
         DeliveryPageDto: {
             items: components["schemas"]["DeliveryDto"][];
             nextCursor: string | null;
-        };
-        OrderArchiveDto: {
-            /** Format: uuid */
-            orderId: string;
-            /** Format: date-time */
-            archivedAt: string;
-            /** @description SHA-256 of the record JSON, checked on every read. */
-            sha256: string;
-            /** @description Workflow history events in the record. */
-            events: number;
-            /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON). */
-            record: Record<string, never>;
         };
         WebhookDto: {
             /** Format: uuid */
@@ -2184,6 +2184,36 @@ export interface operations {
             };
         };
     };
+    HistoryController_archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A finished order's permanent record, written by its workflow as its last step; served after Temporal has removed the workflow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderArchiveDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     NotificationController_inbox: {
         parameters: {
             query?: {
@@ -2301,36 +2331,6 @@ export interface operations {
             };
             /** @description The delivery is not failed or unconfirmed. */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorDto"];
-                };
-            };
-        };
-    };
-    DeliveryController_archive: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A finished order's permanent record; served after Temporal has removed the workflow. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrderArchiveDto"];
-                };
-            };
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,18 @@
+import { proxyLocalActivities } from '@temporalio/workflow';
+import type * as activities from '../activities';
+
+type Activities = ReturnType<typeof activities.createActivities>;
+
+const { archiveClosedOrder } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Until the order's workflow has closed (it closes right after starting this one), and through outages.
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/**
+ * Archives a finished order once its workflow has closed, so that the record holds the order's complete
+ * history, its close included. The order's workflow starts it as its last step and does not wait for it.
+ */
+export async function orderArchiveWorkflow(orderId: string): Promise<void> {
+  await archiveClosedOrder({ orderId });
+}
