@@ -8,6 +8,9 @@
  * Rounds at 20 orders in flight measure throughput; rounds at 4 in flight measure each request's latency.
  * Every order must complete exactly once, else the run fails. Writes JSON and a markdown table to
  * `bench-results/`. `--short` is the CI mode that proves it works; `--reuse` drives a running `npm start`.
+ * `--waiting N` first places N orders that stay waiting for approval during all rounds (the worker's memory
+ * with many waiting orders, and whether staff actions slow down), and at the end approves a sample of the
+ * oldest of them, whose workflows have long left the worker's cache.
  */
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -33,6 +36,7 @@ interface Options {
   reuse: boolean;
   rounds: number;
   ordersPerRound: number;
+  waiting: number;
 }
 
 interface Sample {
@@ -70,6 +74,7 @@ function parseOptions(argv: string[]): Options {
     reuse: argv.includes('--reuse'),
     rounds: value('--rounds', short ? 1 : 3),
     ordersPerRound: value('--orders', short ? 8 : 120),
+    waiting: value('--waiting', 0),
   };
 }
 
@@ -252,6 +257,47 @@ function bareOrder(client: Client, created: string[]) {
   };
 }
 
+/** Places `count` orders that wait for approval (20 in flight); their ids, oldest first, and the rate. */
+async function placeWaiting(call: Call, customerId: string, sku: string, count: number) {
+  const ids: string[] = [];
+  if (count === 0) return { ids, figures: null };
+  const { samples, seconds } = await closedLoop(count, 20, async () => {
+    const [order, create] = await timed(() =>
+      call('POST', '/orders', { customerId, lines: [{ sku, quantity: 1 }] }),
+    );
+    if (order.awaiting !== 'approval')
+      throw new Error(`order ${String(order.id)} does not wait for approval`);
+    ids.push(order.id as string);
+    return { create, approve: 0, ship: 0, complete: 0, endToEnd: create };
+  });
+  const creates = samples.map((sample) => sample.create);
+  console.log(`${count} orders placed to wait for approval in ${seconds.toFixed(0)} s`);
+  return {
+    ids,
+    figures: {
+      orders: count,
+      placedPerSecond: Number((count / seconds).toFixed(1)),
+      create: { p50: Math.round(percentile(creates, 50)), p99: Math.round(percentile(creates, 99)) },
+    },
+  };
+}
+
+/** Approves the 100 oldest waiting orders, 4 in flight: workflows long gone from the worker's cache. */
+async function approveOldest(call: Call, ids: string[]) {
+  const sample = ids.slice(0, 100);
+  const { samples } = await closedLoop(sample.length, 4, async () => {
+    const id = sample.shift()!;
+    const [approved, approve] = await timed(() =>
+      call('POST', `/orders/${id}/approve`, { comment: 'bench' }),
+    );
+    if (approved.awaiting !== 'shipment')
+      throw new Error(`order ${id} is ${String(approved.awaiting)} after approval`);
+    return { create: 0, approve, ship: 0, complete: 0, endToEnd: approve };
+  });
+  const approves = samples.map((s) => s.approve);
+  return { p50: Math.round(percentile(approves, 50)), p99: Math.round(percentile(approves, 99)) };
+}
+
 /** Events, activities (regular and local) and workflow tasks in one finished workflow's history. */
 async function historyShape(client: Client, workflowId: string) {
   await client.workflow.getHandle(workflowId).result();
@@ -303,6 +349,9 @@ async function run(): Promise<void> {
       stockOnHand: 1e9,
     });
 
+    const waiting = await placeWaiting(call, customer.id as string, sku, options.waiting);
+    const rssWaiting = waiting.ids.length ? rssOf('worker/main.js', target.dataDir) : null;
+
     const plan: { side: 'full' | 'bare'; concurrency: number; warmup: boolean }[] = [];
     const shapes = [20, 4];
     for (const [round, warmup] of [
@@ -335,6 +384,8 @@ async function run(): Promise<void> {
         results.push({ side: step.side, concurrency: step.concurrency, orders, seconds, samples });
     }
 
+    const oldest = waiting.ids.length ? await approveOldest(call, waiting.ids) : null;
+
     // Exactly once: every order the client created is completed, and there are no others.
     for (const id of fullIds) {
       const order = await call('GET', `/orders/${id}`);
@@ -342,13 +393,21 @@ async function run(): Promise<void> {
         throw new Error(`order ${id} is ${String(order.status)}, not completed`);
     }
     const listed = await client.workflow.count(`WorkflowType="orderWorkflow"`);
-    if (!options.reuse && listed.count !== fullIds.length)
-      throw new Error(`${listed.count} order workflows for ${fullIds.length} orders created`);
-    if (new Set(fullIds).size !== fullIds.length) throw new Error('an order id was answered twice');
+    const placed = fullIds.length + waiting.ids.length;
+    if (!options.reuse && listed.count !== placed)
+      throw new Error(`${listed.count} order workflows for ${placed} orders created`);
+    if (new Set([...fullIds, ...waiting.ids]).size !== placed)
+      throw new Error('an order id was answered twice');
 
     const shapeFull = await historyShape(client, orderWorkflowId(fullIds[fullIds.length - 1]!));
     const shapeBare = await historyShape(client, bareIds[bareIds.length - 1]!);
-    const report = summarize(results, { full: shapeFull, bare: shapeBare }, rss, options);
+    const report = summarize(
+      results,
+      { full: shapeFull, bare: shapeBare },
+      rss,
+      options,
+      waiting.figures && { ...waiting.figures, workerRssMb: rssWaiting, oldestApprove: oldest },
+    );
     const folder = path.join(process.cwd(), 'bench-results');
     mkdirSync(folder, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -370,6 +429,13 @@ function summarize(
   shapes: Record<'full' | 'bare', Awaited<ReturnType<typeof historyShape>>>,
   rss: { worker: number; api: number },
   options: Options,
+  waiting: {
+    orders: number;
+    placedPerSecond: number;
+    create: { p50: number; p99: number };
+    workerRssMb: number | null;
+    oldestApprove: { p50: number; p99: number } | null;
+  } | null,
 ) {
   const pick = (side: 'full' | 'bare', concurrency: number) =>
     results.filter((r) => r.side === side && r.concurrency === concurrency);
@@ -400,6 +466,7 @@ function summarize(
     ),
     history: shapes,
     rssMb: rss,
+    waiting,
   };
   const row = (label: string, full: string, bare: string, ratio = '') =>
     `| ${label} | ${full} | ${bare} | ${ratio} |`;
@@ -430,6 +497,17 @@ function summarize(
     ),
     row('workflow tasks per order', String(shapes.full.workflowTasks), String(shapes.bare.workflowTasks)),
     row('worker / API RSS (MB)', `${rss.worker} / ${rss.api}`, '—'),
+    ...(waiting
+      ? [
+          row(`orders waiting for approval throughout`, String(waiting.orders), '—'),
+          row('worker RSS with them waiting, before the rounds (MB)', String(waiting.workerRssMb), '—'),
+          row(
+            'approve p50 / p99 (ms) of the 100 oldest waiting',
+            `${waiting.oldestApprove?.p50} / ${waiting.oldestApprove?.p99}`,
+            '—',
+          ),
+        ]
+      : []),
     '',
   ].join('\n');
   return { json, markdown };

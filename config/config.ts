@@ -68,6 +68,12 @@ export abstract class AppConfig {
      * waits for a connection holds its workflow task open: the pool must not be the bottleneck.
      */
     dbPoolSize: number;
+    /**
+     * Workflows a worker process keeps in memory between their tasks (the SDK's sticky cache). A task for
+     * one that is not cached replays its history first; the cache bounds the worker's memory however many
+     * orders wait.
+     */
+    cachedWorkflows: number;
     /** How many worker processes `npm start` runs. */
     processes: number;
   };
@@ -360,6 +366,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       maxConcurrentActivities: positiveInt(env, 'OMS_WORKER_MAX_ACTIVITIES', 100),
       maxConcurrentWorkflowTasks: positiveInt(env, 'OMS_WORKER_MAX_WORKFLOW_TASKS', 40),
       dbPoolSize: positiveInt(env, 'OMS_WORKER_DB_POOL', 25),
+      cachedWorkflows: positiveInt(env, 'OMS_WORKER_CACHED_WORKFLOWS', 1000),
       processes: positiveInt(env, 'OMS_WORKERS', 1),
     },
     shutdownGraceMs: positiveInt(env, 'OMS_SHUTDOWN_GRACE_MS', 10_000),

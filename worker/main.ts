@@ -61,6 +61,7 @@ async function run(): Promise<void> {
       tuning: {
         maxConcurrentActivities: config.worker.maxConcurrentActivities,
         maxConcurrentWorkflowTasks: config.worker.maxConcurrentWorkflowTasks,
+        maxCachedWorkflows: config.worker.cachedWorkflows,
         shutdownGraceMs: config.shutdownGraceMs,
       },
     });

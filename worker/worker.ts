@@ -36,6 +36,8 @@ export interface OrderWorkerOptions {
   tuning?: {
     maxConcurrentActivities: number;
     maxConcurrentWorkflowTasks: number;
+    /** Workflows kept in memory between their tasks. */
+    maxCachedWorkflows: number;
     /** How long in-flight activities may run on after shutdown begins before they are cancelled. */
     shutdownGraceMs: number;
   };
@@ -93,6 +95,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       ? {
           maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
           maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks,
+          maxCachedWorkflows: options.tuning.maxCachedWorkflows,
           shutdownGraceTime: options.tuning.shutdownGraceMs,
         }
       : {}),
