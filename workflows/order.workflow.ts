@@ -1,3 +1,4 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { patched, setHandler } from '@temporalio/workflow';
 import { escalationPolicyChangedSignal } from './escalation.definitions';
 import { orderWorkflowV1 } from './legacy/order.workflow.v1';
@@ -16,6 +17,17 @@ import {
   type OrderSnapshot,
 } from './order.definitions';
 import { OrderProcess, type Command, type OrderMemory } from './order.process';
+
+/** The staff actions, each an update that the order's loop carries out. */
+const STAFF_ACTIONS = [
+  approveUpdate,
+  rejectUpdate,
+  editUpdate,
+  retryPaymentUpdate,
+  shipUpdate,
+  completeUpdate,
+  cancelUpdate,
+];
 
 /** Marks histories of the lean workflow; an order whose history lacks it was started by the frozen one. */
 export const LEAN_WORKFLOW_PATCH = 'lean-workflow';
@@ -37,26 +49,13 @@ export async function orderWorkflow(input: OrderInput, memory?: OrderMemory): Pr
   setHandler(stockChangedSignal, () => order.stockChanged());
   setHandler(escalationPolicyChangedSignal, (plan) => order.escalation.policyChanged(plan));
 
-  const action = <A extends Command['action']>(name: A) => ({
-    handle: (input: Omit<Extract<Command, { action: A }>, 'action'>) =>
-      order.submit({ ...input, action: name } as Command),
-    validate: (input: Omit<Extract<Command, { action: A }>, 'action'>) =>
-      order.check({ ...input, action: name } as Command),
-  });
-  const approve = action('approve');
-  const reject = action('reject');
-  const edit = action('edit');
-  const retryPayment = action('retryPayment');
-  const ship = action('ship');
-  const complete = action('complete');
-  const cancel = action('cancel');
-  setHandler(approveUpdate, approve.handle, { validator: approve.validate });
-  setHandler(rejectUpdate, reject.handle, { validator: reject.validate });
-  setHandler(editUpdate, edit.handle, { validator: edit.validate });
-  setHandler(retryPaymentUpdate, retryPayment.handle, { validator: retryPayment.validate });
-  setHandler(shipUpdate, ship.handle, { validator: ship.validate });
-  setHandler(completeUpdate, complete.handle, { validator: complete.validate });
-  setHandler(cancelUpdate, cancel.handle, { validator: cancel.validate });
+  for (const update of STAFF_ACTIONS) {
+    // Each staff action's update is defined under the action's name (order.definitions.ts).
+    const command = (input: object) => ({ ...input, action: update.name }) as Command;
+    setHandler(update as UpdateDefinition<OrderSnapshot, [object]>, (input) => order.submit(command(input)), {
+      validator: (input: object) => order.check(command(input)),
+    });
+  }
 
   return order.run();
 }
