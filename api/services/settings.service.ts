@@ -52,6 +52,8 @@ export class SettingsService {
         `must be false for ${kind}: customers hear only of confirmation, shipment and completion`,
       );
     }
-    return this.recipients.set({ kind, roles: dto.roles, customer }, actor);
+    const changed = await this.recipients.set({ kind, roles: dto.roles, customer }, actor);
+    if (!changed) throw notFound('notification kind', kind);
+    return changed;
   }
 }

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../workflows/order.definitions';
-import { AuditRepository } from './audit.repository';
-import { isUuid } from './ids';
-import { sqlOf } from './sql';
+import { WebhookEntity } from '../entities';
+import { createAudited, updateAudited, type Audited } from './audited';
 
 export interface Webhook {
   id: string;
@@ -20,24 +19,17 @@ export interface WebhookWithSecret extends Webhook {
   secret: string;
 }
 
-interface Row {
-  id: string;
-  url: string;
-  secret: string;
-  kinds: string[];
-  description: string | null;
-  active: boolean;
-  created_at: Date;
-}
-
-const toWebhook = ({ secret: _secret, ...row }: Row): Webhook => ({
+const toWebhook = (row: WebhookEntity): Webhook => ({
   id: row.id,
   url: row.url,
   kinds: row.kinds,
   description: row.description,
   active: row.active,
-  createdAt: new Date(row.created_at).toISOString(),
+  createdAt: row.createdAt.toISOString(),
 });
+
+/** The audit log shows a webhook without its secret. */
+const AUDITED: Audited<WebhookEntity> = { entity: 'webhook', view: toWebhook };
 
 /** URLs that admins register to receive order notifications, each with its own signing secret. */
 export class WebhookRepository {
@@ -48,64 +40,38 @@ export class WebhookRepository {
     input: { url: string; kinds: string[]; description: string | null },
     actor: Actor,
   ): Promise<WebhookWithSecret> {
-    return this.em.transactional(async (em) => {
-      const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-      const [row] = await sqlOf(em)<Row[]>(
-        `insert into webhooks (url, secret, kinds, description) values (?, ?, ?::text[], ?) returning *`,
-        [input.url, secret, `{${input.kinds.join(',')}}`, input.description],
-      );
-      const webhook = toWebhook(row!);
-      await new AuditRepository(em).record({
-        actor,
-        action: 'webhook.created',
-        entity: 'webhook',
-        entityId: webhook.id,
-        before: null,
-        after: webhook,
-      });
-      return { ...webhook, secret };
-    });
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const row = await createAudited(this.em, WebhookEntity, { ...input, secret }, actor, AUDITED);
+    return { ...toWebhook(row), secret };
   }
 
   async list(): Promise<Webhook[]> {
-    const rows = await sqlOf(this.em)<Row[]>(`select * from webhooks order by created_at, id`);
+    const rows = await this.em.find(WebhookEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
     return rows.map(toWebhook);
   }
 
   /** Stops calling a webhook (its past deliveries stay); null when there is no such webhook. */
   async deactivate(id: string, actor: Actor): Promise<Webhook | null> {
-    if (!isUuid(id)) return null;
-    return this.em.transactional(async (em) => {
-      const [before] = await sqlOf(em)<Row[]>(`select * from webhooks where id = ? for update`, [id]);
-      if (!before) return null;
-      const [after] = await sqlOf(em)<Row[]>(`update webhooks set active = false where id = ? returning *`, [
-        id,
-      ]);
-      await new AuditRepository(em).record({
-        actor,
-        action: 'webhook.deactivated',
-        entity: 'webhook',
-        entityId: id,
-        before: toWebhook(before),
-        after: toWebhook(after!),
-      });
-      return toWebhook(after!);
+    const row = await updateAudited(this.em, WebhookEntity, id, { active: false }, actor, {
+      ...AUDITED,
+      action: 'webhook.deactivated',
     });
+    return row && toWebhook(row);
   }
 
-  /** Active webhooks that receive this kind, with their secrets. */
+  /** Active webhooks that receive this kind, with their secrets (an admin registers a handful). */
   async activeFor(kind: string): Promise<WebhookWithSecret[]> {
-    const rows = await sqlOf(this.em)<Row[]>(
-      `select * from webhooks where active and (cardinality(kinds) = 0 or ? = any(kinds)) order by created_at, id`,
-      [kind],
+    const rows = await this.em.find(
+      WebhookEntity,
+      { active: true },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
     );
-    return rows.map((row) => ({ ...toWebhook(row), secret: row.secret }));
+    return rows
+      .filter((row) => row.kinds.length === 0 || row.kinds.includes(kind))
+      .map((row) => ({ ...toWebhook(row), secret: row.secret }));
   }
 
   async secretOf(id: string): Promise<string | null> {
-    const [row] = await sqlOf(this.em)<{ secret: string }[]>(`select secret from webhooks where id = ?`, [
-      id,
-    ]);
-    return row?.secret ?? null;
+    return (await this.em.findOne(WebhookEntity, { id }))?.secret ?? null;
   }
 }

@@ -1,0 +1,20 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Role } from '../../workflows/people.definitions';
+
+/** Who hears of one notification kind: staff by role, and whether the order's customer is e-mailed. */
+@Entity({ tableName: 'notification_recipients' })
+export class NotificationRecipient {
+  [OptionalProps]?: 'updatedAt';
+
+  @PrimaryKey({ type: 'text' })
+  kind!: string;
+
+  @Property({ type: 'text[]' })
+  roles!: Role[];
+
+  @Property({ type: 'boolean' })
+  customer!: boolean;
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
