@@ -8,6 +8,7 @@ import { Migration20261126060000_escalation } from './Migration20261126060000_es
 import { Migration20261126070000_hardening } from './Migration20261126070000_hardening';
 import { Migration20261126080000_reports } from './Migration20261126080000_reports';
 import { Migration20261126090000_rankings } from './Migration20261126090000_rankings';
+import { Migration20261126100000_sales_days } from './Migration20261126100000_sales_days';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126070000_hardening', class: Migration20261126070000_hardening },
   { name: 'Migration20261126080000_reports', class: Migration20261126080000_reports },
   { name: 'Migration20261126090000_rankings', class: Migration20261126090000_rankings },
+  { name: 'Migration20261126100000_sales_days', class: Migration20261126100000_sales_days },
 ];

@@ -20,15 +20,29 @@ export function stageName(status: string, awaiting: string | null): string {
   return awaiting ? `${status}/${awaiting}` : status;
 }
 
-/** Adds (sign 1) or removes (sign -1) one order's contribution to its quarter-hour sales bucket. */
+/**
+ * Adds (sign 1) or removes (sign -1) one order's contribution to its quarter-hour sales bucket and to the
+ * bucket's UTC day (`sales_bucket_days`), in one statement: the day row always equals the sum of its buckets.
+ */
 async function applySales(sql: Sql, order: SalesContribution, sign: 1 | -1): Promise<void> {
   const paid = order.captured > order.refunded ? 1 : 0;
   await sql(
-    `insert into sales_buckets as s (bucket, currency, outcome, orders, paid_orders, captured, refunded)
-     values (date_bin('15 minutes', ?::timestamptz, timestamptz '2000-01-01 00:00:00+00'), ?, ?, ?, ?, ?, ?)
-     on conflict (bucket, currency, outcome) do update set
-       orders = s.orders + excluded.orders, paid_orders = s.paid_orders + excluded.paid_orders,
-       captured = s.captured + excluded.captured, refunded = s.refunded + excluded.refunded`,
+    `with figures (at, currency, outcome, orders, paid_orders, captured, refunded) as (
+       values (?::timestamptz, ?::text, ?::text, ?::int, ?::int, ?::bigint, ?::bigint)),
+     bucket as (
+       insert into sales_buckets as s (bucket, currency, outcome, orders, paid_orders, captured, refunded)
+       select date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00'), currency, outcome, orders,
+              paid_orders, captured, refunded
+         from figures
+       on conflict (bucket, currency, outcome) do update set
+         orders = s.orders + excluded.orders, paid_orders = s.paid_orders + excluded.paid_orders,
+         captured = s.captured + excluded.captured, refunded = s.refunded + excluded.refunded)
+     insert into sales_bucket_days as d (day, currency, outcome, orders, paid_orders, captured, refunded)
+     select (at at time zone 'UTC')::date, currency, outcome, orders, paid_orders, captured, refunded
+       from figures
+     on conflict (day, currency, outcome) do update set
+       orders = d.orders + excluded.orders, paid_orders = d.paid_orders + excluded.paid_orders,
+       captured = d.captured + excluded.captured, refunded = d.refunded + excluded.refunded`,
     [
       order.createdAt,
       order.currency,
