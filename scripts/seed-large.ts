@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { migrateUp } from '../db/migrate';
 import { RANKING_SUMMARIES_SQL } from '../db/migrations/Migration20261126090000_rankings';
 import { SALES_BUCKET_DAYS_SQL } from '../db/migrations/Migration20261126100000_sales_days';
+import { CUSTOMER_MONTH_BOUNDS_SQL } from '../db/migrations/Migration20261126110000_customer_month_bounds';
 import { openDatabase } from './bench-database';
 import { prng } from './prng';
 
@@ -448,6 +449,7 @@ async function run(): Promise<void> {
     await client.query(SALES_BUCKET_DAYS_SQL);
     // Ranking summaries and the stage duration histogram, with the migration's own definition.
     await client.query(RANKING_SUMMARIES_SQL);
+    await client.query(CUSTOMER_MONTH_BOUNDS_SQL);
     for (const index of indexes) {
       const t0 = Date.now();
       await client.query(index.definition);

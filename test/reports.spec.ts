@@ -251,6 +251,7 @@ describe('reports', () => {
       ['customer_sales_days', 'day'],
       ['product_sales_days', 'day'],
       ['product_sales_months', 'month'],
+      ['customer_sales_month_bounds', 'month'],
       ['sales_days', 'day'],
       ['stage_duration_days', 'day'],
     ])
@@ -610,10 +611,13 @@ describe('reports', () => {
             quantityTotal: totals.get(currency)!.quantity,
           })),
       );
-      // Summing every one (the default for up to two months), by bounds from one candidate up (proven
-      // or, failing that, summed), and with all candidates read at once.
+      // The default (customers: by per-month bounds up to two months; products: summing every one),
+      // summing every one, by per-month and by all-time bounds from one candidate up (proven or, failing
+      // that, summed), and with all candidates read at once.
       for (const options of [
         {},
+        { candidates: 0 },
+        { candidates: 1 },
         { directMaxDays: 0, candidates: 1 },
         { directMaxDays: 0, candidates: 100_000 },
       ]) {

@@ -9,6 +9,7 @@ import { Migration20261126070000_hardening } from './Migration20261126070000_har
 import { Migration20261126080000_reports } from './Migration20261126080000_reports';
 import { Migration20261126090000_rankings } from './Migration20261126090000_rankings';
 import { Migration20261126100000_sales_days } from './Migration20261126100000_sales_days';
+import { Migration20261126110000_customer_month_bounds } from './Migration20261126110000_customer_month_bounds';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126080000_reports', class: Migration20261126080000_reports },
   { name: 'Migration20261126090000_rankings', class: Migration20261126090000_rankings },
   { name: 'Migration20261126100000_sales_days', class: Migration20261126100000_sales_days },
+  {
+    name: 'Migration20261126110000_customer_month_bounds',
+    class: Migration20261126110000_customer_month_bounds,
+  },
 ];

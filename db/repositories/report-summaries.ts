@@ -206,6 +206,11 @@ const CUSTOMER_TOTALS: Summary = {
   ],
   sums: ['quantity', 'revenue'],
 };
+const CUSTOMER_MONTH_BOUNDS: Summary = {
+  ...CUSTOMER_TOTALS,
+  table: 'customer_sales_month_bounds',
+  keys: [...CUSTOMER_TOTALS.keys, ['month', 'date']],
+};
 const PRODUCT_DAYS: Summary = {
   ...CUSTOMER_DAYS,
   table: 'product_sales_days',
@@ -247,8 +252,8 @@ async function addTo(sql: Sql, summary: Summary, deltas: Delta[]): Promise<void>
 
 /**
  * Moves an order's contribution in the ranking summaries from what it was to what it is: per UTC day and
- * customer, per UTC day and month and product, per UTC day and currency, and the all-time upper bounds (each
- * order's or line's revenue counted as at least 0). Only rows whose figures change are written, one
+ * customer, per UTC day and month and product, per UTC day and currency, and the per-month (customers)
+ * and all-time upper bounds (each order's or line's revenue counted as at least 0). Only rows whose figures change are written, one
  * statement per table. Run in the mirror's transaction with the order row locked.
  */
 export async function moveRankings(
@@ -265,6 +270,7 @@ export async function moveRankings(
   );
   const customerDays: Delta[] = [];
   const customerTotals: Delta[] = [];
+  const customerMonthBounds: Delta[] = [];
   const productDays: Delta[] = [];
   const productTotals: Delta[] = [];
   const productMonths: Delta[] = [];
@@ -280,6 +286,10 @@ export async function moveRankings(
     });
     customerTotals.push({
       key: [customer, order.currency],
+      values: [sign * order.items, sign * Math.max(order.revenue, 0)],
+    });
+    customerMonthBounds.push({
+      key: [customer, order.currency, month],
       values: [sign * order.items, sign * Math.max(order.revenue, 0)],
     });
     days.push({
@@ -303,6 +313,7 @@ export async function moveRankings(
   }
   await addTo(sql, CUSTOMER_DAYS, customerDays);
   await addTo(sql, CUSTOMER_TOTALS, customerTotals);
+  await addTo(sql, CUSTOMER_MONTH_BOUNDS, customerMonthBounds);
   await addTo(sql, PRODUCT_DAYS, productDays);
   await addTo(sql, PRODUCT_MONTHS, productMonths);
   await addTo(sql, PRODUCT_TOTALS, productTotals);
