@@ -10,6 +10,7 @@ import { Migration20261126080000_reports } from './Migration20261126080000_repor
 import { Migration20261126090000_rankings } from './Migration20261126090000_rankings';
 import { Migration20261126100000_sales_days } from './Migration20261126100000_sales_days';
 import { Migration20261126110000_customer_month_bounds } from './Migration20261126110000_customer_month_bounds';
+import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261126110000_customer_month_bounds',
     class: Migration20261126110000_customer_month_bounds,
   },
+  { name: 'Migration20261126120000_status_list_index', class: Migration20261126120000_status_list_index },
 ];
