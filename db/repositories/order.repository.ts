@@ -3,7 +3,7 @@ import { arrayLiteral, sqlOf } from './sql';
 import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
-import { containing } from './like';
+import { containing, numberContaining } from './like';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
 import {
@@ -131,13 +131,14 @@ export class OrderRepository {
    */
   private async search(filter: OrderFilter & { q: string }): Promise<Page<OrderSnapshot>> {
     const pattern = containing(filter.q);
+    const number = numberContaining('o.number', filter.q);
     const limit = filter.limit + 1;
     const { conditions, params } = filterOf(filter);
     const and = conditions.map((condition) => ` and ${condition}`).join('');
     const page = `order by o.created_at desc, o.id desc limit ${limit}`;
     const ids = await sqlOf(this.em)<{ id: string }[]>(
       `select id from (
-         (select o.id, o.created_at from orders o where o.number ilike ?${and} ${page})
+         (select o.id, o.created_at from orders o where ${number.sql}${and} ${page})
          union
          (select o.id, o.created_at from orders o where o.notes ilike ?${and} ${page})
          union
@@ -145,7 +146,7 @@ export class OrderRepository {
             cross join lateral (select o.id, o.created_at from orders o where o.customer_id = c.id${and} ${page}) o
            where c.name ilike ?)
        ) o ${page}`,
-      [pattern, ...params, pattern, ...params, ...params, pattern],
+      [...number.params, ...params, pattern, ...params, ...params, pattern],
     );
     const rows = ids.length
       ? await sqlOf(this.em)<ListedRow[]>(
