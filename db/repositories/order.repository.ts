@@ -166,9 +166,10 @@ export class OrderRepository {
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
    * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
-   * to live views. In the same transaction it keeps the report summaries: the sales bucket, the ranking
-   * summaries (per day and customer, product and currency; all-time bounds), the stage transition (keyed
-   * by snapshot version, so a retried write adds none) with its duration histogram, and escalation breaches.
+   * to live views. In the same transaction it keeps the report summaries: the sales bucket and its day, the
+   * ranking summaries (per day and customer, product and currency; per-month and all-time bounds), the stage
+   * transition (keyed by snapshot version, so a retried write adds none) with its duration histogram, and
+   * escalation breaches.
    * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
    */
   async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
