@@ -1,7 +1,8 @@
 /**
  * `npm run bench:db`: times the list, search and report queries the API runs (through the same repository
  * code), 20 warm runs each after 3 to warm up, and prints the p95 with an `EXPLAIN (ANALYZE, BUFFERS)`
- * summary of each SQL statement the call issued. Run it against a database filled by `npm run seed:large`.
+ * summary of each SQL statement the call issued. Run it against a database filled by `npm run seed:large`;
+ * words after `--` keep only the cases whose names contain one of them.
  */
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
@@ -113,7 +114,9 @@ async function run(): Promise<void> {
     const { rows } = await pg.query<{ count: string }>('select count(*) from orders');
     console.log(`orders: ${rows[0]!.count}\n`);
     const results: { name: string; p95: number; median: number }[] = [];
-    for (const test of CASES) {
+    // `npm run bench:db -- customers sales`: only the cases whose names contain one of the words.
+    const only = process.argv.slice(2);
+    for (const test of CASES.filter((c) => only.length === 0 || only.some((word) => c.name.includes(word)))) {
       for (let i = 0; i < WARM_UP; i++) await test.call(orm.em.fork());
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {

@@ -15,6 +15,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { migrateUp } from '../db/migrate';
 import { RANKING_SUMMARIES_SQL } from '../db/migrations/Migration20261126090000_rankings';
+import { SALES_BUCKET_DAYS_SQL } from '../db/migrations/Migration20261126100000_sales_days';
+import { CUSTOMER_MONTH_BOUNDS_SQL } from '../db/migrations/Migration20261126110000_customer_month_bounds';
 import { openDatabase } from './bench-database';
 import { prng } from './prng';
 
@@ -444,8 +446,10 @@ async function run(): Promise<void> {
         case when status in ('cancelled', 'rejected') then status else 'active' end,
         count(*), count(*) filter (where captured > refunded), sum(captured), sum(refunded)
       from orders group by 1, 2, 3 order by 1, 2, 3`);
+    await client.query(SALES_BUCKET_DAYS_SQL);
     // Ranking summaries and the stage duration histogram, with the migration's own definition.
     await client.query(RANKING_SUMMARIES_SQL);
+    await client.query(CUSTOMER_MONTH_BOUNDS_SQL);
     for (const index of indexes) {
       const t0 = Date.now();
       await client.query(index.definition);

@@ -247,9 +247,11 @@ describe('reports', () => {
     await connection.execute(`delete from orders where created_at >= '2030-01-01'`);
     await connection.execute(`delete from sales_buckets where bucket >= '2030-01-01'`);
     for (const [table, column] of [
+      ['sales_bucket_days', 'day'],
       ['customer_sales_days', 'day'],
       ['product_sales_days', 'day'],
       ['product_sales_months', 'month'],
+      ['customer_sales_month_bounds', 'month'],
       ['sales_days', 'day'],
       ['stage_duration_days', 'day'],
     ])
@@ -352,6 +354,10 @@ describe('reports', () => {
       ['month', SHANGHAI],
       ['day', 'UTC'],
       ['week', 'America/New_York'],
+      // Whole UTC days only (the day summary, no edges), and edges that are not whole hours (UTC+5:45).
+      ['month', 'UTC'],
+      ['week', 'UTC'],
+      ['month', 'Asia/Kathmandu'],
     ] as const)('by %s in %s equals the totals of the raw orders and payments', async (groupBy, timeZone) => {
       const response = await manager.get<{ items: unknown[]; timeZone: string }>(
         `/api/reports/sales?from=2030-02-20&to=2030-04-10&groupBy=${groupBy}&timeZone=${encodeURIComponent(timeZone)}`,
@@ -605,10 +611,13 @@ describe('reports', () => {
             quantityTotal: totals.get(currency)!.quantity,
           })),
       );
-      // Summing every one (the default for up to two months), by bounds from one candidate up (proven
-      // or, failing that, summed), and with all candidates read at once.
+      // The default (customers: by per-month bounds up to two months; products: summing every one),
+      // summing every one, by per-month and by all-time bounds from one candidate up (proven or, failing
+      // that, summed), and with all candidates read at once.
       for (const options of [
         {},
+        { candidates: 0 },
+        { candidates: 1 },
         { directMaxDays: 0, candidates: 1 },
         { directMaxDays: 0, candidates: 100_000 },
       ]) {

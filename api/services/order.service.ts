@@ -197,7 +197,7 @@ export class OrderService {
       throw invalidField('maxTotal', 'must not be less than minTotal');
     const page = await this.orders.list(query);
     return {
-      items: page.items.map((order) => OrderDto.from(order.snapshot, viewer)),
+      items: page.items.map((snapshot) => OrderDto.from(snapshot, viewer)),
       nextCursor: page.nextCursor,
     };
   }

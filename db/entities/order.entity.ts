@@ -17,7 +17,12 @@ import { OrderLine } from './order-line.entity';
  * the workflow's state as is; the other columns repeat parts of it for filtering, search and reports.
  */
 @Entity({ tableName: 'orders' })
-@Index({ properties: ['status'] })
+// The list by status, newest first (see Migration20261126120000_status_list_index).
+@Index({
+  name: 'orders_status_created_index',
+  expression:
+    'create index "orders_status_created_index" on "orders" ("status", "created_at" desc, "id" desc)',
+})
 export class Order {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

@@ -9,6 +9,9 @@ import { Migration20261126070000_hardening } from './Migration20261126070000_har
 import { Migration20261126080000_reports } from './Migration20261126080000_reports';
 import { Migration20261126090000_rankings } from './Migration20261126090000_rankings';
 import { Migration20261126093000_one_archive } from './Migration20261126093000_one_archive';
+import { Migration20261126100000_sales_days } from './Migration20261126100000_sales_days';
+import { Migration20261126110000_customer_month_bounds } from './Migration20261126110000_customer_month_bounds';
+import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +25,10 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126080000_reports', class: Migration20261126080000_reports },
   { name: 'Migration20261126090000_rankings', class: Migration20261126090000_rankings },
   { name: 'Migration20261126093000_one_archive', class: Migration20261126093000_one_archive },
+  { name: 'Migration20261126100000_sales_days', class: Migration20261126100000_sales_days },
+  {
+    name: 'Migration20261126110000_customer_month_bounds',
+    class: Migration20261126110000_customer_month_bounds,
+  },
+  { name: 'Migration20261126120000_status_list_index', class: Migration20261126120000_status_list_index },
 ];

@@ -20,15 +20,29 @@ export function stageName(status: string, awaiting: string | null): string {
   return awaiting ? `${status}/${awaiting}` : status;
 }
 
-/** Adds (sign 1) or removes (sign -1) one order's contribution to its quarter-hour sales bucket. */
+/**
+ * Adds (sign 1) or removes (sign -1) one order's contribution to its quarter-hour sales bucket and to the
+ * bucket's UTC day (`sales_bucket_days`), in one statement: the day row always equals the sum of its buckets.
+ */
 async function applySales(sql: Sql, order: SalesContribution, sign: 1 | -1): Promise<void> {
   const paid = order.captured > order.refunded ? 1 : 0;
   await sql(
-    `insert into sales_buckets as s (bucket, currency, outcome, orders, paid_orders, captured, refunded)
-     values (date_bin('15 minutes', ?::timestamptz, timestamptz '2000-01-01 00:00:00+00'), ?, ?, ?, ?, ?, ?)
-     on conflict (bucket, currency, outcome) do update set
-       orders = s.orders + excluded.orders, paid_orders = s.paid_orders + excluded.paid_orders,
-       captured = s.captured + excluded.captured, refunded = s.refunded + excluded.refunded`,
+    `with figures (at, currency, outcome, orders, paid_orders, captured, refunded) as (
+       values (?::timestamptz, ?::text, ?::text, ?::int, ?::int, ?::bigint, ?::bigint)),
+     bucket as (
+       insert into sales_buckets as s (bucket, currency, outcome, orders, paid_orders, captured, refunded)
+       select date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00'), currency, outcome, orders,
+              paid_orders, captured, refunded
+         from figures
+       on conflict (bucket, currency, outcome) do update set
+         orders = s.orders + excluded.orders, paid_orders = s.paid_orders + excluded.paid_orders,
+         captured = s.captured + excluded.captured, refunded = s.refunded + excluded.refunded)
+     insert into sales_bucket_days as d (day, currency, outcome, orders, paid_orders, captured, refunded)
+     select (at at time zone 'UTC')::date, currency, outcome, orders, paid_orders, captured, refunded
+       from figures
+     on conflict (day, currency, outcome) do update set
+       orders = d.orders + excluded.orders, paid_orders = d.paid_orders + excluded.paid_orders,
+       captured = d.captured + excluded.captured, refunded = d.refunded + excluded.refunded`,
     [
       order.createdAt,
       order.currency,
@@ -192,6 +206,11 @@ const CUSTOMER_TOTALS: Summary = {
   ],
   sums: ['quantity', 'revenue'],
 };
+const CUSTOMER_MONTH_BOUNDS: Summary = {
+  ...CUSTOMER_TOTALS,
+  table: 'customer_sales_month_bounds',
+  keys: [...CUSTOMER_TOTALS.keys, ['month', 'date']],
+};
 const PRODUCT_DAYS: Summary = {
   ...CUSTOMER_DAYS,
   table: 'product_sales_days',
@@ -233,8 +252,8 @@ async function addTo(sql: Sql, summary: Summary, deltas: Delta[]): Promise<void>
 
 /**
  * Moves an order's contribution in the ranking summaries from what it was to what it is: per UTC day and
- * customer, per UTC day and month and product, per UTC day and currency, and the all-time upper bounds (each
- * order's or line's revenue counted as at least 0). Only rows whose figures change are written, one
+ * customer, per UTC day and month and product, per UTC day and currency, and the per-month (customers)
+ * and all-time upper bounds (each order's or line's revenue counted as at least 0). Only rows whose figures change are written, one
  * statement per table. Run in the mirror's transaction with the order row locked.
  */
 export async function moveRankings(
@@ -251,6 +270,7 @@ export async function moveRankings(
   );
   const customerDays: Delta[] = [];
   const customerTotals: Delta[] = [];
+  const customerMonthBounds: Delta[] = [];
   const productDays: Delta[] = [];
   const productTotals: Delta[] = [];
   const productMonths: Delta[] = [];
@@ -266,6 +286,10 @@ export async function moveRankings(
     });
     customerTotals.push({
       key: [customer, order.currency],
+      values: [sign * order.items, sign * Math.max(order.revenue, 0)],
+    });
+    customerMonthBounds.push({
+      key: [customer, order.currency, month],
       values: [sign * order.items, sign * Math.max(order.revenue, 0)],
     });
     days.push({
@@ -289,6 +313,7 @@ export async function moveRankings(
   }
   await addTo(sql, CUSTOMER_DAYS, customerDays);
   await addTo(sql, CUSTOMER_TOTALS, customerTotals);
+  await addTo(sql, CUSTOMER_MONTH_BOUNDS, customerMonthBounds);
   await addTo(sql, PRODUCT_DAYS, productDays);
   await addTo(sql, PRODUCT_MONTHS, productMonths);
   await addTo(sql, PRODUCT_TOTALS, productTotals);

@@ -1,4 +1,4 @@
-import { BUCKETS_PER_DOUBLING, monthPlan, percentileOf } from './report.repository';
+import { BUCKETS_PER_DOUBLING, monthPlan, monthsTouched, percentileOf } from './report.repository';
 import { prng } from '../../scripts/prng';
 
 /** PostgreSQL's percentile_cont over the exact values. */
@@ -74,6 +74,19 @@ describe('monthPlan (reading whole days from month and day summaries)', () => {
     for (const day of inside) expect(counted.get(day)).toBe(1);
     // No month costs more than half its days.
     expect(plan.plus.length + plan.minus.length).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('monthsTouched (the months whose bounds cover a period)', () => {
+  it.each([
+    // A Shanghai month: from 16:00 UTC on the 26th of one month to 16:00 UTC on the 25th of the next.
+    ['2026-10-26T16:00:00.000Z', '2026-11-25T16:00:00.000Z', ['2026-10-01', '2026-11-01']],
+    // Ending exactly at a UTC month's first instant: that month holds none of it.
+    ['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z', ['2026-10-01']],
+    ['2026-12-31T23:00:00.000Z', '2027-01-01T01:00:00.000Z', ['2026-12-01', '2027-01-01']],
+    ['2026-01-15T00:00:00.000Z', '2026-03-02T00:00:00.000Z', ['2026-01-01', '2026-02-01', '2026-03-01']],
+  ])('from %s to before %s touches %j', (from, to, months) => {
+    expect(monthsTouched(from, to)).toEqual(months);
   });
 });
 

@@ -65,9 +65,12 @@ const END = `(?::date + 1)::timestamp at time zone ?`;
 const bounds = (p: Period) => [p.from, p.timeZone, p.to, p.timeZone];
 
 const DAY = 86_400_000;
-/** Up to this many whole days, rankings sum every customer's (product's) day rows. */
+/**
+ * Up to this many whole days, a ranking takes its candidates by per-month bounds (customers) or sums
+ * every one's day rows (products); beyond, by all-time bounds (customers) or from month rows (products).
+ */
 const DIRECT_MAX_DAYS = 62;
-/** The most candidates a long ranking reads before it sums everything instead. */
+/** The most candidates a ranking reads (per bound list) before it sums everything instead. */
 const MAX_CANDIDATES = 6400;
 
 /** A period as whole UTC days `[days[0], days[1])` and two edge ranges of instants `[e0, e1)`, `[e2, e3)`. */
@@ -87,6 +90,8 @@ interface RankingSource {
   months?: string;
   /** Whether long periods take candidates by all-time bounds (else they sum everything). */
   bounded: boolean;
+  /** Per UTC month upper bounds (key, currency, month, quantity, revenue) for periods up to two months. */
+  monthBounds?: string;
   /** The `sales_days` column that sums this ranking's revenue. */
   dayRevenue: string;
   /** The raw rows (id, currency, orders, quantity, revenue) placed in `[from, to)`. */
@@ -99,6 +104,7 @@ const CUSTOMER_RANKING: RankingSource = {
   names: 'customers',
   key: 'customer_id',
   bounded: true,
+  monthBounds: 'customer_sales_month_bounds',
   dayRevenue: 'revenue',
   raw: (from, to) =>
     `select customer_id as id, currency, 1 as orders, items::bigint as quantity, captured - refunded as revenue
@@ -179,6 +185,28 @@ interface Candidate {
   revenue: number;
 }
 
+/**
+ * Candidates read from the top of upper-bound lists, and the most any one not read can have in the period
+ * (null: every one with figures was read).
+ */
+interface Candidates {
+  ids: string[];
+  unread: number | null;
+}
+
+/** The first days of the UTC months that instants `[from, to)` touch. */
+export function monthsTouched(from: string, to: string): string[] {
+  const months: string[] = [];
+  const last = new Date(Date.parse(to) - 1);
+  const end = Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), 1);
+  const start = new Date(from);
+  for (let m = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1); m <= end;) {
+    months.push(new Date(m).toISOString().slice(0, 10));
+    m = Date.UTC(new Date(m).getUTCFullYear(), new Date(m).getUTCMonth() + 1, 1);
+  }
+  return months;
+}
+
 /** Ranking order in SQL: the measure, then the other one, then the id. */
 const rankKeys = (rankBy: Ranking) =>
   rankBy === 'revenue' ? ['revenue desc', 'quantity desc', 'id'] : ['quantity desc', 'revenue desc', 'id'];
@@ -232,8 +260,9 @@ export function percentileOf(histogram: { bucket: number; stays: number }[], fra
 /** Read-only report queries over the summaries the mirror keeps (see the README's Reports section). */
 export class ReportRepository {
   /**
-   * `options.candidates`: how many candidates a long ranking reads first (default the larger of 100 and
-   * five times the limit); `options.directMaxDays`: up to how many whole days it sums everything instead;
+   * `options.candidates`: how many candidates a ranking reads first from each bound list (default the
+   * larger of 100 and five times the limit; 0: never by candidates, always the full sum);
+   * `options.directMaxDays`: up to how many whole days a ranking uses the short-period way;
    * `options.exactPercentilesUpTo`: up to how many stays stage percentiles are exact. Tests set them small
    * to drive both ways on little data.
    */
@@ -247,9 +276,11 @@ export class ReportRepository {
   ) {}
 
   /**
-   * Orders placed per local period and currency from the quarter-hour sales summary. The periods are made
-   * first (local starts turned into instants once each), then each sums its buckets through the primary
-   * key's range: no time zone arithmetic per bucket.
+   * Orders placed per local period and currency. The periods are made first (local starts turned into
+   * instants once each); each then sums the whole UTC days inside it from the day summary and the
+   * part-days at its edges (none in UTC; under a day each elsewhere) from the quarter-hour buckets, all
+   * through primary-key ranges: no time zone arithmetic per row, and a month is about 30 day rows instead
+   * of 3,000 buckets. Every real zone's offset is a multiple of 15 minutes, so the edges are whole buckets.
    */
   async sales(period: Period, groupBy: SalesGrouping): Promise<SalesRow[]> {
     const rows = await sqlOf(this.em)<Record<string, string>[]>(
@@ -257,17 +288,36 @@ export class ReportRepository {
          select local_start,
                 greatest(local_start, ?::date::timestamp) at time zone ? as starts,
                 least(local_start + ?::interval, ?::date + 1) at time zone ? as ends
-           from generate_series(date_trunc(?, ?::date::timestamp), ?::date::timestamp, ?::interval) as local_start)
-       select to_char(p.local_start, 'YYYY-MM-DD') as period, b.currency,
-              coalesce(sum(b.orders) filter (where b.outcome = 'active'), 0) as orders,
-              coalesce(sum(b.paid_orders) filter (where b.outcome = 'active'), 0) as paid_orders,
-              coalesce(sum(b.captured - b.refunded) filter (where b.outcome = 'active'), 0) as revenue,
-              coalesce(sum(b.refunded) filter (where b.outcome = 'active'), 0) as refunded,
-              coalesce(sum(b.orders) filter (where b.outcome = 'cancelled'), 0) as cancelled,
-              coalesce(sum(b.orders) filter (where b.outcome = 'rejected'), 0) as rejected
-         from periods p join sales_buckets b on b.bucket >= p.starts and b.bucket < p.ends
-        group by p.local_start, b.currency having sum(b.orders) > 0
-        order by p.local_start, b.currency`,
+           from generate_series(date_trunc(?, ?::date::timestamp), ?::date::timestamp, ?::interval) as local_start),
+       cut as (
+         select local_start, starts, ends, first_day, last_day, first_day < last_day as has_days
+           from (select local_start, starts, ends,
+                        case when date_trunc('day', starts, 'UTC') = starts then starts
+                             else date_trunc('day', starts, 'UTC') + interval '24 hours' end as first_day,
+                        date_trunc('day', ends, 'UTC') as last_day
+                   from periods) p),
+       figures as (
+         select c.local_start, d.currency, d.outcome, d.orders, d.paid_orders, d.captured, d.refunded
+           from cut c join sales_bucket_days d
+             on c.has_days and d.day >= (c.first_day at time zone 'UTC')::date
+            and d.day < (c.last_day at time zone 'UTC')::date
+         union all
+         select c.local_start, b.currency, b.outcome, b.orders, b.paid_orders, b.captured, b.refunded
+           from cut c join sales_buckets b
+             on b.bucket >= c.starts and b.bucket < case when c.has_days then c.first_day else c.ends end
+         union all
+         select c.local_start, b.currency, b.outcome, b.orders, b.paid_orders, b.captured, b.refunded
+           from cut c join sales_buckets b on c.has_days and b.bucket >= c.last_day and b.bucket < c.ends)
+       select to_char(f.local_start, 'YYYY-MM-DD') as period, f.currency,
+              coalesce(sum(f.orders) filter (where f.outcome = 'active'), 0) as orders,
+              coalesce(sum(f.paid_orders) filter (where f.outcome = 'active'), 0) as paid_orders,
+              coalesce(sum(f.captured - f.refunded) filter (where f.outcome = 'active'), 0) as revenue,
+              coalesce(sum(f.refunded) filter (where f.outcome = 'active'), 0) as refunded,
+              coalesce(sum(f.orders) filter (where f.outcome = 'cancelled'), 0) as cancelled,
+              coalesce(sum(f.orders) filter (where f.outcome = 'rejected'), 0) as rejected
+         from figures f
+        group by f.local_start, f.currency having sum(f.orders) > 0
+        order by f.local_start, f.currency`,
       [
         period.from,
         period.timeZone,
@@ -333,11 +383,11 @@ export class ReportRepository {
 
   /**
    * The top `limit` per currency by the measure, with each currency's period totals for the shares, all
-   * exact. Up to two months: every customer's (product's) period figures are summed from the day summary
-   * and the edge rows, then each currency takes its top rows. Longer: candidates are read from the top of
-   * the all-time upper bounds, their exact period figures summed; when the `limit`-th of those beats the
-   * bound of every customer (product) not read, that is the answer; otherwise more candidates, then the
-   * full sum.
+   * exact. Customers: candidates are read from the top of upper bounds (per UTC month the period touches,
+   * up to two months; all-time ones beyond) and their exact period figures summed; when the `limit`-th of
+   * those beats the most any customer not read can have, that is the answer; otherwise more candidates,
+   * then the full sum. Products (and customers when candidates prove nothing): every one's period figures
+   * summed from the day (and month) summaries and the edge rows, then each currency takes its top rows.
    */
   private async ranked(
     source: RankingSource,
@@ -346,8 +396,19 @@ export class ReportRepository {
     limit: number,
   ): Promise<RankedRow[]> {
     const slices = await this.slices(period);
-    const long = source.bounded && slices.dayCount > (this.options.directMaxDays ?? DIRECT_MAX_DAYS);
-    const byCandidates = long ? await this.rankedByBounds(source, slices, rankBy, limit) : null;
+    const long = slices.dayCount > (this.options.directMaxDays ?? DIRECT_MAX_DAYS);
+    const byCandidates =
+      this.options.candidates === 0
+        ? null
+        : long && source.bounded
+          ? await this.rankedByBounds(source, slices, rankBy, limit, (currency, count) =>
+              this.allTimeCandidates(source, rankBy, currency, count),
+            )
+          : !long && source.monthBounds
+            ? await this.rankedByBounds(source, slices, rankBy, limit, (currency, count) =>
+                this.monthCandidates(source.monthBounds!, source.key, slices, rankBy, currency, count),
+              )
+            : null;
     const rows = byCandidates ?? (await this.rankedBySum(source, slices, rankBy, limit));
     const names = new Map(
       (
@@ -402,7 +463,7 @@ export class ReportRepository {
   }
 
   /**
-   * The top `limit` per currency from candidates taken by their all-time upper bound; null when the
+   * The top `limit` per currency from candidates taken by `read` from upper bounds; null when the
    * candidates cannot prove the answer (then the caller sums everything).
    */
   private async rankedByBounds(
@@ -410,6 +471,7 @@ export class ReportRepository {
     slices: Slices,
     rankBy: Ranking,
     limit: number,
+    read: (currency: string, count: number) => Promise<Candidates>,
   ): Promise<Omit<RankedRow, 'name'>[] | null> {
     const sql = sqlOf(this.em);
     const totals = await sql<{ currency: string; quantity: string; revenue: string }[]>(
@@ -426,7 +488,14 @@ export class ReportRepository {
       let top: Candidate[] | null = null;
       const first = this.options.candidates ?? Math.max(100, limit * 5);
       for (let count = first; count <= Math.max(first, MAX_CANDIDATES) && !top; count *= 8) {
-        top = await this.provenTop(source, slices, rankBy, limit, total.currency, count);
+        top = await this.provenTop(
+          source,
+          slices,
+          rankBy,
+          limit,
+          total.currency,
+          await read(total.currency, count),
+        );
       }
       if (!top) return null;
       out.push(
@@ -444,10 +513,63 @@ export class ReportRepository {
   }
 
   /**
-   * The `count` customers (products) of the currency with the highest upper bound, their exact period
-   * figures, and their top `limit` if provably the answer: the `limit`-th figure is above the bound of
-   * every one not read (or all were read). Figures never exceed bounds: the bounds sum each order's
-   * (line's) figures counted as at least 0 over all time.
+   * The `count` customers (products) of the currency with the highest all-time bound: figures never
+   * exceed bounds, since the bounds sum each order's (line's) figures counted as at least 0 over all time.
+   */
+  private async allTimeCandidates(
+    source: RankingSource,
+    rankBy: Ranking,
+    currency: string,
+    count: number,
+  ): Promise<Candidates> {
+    const rows = await sqlOf(this.em)<{ id: string; bound: string }[]>(
+      `select ${source.key} as id, ${rankBy} as bound from ${source.totals}
+        where currency = ? order by ${rankBy} desc limit ?`,
+      [currency, count],
+    );
+    return {
+      ids: rows.map((row) => row.id),
+      unread: rows.length < count ? null : Number(rows[rows.length - 1]!.bound),
+    };
+  }
+
+  /**
+   * The `count` customers of the currency with the highest bound in each UTC month the period touches.
+   * One not read has at most the `count`-th bound in each month (none in a month whose list was read to
+   * the end), so at most their sum in the period.
+   */
+  private async monthCandidates(
+    table: string,
+    key: string,
+    slices: Slices,
+    rankBy: Ranking,
+    currency: string,
+    count: number,
+  ): Promise<Candidates> {
+    const rows = await sqlOf(this.em)<{ month: string; id: string; bound: string }[]>(
+      `select m.month::text as month, b.id, b.bound
+         from unnest(?::date[]) as m(month)
+        cross join lateral (select ${key} as id, ${rankBy} as bound from ${table}
+                             where currency = ? and month = m.month order by ${rankBy} desc limit ?) b`,
+      [arrayLiteral(monthsTouched(slices.edges[0], slices.edges[3])), currency, count],
+    );
+    const lastOfMonth = new Map<string, { read: number; bound: number }>();
+    for (const row of rows) {
+      const seen = lastOfMonth.get(row.month);
+      lastOfMonth.set(row.month, { read: (seen?.read ?? 0) + 1, bound: Number(row.bound) });
+    }
+    const full = [...lastOfMonth.values()].filter((month) => month.read === count);
+    return {
+      ids: [...new Set(rows.map((row) => row.id))],
+      unread: full.length === 0 ? null : full.reduce((sum, month) => sum + month.bound, 0),
+    };
+  }
+
+  /**
+   * The candidates' exact period figures, and their top `limit` if provably the answer: the `limit`-th
+   * figure is above the most any one not read can have (or all were read). The day rows are read per
+   * candidate from the primary key, which carries the figures (index-only); a filter on the day index
+   * would walk every customer's rows of the period.
    */
   private async provenTop(
     source: RankingSource,
@@ -455,19 +577,14 @@ export class ReportRepository {
     rankBy: Ranking,
     limit: number,
     currency: string,
-    count: number,
+    candidates: Candidates,
   ): Promise<Candidate[] | null> {
-    const sql = sqlOf(this.em);
-    const candidates = await sql<{ id: string; bound: string }[]>(
-      `select ${source.key} as id, ${rankBy} as bound from ${source.totals}
-        where currency = ? order by ${rankBy} desc limit ?`,
-      [currency, count],
-    );
-    const ids = arrayLiteral(candidates.map((row) => row.id));
-    const rows = await sql<{ id: string; orders: string; quantity: string; revenue: string }[]>(
+    const ids = arrayLiteral(candidates.ids);
+    const rows = await sqlOf(this.em)<{ id: string; orders: string; quantity: string; revenue: string }[]>(
       `select id, sum(orders) as orders, sum(quantity) as quantity, sum(revenue) as revenue
-         from (select ${source.key} as id, currency, orders, quantity, revenue from ${source.days}
-                where ${source.key} = any(?::uuid[]) and currency = ? and day >= ?::date and day < ?::date
+         from (select d.${source.key} as id, d.currency, d.orders, d.quantity, d.revenue
+                 from unnest(?::uuid[]) as c(id) join ${source.days} d on d.${source.key} = c.id
+                where d.currency = ? and d.day >= ?::date and d.day < ?::date
                union all select * from (${source.raw('?', '?')}) a where id = any(?::uuid[]) and currency = ?
                union all select * from (${source.raw('?', '?')}) b where id = any(?::uuid[]) and currency = ?) x
         group by id having sum(orders) > 0`,
@@ -491,11 +608,9 @@ export class ReportRepository {
         revenue: Number(row.revenue),
       }))
       .sort(compareBy(rankBy));
-    const all = candidates.length < count;
-    if (all) return found.slice(0, limit);
-    const unread = Number(candidates[candidates.length - 1]!.bound);
+    if (candidates.unread === null) return found.slice(0, limit);
     const last = found[limit - 1];
-    return last && last[rankBy] > unread ? found.slice(0, limit) : null;
+    return last && last[rankBy] > candidates.unread ? found.slice(0, limit) : null;
   }
 
   /** How many orders are in each status now. */
