@@ -29,7 +29,7 @@ describe('configuration', () => {
         maxConcurrentActivities: 100,
         maxConcurrentWorkflowTasks: 40,
         dbPoolSize: 25,
-        cachedWorkflows: 1000,
+        cachedWorkflows: 250,
         processes: 1,
       },
       shutdownGraceMs: 10000,

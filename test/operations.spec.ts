@@ -210,6 +210,10 @@ describe('operations', () => {
     expect(text).toMatch(/^temporal_\w+/m);
     expect(text).toMatch(/^temporal_local_activity_execution_latency\w*\{[^}]*activity_type="recordOrder"/m);
     expect(text).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="chargePayment"/m);
+    // The process's own memory beside the SDK's cache size: what the workflow cache costs.
+    expect(text).toMatch(/^oms_worker_process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^oms_worker_nodejs_heap_size_used_bytes \d+/m);
+    expect(text).toMatch(/^temporal_sticky_cache_size\{/m);
   });
 
   it('stops the worker on SIGTERM: it stops polling, finishes what it has, and exits cleanly', async () => {

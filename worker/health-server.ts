@@ -1,10 +1,13 @@
 /**
  * The worker's own HTTP endpoint: `/health` (is it polling, what is in flight, when did it last run an
  * activity) for the launcher, container health checks and people; `/metrics` passes on the Temporal SDK's
- * Prometheus exporter, which stays on loopback. One port per worker process; scrape each worker.
+ * Prometheus exporter, which stays on loopback, followed by the process's own memory, CPU and event-loop
+ * series (`oms_worker_`: heap against resident memory shows what the workflow cache holds). One port per
+ * worker process; scrape each worker.
  */
 import type { Worker } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { WorkerActivity } from './observability';
 
 export interface WorkerHealth {
@@ -42,6 +45,8 @@ export async function startWorkerHttp(options: {
   /** Where the SDK's Prometheus exporter listens (loopback). */
   sdkMetricsUrl: string;
 }): Promise<Server> {
+  const processMetrics = new Registry();
+  collectDefaultMetrics({ register: processMetrics, prefix: 'oms_worker_' });
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && (path === '/health' || path === '/health/ready')) {
@@ -54,8 +59,9 @@ export async function startWorkerHttp(options: {
     } else if (request.method === 'GET' && path === '/metrics') {
       fetch(options.sdkMetricsUrl).then(
         async (sdk) => {
+          const own = await processMetrics.metrics();
           response.writeHead(sdk.status, { 'content-type': sdk.headers.get('content-type') ?? 'text/plain' });
-          response.end(await sdk.text());
+          response.end(`${await sdk.text()}\n${own}`);
         },
         (error: unknown) => {
           response.writeHead(503, { 'content-type': 'text/plain' });

@@ -18,6 +18,14 @@ describe('unreachableDependency', () => {
     ).toBeNull();
   });
 
+  it("names Temporal when an update is refused because the workflow's task failed (a stalled worker)", () => {
+    const refused = new Error(
+      'Unable to perform workflow execution update due to Workflow Task in failed state. (code 9)',
+      { cause: grpc(9, '9 FAILED_PRECONDITION: Update-with-Start could not be executed.') },
+    );
+    expect(unreachableDependency(refused)).toBe('Temporal');
+  });
+
   it('names PostgreSQL for lost connections, pool and query timeouts and a server shutting down', () => {
     expect(
       unreachableDependency(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),

@@ -7,6 +7,12 @@ import { ConnectionException } from '@mikro-orm/core';
  */
 const GRPC_DOWN = new Set([4, 8, 10, 14]);
 
+/**
+ * Temporal refusing an update because the workflow's last task failed or timed out (a stalled or
+ * overloaded worker); the task is retried, so the request may be repeated.
+ */
+const WORKFLOW_TASK_FAILING = /Workflow Task in failed state/i;
+
 /** Errors of the Temporal client that mean the call did not get through in time. */
 const TEMPORAL_DOWN = new Set(['WorkflowUpdateRPCTimeoutOrCancelledError', 'TransportError']);
 
@@ -47,6 +53,7 @@ export function unreachableDependency(error: unknown): Dependency | null {
     const { code } = current as { code?: unknown };
     if (typeof code === 'number' && GRPC_DOWN.has(code)) return 'Temporal';
     if (TEMPORAL_DOWN.has(current.name)) return 'Temporal';
+    if (WORKFLOW_TASK_FAILING.test(current.message)) return 'Temporal';
     if (current instanceof ConnectionException) return 'PostgreSQL';
     if (typeof code === 'string' && (PG_DOWN_CODES.has(code) || code.startsWith('08'))) return 'PostgreSQL';
     if (PG_DOWN_MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : '')))
