@@ -104,6 +104,8 @@ async function startTarget(options: Options): Promise<Target> {
     temporal: await freePort(),
     ui: await freePort(),
     api: await freePort(),
+    worker: await freePort(),
+    workerSdkMetrics: await freePort(),
   };
   const password = `bench-${randomUUID()}`;
   const launcher: ChildProcess = spawn(
@@ -118,6 +120,8 @@ async function startTarget(options: Options): Promise<Target> {
         OMS_TEMPORAL_PORT: String(ports.temporal),
         OMS_TEMPORAL_UI_PORT: String(ports.ui),
         OMS_API_PORT: String(ports.api),
+        OMS_WORKER_PORT: String(ports.worker),
+        OMS_WORKER_SDK_METRICS_PORT: String(ports.workerSdkMetrics),
         OMS_ADMIN_PASSWORD: password,
         OMS_LOG_LEVEL: 'warn',
       },

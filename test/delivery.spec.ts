@@ -4,6 +4,7 @@ import path from 'node:path';
 import { smtpMailer, webhookSignature } from '../activities/delivery.transports';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
+import { freePort } from './support/ports';
 import type { ApiClient } from './support/http';
 import { deleteFromTemporal, placeOrder, type OrderBody } from './support/orders';
 import {
@@ -170,7 +171,8 @@ describe('notifications by e-mail and webhook', () => {
   it('sends no second e-mail when the worker is killed in the middle of sending', async () => {
     await stack.stopWorker();
     smtp.hold = true;
-    const worker = spawnWorker();
+    const worker = await spawnWorker();
+    let restarted = false;
     try {
       const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 12990 }]);
       const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
@@ -185,6 +187,7 @@ describe('notifications by e-mail and webhook', () => {
       await new Promise((resolve) => worker.once('exit', resolve));
       smtp.hold = false;
       await startWorker();
+      restarted = true;
 
       const emails = await eventually(
         async () => (await deliveriesOf(order.id)).filter((d) => d.channel === 'email'),
@@ -225,6 +228,8 @@ describe('notifications by e-mail and webhook', () => {
     } finally {
       smtp.hold = false;
       if (worker.exitCode === null) worker.kill('SIGKILL');
+      // The tests after this one need the in-process worker, whatever happened here.
+      if (!restarted) await startWorker();
     }
   }, 180_000);
 
@@ -263,11 +268,16 @@ describe('notifications by e-mail and webhook', () => {
     expect((await auditor.get(`/api/orders/${order.id}/archive`)).body).toEqual(archive.body);
   }, 150_000);
 
-  /** A worker in its own process, so that it can really be killed. */
-  function spawnWorker(): ChildProcess {
+  /**
+   * A worker in its own process, so that it can really be killed; on ports of its own (the defaults may be
+   * taken by a product running on this machine).
+   */
+  async function spawnWorker(): Promise<ChildProcess> {
     const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/worker/main.js')], {
       env: {
         ...process.env,
+        OMS_WORKER_PORT: String(await freePort()),
+        OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
         DATABASE_URL: stack.config.databaseUrl,
         TEMPORAL_ADDRESS: stack.config.temporal.address,
         OMS_SMTP_URL: smtp.url,
