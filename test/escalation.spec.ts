@@ -208,9 +208,12 @@ describe('escalation reminders', () => {
     });
     expect(opened.status).toBe(200);
     expect(opened.body.appliedTo).toBeGreaterThanOrEqual(1);
+    // The change reaches the order by signal, then the reminder by its next workflow task: slow on a
+    // loaded machine, so more time than the default.
     const reminded = await eventually(
       () => escalationsFor(manager, waitsForMonday.id),
       (items) => items.length > 0,
+      30_000,
     );
     expect(reminded).toHaveLength(1);
     await clerk.post(`/api/orders/${waitsForMonday.id}/reject`, { reason: 'test over' });
