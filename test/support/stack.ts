@@ -59,6 +59,15 @@ export function appDatabaseUrl(ownerUrl: string): string {
   return url.toString();
 }
 
+/**
+ * Settings that give a test its own task queue. With OMS_TEST_WORKERS=2 the suite's second worker process
+ * polls the default queue only, so a test whose subject is one worker's own behaviour (a crash and its
+ * replacement, an injected failure or transport) keeps its tasks to the workers it starts itself.
+ */
+export function ownTaskQueue(name: string): Record<string, string> {
+  return { OMS_TASK_QUEUE: `test-${name}` };
+}
+
 export async function startStack(
   /** `apiEnv`: settings for the API alone (e.g. reaching PostgreSQL or Temporal through a test's proxy). */
   options: { worker?: boolean; env?: Record<string, string>; apiEnv?: Record<string, string> } = {},
@@ -134,6 +143,7 @@ export async function startStack(
       const worker = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
         orm: workerOrm,
         client: temporal,
         identity,
