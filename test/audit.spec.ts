@@ -105,7 +105,9 @@ describe('the audit trail', () => {
     );
     expect(verified.body).toMatchObject({ ok: true });
     expect(verified.body.events).toBeGreaterThan(20);
-  });
+    // A worker started for the order, a charge retried after its backoff and four actions: at a load
+    // average of 18 (two workers, shared cores) that took over a minute.
+  }, 120_000);
 
   it('records automatic approvals with the rule they were made under', async () => {
     const rule = (
