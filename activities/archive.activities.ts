@@ -9,6 +9,8 @@ import { fetchOrderRuns } from './order-runs';
 export interface ArchiveActivityDeps {
   em: () => EntityManager;
   client: Client;
+  /** The task queue the archiving workflow starts on: the worker's own (OMS_TASK_QUEUE). */
+  taskQueue: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
     /** Starts the order's archiving, which waits for the order's workflow to close; idempotent. */
     async startArchive({ orderId }: { orderId: string }): Promise<void> {
       try {
-        await deps.client.workflow.start(ORDER_ARCHIVE_WORKFLOW, orderArchiveStart(orderId));
+        await deps.client.workflow.start(ORDER_ARCHIVE_WORKFLOW, orderArchiveStart(deps.taskQueue, orderId));
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }

@@ -13,6 +13,8 @@ export interface DeliveryActivityDeps {
   em: () => EntityManager;
   /** Starts the workflow that sends each e-mail or webhook call. */
   client: Client;
+  /** The task queue delivery workflows start on: the worker's own (OMS_TASK_QUEUE). */
+  taskQueue: string;
   /** Null when no SMTP server is configured: then nobody is e-mailed. */
   mailer: Mailer | null;
   delivery: { attempts: number; retryIntervalMs: number };
@@ -28,13 +30,13 @@ function errorText(error: unknown): string {
 
 /** Starts the sending workflow of each delivery; one already started (a retried activity) is left alone. */
 export async function startDeliveries(
-  deps: Pick<DeliveryActivityDeps, 'client' | 'delivery'>,
+  deps: Pick<DeliveryActivityDeps, 'client' | 'taskQueue' | 'delivery'>,
   deliveryIds: string[],
 ): Promise<void> {
   for (const deliveryId of deliveryIds) {
     try {
       await deps.client.workflow.start(DELIVERY_WORKFLOW, {
-        ...deliveryStart(deliveryId, deps.delivery.attempts, deps.delivery.retryIntervalMs),
+        ...deliveryStart(deps.taskQueue, deliveryId, deps.delivery.attempts, deps.delivery.retryIntervalMs),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (error) {

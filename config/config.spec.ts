@@ -11,6 +11,7 @@ describe('configuration', () => {
       temporal: {
         address: '127.0.0.1:7233',
         namespace: 'default',
+        taskQueue: 'orders',
         devServer: { port: 7233, uiPort: 8233 },
         binary: undefined,
         mode: 'dev',
@@ -138,6 +139,10 @@ describe('configuration', () => {
     expect(config.backup).toMatchObject({ cron: '0 3 * * *', keep: 3 });
   });
 
+  it('runs on the task queue it is given', () => {
+    expect(loadConfig({ OMS_TASK_QUEUE: 'orders-eu.2' }).temporal.taskQueue).toBe('orders-eu.2');
+  });
+
   it.each([
     [{ OMS_API_PORT: 'http' }, /OMS_API_PORT must be a TCP port/],
     [{ OMS_PG_PORT: '70000' }, /OMS_PG_PORT must be a TCP port/],
@@ -164,6 +169,7 @@ describe('configuration', () => {
     [{ OMS_BACKUP_KEEP: '0' }, /OMS_BACKUP_KEEP must be a positive whole number/],
     [{ OMS_TEMPORAL_DATABASE_URL: 'mysql://x/y' }, /OMS_TEMPORAL_DATABASE_URL must be a postgres/],
     [{ OMS_WORKER_HOST: 'a b' }, /OMS_WORKER_HOST must be a host name or address/],
+    [{ OMS_TASK_QUEUE: 'orders eu' }, /OMS_TASK_QUEUE must be letters, digits/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

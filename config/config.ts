@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { TASK_QUEUE } from '../workflows/order.definitions';
 
 /**
  * Every setting the product reads, validated once at boot; see the configuration table in README.md.
@@ -20,6 +21,12 @@ export abstract class AppConfig {
   abstract temporal: {
     address: string;
     namespace: string;
+    /**
+     * The task queue orders, deliveries and scheduled backups run on: the API starts workflows there and the
+     * workers poll only it, so workers of another queue in the same namespace never take these tasks.
+     * Running orders stay on the queue they started on: changing it leaves them to workers of the old one.
+     */
+    taskQueue: string;
     /** The launcher starts the Temporal dev server (no TEMPORAL_ADDRESS given) on these ports. */
     devServer: { port: number; uiPort: number } | null;
     /** Explicit path of the `temporal` CLI binary, when not on PATH or in the Go bin folder. */
@@ -227,6 +234,15 @@ function cron(env: Env, name: string): string | null {
   return value;
 }
 
+/** A Temporal task queue name: letters, digits and `._-`, at most 200 characters. */
+function taskQueue(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^[\w.-]{1,200}$/.test(value))
+    throw new ConfigError(`${name} must be letters, digits, ".", "_" or "-" (at most 200), got "${value}"`);
+  return value;
+}
+
 function portOrOff(env: Env, name: string, fallback: number): number | null {
   return env[name] === 'off' ? null : port(env, name, fallback);
 }
@@ -334,6 +350,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
     temporal: {
       address: temporalAddress,
       namespace: env.TEMPORAL_NAMESPACE || 'default',
+      taskQueue: taskQueue(env, 'OMS_TASK_QUEUE', TASK_QUEUE),
       devServer: env.TEMPORAL_ADDRESS
         ? null
         : { port: temporalPort, uiPort: port(env, 'OMS_TEMPORAL_UI_PORT', 8233) },

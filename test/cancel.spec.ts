@@ -1,7 +1,7 @@
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 describe('cancel', () => {
   let stack: TestStack;
@@ -23,15 +23,15 @@ describe('cancel', () => {
       );
   }
 
-  async function paidOrder(): Promise<{ order: OrderBody; sku: string }> {
-    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 2500, stockOnHand: 10 }]);
-    const order = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 4 }]);
-    const approved = await api.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
+  async function paidOrder(client = api): Promise<{ order: OrderBody; sku: string }> {
+    const { customerId, skus } = await seedCatalogue(client, [{ unitPrice: 2500, stockOnHand: 10 }]);
+    const order = await placeOrder(client, customerId, [{ sku: skus[0]!, quantity: 4 }]);
+    const approved = await client.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
     expect(approved.body).toMatchObject({
       awaiting: 'shipment',
       payment: { status: 'captured', amount: 10000 },
     });
-    expect(await stockOf(api, skus[0]!)).toMatchObject({ reserved: 4, available: 6 });
+    expect(await stockOf(client, skus[0]!)).toMatchObject({ reserved: 4, available: 6 });
     return { order, sku: skus[0]! };
   }
 
@@ -58,34 +58,44 @@ describe('cancel', () => {
   });
 
   it('finishes the saga when the worker dies between releasing the stock and refunding', async () => {
-    await stack.startWorker();
-    const { order, sku } = await paidOrder();
-    await stack.stopWorker();
+    // The doomed worker must be the one that releases the stock, and the replacement the one that refunds:
+    // a task queue of its own keeps other workers (OMS_TEST_WORKERS=2) from taking either step.
+    const own = await startStack({ worker: false, env: ownTaskQueue('saga-worker-dies') });
+    try {
+      const client = await own.client();
+      await own.startWorker();
+      const { order, sku } = await paidOrder(client);
+      await own.stopWorker();
 
-    // A worker that goes down right after its stock release commits, before the refund can run.
-    let died!: Promise<void>;
-    await stack.startWorker('doomed-worker', {
-      notifyStockChanged: () => {
-        died = stack.stopWorker();
-        return Promise.resolve();
-      },
-    });
-    const cancel = api.post<OrderBody>(`/api/orders/${order.id}/cancel`, { reason: 'changed mind' });
-    await eventually(async () => died, Boolean);
-    await died;
-    expect(await stockOf(api, sku)).toMatchObject({ reserved: 0, available: 10 });
-    expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual(['authorization', 'capture']);
+      // A worker that goes down right after its stock release commits, before the refund can run.
+      let died!: Promise<void>;
+      await own.startWorker('doomed-worker', {
+        notifyStockChanged: () => {
+          died = own.stopWorker();
+          return Promise.resolve();
+        },
+      });
+      const cancel = client.post<OrderBody>(`/api/orders/${order.id}/cancel`, { reason: 'changed mind' });
+      await eventually(async () => died, Boolean);
+      await died;
+      expect(await stockOf(client, sku)).toMatchObject({ reserved: 0, available: 10 });
+      expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual(['authorization', 'capture']);
 
-    await stack.startWorker('replacement-worker');
-    const cancelled = await cancel;
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', payment: { status: 'refunded', amount: 0 } });
-    expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual([
-      'authorization',
-      'capture',
-      'refund',
-    ]);
-    expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 10, reserved: 0 });
-    await stack.stopWorker();
+      await own.startWorker('replacement-worker');
+      const cancelled = await cancel;
+      expect(cancelled.body).toMatchObject({
+        status: 'cancelled',
+        payment: { status: 'refunded', amount: 0 },
+      });
+      expect((await ledger(order.id)).map((entry) => entry.kind)).toEqual([
+        'authorization',
+        'capture',
+        'refund',
+      ]);
+      expect(await stockOf(client, sku)).toMatchObject({ stockOnHand: 10, reserved: 0 });
+    } finally {
+      await own.close();
+    }
   });
 
   it('refuses to cancel a shipped order, naming its status', async () => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { smtpMailer, webhookSignature } from '../activities/delivery.transports';
+import { webhookSignature } from '../activities/delivery.transports';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import { freePort } from './support/ports';
@@ -13,7 +13,7 @@ import {
   type SmtpReceiver,
   type WebhookReceiver,
 } from './support/receivers';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 type Delivery = {
   id: string;
@@ -36,19 +36,27 @@ describe('notifications by e-mail and webhook', () => {
   let clerk: ApiClient;
   let webhook: { id: string; secret: string };
   let failing: { id: string };
+  /** A second worker process like the first (OMS_TEST_WORKERS=2), until the test that kills one. */
+  let companion: ChildProcess | null = null;
   const deliveryOptions = { attempts: 3, retryIntervalMs: 300 };
-
-  const startWorker = () =>
-    stack.startWorker(undefined, {
-      mailer: smtpMailer(smtp.url, 'OMS <oms@example.test>'),
-      delivery: deliveryOptions,
-    });
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
     hooks = await startWebhookReceiver();
-    stack = await startStack({ worker: false });
-    await startWorker();
+    // Every worker of this file sends to this SMTP receiver with these retries: a task queue of its own
+    // keeps the suite's second worker, which has neither, from taking its tasks.
+    stack = await startStack({
+      worker: false,
+      env: {
+        ...ownTaskQueue('delivery'),
+        OMS_SMTP_URL: smtp.url,
+        OMS_MAIL_FROM: 'OMS <oms@example.test>',
+        OMS_DELIVERY_ATTEMPTS: String(deliveryOptions.attempts),
+        OMS_DELIVERY_RETRY_MS: String(deliveryOptions.retryIntervalMs),
+      },
+    });
+    await stack.startWorker();
+    if (process.env.OMS_TEST_WORKERS === '2') companion = await healthy(await spawnWorker());
     admin = await stack.client(['admin'], 'admin');
     clerk = await stack.client(['staff'], 'mail-clerk');
     await stack.client(['manager'], 'mail-manager');
@@ -65,11 +73,12 @@ describe('notifications by e-mail and webhook', () => {
         kinds: ['order.created'],
       })
     ).body;
-  });
+  }, 180_000);
   afterAll(async () => {
     // Other test files share the database: leave no webhook or e-mail address behind.
     await admin.call('DELETE', `/api/webhooks/${webhook.id}`);
     await admin.call('DELETE', `/api/webhooks/${failing.id}`);
+    await stopCompanion();
     await stack.close();
     await smtp.close();
     await hooks.close();
@@ -169,9 +178,11 @@ describe('notifications by e-mail and webhook', () => {
   });
 
   it('sends no second e-mail when the worker is killed in the middle of sending', async () => {
+    // The killed worker must be the one sending: it runs alone.
+    await stopCompanion();
     await stack.stopWorker();
     smtp.hold = true;
-    const worker = await spawnWorker();
+    const worker = (await spawnWorker()).child;
     let restarted = false;
     try {
       const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 12990 }]);
@@ -186,7 +197,7 @@ describe('notifications by e-mail and webhook', () => {
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
       smtp.hold = false;
-      await startWorker();
+      await stack.startWorker();
       restarted = true;
 
       const emails = await eventually(
@@ -229,7 +240,7 @@ describe('notifications by e-mail and webhook', () => {
       smtp.hold = false;
       if (worker.exitCode === null) worker.kill('SIGKILL');
       // The tests after this one need the in-process worker, whatever happened here.
-      if (!restarted) await startWorker();
+      if (!restarted) await stack.startWorker();
     }
   }, 180_000);
 
@@ -269,24 +280,53 @@ describe('notifications by e-mail and webhook', () => {
   }, 150_000);
 
   /**
-   * A worker in its own process, so that it can really be killed; on ports of its own (the defaults may be
-   * taken by a product running on this machine).
+   * A worker in its own process (the compiled one), so that it can really be killed, with this file's
+   * settings: its task queue, data folder (the tracking links' key), SMTP receiver, retries and webhook hosts.
    */
-  async function spawnWorker(): Promise<ChildProcess> {
+  async function spawnWorker(): Promise<{ child: ChildProcess; port: number }> {
+    const port = await freePort();
     const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/worker/main.js')], {
       env: {
-        ...process.env,
-        OMS_WORKER_PORT: String(await freePort()),
-        OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
+        PATH: process.env.PATH,
         DATABASE_URL: stack.config.databaseUrl,
         TEMPORAL_ADDRESS: stack.config.temporal.address,
+        OMS_TASK_QUEUE: stack.config.temporal.taskQueue,
+        OMS_DATA_DIR: stack.config.dataDir,
+        OMS_WORKER_PORT: String(port),
+        OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
         OMS_SMTP_URL: smtp.url,
+        OMS_MAIL_FROM: stack.config.notifications.mailFrom,
         OMS_DELIVERY_ATTEMPTS: String(deliveryOptions.attempts),
         OMS_DELIVERY_RETRY_MS: String(deliveryOptions.retryIntervalMs),
+        OMS_WEBHOOK_ALLOWED_HOSTS: stack.config.webhooks.allowedHosts.join(','),
         OMS_LOG_LEVEL: 'error',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
+    return { child, port };
+  }
+
+  /** Waits until the worker polls (bundling the workflows takes it a while on a loaded machine). */
+  async function healthy({ child, port }: { child: ChildProcess; port: number }): Promise<ChildProcess> {
+    const status = await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${port}/health`).then(
+          (response) => response.status,
+          () => 0,
+        ),
+      (code) => code === 200 || child.exitCode !== null,
+      120_000,
+    );
+    if (status !== 200) throw new Error(`the companion worker did not start (exit code ${child.exitCode})`);
     return child;
+  }
+
+  async function stopCompanion(): Promise<void> {
+    const child = companion;
+    companion = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 });

@@ -197,7 +197,10 @@ describe('escalation reminders', () => {
       end: '24:00',
     }));
     // Open around the clock (tomorrow a holiday, which must not matter today): the passed level fires.
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    // Tomorrow in Shanghai: from 16:00 UTC on, UTC's tomorrow is Shanghai's today.
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      new Date(Date.now() + 86_400_000),
+    );
     await sleep(3000);
     expect(await escalationsFor(manager, waitsForMonday.id)).toHaveLength(0);
 

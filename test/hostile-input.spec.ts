@@ -5,7 +5,7 @@ import type { PaymentGateway } from '../activities/payment.gateway';
 import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { placeOrder, stockOf } from './support/orders';
-import { TEST_PASSWORD, startStack, type TestStack } from './support/stack';
+import { TEST_PASSWORD, ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 /** The findings of issue 11, each as the behaviour that must hold. */
 describe('hostile input and abuse', () => {
@@ -332,19 +332,22 @@ describe('hostile input and abuse', () => {
   });
 
   describe('an activity that fails on a defect', () => {
-    afterAll(async () => {
-      await stack.stopWorker();
-      await stack.startWorker();
+    // Only the worker with the broken gateway may take this order's payment: a task queue of its own.
+    let broken: TestStack;
+    let clerk: ApiClient;
+    beforeAll(async () => {
+      broken = await startStack({ worker: false, env: ownTaskQueue('broken-gateway') });
+      clerk = await broken.client(['staff'], 'hostile-clerk');
     });
+    afterAll(() => broken.close());
 
     it('shows the problem on the order and tells managers instead of retrying forever, and cancel still returns the stock', async () => {
-      await stack.stopWorker();
-      const broken: PaymentGateway = {
+      const gateway: PaymentGateway = {
         charge: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'amount')")),
         refund: () => Promise.resolve(),
       };
-      await stack.startWorker('broken-gateway', { gateway: () => broken });
-      const manager = await stack.client(['manager'], 'problem-manager');
+      await broken.startWorker('broken-gateway', { gateway: () => gateway });
+      const manager = await broken.client(['manager'], 'problem-manager');
       const before = await stockOf(clerk, sku);
       const order = await placeOrder(clerk, customerId, [{ sku, quantity: 2 }]);
       if (order.awaiting === 'approval') await clerk.post(`/api/orders/${order.id}/approve`, {});

@@ -86,6 +86,7 @@ describe('in-app notifications', () => {
     const activities = createNotificationActivities({
       em: () => stack.orm.em.fork(),
       client: stack.temporal,
+      taskQueue: stack.config.temporal.taskQueue,
       mailer: null,
       trackingLink: null,
       delivery: { attempts: 1, retryIntervalMs: 1000 },

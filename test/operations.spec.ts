@@ -10,7 +10,7 @@ import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
 import { freePort } from './support/ports';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 /**
  * Metrics, health, request ids and graceful shutdown, against the real API and a real worker process
@@ -35,7 +35,7 @@ interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-async function startWorkerProcess(): Promise<WorkerProcess> {
+async function startWorkerProcess(taskQueue: string): Promise<WorkerProcess> {
   if (!existsSync(workerEntry)) throw new Error(`${workerEntry} is missing: run npm run build first`);
   const port = await freePort();
   let output = '';
@@ -44,6 +44,7 @@ async function startWorkerProcess(): Promise<WorkerProcess> {
       PATH: process.env.PATH,
       DATABASE_URL: process.env.OMS_TEST_DATABASE_URL,
       TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS,
+      OMS_TASK_QUEUE: taskQueue,
       OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-worker-')),
       OMS_WORKER_PORT: String(port),
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
@@ -65,14 +66,16 @@ describe('operations', () => {
   let approvalPolicy: unknown;
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false });
+    // The worker process's own logs and metrics are the subject: a task queue of its own keeps other
+    // workers (the suite's second one with OMS_TEST_WORKERS=2) from doing the work they should show.
+    stack = await startStack({ worker: false, env: ownTaskQueue('operations') });
     admin = await stack.client(['admin'], 'admin');
     const policies = await admin.get<{ items: { stage: string; levels: unknown; businessHours: boolean }[] }>(
       '/api/escalation-policies',
     );
     const approval = policies.body.items.find((policy) => policy.stage === 'approval')!;
     approvalPolicy = { levels: approval.levels, businessHours: approval.businessHours };
-    worker = await startWorkerProcess();
+    worker = await startWorkerProcess(stack.config.temporal.taskQueue);
     // Bundling the workflows takes the worker a while on first start.
     const health = await eventually(
       () =>
@@ -226,7 +229,7 @@ describe('operations', () => {
     const other = await startStack();
     try {
       const backup = { ...other.config.backup, cron: '0 3 * * *', keep: 1 };
-      await ensureBackupSchedule(other.temporal, backup);
+      await ensureBackupSchedule(other.temporal, backup, other.config.temporal.taskQueue);
       const handle = other.temporal.schedule.getHandle(BACKUP_SCHEDULE_ID);
       await handle.trigger();
       const run = await eventually(
@@ -247,7 +250,7 @@ describe('operations', () => {
           trigger: `schedule:${run!.workflowId}`,
         }),
       ]);
-      await ensureBackupSchedule(other.temporal, { ...backup, cron: null });
+      await ensureBackupSchedule(other.temporal, { ...backup, cron: null }, other.config.temporal.taskQueue);
       await expect(handle.describe()).rejects.toThrow(ScheduleNotFoundError);
     } finally {
       await other.close();

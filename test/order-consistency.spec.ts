@@ -1,8 +1,8 @@
 import type { OrderInput } from '../workflows/order.definitions';
-import { TASK_QUEUE, orderWorkflowId } from '../workflows/order.definitions';
+import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 /**
  * The order's row and its workflow exist together or not at all. The row is written only by the workflow's
@@ -14,7 +14,9 @@ describe('orders and workflows stay paired across crashes', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await startStack({ worker: false });
+    // "No worker running" must hold for this file's orders: a task queue of its own keeps the suite's
+    // second worker (OMS_TEST_WORKERS=2) from writing the row before the test looks.
+    stack = await startStack({ worker: false, env: ownTaskQueue('order-consistency') });
     api = await stack.client();
   });
   afterAll(() => stack.close());
@@ -54,7 +56,7 @@ describe('orders and workflows stay paired across crashes', () => {
     // Exactly what the API does before it would answer, with no worker running: then the API "dies".
     await stack.temporal.workflow.start('orderWorkflow', {
       workflowId: orderWorkflowId(orderId),
-      taskQueue: TASK_QUEUE,
+      taskQueue: stack.config.temporal.taskQueue,
       args: [input],
     });
     expect(await rowExists(orderId)).toBe(false);

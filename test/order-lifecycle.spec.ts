@@ -1,7 +1,7 @@
 import { orderWorkflowId, orderQuery } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 type Order = { id: string; status: string; awaiting: string | null; [key: string]: unknown };
 
@@ -15,9 +15,9 @@ describe('an order over HTTP', () => {
   });
   afterAll(() => stack.close());
 
-  async function placeOrder(): Promise<Order> {
-    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 12990 }, { unitPrice: 500 }]);
-    const created = await api.post<Order>('/api/orders', {
+  async function placeOrder(client = api): Promise<Order> {
+    const { customerId, skus } = await seedCatalogue(client, [{ unitPrice: 12990 }, { unitPrice: 500 }]);
+    const created = await client.post<Order>('/api/orders', {
       customerId,
       lines: [
         { sku: skus[0], quantity: 2 },
@@ -132,29 +132,37 @@ describe('an order over HTTP', () => {
   });
 
   it('finishes an order when the worker is replaced in the middle', async () => {
-    const order = await placeOrder();
-    await api.post(`/api/orders/${order.id}/approve`, {});
+    // The replacement must take the order over: a task queue of its own keeps other workers (the suite's
+    // second worker with OMS_TEST_WORKERS=2) from taking its tasks.
+    const own = await startStack({ env: ownTaskQueue('worker-replaced') });
+    try {
+      const client = await own.client();
+      const order = await placeOrder(client);
+      await client.post(`/api/orders/${order.id}/approve`, {});
 
-    await stack.stopWorker();
-    const replacement = await stack.startWorker('replacement-worker');
+      await own.stopWorker();
+      const replacement = await own.startWorker('replacement-worker');
 
-    const shipped = await api.post<Order>(`/api/orders/${order.id}/ship`, {
-      carrier: 'EMS',
-      trackingNumber: 'E1',
-    });
-    expect(shipped.body.status).toBe('shipped');
-    const completed = await api.post<Order>(`/api/orders/${order.id}/complete`, {});
-    expect(completed.body.status).toBe('completed');
+      const shipped = await client.post<Order>(`/api/orders/${order.id}/ship`, {
+        carrier: 'EMS',
+        trackingNumber: 'E1',
+      });
+      expect(shipped.body.status).toBe('shipped');
+      const completed = await client.post<Order>(`/api/orders/${order.id}/complete`, {});
+      expect(completed.body.status).toBe('completed');
 
-    // Both workers took part: the history shows workflow tasks completed by each.
-    const history = await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).fetchHistory();
-    const identities = new Set(
-      (history.events ?? [])
-        .map((event) => event.workflowTaskCompletedEventAttributes?.identity)
-        .filter(Boolean),
-    );
-    expect(identities).toContain(replacement);
-    expect(identities.size).toBeGreaterThanOrEqual(2);
+      // Both workers took part: the history shows workflow tasks completed by each.
+      const history = await own.temporal.workflow.getHandle(orderWorkflowId(order.id)).fetchHistory();
+      const identities = new Set(
+        (history.events ?? [])
+          .map((event) => event.workflowTaskCompletedEventAttributes?.identity)
+          .filter(Boolean),
+      );
+      expect(identities).toContain(replacement);
+      expect(identities.size).toBeGreaterThanOrEqual(2);
+    } finally {
+      await own.close();
+    }
   });
 
   it('answers 404 for an unknown order id, whatever its format', async () => {

@@ -13,7 +13,7 @@ import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
-import { startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 let stack: TestStack;
 let staff: ApiClient;
@@ -28,7 +28,9 @@ beforeAll(async () => {
   });
   legacyBundle = path.join(process.env.OMS_TEST_DATA_DIR!, 'legacy-workflow-bundle.js');
   writeFileSync(legacyBundle, code);
-  stack = await startStack({ worker: false });
+  // The orders before the upgrade must be run by the old code only: a task queue of its own keeps a worker
+  // of today's code (the suite's second one with OMS_TEST_WORKERS=2) from taking them.
+  stack = await startStack({ worker: false, env: ownTaskQueue('upgrade') });
   staff = await stack.client(['staff'], 'upgrade-clerk');
   auditor = await stack.client(['auditor'], 'upgrade-auditor');
 }, 120_000);

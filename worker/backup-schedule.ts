@@ -6,14 +6,17 @@ import {
 } from '@temporalio/client';
 import type { AppConfig } from '../config/config';
 import { BACKUP_SCHEDULE_ID, BACKUP_WORKFLOW } from '../workflows/backup.workflow';
-import { TASK_QUEUE } from '../workflows/order.definitions';
 
 /**
  * Makes the Temporal Schedule of backups match the settings: created or updated when OMS_BACKUP_CRON is
  * set, deleted when it is not (off by default). Every worker does this at start; they agree, so the last
  * one to start wins nothing different.
  */
-export async function ensureBackupSchedule(client: Client, backup: AppConfig['backup']): Promise<void> {
+export async function ensureBackupSchedule(
+  client: Client,
+  backup: AppConfig['backup'],
+  taskQueue: string,
+): Promise<void> {
   const handle = client.schedule.getHandle(BACKUP_SCHEDULE_ID);
   if (!backup.cron) {
     await handle.delete().catch((error: unknown) => {
@@ -26,7 +29,7 @@ export async function ensureBackupSchedule(client: Client, backup: AppConfig['ba
     type: 'startWorkflow' as const,
     workflowType: BACKUP_WORKFLOW,
     workflowId: 'backup-scheduled',
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     args: [backup.keep],
   };
   try {

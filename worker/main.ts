@@ -45,12 +45,13 @@ async function run(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
-    await ensureBackupSchedule(client, config.backup);
+    await ensureBackupSchedule(client, config.backup, config.temporal.taskQueue);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
     const worker = await createOrderWorker({
       connection,
       namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       orm,
       client,
       notifications: config.notifications,

@@ -13,6 +13,8 @@ import { WORKFLOW_INTERCEPTOR_MODULES, activityInterceptors, type WorkerActivity
 export interface OrderWorkerOptions {
   connection: NativeConnection;
   namespace: string;
+  /** The task queue it polls and starts delivery workflows on (OMS_TASK_QUEUE); `orders` by default. */
+  taskQueue?: string;
   orm: MikroORM;
   /** Used by activities to signal other orders' workflows (stock released). */
   client: Client;
@@ -56,13 +58,15 @@ export function stockNotifier(client: Client) {
   };
 }
 
-/** The worker that runs order and delivery workflows and their activities on the `orders` task queue. */
+/** The worker that runs order and delivery workflows and their activities on its task queue (`orders`). */
 export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const deps: ActivityDeps = {
     em: () => options.orm.em.fork(),
     gateway: () => creditLimitGateway(options.orm.em.fork()),
     notifyStockChanged: stockNotifier(options.client),
     client: options.client,
+    taskQueue,
     backup: options.backup ?? null,
     mailer: options.notifications.smtpUrl
       ? smtpMailer(options.notifications.smtpUrl, options.notifications.mailFrom)
@@ -78,7 +82,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: TASK_QUEUE,
+    taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -1,5 +1,3 @@
-import { TASK_QUEUE } from './order.definitions';
-
 /**
  * The notification vocabulary the API, the workflows and the activities share: the kinds, the languages, and
  * which kinds a customer hears of. Pure definitions only.
@@ -47,8 +45,16 @@ export interface DeliveryInput {
   initialIntervalMs: number;
 }
 
-/** Where and how the delivery workflow of one delivery is started (by the worker, or the API on a resend). */
-export function deliveryStart(deliveryId: string, attempts: number, retryIntervalMs: number) {
+/**
+ * Where and how the delivery workflow of one delivery is started (by the worker, or the API on a resend):
+ * on the installation's task queue (OMS_TASK_QUEUE).
+ */
+export function deliveryStart(
+  taskQueue: string,
+  deliveryId: string,
+  attempts: number,
+  retryIntervalMs: number,
+) {
   const input: DeliveryInput = { deliveryId, maxAttempts: attempts, initialIntervalMs: retryIntervalMs };
-  return { taskQueue: TASK_QUEUE, workflowId: deliveryWorkflowId(deliveryId), args: [input] };
+  return { taskQueue, workflowId: deliveryWorkflowId(deliveryId), args: [input] };
 }

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EscalationState } from './escalation.definitions';
 
+/** The default task queue of orders, deliveries and archiving; OMS_TASK_QUEUE chooses another. */
 export const TASK_QUEUE = 'orders';
 
 /** Workflow IDs are business IDs, so a retried start can never create a second workflow for one order. */
@@ -226,6 +227,7 @@ export const orderQuery = defineQuery<OrderSnapshot>('order');
 /** The workflow that archives a finished order once the order's own workflow has closed. */
 export const ORDER_ARCHIVE_WORKFLOW = 'orderArchiveWorkflow';
 export const orderArchiveWorkflowId = (orderId: string) => `order-archive:${orderId}`;
-export function orderArchiveStart(orderId: string) {
-  return { taskQueue: TASK_QUEUE, workflowId: orderArchiveWorkflowId(orderId), args: [orderId] };
+/** Where and how an order's archiving starts: on the installation's task queue (OMS_TASK_QUEUE). */
+export function orderArchiveStart(taskQueue: string, orderId: string) {
+  return { taskQueue, workflowId: orderArchiveWorkflowId(orderId), args: [orderId] };
 }

@@ -44,7 +44,7 @@ export class DeliveryService {
     const { deliveryAttempts, retryIntervalMs } = this.config.notifications;
     // The delivery's earlier workflow has closed: the same ID starts a new run.
     await this.temporal.workflow.start(DELIVERY_WORKFLOW, {
-      ...deliveryStart(id, deliveryAttempts, retryIntervalMs),
+      ...deliveryStart(this.config.temporal.taskQueue, id, deliveryAttempts, retryIntervalMs),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
     return toDto(outcome.delivery);
@@ -53,7 +53,7 @@ export class DeliveryService {
   /** Pending, with a closed delivery workflow: a resend whose workflow never started. */
   private async resendUnfinished(delivery: Delivery): Promise<boolean> {
     if (delivery.status !== 'pending') return false;
-    const { workflowId } = deliveryStart(delivery.id, 1, 1);
+    const { workflowId } = deliveryStart(this.config.temporal.taskQueue, delivery.id, 1, 1);
     try {
       const described = await this.temporal.workflow.getHandle(workflowId).describe();
       return described.status.name !== 'RUNNING';

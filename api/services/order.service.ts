@@ -20,7 +20,6 @@ import {
   FAILURE,
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
-  TASK_QUEUE,
   approveUpdate,
   cancelUpdate,
   completeUpdate,
@@ -124,7 +123,7 @@ export class OrderService {
         this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
             workflowId: orderWorkflowId(orderId),
-            taskQueue: TASK_QUEUE,
+            taskQueue: this.config.temporal.taskQueue,
             args: [input],
             // A concurrent duplicate joins the running workflow; a finished one is never started again.
             workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',

@@ -13,6 +13,7 @@ import { siblingDatabaseUrl } from '../../config/config';
 import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/observability';
+import { appDatabaseUrl } from './app-role';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
 
@@ -56,8 +57,17 @@ export default async function globalSetup(): Promise<void> {
   });
 }
 
-async function startWorkerProcess(dataDir: string, databaseUrl: string, temporalAddress: string) {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'worker', 'main.js')], {
+/** The compiled worker as `npm start` runs it: after the migrations, as the application's role. */
+async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalAddress: string) {
+  const dist = path.join(__dirname, '..', '..', 'dist');
+  const databaseUrl = appDatabaseUrl(ownerUrl);
+  const migrate = spawn(process.execPath, [path.join(dist, 'db', 'migrate.js')], {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, DATABASE_OWNER_URL: ownerUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const migrated = await new Promise<number | null>((resolve) => migrate.once('exit', resolve));
+  if (migrated !== 0) throw new Error(`dist/db/migrate.js exited with ${migrated}: run npm run build first`);
+  const child = spawn(process.execPath, [path.join(dist, 'worker', 'main.js')], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,

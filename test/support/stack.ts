@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { Role } from '../../db/entities';
+import { appDatabaseUrl } from './app-role';
 import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
@@ -51,12 +52,15 @@ function required(name: string): string {
 // Each test file loads the SDK afresh; show its warnings and errors, not every worker state change.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-/** The application's own role on the test database: rows only, as in production. */
-export function appDatabaseUrl(ownerUrl: string): string {
-  const url = new URL(ownerUrl);
-  url.username = 'oms_app';
-  url.password = 'oms_app';
-  return url.toString();
+export { appDatabaseUrl } from './app-role';
+
+/**
+ * Settings that give a test its own task queue. With OMS_TEST_WORKERS=2 the suite's second worker process
+ * polls the default queue only, so a test whose subject is one worker's own behaviour (a crash and its
+ * replacement, an injected failure or transport) keeps its tasks to the workers it starts itself.
+ */
+export function ownTaskQueue(name: string): Record<string, string> {
+  return { OMS_TASK_QUEUE: `test-${name}` };
 }
 
 export async function startStack(
@@ -134,6 +138,7 @@ export async function startStack(
       const worker = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
         orm: workerOrm,
         client: temporal,
         identity,
