@@ -5,7 +5,7 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import type { WorkCalendar } from './business-hours';
-import type { Awaiting } from './order.definitions';
+import { AWAITING_VALUES, type Awaiting } from './order.definitions';
 
 export const ESCALATION_STAGES = ['approval', 'shipment', 'delivery'] as const;
 export type EscalationStage = (typeof ESCALATION_STAGES)[number];
@@ -54,6 +54,18 @@ export interface EscalationState {
 
 /** Sent to every order waiting in the stage when its policy (or the calendar it counts by) changes. */
 export const escalationPolicyChangedSignal = defineSignal<[EscalationPlan]>('escalationPolicyChanged');
+
+/** The visibility query that finds every order waiting in a stage (staff and manager approval are one wait). */
+export function waitingOrdersQuery(stage: EscalationStage): string {
+  const awaiting = AWAITING_VALUES.filter((value) => stageOf(value) === stage).map((value) => `'${value}'`);
+  return `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND OrderAwaiting IN (${awaiting.join(', ')})`;
+}
+
+/**
+ * The workflow that brings a stage's policy in force to the orders waiting in it; one per stage at a time
+ * (a newer change replaces a rollout still under way), so its ID is the stage's.
+ */
+export const escalationRolloutWorkflowId = (stage: EscalationStage) => `escalation-rollout:${stage}`;
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,3})?)S)?)?$/;
 

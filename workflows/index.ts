@@ -3,3 +3,4 @@ export { orderWorkflow } from './order.workflow';
 export { deliveryWorkflow } from './delivery.workflow';
 export { scheduledBackupWorkflow } from './backup.workflow';
 export { orderArchiveWorkflow } from './archive.workflow';
+export { escalationRolloutWorkflow } from './escalation.rollout';

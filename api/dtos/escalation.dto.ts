@@ -66,7 +66,10 @@ export class PolicyDto {
 }
 
 export class PolicyChangeDto extends PolicyDto {
-  @ApiProperty({ description: 'Orders waiting in this stage that were sent the new policy.' })
+  @ApiProperty({
+    description:
+      'Orders waiting in this stage when the policy was saved; they are sent it in the background (a rollout workflow).',
+  })
   appliedTo!: number;
 }
 
@@ -121,7 +124,8 @@ export class CalendarDto extends CalendarInputDto {
 
 export class CalendarChangeDto extends CalendarDto {
   @ApiProperty({
-    description: 'Orders waiting under a working-hours policy that were sent the new calendar.',
+    description:
+      'Orders waiting under a working-hours policy when the calendar was saved; they are sent it in the background.',
   })
   appliedTo!: number;
 }

@@ -12,6 +12,15 @@ describe('unreachableDependency', () => {
     expect(unreachableDependency(grpc(10))).toBe('Temporal');
   });
 
+  it('names Temporal for a call that broke on the way or inside Temporal (CANCELLED, UNKNOWN, INTERNAL)', () => {
+    for (const code of [1, 2, 13, 15])
+      expect(unreachableDependency(new Error('Workflow Update failed', { cause: grpc(code) }))).toBe(
+        'Temporal',
+      );
+    // A refusal that names the request stays the request's.
+    for (const code of [3, 6, 7, 9]) expect(unreachableDependency(grpc(code))).toBeNull();
+  });
+
   it('leaves a refused request to its own mapping: FAILED_PRECONDITION is not an outage', () => {
     expect(
       unreachableDependency(grpc(9, '9 FAILED_PRECONDITION: Update-with-Start could not be executed.')),

@@ -3,9 +3,11 @@ import { ConnectionException } from '@mikro-orm/core';
 /**
  * gRPC's DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED and UNAVAILABLE: Temporal did not answer (in time),
  * or refused for now what may be repeated. (An Update-with-Start that fails carries the code of the
- * operation that failed, in place of the request's FAILED_PRECONDITION.)
+ * operation that failed, in place of the request's FAILED_PRECONDITION.) CANCELLED, UNKNOWN, INTERNAL and
+ * DATA_LOSS: the call broke on the way or inside Temporal (seen when a worker was replaced under an
+ * Update on a Temporal server), which is the service's failure, not the request's.
  */
-const GRPC_DOWN = new Set([4, 8, 10, 14]);
+const GRPC_DOWN = new Set([1, 2, 4, 8, 10, 13, 14, 15]);
 
 /**
  * Temporal refusing an update because the workflow's last task failed or timed out (a stalled or

@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { AppConfig } from '../../config/config';
 import { isRole } from '../../db/entities';
-import { EscalationRepository, UserRepository, type StoredPolicy } from '../../db/repositories';
+import { EscalationRepository, UserRepository } from '../../db/repositories';
 import {
   ESCALATION_STAGES,
-  escalationPolicyChangedSignal,
-  stageOf,
+  escalationRolloutWorkflowId,
   parseDuration,
-  toPlan,
+  waitingOrdersQuery,
   type EscalationStage,
-  type CalendarSetting,
   type PolicyLevel,
 } from '../../workflows/escalation.definitions';
-import { AWAITING_VALUES, type Actor } from '../../workflows/order.definitions';
+import type { escalationRolloutWorkflow } from '../../workflows/escalation.rollout';
+import type { Actor } from '../../workflows/order.definitions';
 import type {
   CalendarChangeDto,
   CalendarDto,
@@ -24,12 +24,6 @@ import type {
 } from '../dtos/escalation.dto';
 import { invalidField, notFound } from '../errors/domain.error';
 import { isTimeZone } from './time-zone';
-
-/** The OrderAwaiting values of a watched wait, as a visibility query list: `'approval', 'manager_approval'`. */
-const awaitingList = (stage: EscalationStage) =>
-  AWAITING_VALUES.filter((awaiting) => stageOf(awaiting) === stage)
-    .map((awaiting) => `'${awaiting}'`)
-    .join(', ');
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
@@ -44,6 +38,7 @@ export class EscalationService {
 
   constructor(
     private readonly temporal: Client,
+    private readonly config: AppConfig,
     private readonly escalations: EscalationRepository,
     private readonly users: UserRepository,
   ) {}
@@ -52,7 +47,7 @@ export class EscalationService {
     return { items: await this.escalations.policies() };
   }
 
-  /** Replaces a stage's policy and sends it to every order waiting in that stage. */
+  /** Replaces a stage's policy and starts sending it to every order waiting in that stage. */
   async setPolicy(stage: string, dto: PolicyInputDto, actor: Actor): Promise<PolicyChangeDto> {
     if (!(ESCALATION_STAGES as readonly string[]).includes(stage)) throw notFound('escalation stage', stage);
     const current = await this.escalations.policy(stage as EscalationStage);
@@ -63,14 +58,14 @@ export class EscalationService {
       { levels, businessHours },
       actor,
     );
-    return { ...policy, appliedTo: await this.propagate(policy, await this.escalations.calendar()) };
+    return { ...policy, appliedTo: await this.rollOut(policy.stage) };
   }
 
   async getCalendar(): Promise<CalendarDto> {
     return this.escalations.calendar();
   }
 
-  /** Replaces the working-hours calendar and sends it to orders waiting under a working-hours policy. */
+  /** Replaces the working-hours calendar and starts sending it to orders waiting under a working-hours policy. */
   async setCalendar(dto: CalendarInputDto, actor: Actor): Promise<CalendarChangeDto> {
     if (!isTimeZone(dto.timeZone))
       throw invalidField('timeZone', `"${dto.timeZone}" is not an IANA time zone`);
@@ -99,7 +94,7 @@ export class EscalationService {
     );
     let appliedTo = 0;
     for (const policy of await this.escalations.policies()) {
-      if (policy.businessHours) appliedTo += await this.propagate(policy, calendar);
+      if (policy.businessHours) appliedTo += await this.rollOut(policy.stage);
     }
     return { ...calendar, appliedTo };
   }
@@ -177,24 +172,22 @@ export class EscalationService {
   }
 
   /**
-   * Sends the policy's plan to every order waiting in its stage, found through Temporal visibility. An order
-   * that finished meanwhile is skipped; one that starts waiting later reads the policy itself.
+   * Starts the stage's rollout workflow, which sends the plan in force to every order waiting in the stage
+   * (replacing a rollout of an earlier change still under way), and answers how many orders wait there.
+   * Thousands of waiting orders take longer than a request may: the rollout goes on after the answer,
+   * and survives the API stopping. If Temporal cannot be reached the change is saved but the answer is a
+   * 503, and repeating the request sends it.
    */
-  private async propagate(policy: StoredPolicy, calendar: CalendarSetting): Promise<number> {
-    const plan = toPlan(policy, calendar);
-    const query = `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND OrderAwaiting IN (${awaitingList(policy.stage)})`;
-    let sent = 0;
-    for await (const workflow of this.temporal.workflow.list({ query })) {
-      try {
-        await this.temporal.workflow
-          .getHandle(workflow.workflowId)
-          .signal(escalationPolicyChangedSignal, plan);
-        sent++;
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-    }
-    this.logger.log(`escalation policy ${policy.stage} v${policy.version} sent to ${sent} waiting orders`);
-    return sent;
+  private async rollOut(stage: EscalationStage): Promise<number> {
+    await this.temporal.workflow.start<typeof escalationRolloutWorkflow>('escalationRolloutWorkflow', {
+      workflowId: escalationRolloutWorkflowId(stage),
+      taskQueue: this.config.temporal.taskQueue,
+      args: [{ stage }],
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    const { count } = await this.temporal.workflow.count(waitingOrdersQuery(stage));
+    this.logger.log(`escalation policy for ${stage}: sending it to ${count} waiting orders`);
+    return count;
   }
 }

@@ -1186,7 +1186,7 @@ export interface components {
             version: number;
             /** Format: date-time */
             updatedAt: string;
-            /** @description Orders waiting in this stage that were sent the new policy. */
+            /** @description Orders waiting in this stage when the policy was saved; they are sent it in the background (a rollout workflow). */
             appliedTo: number;
         };
         WorkingIntervalDto: {
@@ -1247,7 +1247,7 @@ export interface components {
             version: number;
             /** Format: date-time */
             updatedAt: string;
-            /** @description Orders waiting under a working-hours policy that were sent the new calendar. */
+            /** @description Orders waiting under a working-hours policy when the calendar was saved; they are sent it in the background. */
             appliedTo: number;
         };
         OverdueOrderDto: {
