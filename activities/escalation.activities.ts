@@ -37,18 +37,18 @@ export function createEscalationActivities(deps: EscalationActivityDeps) {
     async sendEscalationPlan({ stage }: { stage: EscalationStage }): Promise<number> {
       const plan = await escalationPlan({ stage });
       let sent = 0;
-      let failure: Error | null = null;
+      const failures: Error[] = [];
       const inFlight = new Set<Promise<void>>();
       const send = async (workflowId: string) => {
         try {
           await deps.client.workflow.getHandle(workflowId).signal(escalationPolicyChangedSignal, plan);
           sent++;
         } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) failure ??= error as Error;
+          if (!(error instanceof WorkflowNotFoundError)) failures.push(error as Error);
         }
       };
       for await (const workflow of deps.client.workflow.list({ query: waitingOrdersQuery(stage) })) {
-        if (failure) break;
+        if (failures.length > 0) break;
         const signal = send(workflow.workflowId).finally(() => inFlight.delete(signal));
         inFlight.add(signal);
         if (inFlight.size >= SIGNALS_IN_FLIGHT) await Promise.race(inFlight);
@@ -56,7 +56,7 @@ export function createEscalationActivities(deps: EscalationActivityDeps) {
       }
       await Promise.all(inFlight);
       // The activity is retried; the orders already reached ignore the plan the second time.
-      if (failure) throw failure;
+      if (failures.length > 0) throw failures[0]!;
       return sent;
     },
   };
