@@ -13,6 +13,7 @@ import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
 import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 /**
  * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
@@ -48,7 +49,10 @@ async function run(): Promise<void> {
     await ensureBackupSchedule(client, config.backup, config.temporal.taskQueue);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
+    const workflowBundle = prebuiltWorkflowBundle();
+    if (!workflowBundle) logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
     const worker = await createOrderWorker({
+      ...(workflowBundle ? { workflowBundle } : {}),
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,

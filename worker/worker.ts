@@ -18,7 +18,10 @@ export interface OrderWorkerOptions {
   orm: MikroORM;
   /** Used by activities to signal other orders' workflows (stock released). */
   client: Client;
-  /** A prebuilt bundle (tests build it once); by default the worker bundles `workflows/` itself. */
+  /**
+   * A prebuilt bundle (tests build it once; `npm run build` writes one beside the compiled worker); without
+   * one the worker bundles `workflows/` itself.
+   */
   workflowBundle?: WorkflowBundleOption;
   /** Worker identity as shown in Temporal's UI and history. */
   identity?: string;

@@ -3,12 +3,13 @@ import { Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/c
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { fetchOrderRuns, type History } from '../../activities/order-runs';
 import { OrderArchiveRepository, OrderRepository } from '../../db/repositories';
 import type { OrderArchiveDto } from '../dtos/history.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
+import { bundleWorkflows, prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
 
 const GRPC_NOT_FOUND = 5;
 /** The marker Temporal's SDK core records for each local activity, with its type, attempt and result. */
@@ -125,7 +126,8 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
 @Injectable()
 export class HistoryService {
   private readonly logger = new Logger('History');
-  private bundle: Promise<WorkflowBundle> | null = null;
+  /** The workflow code histories are replayed against: the worker's prebuilt bundle, or bundled on first use. */
+  private bundle: Promise<WorkflowBundleOption> | null = null;
 
   constructor(
     private readonly temporal: Client,
@@ -200,17 +202,9 @@ export class HistoryService {
   /** Replays any history (for example one exported earlier) against today's workflow code. */
   async replay(history: History): Promise<VerifyResult> {
     const events = history.events?.length ?? 0;
-    this.bundle ??= bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: {
-        trace() {},
-        debug() {},
-        info() {},
-        log() {},
-        warn: (m) => this.logger.warn(m),
-        error: (m) => this.logger.error(m),
-      },
-    });
+    this.bundle ??= Promise.resolve(prebuiltWorkflowBundle()).then(
+      async (prebuilt) => prebuilt ?? { code: await bundleWorkflows(this.logger) },
+    );
     try {
       await Worker.runReplayHistory({ workflowBundle: await this.bundle }, history);
       return { ok: true, events, detail: `all ${events} events reproduced by the current workflow code` };

@@ -3,7 +3,7 @@
  * the workflow code once, so each test's workers start in milliseconds. (Migrations run in each test
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
  */
-import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from '../../db/embedded-postgres';
 import { siblingDatabaseUrl } from '../../config/config';
 import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/observability';
+import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { appDatabaseUrl } from './app-role';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
@@ -35,11 +35,7 @@ export default async function globalSetup(): Promise<void> {
           sqlToolBinary: process.env.OMS_TEMPORAL_SQL_TOOL_BIN,
         }).then((server) => ({ address: server.address, teardown: () => server.stop() }))
       : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
+  const code = await bundleWorkflows();
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
 
