@@ -22,6 +22,7 @@ describe('feedback', () => {
     rating: number | null;
     author: { username: string };
     handledAt: string | null;
+    createdAt: string;
   };
 
   it('takes a message from anyone signed in, with an optional 1–5 rating, and shows who wrote it', async () => {
@@ -70,5 +71,31 @@ describe('feedback', () => {
     expect(stillOpen.body.items.map((f) => f.id)).not.toContain(created.body.id);
     expect((await manager.post(`/api/feedback/${randomUUID()}/handled`)).status).toBe(404);
     expect((await manager.get('/api/feedback?handled=maybe')).status).toBe(400);
+  });
+
+  it('pages newest first, each entry once, also when several share a millisecond', async () => {
+    const tag = randomUUID();
+    // Sent at once, so that some are stored in the same millisecond and the id decides their order.
+    const created = await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        staff.post<Feedback>('/api/feedback', { message: `${tag} ${i}`, rating: 3 }),
+      ),
+    );
+    const ids = new Set(created.map((response) => response.body.id));
+    const seen: Feedback[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Feedback[]; nextCursor: string | null } } = await manager.get(
+        `/api/feedback?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const ours = seen.filter((entry) => ids.has(entry.id));
+    expect(ours).toHaveLength(7);
+    expect(new Set(seen.map((entry) => entry.id)).size).toBe(seen.length);
+    const keys = seen.map((entry) => [Date.parse(entry.createdAt), entry.id] as const);
+    const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1));
+    expect(keys).toEqual(sorted);
   });
 });

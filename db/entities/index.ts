@@ -1,6 +1,9 @@
 import { ApprovalSetting } from './approval-setting.entity';
 import { Customer } from './customer.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { FeedbackEntity, type PersonRef } from './feedback.entity';
 import { NotificationRecipient } from './notification-recipient.entity';
+import { NotificationEntity } from './notification.entity';
 import { Order } from './order.entity';
 import { OrderLine } from './order-line.entity';
 import { Product } from './product.entity';
@@ -10,6 +13,9 @@ import { WebhookEntity } from './webhook.entity';
 export {
   ApprovalSetting,
   Customer,
+  DeliveryEntity,
+  FeedbackEntity,
+  NotificationEntity,
   NotificationRecipient,
   Order,
   OrderLine,
@@ -18,6 +24,7 @@ export {
   User,
   WebhookEntity,
   isRole,
+  type PersonRef,
   type Role,
 };
 export const ENTITIES = [
@@ -29,4 +36,7 @@ export const ENTITIES = [
   User,
   WebhookEntity,
   NotificationRecipient,
+  NotificationEntity,
+  DeliveryEntity,
+  FeedbackEntity,
 ];

@@ -12,6 +12,7 @@ import { Migration20261126093000_one_archive } from './Migration20261126093000_o
 import { Migration20261126100000_sales_days } from './Migration20261126100000_sales_days';
 import { Migration20261126110000_customer_month_bounds } from './Migration20261126110000_customer_month_bounds';
 import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
+import { Migration20261126130000_millisecond_times } from './Migration20261126130000_millisecond_times';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261126110000_customer_month_bounds,
   },
   { name: 'Migration20261126120000_status_list_index', class: Migration20261126120000_status_list_index },
+  { name: 'Migration20261126130000_millisecond_times', class: Migration20261126130000_millisecond_times },
 ];

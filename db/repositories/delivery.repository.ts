@@ -1,9 +1,11 @@
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
 import type { Actor } from '../../workflows/order.definitions';
+import { DeliveryEntity } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';
-import { decodeCursor, pageOf, type Page } from './pagination';
+import { newestFirst, pageOf, type Page } from './pagination';
 import { sqlOf } from './sql';
 
 /** An outbound message, rendered and addressed, waiting to be (or already) sent. */
@@ -44,45 +46,24 @@ export interface Delivery {
   sentAt: string | null;
 }
 
-interface Row {
-  id: string;
-  order_id: string;
-  kind: string;
-  channel: Channel;
-  recipient: string;
-  address: string;
-  subject: string | null;
-  text_body: string | null;
-  html_body: string | null;
-  payload: unknown;
-  webhook_id: string | null;
-  status: DeliveryStatus;
-  attempts: number;
-  last_error: string | null;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-}
-
-const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
-const toDelivery = (row: Row): Delivery => ({
+const toDelivery = (row: DeliveryEntity): Delivery => ({
   id: row.id,
-  orderId: row.order_id,
+  orderId: row.orderId,
   kind: row.kind,
   channel: row.channel,
   recipient: row.recipient,
   address: row.address,
   subject: row.subject,
-  textBody: row.text_body,
-  htmlBody: row.html_body,
+  textBody: row.textBody,
+  htmlBody: row.htmlBody,
   payload: row.payload,
-  webhookId: row.webhook_id,
+  webhookId: row.webhookId,
   status: row.status,
   attempts: row.attempts,
-  lastError: row.last_error,
-  createdAt: iso(row.created_at)!,
-  updatedAt: iso(row.updated_at)!,
-  sentAt: iso(row.sent_at),
+  lastError: row.lastError,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+  sentAt: row.sentAt?.toISOString() ?? null,
 });
 
 export interface DeliveryFilter {
@@ -92,6 +73,9 @@ export interface DeliveryFilter {
   limit: number;
   cursor?: string;
 }
+
+/** A delivery in one of these is settled: it must not be sent (again). */
+const SETTLED: readonly DeliveryStatus[] = ['sent', 'failed', 'unconfirmed'];
 
 /** What a send attempt found when it claimed the delivery. */
 export type Claim =
@@ -144,8 +128,8 @@ export class DeliveryRepository {
 
   async find(id: string): Promise<Delivery | null> {
     if (!isUuid(id)) return null;
-    const [row] = await sqlOf(this.em)<Row[]>(`select * from deliveries where id = ?`, [id]);
-    return row ? toDelivery(row) : null;
+    const row = await this.em.findOne(DeliveryEntity, { id });
+    return row && toDelivery(row);
   }
 
   /**
@@ -154,17 +138,13 @@ export class DeliveryRepository {
    */
   async claim(id: string): Promise<Claim> {
     return this.em.transactional(async (em) => {
-      const [row] = await sqlOf(em)<Row[]>(`select * from deliveries where id = ? for update`, [id]);
+      const row = await em.findOne(DeliveryEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row) throw new Error(`delivery ${id} does not exist`);
-      if (['sent', 'failed', 'unconfirmed'].includes(row.status)) {
-        return { state: 'settled', delivery: toDelivery(row) };
-      }
-      const [claimed] = await sqlOf(em)<Row[]>(
-        `update deliveries set status = 'sending', attempts = attempts + 1, updated_at = now() where id = ?
-         returning *`,
-        [id],
-      );
-      return { state: 'claimed', delivery: toDelivery(claimed!), interrupted: row.status === 'sending' };
+      if (SETTLED.includes(row.status)) return { state: 'settled', delivery: toDelivery(row) };
+      const interrupted = row.status === 'sending';
+      em.assign(row, { status: 'sending', attempts: row.attempts + 1 });
+      await em.flush();
+      return { state: 'claimed', delivery: toDelivery(row), interrupted };
     });
   }
 
@@ -175,24 +155,23 @@ export class DeliveryRepository {
   async reopen(id: string, actor: Actor): Promise<{ reopened: boolean; delivery: Delivery } | null> {
     if (!isUuid(id)) return null;
     return this.em.transactional(async (em) => {
-      const [row] = await sqlOf(em)<Row[]>(`select * from deliveries where id = ? for update`, [id]);
+      const row = await em.findOne(DeliveryEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!row) return null;
       if (row.status !== 'failed' && row.status !== 'unconfirmed') {
         return { reopened: false, delivery: toDelivery(row) };
       }
-      const [after] = await sqlOf(em)<Row[]>(
-        `update deliveries set status = 'pending', updated_at = now() where id = ? returning *`,
-        [id],
-      );
+      const before = { status: row.status, attempts: row.attempts, lastError: row.lastError };
+      em.assign(row, { status: 'pending' });
+      await em.flush();
       await new AuditRepository(em).record({
         actor,
         action: 'delivery.resent',
         entity: 'delivery',
         entityId: id,
-        before: { status: row.status, attempts: row.attempts, lastError: row.last_error },
+        before,
         after: { status: 'pending' },
       });
-      return { reopened: true, delivery: toDelivery(after!) };
+      return { reopened: true, delivery: toDelivery(row) };
     });
   }
 
@@ -206,49 +185,39 @@ export class DeliveryRepository {
     status: 'retrying' | 'sent' | 'unconfirmed',
     error: string | null,
   ): Promise<void> {
-    await sqlOf(this.em)(
-      `update deliveries set status = ?, last_error = coalesce(?, last_error), updated_at = now(),
-         sent_at = case when ? = 'sent' then now() else sent_at end
-       where id = ? and status = 'sending' and attempts = ?`,
-      [status, error, status, id, attempt],
+    const now = new Date();
+    await this.em.nativeUpdate(
+      DeliveryEntity,
+      { id, status: 'sending', attempts: attempt },
+      {
+        status,
+        updatedAt: now,
+        ...(error !== null ? { lastError: error } : {}),
+        ...(status === 'sent' ? { sentAt: now } : {}),
+      },
     );
   }
 
   /** Marks a delivery failed for good once its attempts are used up; one that settled otherwise stays. */
   async fail(id: string, error: string): Promise<void> {
-    await sqlOf(this.em)(
-      `update deliveries set status = 'failed', last_error = ?, updated_at = now()
-       where id = ? and status in ('pending', 'sending', 'retrying')`,
-      [error, id],
+    await this.em.nativeUpdate(
+      DeliveryEntity,
+      { id, status: { $in: ['pending', 'sending', 'retrying'] } },
+      { status: 'failed', lastError: error, updatedAt: new Date() },
     );
   }
 
   /** Deliveries newest first, optionally of one order, status or channel. */
   async list(filter: DeliveryFilter): Promise<Page<Delivery>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.orderId) {
-      where.push('order_id = ?');
-      params.push(filter.orderId);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.channel) {
-      where.push('channel = ?');
-      params.push(filter.channel);
-    }
-    if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
-      where.push(`(date_trunc('milliseconds', created_at), id) < (?::timestamptz, ?::uuid)`);
-      params.push(createdAt, id);
-    }
-    const rows = await sqlOf(this.em)<Row[]>(
-      `select * from deliveries ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by date_trunc('milliseconds', created_at) desc, id desc limit ?`,
-      [...params, filter.limit + 1],
-    );
+    const where: FilterQuery<DeliveryEntity>[] = [];
+    if (filter.orderId) where.push({ orderId: filter.orderId });
+    if (filter.status) where.push({ status: filter.status });
+    if (filter.channel) where.push({ channel: filter.channel });
+    if (filter.cursor) where.push(newestFirst.after(filter.cursor));
+    const rows = await this.em.find(DeliveryEntity, where.length ? { $and: where } : {}, {
+      orderBy: newestFirst.orderBy,
+      limit: filter.limit + 1,
+    });
     return pageOf(rows.map(toDelivery), filter.limit, (d) => [d.createdAt, d.id]);
   }
 }

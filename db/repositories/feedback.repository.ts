@@ -1,19 +1,20 @@
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../workflows/order.definitions';
+import { FeedbackEntity, type PersonRef } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';
-import { decodeCursor, pageOf, type Page } from './pagination';
-import { sqlOf } from './sql';
+import { newestFirst, pageOf, type Page } from './pagination';
 
 export interface Feedback {
   id: string;
-  author: { id: string; username: string };
+  author: PersonRef;
   message: string;
   rating: number | null;
   orderId: string | null;
   createdAt: string;
   handledAt: string | null;
-  handledBy: { id: string; username: string } | null;
+  handledBy: PersonRef | null;
 }
 
 export interface FeedbackFilter {
@@ -24,69 +25,45 @@ export interface FeedbackFilter {
   cursor?: string;
 }
 
-interface FeedbackRow {
-  id: string;
-  author: Feedback['author'];
-  message: string;
-  rating: number | null;
-  order_id: string | null;
-  created_at: Date;
-  handled_at: Date | null;
-  handled_by: Feedback['handledBy'];
-}
-
-const toFeedback = (row: FeedbackRow): Feedback => ({
+const toFeedback = (row: FeedbackEntity): Feedback => ({
   id: row.id,
   author: row.author,
   message: row.message,
   rating: row.rating,
-  orderId: row.order_id,
-  createdAt: new Date(row.created_at).toISOString(),
-  handledAt: row.handled_at ? new Date(row.handled_at).toISOString() : null,
-  handledBy: row.handled_by,
+  orderId: row.orderId,
+  createdAt: row.createdAt.toISOString(),
+  handledAt: row.handledAt?.toISOString() ?? null,
+  handledBy: row.handledBy,
 });
+
+const personOf = (actor: Actor): PersonRef => ({ id: actor.id, username: actor.username });
 
 /** What users tell us, and whether someone has dealt with it. */
 export class FeedbackRepository {
   constructor(private readonly em: EntityManager) {}
 
-  async create(entry: { author: Actor; message: string; rating: number | null; orderId: string | null }) {
-    const [row] = await sqlOf(this.em)<FeedbackRow[]>(
-      `insert into feedback (author, message, rating, order_id) values (?::jsonb, ?, ?, ?) returning *`,
-      [
-        JSON.stringify({ id: entry.author.id, username: entry.author.username }),
-        entry.message,
-        entry.rating,
-        entry.orderId,
-      ],
-    );
-    return toFeedback(row!);
+  async create(entry: {
+    author: Actor;
+    message: string;
+    rating: number | null;
+    orderId: string | null;
+  }): Promise<Feedback> {
+    const row = this.em.create(FeedbackEntity, { ...entry, author: personOf(entry.author) });
+    await this.em.flush();
+    return toFeedback(row);
   }
 
   /** Newest first, filtered. */
   async list(filter: FeedbackFilter): Promise<Page<Feedback>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.handled !== undefined) where.push(`handled_at is ${filter.handled ? 'not ' : ''}null`);
-    if (filter.rating !== undefined) {
-      where.push('rating = ?');
-      params.push(filter.rating);
-    }
-    if (filter.orderId !== undefined) {
-      where.push('order_id = ?');
-      params.push(filter.orderId);
-    }
-    if (filter.cursor) {
-      const [createdAt, id] = decodeCursor(filter.cursor, 'time');
-      // The cursor carries milliseconds; compare at that precision so no row repeats across pages.
-      where.push(`(date_trunc('milliseconds', created_at), id) < (?::timestamptz, ?::uuid)`);
-      params.push(createdAt, id);
-    }
-    const rows = await sqlOf(this.em)<FeedbackRow[]>(
-      `select * from feedback ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by date_trunc('milliseconds', created_at) desc, id desc limit ?`,
-      [...params, filter.limit + 1],
-    );
+    const where: FilterQuery<FeedbackEntity>[] = [];
+    if (filter.handled !== undefined) where.push({ handledAt: filter.handled ? { $ne: null } : null });
+    if (filter.rating !== undefined) where.push({ rating: filter.rating });
+    if (filter.orderId !== undefined) where.push({ orderId: filter.orderId });
+    if (filter.cursor) where.push(newestFirst.after(filter.cursor));
+    const rows = await this.em.find(FeedbackEntity, where.length ? { $and: where } : {}, {
+      orderBy: newestFirst.orderBy,
+      limit: filter.limit + 1,
+    });
     return pageOf(rows.map(toFeedback), filter.limit, (f) => [f.createdAt, f.id]);
   }
 
@@ -97,20 +74,19 @@ export class FeedbackRepository {
   async markHandled(id: string, actor: Actor): Promise<{ feedback: Feedback; changed: boolean } | null> {
     if (!isUuid(id)) return null;
     return this.em.transactional(async (em) => {
-      const [before] = await sqlOf(em)<FeedbackRow[]>(`select * from feedback where id = ? for update`, [id]);
-      if (!before) return null;
-      if (before.handled_at) return { feedback: toFeedback(before), changed: false };
-      const [after] = await sqlOf(em)<FeedbackRow[]>(
-        `update feedback set handled_at = now(), handled_by = ?::jsonb where id = ? returning *`,
-        [JSON.stringify({ id: actor.id, username: actor.username }), id],
-      );
-      const feedback = toFeedback(after!);
+      const row = await em.findOne(FeedbackEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) return null;
+      const before = toFeedback(row);
+      if (row.handledAt) return { feedback: before, changed: false };
+      em.assign(row, { handledAt: new Date(), handledBy: personOf(actor) });
+      await em.flush();
+      const feedback = toFeedback(row);
       await new AuditRepository(em).record({
         actor,
         action: 'feedback.handled',
         entity: 'feedback',
         entityId: id,
-        before: toFeedback(before),
+        before,
         after: feedback,
       });
       return { feedback, changed: true };

@@ -1,3 +1,5 @@
+import type { FilterQuery } from '@mikro-orm/core';
+
 /** Keyset pagination: the cursor is the sort key of the last row served, opaque to clients. */
 export interface Page<T> {
   items: T[];
@@ -45,3 +47,13 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => [string, 
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/** Newest first by creation time (milliseconds), then id: the order of a list, and where a cursor resumes it. */
+export const newestFirst = {
+  orderBy: { createdAt: 'desc', id: 'desc' } as const,
+  after<T extends { createdAt: Date; id: string }>(cursor: string): FilterQuery<T> {
+    const [time, id] = decodeCursor(cursor, 'time');
+    const createdAt = new Date(time);
+    return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] } as FilterQuery<T>;
+  },
+};
