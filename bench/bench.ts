@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { freePort } from '../scripts/ports';
+import { escalationRolloutWorkflowId } from '../workflows/escalation.definitions';
+import type { escalationRolloutWorkflow } from '../workflows/escalation.rollout';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import * as bareActivities from './bare.activities';
 import {
@@ -199,9 +201,9 @@ async function signIn(apiUrl: string, password: string): Promise<Call> {
   };
 }
 
-/** Runs `total` jobs with `concurrency` in flight; returns the samples and the wall time. */
-async function closedLoop(total: number, concurrency: number, job: () => Promise<Sample>) {
-  const samples: Sample[] = [];
+/** Runs `total` jobs with `concurrency` in flight; returns what each measured and the wall time. */
+async function closedLoop<T>(total: number, concurrency: number, job: () => Promise<T>) {
+  const samples: T[] = [];
   let started = 0;
   const begin = performance.now();
   await Promise.all(
@@ -290,9 +292,8 @@ async function placeWaiting(call: Call, customerId: string, sku: string, count: 
     if (order.awaiting !== 'approval')
       throw new Error(`order ${String(order.id)} does not wait for approval`);
     ids.push(order.id as string);
-    return { create, approve: 0, ship: 0, complete: 0, endToEnd: create };
+    return create;
   });
-  const creates = samples.map((sample) => sample.create);
   console.log(`${count} orders placed to wait for approval in ${seconds.toFixed(0)} s`);
   return {
     ids,
@@ -300,7 +301,7 @@ async function placeWaiting(call: Call, customerId: string, sku: string, count: 
       orders: count,
       placedPerSecond: Number((count / seconds).toFixed(1)),
       repeatedAfter503: repeated,
-      create: { p50: Math.round(percentile(creates, 50)), p99: Math.round(percentile(creates, 99)) },
+      create: { p50: Math.round(percentile(samples, 50)), p99: Math.round(percentile(samples, 99)) },
     },
   };
 }
@@ -315,10 +316,35 @@ async function approveOldest(call: Call, ids: string[]) {
     );
     if (approved.awaiting !== 'shipment')
       throw new Error(`order ${id} is ${String(approved.awaiting)} after approval`);
-    return { create: 0, approve, ship: 0, complete: 0, endToEnd: approve };
+    return approve;
   });
-  const approves = samples.map((s) => s.approve);
-  return { p50: Math.round(percentile(approves, 50)), p99: Math.round(percentile(approves, 99)) };
+  return { p50: Math.round(percentile(samples, 50)), p99: Math.round(percentile(samples, 99)) };
+}
+
+/**
+ * A manager changes the approval reminders while the orders wait: how long the request takes to answer, and
+ * how long its rollout takes to bring the policy to every waiting order.
+ */
+async function changePolicy(call: Call, client: Client) {
+  const { items } = (await call('GET', '/escalation-policies')) as {
+    items: { stage: string; levels: unknown }[];
+  };
+  const levels = items.find((policy) => policy.stage === 'approval')?.levels ?? [];
+  const begin = performance.now();
+  const [change, answeredMs] = await timed(() => call('PUT', '/escalation-policies/approval', { levels }));
+  const reached: number = await client.workflow
+    .getHandle<typeof escalationRolloutWorkflow>(escalationRolloutWorkflowId('approval'))
+    .result();
+  const rolloutSeconds = (performance.now() - begin) / 1000;
+  console.log(
+    `policy change answered in ${answeredMs.toFixed(0)} ms; reached ${reached} orders in ${rolloutSeconds.toFixed(1)} s`,
+  );
+  return {
+    answeredMs: Math.round(answeredMs),
+    appliedTo: change.appliedTo as number,
+    reached,
+    rolloutSeconds: Number(rolloutSeconds.toFixed(1)),
+  };
 }
 
 /** Events, activities (regular and local) and workflow tasks in one finished workflow's history. */
@@ -374,6 +400,7 @@ async function run(): Promise<void> {
 
     const waiting = await placeWaiting(call, customer.id as string, sku, options.waiting);
     const rssWaiting = waiting.ids.length ? rssOf('worker/main.js', target.dataDir) : null;
+    const policyChange = waiting.ids.length ? await changePolicy(call, client) : null;
 
     const plan: { side: 'full' | 'bare'; concurrency: number; warmup: boolean }[] = [];
     const shapes = [20, 4];
@@ -429,7 +456,7 @@ async function run(): Promise<void> {
       { full: shapeFull, bare: shapeBare },
       rss,
       options,
-      waiting.figures && { ...waiting.figures, workerRssMb: rssWaiting, oldestApprove: oldest },
+      waiting.figures && { ...waiting.figures, workerRssMb: rssWaiting, oldestApprove: oldest, policyChange },
     );
     const folder = path.join(process.cwd(), 'bench-results');
     mkdirSync(folder, { recursive: true });
@@ -459,6 +486,7 @@ function summarize(
     create: { p50: number; p99: number };
     workerRssMb: number | null;
     oldestApprove: { p50: number; p99: number } | null;
+    policyChange: Awaited<ReturnType<typeof changePolicy>> | null;
   } | null,
 ) {
   const pick = (side: 'full' | 'bare', concurrency: number) =>
@@ -532,6 +560,11 @@ function summarize(
           row(
             'approve p50 / p99 (ms) of the 100 oldest waiting',
             `${waiting.oldestApprove?.p50} / ${waiting.oldestApprove?.p99}`,
+            '—',
+          ),
+          row(
+            'approval policy change: answered (ms) / sent to orders / rollout (s)',
+            `${waiting.policyChange?.answeredMs} / ${waiting.policyChange?.reached} of ${waiting.policyChange?.appliedTo} / ${waiting.policyChange?.rolloutSeconds}`,
             '—',
           ),
         ]
