@@ -22,19 +22,27 @@ interface HistoryRow {
  */
 export class Migration20261126093000_one_archive extends Migration {
   override async up(): Promise<void> {
-    for (let after = ''; ;) {
-      const rows = (await this.execute(
-        `select h.order_id, h.history, h.sha256 as history_sha256, h.events as history_events,
-                a.record, a.sha256 as record_sha256, a.events as record_events
-           from order_histories h left join order_archives a using (order_id)
-          where h.order_id::text > ? order by h.order_id::text limit ${BATCH}`,
-        [after],
-      )) as unknown as HistoryRow[];
-      for (const row of rows) await this.merge(row);
-      if (rows.length < BATCH) break;
-      after = rows[rows.length - 1]!.order_id;
+    for await (const row of this.inBatches<HistoryRow>(
+      `select order_id, h.history, h.sha256 as history_sha256, h.events as history_events,
+              a.record, a.sha256 as record_sha256, a.events as record_events
+         from order_histories h left join order_archives a using (order_id)`,
+    )) {
+      await this.merge(row);
     }
     this.addSql(`drop table "order_histories";`);
+  }
+
+  /** The rows of a query over one order per row, a batch at a time: an archive is never read whole. */
+  private async *inBatches<T extends { order_id: string }>(select: string): AsyncGenerator<T> {
+    for (let after = ''; ;) {
+      const rows = (await this.execute(
+        `${select} where order_id::text > ? order by order_id::text limit ${BATCH}`,
+        [after],
+      )) as unknown as T[];
+      yield* rows;
+      if (rows.length < BATCH) return;
+      after = rows[rows.length - 1]!.order_id;
+    }
   }
 
   private async merge(row: HistoryRow): Promise<void> {
@@ -64,24 +72,20 @@ export class Migration20261126093000_one_archive extends Migration {
       "sha256" text not null,
       "events" int not null,
       "archived_at" timestamptz not null default now());`);
-    for (let after = ''; ;) {
-      const rows = (await this.execute(
-        `select order_id, record, sha256, archived_at from order_archives
-          where order_id::text > ? order by order_id::text limit ${BATCH}`,
-        [after],
-      )) as unknown as { order_id: string; record: Buffer; sha256: string; archived_at: Date }[];
-      for (const row of rows) {
-        const { history } = JSON.parse(
-          unseal(row.record, row.sha256, `the archived record of order ${row.order_id}`),
-        ) as { history: { events?: unknown[] } };
-        const { data, sha256 } = seal(JSON.stringify(history));
-        await this.execute(
-          `insert into order_histories (order_id, history, sha256, events, archived_at) values (?, ?, ?, ?, ?)`,
-          [row.order_id, data, sha256, history.events?.length ?? 0, row.archived_at],
-        );
-      }
-      if (rows.length < BATCH) break;
-      after = rows[rows.length - 1]!.order_id;
+    for await (const row of this.inBatches<{
+      order_id: string;
+      record: Buffer;
+      sha256: string;
+      archived_at: Date;
+    }>(`select order_id, record, sha256, archived_at from order_archives`)) {
+      const { history } = JSON.parse(
+        unseal(row.record, row.sha256, `the archived record of order ${row.order_id}`),
+      ) as { history: { events?: unknown[] } };
+      const { data, sha256 } = seal(JSON.stringify(history));
+      await this.execute(
+        `insert into order_histories (order_id, history, sha256, events, archived_at) values (?, ?, ?, ?, ?)`,
+        [row.order_id, data, sha256, history.events?.length ?? 0, row.archived_at],
+      );
     }
   }
 }
