@@ -50,7 +50,8 @@ async function run(): Promise<void> {
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
     const workflowBundle = prebuiltWorkflowBundle();
-    if (!workflowBundle) logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
+    if (!workflowBundle)
+      logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
     const worker = await createOrderWorker({
       ...(workflowBundle ? { workflowBundle } : {}),
       connection,
