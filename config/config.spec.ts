@@ -30,7 +30,7 @@ describe('configuration', () => {
         maxConcurrentActivities: 100,
         maxConcurrentWorkflowTasks: 40,
         dbPoolSize: 25,
-        cachedWorkflows: 250,
+        cachedWorkflows: 100,
         processes: 1,
       },
       shutdownGraceMs: 10000,

@@ -383,7 +383,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       maxConcurrentActivities: positiveInt(env, 'OMS_WORKER_MAX_ACTIVITIES', 100),
       maxConcurrentWorkflowTasks: positiveInt(env, 'OMS_WORKER_MAX_WORKFLOW_TASKS', 40),
       dbPoolSize: positiveInt(env, 'OMS_WORKER_DB_POOL', 25),
-      cachedWorkflows: positiveInt(env, 'OMS_WORKER_CACHED_WORKFLOWS', 250),
+      cachedWorkflows: positiveInt(env, 'OMS_WORKER_CACHED_WORKFLOWS', 100),
       processes: positiveInt(env, 'OMS_WORKERS', 1),
     },
     shutdownGraceMs: positiveInt(env, 'OMS_SHUTDOWN_GRACE_MS', 10_000),
