@@ -199,12 +199,14 @@ export class HistoryService {
     };
   }
 
+  private async workflowCode(): Promise<WorkflowBundleOption> {
+    return prebuiltWorkflowBundle() ?? { code: await bundleWorkflows(this.logger) };
+  }
+
   /** Replays any history (for example one exported earlier) against today's workflow code. */
   async replay(history: History): Promise<VerifyResult> {
     const events = history.events?.length ?? 0;
-    this.bundle ??= Promise.resolve(prebuiltWorkflowBundle()).then(
-      async (prebuilt) => prebuilt ?? { code: await bundleWorkflows(this.logger) },
-    );
+    this.bundle ??= this.workflowCode();
     try {
       await Worker.runReplayHistory({ workflowBundle: await this.bundle }, history);
       return { ok: true, events, detail: `all ${events} events reproduced by the current workflow code` };
