@@ -7,7 +7,9 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { ormConfig } from '../db/mikro-orm.config';
-import { OrderRepository, ReportRepository, type Period } from '../db/repositories';
+import { EscalationRepository, OrderRepository, ReportRepository, type Period } from '../db/repositories';
+import { ReportQueryDto, SalesQueryDto } from '../api/dtos/report.dto';
+import { ReportService } from '../api/services/report.service';
 import { openDatabase } from './bench-database';
 
 const RUNS = 20;
@@ -24,6 +26,10 @@ const month = period('2026-10-27', '2026-11-25');
 const year = period('2025-11-26', '2026-11-25');
 const all = period('2024-11-26', '2026-11-25');
 
+/** The service the report endpoints call: default periods and time zone, every query of the report. */
+const reportsOf = (em: EntityManager) =>
+  new ReportService(new ReportRepository(em), new EscalationRepository(em));
+
 const CASES: Case[] = [
   { name: 'list: newest 50', call: (em) => new OrderRepository(em).list({ limit: 50 }) },
   {
@@ -36,11 +42,51 @@ const CASES: Case[] = [
       new OrderRepository(em).list({ customerId: '00000001-0000-4000-8000-000000000000', limit: 50 }),
   },
   {
+    name: 'list: awaiting=manager_approval',
+    call: (em) => new OrderRepository(em).list({ awaiting: 'manager_approval', limit: 50 }),
+  },
+  {
+    name: 'list: one day a year ago',
+    call: (em) =>
+      new OrderRepository(em).list({
+        createdFrom: '2025-11-11T00:00:00+08:00',
+        createdTo: '2025-11-12T00:00:00+08:00',
+        limit: 50,
+      }),
+  },
+  {
+    name: 'list: total 1,000,000.00 or more',
+    call: (em) => new OrderRepository(em).list({ minTotal: 100_000_000, limit: 50 }),
+  },
+  {
+    name: 'list: total 500.00 to 501.00',
+    call: (em) => new OrderRepository(em).list({ minTotal: 50_000, maxTotal: 50_100, limit: 50 }),
+  },
+  {
     name: 'search: order number',
     call: (em) => new OrderRepository(em).list({ q: 'SO-2026-0912345', limit: 50 }),
   },
+  {
+    name: 'search: number prefix',
+    call: (em) => new OrderRepository(em).list({ q: 'SO-2026-01', limit: 50 }),
+  },
   { name: 'search: customer name', call: (em) => new OrderRepository(em).list({ q: '华南贸易', limit: 50 }) },
   { name: 'search: notes text', call: (em) => new OrderRepository(em).list({ q: '礼品包装', limit: 50 }) },
+  { name: 'search: two rare letters', call: (em) => new OrderRepository(em).list({ q: 'zq', limit: 50 }) },
+  { name: 'search: two digits', call: (em) => new OrderRepository(em).list({ q: '12', limit: 50 }) },
+  { name: 'search: one Latin letter', call: (em) => new OrderRepository(em).list({ q: 'a', limit: 50 }) },
+  { name: 'search: one Chinese letter', call: (em) => new OrderRepository(em).list({ q: '王', limit: 50 }) },
+  {
+    name: 'search: notes text, rejected, total range',
+    call: (em) =>
+      new OrderRepository(em).list({
+        q: '礼品包装',
+        status: 'rejected',
+        minTotal: 100_000,
+        maxTotal: 200_000,
+        limit: 50,
+      }),
+  },
   { name: 'search: rare word', call: (em) => new OrderRepository(em).list({ q: 'zzz-nothing', limit: 50 }) },
   { name: 'sales: 30 days by day', call: (em) => new ReportRepository(em).sales(month, 'day') },
   { name: 'sales: 1 year by week', call: (em) => new ReportRepository(em).sales(year, 'week') },
@@ -66,6 +112,8 @@ const CASES: Case[] = [
   { name: 'pipeline: stage times 30 days', call: (em) => new ReportRepository(em).stageTimes(month) },
   { name: 'pipeline: breaches 7 days', call: (em) => new ReportRepository(em).breaches(week) },
   { name: 'pipeline: slowest open', call: (em) => new ReportRepository(em).slowestOpen(20) },
+  { name: 'report: sales, defaults', call: (em) => reportsOf(em).sales(new SalesQueryDto()) },
+  { name: 'report: pipeline, defaults', call: (em) => reportsOf(em).pipeline(new ReportQueryDto()) },
 ];
 
 const p95 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.ceil(samples.length * 0.95) - 1]!;

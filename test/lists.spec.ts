@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OrderRepository } from '../db/repositories';
 import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
@@ -88,6 +89,71 @@ describe('lists, search and pagination', () => {
     expect(await ids(`q=${number}&createdFrom=${to}`)).toEqual([]);
   });
 
+  describe('search for one- and two-letter texts and common names', () => {
+    const texts = ['加急', '急', '鑫', 'Ω', 'ω', 'SO', '1', '-', 'x', '%', 'zq', 'Ω鑫'];
+    type Search = (q: string, cursor: string | null) => Promise<Page<{ id: string }>>;
+
+    beforeAll(async () => {
+      const tag = randomUUID().slice(0, 8);
+      const { skus } = await seedCatalogue(api);
+      for (const name of [`Ω鑫 ${tag}`, `鑫 ${tag} x`]) {
+        const customer = await api.post<{ id: string }>('/api/customers', {
+          name,
+          email: `x${randomUUID().slice(0, 8)}@example.com`,
+        });
+        for (const notes of ['加急', '请加急处理', null, '加急 x'])
+          await api.post('/api/orders', {
+            customerId: customer.body.id,
+            lines: [{ sku: skus[0], quantity: 1 }],
+            ...(notes ? { notes } : {}),
+          });
+      }
+    });
+
+    /** The first 3 pages of 2 equal the newest 6 orders a plain ILIKE scan finds in number, notes or name. */
+    async function expectPlainScanAnswers(search: Search): Promise<void> {
+      const connection = stack.orm.em.fork().getConnection();
+      for (const q of texts) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let pageNumber = 0; pageNumber < 3; pageNumber++) {
+          const page: Page<{ id: string }> = await search(q, cursor);
+          seen.push(...page.items.map((order) => order.id));
+          cursor = page.nextCursor;
+          if (!cursor) break;
+        }
+        const expected = await connection.execute<{ id: string }[]>(
+          `select o.id from orders o join customers c on c.id = o.customer_id
+            where o.number ilike ? or o.notes ilike ? or c.name ilike ?
+            order by o.created_at desc, o.id desc limit 6`,
+          Array(3).fill(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        );
+        expect([q, seen]).toEqual([q, expected.map((row) => row.id)]);
+      }
+    }
+
+    it('through the API', () =>
+      expectPlainScanAnswers(
+        async (q, cursor) =>
+          (
+            await api.get<Page<OrderBody>>(
+              `/api/orders?q=${encodeURIComponent(q)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            )
+          ).body,
+      ));
+
+    it('with windows of one order and one customer, so every page takes the short-piece index and the walk', () =>
+      expectPlainScanAnswers(async (q, cursor) => {
+        const limits = { numberWindow: 1, notesWindow: 1, fewCustomers: 1 };
+        const page = await new OrderRepository(stack.orm.em.fork(), limits).list({
+          q,
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
+        return { items: page.items.map((order) => ({ id: order.orderId })), nextCursor: page.nextCursor };
+      }));
+  });
+
   it('refuses bad board filters with 400 naming the parameter', async () => {
     for (const [query, field] of [
       ['awaiting=lunch', 'awaiting'],
@@ -113,16 +179,20 @@ describe('lists, search and pagination', () => {
     expect((await api.get('/api/orders?limit=1')).status).toBe(200);
   });
 
-  it('uses the trigram indexes for search', async () => {
+  it('uses the trigram and short-piece indexes for search', async () => {
     const plans = await stack.orm.em
       .fork()
       .getConnection()
       .execute<{ indexname: string }[]>(
-        `select indexname from pg_indexes where indexname in ('orders_number_trgm', 'orders_notes_trgm', 'customers_name_trgm')`,
+        `select indexname from pg_indexes
+          where indexname in ('orders_number_trgm', 'orders_notes_trgm', 'customers_name_trgm',
+                              'orders_number_grams', 'orders_notes_grams')`,
       );
     expect(plans.map((row) => row.indexname).sort()).toEqual([
       'customers_name_trgm',
+      'orders_notes_grams',
       'orders_notes_trgm',
+      'orders_number_grams',
       'orders_number_trgm',
     ]);
   });

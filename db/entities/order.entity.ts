@@ -23,6 +23,13 @@ import { OrderLine } from './order-line.entity';
   expression:
     'create index "orders_status_created_index" on "orders" ("status", "created_at" desc, "id" desc)',
 })
+// The list by what orders wait for, and by total (see Migration20261126140000_list_indexes).
+@Index({
+  name: 'orders_awaiting_created_index',
+  expression:
+    'create index "orders_awaiting_created_index" on "orders" ("awaiting", "created_at" desc, "id" desc) where "awaiting" is not null',
+})
+@Index({ name: 'orders_total_index', properties: ['total'] })
 export class Order {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

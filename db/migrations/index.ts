@@ -13,6 +13,7 @@ import { Migration20261126100000_sales_days } from './Migration20261126100000_sa
 import { Migration20261126110000_customer_month_bounds } from './Migration20261126110000_customer_month_bounds';
 import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
 import { Migration20261126130000_millisecond_times } from './Migration20261126130000_millisecond_times';
+import { Migration20261126140000_list_indexes } from './Migration20261126140000_list_indexes';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -33,4 +34,8 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261126120000_status_list_index', class: Migration20261126120000_status_list_index },
   { name: 'Migration20261126130000_millisecond_times', class: Migration20261126130000_millisecond_times },
+  {
+    name: 'Migration20261126140000_list_indexes',
+    class: Migration20261126140000_list_indexes,
+  },
 ];

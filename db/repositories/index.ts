@@ -1,5 +1,10 @@
 export { CustomerRepository } from './customer.repository';
-export { ORDER_EVENTS_CHANNEL, OrderRepository, type OrderFilter } from './order.repository';
+export {
+  ORDER_EVENTS_CHANNEL,
+  OrderRepository,
+  type OrderFilter,
+  type SearchLimits,
+} from './order.repository';
 export { InvalidCursorError, type Page } from './pagination';
 export {
   PaymentRepository,

@@ -1,4 +1,4 @@
-import { containing, numberContaining } from './like';
+import { containing, isShortText, numberContaining } from './like';
 
 describe('numberContaining (order number search through the trigram index)', () => {
   it('asks the index for the longest word only and checks the whole text on the rows found', () => {
@@ -18,5 +18,12 @@ describe('numberContaining (order number search through the trigram index)', () 
 
   it('asks for a word without pattern characters and compares the whole text literally', () => {
     expect(numberContaining('n', 'a%b-12345_x').params).toEqual(['%12345%', 'a%b-12345_x']);
+  });
+});
+
+describe('isShortText', () => {
+  it('counts characters, not UTF-16 units, against the three of a trigram', () => {
+    expect(['王', '加急', '12', '𠀀x', ' '].map(isShortText)).toEqual([true, true, true, true, true]);
+    expect(['礼品包', 'abc', '𠀀𠀀𠀀'].map(isShortText)).toEqual([false, false, false]);
   });
 });

@@ -3,7 +3,7 @@ import { arrayLiteral, sqlOf } from './sql';
 import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
 import { Order } from '../entities';
 import { isUuid } from './ids';
-import { containing, numberContaining } from './like';
+import { containing, isShortText, numberContaining } from './like';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
 import {
@@ -59,6 +59,25 @@ interface ListedRow {
   snapshot: OrderSnapshot;
 }
 
+/** The list's order, cut to `limit` rows. */
+const newestFirstLimit = (limit: number) => `order by o.created_at desc, o.id desc limit ${limit}`;
+
+/** An order a search branch found, with its place in the list's order (`at`: creation, epoch ms). */
+interface Hit {
+  id: string;
+  at: number;
+}
+
+/** Selects a Hit from rows `o` (id, created_at). */
+const HIT = `o.id, (extract(epoch from o.created_at) * 1000)::float8 as at`;
+
+/** The newest `limit` of several search branches' hits, each order once. */
+function newestUnique(hits: Hit[], limit: number): Hit[] {
+  const unique = [...new Map(hits.map((hit) => [hit.id, hit])).values()];
+  const newestFirst = (a: Hit, b: Hit) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  return unique.sort(newestFirst).slice(0, limit);
+}
+
 const listed = (rows: ListedRow[], limit: number): Page<OrderSnapshot> => {
   const page = pageOf(rows, limit, (row) => [row.created_at, row.id]);
   return { items: page.items.map((row) => row.snapshot), nextCursor: page.nextCursor };
@@ -91,8 +110,24 @@ function filterOf(filter: OrderFilter): { conditions: string[]; params: unknown[
   return { conditions, params };
 }
 
+/** How far the search's cheaper steps go before it turns to an index (see search). */
+export interface SearchLimits {
+  /** A short text is first looked for among this many newest orders' numbers (read from an index alone)... */
+  numberWindow: number;
+  /** ...and among this many newest orders that have notes (their rows are read). */
+  notesWindow: number;
+  /** Up to this many customers matching a search, each one's newest orders are read (see byCustomerName). */
+  fewCustomers: number;
+}
+
+const SEARCH_LIMITS: SearchLimits = { numberWindow: 20_000, notesWindow: 2_000, fewCustomers: 200 };
+
 export class OrderRepository {
-  constructor(private readonly em: EntityManager) {}
+  /** `limits`: the defaults, except in the test that makes every path of the search reachable on few orders. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly limits: SearchLimits = SEARCH_LIMITS,
+  ) {}
 
   /** The order, or null for an unknown or malformed id. */
   async findById(id: string): Promise<Order | null> {
@@ -125,29 +160,40 @@ export class OrderRepository {
 
   /**
    * Search as a union of three small, index-driven queries, each already cut to one page: number and notes
-   * through their trigram indexes, customer name through the customers' trigram index and then each
-   * matching customer's newest orders (customer, created_at index). One `OR` across the join instead
-   * makes PostgreSQL walk every order for a rare word (seconds on a million orders).
+   * through their trigram indexes (a text shorter than a trigram: see shortTextMatches), and customer name
+   * (see byCustomerName). One `OR` across the customer join instead makes PostgreSQL walk every order for a
+   * rare word (seconds on a million orders).
    */
   private async search(filter: OrderFilter & { q: string }): Promise<Page<OrderSnapshot>> {
-    const pattern = containing(filter.q);
-    const number = numberContaining('o.number', filter.q);
-    const limit = filter.limit + 1;
     const { conditions, params } = filterOf(filter);
     const and = conditions.map((condition) => ` and ${condition}`).join('');
-    const page = `order by o.created_at desc, o.id desc limit ${limit}`;
-    const ids = await sqlOf(this.em)<{ id: string }[]>(
-      `select id from (
-         (select o.id, o.created_at from orders o where ${number.sql}${and} ${page})
-         union
-         (select o.id, o.created_at from orders o where o.notes ilike ?${and} ${page})
-         union
-         (select o.id, o.created_at from customers c
-            cross join lateral (select o.id, o.created_at from orders o where o.customer_id = c.id${and} ${page}) o
-           where c.name ilike ?)
-       ) o ${page}`,
-      [...number.params, ...params, pattern, ...params, ...params, pattern],
-    );
+    const limit = filter.limit + 1;
+    const page = newestFirstLimit(limit);
+    const byCustomer = await this.byCustomerName(filter.q, and, page);
+    let ids: { id: string }[];
+    if (isShortText(filter.q)) {
+      const hits = [
+        ...(await this.shortTextMatches('number', filter.q, and, params, limit)),
+        ...(await this.shortTextMatches('notes', filter.q, and, params, limit)),
+        ...(await sqlOf(this.em)<Hit[]>(
+          `select ${HIT} from ${byCustomer.sql} o ${page}`,
+          byCustomer.params(params),
+        )),
+      ];
+      ids = newestUnique(hits, limit);
+    } else {
+      const number = numberContaining('o.number', filter.q);
+      ids = await sqlOf(this.em)<{ id: string }[]>(
+        `select id from (
+           (select o.id, o.created_at from orders o where ${number.sql}${and} ${page})
+           union
+           (select o.id, o.created_at from orders o where o.notes ilike ?${and} ${page})
+           union
+           ${byCustomer.sql}
+         ) o ${page}`,
+        [...number.params, ...params, containing(filter.q), ...params, ...byCustomer.params(params)],
+      );
+    }
     const rows = ids.length
       ? await sqlOf(this.em)<ListedRow[]>(
           `select ${LISTED} from orders o where o.id = any(?::uuid[]) order by o.created_at desc, o.id desc`,
@@ -155,6 +201,80 @@ export class OrderRepository {
         )
       : [];
     return listed(rows, filter.limit);
+  }
+
+  /**
+   * One page of orders whose `column` contains a text shorter than a trigram, newest first. A common piece
+   * (`1`, `SO`) fills the page from the newest orders (`limits`), read in the list's order. A rarer one is
+   * looked up in the column's `short_grams` index (one- and two-letter pieces, lower-cased; see
+   * Migration20261126140000_list_indexes), and the orders found are sorted. The planner cannot tell the two
+   * apart from its statistics (it walked all orders for a piece in none of them), hence the two steps; a
+   * sequential scan is ruled out for the second, which would compute the pieces of every row. Checked as
+   * ILIKE would (lower-cased), but not with ILIKE: the planner then also asks the trigram index, which for a
+   * short text hands back every row.
+   */
+  private async shortTextMatches(
+    column: 'number' | 'notes',
+    text: string,
+    and: string,
+    params: unknown[],
+    limit: number,
+  ): Promise<Hit[]> {
+    const page = newestFirstLimit(limit);
+    const window =
+      column === 'number'
+        ? { rows: this.limits.numberWindow, where: 'true' }
+        : { rows: this.limits.notesWindow, where: 'o.notes is not null' };
+    const contains = `strpos(lower(o.${column}), lower(?)) > 0`;
+    const recent = await sqlOf(this.em)<Hit[]>(
+      `select ${HIT}
+         from (select o.id, o.created_at, o.${column} from orders o where ${window.where}${and}
+                order by o.created_at desc, o.id desc limit ${window.rows}) o
+        where ${contains} ${page}`,
+      [...params, text],
+    );
+    if (recent.length === limit) return recent;
+    return this.em.transactional(async (em) => {
+      await sqlOf(em)(`set local enable_seqscan = off`);
+      return sqlOf(em)<Hit[]>(
+        `select ${HIT}
+           from (select * from orders o where short_grams(o.${column}) @> array[lower(?)] offset 0) o
+          where ${contains}${and} ${page}`,
+        [text, text, ...params],
+      );
+    });
+  }
+
+  /**
+   * The search's query for orders of customers whose name contains `text`, one page of them. Few such
+   * customers (up to `limits.fewCustomers`): each one's newest orders from the (customer, created_at)
+   * index, at most a page each. Many (a letter or a piece common in names): their orders are many, so the
+   * newest orders are walked and kept when their customer matches, which stops after about a page; reading a
+   * page from each of thousands of customers took seconds (2.6 s for a space on a million orders).
+   */
+  private async byCustomerName(
+    text: string,
+    and: string,
+    page: string,
+  ): Promise<{ sql: string; params: (filterParams: unknown[]) => unknown[] }> {
+    const pattern = containing(text);
+    const [counted] = await sqlOf(this.em)<{ many: boolean }[]>(
+      `select count(*) > ${this.limits.fewCustomers} as many
+         from (select 1 from customers c where c.name ilike ? limit ${this.limits.fewCustomers + 1}) c`,
+      [pattern],
+    );
+    if (counted?.many)
+      return {
+        sql: `(select o.id, o.created_at from orders o
+                where o.customer_id in (select c.id from customers c where c.name ilike ?)${and} ${page})`,
+        params: (filterParams) => [pattern, ...filterParams],
+      };
+    return {
+      sql: `(select o.id, o.created_at from customers c
+               cross join lateral (select o.id, o.created_at from orders o where o.customer_id = c.id${and} ${page}) o
+              where c.name ilike ?)`,
+      params: (filterParams) => [...filterParams, pattern],
+    };
   }
 
   /** Allocates the next human-friendly order number, e.g. SO-2026-000123. */
