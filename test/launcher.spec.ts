@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -117,8 +117,15 @@ describe('npm start', () => {
         const approved = await api.post(`/api/orders/${order.body.id as string}/approve`, {});
         expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
       } finally {
-        again.child.kill('SIGINT');
+        // This time the signal goes to the launcher itself (as `kill <pid>` or a service manager would send
+        // it), not to the outer process that passes Ctrl-C on: it stops everything in order all the same.
+        const inner = Number(
+          execFileSync('pgrep', ['-P', String(again.child.pid)], { encoding: 'utf8' }).trim(),
+        );
+        process.kill(inner, 'SIGTERM');
         expect(await again.exited).toBe(0);
+        expect(again.output()).toContain('[oms] stopped');
+        for (const port of Object.values(ports)) expect([port, await listening(port)]).toEqual([port, false]);
       }
     } finally {
       if (first.child.exitCode === null) first.child.kill('SIGKILL');
