@@ -59,6 +59,10 @@ const CASES: Case[] = [
     call: (em) => new OrderRepository(em).list({ minTotal: 100_000_000, limit: 50 }),
   },
   {
+    name: 'list: total 5,000.00 or more',
+    call: (em) => new OrderRepository(em).list({ minTotal: 500_000, limit: 50 }),
+  },
+  {
     name: 'list: total 500.00 to 501.00',
     call: (em) => new OrderRepository(em).list({ minTotal: 50_000, maxTotal: 50_100, limit: 50 }),
   },

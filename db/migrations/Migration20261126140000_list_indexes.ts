@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
  * - `orders_awaiting_created_index`: each wait's newest orders in the list's own order (0.5 s for a wait no
  *   order was in). Partial: only orders that wait for something have an entry.
  * - `orders_total_index`: a total range the planner finds rare is read here and sorted (1.5 s for a total
- *   nobody reached); a common one still walks the newest orders.
+ *   nobody reached); a common one still walks the newest orders. The planner tells them apart by the
+ *   column's histogram: with the default 100 buckets it took 171 orders of a million for 4,647 and walked
+ *   323,000 rows (0.8 s); 1,000 buckets estimate it as 657 and keep the worst case near 60 ms.
  * - `short_grams(text)`: the distinct one- and two-letter pieces of a text, lower-cased. Trigram indexes
  *   cannot look up a text shorter than three letters (`王`, `加急`, `12`): they return every row to be
  *   checked (3 s). `orders_number_grams` and `orders_notes_grams` index these pieces; the search asks them
@@ -23,6 +25,8 @@ export class Migration20261126140000_list_indexes extends Migration {
          where "awaiting" is not null;`,
     );
     this.addSql(`create index "orders_total_index" on "orders" ("total");`);
+    this.addSql(`alter table "orders" alter column "total" set statistics 1000;`);
+    this.addSql(`analyze "orders" ("total");`);
     this.addSql(
       `create function short_grams(value text) returns text[]
          language sql immutable strict parallel safe
@@ -51,6 +55,7 @@ export class Migration20261126140000_list_indexes extends Migration {
     this.addSql(`drop index if exists "orders_notes_grams";`);
     this.addSql(`drop index if exists "orders_number_grams";`);
     this.addSql(`drop function if exists short_grams(text);`);
+    this.addSql(`alter table "orders" alter column "total" set statistics -1;`);
     this.addSql(`drop index if exists "orders_total_index";`);
     this.addSql(`drop index if exists "orders_awaiting_created_index";`);
   }
