@@ -145,8 +145,8 @@ export class OrderRepository {
     const { conditions, params } = filterOf(filter);
     const rows = await sqlOf(this.em)<ListedRow[]>(
       `select ${LISTED} from orders o${conditions.length ? ` where ${conditions.join(' and ')}` : ''}
-        order by o.created_at desc, o.id desc limit ?`,
-      [...params, filter.limit + 1],
+        ${newestFirstLimit(filter.limit + 1)}`,
+      params,
     );
     return listed(rows, filter.limit);
   }
@@ -229,7 +229,7 @@ export class OrderRepository {
     const recent = await sqlOf(this.em)<Hit[]>(
       `select ${HIT}
          from (select o.id, o.created_at, o.${column} from orders o where ${window.where}${and}
-                order by o.created_at desc, o.id desc limit ${window.rows}) o
+                ${newestFirstLimit(window.rows)}) o
         where ${contains} ${page}`,
       [...params, text],
     );
