@@ -51,6 +51,8 @@ export abstract class AppConfig {
     consoleDir: string;
     /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
     trustProxy: string | number | false;
+    /** Live event streams (`/api/events`) one user may hold open at once on one API instance. */
+    eventStreamsPerUser: number;
   };
   abstract webhooks: {
     /**
@@ -371,6 +373,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
       port: port(env, 'OMS_API_PORT', 3000),
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
+      eventStreamsPerUser: positiveInt(env, 'OMS_EVENT_STREAMS_PER_USER', 8),
       consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },

@@ -146,6 +146,11 @@ const TABLE: Cell[] = [
     allowed: ['admin'],
     request: () => ['PATCH', `/api/users/${nobody}`, { displayName: 'x' }],
   },
+  {
+    action: "end a user's sessions",
+    allowed: ['admin'],
+    request: () => ['DELETE', `/api/users/${nobody}/sessions`],
+  },
   { action: 'read own identity', allowed: ALL, request: () => ['GET', '/api/auth/me'] },
   {
     action: 'change own language',

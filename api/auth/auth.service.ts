@@ -1,11 +1,16 @@
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppConfig } from '../../config/config';
-import type { User } from '../../db/entities';
-import { LoginThrottleRepository, UserRepository, type ThrottleRule } from '../../db/repositories';
+import {
+  LoginThrottleRepository,
+  SessionRepository,
+  UserRepository,
+  type SessionKind,
+  type ThrottleRule,
+} from '../../db/repositories';
 import type { Actor } from '../../workflows/order.definitions';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
@@ -64,15 +69,20 @@ function secretFile(file: string, create: () => string): { value: string; create
   return { value, created: true };
 }
 
+/** How often ended and expired sessions are deleted. */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Auth');
   private readonly secret: string;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottleRepository,
+    private readonly sessions: SessionRepository,
     private readonly orm: MikroORM,
   ) {
     this.secret =
@@ -85,9 +95,25 @@ export class AuthService implements OnApplicationBootstrap {
    * The first admin: OMS_ADMIN_PASSWORD sets the password of user `admin`; without it a random password is
    * generated once, printed once, and kept in an owner-only file in the data folder.
    */
-  onApplicationBootstrap(): Promise<void> {
+  async onApplicationBootstrap(): Promise<void> {
     // Runs outside any request, so it gets a unit of work of its own.
-    return RequestContext.create(this.orm.em, () => this.bootstrapAdmin());
+    await RequestContext.create(this.orm.em, () => this.bootstrapAdmin());
+    await this.purge();
+    this.purgeTimer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+  }
+
+  /** Deletes what sign-ins leave behind once it no longer matters: old ended and expired sessions. */
+  private async purge(): Promise<void> {
+    try {
+      await RequestContext.create(this.orm.em, () => this.sessions.purge());
+    } catch (error) {
+      this.logger.warn(`purging old sessions failed: ${String(error)}`);
+    }
   }
 
   private async bootstrapAdmin(): Promise<void> {
@@ -112,8 +138,13 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  /** Signs a user in; the same 401 whether the name or the password was wrong. */
-  async login(username: string, password: string, address: string): Promise<LoginResult> {
+  /** Signs a user in to a new session; the same 401 whether the name or the password was wrong. */
+  async login(
+    username: string,
+    password: string,
+    address: string,
+    kind: SessionKind = 'token',
+  ): Promise<LoginResult> {
     const name = username.toLowerCase();
     const user = await this.users.findByUsername(name);
     const known = user !== null && (await this.throttle.isKnownAddress(user.id, address));
@@ -130,14 +161,19 @@ export class AuthService implements OnApplicationBootstrap {
     }
     await this.throttle.forgive([ownKey]);
     await this.throttle.rememberAddress(user.id, address);
+    const ttl = this.config.auth.tokenTtlSeconds;
+    const sessionId = await this.sessions.start(user.id, kind, ttl);
     return {
-      accessToken: issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
+      accessToken: issueToken(user, this.secret, ttl, new Date(), sessionId),
       user: { id: user.id, username: user.username, roles: [...user.roles] },
     };
   }
 
-  /** The actor behind an `Authorization: Bearer` header, with roles as they are now; 401 otherwise. */
-  authenticate(header: string | undefined): Promise<Actor> {
+  /**
+   * The actor behind an `Authorization: Bearer` header, with roles as they are now, and the session the
+   * token belongs to, which must be open; 401 otherwise.
+   */
+  authenticate(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
     // Also called from middleware that runs before the ORM's per-request context exists.
     return RequestContext.create(this.orm.em, () => this.actorOf(header));
   }
@@ -152,8 +188,8 @@ export class AuthService implements OnApplicationBootstrap {
       ? undefined
       : cookieValue(request.headers.cookie, SESSION_COOKIE);
     if (!sessionToken)
-      return { actor: await this.authenticate(request.headers.authorization), sessionToken: null };
-    const actor = await this.authenticate(`Bearer ${sessionToken}`);
+      return { ...(await this.authenticate(request.headers.authorization)), sessionToken: null };
+    const { actor, sessionId } = await this.authenticate(`Bearer ${sessionToken}`);
     const csrf = request.headers[CSRF_HEADER];
     if (
       !isSafeMethod(request.method) &&
@@ -164,7 +200,24 @@ export class AuthService implements OnApplicationBootstrap {
         'this write came without the anti-forgery token of your session (X-CSRF-Token)',
       );
     }
-    return { actor, sessionToken };
+    return { actor, sessionToken, sessionId };
+  }
+
+  /**
+   * Ends the session of the request's token (bearer header or session cookie) on the server, so a copy of
+   * the token is refused from now on. Nothing to end (no token, or one already invalid) is not an error.
+   */
+  async logout(request: Credentials): Promise<void> {
+    const token =
+      /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ??
+      cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const sessionId = token ? verifyToken(token, this.secret, new Date())?.sid : undefined;
+    if (sessionId) await this.sessions.end(sessionId);
+  }
+
+  /** Ends every session of the signed-in user ("sign out everywhere"). */
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.sessions.endAllOf(actor.id);
   }
 
   /** The anti-forgery token of a session, for the console to keep in memory and send on writes. */
@@ -174,7 +227,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery token. */
   async startSession(username: string, password: string, address: string): Promise<SessionStart> {
-    const { accessToken, user } = await this.login(username, password, address);
+    const { accessToken, user } = await this.login(username, password, address, 'console');
     return {
       sessionToken: accessToken,
       maxAgeSeconds: this.config.auth.tokenTtlSeconds,
@@ -198,15 +251,17 @@ export class AuthService implements OnApplicationBootstrap {
     return this.me(actor, sessionToken);
   }
 
-  private async actorOf(header: string | undefined): Promise<Actor> {
+  private async actorOf(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
     const claims = verifyToken(token, this.secret, new Date());
-    const user = claims ? await this.users.findById(claims.sub) : null;
-    // A token issued before the user's password, roles or `disabled` last changed is revoked.
-    if (!user || user.disabled || (claims?.ver ?? 0) !== user.tokenVersion)
+    // Tokens from before server-side sessions name none: their holders sign in again.
+    const user = claims?.sid ? await this.sessions.openSessionUser(claims.sid, claims.sub) : null;
+    // A token issued before the user's password, roles or `disabled` last changed is revoked (the change
+    // also ended its session; the version is checked as well, since it travels in the token).
+    if (!claims?.sid || !user || user.disabled || (claims.ver ?? 0) !== user.tokenVersion)
       throw new DomainError('unauthenticated', 'the token is invalid, expired or revoked');
-    return actorOf(user);
+    return { actor: actorOf(user), sessionId: claims.sid };
   }
 }
 
@@ -221,9 +276,11 @@ export interface Authentication {
   actor: Actor;
   /** The session token when the cookie authenticated the request. */
   sessionToken: string | null;
+  /** The server-side session of the token, whichever way it came. */
+  sessionId: string;
 }
 
-export function actorOf(user: User): Actor {
+export function actorOf(user: { id: string; username: string; roles: readonly string[] }): Actor {
   return { id: user.id, username: user.username, roles: [...user.roles] };
 }
 

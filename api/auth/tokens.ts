@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface TokenClaims {
   sub: string;
   username: string;
+  /** The server-side session the token belongs to; it must still be open. Absent in older tokens. */
+  sid?: string;
   /** The user's token version when issued; a token of an older version is revoked. Absent: version 0. */
   ver?: number;
   iat: number;
@@ -16,17 +18,19 @@ function sign(input: string, secret: string): string {
   return createHmac('sha256', secret).update(input).digest('base64url');
 }
 
-/** A compact JWT (HS256) for the user, valid for `ttlSeconds` from `now`. */
+/** A compact JWT (HS256) for the user's session, valid for `ttlSeconds` from `now`. */
 export function issueToken(
   user: { id: string; username: string; tokenVersion?: number },
   secret: string,
   ttlSeconds: number,
   now: Date,
+  sessionId?: string,
 ): string {
   const iat = Math.floor(now.getTime() / 1000);
   const claims: TokenClaims = {
     sub: user.id,
     username: user.username,
+    ...(sessionId ? { sid: sessionId } : {}),
     ver: user.tokenVersion ?? 0,
     iat,
     exp: iat + ttlSeconds,

@@ -76,9 +76,36 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Ends the console session: clears the session cookie' })
-  @ApiNoContentResponse({ description: 'The session cookie is cleared.' })
-  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+  @ApiOperation({
+    summary: 'Ends the session: the token sent (session cookie or bearer header) stops working everywhere',
+    description:
+      'The session ends on the server, so a copy of the cookie or token is refused from now on, and the live ' +
+      'event streams opened with it close. Clears the session cookie. Answers 204 also when there was no ' +
+      'session to end.',
+  })
+  @ApiNoContentResponse({ description: 'The session is ended and the session cookie cleared.' })
+  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(request);
+    response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
+  }
+
+  @Post('logout-all')
+  @Roles(...ANYONE)
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Signs out everywhere: ends every session of the signed-in user',
+    description:
+      'Every console session and bearer token of the user stops working, this one included, and their live ' +
+      'event streams close. Clears the session cookie.',
+  })
+  @ApiNoContentResponse({ description: "Every one of the user's sessions is ended." })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
+  async logoutAll(
+    @CurrentActor() actor: Actor,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logoutEverywhere(actor);
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
   }
 

@@ -1,16 +1,18 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
-import { CreateUserDto, UpdateUserDto, UserDto, UserListDto } from '../dtos/user.dto';
+import { CreateUserDto, EndedSessionsDto, UpdateUserDto, UserDto, UserListDto } from '../dtos/user.dto';
 import { UserService } from '../services/user.service';
 
 @ApiTags('identity')
@@ -41,5 +43,18 @@ export class UserController {
     @CurrentActor() actor: Actor,
   ): Promise<UserDto> {
     return this.service.update(id, dto, actor);
+  }
+
+  @Delete(':id/sessions')
+  @ApiOperation({
+    summary: 'Ends every session of a user: their console sessions and bearer tokens stop working',
+    description:
+      'For a lost laptop or a token that leaked. The user can sign in again (disable the user to prevent that); ' +
+      'their live event streams close. Recorded in the audit log.',
+  })
+  @ApiOkResponse({ type: EndedSessionsDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  endSessions(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EndedSessionsDto> {
+    return this.service.endSessions(id, actor);
   }
 }

@@ -23,6 +23,13 @@ export {
 } from './stock.repository';
 export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
 export { LoginThrottleRepository, type ThrottleRule } from './login-throttle.repository';
+export {
+  SESSION_EVENTS_CHANNEL,
+  SessionRepository,
+  type SessionEnded,
+  type SessionKind,
+  type SessionUser,
+} from './session.repository';
 export { CorruptArchiveError } from './sealed';
 export {
   OrderArchiveRepository,

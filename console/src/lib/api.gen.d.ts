@@ -49,8 +49,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the console session: clears the session cookie */
+        /**
+         * Ends the session: the token sent (session cookie or bearer header) stops working everywhere
+         * @description The session ends on the server, so a copy of the cookie or token is refused from now on, and the live event streams opened with it close. Clears the session cookie. Answers 204 also when there was no session to end.
+         */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs out everywhere: ends every session of the signed-in user
+         * @description Every console session and bearer token of the user stops working, this one included, and their live event streams close. Clears the session cookie.
+         */
+        post: operations["AuthController_logoutAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -103,6 +126,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["UserController_update"];
+        trace?: never;
+    };
+    "/api/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Ends every session of a user: their console sessions and bearer tokens stop working
+         * @description For a lost laptop or a token that leaked. The user can sign in again (disable the user to prevent that); their live event streams close. Recorded in the audit log.
+         */
+        delete: operations["UserController_endSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/audit": {
@@ -992,6 +1035,10 @@ export interface components {
             disabled?: boolean;
             /** Format: password */
             password?: string;
+        };
+        EndedSessionsDto: {
+            /** @description How many open sessions were ended. */
+            ended: number;
         };
         AuditActorDto: {
             id: string;
@@ -1909,12 +1956,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The session cookie is cleared. */
+            /** @description The session is ended and the session cookie cleared. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AuthController_logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every one of the user's sessions is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A session write without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
@@ -2061,6 +2135,43 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UserController_endSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndedSessionsDto"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4078,12 +4189,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. A `{type: "resync", reason}` event means updates were missed: read the orders again. */
+            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. A `{type: "resync", reason}` event means updates were missed: read the orders again. The stream ends when the session it was opened with ends (logout, sign out everywhere, an admin, a changed password). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The user already holds OMS_EVENT_STREAMS_PER_USER streams open. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
