@@ -1,6 +1,6 @@
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppConfig } from '../../config/config';
@@ -14,7 +14,16 @@ import {
 import type { Actor } from '../../workflows/order.definitions';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
-import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, csrfTokenOf, isSafeMethod } from './session';
+import {
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  cookieValue,
+  csrfMatches,
+  csrfTokenOf,
+  deviceIdOf,
+  deviceToken,
+  isSafeMethod,
+} from './session';
 import { issueToken, verifyToken } from './tokens';
 import type { Language } from '../../workflows/people.definitions';
 
@@ -23,11 +32,17 @@ const FIFTEEN_MINUTES = 15 * 60;
 /**
  * Sign-in throttling: growing delays rather than a hard lock, so nobody can be locked out for longer than
  * 15 minutes at a time, and attempts are admitted and counted before the password is checked, so parallel
- * guesses gain nothing. Three keys: the username from one address (always); the username from anywhere and
- * the address for any username (both skipped when this user has signed in from this address before, so an
- * attacker elsewhere, or sharing a proxy, cannot keep a person out of the account they use every day).
+ * guesses gain nothing. The address is the client's (through the proxies OMS_TRUST_PROXY names).
+ *
+ * From a browser the user signed in on before (its signed device cookie, OWASP's "device cookies"), one key:
+ * the username on that device, so nobody else, not even someone at the same shared office address, can
+ * keep them out. From anywhere else ("untrusted"), three keys: the username from one address (always); the
+ * username from anywhere and the address for any username (both skipped when this user has signed in from
+ * this address before). Someone failing at a shared address can therefore slow down first-time and
+ * cookie-less sign-ins there, for at most 15 minutes at a time, but not the people who use it every day.
  */
-export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule> = {
+export const THROTTLE: Record<'device' | 'userAtAddress' | 'user' | 'address', ThrottleRule> = {
+  device: { free: 5, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
   userAtAddress: {
     free: 5,
     baseDelaySeconds: 2,
@@ -51,12 +66,21 @@ export interface Me extends Actor {
 export interface SessionStart {
   sessionToken: string;
   maxAgeSeconds: number;
+  /** The browser's signed device token, to keep in its cookie. */
+  deviceToken: string;
   result: { user: LoginResult['user']; csrfToken: string };
 }
 
 export interface LoginResult {
   accessToken: string;
   user: { id: string; username: string; roles: string[] };
+}
+
+/** Where a sign-in comes from: the client's address and, from a browser, its device cookie. */
+export interface SignInOrigin {
+  address: string;
+  /** The device cookie the browser sent, if any (verified here). */
+  deviceToken?: string | undefined;
 }
 
 /** Reads a secret file, or creates it with owner-only permissions. */
@@ -139,18 +163,26 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Signs a user in to a new session; the same 401 whether the name or the password was wrong. */
-  async login(
+  async login(username: string, password: string, origin: SignInOrigin): Promise<LoginResult> {
+    return (await this.signIn(username, password, origin, 'token')).result;
+  }
+
+  private async signIn(
     username: string,
     password: string,
-    address: string,
-    kind: SessionKind = 'token',
-  ): Promise<LoginResult> {
+    { address, deviceToken: sentDevice }: SignInOrigin,
+    kind: SessionKind,
+  ): Promise<{ result: LoginResult; deviceId: string }> {
     const name = username.toLowerCase();
     const user = await this.users.findByUsername(name);
-    const known = user !== null && (await this.throttle.isKnownAddress(user.id, address));
-    const ownKey = `user-at-address:${name}|${address}`;
-    const keys: [string, ThrottleRule][] = [[ownKey, THROTTLE.userAtAddress]];
-    if (!known) keys.push([`user:${name}`, THROTTLE.user], [`address:${address}`, THROTTLE.address]);
+    const deviceId = deviceIdOf(sentDevice, this.secret);
+    const trusted =
+      user !== null && deviceId !== null && (await this.throttle.isKnownDevice(user.id, deviceId));
+    const ownKey = trusted ? `device:${deviceId}|${name}` : `user-at-address:${name}|${address}`;
+    const keys: [string, ThrottleRule][] = [[ownKey, trusted ? THROTTLE.device : THROTTLE.userAtAddress]];
+    const knownAddress = user !== null && (await this.throttle.isKnownAddress(user.id, address));
+    if (!trusted && !knownAddress)
+      keys.push([`user:${name}`, THROTTLE.user], [`address:${address}`, THROTTLE.address]);
     for (const [key, rule] of keys) {
       if (!(await this.throttle.admit(key, rule)))
         throw new DomainError('throttled', 'too many failed sign-ins; wait a little and try again');
@@ -161,11 +193,17 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     await this.throttle.forgive([ownKey]);
     await this.throttle.rememberAddress(user.id, address);
+    // A browser keeps its device id across users and sign-ins; a new one gets an id now.
+    const device = deviceId ?? randomUUID();
+    if (kind === 'console') await this.throttle.rememberDevice(user.id, device);
     const ttl = this.config.auth.tokenTtlSeconds;
     const sessionId = await this.sessions.start(user.id, kind, ttl);
     return {
-      accessToken: issueToken(user, this.secret, ttl, new Date(), sessionId),
-      user: { id: user.id, username: user.username, roles: [...user.roles] },
+      result: {
+        accessToken: issueToken(user, this.secret, ttl, new Date(), sessionId),
+        user: { id: user.id, username: user.username, roles: [...user.roles] },
+      },
+      deviceId: device,
     };
   }
 
@@ -225,12 +263,17 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     return csrfTokenOf(sessionToken, this.secret);
   }
 
-  /** Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery token. */
-  async startSession(username: string, password: string, address: string): Promise<SessionStart> {
-    const { accessToken, user } = await this.login(username, password, address, 'console');
+  /**
+   * Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery
+   * token, and the browser keeps a device cookie that marks it as one this user signs in on.
+   */
+  async startSession(username: string, password: string, origin: SignInOrigin): Promise<SessionStart> {
+    const { result, deviceId } = await this.signIn(username, password, origin, 'console');
+    const { accessToken, user } = result;
     return {
       sessionToken: accessToken,
       maxAgeSeconds: this.config.auth.tokenTtlSeconds,
+      deviceToken: deviceToken(deviceId, this.secret),
       result: { user, csrfToken: this.csrfTokenFor(accessToken) },
     };
   }

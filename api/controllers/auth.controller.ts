@@ -13,7 +13,14 @@ import type { Actor } from '../../workflows/order.definitions';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
 import { ANYONE, Public, Roles } from '../auth/roles.decorator';
-import { clearedSessionCookie, sessionCookie } from '../auth/session';
+import {
+  DEVICE_COOKIE,
+  clearedSessionCookie,
+  cookieValue,
+  deviceCookie,
+  sessionCookie,
+} from '../auth/session';
+import type { SignInOrigin } from '../auth/auth.service';
 import { ErrorDto } from '../dtos/error.dto';
 import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
 
@@ -22,6 +29,17 @@ const Throttled = () =>
     type: ErrorDto,
     description: 'Too many failed attempts for this username or address.',
   });
+
+/**
+ * Where a sign-in comes from: the client's address as seen through the proxies OMS_TRUST_PROXY trusts (the
+ * same for scripts and the console), and the browser's device cookie.
+ */
+function signInOrigin(request: Request): SignInOrigin {
+  return {
+    address: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    deviceToken: cookieValue(request.headers.cookie, DEVICE_COOKIE),
+  };
+}
 
 @ApiTags('identity')
 @Controller('auth')
@@ -35,12 +53,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
   @Throttled()
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
-    // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
-    return this.auth.login(
-      dto.username,
-      dto.password,
-      request.ip ?? request.socket.remoteAddress ?? 'unknown',
-    );
+    return this.auth.login(dto.username, dto.password, signInOrigin(request));
   }
 
   @Post('session')
@@ -51,7 +64,9 @@ export class AuthController {
     description:
       'The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over ' +
       'TLS). Requests without an Authorization header are authenticated by it; writes must also send the ' +
-      'returned csrfToken as X-CSRF-Token, or get 403.',
+      'returned csrfToken as X-CSRF-Token, or get 403. Also sets the device cookie `oms_device` (Path=/api/auth, ' +
+      'a year): later sign-ins of this user on this browser are throttled on their own, so failures by others ' +
+      'at the same address cannot keep them out.',
   })
   @ApiOkResponse({ type: SessionResultDto })
   @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
@@ -61,15 +76,11 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResultDto> {
-    const started = await this.auth.startSession(
-      dto.username,
-      dto.password,
-      request.socket.remoteAddress ?? 'unknown',
-    );
-    response.setHeader(
-      'Set-Cookie',
+    const started = await this.auth.startSession(dto.username, dto.password, signInOrigin(request));
+    response.setHeader('Set-Cookie', [
       sessionCookie(started.sessionToken, started.maxAgeSeconds, request.secure),
-    );
+      deviceCookie(started.deviceToken, request.secure),
+    ]);
     return started.result;
   }
 

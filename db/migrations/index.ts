@@ -15,6 +15,7 @@ import { Migration20261126120000_status_list_index } from './Migration2026112612
 import { Migration20261126130000_millisecond_times } from './Migration20261126130000_millisecond_times';
 import { Migration20261126140000_list_indexes } from './Migration20261126140000_list_indexes';
 import { Migration20261204100000_sessions } from './Migration20261204100000_sessions';
+import { Migration20261204101000_known_devices } from './Migration20261204101000_known_devices';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261126140000_list_indexes,
   },
   { name: 'Migration20261204100000_sessions', class: Migration20261204100000_sessions },
+  { name: 'Migration20261204101000_known_devices', class: Migration20261204101000_known_devices },
 ];

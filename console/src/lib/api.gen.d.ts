@@ -31,7 +31,7 @@ export interface paths {
         put?: never;
         /**
          * Signs in the web console: sets the HttpOnly session cookie 'oms_session'
-         * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403.
+         * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403. Also sets the device cookie `oms_device` (Path=/api/auth, a year): later sign-ins of this user on this browser are throttled on their own, so failures by others at the same address cannot keep them out.
          */
         post: operations["AuthController_session"];
         delete?: never;
