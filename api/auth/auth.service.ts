@@ -1,9 +1,9 @@
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppConfig } from '../../config/config';
+import { secretFile } from '../../config/secret-file';
 import {
   LoginThrottleRepository,
   SessionRepository,
@@ -81,16 +81,6 @@ export interface SignInOrigin {
   address: string;
   /** The device cookie the browser sent, if any (verified here). */
   deviceToken?: string | undefined;
-}
-
-/** Reads a secret file, or creates it with owner-only permissions. */
-function secretFile(file: string, create: () => string): { value: string; created: boolean } {
-  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
-  mkdirSync(path.dirname(file), { recursive: true });
-  const value = create();
-  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return { value, created: true };
 }
 
 /** How often ended and expired sessions are deleted. */
