@@ -106,8 +106,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * The first admin: OMS_ADMIN_PASSWORD sets the password of user `admin`; without it a random password is
-   * generated once, printed once, and kept in an owner-only file in the data folder.
+   * The first admin: when user `admin` does not exist yet, it is created with OMS_ADMIN_PASSWORD, or without
+   * it with a random password generated once, printed once, and kept in an owner-only file in the data
+   * folder. An existing admin's password is never set here (a change they made must survive restarts);
+   * `npm run admin:reset-password` sets it on purpose.
    */
   async onApplicationBootstrap(): Promise<void> {
     // Runs outside any request, so it gets a unit of work of its own.
@@ -132,16 +134,12 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async bootstrapAdmin(): Promise<void> {
     const wanted = this.config.auth.adminPassword;
+    if (await this.users.findByUsername('admin')) return;
     if (wanted) {
-      const created = await this.users.createAdminIfMissing(await hashPassword(wanted));
-      const admin = await this.users.findByUsername('admin');
-      if (!created && admin && !(await verifyPassword(wanted, admin.passwordHash))) {
-        await this.users.update(admin.id, { passwordHash: await hashPassword(wanted) }, SYSTEM);
-        this.logger.log('the password of user admin was set from OMS_ADMIN_PASSWORD');
-      }
+      if (await this.users.createAdminIfMissing(await hashPassword(wanted)))
+        this.logger.log('user admin was created with the password in OMS_ADMIN_PASSWORD');
       return;
     }
-    if (await this.users.findByUsername('admin')) return;
     const file = path.join(this.config.dataDir, 'admin-password');
     const { value } = secretFile(file, () => randomBytes(18).toString('base64url'));
     if (await this.users.createAdminIfMissing(await hashPassword(value))) {
@@ -317,4 +315,3 @@ export function actorOf(user: { id: string; username: string; roles: readonly st
   return { id: user.id, username: user.username, roles: [...user.roles] };
 }
 
-const SYSTEM: Actor = { id: 'system', username: 'system', roles: [] };
