@@ -2,6 +2,10 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { TASK_QUEUE } from '../workflows/order.definitions';
+import { ConfigError } from './config-error';
+import { readEmbeddedCredentials } from './embedded-credentials';
+
+export { ConfigError };
 
 /**
  * Every setting the product reads, validated once at boot; see the configuration table in README.md.
@@ -141,9 +145,6 @@ export type TemporalPersistence =
 /** Debian's fonts-wqy-microhei (Apache-2.0 or GPL-3+ with font exception); see the README. */
 export const DEFAULT_PDF_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
-/** Raised when the environment holds a setting that cannot be used; the message names the variable. */
-export class ConfigError extends Error {}
-
 type Env = Record<string, string | undefined>;
 
 function port(env: Env, name: string, fallback: number): number {
@@ -258,14 +259,21 @@ export function siblingDatabaseUrl(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port. */
-export function embeddedDatabaseUrl(pgPort: number): string {
-  return `postgres://postgres:postgres@127.0.0.1:${pgPort}/oms`;
+/** `user:password@` of a connection string; the user alone before the first start made a password. */
+const userinfo = (user: string, password: string | undefined) =>
+  password ? `${user}:${password}@` : `${user}@`;
+
+/**
+ * The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port,
+ * with the password generated at the first start (config/embedded-credentials.ts).
+ */
+export function embeddedDatabaseUrl(pgPort: number, password?: string): string {
+  return `postgres://${userinfo('postgres', password)}127.0.0.1:${pgPort}/oms`;
 }
 
 /** The embedded PostgreSQL's application role: loopback only, no rights beyond the tables' rows. */
-export function embeddedAppDatabaseUrl(pgPort: number): string {
-  return `postgres://oms_app:oms_app@127.0.0.1:${pgPort}/oms`;
+export function embeddedAppDatabaseUrl(pgPort: number, password?: string): string {
+  return `postgres://${userinfo('oms_app', password)}127.0.0.1:${pgPort}/oms`;
 }
 
 function postgresUrl(name: string, value: string): string {
@@ -314,17 +322,24 @@ function hostList(env: Env, name: string): string[] {
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process.stdout.isTTY)): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
-  const databaseUrl = postgresUrl('DATABASE_URL', env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort));
+  const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
+  // The embedded PostgreSQL's passwords, once its first start has generated them (the launcher reads the
+  // configuration again after starting it).
+  const embedded = env.DATABASE_URL ? null : readEmbeddedCredentials(dataDir);
+  const databaseUrl = postgresUrl(
+    'DATABASE_URL',
+    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort, embedded?.app),
+  );
   const databaseOwnerUrl = postgresUrl(
     'DATABASE_OWNER_URL',
-    env.DATABASE_OWNER_URL || (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort)),
+    env.DATABASE_OWNER_URL ||
+      (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort, embedded?.owner)),
   );
   const temporalPort = port(env, 'OMS_TEMPORAL_PORT', 7233);
   const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
   if (!/^[\w.-]+:\d+$/.test(temporalAddress)) {
     throw new ConfigError(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
   }
-  const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
   const mode = oneOf(env, 'OMS_TEMPORAL', ['dev', 'postgres'] as const, 'dev');
   const temporalDatabaseUrl = optionalPostgresUrl(env, 'OMS_TEMPORAL_DATABASE_URL');
   const persistence: TemporalPersistence = env.TEMPORAL_ADDRESS

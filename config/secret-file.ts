@@ -1,6 +1,6 @@
 import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 
 /**
  * A secret kept in a file of the data folder: read, or created once with owner-only permissions. The

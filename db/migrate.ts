@@ -8,7 +8,10 @@ const APPEND_ONLY = ['audit_log'];
 
 type Execute = <T = unknown[]>(sql: string, params?: unknown[]) => Promise<T>;
 
-/** Creates the application role (the user of `appUrl`) if it does not exist; null when it is the owner. */
+/**
+ * Creates the application role (the user of `appUrl`) if it does not exist, and gives it the password of
+ * `appUrl`; null when it is the owner.
+ */
 async function ensureRole(execute: Execute, appUrl: string): Promise<string | null> {
   const { username, password } = new URL(appUrl);
   const role = decodeURIComponent(username);
@@ -20,7 +23,8 @@ async function ensureRole(execute: Execute, appUrl: string): Promise<string | nu
     'select exists (select 1 from pg_roles where rolname = $1) as exists',
     [role],
   );
-  if (!existing?.exists) await execute(`create role ${quoted} login password ${literal}`);
+  // The password of the connection string, also for an existing role: changing it there rotates it.
+  await execute(`${existing?.exists ? 'alter' : 'create'} role ${quoted} login password ${literal}`);
   return quoted;
 }
 

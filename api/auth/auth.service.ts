@@ -314,4 +314,3 @@ export interface Authentication {
 export function actorOf(user: { id: string; username: string; roles: readonly string[] }): Actor {
   return { id: user.id, username: user.username, roles: [...user.roles] };
 }
-
