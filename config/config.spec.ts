@@ -46,6 +46,8 @@ describe('configuration', () => {
       shutdownGraceMs: 10000,
       backup: { dir: path.resolve('data', 'backups'), cron: null, keep: 7 },
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
+      commands: { key: undefined, previousKeys: [] },
+      archive: { sealKey: undefined, previousSealKeys: [] },
       notifications: {
         smtpUrl: undefined,
         mailFrom: 'Order Management <oms@localhost>',

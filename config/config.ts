@@ -110,6 +110,20 @@ export abstract class AppConfig {
     /** Sets the password of user `admin` at start; when unset, a random one is generated once. */
     adminPassword: string | undefined;
   };
+  /** The key the API signs staff actions with, so that workers carry out only actions the API sent. */
+  abstract commands: {
+    /** HMAC key; when unset, generated once into the data folder. The API and every worker need the same. */
+    key: string | undefined;
+    /** Earlier keys still accepted, while actions signed with them may be on their way (rotation). */
+    previousKeys: string[];
+  };
+  /** The key of the archived records' seals: workers seal, the API checks. */
+  abstract archive: {
+    /** HMAC key; when unset, generated once into the data folder. The API and every worker need the same. */
+    sealKey: string | undefined;
+    /** Earlier keys, for records sealed before the key was rotated. */
+    previousSealKeys: string[];
+  };
   abstract notifications: {
     /** Where e-mail goes (smtp:// or smtps:// URL); no e-mail is sent when unset. */
     smtpUrl: string | undefined;
@@ -173,6 +187,16 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   if (value.length < minLength)
     throw new ConfigError(`${name} must be at least ${minLength} characters long`);
   return value;
+}
+
+/** Comma-separated secrets (earlier keys kept for a rotation); none when unset. */
+function secretList(env: Env, name: string, minLength: number): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const values = raw.split(',').map((value) => value.trim());
+  if (values.some((value) => value.length < minLength))
+    throw new ConfigError(`${name} must list keys of at least ${minLength} characters, separated by commas`);
+  return values;
 }
 
 function loopbackHost(env: Env, name: string, fallback: string): string {
@@ -417,6 +441,14 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
       tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),
       adminPassword: secret(env, 'OMS_ADMIN_PASSWORD', 12),
+    },
+    commands: {
+      key: secret(env, 'OMS_COMMAND_KEY', 32),
+      previousKeys: secretList(env, 'OMS_COMMAND_PREVIOUS_KEYS', 32),
+    },
+    archive: {
+      sealKey: secret(env, 'OMS_ARCHIVE_SEAL_KEY', 32),
+      previousSealKeys: secretList(env, 'OMS_ARCHIVE_SEAL_PREVIOUS_KEYS', 32),
     },
     notifications: {
       smtpUrl: smtpUrl(env, 'OMS_SMTP_URL'),

@@ -4,7 +4,13 @@ import { loadConfig } from '../config/config';
 import { ormConfig } from './mikro-orm.config';
 
 /** Tables whose rows the application may add and read but never change or remove. */
-const APPEND_ONLY = ['audit_log'];
+const APPEND_ONLY = ['audit_log', 'order_archives'];
+
+/**
+ * Columns of append-only tables the application may not set: they keep their defaults. A new archived
+ * record is always sealed with the current seal version; only records written before it are version 1.
+ */
+const OWNER_SET_COLUMNS: Record<string, string[]> = { order_archives: ['seal_version'] };
 
 type Execute = <T = unknown[]>(sql: string, params?: unknown[]) => Promise<T>;
 
@@ -28,6 +34,24 @@ async function ensureRole(execute: Execute, appUrl: string): Promise<string | nu
   return quoted;
 }
 
+/** Statements that take INSERT of `OWNER_SET_COLUMNS` from the role and give it back for the other columns. */
+async function ownerSetColumns(execute: Execute, quoted: string): Promise<string[]> {
+  const statements: string[] = [];
+  for (const [table, reserved] of Object.entries(OWNER_SET_COLUMNS)) {
+    const columns = await execute<{ column_name: string }[]>(
+      `select column_name from information_schema.columns
+        where table_schema = 'public' and table_name = $1 order by ordinal_position`,
+      [table],
+    );
+    const allowed = columns.map((c) => c.column_name).filter((name) => !reserved.includes(name));
+    statements.push(
+      `revoke insert on "${table}" from ${quoted}`,
+      `grant insert (${allowed.map((name) => `"${name}"`).join(', ')}) on "${table}" to ${quoted}`,
+    );
+  }
+  return statements;
+}
+
 /**
  * Least privilege: the application connects as its own role, which may read and write rows but owns
  * nothing, so it cannot alter tables, drop triggers, truncate, or change the append-only audit log. Run as
@@ -46,6 +70,7 @@ export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promi
     `revoke all on all tables in schema public from ${quoted}`,
     `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
     `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
+    ...(await ownerSetColumns(execute, quoted)),
     // Read-only, so that a backup taken as the application role is complete.
     `revoke insert, update, delete on "mikro_orm_migrations" from ${quoted}`,
     `grant usage, select, update on all sequences in schema public to ${quoted}`,

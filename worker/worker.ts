@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
+import type { KeyRing } from '../config/keys';
 import { PermanentFailureInterceptor } from './permanent-failures';
 import type { BackupSources } from '../ops/backup';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
@@ -35,6 +36,8 @@ export interface OrderWorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** What scheduled backups read and where they write; without it the backup activities refuse. */
   backup?: BackupSources;
+  /** The keys of the archive's seals (records are sealed with the current one). */
+  keys: { archiveSeal: KeyRing };
   /** Where the worker notes its last activity task (for its health endpoint). */
   activity?: WorkerActivity;
   /** Concurrency and shutdown settings (the SDK's defaults otherwise). */
@@ -80,6 +83,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     },
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
     trackingLink: options.trackingLink ?? null,
+    archiveSealKeys: options.keys.archiveSeal,
     ...options.deps,
   };
   return Worker.create({
