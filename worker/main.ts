@@ -11,7 +11,7 @@ import { ensureBackupSchedule } from './backup-schedule';
 import { startWorkerHttp } from './health-server';
 import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
-import { archiveSealKeys } from '../config/keys';
+import { archiveSealKeys, commandKeys } from '../config/keys';
 import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
@@ -69,7 +69,7 @@ async function run(): Promise<void> {
       trackingLink: (orderId) => trackingUrl(config.tracking, tracking, orderId),
       webhooks: config.webhooks,
       backup: backupSources(config),
-      keys: { archiveSeal: archiveSealKeys(config) },
+      keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
       activity,
       tuning: {
         maxConcurrentActivities: config.worker.maxConcurrentActivities,

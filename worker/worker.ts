@@ -36,8 +36,8 @@ export interface OrderWorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** What scheduled backups read and where they write; without it the backup activities refuse. */
   backup?: BackupSources;
-  /** The keys of the archive's seals (records are sealed with the current one). */
-  keys: { archiveSeal: KeyRing };
+  /** The keys of signed staff actions (to verify) and of the archive's seals (to seal with). */
+  keys: { commands: KeyRing; archiveSeal: KeyRing };
   /** Where the worker notes its last activity task (for its health endpoint). */
   activity?: WorkerActivity;
   /** Concurrency and shutdown settings (the SDK's defaults otherwise). */
@@ -83,6 +83,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     },
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
     trackingLink: options.trackingLink ?? null,
+    commandKeys: options.keys.commands,
     archiveSealKeys: options.keys.archiveSeal,
     ...options.deps,
   };

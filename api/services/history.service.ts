@@ -59,6 +59,16 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
       input: decode(request?.args?.payloads?.[0]),
     };
   }
+  if (event.workflowExecutionUpdateCompletedEventAttributes) {
+    const attributes = event.workflowExecutionUpdateCompletedEventAttributes;
+    const failure = attributes.outcome?.failure;
+    return {
+      ...base,
+      type: 'WorkflowExecutionUpdateCompleted',
+      scheduledEventId: Number(attributes.acceptedEventId),
+      ...(failure ? { failure: failure.message ?? '' } : {}),
+    };
+  }
   if (event.activityTaskScheduledEventAttributes) {
     const attributes = event.activityTaskScheduledEventAttributes;
     return {

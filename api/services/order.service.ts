@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
+import { signCommand } from '../../config/command-signature';
+import { commandKeys, type KeyRing } from '../../config/keys';
 import {
   Client,
   WithStartWorkflowOperation,
@@ -78,6 +80,9 @@ const UPDATE_DEADLINE_MS = 60_000;
 
 @Injectable()
 export class OrderService {
+  /** The keys staff actions are signed with, so that workers know they come from the API. */
+  private readonly commandKeys: KeyRing;
+
   constructor(
     private readonly temporal: Client,
     private readonly orders: OrderRepository,
@@ -85,7 +90,9 @@ export class OrderService {
     private readonly products: ProductRepository,
     private readonly settings: SettingsRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.commandKeys = commandKeys(config);
+  }
 
   /**
    * Prices the order and starts its workflow (update-with-start), answering once the workflow has written
@@ -254,9 +261,10 @@ export class OrderService {
   }
 
   /**
-   * Sends an action to the order's workflow as an Update and answers with the order after it. The
-   * workflow's validator refuses what the state or the actor's role does not allow before anything is
-   * recorded; refusals become 409 (naming the status) or 403.
+   * Sends an action to the order's workflow as an Update, signed for that workflow and action (the worker
+   * carries out only what the API signed), and answers with the order after it. The workflow's validator
+   * refuses what the state or the actor's role does not allow before anything is recorded; refusals become
+   * 409 (naming the status) or 403.
    */
   private async act<Arg extends ActorInput>(
     current: OrderSnapshot,
@@ -267,10 +275,11 @@ export class OrderService {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
     try {
+      const workflowId = orderWorkflowId(current.orderId);
       const after = await this.awaitingWorkflow(() =>
-        this.temporal.workflow
-          .getHandle(orderWorkflowId(current.orderId))
-          .executeUpdate(update, { args: [arg] }),
+        this.temporal.workflow.getHandle(workflowId).executeUpdate(update, {
+          args: [signCommand(this.commandKeys, workflowId, update.name, arg, new Date())],
+        }),
       );
       return OrderDto.from(after, arg.actor);
     } catch (error) {

@@ -18,7 +18,7 @@ import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { backupSources } from '../../ops/backup';
-import { archiveSealKeys } from '../../config/keys';
+import { archiveSealKeys, commandKeys } from '../../config/keys';
 import { trackingKey, trackingUrl } from '../../config/tracking-link';
 import { createOrderWorker } from '../../worker/worker';
 import { closableRetries } from '../../ops/temporal-retries';
@@ -160,7 +160,7 @@ export async function startStack(
         trackingLink: (orderId) => trackingUrl(config.tracking, trackingKey(config), orderId),
         webhooks: config.webhooks,
         backup: backupSources(config),
-        keys: { archiveSeal: archiveSealKeys(config) },
+        keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') },
       });
