@@ -28,6 +28,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       roots: [
+        '<rootDir>/domain',
         '<rootDir>/workflows',
         '<rootDir>/activities',
         '<rootDir>/api',
