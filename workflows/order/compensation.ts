@@ -3,13 +3,19 @@
  * and retried until it succeeds, and the workflow resumes here after a crash, so they always go back. A step
  * that fails for good is shown as the order's problem and tried again later, never given up.
  */
-import { sleep } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
 import type { OrderPayment } from './payment';
 import type { OrderRecord } from './record';
 import type { OrderStock } from './stock';
 
-/** How long a cancelled or rejected order waits before trying again to return stock or money that failed. */
-const RETRY = '1 hour';
+/** Marks orders that try a failed compensation again after 10 s, doubling up to an hour (before: every hour). */
+export const COMPENSATION_BACKOFF_PATCH = 'compensation-backoff';
+
+/** The pause before the n-th further try (0 = first) to give back what failed. */
+function pauseBeforeRetry(attempt: number): number | string {
+  if (!patched(COMPENSATION_BACKOFF_PATCH)) return '1 hour';
+  return Math.min(10_000 * 2 ** attempt, 3_600_000);
+}
 
 export class OrderCompensation {
   /** Whether the stock and money are back; null before the first try. */
@@ -36,8 +42,8 @@ export class OrderCompensation {
   async finish(): Promise<void> {
     if (!this.due) return;
     this.returned ??= await this.giveBack();
-    while (!this.returned) {
-      await sleep(RETRY);
+    for (let attempt = 0; !this.returned; attempt++) {
+      await sleep(pauseBeforeRetry(attempt));
       this.returned = await this.giveBack();
     }
   }
