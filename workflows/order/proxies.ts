@@ -10,6 +10,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   type ActivityOptions,
@@ -34,9 +35,21 @@ export const remote = proxyActivities<Activities>({
 
 const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
 
-/** The non-retryable failure behind an activity's failure, or null when it is anything else. */
+/**
+ * Marks orders in which a local activity's permanent failure is a problem of the order, like a remote one's.
+ * Before, it escaped the order's step handling: it failed the staff action that ran into it (a 500), or the
+ * whole order when the order's own loop did.
+ */
+export const LOCAL_PROBLEMS_PATCH = 'local-activity-problems';
+
+const isPermanent = (error: unknown): error is ApplicationFailure =>
+  error instanceof ApplicationFailure && PERMANENT_KINDS.includes(error.type ?? '');
+
+/**
+ * The non-retryable failure behind an activity's failure, or null when it is anything else. A remote
+ * activity's failure arrives as an ActivityFailure around it; a local activity's arrives bare.
+ */
 export function permanentFailure(error: unknown): ApplicationFailure | null {
-  if (!(error instanceof ActivityFailure)) return null;
-  const cause = error.cause;
-  return cause instanceof ApplicationFailure && PERMANENT_KINDS.includes(cause.type ?? '') ? cause : null;
+  if (error instanceof ActivityFailure) return isPermanent(error.cause) ? error.cause : null;
+  return isPermanent(error) && patched(LOCAL_PROBLEMS_PATCH) ? error : null;
 }
