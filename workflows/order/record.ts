@@ -4,12 +4,15 @@
  * and each step the order takes in the outside world runs through `step`, so a failure that retrying cannot
  * fix becomes the order's problem instead of failing or freezing the workflow.
  */
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderSnapshot, PermanentFailureKind, RefusalDetails } from '../../domain/order';
 import { withChanges } from '../../domain/order.state';
 import type { EscalationWatch } from '../escalation.watch';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../order.definitions';
 import { local, permanentFailure } from './proxies';
+
+/** Marks orders whose problem, once its step passes, is recorded as cleared at once (not at their next change). */
+export const RECORD_RESOLVED_PROBLEM_PATCH = 'record-resolved-problem';
 
 export type OrderChanges = Parameters<typeof withChanges>[2];
 
@@ -116,10 +119,14 @@ export class OrderRecord {
       .catch(tolerate);
   }
 
-  /** The step that failed has passed: the order shows no problem any more (recorded with its next change). */
-  private resolve(): Promise<void> {
-    this.current = { ...this.current, problem: null };
-    return Promise.resolve();
+  /** The step that failed has passed: the order shows no problem any more. */
+  private async resolve(): Promise<void> {
+    if (!patched(RECORD_RESOLVED_PROBLEM_PATCH)) {
+      // Orders that began before: cleared in memory only, recorded with their next change.
+      this.current = { ...this.current, problem: null };
+      return;
+    }
+    await this.note({ problem: null }, now());
   }
 
   /** Records a change of the order's problem alone: no notification, no new wait. */
