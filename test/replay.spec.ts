@@ -164,6 +164,26 @@ async function recordScenarios(): Promise<void> {
         await staff.post(`/api/orders/${order.id}/cancel`, { reason: 'recorded' });
         return order.id;
       },
+      'stock-release-failed-once-then-passed': async () => {
+        // Releasing a cancelled order's stock fails once on a defect: shown, tried again, then cleared.
+        let failures = 0;
+        await stack.stopWorker();
+        await stack.startWorker('flaky-release', {
+          notifyStockChanged: () =>
+            failures++ === 0
+              ? Promise.reject(new TypeError('the queue was read wrongly'))
+              : Promise.resolve(),
+        });
+        try {
+          const order = await placeOrder(staff, customerId, [{ sku: plenty, quantity: 1 }]);
+          await staff.post(`/api/orders/${order.id}/cancel`, { reason: 'recorded' });
+          await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
+          return order.id;
+        } finally {
+          await stack.stopWorker();
+          await stack.startWorker();
+        }
+      },
       'reminded-repeatedly-under-a-changed-policy': async () => {
         const policy = (
           await manager.get<{ items: { stage: string; levels: unknown }[] }>('/api/escalation-policies')
