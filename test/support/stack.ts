@@ -190,3 +190,22 @@ export async function startStack(
   if (options.worker !== false) await stack.startWorker();
   return stack;
 }
+
+/**
+ * The usual set-up of a test file: starts a stack before its tests (with `options`), signs in the named
+ * clients (`{ staff: [['staff'], 'clerk'] }`: roles and username, created if need be) and closes the stack
+ * after them. Read them from the returned object once the tests run (`t.staff`, `t.stack`).
+ */
+export function useStack<const C extends Record<string, readonly [Role[], string?]>>(
+  clients: C,
+  options: Parameters<typeof startStack>[0] = {},
+): { stack: TestStack } & { [K in keyof C]: ApiClient } {
+  const context = {} as { stack: TestStack } & Record<string, ApiClient>;
+  beforeAll(async () => {
+    context.stack = await startStack(options);
+    for (const [name, [roles, username]] of Object.entries(clients))
+      context[name] = await context.stack.client(roles, username);
+  }, 120_000);
+  afterAll(() => context.stack?.close());
+  return context as { stack: TestStack } & { [K in keyof C]: ApiClient };
+}
