@@ -5,7 +5,13 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  makeTelemetryFilterString,
+  type Worker,
+} from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from '../../activities';
@@ -57,8 +63,11 @@ function required(name: string): string {
  */
 export const LOG_FILE = testLogFile(expect.getState().testPath ?? 'unknown.spec.ts');
 
-// Each test file loads the SDK afresh; its warnings and errors go to the file, not every worker state change.
-Runtime.install({ logger: new DefaultLogger('WARN', appendTo(LOG_FILE)) });
+// Each test file loads the SDK afresh; its warnings and errors, the core's too, go to the file.
+Runtime.install({
+  logger: new DefaultLogger('WARN', appendTo(LOG_FILE)),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
 
 export { appDatabaseUrl } from './app-role';
 

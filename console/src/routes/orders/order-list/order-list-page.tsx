@@ -28,7 +28,6 @@ import { AWAITING_VALUES, ORDER_STATUSES } from '../../../../../domain/order';
 const minorUnits = (value: string | null) =>
   value !== null && /^\d+$/.test(value) ? { value: Number(value) } : null;
 
-
 /** The order board: every order, filtered and searched, updated live, paged by cursor. */
 export function OrderListPage() {
   const { t, i18n } = useTranslation();
