@@ -33,12 +33,9 @@ export async function startProduct(options: {
     worker: await freePort(),
     sdk: await freePort(),
   };
-  const {
-    DATABASE_URL: _db,
-    TEMPORAL_ADDRESS: _temporal,
-    NODE_OPTIONS: _options,
-    ...inherited
-  } = process.env;
+  const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, ...inherited } = process.env;
+  // Another build (an older version) gets none of this one's Node options (.npmrc's, under npm run).
+  if (options.node) delete inherited.NODE_OPTIONS;
   let output = '';
   const child: ChildProcess = spawn(options.node ?? process.execPath, [launcher], {
     cwd: options.root,
