@@ -1,4 +1,5 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { Actor } from '../../domain/order';
 
 /** One version of the approval thresholds; the newest row is in force. Rows are never changed. */

@@ -101,7 +101,7 @@ export async function startStack(
   const config = loadConfig(settings);
   // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
-  await orm.getMigrator().up();
+  await orm.migrator.up();
   await grantApplicationRole(orm, config.databaseUrl);
   // Test files share one database: sign-in failures of one file must not throttle the next one's users.
   await orm.em.getConnection().execute('delete from login_throttle');

@@ -2609,8 +2609,7 @@ export interface operations {
     OrderController_create: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description Same key and body: the same order, started once. */
                 "Idempotency-Key"?: string;
             };
@@ -3596,6 +3595,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
+                    "text/csv": components["schemas"]["SalesReportDto"];
                 };
             };
             400: {
@@ -3637,6 +3637,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3678,6 +3679,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3716,6 +3718,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
+                    "text/csv": components["schemas"]["PipelineReportDto"];
                 };
             };
             400: {
@@ -4068,8 +4071,7 @@ export interface operations {
     EventsController_stream: {
         parameters: {
             query?: never;
-            header: {
-                "last-event-id": string;
+            header?: {
                 /** @description The id of the last event received: the stream starts with what came after it (or a resync). */
                 "Last-Event-ID"?: string;
             };
