@@ -7,7 +7,7 @@
  * with other input, or more than a few minutes later.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CommandSignature } from '../workflows/order.definitions';
+import type { CommandSignature } from '../domain/order';
 import { keyById, type KeyRing } from './keys';
 
 /** How long a signed action stays acceptable: the API's update waits a minute; clocks may differ a little. */

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { ORDER_EVENTS_CHANNEL, SESSION_EVENTS_CHANNEL, type SessionEnded } from './repositories';
+import { ORDER_EVENTS_CHANNEL } from './projections';
+import { SESSION_EVENTS_CHANNEL, type SessionEnded } from './repositories';
 
 export interface OrderEvent {
   type: 'order.updated';

@@ -13,7 +13,7 @@ import { hashPassword } from '../api/auth/password';
 import { loadConfig, type AppConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { UserRepository } from '../db/repositories';
-import type { Actor } from '../workflows/order.definitions';
+import type { Actor } from '../domain/order';
 
 /** Who the audit log names for the reset. */
 const RESET: Actor = { id: 'system', username: 'admin:reset-password', roles: [] };

@@ -39,7 +39,7 @@ describe('the password of user admin', () => {
     const url = new URL(process.env.OMS_TEST_DATABASE_URL!);
     url.pathname = `/${database}`;
     const orm = await MikroORM.init(ormConfig(url.toString(), { logger: () => undefined }));
-    await orm.getMigrator().up();
+    await orm.migrator.up();
     await orm.close(true);
     return {
       DATABASE_URL: url.toString(),

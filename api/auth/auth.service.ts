@@ -11,7 +11,7 @@ import {
   type SessionKind,
   type ThrottleRule,
 } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import {
@@ -25,7 +25,7 @@ import {
   isSafeMethod,
 } from './session';
 import { issueToken, verifyToken } from './tokens';
-import type { Language } from '../../workflows/people.definitions';
+import type { Language } from '../../domain/people';
 
 const FIFTEEN_MINUTES = 15 * 60;
 

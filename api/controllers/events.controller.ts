@@ -1,7 +1,7 @@
 import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { CurrentActor, CurrentSessionId } from '../auth/actor.decorator';
 import { OrderEventsService } from '../services/order-events.service';
 import { ANYONE, Roles } from '../auth/roles.decorator';

@@ -5,7 +5,7 @@ import {
   UserRepository,
   type UserChanges,
 } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { hashPassword } from '../auth/password';
 import { UserDto, type CreateUserDto, type UpdateUserDto } from '../dtos/user.dto';
 import { DomainError, notFound } from '../errors/domain.error';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { Role } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';

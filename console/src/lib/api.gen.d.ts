@@ -2720,8 +2720,7 @@ export interface operations {
     OrderController_create: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description Same key and body: the same order, started once. */
                 "Idempotency-Key"?: string;
             };
@@ -3707,6 +3706,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
+                    "text/csv": components["schemas"]["SalesReportDto"];
                 };
             };
             400: {
@@ -3748,6 +3748,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3789,6 +3790,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3827,6 +3829,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
+                    "text/csv": components["schemas"]["PipelineReportDto"];
                 };
             };
             400: {
@@ -4179,8 +4182,7 @@ export interface operations {
     EventsController_stream: {
         parameters: {
             query?: never;
-            header: {
-                "last-event-id": string;
+            header?: {
                 /** @description The id of the last event received: the stream starts with what came after it (or a resync). */
                 "Last-Event-ID"?: string;
             };

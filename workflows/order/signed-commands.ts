@@ -5,8 +5,8 @@
  * Histories recorded before actions were signed replay as they ran: the check is behind a patch marker.
  */
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
-import { FAILURE, type OrderSnapshot, type RefusalDetails } from './order.definitions';
-import { local } from './order.steps';
+import { FAILURE, type OrderSnapshot, type RefusalDetails } from '../../domain/order';
+import { local } from './proxies';
 
 /** Marks histories whose staff actions are checked against the API's signature. */
 export const SIGNED_COMMANDS_PATCH = 'signed-commands';

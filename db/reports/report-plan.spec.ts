@@ -1,4 +1,5 @@
-import { BUCKETS_PER_DOUBLING, monthPlan, monthsTouched, percentileOf } from './report.repository';
+import { BUCKETS_PER_DOUBLING, percentileOf } from './percentiles';
+import { monthPlan, monthsTouched } from './ranking-plan';
 import { prng } from '../../scripts/prng';
 
 /** PostgreSQL's percentile_cont over the exact values. */

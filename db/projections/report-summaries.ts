@@ -1,5 +1,5 @@
-import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
-import { arrayLiteral, type Sql } from './sql';
+import type { OrderSnapshot, OrderStatus } from '../../domain/order';
+import { arrayLiteral, type Sql } from '../repositories/sql';
 
 /** What an order adds to the sales summary: where it falls and what it counts. */
 export interface SalesContribution {
