@@ -63,8 +63,8 @@ class ConfigModule {
 }
 
 /**
- * Request logs: one JSON line per answered request with its id, method, path (no query string: it may
- * hold search text), status and time; health checks and scrapes are not logged.
+ * Request logs: one JSON line per answered request with its id, method, path (`loggedPath`), status and
+ * time; health checks and scrapes are not logged.
  */
 function requestLogging(config: AppConfig): DynamicModule {
   return LoggerModule.forRoot({
@@ -76,7 +76,7 @@ function requestLogging(config: AppConfig): DynamicModule {
           req: (request: { id: string; method: string; url: string }) => ({
             id: request.id,
             method: request.method,
-            path: request.url.split('?')[0],
+            path: loggedPath(request.url),
           }),
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
@@ -89,6 +89,15 @@ function requestLogging(config: AppConfig): DynamicModule {
       logDestination(config),
     ],
   });
+}
+
+/**
+ * A request's path as the log keeps it: no query string (it may hold search text), and no tracking token
+ * (`/track/<token>` is the customer's link: whoever reads the logs could follow it to the order).
+ */
+export function loggedPath(url: string): string {
+  const path = url.split('?', 1)[0] ?? url;
+  return path.replace(/^\/track\/[^/]+/, '/track/…');
 }
 
 /** The HTTP application, built from an already validated configuration. */

@@ -25,8 +25,8 @@ export class DeliveryController {
   })
   @ApiBadRequestResponse({ type: ErrorDto })
   @Roles(...ANYONE)
-  list(@Query() query: DeliveryQueryDto): Promise<DeliveryPageDto> {
-    return this.service.list(query);
+  list(@Query() query: DeliveryQueryDto, @CurrentActor() actor: Actor): Promise<DeliveryPageDto> {
+    return this.service.list(query, actor);
   }
 
   @Post('deliveries/:id/resend')

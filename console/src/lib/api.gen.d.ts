@@ -1135,7 +1135,7 @@ export interface components {
              * @example customer:6f1c…
              */
             recipient: string;
-            /** @description E-mail address or URL. */
+            /** @description E-mail address or webhook URL. A webhook's URL is whole for admins only; others see its origin followed by `/…` (its path and query may carry a token). */
             address: string;
             subject: string | null;
             /**
