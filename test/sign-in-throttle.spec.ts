@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { THROTTLE } from '../api/auth/auth.service';
+import { LoginThrottleRepository } from '../db/repositories';
 import { startStack, TEST_PASSWORD, type TestStack } from './support/stack';
 
 /**
@@ -118,5 +119,25 @@ describe('sign-in throttling behind a reverse proxy', () => {
         429,
       ]);
     }
+  });
+
+  it('forgets failures once they no longer count, so the table does not grow with every name tried', async () => {
+    const sql = stack.orm.em.fork().getConnection();
+    const key = (label: string) => `purge-test:${label}:${randomUUID()}`;
+    const [stale, recent, waiting] = [key('stale'), key('recent'), key('waiting')];
+    await sql.execute(
+      `insert into login_throttle (key, failures, last_failure_at, next_attempt_at) values
+         (?, 3, now() - interval '1 hour', now() - interval '1 hour'),
+         (?, 3, now() - interval '1 minute', now() - interval '1 minute'),
+         (?, 30, now() - interval '1 hour', now() + interval '10 minutes')`,
+      [stale, recent, waiting],
+    );
+    const longestWindow = Math.max(...Object.values(THROTTLE).map((rule) => rule.windowSeconds));
+    await new LoginThrottleRepository(stack.orm.em.fork()).purge(longestWindow);
+    const left = await sql.execute<{ key: string }[]>(
+      `select key from login_throttle where key in (?, ?, ?)`,
+      [stale, recent, waiting],
+    );
+    expect(left.map((row) => row.key).sort()).toEqual([recent, waiting].sort());
   });
 });
