@@ -58,6 +58,9 @@ export const THROTTLE: Record<'device' | 'userAtAddress' | 'user' | 'address', T
   },
 };
 
+/** Failures older than this count for no key. */
+const LONGEST_THROTTLE_WINDOW = Math.max(...Object.values(THROTTLE).map((rule) => rule.windowSeconds));
+
 export interface Me extends Actor {
   language: Language;
   csrfToken: string | null;
@@ -83,7 +86,7 @@ export interface SignInOrigin {
   deviceToken?: string | undefined;
 }
 
-/** How often ended and expired sessions are deleted. */
+/** How often ended and expired sessions, and sign-in failures that no longer count, are deleted. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 @Injectable()
@@ -123,12 +126,16 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
   }
 
-  /** Deletes what sign-ins leave behind once it no longer matters: old ended and expired sessions. */
+  /**
+   * Deletes what sign-ins leave behind once it no longer matters: old ended and expired sessions, and the
+   * throttle's counts whose failures are older than the longest window.
+   */
   private async purge(): Promise<void> {
     try {
       await RequestContext.create(this.orm.em, () => this.sessions.purge());
+      await RequestContext.create(this.orm.em, () => this.throttle.purge(LONGEST_THROTTLE_WINDOW));
     } catch (error) {
-      this.logger.warn(`purging old sessions failed: ${String(error)}`);
+      this.logger.warn(`purging old sessions and sign-in failures failed: ${String(error)}`);
     }
   }
 

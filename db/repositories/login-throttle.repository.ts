@@ -69,6 +69,21 @@ export class LoginThrottleRepository {
     ]);
   }
 
+  /**
+   * Deletes the keys whose failures no longer count: the last one is older than the window and no wait is
+   * running. Such a row means what no row means (the next failure counts as the first), so deleting it
+   * changes no answer; without this the table keeps one row per name and address ever tried.
+   */
+  async purge(windowSeconds: number): Promise<number> {
+    const rows = await sqlOf(this.em)(
+      `delete from login_throttle
+        where last_failure_at < now() - make_interval(secs => ?) and next_attempt_at <= now()
+        returning key`,
+      [windowSeconds],
+    );
+    return rows.length;
+  }
+
   /** Whether the user has signed in from this address before. */
   async isKnownAddress(userId: string, address: string): Promise<boolean> {
     const rows = await sqlOf(this.em)(
