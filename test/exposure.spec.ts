@@ -59,3 +59,28 @@ describe('secrets in URLs', () => {
     expect(lines.join('\n')).not.toContain(token.split('.')[1]);
   });
 });
+
+/** /metrics is public by default (loopback only); an installation that publishes it can require a token. */
+describe('a metrics token', () => {
+  const token = `metrics-${randomUUID()}`;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: false, env: { OMS_METRICS_TOKEN: token } });
+  });
+  afterAll(() => stack.close());
+
+  const scrape = (authorization?: string) =>
+    fetch(`${stack.baseUrl}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  it('lets only a scraper with the token read /metrics when OMS_METRICS_TOKEN is set', async () => {
+    for (const refused of [undefined, 'Bearer wrong-token', `Basic ${token}`, token]) {
+      const response = await scrape(refused);
+      expect([refused, response.status]).toEqual([refused, 401]);
+      expect(await response.text()).not.toContain('oms_orders');
+    }
+    const allowed = await scrape(`Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('oms_orders');
+  });
+});
