@@ -29,6 +29,7 @@ describe('configuration', () => {
         trustProxy: false,
         consoleDir: path.resolve('dist/console'),
         eventStreamsPerUser: 8,
+        metricsToken: null,
       },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',

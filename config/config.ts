@@ -57,6 +57,8 @@ export abstract class AppConfig {
     trustProxy: string | number | false;
     /** Live event streams (`/api/events`) one user may hold open at once on one API instance. */
     eventStreamsPerUser: number;
+    /** The bearer token `/metrics` requires; null: it answers anyone who reaches it (loopback by default). */
+    metricsToken: string | null;
   };
   abstract webhooks: {
     /**
@@ -413,6 +415,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       port: port(env, 'OMS_API_PORT', 3000),
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
       eventStreamsPerUser: positiveInt(env, 'OMS_EVENT_STREAMS_PER_USER', 8),
+      metricsToken: secret(env, 'OMS_METRICS_TOKEN', 16) ?? null,
       consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },

@@ -1,5 +1,6 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Headers } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorDto } from '../dtos/error.dto';
 import { Public } from '../auth/roles.decorator';
 import { MetricsService } from '../services/metrics.service';
 
@@ -14,7 +15,12 @@ export class MetricsController {
   @Header('cache-control', 'no-store')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format: HTTP requests, orders, deliveries, the process.' })
-  async get(): Promise<string> {
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    description: 'OMS_METRICS_TOKEN is set and the request lacks `Authorization: Bearer <token>`.',
+  })
+  async get(@Headers('authorization') authorization?: string): Promise<string> {
+    this.service.authorize(authorization);
     return (await this.service.scrape()).body;
   }
 }
