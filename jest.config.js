@@ -29,6 +29,8 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // Every answer a test receives from the API is checked against the API's OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/test/support/check-responses.ts'],
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],

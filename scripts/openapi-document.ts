@@ -6,7 +6,7 @@
 import { NestFactory } from '@nestjs/core';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/config';
-import { buildOpenApi } from '../api/app';
+import { applyGlobalPrefix, buildOpenApi } from '../api/app';
 import { AppModule } from '../api/app.module';
 
 async function run(): Promise<void> {
@@ -17,7 +17,7 @@ async function run(): Promise<void> {
     logger: false,
     abortOnError: false,
   });
-  app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
+  applyGlobalPrefix(app);
   writeFileSync(target, `${JSON.stringify(buildOpenApi(app), null, 2)}\n`);
   await app.close();
 }
