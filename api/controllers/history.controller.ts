@@ -30,7 +30,10 @@ export class HistoryController {
   @ApiOp('getOrderRawHistory', "Export an order's workflow event history")
   @ApiOkResponse({
     description: "The workflow's event history as Temporal's JSON.",
-    schema: { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } },
+    schema: {
+      type: 'object',
+      properties: { events: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    },
   })
   raw(@Param('id') id: string): Promise<unknown> {
     return this.service.raw(id);

@@ -18,7 +18,7 @@ export class HistoryStepDto {
   })
   actor!: ActorDto | null;
   @ApiProperty({ enum: ORDER_STATUSES, description: 'The order status at this step.' }) status!: string;
-  @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
 export class HistoryDto {
@@ -38,6 +38,8 @@ export class OrderArchiveDto {
   @ApiProperty({ type: 'integer', description: 'Workflow history events in the record, over all runs.' })
   events!: number;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first).',
   })
