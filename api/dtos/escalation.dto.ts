@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ESCALATION_STAGES, type EscalationStage } from '../../workflows/escalation.definitions';
-import type { Awaiting } from '../../workflows/order.definitions';
+import { AWAITING_VALUES, type Awaiting } from '../../workflows/order.definitions';
 
 export class PolicyLevelDto {
   @ApiProperty({ example: 'PT4H', description: 'ISO 8601 duration from the start of the wait.' })
@@ -148,7 +148,7 @@ export class OverdueOrderDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() number!: string;
   @ApiProperty({ enum: ESCALATION_STAGES }) stage!: EscalationStage;
-  @ApiProperty() awaiting!: Awaiting;
+  @ApiProperty({ enum: AWAITING_VALUES }) awaiting!: Awaiting;
   @ApiProperty({ type: 'integer', description: 'The highest level reminded so far (1 = first).' })
   level!: number;
   @ApiProperty({ format: 'date-time' }) waitingSince!: string;

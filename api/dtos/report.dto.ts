@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ORDER_STATUSES, type OrderStatus } from '../../workflows/order.definitions';
+import { AWAITING_VALUES, ORDER_STATUSES, type OrderStatus } from '../../workflows/order.definitions';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -163,7 +163,7 @@ export class SlowOrderDto {
   @ApiProperty() id!: string;
   @ApiProperty() number!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
-  @ApiProperty({ type: String, nullable: true }) awaiting!: string | null;
+  @ApiProperty({ enum: AWAITING_VALUES, nullable: true }) awaiting!: string | null;
   @ApiProperty({ format: 'date-time', description: 'When its current stage began.' }) since!: string;
   @ApiProperty({ type: 'integer', description: 'Time in the current stage so far, milliseconds.' })
   waitedMs!: number;

@@ -27,7 +27,7 @@ interface Operation {
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json> };
+  components: { schemas: Record<string, unknown> };
 }
 
 /** Paths the API serves; anything else on its port (the console's files) is not its to describe. */
@@ -69,8 +69,9 @@ export class ResponseContract {
           method: method.toUpperCase(),
           path,
           operation,
+          // Express routes `/api/orders/` (a trailing slash) to `/api/orders` too.
           pattern: new RegExp(
-            `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+            `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`,
           ),
         })),
       )
