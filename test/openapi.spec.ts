@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { ApiClient } from './support/http';
 import { ResponseContract } from './support/openapi-check';
 import { startStack, type TestStack } from './support/stack';
@@ -200,6 +204,18 @@ describe('the OpenAPI document', () => {
       /getCurrentUser answered 418, which the document does not list/,
     );
     expect(contract.problem('GET', '/api/auth/me', 200, 'text/csv', 'a,b')).toMatch(/as text\/csv/);
+  });
+
+  it('is the document the build writes for the console and the linter, without a database', async () => {
+    // Both come from the same decorators; they differ when a property's type is left to reflection, which
+    // the compiler and the test transform may emit differently (a union or an alias: give it enum or type).
+    const root = path.join(__dirname, '..');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'oms-openapi-')), 'openapi.json');
+    execFileSync(process.execPath, [path.join(root, 'dist/scripts/openapi-document.js'), file], {
+      cwd: root,
+    });
+    const served = (await api.get<Document>('/api/docs-json')).body;
+    expect(served).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   });
 
   it('lists every route the router knows, and no other', async () => {

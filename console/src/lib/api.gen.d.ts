@@ -1553,7 +1553,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             stage: "approval" | "shipment" | "delivery";
-            awaiting: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
             level: number;
             /** Format: date-time */
@@ -1982,7 +1983,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            awaiting: string | null;
+            /** @enum {string|null} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | null;
             /**
              * Format: date-time
              * @description When its current stage began.
