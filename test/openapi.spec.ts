@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ApiClient } from './support/http';
 import { ResponseContract } from './support/openapi-check';
 import { startStack, type TestStack } from './support/stack';
@@ -211,7 +212,8 @@ describe('the OpenAPI document', () => {
     // the compiler and the test transform may emit differently (a union or an alias: give it enum or type).
     const root = path.join(__dirname, '..');
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'oms-openapi-')), 'openapi.json');
-    execFileSync(process.execPath, [path.join(root, 'dist/scripts/openapi-document.js'), file], {
+    // Not execFileSync: the API answers from this process and must go on answering meanwhile.
+    await promisify(execFile)(process.execPath, [path.join(root, 'dist/scripts/openapi-document.js'), file], {
       cwd: root,
     });
     const served = (await api.get<Document>('/api/docs-json')).body;
