@@ -14,6 +14,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
+import { closableRetries } from '../ops/temporal-retries';
 
 /**
  * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
@@ -42,7 +43,11 @@ async function run(): Promise<void> {
     ormConfig(config.databaseUrl, { pool: { min: 0, max: config.worker.dbPoolSize } }),
   );
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const retries = closableRetries();
+  const clientConnection = await Connection.connect({
+    address: config.temporal.address,
+    interceptors: [retries.interceptor],
+  });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
@@ -93,7 +98,7 @@ async function run(): Promise<void> {
     }
     logger.info('worker stopped');
   } finally {
-    await clientConnection.close();
+    await retries.close(clientConnection);
     await connection.close();
     await orm.close();
   }

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import type { Role } from '../../db/entities';
+import type { Role } from '../../domain/people';
 import { PUBLIC_EXTENSION, ROLES_EXTENSION } from '../openapi/document';
 
 export const ROLES_KEY = 'oms:roles';
@@ -17,9 +17,5 @@ export const Roles = (...roles: Role[]) =>
 export const Public = () =>
   applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension(PUBLIC_EXTENSION, true));
 
-/** The rows of the contract's role table, named once. */
-export const ANYONE: Role[] = ['admin', 'manager', 'staff', 'auditor'];
-export const OPERATORS: Role[] = ['admin', 'manager', 'staff'];
-export const MANAGERS: Role[] = ['admin', 'manager'];
-export const OVERSEERS: Role[] = ['admin', 'manager', 'auditor'];
-export const ADMINS: Role[] = ['admin'];
+/** The rows of the contract's role table, defined once in the domain. */
+export { ADMINS, ANYONE, MANAGERS, OPERATORS, OVERSEERS } from '../../domain/people';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
 import { ANYONE, Public, Roles } from '../auth/roles.decorator';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { CreateCustomerDto, CustomerDto, CustomerPageDto, UpdateCustomerDto } from '../dtos/customer.dto';
 import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';

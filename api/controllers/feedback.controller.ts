@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
 import { CreateFeedbackDto, FeedbackDto, FeedbackPageDto, FeedbackQueryDto } from '../dtos/feedback.dto';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, Roles } from '../auth/roles.decorator';
 import { CreateWebhookDto, CreatedWebhookDto, WebhookDto, WebhookListDto } from '../dtos/delivery.dto';
