@@ -4,7 +4,6 @@ import { MANAGERS, OPERATORS, hasRole } from './people';
 
 export type ApprovalLevel = 'auto' | 'staff' | 'manager';
 
-
 /**
  * The approval an order of this total needs. Totals in another currency than the rule's cannot be
  * compared with its thresholds, so they always go to a manager.
