@@ -7,6 +7,7 @@ import {
   type GrpcRetryOptions,
 } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
+import { clientConnectionOptions } from '../../ops/temporal-connection';
 import { requestIdClientInterceptor } from './request-id.interceptor';
 
 /** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
@@ -34,7 +35,7 @@ const SHORT_RETRIES: GrpcRetryOptions = {
         // After an outage gRPC waits longer and longer between reconnects (up to two minutes by default):
         // the API should notice within seconds that Temporal is back.
         const connection = Connection.lazy({
-          address: config.temporal.address,
+          ...clientConnectionOptions(config.temporal),
           connectTimeout: 2000,
           channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 },
           interceptors: [makeGrpcRetryInterceptor(SHORT_RETRIES)],

@@ -2,6 +2,10 @@
  * Starts the real backing services once for the whole integration run: an embedded PostgreSQL and the Temporal CLI dev server with the product's search attributes. Also bundles
  * the workflow code once, so each test's workers start in milliseconds. (Migrations run in each test
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
+ *
+ * With OMS_TEST_TEMPORAL=postgres (production's shape) the suite reaches Temporal only through an endpoint
+ * that requires TLS and a client certificate from a CA made for this run (OMS_TEST_TEMPORAL_TLS=1 does the
+ * same in front of the dev server).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
@@ -14,6 +18,8 @@ import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { appDatabaseUrl } from './app-role';
+import { startMutualTlsProxy } from './haproxy';
+import { makeTestCertificates } from './tls';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
 
@@ -35,26 +41,59 @@ export default async function globalSetup(): Promise<void> {
           sqlToolBinary: process.env.OMS_TEMPORAL_SQL_TOOL_BIN,
         }).then((server) => ({ address: server.address, teardown: () => server.stop() }))
       : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
+  const secured =
+    process.env.OMS_TEST_TEMPORAL === 'postgres' || process.env.OMS_TEST_TEMPORAL_TLS === '1'
+      ? await securedEndpoint(temporal.address, path.join(dataDir, 'tls'))
+      : null;
   const code = await bundleWorkflows();
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
 
   process.env.OMS_TEST_DATA_DIR = dataDir;
   process.env.OMS_TEST_DATABASE_URL = pg.url;
-  process.env.OMS_TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.OMS_TEST_TEMPORAL_ADDRESS = secured?.address ?? temporal.address;
+  process.env.OMS_TEST_TEMPORAL_TLS_ENV = JSON.stringify(secured?.env ?? {});
+  // The frontend itself, for tests that put an endpoint of their own in front of it.
+  process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS = temporal.address;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
   // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
   // are shared between two workers as in production. Tests that inject failures into their own worker
   // may then see the other one take the task.
   const extraWorker =
-    process.env.OMS_TEST_WORKERS === '2' ? await startWorkerProcess(dataDir, pg.url, temporal.address) : null;
+    process.env.OMS_TEST_WORKERS === '2'
+      ? await startWorkerProcess(dataDir, pg.url, {
+          TEMPORAL_ADDRESS: secured?.address ?? temporal.address,
+          ...secured?.env,
+        })
+      : null;
   keepForTeardown({
-    stop: async () => (await extraWorker?.stop(), await temporal.teardown(), await pg.stop()),
+    stop: async () => (
+      await extraWorker?.stop(),
+      await secured?.stop(),
+      await temporal.teardown(),
+      await pg.stop()
+    ),
   });
 }
 
+/** haproxy with a fresh test CA in front of the frontend; the TEMPORAL_TLS_* variables that reach it. */
+async function securedEndpoint(frontend: string, dir: string) {
+  const certificates = makeTestCertificates(dir);
+  const proxy = await startMutualTlsProxy(frontend, certificates);
+  return {
+    address: proxy.address,
+    env: {
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca,
+      TEMPORAL_TLS_SERVER_NAME: 'localhost',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.client.cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.client.key,
+    },
+    stop: () => proxy.stop(),
+  };
+}
+
 /** The compiled worker as `npm start` runs it: after the migrations, as the application's role. */
-async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalAddress: string) {
+async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalEnv: Record<string, string>) {
   const dist = path.join(__dirname, '..', '..', 'dist');
   const databaseUrl = appDatabaseUrl(ownerUrl);
   const migrate = spawn(process.execPath, [path.join(dist, 'db', 'migrate.js')], {
@@ -67,7 +106,7 @@ async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalAdd
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
+      ...temporalEnv,
       OMS_DATA_DIR: dataDir,
       OMS_WORKER_PORT: String(await freePort()),
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
