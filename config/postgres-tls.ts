@@ -162,7 +162,7 @@ const TLS_REFUSALS: [RegExp, string][] = [
     'the server does not offer TLS, but the connection string asks for it',
   ],
   [
-    /no pg_hba\.conf entry.*no encryption|SSL off/i,
+    /pg_hba\.conf.*no encryption|SSL off/i,
     'the server requires TLS: add sslmode=verify-full and sslrootcert to the connection string',
   ],
 ];

@@ -56,9 +56,13 @@ export function isExternalTemporal(env: Env): boolean {
   return EXTERNAL_TEMPORAL_VARIABLES.some((name) => Boolean(env[name]));
 }
 
+/** The variables envconfig reads; an empty one counts as unset, as everywhere in the configuration. */
 function definedOnly(env: Env): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && (entry[1] !== '' || entry[0].startsWith('TEMPORAL_GRPC_META_')),
+    ),
   );
 }
 

@@ -3,9 +3,10 @@
  * the workflow code once, so each test's workers start in milliseconds. (Migrations run in each test
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
  *
- * With OMS_TEST_TEMPORAL=postgres (production's shape) the suite reaches Temporal only through an endpoint
- * that requires TLS and a client certificate from a CA made for this run (OMS_TEST_TEMPORAL_TLS=1 does the
- * same in front of the dev server).
+ * A CA is made for each run (OMS_TEST_CERTIFICATES), and a second PostgreSQL that serves TLS only with a
+ * certificate from it (OMS_TEST_TLS_DATABASE_URL) stands in for a managed one. With OMS_TEST_TEMPORAL=postgres
+ * (production's shape) the suite reaches Temporal only through an endpoint that requires TLS and a client
+ * certificate from that CA (OMS_TEST_TEMPORAL_TLS=1 does the same in front of the dev server).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { appDatabaseUrl } from './app-role';
 import { startMutualTlsProxy } from './haproxy';
-import { makeTestCertificates } from './tls';
+import { makeTestCertificates, type TestCertificates } from './tls';
 import { freePort } from './ports';
 import { keepForTeardown } from './services';
 
@@ -28,6 +29,12 @@ export default async function globalSetup(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  const certificates = makeTestCertificates(path.join(dataDir, 'tls'));
+  const securedPg = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'secured'),
+    port: await freePort(),
+    tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca },
+  });
   // OMS_TEST_TEMPORAL=postgres runs the suite against the Temporal server on PostgreSQL (production's shape).
   const temporal =
     process.env.OMS_TEST_TEMPORAL === 'postgres'
@@ -43,7 +50,7 @@ export default async function globalSetup(): Promise<void> {
       : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
   const secured =
     process.env.OMS_TEST_TEMPORAL === 'postgres' || process.env.OMS_TEST_TEMPORAL_TLS === '1'
-      ? await securedEndpoint(temporal.address, path.join(dataDir, 'tls'))
+      ? await securedEndpoint(temporal.address, certificates)
       : null;
   const code = await bundleWorkflows();
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
@@ -55,6 +62,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.OMS_TEST_TEMPORAL_TLS_ENV = JSON.stringify(secured?.env ?? {});
   // The frontend itself, for tests that put an endpoint of their own in front of it.
   process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS = temporal.address;
+  process.env.OMS_TEST_CERTIFICATES = JSON.stringify(certificates);
+  process.env.OMS_TEST_TLS_DATABASE_URL = securedPg.url;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
   // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
   // are shared between two workers as in production. Tests that inject failures into their own worker
@@ -71,14 +80,14 @@ export default async function globalSetup(): Promise<void> {
       await extraWorker?.stop(),
       await secured?.stop(),
       await temporal.teardown(),
+      await securedPg.stop(),
       await pg.stop()
     ),
   });
 }
 
-/** haproxy with a fresh test CA in front of the frontend; the TEMPORAL_TLS_* variables that reach it. */
-async function securedEndpoint(frontend: string, dir: string) {
-  const certificates = makeTestCertificates(dir);
+/** haproxy with the run's test CA in front of the frontend; the TEMPORAL_TLS_* variables that reach it. */
+async function securedEndpoint(frontend: string, certificates: TestCertificates) {
   const proxy = await startMutualTlsProxy(frontend, certificates);
   return {
     address: proxy.address,

@@ -37,7 +37,7 @@ export async function startMutualTlsProxy(
     readFileSync(certificates.server.cert, 'utf8') + readFileSync(certificates.server.key, 'utf8'),
     { mode: 0o600 },
   );
-  const config = path.join(certificates.dir, 'haproxy.cfg');
+  const config = path.join(certificates.dir, `haproxy-${port}.cfg`);
   // Long client and server timeouts: workers hold long polls (up to 70 s) open on these streams.
   writeFileSync(
     config,
