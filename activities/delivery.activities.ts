@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DeliveryRepository, WebhookRepository } from '../db/repositories';
-import { DELIVERY_WORKFLOW, deliveryStart, type DeliveryStatus } from '../workflows/notification.definitions';
+import { DELIVERY_WORKFLOW, deliveryStart } from '../workflows/notification.definitions';
+import { type DeliveryStatus } from '../domain/notifications';
 import { WebhookCallError, postWebhook, type Mailer } from './delivery.transports';
 
 export interface DeliveryActivityDeps {

@@ -13,8 +13,8 @@ import {
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
-import { isCustomerKind, type NotificationKind } from '../workflows/notification.definitions';
-import type { OrderSnapshot } from '../workflows/order.definitions';
+import { isCustomerKind, type NotificationKind } from '../domain/notifications';
+import type { OrderSnapshot } from '../domain/order';
 import { startDeliveries, type DeliveryActivityDeps } from './delivery.activities';
 import type { MessageTemplate } from './notification.templates';
 import { messageData, renderMessage } from './notification.render';

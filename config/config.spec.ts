@@ -31,6 +31,7 @@ describe('configuration', () => {
       webhooks: { allowedHosts: [] },
       logLevel: 'log',
       logFormat: 'json',
+      logFile: null,
       worker: {
         http: { host: '127.0.0.1', port: 7244 },
         sdkMetricsPort: 7245,

@@ -77,6 +77,8 @@ export abstract class AppConfig {
   abstract logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** JSON lines for machines, or coloured lines for a person at a terminal. */
   abstract logFormat: 'json' | 'pretty';
+  /** Where JSON log lines are appended instead of stdout (the tests keep each file's logs apart); null: stdout. */
+  abstract logFile: string | null;
   abstract worker: {
     /** The worker's own health and metrics endpoint (`/health`, `/metrics`); null turns it off. */
     http: { host: string; port: number } | null;
@@ -413,6 +415,7 @@ export function loadConfig(
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
     logLevel: oneOf(env, 'OMS_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     logFormat: oneOf(env, 'OMS_LOG_FORMAT', ['json', 'pretty'] as const, stdoutIsTTY ? 'pretty' : 'json'),
+    logFile: env.OMS_LOG_FILE ? path.resolve(env.OMS_LOG_FILE) : null,
     worker: {
       http:
         workerPort === null

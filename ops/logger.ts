@@ -27,7 +27,7 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-export type LogSettings = Pick<AppConfig, 'logLevel' | 'logFormat'>;
+export type LogSettings = Pick<AppConfig, 'logLevel' | 'logFormat'> & Partial<Pick<AppConfig, 'logFile'>>;
 
 /** The pino options every process shares (the API hands them to pino-http). */
 export function loggerOptions(settings: LogSettings, name: string): pino.LoggerOptions {
@@ -40,8 +40,13 @@ export function loggerOptions(settings: LogSettings, name: string): pino.LoggerO
   };
 }
 
-/** The destination: stdout as JSON, or prettified synchronously (no worker thread) for a terminal. */
+/**
+ * The destination: JSON lines appended to `logFile` when one is set, else stdout as JSON, or prettified
+ * synchronously (no worker thread) for a terminal.
+ */
 export function logDestination(settings: LogSettings): pino.DestinationStream {
+  if (settings.logFile)
+    return pino.destination({ dest: settings.logFile, sync: true, append: true, mkdir: true });
   return settings.logFormat === 'pretty'
     ? pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : pino.destination({ sync: true });

@@ -9,20 +9,28 @@ import { loadConfig } from '../config/config';
 import { buildOpenApi } from '../api/app';
 import { AppModule } from '../api/app.module';
 
-async function run(): Promise<void> {
-  const target = process.argv[2];
-  if (!target) throw new Error('usage: openapi-document <output.json>');
+/** The API's OpenAPI document, as `/api/docs-json` serves it. */
+export async function openApiDocument(): Promise<ReturnType<typeof buildOpenApi>> {
   const app = await NestFactory.create(AppModule.with(loadConfig({})), {
     preview: true,
     logger: false,
     abortOnError: false,
   });
   app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
-  writeFileSync(target, `${JSON.stringify(buildOpenApi(app), null, 2)}\n`);
+  const document = buildOpenApi(app);
   await app.close();
+  return document;
 }
 
-run().catch((error: unknown) => {
-  console.error('openapi-document failed:', error);
-  process.exit(1);
-});
+async function run(): Promise<void> {
+  const target = process.argv[2];
+  if (!target) throw new Error('usage: openapi-document <output.json>');
+  writeFileSync(target, `${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+}
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    console.error('openapi-document failed:', error);
+    process.exit(1);
+  });
+}

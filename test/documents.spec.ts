@@ -3,7 +3,7 @@ import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { pdfText as extractText } from './support/pdf-text';
 import { startStack, type TestStack } from './support/stack';
-import type { Language } from '../workflows/people.definitions';
+import type { Language } from '../domain/people';
 
 /** Invoices, packing slips and shipping labels of real orders, moved by the real workflow. */
 describe('order documents', () => {

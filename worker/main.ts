@@ -17,6 +17,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
+import { closableRetries } from '../ops/temporal-retries';
 
 /**
  * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
@@ -47,7 +48,8 @@ async function run(): Promise<void> {
   );
   // Refused certificates, a missing namespace or refused credentials end the start here, with the reason.
   const connection = await connectNative(config.temporal);
-  const clientConnection = await connectClient(config.temporal);
+  const retries = closableRetries();
+  const clientConnection = await connectClient(config.temporal, { interceptors: [retries.interceptor] });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
@@ -98,7 +100,7 @@ async function run(): Promise<void> {
     }
     logger.info('worker stopped');
   } finally {
-    await clientConnection.close();
+    await retries.close(clientConnection);
     await connection.close();
     await orm.close();
   }

@@ -14,14 +14,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { awaitingFor, editNeedsApproval, mayApprove, requiredApproval } from './approval.rules';
+import { awaitingFor, editNeedsApproval, mayApprove, requiredApproval } from '../domain/approval.rules';
 import { EscalationWatch, type WatchMemory } from './escalation.watch';
 import {
   FAILURE,
-  ORDER_AWAITING_KEY,
-  ORDER_STATUS_KEY,
   SYSTEM_ACTOR,
-  orderWorkflowId,
   type Actor,
   type ActorInput,
   type ApproveInput,
@@ -31,8 +28,9 @@ import {
   type ReasonInput,
   type RefusalDetails,
   type ShipInput,
-} from './order.definitions';
-import { initialSnapshot, isAwaitingApproval, isFinal, withChanges, refusalOf } from './order.state';
+} from '../domain/order';
+import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY, orderWorkflowId } from './order.definitions';
+import { initialSnapshot, isAwaitingApproval, isFinal, withChanges, refusalOf } from '../domain/order.state';
 import { local, remote, step, type StepSubject } from './order.steps';
 
 /** Marks orders whose archive is written after their workflow closes (see `run`). */

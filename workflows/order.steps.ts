@@ -16,8 +16,8 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { PERMANENT_FAILURES, type OrderSnapshot, type PermanentFailureKind } from './order.definitions';
-import { withChanges } from './order.state';
+import { PERMANENT_FAILURES, type OrderSnapshot, type PermanentFailureKind } from '../domain/order';
+import { withChanges } from '../domain/order.state';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 

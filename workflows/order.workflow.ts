@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { patched, setHandler } from '@temporalio/workflow';
 import { escalationPolicyChangedSignal } from './escalation.definitions';
-import { orderWorkflowV1 } from './legacy/order.workflow.v1';
+import { orderWorkflowV1 } from './legacy/v1/order.workflow';
 import {
   approveUpdate,
   cancelUpdate,
@@ -13,9 +13,8 @@ import {
   retryPaymentUpdate,
   shipUpdate,
   stockChangedSignal,
-  type OrderInput,
-  type OrderSnapshot,
 } from './order.definitions';
+import { type OrderInput, type OrderSnapshot } from '../domain/order';
 import { OrderProcess, type Command, type OrderMemory } from './order.process';
 
 /** The staff actions, each an update that the order's loop carries out. */

@@ -17,7 +17,7 @@ import {
   NOTIFICATION_KINDS,
   type Channel,
   type DeliveryStatus,
-} from '../../workflows/notification.definitions';
+} from '../../domain/notifications';
 import { ListQueryDto } from './list.dto';
 
 export class DeliveryQueryDto extends ListQueryDto {

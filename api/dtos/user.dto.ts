@@ -13,7 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ROLES, type Role, type User } from '../../db/entities';
-import { LANGUAGES, type Language } from '../../workflows/people.definitions';
+import { LANGUAGES, type Language } from '../../domain/people';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })

@@ -3,7 +3,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { DeliveryRepository, type Delivery, type Page } from '../../db/repositories';
 import { DELIVERY_WORKFLOW, deliveryStart } from '../../workflows/notification.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { DeliveryDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 

@@ -18,6 +18,14 @@ import {
 } from '../../db/repositories';
 import {
   FAILURE,
+  type Actor,
+  type ActorInput,
+  type EditInput,
+  type OrderInput,
+  type OrderSnapshot,
+  type RefusalDetails,
+} from '../../domain/order';
+import {
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
   approveUpdate,
@@ -29,15 +37,9 @@ import {
   rejectUpdate,
   retryPaymentUpdate,
   shipUpdate,
-  type Actor,
-  type ActorInput,
-  type EditInput,
-  type OrderInput,
-  type OrderSnapshot,
-  type RefusalDetails,
 } from '../../workflows/order.definitions';
-import { priceLines, type RequestedLine } from '../../workflows/order.pricing';
-import { isFinal } from '../../workflows/order.state';
+import { priceLines, type RequestedLine } from '../../domain/order.pricing';
+import { isFinal } from '../../domain/order.state';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import type {
   ApproveOrderDto,

@@ -1,13 +1,8 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  Client,
-  Connection,
-  defaultGrpcRetryOptions,
-  makeGrpcRetryInterceptor,
-  type GrpcRetryOptions,
-} from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, type GrpcRetryOptions } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { clientConnectionOptions } from '../../ops/temporal-connection';
+import { closableRetries, type ClosableRetries } from '../../ops/temporal-retries';
 import { requestIdClientInterceptor } from './request-id.interceptor';
 
 /** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
@@ -23,14 +18,18 @@ const SHORT_RETRIES: GrpcRetryOptions = {
   delayFunction: (attempt, status) => Math.min(500, defaults.delayFunction(attempt, status)),
 };
 
+/** The API's retries, stopped when the app shuts down (requests still running then get an error, not a crash). */
+const RETRIES = Symbol('TemporalRetries');
+
 /** Provides the Temporal client, injected by its class; the connection closes when the app shuts down. */
 @Global()
 @Module({
   providers: [
+    { provide: RETRIES, useFactory: () => closableRetries(SHORT_RETRIES) },
     {
       provide: Client,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      inject: [AppConfig, RETRIES],
+      useFactory: (config: AppConfig, retries: ClosableRetries) => {
         // Connects on first use: the API starts, and answers 503 for what needs Temporal, while it is down.
         // After an outage gRPC waits longer and longer between reconnects (up to two minutes by default):
         // the API should notice within seconds that Temporal is back.
@@ -38,7 +37,7 @@ const SHORT_RETRIES: GrpcRetryOptions = {
           ...clientConnectionOptions(config.temporal),
           connectTimeout: 2000,
           channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 },
-          interceptors: [makeGrpcRetryInterceptor(SHORT_RETRIES)],
+          interceptors: [retries.interceptor],
         });
         return new Client({
           connection,
@@ -51,9 +50,12 @@ const SHORT_RETRIES: GrpcRetryOptions = {
   exports: [Client],
 })
 export class TemporalModule implements OnApplicationShutdown {
-  constructor(@Inject(Client) private readonly client: Client) {}
+  constructor(
+    @Inject(Client) private readonly client: Client,
+    @Inject(RETRIES) private readonly retries: ClosableRetries,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.connection.close();
+    await this.retries.close(this.client.connection);
   }
 }

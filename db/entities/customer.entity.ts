@@ -1,6 +1,6 @@
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { Language } from '../../workflows/people.definitions';
+import type { Language } from '../../domain/people';
 
 @Entity({ tableName: 'customers' })
 export class Customer {

@@ -1,6 +1,6 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
+import type { Channel, DeliveryStatus } from '../../domain/notifications';
 
 /** An e-mail or webhook call, rendered and addressed, with where its sending stands. */
 @Entity({ tableName: 'deliveries' })

@@ -1,5 +1,5 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Role } from '../../workflows/people.definitions';
+import type { Role } from '../../domain/people';
 
 /** Who hears of one notification kind: staff by role, and whether the order's customer is e-mailed. */
 @Entity({ tableName: 'notification_recipients' })

@@ -8,7 +8,7 @@ import {
   PrimaryKey,
   Property,
 } from '@mikro-orm/core';
-import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { Customer } from './customer.entity';
 import { OrderLine } from './order-line.entity';
 

@@ -1,8 +1,8 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-import type { Language, Role } from '../../workflows/people.definitions';
-export { ROLES, isRole, type Role } from '../../workflows/people.definitions';
+import type { Language, Role } from '../../domain/people';
+export { ROLES, isRole, type Role } from '../../domain/people';
 
 @Entity({ tableName: 'users' })
 export class User {

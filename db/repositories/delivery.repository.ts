@@ -1,7 +1,7 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Channel, DeliveryStatus } from '../../domain/notifications';
+import type { Actor } from '../../domain/order';
 import { DeliveryEntity } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotificationEntity, User, type Role } from '../entities';
 import { isUuid } from './ids';
-import type { Language } from '../../workflows/people.definitions';
+import type { Language } from '../../domain/people';
 
 export interface Recipient {
   id: string;

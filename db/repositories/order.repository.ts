@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
-import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing, isShortText, numberContaining } from './like';

@@ -1,4 +1,4 @@
-import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { OrderSnapshot, OrderStatus } from '../../domain/order';
 import { arrayLiteral, type Sql } from './sql';
 
 /** What an order adds to the sales summary: where it falls and what it counts. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OrderStatus } from '../../workflows/order.definitions';
+import type { OrderStatus } from '../../domain/order';
 import { arrayLiteral, sqlOf } from './sql';
 
 /** A reporting period: local dates `from` to `to`, both included, in an IANA time zone. */

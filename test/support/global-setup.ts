@@ -22,9 +22,10 @@ import { appDatabaseUrl } from './app-role';
 import { startMutualTlsProxy } from './haproxy';
 import { makeTestCertificates, type TestCertificates } from './tls';
 import { freePort } from './ports';
-import { keepForTeardown } from './services';
+import { keepForTeardown, servicesStarted } from './services';
 
 export default async function globalSetup(): Promise<void> {
+  if (servicesStarted()) return;
   // Test output shows warnings and errors from the SDK, not every worker state change.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));

@@ -9,6 +9,17 @@ export function keepForTeardown(services: Services): void {
   holder.omsTestServices = services;
 }
 
+/**
+ * Whether this jest run started the services already: the integration and browser tiers share them, and
+ * jest runs each selected project's global setup.
+ */
+export function servicesStarted(): boolean {
+  return holder.omsTestServices !== undefined;
+}
+
+/** Stops the services once, however many projects' teardowns ask. */
 export async function stopServices(): Promise<void> {
-  await holder.omsTestServices?.stop();
+  const services = holder.omsTestServices;
+  holder.omsTestServices = undefined;
+  await services?.stop();
 }

@@ -12,6 +12,7 @@ import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { Role } from '../../db/entities';
 import { appDatabaseUrl } from './app-role';
+import { appendTo, testLogFile } from './test-logs';
 import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
@@ -21,6 +22,7 @@ import { connectClient, connectNative } from '../../ops/temporal-connection';
 import { temporalTestEnv } from './temporal';
 import { trackingKey, trackingUrl } from '../../config/tracking-link';
 import { createOrderWorker } from '../../worker/worker';
+import { closableRetries } from '../../ops/temporal-retries';
 
 /** The password of user `admin` in tests, and of every user the tests create. */
 export const TEST_PASSWORD = 'test-password-0123456789';
@@ -51,8 +53,14 @@ function required(name: string): string {
   return value;
 }
 
-// Each test file loads the SDK afresh; show its warnings and errors, not every worker state change.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+/**
+ * Where this test file's service logs go: the SDK's warnings (every retried activity of an outage test) and
+ * the API's and workers' log lines. The quiet reporter prints the file only when the test file failed.
+ */
+export const LOG_FILE = testLogFile(expect.getState().testPath ?? 'unknown.spec.ts');
+
+// Each test file loads the SDK afresh; its warnings and errors go to the file, not every worker state change.
+Runtime.install({ logger: new DefaultLogger('WARN', appendTo(LOG_FILE)) });
 
 export { appDatabaseUrl } from './app-role';
 
@@ -75,7 +83,8 @@ export async function startStack(
     DATABASE_OWNER_URL: ownerUrl,
     ...temporalTestEnv(),
     OMS_DATA_DIR: required('OMS_TEST_DATA_DIR'),
-    OMS_LOG_LEVEL: 'error',
+    OMS_LOG_LEVEL: 'warn',
+    OMS_LOG_FILE: LOG_FILE,
     OMS_ADMIN_PASSWORD: TEST_PASSWORD,
     OMS_TOKEN_SECRET: 'test-token-secret-0123456789-abcdefghij',
     // The tests' webhook receivers listen on loopback.
@@ -97,7 +106,8 @@ export async function startStack(
       pool: { min: 0, max: config.worker.dbPoolSize },
     }),
   );
-  const connection = await connectClient(config.temporal);
+  const retries = closableRetries();
+  const connection = await connectClient(config.temporal, { interceptors: [retries.interceptor] });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const workerConnection = await connectNative(config.temporal);
 
@@ -172,7 +182,7 @@ export async function startStack(
     async close() {
       await stack.stopWorker();
       await app.close();
-      await connection.close();
+      await retries.close(connection);
       await workerConnection.close();
       await workerOrm.close(true);
       await orm.close(true);

@@ -1,10 +1,9 @@
 /** Who must approve an order of a given total: pure functions over the approval rule. */
-import type { Actor, ApprovalRule, Awaiting } from './order.definitions';
+import type { Actor, ApprovalRule, Awaiting } from './order';
+import { MANAGERS, OPERATORS, hasRole } from './people';
 
 export type ApprovalLevel = 'auto' | 'staff' | 'manager';
 
-const MANAGER_ROLES = ['manager', 'admin'];
-const STAFF_ROLES = ['staff', ...MANAGER_ROLES];
 
 /**
  * The approval an order of this total needs. Totals in another currency than the rule's cannot be
@@ -24,8 +23,7 @@ export function awaitingFor(level: Exclude<ApprovalLevel, 'auto'>): Awaiting {
 
 /** Whether the actor's roles allow approving (or rejecting) at this level. */
 export function mayApprove(actor: Actor, level: ApprovalLevel): boolean {
-  const allowed = level === 'manager' ? MANAGER_ROLES : STAFF_ROLES;
-  return actor.roles.some((role) => allowed.includes(role));
+  return hasRole(actor.roles, level === 'manager' ? MANAGERS : OPERATORS);
 }
 
 /** The highest total this actor may approve under the rule (Infinity for managers). */

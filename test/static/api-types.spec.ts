@@ -6,6 +6,9 @@ import path from 'node:path';
 const root = path.join(__dirname, '..', '..');
 
 /**
+ * Needs the compiled API (`npm run build`, or `npm run test:unit`, which compiles it first): decorator
+ * metadata, from which the document's types come, is only complete when tsc sees the whole program.
+ *
  * The console's client types are generated from the API's OpenAPI document and committed, so the console
  * typechecks on a fresh clone. This fails when they are stale: run `npm run console:api-types`.
  */

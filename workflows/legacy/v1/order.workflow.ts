@@ -9,25 +9,25 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type * as activities from '../../activities';
-import { awaitingFor, editNeedsApproval, mayApprove, requiredApproval } from '../approval.rules';
+import type * as activities from '../../../activities';
+import type { EscalationPlan, EscalationStage } from '../../../domain/escalation';
+import type {
+  Actor,
+  ApproveInput,
+  OrderInput,
+  OrderSnapshot,
+  PermanentFailureKind,
+  ReasonInput,
+  RefusalDetails,
+} from '../../../domain/order';
 import {
-  escalationPolicyChangedSignal,
-  stageOf,
-  type EscalationPlan,
-  type EscalationStage,
-} from '../escalation.definitions';
-import { dueReminders, levelKey, nextDue, type Fired } from '../escalation.rules';
-import {
-  FAILURE,
   ORDER_AWAITING_KEY,
-  PERMANENT_FAILURES,
   ORDER_STATUS_KEY,
-  SYSTEM_ACTOR,
   approveUpdate,
   cancelUpdate,
   completeUpdate,
   editUpdate,
+  escalationPolicyChangedSignal,
   orderQuery,
   orderWorkflowId,
   recordedUpdate,
@@ -35,22 +35,27 @@ import {
   retryPaymentUpdate,
   shipUpdate,
   stockChangedSignal,
-  type Actor,
-  type ApproveInput,
-  type ReasonInput,
-  type OrderInput,
-  type OrderSnapshot,
-  type PermanentFailureKind,
-  type RefusalDetails,
-} from '../order.definitions';
+} from './definitions';
 import {
+  FAILURE,
+  PERMANENT_FAILURES,
+  SYSTEM_ACTOR,
+  awaitingFor,
+  dueReminders,
+  editNeedsApproval,
   initialSnapshot,
   isAwaitingApproval,
   isFinal,
-  withChanges,
+  levelKey,
+  mayApprove,
+  nextDue,
   refusalOf,
+  requiredApproval,
+  stageOf,
+  withChanges,
+  type Fired,
   type OrderAction,
-} from '../order.state';
+} from './rules';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
@@ -106,10 +111,10 @@ function refuse(type: string, message: string, order: OrderSnapshot): never {
 
 /**
  * The order workflow as it ran before the lean rewrite (every step a remote activity, the SQL mirror its own
- * activity after each change). Frozen: orders started by it replay and finish on it, chosen by
- * `orderWorkflow` when their history has no `lean-workflow` marker. Never change what it does; delete it once
- * no order started before the rewrite is open (a visibility query for `OrderStatus` not final and a start
- * time before the deploy lists them).
+ * activity after each change). Frozen, with its own copies of the rules and names it runs by (`rules.ts`,
+ * `definitions.ts`): orders started by it replay and finish on it, chosen by `orderWorkflow` when their
+ * history has no `lean-workflow` marker. Never change what it does; delete it (and this folder) once
+ * `npm run legacy:open` says no order started by it is open.
  *
  * Updates change the state synchronously and answer once the order has settled (its next wait reached and
  * mirrored); the main loop does the work between waits: reserve stock, take payment, and on cancellation

@@ -1,5 +1,5 @@
 import type { WorkCalendar } from './business-hours';
-import { parseDuration, stageOf, type EscalationPlan } from './escalation.definitions';
+import { parseDuration, stageOf, type EscalationPlan } from './escalation';
 import { MAX_REMINDERS_PER_LEVEL, dueReminders, levelKey, nextDue, type Fired } from './escalation.rules';
 
 const S = 1000;

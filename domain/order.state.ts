@@ -1,8 +1,8 @@
 /** The order's state machine as pure functions: which action the current state allows, and what it becomes. */
 import { awaitingFor, mayApprove, requiredApproval } from './approval.rules';
-import type { Actor, Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order.definitions';
-import { FINAL_STATUSES } from './order.definitions';
-import { stageOf } from './escalation.definitions';
+import type { Actor, Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order';
+import { FINAL_STATUSES } from './order';
+import { stageOf } from './escalation';
 
 export const ORDER_ACTIONS = [
   'approve',

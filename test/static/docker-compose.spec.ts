@@ -17,7 +17,7 @@ interface Service {
   deploy?: { replicas?: number };
 }
 
-const root = path.join(__dirname, '..');
+const root = path.join(__dirname, '..', '..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };

@@ -1,4 +1,4 @@
-import type { Actor, OrderInput } from './order.definitions';
+import type { Actor, OrderInput } from './order';
 import { actionsFor, initialSnapshot, isFinal, withChanges, refusalOf } from './order.state';
 
 const input: OrderInput = {

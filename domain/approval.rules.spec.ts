@@ -1,5 +1,5 @@
 import { approvalLimitOf, editNeedsApproval, mayApprove, requiredApproval } from './approval.rules';
-import type { Actor, ApprovalRule } from './order.definitions';
+import type { Actor, ApprovalRule } from './order';
 
 const rule: ApprovalRule = {
   version: 1,

@@ -4,7 +4,7 @@
  * a calendar, in working time only.
  */
 import { addWorkingTime } from './business-hours';
-import type { EscalationPlan, PlanLevel } from './escalation.definitions';
+import type { EscalationPlan, PlanLevel } from './escalation';
 
 /**
  * Reminders of one level in one wait, at most. Every reminder adds to the order's workflow history, so a short

@@ -1,5 +1,5 @@
 /** Pricing of order lines: pure arithmetic on integer minor units. */
-import type { OrderLine } from './order.definitions';
+import type { OrderLine } from './order';
 
 export interface PricedProduct {
   id: string;
