@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../config/config';
-import { PostgresTlsError } from '../config/postgres-tls';
 import { checkPostgresTls } from '../db/postgres-check';
-import { TemporalConnectionError, checkTemporal } from '../ops/temporal-connection';
+import { describeStartupFailure } from '../ops/startup-failure';
+import { checkTemporal } from '../ops/temporal-connection';
 import { createApp } from './app';
 
 /**
@@ -43,9 +43,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  console.error(
-    'api failed:',
-    error instanceof TemporalConnectionError || error instanceof PostgresTlsError ? error.message : error,
-  );
+  console.error('api failed:', describeStartupFailure(error));
   process.exit(1);
 });

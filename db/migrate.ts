@@ -1,7 +1,8 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../config/config';
-import { PostgresTlsError, pgClientConfig } from '../config/postgres-tls';
+import { pgClientConfig } from '../config/postgres-tls';
+import { describeStartupFailure } from '../ops/startup-failure';
 import { ormConfig } from './mikro-orm.config';
 import { checkPostgresTls } from './postgres-check';
 
@@ -106,7 +107,7 @@ async function run(): Promise<void> {
 
 if (require.main === module) {
   run().catch((error: unknown) => {
-    console.error(error instanceof PostgresTlsError ? error.message : error);
+    console.error(describeStartupFailure(error));
     process.exit(1);
   });
 }

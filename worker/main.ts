@@ -5,10 +5,10 @@ import { STAGE_DURATION_BUCKETS } from '../activities/order.activities';
 import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { checkPostgresTls } from '../db/postgres-check';
-import { PostgresTlsError } from '../config/postgres-tls';
 import { backupSources } from '../ops/backup';
 import { createLogger } from '../ops/logger';
-import { TemporalConnectionError, connectClient, connectNative } from '../ops/temporal-connection';
+import { describeStartupFailure } from '../ops/startup-failure';
+import { connectClient, connectNative } from '../ops/temporal-connection';
 import { temporalLogger } from '../ops/temporal-logger';
 import { ensureBackupSchedule } from './backup-schedule';
 import { startWorkerHttp } from './health-server';
@@ -107,9 +107,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  console.error(
-    'worker failed:',
-    error instanceof TemporalConnectionError || error instanceof PostgresTlsError ? error.message : error,
-  );
+  console.error('worker failed:', describeStartupFailure(error));
   process.exit(1);
 });
