@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config';
 import { PostgresTlsError } from '../config/postgres-tls';
-import { TemporalConnectionError } from './temporal-connection';
+import { TemporalConnectionError } from './temporal-connection-error';
 
 /**
  * What a process prints when it cannot start: a wrong setting's message alone (it names the setting and

@@ -9,19 +9,11 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import type { AppConfig } from '../config/config';
+import { TemporalConnectionError } from './temporal-connection-error';
+
+export { TemporalConnectionError };
 
 type TemporalSettings = Pick<AppConfig['temporal'], 'address' | 'namespace' | 'connection'>;
-
-/** A Temporal connection that cannot work as configured; the message says why and what to set. */
-export class TemporalConnectionError extends Error {
-  constructor(
-    message: string,
-    /** `refused`: the settings are wrong (fix them); `unreachable`: nothing answered (maybe later). */
-    readonly kind: 'refused' | 'unreachable',
-  ) {
-    super(message);
-  }
-}
 
 /** The options of the SDK's client connection (the API, scripts, activities that signal). */
 export function clientConnectionOptions(temporal: TemporalSettings): ConnectionOptions {
