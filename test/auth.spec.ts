@@ -10,6 +10,7 @@ import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { apiClient, type ApiClient } from './support/http';
 import { startStack, TEST_PASSWORD, type TestStack } from './support/stack';
+import { temporalTestEnv } from './support/temporal';
 
 describe('sign-in and tokens', () => {
   let stack: TestStack;
@@ -180,7 +181,7 @@ describe('sign-in and tokens', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bootstrap-'));
     const config = loadConfig({
       DATABASE_URL: url.toString(),
-      TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS,
+      ...temporalTestEnv(),
       OMS_DATA_DIR: dataDir,
       OMS_LOG_LEVEL: 'error',
     });
