@@ -42,8 +42,8 @@ export const REQUEST_PATH_DEADLINES: Partial<Options> = {
 
 /** The one ORM configuration used by the API, the worker, migrations and tests. */
 export function ormConfig(databaseUrl: string, overrides: Partial<Options> = {}) {
-  // The ORM reads host, user and database from the URL and drops its sslmode: TLS goes to the driver.
-  const driverOptions = overrides.driverOptions as { connection?: Record<string, unknown> } | undefined;
+  // The ORM reads host, user and database from the URL and drops its sslmode: TLS goes to the driver
+  // (MikroORM 7 hands driverOptions to pg's Pool as they are).
   return defineConfig({
     clientUrl: withoutTlsWords(databaseUrl),
     entities: ENTITIES,
@@ -61,9 +61,6 @@ export function ormConfig(databaseUrl: string, overrides: Partial<Options> = {})
     pool: { min: 0, max: 10 },
     allowGlobalContext: false,
     ...overrides,
-    driverOptions: {
-      ...driverOptions,
-      connection: { ...driverOptions?.connection, ssl: nodeSslOptions(databaseUrl) },
-    },
+    driverOptions: { ...overrides.driverOptions, ssl: nodeSslOptions(databaseUrl) },
   });
 }
