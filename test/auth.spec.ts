@@ -68,8 +68,13 @@ describe('sign-in and tokens', () => {
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url')}.${signature}`;
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     const secret = stack.config.auth.tokenSecret!;
-    const expired = issueToken({ id, username }, secret, 60, new Date(Date.now() - 3600_000));
-    const foreign = issueToken({ id, username }, 'another-secret-0123456789-0123456789', 60, new Date());
+    const expired = await issueToken({ id, username }, secret, 60, new Date(Date.now() - 3600_000));
+    const foreign = await issueToken(
+      { id, username },
+      'another-secret-0123456789-0123456789',
+      60,
+      new Date(),
+    );
     for (const header of [
       undefined,
       'Bearer',
