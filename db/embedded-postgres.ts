@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { embeddedCredentials } from '../config/embedded-credentials';
+import { pgClientConfig } from '../config/postgres-tls';
 
 /** The superuser's fixed password in data folders of earlier versions, replaced at their next start. */
 const LEGACY_OWNER_PASSWORD = 'postgres';
@@ -33,6 +34,11 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   log?: (line: string) => void;
+  /**
+   * Serve TLS only (plaintext connections refused) with this certificate and key; the returned URL then
+   * asks for `sslmode=verify-full` against `ca`. Tests use it to stand in for a managed PostgreSQL.
+   */
+  tls?: { cert: string; key: string; ca: string };
 }): Promise<EmbeddedPostgresHandle> {
   const clusterDir = path.join(options.dataDir, 'postgres');
   const asRoot = process.getuid?.() === 0;
@@ -50,11 +56,20 @@ export async function startEmbeddedPostgres(options: {
     password: credentials.owner,
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...(options.tls
+        ? ['-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
+        : []),
+    ],
     onLog: (message: string) => log(String(message).trimEnd()),
     onError: (error: unknown) => log(`[postgres] ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await pg.initialise();
+  if (options.tls) await requireTls(clusterDir, options.tls);
   const start = async () => {
     try {
       await pg.start();
@@ -73,8 +88,11 @@ export async function startEmbeddedPostgres(options: {
     const child = server();
     return !!child && child.exitCode === null && child.signalCode === null;
   };
+  const tlsWords = options.tls
+    ? `?sslmode=verify-full&sslrootcert=${encodeURIComponent(options.tls.ca)}`
+    : '';
   const url = (password: string, database: string) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}${tlsWords}`;
   const admin = await connectReplacingLegacyPasswords(url, credentials, log);
   try {
     const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'oms'");
@@ -109,7 +127,7 @@ async function connectReplacingLegacyPasswords(
   credentials: { owner: string; app: string },
   log: (line: string) => void,
 ): Promise<Client> {
-  const current = new Client({ connectionString: url(credentials.owner, 'postgres') });
+  const current = new Client(pgClientConfig(url(credentials.owner, 'postgres')));
   try {
     await current.connect();
     return current;
@@ -117,7 +135,7 @@ async function connectReplacingLegacyPasswords(
     await current.end().catch(() => undefined);
     if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
   }
-  const legacy = new Client({ connectionString: url(LEGACY_OWNER_PASSWORD, 'postgres') });
+  const legacy = new Client(pgClientConfig(url(LEGACY_OWNER_PASSWORD, 'postgres')));
   await legacy.connect();
   const literal = (password: string) => `'${password.replace(/'/g, "''")}'`;
   await legacy.query(`ALTER ROLE postgres PASSWORD ${literal(credentials.owner)}`);
@@ -125,4 +143,27 @@ async function connectReplacingLegacyPasswords(
   if (app.rowCount) await legacy.query(`ALTER ROLE oms_app PASSWORD ${literal(credentials.app)}`);
   log('[postgres] replaced the fixed passwords of an earlier version with generated ones');
   return legacy;
+}
+
+/**
+ * The server's certificate and key inside the cluster, owned by the server's user (PostgreSQL refuses a key
+ * others can read), and every TCP entry of pg_hba.conf turned into `hostssl`, plaintext refused.
+ */
+async function requireTls(clusterDir: string, tls: { cert: string; key: string }): Promise<void> {
+  const owner = await stat(clusterDir);
+  for (const [from, to] of [
+    [tls.cert, 'server.crt'],
+    [tls.key, 'server.key'],
+  ] as const) {
+    const file = path.join(clusterDir, to);
+    await copyFile(from, file);
+    await chown(file, owner.uid, owner.gid);
+    await chmod(file, 0o600);
+  }
+  const hba = path.join(clusterDir, 'pg_hba.conf');
+  const lines = (await readFile(hba, 'utf8'))
+    .split('\n')
+    .filter((line) => !line.startsWith('hostnossl'))
+    .map((line) => line.replace(/^host(\s)/, 'hostssl$1'));
+  await writeFile(hba, [...lines, 'hostnossl all all all reject', ''].join('\n'));
 }

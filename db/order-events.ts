@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pgClientConfig } from '../config/postgres-tls';
 import { ORDER_EVENTS_CHANNEL } from './projections';
 import { SESSION_EVENTS_CHANNEL, type SessionEnded } from './repositories';
 
@@ -45,7 +46,7 @@ export async function listenToOrderEvents(
 
   const connect = async (): Promise<void> => {
     const next = new Client({
-      connectionString: databaseUrl,
+      ...pgClientConfig(databaseUrl),
       connectionTimeoutMillis: 5000,
       keepAlive: true,
     });

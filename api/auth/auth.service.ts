@@ -195,7 +195,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     const sessionId = await this.sessions.start(user.id, kind, ttl);
     return {
       result: {
-        accessToken: issueToken(user, this.secret, ttl, new Date(), sessionId),
+        accessToken: await issueToken(user, this.secret, ttl, new Date(), sessionId),
         user: { id: user.id, username: user.username, roles: [...user.roles] },
       },
       deviceId: device,
@@ -244,7 +244,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     const token =
       /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ??
       cookieValue(request.headers.cookie, SESSION_COOKIE);
-    const sessionId = token ? verifyToken(token, this.secret, new Date())?.sid : undefined;
+    const sessionId = token ? (await verifyToken(token, this.secret, new Date()))?.sid : undefined;
     if (sessionId) await this.sessions.end(sessionId);
   }
 
@@ -292,7 +292,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private async actorOf(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
-    const claims = verifyToken(token, this.secret, new Date());
+    const claims = await verifyToken(token, this.secret, new Date());
     // Tokens from before server-side sessions name none: their holders sign in again.
     const user = claims?.sid ? await this.sessions.openSessionUser(claims.sid, claims.sub) : null;
     // A token issued before the user's password, roles or `disabled` last changed is revoked (the change

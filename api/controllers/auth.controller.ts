@@ -1,13 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
@@ -21,14 +13,16 @@ import {
   sessionCookie,
 } from '../auth/session';
 import type { SignInOrigin } from '../auth/auth.service';
-import { ErrorDto } from '../dtos/error.dto';
 import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
-const Throttled = () =>
-  ApiTooManyRequestsResponse({
-    type: ErrorDto,
-    description: 'Too many failed attempts for this username or address.',
-  });
+/** Signing in: wrong credentials, throttled guessing, and the user table out of reach. */
+const SignInErrors = () =>
+  ApiErrors(
+    [401, 'Wrong username or password.'],
+    [429, 'Too many failed attempts for this username or address.'],
+    503,
+  );
 
 /**
  * Where a sign-in comes from: the client's address as seen through the proxies OMS_TRUST_PROXY trusts (the
@@ -49,9 +43,9 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
+  @ApiOp('logIn', 'Sign in: a bearer token for scripts and integrations')
   @ApiOkResponse({ type: LoginResultDto })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
-  @Throttled()
+  @SignInErrors()
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
     return this.auth.login(dto.username, dto.password, signInOrigin(request));
   }
@@ -60,7 +54,8 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: "Signs in the web console: sets the HttpOnly session cookie 'oms_session'",
+    operationId: 'startSession',
+    summary: "Sign in the web console: sets the HttpOnly session cookie 'oms_session'",
     description:
       'The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over ' +
       'TLS). Requests without an Authorization header are authenticated by it; writes must also send the ' +
@@ -69,8 +64,7 @@ export class AuthController {
       'at the same address cannot keep them out.',
   })
   @ApiOkResponse({ type: SessionResultDto })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
-  @Throttled()
+  @SignInErrors()
   async session(
     @Body() dto: LoginDto,
     @Req() request: Request,
@@ -87,13 +81,13 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({
-    summary: 'Ends the session: the token sent (session cookie or bearer header) stops working everywhere',
-    description:
-      'The session ends on the server, so a copy of the cookie or token is refused from now on, and the live ' +
+  @ApiOp(
+    'endSession',
+    'Sign out: ends the session of the token sent (session cookie or bearer header) everywhere',
+    'The session ends on the server, so a copy of the cookie or token is refused from now on, and the live ' +
       'event streams opened with it close. Clears the session cookie. Answers 204 also when there was no ' +
       'session to end.',
-  })
+  )
   @ApiNoContentResponse({ description: 'The session is ended and the session cookie cleared.' })
   async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.auth.logout(request);
@@ -103,14 +97,13 @@ export class AuthController {
   @Post('logout-all')
   @Roles(...ANYONE)
   @HttpCode(204)
-  @ApiOperation({
-    summary: 'Signs out everywhere: ends every session of the signed-in user',
-    description:
-      'Every console session and bearer token of the user stops working, this one included, and their live ' +
+  @ApiOp(
+    'endAllSessions',
+    'Sign out everywhere: ends every session of the signed-in user',
+    'Every console session and bearer token of the user stops working, this one included, and their live ' +
       'event streams close. Clears the session cookie.',
-  })
+  )
   @ApiNoContentResponse({ description: "Every one of the user's sessions is ended." })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
   async logoutAll(
     @CurrentActor() actor: Actor,
     @Req() request: Request,
@@ -121,6 +114,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOp('getCurrentUser', 'Read the signed-in user', 'With roles and language.')
   @Roles(...ANYONE)
   @ApiOkResponse({ type: MeDto })
   me(@CurrentActor() actor: Actor, @Req() request: RequestWithActor): Promise<MeDto> {
@@ -129,8 +123,8 @@ export class AuthController {
 
   @Patch('me')
   @Roles(...ANYONE)
+  @ApiOp('updateCurrentUser', "Change the signed-in user's own settings (language)")
   @ApiOkResponse({ type: MeDto, description: 'The signed-in user after the change.' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
   updateMe(
     @Body() dto: UpdateMeDto,
     @CurrentActor() actor: Actor,

@@ -1,11 +1,11 @@
-import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import type { Actor } from '../../domain/order';
 import { CurrentActor, CurrentSessionId } from '../auth/actor.decorator';
 import { OrderEventsService } from '../services/order-events.service';
 import { ANYONE, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
+import { ApiContent, ApiErrors, ApiOp, OptionalHeader, TEXT } from '../openapi/decorators';
 
 @ApiTags('operations')
 @Controller('events')
@@ -13,17 +13,15 @@ export class EventsController {
   constructor(private readonly service: OrderEventsService) {}
 
   @Sse()
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
-    description:
-      'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. ' +
+  @ApiOp('streamOrderEvents', 'Follow orders as they move (server-sent events)')
+  @ApiContent(
+    200,
+    'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. ' +
       'A `{type: "resync", reason}` event means updates were missed: read the orders again. The stream ends ' +
       'when the session it was opened with ends (logout, sign out everywhere, an admin, a changed password).',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ErrorDto,
-    description: 'The user already holds OMS_EVENT_STREAMS_PER_USER streams open.',
-  })
+    { 'text/event-stream': TEXT },
+  )
+  @ApiErrors([429, 'The user already holds OMS_EVENT_STREAMS_PER_USER streams open.'])
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -34,7 +32,7 @@ export class EventsController {
   stream(
     @CurrentActor() actor: Actor,
     @CurrentSessionId() sessionId: string,
-    @Headers('last-event-id') lastEventId?: string,
+    @OptionalHeader('Last-Event-ID') lastEventId?: string,
   ): Observable<MessageEvent> {
     return this.service.stream({ userId: actor.id, sessionId }, lastEventId || undefined);
   }

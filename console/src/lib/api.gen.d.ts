@@ -13,7 +13,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AuthController_login"];
+        /** Sign in: a bearer token for scripts and integrations */
+        post: operations["logIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,10 +31,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs in the web console: sets the HttpOnly session cookie 'oms_session'
+         * Sign in the web console: sets the HttpOnly session cookie 'oms_session'
          * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403. Also sets the device cookie `oms_device` (Path=/api/auth, a year): later sign-ins of this user on this browser are throttled on their own, so failures by others at the same address cannot keep them out.
          */
-        post: operations["AuthController_session"];
+        post: operations["startSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -50,10 +51,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ends the session: the token sent (session cookie or bearer header) stops working everywhere
+         * Sign out: ends the session of the token sent (session cookie or bearer header) everywhere
          * @description The session ends on the server, so a copy of the cookie or token is refused from now on, and the live event streams opened with it close. Clears the session cookie. Answers 204 also when there was no session to end.
          */
-        post: operations["AuthController_logout"];
+        post: operations["endSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -70,10 +71,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs out everywhere: ends every session of the signed-in user
+         * Sign out everywhere: ends every session of the signed-in user
          * @description Every console session and bearer token of the user stops working, this one included, and their live event streams close. Clears the session cookie.
+         *
+         *     Roles: admin, manager, staff, auditor.
          */
-        post: operations["AuthController_logoutAll"];
+        post: operations["endAllSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -87,13 +90,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuthController_me"];
+        /**
+         * Read the signed-in user
+         * @description With roles and language.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["AuthController_updateMe"];
+        /**
+         * Change the signed-in user's own settings (language)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        patch: operations["updateCurrentUser"];
         trace?: never;
     };
     "/api/users": {
@@ -103,9 +116,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["UserController_list"];
+        /**
+         * List users
+         * @description Roles: admin.
+         */
+        get: operations["listUsers"];
         put?: never;
-        post: operations["UserController_create"];
+        /**
+         * Create a user
+         * @description Roles: admin.
+         */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -125,7 +146,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["UserController_update"];
+        /**
+         * Change a user's details, roles, password or disabled
+         * @description Ends their existing tokens and sessions when password, roles or disabled change.
+         *
+         *     Roles: admin.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/users/{id}/sessions": {
@@ -139,10 +166,12 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Ends every session of a user: their console sessions and bearer tokens stop working
+         * End every session of a user: their console sessions and bearer tokens stop working
          * @description For a lost laptop or a token that leaked. The user can sign in again (disable the user to prevent that); their live event streams close. Recorded in the audit log.
+         *
+         *     Roles: admin.
          */
-        delete: operations["UserController_endSessions"];
+        delete: operations["endUserSessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -155,7 +184,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuditController_list"];
+        /**
+         * List changes made outside workflows
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -171,7 +204,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_steps"];
+        /**
+         * Read every step of an order
+         * @description From its workflow history, also after the order is archived.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -187,7 +226,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_raw"];
+        /**
+         * Export an order's workflow event history
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderRawHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -205,7 +248,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["HistoryController_verify"];
+        /**
+         * Replay an order's history against today's workflow code
+         * @description Roles: admin, manager, auditor.
+         */
+        post: operations["verifyOrderHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -219,7 +266,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_archive"];
+        /**
+         * Read a finished order's permanent record
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderArchive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -235,7 +286,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotificationController_inbox"];
+        /**
+         * List the signed-in user's notifications
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -253,7 +308,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotificationController_markRead"];
+        /**
+         * Mark a notification read
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -267,7 +326,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeliveryController_list"];
+        /**
+         * List e-mails and webhook calls sent
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -285,7 +348,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DeliveryController_resend"];
+        /**
+         * Send a failed or unconfirmed delivery again
+         * @description Roles: admin, manager.
+         */
+        post: operations["resendDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -299,9 +366,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookController_list"];
+        /**
+         * List webhooks
+         * @description Roles: admin.
+         */
+        get: operations["listWebhooks"];
         put?: never;
-        post: operations["WebhookController_create"];
+        /**
+         * Register a webhook
+         * @description Answers with its signing secret, once.
+         *
+         *     Roles: admin.
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -318,7 +395,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["WebhookController_deactivate"];
+        /**
+         * Deactivate a webhook
+         * @description Roles: admin.
+         */
+        delete: operations["deactivateWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -331,7 +412,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_listPolicies"];
+        /**
+         * List the escalation policy of each stage
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listEscalationPolicies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -348,7 +433,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["EscalationController_setPolicy"];
+        /**
+         * Replace a stage's escalation policy
+         * @description Roles: admin, manager.
+         */
+        put: operations["setEscalationPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -363,8 +452,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_getCalendar"];
-        put: operations["EscalationController_setCalendar"];
+        /**
+         * Read the working hours
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getWorkCalendar"];
+        /**
+         * Replace the working hours
+         * @description Roles: admin, manager.
+         */
+        put: operations["setWorkCalendar"];
         post?: never;
         delete?: never;
         options?: never;
@@ -379,7 +476,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_overdue"];
+        /**
+         * List orders overdue at each escalation level
+         * @description Roles: admin, manager.
+         */
+        get: operations["listOverdueOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -395,9 +496,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_list"];
+        /**
+         * List orders
+         * @description Newest first; filters combine.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listOrders"];
         put?: never;
-        post: operations["OrderController_create"];
+        /**
+         * Place an order
+         * @description Starts its workflow; `status` is `created`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["createOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -411,13 +524,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_get"];
+        /**
+         * Read an order
+         * @description With `actions`: what the signed-in user may do with it now.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["OrderController_edit"];
+        /**
+         * Edit the lines or notes of an order not yet shipped
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["editOrder"];
         trace?: never;
     };
     "/api/orders/{id}/workflow-link": {
@@ -427,7 +550,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_workflowLink"];
+        /**
+         * Link to the order's workflow in the Temporal web UI
+         * @description Roles: admin.
+         */
+        get: operations["getOrderWorkflowLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -445,7 +572,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_approve"];
+        /**
+         * Approve an order awaiting approval
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["approveOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -461,7 +592,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_reject"];
+        /**
+         * Reject an order awaiting approval
+         * @description Final: status `rejected`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["rejectOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,7 +614,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_retryPayment"];
+        /**
+         * Charge the payment of an order again after a failure
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["retryOrderPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -493,7 +634,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_ship"];
+        /**
+         * Ship an order awaiting shipment
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["shipOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -509,7 +654,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_complete"];
+        /**
+         * Mark a shipped order delivered
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["completeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -525,7 +674,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_cancel"];
+        /**
+         * Cancel an order before it ships
+         * @description Reserved stock is released, a captured payment refunded.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,9 +694,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_list"];
+        /**
+         * List customers
+         * @description By name; `q` matches name, email and phone.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listCustomers"];
         put?: never;
-        post: operations["CustomerController_create"];
+        /**
+         * Create a customer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -555,13 +720,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_get"];
+        /**
+         * Read a customer
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCustomer"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["CustomerController_update"];
+        /**
+         * Change a customer
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateCustomer"];
         trace?: never;
     };
     "/api/products": {
@@ -571,9 +744,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_list"];
+        /**
+         * List products
+         * @description By SKU; `q` matches SKU and name.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listProducts"];
         put?: never;
-        post: operations["ProductController_create"];
+        /**
+         * Create a product
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createProduct"];
         delete?: never;
         options?: never;
         head?: never;
@@ -587,13 +770,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_get"];
+        /**
+         * Read a product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getProduct"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["ProductController_update"];
+        /**
+         * Change a product
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateProduct"];
         trace?: never;
     };
     "/api/products/{id}/stock": {
@@ -605,7 +796,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ProductController_adjustStock"];
+        /**
+         * Restock or correct the stock on hand
+         * @description Recorded with who and why.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["adjustProductStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -619,8 +816,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_getApproval"];
-        put: operations["SettingsController_setApproval"];
+        /**
+         * Read the approval threshold and staff approval limit
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getApprovalSettings"];
+        /**
+         * Change the approval threshold and staff approval limit
+         * @description Roles: admin, manager.
+         */
+        put: operations["setApprovalSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -635,7 +840,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_listRecipients"];
+        /**
+         * List who hears of each notification kind
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listNotificationRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -652,7 +861,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["SettingsController_setRecipients"];
+        /**
+         * Change who hears of a notification kind
+         * @description Roles: admin, manager.
+         */
+        put: operations["setNotificationRecipients"];
         post?: never;
         delete?: never;
         options?: never;
@@ -667,7 +880,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_sales"];
+        /**
+         * Sales per period
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getSalesReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -683,7 +900,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_customers"];
+        /**
+         * Top customers by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getCustomerReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -699,7 +920,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_products"];
+        /**
+         * Top products by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getProductReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -715,7 +940,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_pipeline"];
+        /**
+         * Orders per status, and the time spent in each stage
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getPipelineReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -731,7 +960,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_invoice"];
+        /**
+         * An order's invoice
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getInvoice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -747,7 +980,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_packingSlip"];
+        /**
+         * An order's packing slip
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getPackingSlip"];
         put?: never;
         post?: never;
         delete?: never;
@@ -763,7 +1000,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_shippingLabel"];
+        /**
+         * An order's shipping label
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getShippingLabel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -779,8 +1020,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_getSeller"];
-        put: operations["DocumentController_setSeller"];
+        /**
+         * Read the seller details printed on documents
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getSellerSettings"];
+        /**
+         * Change the seller details printed on documents
+         * @description Roles: admin, manager.
+         */
+        put: operations["setSellerSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -795,9 +1044,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FeedbackController_list"];
+        /**
+         * List feedback
+         * @description Roles: admin, manager.
+         */
+        get: operations["listFeedback"];
         put?: never;
-        post: operations["FeedbackController_create"];
+        /**
+         * Send feedback about the product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["createFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -813,7 +1070,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["FeedbackController_markHandled"];
+        /**
+         * Mark feedback handled
+         * @description Roles: admin, manager.
+         */
+        post: operations["markFeedbackHandled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -827,7 +1088,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventsController_stream"];
+        /**
+         * Follow orders as they move (server-sent events)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["streamOrderEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -843,7 +1108,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_get"];
+        /** Whether PostgreSQL, Temporal and the event listener answer */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -852,14 +1118,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/live": {
+    "/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_live"];
+        /** Whether the process answers (liveness: restart it when this fails) */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -868,14 +1135,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/ready": {
+    "/health/ready": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_ready"];
+        /** Whether the process should be sent requests (readiness) */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -891,7 +1159,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MetricsController_get"];
+        /** Metrics for Prometheus */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -907,23 +1176,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["BackupController_list"];
+        /**
+         * List backup archives
+         * @description Roles: admin.
+         */
+        get: operations["listBackups"];
         put?: never;
-        post: operations["BackupController_create"];
+        /**
+         * Write a backup archive now
+         * @description Roles: admin.
+         */
+        post: operations["createBackup"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/track/{token}": {
+    "/track/{token}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["TrackingController_page"];
+        /** The customer's tracking page for one order (no sign-in) */
+        get: operations["getTrackingPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -960,6 +1238,21 @@ export interface components {
             error: string;
             /** @example cannot ship an order that is created (awaiting approval) */
             message: string;
+            /**
+             * @description The field of the request that was wrong.
+             * @example lines.0.sku
+             */
+            field?: string;
+            /** @description The current status of the order (or delivery) on a 409. */
+            status?: string;
+            /** @description What the order waits for, on a 409. */
+            awaiting?: string | null;
+            /** @description Stock refused: the stock on hand now. */
+            stockOnHand?: number;
+            /** @description Stock refused: the units reserved now. */
+            reserved?: number;
+            /** @description Stock refused: on hand minus reserved. */
+            available?: number;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1055,8 +1348,12 @@ export interface components {
             /** @enum {string} */
             entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
             entityId: string;
-            before: Record<string, never> | null;
-            after: Record<string, never> | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
         };
         AuditPageDto: {
             items: components["schemas"]["AuditRecordDto"][];
@@ -1081,7 +1378,9 @@ export interface components {
              * @enum {string}
              */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
         };
         HistoryDto: {
             items: components["schemas"]["HistoryStepDto"][];
@@ -1102,7 +1401,9 @@ export interface components {
             /** @description Workflow history events in the record, over all runs. */
             events: number;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
-            record: Record<string, never>;
+            record: {
+                [key: string]: unknown;
+            };
         };
         NotificationDto: {
             /** Format: uuid */
@@ -1303,7 +1604,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             stage: "approval" | "shipment" | "delivery";
-            awaiting: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
             level: number;
             /** Format: date-time */
@@ -1732,7 +2034,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            awaiting: string | null;
+            /** @enum {string|null} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | null;
             /**
              * Format: date-time
              * @description When its current stage began.
@@ -1811,6 +2114,33 @@ export interface components {
             items: components["schemas"]["FeedbackDto"][];
             nextCursor: string | null;
         };
+        HealthChecksDto: {
+            /** @enum {string} */
+            database: "ok" | "down";
+            /** @enum {string} */
+            temporal: "ok" | "down";
+            /**
+             * @description The database listener behind /api/events.
+             * @enum {string}
+             */
+            events: "ok" | "down";
+        };
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        ReadinessDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+            /** @description The process has begun to shut down: it takes nothing new. */
+            draining: boolean;
+        };
         BackupPartDto: {
             /** @example app.dump */
             file: string;
@@ -1840,7 +2170,7 @@ export interface components {
             /** @example 0.1.0 */
             appVersion: string;
             /** @example Migration20261126060000_escalation */
-            schema?: Record<string, never> | null;
+            schema: string | null;
             /** @example 15.18 */
             postgresVersion: string;
             /**
@@ -1849,7 +2179,7 @@ export interface components {
              */
             temporalPersistence: "sqlite" | "postgres" | "none";
             /** @example 1.29.1 */
-            temporalVersion?: Record<string, never> | null;
+            temporalVersion: string | null;
             parts: components["schemas"]["BackupPartDto"][];
         };
         BackupListDto: {
@@ -1865,7 +2195,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AuthController_login: {
+    logIn: {
         parameters: {
             query?: never;
             header?: never;
@@ -1886,8 +2216,35 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1904,9 +2261,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_session: {
+    startSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1927,8 +2293,35 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1945,9 +2338,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_logout: {
+    endSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1963,9 +2365,36 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_logoutAll: {
+    endAllSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -1981,8 +2410,53 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A session write without X-CSRF-Token. */
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1992,7 +2466,7 @@ export interface operations {
             };
         };
     };
-    AuthController_me: {
+    getCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2009,9 +2483,27 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_updateMe: {
+    updateCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2033,8 +2525,53 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description A session write without X-CSRF-Token. */
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2044,7 +2581,7 @@ export interface operations {
             };
         };
     };
-    UserController_list: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -2061,7 +2598,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2071,7 +2627,7 @@ export interface operations {
             };
         };
     };
-    UserController_create: {
+    createUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2092,7 +2648,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2109,9 +2684,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    UserController_update: {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2134,7 +2736,71 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description You cannot disable yourself or take away your own admin role. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2144,7 +2810,7 @@ export interface operations {
             };
         };
     };
-    UserController_endSessions: {
+    endUserSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -2163,7 +2829,8 @@ export interface operations {
                     "application/json": components["schemas"]["EndedSessionsDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2171,7 +2838,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2181,7 +2867,7 @@ export interface operations {
             };
         };
     };
-    AuditController_list: {
+    listAuditRecords: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2205,9 +2891,45 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    HistoryController_steps: {
+    getOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2227,7 +2949,35 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2237,7 +2987,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_raw: {
+    getOrderRawHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2253,9 +3003,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        events?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2265,7 +3049,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_verify: {
+    verifyOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2285,7 +3069,62 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2295,7 +3134,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_archive: {
+    getOrderArchive: {
         parameters: {
             query?: never;
             header?: never;
@@ -2315,7 +3154,35 @@ export interface operations {
                     "application/json": components["schemas"]["OrderArchiveDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2325,7 +3192,7 @@ export interface operations {
             };
         };
     };
-    NotificationController_inbox: {
+    listNotifications: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2347,9 +3214,36 @@ export interface operations {
                     "application/json": components["schemas"]["InboxDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    NotificationController_markRead: {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2368,7 +3262,62 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2378,7 +3327,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_list: {
+    listDeliveries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2402,7 +3351,26 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2412,7 +3380,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_resend: {
+    resendDelivery: {
         parameters: {
             query?: never;
             header?: never;
@@ -2432,6 +3400,34 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2449,9 +3445,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_list: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -2468,9 +3491,36 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_create: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2491,7 +3541,53 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2501,7 +3597,7 @@ export interface operations {
             };
         };
     };
-    WebhookController_deactivate: {
+    deactivateWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2521,7 +3617,35 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2531,7 +3655,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_listPolicies: {
+    listEscalationPolicies: {
         parameters: {
             query?: never;
             header?: never;
@@ -2548,9 +3672,27 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setPolicy: {
+    setEscalationPolicy: {
         parameters: {
             query?: never;
             header?: never;
@@ -2574,6 +3716,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,7 +3725,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2592,7 +3781,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_getCalendar: {
+    getWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2610,9 +3799,27 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setCalendar: {
+    setWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2633,7 +3840,53 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2643,7 +3896,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_overdue: {
+    listOverdueOrders: {
         parameters: {
             query?: {
                 stage?: "approval" | "shipment" | "delivery";
@@ -2663,7 +3916,35 @@ export interface operations {
                     "application/json": components["schemas"]["OverdueDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2673,7 +3954,7 @@ export interface operations {
             };
         };
     };
-    OrderController_list: {
+    listOrders: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2707,7 +3988,26 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2717,7 +4017,7 @@ export interface operations {
             };
         };
     };
-    OrderController_create: {
+    createOrder: {
         parameters: {
             query?: never;
             header?: {
@@ -2750,6 +4050,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,8 +4059,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Idempotency-Key reused with another body. */
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2769,7 +4115,7 @@ export interface operations {
             };
         };
     };
-    OrderController_get: {
+    getOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2788,7 +4134,8 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2796,7 +4143,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2806,7 +4163,7 @@ export interface operations {
             };
         };
     };
-    OrderController_edit: {
+    editOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2830,6 +4187,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2838,6 +4196,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,8 +4223,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2857,7 +4261,7 @@ export interface operations {
             };
         };
     };
-    OrderController_workflowLink: {
+    getOrderWorkflowLink: {
         parameters: {
             query?: never;
             header?: never;
@@ -2877,7 +4281,8 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowLinkDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2885,7 +4290,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2895,7 +4319,7 @@ export interface operations {
             };
         };
     };
-    OrderController_approve: {
+    approveOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2919,7 +4343,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2936,6 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,8 +4379,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2955,7 +4417,7 @@ export interface operations {
             };
         };
     };
-    OrderController_reject: {
+    rejectOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2979,7 +4441,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2996,6 +4468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,8 +4477,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3015,7 +4515,7 @@ export interface operations {
             };
         };
     };
-    OrderController_retryPayment: {
+    retryOrderPayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3039,6 +4539,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,6 +4548,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,8 +4575,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting payment; names the status. */
+            /** @description The order is not awaiting payment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3066,7 +4613,7 @@ export interface operations {
             };
         };
     };
-    OrderController_ship: {
+    shipOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3090,6 +4637,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3098,6 +4646,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3106,8 +4673,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting shipment; names the status. */
+            /** @description The order is not awaiting shipment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3117,7 +4711,7 @@ export interface operations {
             };
         };
     };
-    OrderController_complete: {
+    completeOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3141,6 +4735,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,6 +4744,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,8 +4771,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not shipped; names the status. */
+            /** @description The order is not shipped; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3168,7 +4809,7 @@ export interface operations {
             };
         };
     };
-    OrderController_cancel: {
+    cancelOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3192,6 +4833,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,6 +4842,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,8 +4869,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3219,7 +4907,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_list: {
+    listCustomers: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3240,7 +4928,26 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3250,7 +4957,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_create: {
+    createCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3271,7 +4978,53 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3281,7 +5034,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_get: {
+    getCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3300,7 +5053,8 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3308,7 +5062,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3318,7 +5082,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_update: {
+    updateCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3341,6 +5105,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3349,7 +5114,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3359,7 +5170,7 @@ export interface operations {
             };
         };
     };
-    ProductController_list: {
+    listProducts: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3380,7 +5191,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3390,7 +5220,7 @@ export interface operations {
             };
         };
     };
-    ProductController_create: {
+    createProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3411,7 +5241,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3428,9 +5277,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_get: {
+    getProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3449,7 +5325,8 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3457,7 +5334,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3467,7 +5354,7 @@ export interface operations {
             };
         };
     };
-    ProductController_update: {
+    updateProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3490,6 +5377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3498,6 +5386,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,9 +5422,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_adjustStock: {
+    adjustProductStock: {
         parameters: {
             query?: never;
             header?: never;
@@ -3540,6 +5474,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3548,6 +5483,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3565,9 +5519,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_getApproval: {
+    getApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3584,9 +5565,27 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setApproval: {
+    setApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3608,7 +5607,53 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3618,7 +5663,7 @@ export interface operations {
             };
         };
     };
-    SettingsController_listRecipients: {
+    listNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3636,9 +5681,36 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setRecipients: {
+    setNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3661,6 +5733,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3669,7 +5742,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3679,7 +5798,7 @@ export interface operations {
             };
         };
     };
-    ReportController_sales: {
+    getSalesReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3699,28 +5818,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Per period and currency; `format=csv` for a CSV file. */
+            /** @description Per period and currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
-                    "text/csv": components["schemas"]["SalesReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_customers: {
+    getCustomerReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3741,28 +5887,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top customers per currency. */
+            /** @description Top customers per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_products: {
+    getProductReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3783,28 +5956,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top products per currency. */
+            /** @description Top products per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_pipeline: {
+    getPipelineReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3822,28 +6022,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Statuses now; stage times and breaches in the period. */
+            /** @description Statuses now; stage times and breaches in the period. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
-                    "text/csv": components["schemas"]["PipelineReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_invoice: {
+    getInvoice: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3856,54 +6083,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invoice in the customer's language; its number is assigned once. */
+            /** @description The invoice in the customer's language; its number is assigned once. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_packingSlip: {
+    getPackingSlip: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3916,54 +6153,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description What goes in the parcel, without prices. */
+            /** @description What goes in the parcel, without prices. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_shippingLabel: {
+    getShippingLabel: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3976,54 +6223,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. */
+            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_getSeller: {
+    getSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -4041,9 +6298,27 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    DocumentController_setSeller: {
+    setSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -4065,7 +6340,53 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4075,7 +6396,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_list: {
+    listFeedback: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4100,7 +6421,35 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4110,7 +6459,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_create: {
+    createFeedback: {
         parameters: {
             query?: never;
             header?: never;
@@ -4131,7 +6480,53 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4141,7 +6536,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_markHandled: {
+    markFeedbackHandled: {
         parameters: {
             query?: never;
             header?: never;
@@ -4161,6 +6556,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4169,7 +6565,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4179,7 +6621,7 @@ export interface operations {
             };
         };
     };
-    EventsController_stream: {
+    streamOrderEvents: {
         parameters: {
             query?: never;
             header?: {
@@ -4196,7 +6638,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description The user already holds OMS_EVENT_STREAMS_PER_USER streams open. */
             429: {
@@ -4204,12 +6657,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    HealthController_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -4218,23 +6680,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {status: "ok", checks: {database, temporal, events}} */
+            /** @description Everything answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
             /** @description PostgreSQL or Temporal does not answer. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4243,16 +6709,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The process answers (liveness: restart it when this fails). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
             };
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4266,22 +6733,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
             /** @description Not ready: a dependency is down, or the API is draining. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
         };
     };
-    MetricsController_get: {
+    getMetrics: {
         parameters: {
             query?: never;
-            header: {
-                authorization: string;
+            header?: {
+                /** @description `Bearer <token>`: required when OMS_METRICS_TOKEN is set. */
+                Authorization?: string;
             };
             path?: never;
             cookie?: never;
@@ -4293,7 +6765,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description OMS_METRICS_TOKEN is set and the request lacks `Authorization: Bearer <token>`. */
             401: {
@@ -4301,12 +6775,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    BackupController_list: {
+    listBackups: {
         parameters: {
             query?: never;
             header?: never;
@@ -4324,9 +6798,36 @@ export interface operations {
                     "application/json": components["schemas"]["BackupListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    BackupController_create: {
+    createBackup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4344,8 +6845,53 @@ export interface operations {
                     "application/json": components["schemas"]["BackupDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Another backup is being written. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4364,7 +6910,7 @@ export interface operations {
             };
         };
     };
-    TrackingController_page: {
+    getTrackingPage: {
         parameters: {
             query?: never;
             header?: never;
@@ -4380,28 +6926,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Not a valid tracking link (tampered, truncated or unknown). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Too many wrong links from this address; wait and retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
