@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -22,6 +23,7 @@ import {
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,

@@ -28,6 +28,7 @@ import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { ErrorDto } from '../dtos/error.dto';
 import {
+  AssignOrderDto,
   ApproveOrderDto,
   CreateOrderDto,
   EditOrderDto,
@@ -173,5 +174,35 @@ export class OrderController {
   @Roles(...OPERATORS)
   cancel(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.cancel(id, dto, actor);
+  }
+
+  @Post(':id/claim')
+  @ActionResponses('open or is held by someone else')
+  @Roles(...OPERATORS)
+  claim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.claim(id, actor);
+  }
+
+  @Post(':id/unclaim')
+  @ActionResponses('held by the caller (it changed hands meanwhile)')
+  @ApiForbiddenResponse({
+    type: ErrorDto,
+    description: 'Someone else holds it and the actor is not a manager.',
+  })
+  @Roles(...OPERATORS)
+  unclaim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.unclaim(id, actor);
+  }
+
+  @Post(':id/assign')
+  @ActionResponses('open or is held by someone else (staff)')
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'Staff naming anyone but themselves.' })
+  @Roles(...OPERATORS)
+  assign(
+    @Param('id') id: string,
+    @Body() dto: AssignOrderDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<OrderDto> {
+    return this.service.assign(id, dto, actor);
   }
 }

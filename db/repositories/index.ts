@@ -64,3 +64,4 @@ export {
   type StoredSeller,
 } from './document.repository';
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
+export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
