@@ -19,6 +19,7 @@ import {
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -41,6 +42,7 @@ const repositories: Provider[] = [
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

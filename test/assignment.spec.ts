@@ -138,4 +138,54 @@ describe('assignment of orders', () => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'processing', assignee: { id: anna.id } });
   });
+
+  type Task = {
+    orderId: string;
+    awaiting: string;
+    action: string;
+    waitingSince: string;
+    waitedSeconds: number;
+    assignee: Assignee;
+  };
+  const tasks = (api: typeof t.anna, scope: string) =>
+    api.get<{ scope: string; items: Task[] }>(`/api/tasks?scope=${scope}&limit=200`);
+
+  it('lists what waits for whom: mine, unassigned and team, oldest wait first, with the action and time waited', async () => {
+    const held = await waitingOrder();
+    const free = await waitingOrder();
+    await t.bert.post(`/api/orders/${held.id}/claim`);
+
+    const mine = await tasks(t.bert, 'mine');
+    expect(mine.status).toBe(200);
+    const mineTask = mine.body.items.find((task) => task.orderId === held.id);
+    expect(mineTask).toMatchObject({ awaiting: 'approval', action: 'approve', assignee: { id: bert.id } });
+    expect(mineTask!.waitedSeconds).toBeGreaterThanOrEqual(0);
+    expect(mine.body.items.every((task) => task.assignee?.id === bert.id)).toBe(true);
+    expect(mine.body.items.some((task) => task.orderId === free.id)).toBe(false);
+
+    const unassigned = await tasks(t.anna, 'unassigned');
+    expect(unassigned.body.items.some((task) => task.orderId === free.id)).toBe(true);
+    expect(unassigned.body.items.some((task) => task.orderId === held.id)).toBe(false);
+    expect(unassigned.body.items.every((task) => task.assignee === null)).toBe(true);
+
+    const team = await tasks(t.boss, 'team');
+    expect(team.body.items.find((task) => task.orderId === held.id)?.assignee?.id).toBe(bert.id);
+    for (const list of [mine, unassigned, team]) {
+      const since = list.body.items.map((task) => Date.parse(task.waitingSince));
+      expect(since).toEqual([...since].sort((a, b) => a - b));
+    }
+  });
+
+  it('drops an order from the tasks once nothing waits for a person, and refuses an unknown scope (400)', async () => {
+    const order = await waitingOrder();
+    await t.anna.post(`/api/orders/${order.id}/claim`);
+    await t.boss.post(`/api/orders/${order.id}/cancel`, { reason: 'not needed' });
+    // Cancelling releases stock and payment first; the order's row follows when the workflow closes it.
+    const mine = await eventually(
+      () => tasks(t.anna, 'mine'),
+      (response) => !response.body.items.some((task) => task.orderId === order.id),
+    );
+    expect(mine.body.items.some((task) => task.orderId === order.id)).toBe(false);
+    expect((await tasks(t.anna, 'everyone')).status).toBe(400);
+  });
 });

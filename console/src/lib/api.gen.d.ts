@@ -537,6 +537,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TaskController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -1484,6 +1500,36 @@ export interface components {
              * @description The user who is to work on the order.
              */
             userId: string;
+        };
+        TaskDto: {
+            /**
+             * Format: uuid
+             * @description The order.
+             */
+            orderId: string;
+            /** @example SO-2026-000123 */
+            number: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
+            /**
+             * @description The action the order waits for.
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel";
+            /** Format: date-time */
+            waitingSince: string;
+            /** @description How long it has waited, in seconds, when answered. */
+            waitedSeconds: number;
+            /** @description Minor units. */
+            total: number;
+            currency: string;
+            assignee: components["schemas"]["AssigneeDto"] | null;
+        };
+        TaskListDto: {
+            /** @enum {string} */
+            scope: "mine" | "unassigned" | "team";
+            /** @description Oldest wait first. */
+            items: components["schemas"]["TaskDto"][];
         };
         CreateCustomerDto: {
             /** @example Acme Trading Co. */
@@ -3335,6 +3381,38 @@ export interface operations {
             };
             /** @description The order is not open or is held by someone else (staff); names the status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    TaskController_list: {
+        parameters: {
+            query?: {
+                /** @description mine: held by the caller; unassigned: held by nobody; team: held by someone. */
+                scope?: "mine" | "unassigned" | "team";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders waiting for a person, oldest wait first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskListDto"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
