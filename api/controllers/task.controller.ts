@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { OPERATORS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import { TaskListDto, TaskQueryDto } from '../dtos/task.dto';
+import { ApiOp } from '../openapi/decorators';
 import { TaskService } from '../services/task.service';
 
 @ApiTags('tasks')
@@ -14,7 +14,7 @@ export class TaskController {
 
   @Get()
   @ApiOkResponse({ type: TaskListDto, description: 'Orders waiting for a person, oldest wait first.' })
-  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiOp('listTasks', 'What waits for whom', 'Open orders waiting for a person, oldest wait first.')
   @Roles(...OPERATORS)
   list(@Query() query: TaskQueryDto, @CurrentActor() actor: Actor): Promise<TaskListDto> {
     return this.service.list(query, actor);

@@ -13,7 +13,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AuthController_login"];
+        /** Sign in: a bearer token for scripts and integrations */
+        post: operations["logIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,10 +31,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs in the web console: sets the HttpOnly session cookie 'oms_session'
+         * Sign in the web console: sets the HttpOnly session cookie 'oms_session'
          * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403.
          */
-        post: operations["AuthController_session"];
+        post: operations["startSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -49,8 +50,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the console session: clears the session cookie */
-        post: operations["AuthController_logout"];
+        /** Sign out of the web console: clears the session cookie */
+        post: operations["endSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,13 +65,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuthController_me"];
+        /**
+         * Read the signed-in user
+         * @description With roles and language.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["AuthController_updateMe"];
+        /**
+         * Change the signed-in user's own settings (language)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        patch: operations["updateCurrentUser"];
         trace?: never;
     };
     "/api/users": {
@@ -80,9 +91,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["UserController_list"];
+        /**
+         * List users
+         * @description Roles: admin.
+         */
+        get: operations["listUsers"];
         put?: never;
-        post: operations["UserController_create"];
+        /**
+         * Create a user
+         * @description Roles: admin.
+         */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -102,7 +121,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["UserController_update"];
+        /**
+         * Change a user's details, roles, password or disabled
+         * @description Ends their existing tokens and sessions when password, roles or disabled change.
+         *
+         *     Roles: admin.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/audit": {
@@ -112,7 +137,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuditController_list"];
+        /**
+         * List changes made outside workflows
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -128,7 +157,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_steps"];
+        /**
+         * Read every step of an order
+         * @description From its workflow history, also after the order is archived.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -144,7 +179,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_raw"];
+        /**
+         * Export an order's workflow event history
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderRawHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -162,7 +201,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["HistoryController_verify"];
+        /**
+         * Replay an order's history against today's workflow code
+         * @description Roles: admin, manager, auditor.
+         */
+        post: operations["verifyOrderHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,7 +219,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_archive"];
+        /**
+         * Read a finished order's permanent record
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderArchive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -192,7 +239,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotificationController_inbox"];
+        /**
+         * List the signed-in user's notifications
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -210,7 +261,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotificationController_markRead"];
+        /**
+         * Mark a notification read
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -224,7 +279,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeliveryController_list"];
+        /**
+         * List e-mails and webhook calls sent
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -242,7 +301,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DeliveryController_resend"];
+        /**
+         * Send a failed or unconfirmed delivery again
+         * @description Roles: admin, manager.
+         */
+        post: operations["resendDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -256,9 +319,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookController_list"];
+        /**
+         * List webhooks
+         * @description Roles: admin.
+         */
+        get: operations["listWebhooks"];
         put?: never;
-        post: operations["WebhookController_create"];
+        /**
+         * Register a webhook
+         * @description Answers with its signing secret, once.
+         *
+         *     Roles: admin.
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -275,7 +348,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["WebhookController_deactivate"];
+        /**
+         * Deactivate a webhook
+         * @description Roles: admin.
+         */
+        delete: operations["deactivateWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -288,7 +365,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_listPolicies"];
+        /**
+         * List the escalation policy of each stage
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listEscalationPolicies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -305,7 +386,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["EscalationController_setPolicy"];
+        /**
+         * Replace a stage's escalation policy
+         * @description Roles: admin, manager.
+         */
+        put: operations["setEscalationPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -320,8 +405,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_getCalendar"];
-        put: operations["EscalationController_setCalendar"];
+        /**
+         * Read the working hours
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getWorkCalendar"];
+        /**
+         * Replace the working hours
+         * @description Roles: admin, manager.
+         */
+        put: operations["setWorkCalendar"];
         post?: never;
         delete?: never;
         options?: never;
@@ -336,7 +429,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_overdue"];
+        /**
+         * List orders overdue at each escalation level
+         * @description Roles: admin, manager.
+         */
+        get: operations["listOverdueOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -352,9 +449,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_list"];
+        /**
+         * List orders
+         * @description Newest first; filters combine.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listOrders"];
         put?: never;
-        post: operations["OrderController_create"];
+        /**
+         * Place an order
+         * @description Starts its workflow; `status` is `created`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["createOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -368,13 +477,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_get"];
+        /**
+         * Read an order
+         * @description With `actions`: what the signed-in user may do with it now.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["OrderController_edit"];
+        /**
+         * Edit the lines or notes of an order not yet shipped
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["editOrder"];
         trace?: never;
     };
     "/api/orders/{id}/workflow-link": {
@@ -384,7 +503,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_workflowLink"];
+        /**
+         * Link to the order's workflow in the Temporal web UI
+         * @description Roles: admin.
+         */
+        get: operations["getOrderWorkflowLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -402,7 +525,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_approve"];
+        /**
+         * Approve an order awaiting approval
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["approveOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -418,7 +545,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_reject"];
+        /**
+         * Reject an order awaiting approval
+         * @description Final: status `rejected`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["rejectOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -434,7 +567,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_retryPayment"];
+        /**
+         * Charge the payment of an order again after a failure
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["retryOrderPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -450,7 +587,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_ship"];
+        /**
+         * Ship an order awaiting shipment
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["shipOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,7 +607,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_complete"];
+        /**
+         * Mark a shipped order delivered
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["completeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,7 +627,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_cancel"];
+        /**
+         * Cancel an order before it ships
+         * @description Reserved stock is released, a captured payment refunded.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -498,7 +649,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_claim"];
+        /**
+         * Take an order to work on
+         * @description 409 names who holds it when someone else does.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["claimOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -514,7 +671,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_unclaim"];
+        /**
+         * Free an order nobody should hold any longer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["unclaimOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -530,7 +691,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_assign"];
+        /**
+         * Give an order to a person
+         * @description Managers assign anyone; staff only themselves.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["assignOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,7 +711,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TaskController_list"];
+        /**
+         * What waits for whom
+         * @description Open orders waiting for a person, oldest wait first.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        get: operations["listTasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -560,9 +733,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_list"];
+        /**
+         * List customers
+         * @description By name; `q` matches name, email and phone.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listCustomers"];
         put?: never;
-        post: operations["CustomerController_create"];
+        /**
+         * Create a customer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -576,13 +759,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_get"];
+        /**
+         * Read a customer
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCustomer"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["CustomerController_update"];
+        /**
+         * Change a customer
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateCustomer"];
         trace?: never;
     };
     "/api/products": {
@@ -592,9 +783,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_list"];
+        /**
+         * List products
+         * @description By SKU; `q` matches SKU and name.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listProducts"];
         put?: never;
-        post: operations["ProductController_create"];
+        /**
+         * Create a product
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createProduct"];
         delete?: never;
         options?: never;
         head?: never;
@@ -608,13 +809,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_get"];
+        /**
+         * Read a product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getProduct"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["ProductController_update"];
+        /**
+         * Change a product
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateProduct"];
         trace?: never;
     };
     "/api/products/{id}/stock": {
@@ -626,7 +835,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ProductController_adjustStock"];
+        /**
+         * Restock or correct the stock on hand
+         * @description Recorded with who and why.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["adjustProductStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -640,8 +855,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_getApproval"];
-        put: operations["SettingsController_setApproval"];
+        /**
+         * Read the approval threshold and staff approval limit
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getApprovalSettings"];
+        /**
+         * Change the approval threshold and staff approval limit
+         * @description Roles: admin, manager.
+         */
+        put: operations["setApprovalSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -656,7 +879,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_listRecipients"];
+        /**
+         * List who hears of each notification kind
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listNotificationRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -673,7 +900,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["SettingsController_setRecipients"];
+        /**
+         * Change who hears of a notification kind
+         * @description Roles: admin, manager.
+         */
+        put: operations["setNotificationRecipients"];
         post?: never;
         delete?: never;
         options?: never;
@@ -688,7 +919,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_sales"];
+        /**
+         * Sales per period
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getSalesReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -704,7 +939,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_customers"];
+        /**
+         * Top customers by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getCustomerReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -720,7 +959,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_products"];
+        /**
+         * Top products by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getProductReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -736,7 +979,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_pipeline"];
+        /**
+         * Orders per status, and the time spent in each stage
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getPipelineReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -752,7 +999,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_invoice"];
+        /**
+         * An order's invoice
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getInvoice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -768,7 +1019,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_packingSlip"];
+        /**
+         * An order's packing slip
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getPackingSlip"];
         put?: never;
         post?: never;
         delete?: never;
@@ -784,7 +1039,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_shippingLabel"];
+        /**
+         * An order's shipping label
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getShippingLabel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -800,8 +1059,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_getSeller"];
-        put: operations["DocumentController_setSeller"];
+        /**
+         * Read the seller details printed on documents
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getSellerSettings"];
+        /**
+         * Change the seller details printed on documents
+         * @description Roles: admin, manager.
+         */
+        put: operations["setSellerSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -816,9 +1083,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FeedbackController_list"];
+        /**
+         * List feedback
+         * @description Roles: admin, manager.
+         */
+        get: operations["listFeedback"];
         put?: never;
-        post: operations["FeedbackController_create"];
+        /**
+         * Send feedback about the product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["createFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -834,7 +1109,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["FeedbackController_markHandled"];
+        /**
+         * Mark feedback handled
+         * @description Roles: admin, manager.
+         */
+        post: operations["markFeedbackHandled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -848,7 +1127,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventsController_stream"];
+        /**
+         * Follow orders as they move (server-sent events)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["streamOrderEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -864,7 +1147,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_get"];
+        /** Whether PostgreSQL, Temporal and the event listener answer */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -873,14 +1157,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/live": {
+    "/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_live"];
+        /** Whether the process answers (liveness: restart it when this fails) */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -889,14 +1174,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/ready": {
+    "/health/ready": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_ready"];
+        /** Whether the process should be sent requests (readiness) */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -912,7 +1198,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MetricsController_get"];
+        /** Metrics for Prometheus */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -928,23 +1215,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["BackupController_list"];
+        /**
+         * List backup archives
+         * @description Roles: admin.
+         */
+        get: operations["listBackups"];
         put?: never;
-        post: operations["BackupController_create"];
+        /**
+         * Write a backup archive now
+         * @description Roles: admin.
+         */
+        post: operations["createBackup"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/track/{token}": {
+    "/track/{token}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["TrackingController_page"];
+        /** The customer's tracking page for one order (no sign-in) */
+        get: operations["getTrackingPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -981,6 +1277,21 @@ export interface components {
             error: string;
             /** @example cannot ship an order that is created (awaiting approval) */
             message: string;
+            /**
+             * @description The field of the request that was wrong.
+             * @example lines.0.sku
+             */
+            field?: string;
+            /** @description The current status of the order (or delivery) on a 409. */
+            status?: string;
+            /** @description What the order waits for, on a 409. */
+            awaiting?: string | null;
+            /** @description Stock refused: the stock on hand now. */
+            stockOnHand?: number;
+            /** @description Stock refused: the units reserved now. */
+            reserved?: number;
+            /** @description Stock refused: on hand minus reserved. */
+            available?: number;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1072,8 +1383,12 @@ export interface components {
             /** @enum {string} */
             entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
             entityId: string;
-            before: Record<string, never> | null;
-            after: Record<string, never> | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
         };
         AuditPageDto: {
             items: components["schemas"]["AuditRecordDto"][];
@@ -1098,7 +1413,9 @@ export interface components {
              * @enum {string}
              */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
         };
         HistoryDto: {
             items: components["schemas"]["HistoryStepDto"][];
@@ -1119,7 +1436,9 @@ export interface components {
             /** @description Workflow history events in the record, over all runs. */
             events: number;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
-            record: Record<string, never>;
+            record: {
+                [key: string]: unknown;
+            };
         };
         NotificationDto: {
             /** Format: uuid */
@@ -1320,7 +1639,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             stage: "approval" | "shipment" | "delivery";
-            awaiting: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
             level: number;
             /** Format: date-time */
@@ -1796,7 +2116,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            awaiting: string | null;
+            /** @enum {string|null} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | null;
             /**
              * Format: date-time
              * @description When its current stage began.
@@ -1875,6 +2196,33 @@ export interface components {
             items: components["schemas"]["FeedbackDto"][];
             nextCursor: string | null;
         };
+        HealthChecksDto: {
+            /** @enum {string} */
+            database: "ok" | "down";
+            /** @enum {string} */
+            temporal: "ok" | "down";
+            /**
+             * @description The database listener behind /api/events.
+             * @enum {string}
+             */
+            events: "ok" | "down";
+        };
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        ReadinessDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+            /** @description The process has begun to shut down: it takes nothing new. */
+            draining: boolean;
+        };
         BackupPartDto: {
             /** @example app.dump */
             file: string;
@@ -1904,7 +2252,7 @@ export interface components {
             /** @example 0.1.0 */
             appVersion: string;
             /** @example Migration20261126060000_escalation */
-            schema?: Record<string, never> | null;
+            schema: string | null;
             /** @example 15.18 */
             postgresVersion: string;
             /**
@@ -1913,7 +2261,7 @@ export interface components {
              */
             temporalPersistence: "sqlite" | "postgres" | "none";
             /** @example 1.29.1 */
-            temporalVersion?: Record<string, never> | null;
+            temporalVersion: string | null;
             parts: components["schemas"]["BackupPartDto"][];
         };
         BackupListDto: {
@@ -1929,7 +2277,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AuthController_login: {
+    logIn: {
         parameters: {
             query?: never;
             header?: never;
@@ -1950,8 +2298,35 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1968,9 +2343,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_session: {
+    startSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1991,8 +2375,35 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2009,9 +2420,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_logout: {
+    endSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -2027,9 +2447,36 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_me: {
+    getCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2046,9 +2493,27 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_updateMe: {
+    updateCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2070,8 +2535,53 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description A session write without X-CSRF-Token. */
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2081,7 +2591,7 @@ export interface operations {
             };
         };
     };
-    UserController_list: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -2098,7 +2608,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2108,7 +2637,7 @@ export interface operations {
             };
         };
     };
-    UserController_create: {
+    createUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2129,7 +2658,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2146,9 +2694,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    UserController_update: {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2171,7 +2746,71 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description You cannot disable yourself or take away your own admin role. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2181,7 +2820,7 @@ export interface operations {
             };
         };
     };
-    AuditController_list: {
+    listAuditRecords: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2205,9 +2844,45 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    HistoryController_steps: {
+    getOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2227,7 +2902,35 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2237,7 +2940,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_raw: {
+    getOrderRawHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2253,9 +2956,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        events?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2265,7 +3002,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_verify: {
+    verifyOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2285,7 +3022,62 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2295,7 +3087,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_archive: {
+    getOrderArchive: {
         parameters: {
             query?: never;
             header?: never;
@@ -2315,7 +3107,35 @@ export interface operations {
                     "application/json": components["schemas"]["OrderArchiveDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2325,7 +3145,7 @@ export interface operations {
             };
         };
     };
-    NotificationController_inbox: {
+    listNotifications: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2347,9 +3167,36 @@ export interface operations {
                     "application/json": components["schemas"]["InboxDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    NotificationController_markRead: {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2368,7 +3215,62 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2378,7 +3280,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_list: {
+    listDeliveries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2402,7 +3304,26 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2412,7 +3333,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_resend: {
+    resendDelivery: {
         parameters: {
             query?: never;
             header?: never;
@@ -2432,6 +3353,34 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2449,9 +3398,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_list: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -2468,9 +3444,36 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_create: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2491,7 +3494,53 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2501,7 +3550,7 @@ export interface operations {
             };
         };
     };
-    WebhookController_deactivate: {
+    deactivateWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2521,7 +3570,35 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2531,7 +3608,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_listPolicies: {
+    listEscalationPolicies: {
         parameters: {
             query?: never;
             header?: never;
@@ -2548,9 +3625,27 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setPolicy: {
+    setEscalationPolicy: {
         parameters: {
             query?: never;
             header?: never;
@@ -2574,6 +3669,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,7 +3678,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2592,7 +3734,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_getCalendar: {
+    getWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2610,9 +3752,27 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setCalendar: {
+    setWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2633,7 +3793,53 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2643,7 +3849,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_overdue: {
+    listOverdueOrders: {
         parameters: {
             query?: {
                 stage?: "approval" | "shipment" | "delivery";
@@ -2663,7 +3869,35 @@ export interface operations {
                     "application/json": components["schemas"]["OverdueDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2673,7 +3907,7 @@ export interface operations {
             };
         };
     };
-    OrderController_list: {
+    listOrders: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2707,7 +3941,26 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2717,7 +3970,7 @@ export interface operations {
             };
         };
     };
-    OrderController_create: {
+    createOrder: {
         parameters: {
             query?: never;
             header?: {
@@ -2750,6 +4003,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,8 +4012,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Idempotency-Key reused with another body. */
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2769,7 +4068,7 @@ export interface operations {
             };
         };
     };
-    OrderController_get: {
+    getOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2788,7 +4087,8 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2796,7 +4096,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2806,7 +4116,7 @@ export interface operations {
             };
         };
     };
-    OrderController_edit: {
+    editOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2830,6 +4140,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2838,6 +4149,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,8 +4176,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2857,7 +4214,7 @@ export interface operations {
             };
         };
     };
-    OrderController_workflowLink: {
+    getOrderWorkflowLink: {
         parameters: {
             query?: never;
             header?: never;
@@ -2877,7 +4234,8 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowLinkDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2885,7 +4243,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2895,7 +4272,7 @@ export interface operations {
             };
         };
     };
-    OrderController_approve: {
+    approveOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2919,7 +4296,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2936,6 +4323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,8 +4332,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2955,7 +4370,7 @@ export interface operations {
             };
         };
     };
-    OrderController_reject: {
+    rejectOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2979,7 +4394,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2996,6 +4421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,8 +4430,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3015,7 +4468,7 @@ export interface operations {
             };
         };
     };
-    OrderController_retryPayment: {
+    retryOrderPayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3039,6 +4492,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,6 +4501,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,8 +4528,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting payment; names the status. */
+            /** @description The order is not awaiting payment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3066,7 +4566,7 @@ export interface operations {
             };
         };
     };
-    OrderController_ship: {
+    shipOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3090,6 +4590,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3098,6 +4599,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3106,8 +4626,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting shipment; names the status. */
+            /** @description The order is not awaiting shipment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3117,7 +4664,7 @@ export interface operations {
             };
         };
     };
-    OrderController_complete: {
+    completeOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3141,6 +4688,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,6 +4697,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3157,8 +4724,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not shipped; names the status. */
+            /** @description The order is not shipped; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3168,7 +4762,7 @@ export interface operations {
             };
         };
     };
-    OrderController_cancel: {
+    cancelOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3192,6 +4786,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,6 +4795,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,8 +4822,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3219,7 +4860,7 @@ export interface operations {
             };
         };
     };
-    OrderController_claim: {
+    claimOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3243,6 +4884,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3251,6 +4893,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3259,8 +4920,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not open or is held by someone else; names the status. */
+            /** @description The order is not open or is held by someone else; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3270,7 +4958,7 @@ export interface operations {
             };
         };
     };
-    OrderController_unclaim: {
+    unclaimOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3294,7 +4982,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3311,6 +5009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3319,8 +5018,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not held by the caller (it changed hands meanwhile); names the status. */
+            /** @description The order is not held by the caller (it changed hands meanwhile); the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3330,7 +5056,7 @@ export interface operations {
             };
         };
     };
-    OrderController_assign: {
+    assignOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3354,7 +5080,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3371,6 +5107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,8 +5116,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not open or is held by someone else (staff); names the status. */
+            /** @description The order is not open or is held by someone else (staff); the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3390,7 +5154,7 @@ export interface operations {
             };
         };
     };
-    TaskController_list: {
+    listTasks: {
         parameters: {
             query?: {
                 /** @description mine: held by the caller; unassigned: held by nobody; team: held by someone. */
@@ -3412,7 +5176,35 @@ export interface operations {
                     "application/json": components["schemas"]["TaskListDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3422,7 +5214,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_list: {
+    listCustomers: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3443,7 +5235,26 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3453,7 +5264,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_create: {
+    createCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3474,7 +5285,53 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3484,7 +5341,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_get: {
+    getCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3503,7 +5360,8 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3511,7 +5369,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3521,7 +5389,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_update: {
+    updateCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3544,6 +5412,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3552,7 +5421,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3562,7 +5477,7 @@ export interface operations {
             };
         };
     };
-    ProductController_list: {
+    listProducts: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3583,7 +5498,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3593,7 +5527,7 @@ export interface operations {
             };
         };
     };
-    ProductController_create: {
+    createProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3614,7 +5548,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3631,9 +5584,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_get: {
+    getProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3652,7 +5632,8 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3660,7 +5641,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3670,7 +5661,7 @@ export interface operations {
             };
         };
     };
-    ProductController_update: {
+    updateProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3693,6 +5684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3701,6 +5693,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3718,9 +5729,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_adjustStock: {
+    adjustProductStock: {
         parameters: {
             query?: never;
             header?: never;
@@ -3743,6 +5781,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3751,6 +5790,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3768,9 +5826,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_getApproval: {
+    getApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3787,9 +5872,27 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setApproval: {
+    setApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3811,7 +5914,53 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3821,7 +5970,7 @@ export interface operations {
             };
         };
     };
-    SettingsController_listRecipients: {
+    listNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3839,9 +5988,36 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setRecipients: {
+    setNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3864,6 +6040,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3872,7 +6049,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3882,7 +6105,7 @@ export interface operations {
             };
         };
     };
-    ReportController_sales: {
+    getSalesReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3902,28 +6125,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Per period and currency; `format=csv` for a CSV file. */
+            /** @description Per period and currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
-                    "text/csv": components["schemas"]["SalesReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_customers: {
+    getCustomerReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3944,28 +6194,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top customers per currency. */
+            /** @description Top customers per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_products: {
+    getProductReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3986,28 +6263,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top products per currency. */
+            /** @description Top products per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_pipeline: {
+    getPipelineReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -4025,28 +6329,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Statuses now; stage times and breaches in the period. */
+            /** @description Statuses now; stage times and breaches in the period. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
-                    "text/csv": components["schemas"]["PipelineReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_invoice: {
+    getInvoice: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -4059,54 +6390,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invoice in the customer's language; its number is assigned once. */
+            /** @description The invoice in the customer's language; its number is assigned once. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_packingSlip: {
+    getPackingSlip: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -4119,54 +6460,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description What goes in the parcel, without prices. */
+            /** @description What goes in the parcel, without prices. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_shippingLabel: {
+    getShippingLabel: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -4179,54 +6530,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. */
+            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_getSeller: {
+    getSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -4244,9 +6605,27 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    DocumentController_setSeller: {
+    setSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -4268,7 +6647,53 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4278,7 +6703,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_list: {
+    listFeedback: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4303,7 +6728,35 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4313,7 +6766,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_create: {
+    createFeedback: {
         parameters: {
             query?: never;
             header?: never;
@@ -4334,7 +6787,53 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4344,7 +6843,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_markHandled: {
+    markFeedbackHandled: {
         parameters: {
             query?: never;
             header?: never;
@@ -4364,6 +6863,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4372,7 +6872,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4382,7 +6928,7 @@ export interface operations {
             };
         };
     };
-    EventsController_stream: {
+    streamOrderEvents: {
         parameters: {
             query?: never;
             header?: {
@@ -4399,11 +6945,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
-    HealthController_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -4412,23 +6978,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {status: "ok", checks: {database, temporal, events}} */
+            /** @description Everything answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
             /** @description PostgreSQL or Temporal does not answer. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4437,16 +7007,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The process answers (liveness: restart it when this fails). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
             };
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4460,18 +7031,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
             /** @description Not ready: a dependency is down, or the API is draining. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
         };
     };
-    MetricsController_get: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -4485,11 +7060,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
-    BackupController_list: {
+    listBackups: {
         parameters: {
             query?: never;
             header?: never;
@@ -4507,9 +7084,36 @@ export interface operations {
                     "application/json": components["schemas"]["BackupListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    BackupController_create: {
+    createBackup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4527,8 +7131,53 @@ export interface operations {
                     "application/json": components["schemas"]["BackupDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Another backup is being written. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4547,7 +7196,7 @@ export interface operations {
             };
         };
     };
-    TrackingController_page: {
+    getTrackingPage: {
         parameters: {
             query?: never;
             header?: never;
@@ -4563,28 +7212,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Not a valid tracking link (tampered, truncated or unknown). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Too many wrong links from this address; wait and retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
