@@ -22,6 +22,7 @@ import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
+import { TaskController } from './controllers/task.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -42,6 +43,7 @@ import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
+import { TaskService } from './services/task.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
@@ -126,6 +128,7 @@ export class AppModule {
         WebhookController,
         EscalationController,
         OrderController,
+        TaskController,
         CustomerController,
         ProductController,
         SettingsController,
@@ -144,6 +147,7 @@ export class AppModule {
         UserService,
         AuditService,
         OrderService,
+        TaskService,
         CustomerService,
         ProductService,
         SettingsService,

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -19,10 +20,12 @@ import {
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -41,6 +44,7 @@ const repositories: Provider[] = [
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

@@ -71,3 +71,5 @@ export {
   type StoredSeller,
 } from './document.repository';
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
+export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
+export { TaskRepository, type TaskRow } from './task.repository';
