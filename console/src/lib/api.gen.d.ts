@@ -1317,6 +1317,14 @@ export interface components {
             accessToken: string;
             user: components["schemas"]["SessionUserDto"];
         };
+        AssigneeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example clerk */
+            username: string;
+            /** @example 王小明 */
+            displayName: string;
+        };
         ErrorDto: {
             /** @example 409 */
             statusCode: number;
@@ -1339,6 +1347,8 @@ export interface components {
             reserved?: number;
             /** @description Stock refused: on hand minus reserved. */
             available?: number;
+            /** @description Who holds the order, when a claim, unclaim or assignment was refused because of it. */
+            assignee?: components["schemas"]["AssigneeDto"] | null;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1486,6 +1496,11 @@ export interface components {
             sha256: string;
             /** @description Workflow history events in the record, over all runs. */
             events: number;
+            /**
+             * @description 2: sealed with the archive key as well as its SHA-256; 1: archived before the keyed seal, checked by its SHA-256 only.
+             * @enum {integer}
+             */
+            sealVersion: 1 | 2;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
             record: {
                 [key: string]: unknown;
@@ -1786,14 +1801,6 @@ export interface components {
             message: string;
             /** Format: date-time */
             at: string;
-        };
-        AssigneeDto: {
-            /** Format: uuid */
-            id: string;
-            /** @example clerk */
-            username: string;
-            /** @example 王小明 */
-            displayName: string;
         };
         OrderDto: {
             /** Format: uuid */
