@@ -3321,6 +3321,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The stored record fails its checksum or keyed seal: it was changed after archiving (see history/verify). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
