@@ -1,6 +1,7 @@
 import { createBackupActivities, type BackupActivityDeps } from './backup.activities';
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
 import { createDeliveryActivities } from './delivery.activities';
+import { createDigestActivities, type DigestActivityDeps } from './digest.activities';
 import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
@@ -12,6 +13,7 @@ export type ActivityDeps = OrderActivityDeps &
   PaymentActivityDeps &
   ArchiveActivityDeps &
   NotificationActivityDeps &
+  DigestActivityDeps &
   EscalationActivityDeps &
   BackupActivityDeps;
 
@@ -24,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createDigestActivities(deps),
     ...createEscalationActivities(deps),
     ...createBackupActivities(deps),
   };

@@ -29,7 +29,43 @@ export type Channel = (typeof CHANNELS)[number];
 export const DELIVERY_STATUSES = ['pending', 'sending', 'retrying', 'sent', 'failed', 'unconfirmed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** Sends one planned delivery (an e-mail or a webhook call), retrying with backoff, apart from any order. */
+/**
+ * Which e-mails a member of staff wants, besides the in-app inbox that always has everything addressed to
+ * them: `all` of them, those `assigned` to them personally, a daily `digest`, or `none`.
+ */
+export const EMAIL_PREFERENCES = ['all', 'assigned', 'digest', 'none'] as const;
+export type EmailPreference = (typeof EMAIL_PREFERENCES)[number];
+export const DEFAULT_EMAIL_PREFERENCE: EmailPreference = 'assigned';
+
+/**
+ * A destination's circuit breaker: `closed` sends, `open` sends nothing until its next probe, `half_open` has
+ * the one probe in flight.
+ */
+export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+/**
+ * The task queue of the deliveries' own worker, beside the installation's (OMS_TASK_QUEUE): what it runs
+ * (the daily digest) never takes an order's workflow-task or activity slot.
+ */
+export function deliveryTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-deliveries`;
+}
+
+/** The daily e-mail digest: the Temporal Schedule that starts it and the workflow it starts. */
+export const DIGEST_SCHEDULE_ID = 'oms-notification-digest';
+export const DIGEST_WORKFLOW = 'notificationDigestWorkflow';
+
+/** The kind of a digest e-mail, which is about no one order. */
+export const DIGEST_KIND = 'digest';
+
+/** What a delivery may be about: a notification kind, or the daily digest. */
+export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND] as const;
+
+/**
+ * Sends one planned delivery (an e-mail or a webhook call), retrying with backoff, apart from any order.
+ * Deliveries planned before the outbox each had one; those still running hand their delivery to the outbox.
+ */
 export const DELIVERY_WORKFLOW = 'deliveryWorkflow';
 
 /** One workflow per delivery: starting it twice for the same delivery is refused, so it is sent once. */
@@ -43,18 +79,4 @@ export interface DeliveryInput {
   maxAttempts: number;
   /** Wait before the first retry, in milliseconds; doubled after each further failure. */
   initialIntervalMs: number;
-}
-
-/**
- * Where and how the delivery workflow of one delivery is started (by the worker, or the API on a resend):
- * on the installation's task queue (OMS_TASK_QUEUE).
- */
-export function deliveryStart(
-  taskQueue: string,
-  deliveryId: string,
-  attempts: number,
-  retryIntervalMs: number,
-) {
-  const input: DeliveryInput = { deliveryId, maxAttempts: attempts, initialIntervalMs: retryIntervalMs };
-  return { taskQueue, workflowId: deliveryWorkflowId(deliveryId), args: [input] };
 }

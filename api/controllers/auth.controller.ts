@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -92,12 +93,13 @@ export class AuthController {
   @Patch('me')
   @Roles(...ANYONE)
   @ApiOkResponse({ type: MeDto, description: 'The signed-in user after the change.' })
+  @ApiBadRequestResponse({ type: ErrorDto, description: 'A value that is not one of the allowed ones.' })
   @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
   updateMe(
     @Body() dto: UpdateMeDto,
     @CurrentActor() actor: Actor,
     @Req() request: RequestWithActor,
   ): Promise<MeDto> {
-    return this.auth.setLanguage(actor, dto.language, request.sessionToken ?? null);
+    return this.auth.updateMe(actor, dto, request.sessionToken ?? null);
   }
 }

@@ -11,7 +11,12 @@ export class HealthController {
   constructor(private readonly service: HealthService) {}
 
   @Get()
-  @ApiOkResponse({ description: '{status: "ok", checks: {database, temporal, events}}' })
+  @ApiOkResponse({
+    description:
+      '{status: "ok", checks: {database, temporal, events, deliveries}}. `checks.deliveries` says which ' +
+      'e-mail or webhook destinations are down (`down`, their circuit breaker open) or paused, and how many ' +
+      'deliveries wait for each; it never changes the status code, since orders move regardless.',
+  })
   @ApiServiceUnavailableResponse({ description: 'PostgreSQL or Temporal does not answer.' })
   async get(@Res({ passthrough: true }) response: Response): Promise<Health> {
     const health = await this.service.check();

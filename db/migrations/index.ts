@@ -14,6 +14,7 @@ import { Migration20261126110000_customer_month_bounds } from './Migration202611
 import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
 import { Migration20261126130000_millisecond_times } from './Migration20261126130000_millisecond_times';
 import { Migration20261126140000_list_indexes } from './Migration20261126140000_list_indexes';
+import { Migration20261204200000_outbox } from './Migration20261204200000_outbox';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261126140000_list_indexes',
     class: Migration20261126140000_list_indexes,
   },
+  { name: 'Migration20261204200000_outbox', class: Migration20261204200000_outbox },
 ];

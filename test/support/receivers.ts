@@ -4,7 +4,7 @@
  */
 import { simpleParser } from 'mailparser';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './ports';
 
@@ -24,17 +24,35 @@ export interface SmtpReceiver {
    * a sender dies between handing over the message and hearing the answer.
    */
   hold: boolean;
+  /**
+   * Takes the server away and brings it back on the same port: `down` refuses connections, `blackhole`
+   * accepts them and never says a word, `up` is a working server again.
+   */
+  become(state: 'up' | 'down' | 'blackhole'): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const port = await freePort();
+  let stop: () => Promise<void> = () => Promise.resolve();
   const receiver: SmtpReceiver = {
     url: `smtp://127.0.0.1:${port}`,
     messages: [],
     hold: false,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    async become(state) {
+      await stop();
+      stop = () => Promise.resolve();
+      if (state === 'up') stop = await listenSmtp(receiver, port);
+      if (state === 'blackhole') stop = await listenSilently(port);
+    },
+    close: () => stop(),
   };
+  await receiver.become('up');
+  return receiver;
+}
+
+/** A working SMTP server on the port, recording what it accepts; resolves to what stops it. */
+async function listenSmtp(receiver: SmtpReceiver, port: number): Promise<() => Promise<void>> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -57,7 +75,28 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     },
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return receiver;
+  return () =>
+    new Promise<void>((resolve) => {
+      // Held conversations would keep close() waiting for ever.
+      (server as unknown as { connections: Set<{ close(): void }> }).connections.forEach((c) => c.close());
+      server.close(() => resolve());
+    });
+}
+
+/** Accepts connections on the port and never answers: a black-holed mail server. */
+async function listenSilently(port: number): Promise<() => Promise<void>> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
 }
 
 export interface WebhookCall {
@@ -69,10 +108,18 @@ export interface WebhookCall {
 export interface WebhookReceiver {
   baseUrl: string;
   calls: WebhookCall[];
+  /**
+   * How it answers from now on: `ok` (204, or 500 on paths starting with /fail, 400 on paths starting with
+   * /refuse), `fail` (500 to everything), or `slow` (204, after `slowMs`).
+   */
+  mode: 'ok' | 'fail' | 'slow';
+  slowMs: number;
+  /** The distinct delivery ids it has seen (a receiver deduplicates by X-OMS-Delivery). */
+  deliveryIds(): Set<string>;
   close(): Promise<void>;
 }
 
-/** Records every call; answers 500 on paths starting with /fail, 204 otherwise. */
+/** Records every call and answers as its `mode` says. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const calls: WebhookCall[] = [];
   const server = createServer((request, response) => {
@@ -84,15 +131,30 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         headers: request.headers,
         body: Buffer.concat(chunks).toString(),
       });
-      response.statusCode = request.url?.startsWith('/fail') ? 500 : 204;
-      response.end();
+      const answer = () => {
+        if (response.destroyed) return;
+        const path = request.url ?? '';
+        response.statusCode =
+          receiver.mode === 'fail' || path.startsWith('/fail') ? 500 : path.startsWith('/refuse') ? 400 : 204;
+        response.end();
+      };
+      if (receiver.mode === 'slow') setTimeout(answer, receiver.slowMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const receiver: WebhookReceiver = {
     baseUrl: `http://127.0.0.1:${port}`,
     calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    mode: 'ok',
+    slowMs: 10_000,
+    deliveryIds: () => new Set(calls.map((call) => String(call.headers['x-oms-delivery']))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+  return receiver;
 }
