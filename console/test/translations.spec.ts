@@ -43,8 +43,13 @@ const ENUMERATED: Record<string, string[]> = {
     'order.cancelled',
     'order.rejected',
     'order.escalated',
+    'digest',
   ],
   payment: ['captured', 'failed', 'refunded'],
+  'deliveries.destinations.states': ['closed', 'half_open', 'open'],
+  'deliveries.destinations.stateHelp': ['closed', 'half_open', 'open'],
+  'profile.emailNotifications.options': ['all', 'assigned', 'digest', 'none'],
+  'profile.emailNotifications.help': ['all', 'assigned', 'digest', 'none'],
 };
 
 describe('the console translations', () => {

@@ -233,6 +233,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deliveries/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveryController_destinations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/destinations/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveryController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/destinations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeliveryController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}/resend": {
         parameters: {
             query?: never;
@@ -933,6 +981,14 @@ export interface components {
              * @enum {string}
              */
             language: "zh-CN" | "en";
+            /** @description Where their e-mail goes (set by an admin). */
+            email: string | null;
+            /**
+             * @description Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, those that concern them personally (a reminder naming them, an order they approved, rejected or cancelled); `digest`, one e-mail a day listing them; `none`.
+             * @default assigned
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
             /** @description When signed in by the session cookie: the anti-forgery token to send as X-CSRF-Token on every write. Null for bearer tokens. */
             csrfToken: string | null;
         };
@@ -941,7 +997,12 @@ export interface components {
              * @description The language of the console and of notifications.
              * @enum {string}
              */
-            language: "zh-CN" | "en";
+            language?: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, those that concern them personally (a reminder naming them, an order they approved, rejected or cancelled); `digest`, one e-mail a day listing them; `none`.
+             * @enum {string}
+             */
+            emailNotifications?: "all" | "assigned" | "digest" | "none";
         };
         CreateUserDto: {
             /**
@@ -973,6 +1034,11 @@ export interface components {
             disabled: boolean;
             /** @enum {string} */
             language: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail.
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
             /** Format: date-time */
             createdAt: string;
         };
@@ -1077,10 +1143,13 @@ export interface components {
         DeliveryDto: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            orderId: string;
+            /**
+             * Format: uuid
+             * @description Null for a message about no one order (the daily digest).
+             */
+            orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -1104,10 +1173,66 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             sentAt: string | null;
+            /**
+             * @description `smtp` or `webhook:<host[:port]>`: the destination whose circuit breaker it waits behind (null on deliveries settled before the outbox).
+             * @example smtp
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description While it waits: when it is due to be sent.
+             */
+            nextAttemptAt: string;
         };
         DeliveryPageDto: {
             items: components["schemas"]["DeliveryDto"][];
             nextCursor: string | null;
+        };
+        DestinationPauserDto: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        DestinationDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `smtp` (the SMTP server) or `webhook:<host[:port]>`.
+             * @example smtp
+             */
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "webhook";
+            /**
+             * @description The circuit breaker: `closed` sends; `open` sends nothing until its next probe (the destination failed); `half_open` has its one probe in flight.
+             * @enum {string}
+             */
+            state: "closed" | "half_open" | "open";
+            /** @description Paused by a manager: nothing is sent to it, not even a probe. */
+            paused: boolean;
+            /** Format: date-time */
+            pausedAt: string | null;
+            pausedBy: components["schemas"]["DestinationPauserDto"] | null;
+            /** @description Deliveries waiting in the outbox for it. */
+            waiting: number;
+            /** Format: date-time */
+            oldestWaitingAt: string | null;
+            /** @description How long the oldest has waited, in seconds. */
+            oldestWaitingSeconds: number | null;
+            /** @description Consecutive failures. */
+            failures: number;
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            nextProbeAt: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            lastFailureAt: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+        };
+        DestinationListDto: {
+            items: components["schemas"]["DestinationDto"][];
         };
         WebhookDto: {
             /** Format: uuid */
@@ -1959,6 +2084,15 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description A value that is not one of the allowed ones. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description A session write without X-CSRF-Token. */
             403: {
                 headers: {
@@ -2292,6 +2426,104 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DeliveryController_destinations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where deliveries go (the SMTP server, each webhook host): circuit breaker, paused or not, how many wait in the outbox and for how long. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationListDto"];
+                };
+            };
+        };
+    };
+    DeliveryController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nothing more is sent to the destination, not even a probe; its deliveries wait. Idempotent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDto"];
+                };
+            };
+            /** @description Only managers and admins pause a destination. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DeliveryController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sending to the destination goes on; one whose breaker is open is probed at once. Idempotent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDto"];
+                };
+            };
+            /** @description Only managers and admins resume a destination. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4096,7 +4328,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {status: "ok", checks: {database, temporal, events}} */
+            /** @description {status: "ok", checks: {database, temporal, events, deliveries}}. `checks.deliveries` says which e-mail or webhook destinations are down (`down`, their circuit breaker open) or paused, and how many deliveries wait for each; it never changes the status code, since orders move regardless. */
             200: {
                 headers: {
                     [name: string]: unknown;
