@@ -422,8 +422,8 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
       sendTimeoutMs: positiveInt(env, 'OMS_DELIVERY_TIMEOUT_MS', 5000),
-      ratePerDestination: positiveInt(env, 'OMS_DELIVERY_RATE', 20),
-      concurrencyPerDestination: positiveInt(env, 'OMS_DELIVERY_CONCURRENCY', 4),
+      ratePerDestination: positiveInt(env, 'OMS_DELIVERY_RATE', 50),
+      concurrencyPerDestination: positiveInt(env, 'OMS_DELIVERY_CONCURRENCY', 8),
       breaker: breaker(env),
       digest: {
         cron: env.OMS_DIGEST_CRON === 'off' ? null : (cron(env, 'OMS_DIGEST_CRON') ?? '0 8 * * *'),
