@@ -63,6 +63,15 @@ export class CreateUserDto {
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
   language?: Language;
+
+  @ApiPropertyOptional({
+    enum: EMAIL_PREFERENCES,
+    default: 'assigned',
+    description: 'Which notifications also reach them by e-mail; they change it themselves later.',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_PREFERENCES)
+  emailNotifications?: EmailPreference;
 }
 
 export class UpdateUserDto {
@@ -86,6 +95,15 @@ export class UpdateUserDto {
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
   language?: Language;
+
+  @ApiPropertyOptional({
+    enum: EMAIL_PREFERENCES,
+    description:
+      'Which notifications also reach them by e-mail (they choose it themselves with PATCH /auth/me).',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_PREFERENCES)
+  emailNotifications?: EmailPreference;
 
   @ApiPropertyOptional({
     description: 'A disabled user cannot sign in, and their tokens stop working at once.',

@@ -5,6 +5,7 @@ import { User, type Role } from '../entities';
 import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
+import type { EmailPreference } from '../../workflows/notification.definitions';
 import type { Language } from '../../workflows/people.definitions';
 
 export interface NewUser {
@@ -14,6 +15,7 @@ export interface NewUser {
   passwordHash: string;
   roles: Role[];
   language?: Language;
+  emailNotifications?: EmailPreference;
 }
 
 export type UserChanges = Partial<

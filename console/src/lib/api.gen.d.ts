@@ -1023,6 +1023,12 @@ export interface components {
              * @enum {string}
              */
             language: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail; they change it themselves later.
+             * @default assigned
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
         };
         UserDto: {
             /** Format: uuid */
@@ -1054,6 +1060,11 @@ export interface components {
              * @enum {string}
              */
             language?: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail (they choose it themselves with PATCH /auth/me).
+             * @enum {string}
+             */
+            emailNotifications?: "all" | "assigned" | "digest" | "none";
             /** @description A disabled user cannot sign in, and their tokens stop working at once. */
             disabled?: boolean;
             /** Format: password */
