@@ -520,7 +520,7 @@ async function run(): Promise<void> {
       currency: 'CNY',
       stockOnHand: 1e9,
     });
-    await deliveries?.prepare(call, target.apiUrl, target.password);
+    await deliveries?.prepare(call, target.password);
 
     const waiting = await placeWaiting(call, customer.id as string, sku, options.waiting);
     const rssWaiting = waiting.ids.length ? rssOf('worker/main.js', target.dataDir) : null;

@@ -42,7 +42,7 @@ export interface DeliveryBench {
   /** Settings the product starts with: the receivers' addresses. */
   env: Record<string, string>;
   /** Staff on e-mail `all`, and (slow-webhook) a webhook for every kind. */
-  prepare(call: Call, apiUrl: string, password: string): Promise<void>;
+  prepare(call: Call, password: string): Promise<void>;
   /** The receiver fails as the mode says. */
   breakReceiver(): Promise<void>;
   /** The receiver works again. */
@@ -59,7 +59,7 @@ export async function deliveryBench(fault: DeliveryFault, staff: number): Promis
   return {
     fault,
     env: { OMS_SMTP_URL: smtp.url, OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
-    async prepare(call, apiUrl, password) {
+    async prepare(call, password) {
       const tag = randomUUID().slice(0, 6);
       for (let i = 0; i < staff; i++) {
         const username = `bench-staff-${tag}-${i}`;
@@ -69,19 +69,8 @@ export async function deliveryBench(fault: DeliveryFault, staff: number): Promis
           displayName: `Bench staff ${i}`,
           email: `${username}@example.test`,
           roles: ['staff'],
+          emailNotifications: 'all',
         });
-        const login = await fetch(`${apiUrl}/api/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-        });
-        const { accessToken } = (await login.json()) as { accessToken: string };
-        const chosen = await fetch(`${apiUrl}/api/auth/me`, {
-          method: 'PATCH',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-          body: JSON.stringify({ emailNotifications: 'all' }),
-        });
-        if (!chosen.ok) throw new Error(`${username} could not choose e-mail: ${chosen.status}`);
       }
       if (fault === 'slow-webhook') await call('POST', '/webhooks', { url: `${hooks.baseUrl}/bench` });
     },
