@@ -1,10 +1,11 @@
 # The application image: one build serves the API, the worker and the migration job (by command).
-FROM node:20.19.5-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY config config
+COPY domain domain
 COPY workflows workflows
 COPY activities activities
 COPY db db
@@ -15,7 +16,7 @@ COPY scripts scripts
 COPY console console
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.19.5-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 # pg_dump/pg_restore (the server's major version) and sqlite3 for backups and restores.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends postgresql-client-15 sqlite3 \

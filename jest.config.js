@@ -6,6 +6,20 @@
  * The services' and the product's own log lines go to files under test-artifacts/logs, printed only for a
  * test file that failed (test/support/quiet-reporter.js), so the summary stays readable.
  */
+const vm = require('node:vm');
+
+// NestJS 12 and MikroORM 7 are ES modules, which jest loads from this CommonJS project (require(esm)) only on
+// Node 24.9+ and under --experimental-vm-modules. .npmrc passes the flag to npm's scripts and to npx; run
+// any other way (node_modules/.bin/jest), say so rather than fail later on every spec that imports them.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if ((major > 24 || (major === 24 && minor >= 9)) && typeof vm.SourceTextModule !== 'function') {
+  process.stderr.write(
+    'jest needs --experimental-vm-modules here: run it as `npx jest` or `npm test` (.npmrc passes the flag), ' +
+      'or set NODE_OPTIONS=--experimental-vm-modules.\n',
+  );
+  process.exit(1);
+}
+
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const services = {
   testEnvironment: 'node',
@@ -28,6 +42,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       roots: [
+        '<rootDir>/domain',
         '<rootDir>/workflows',
         '<rootDir>/activities',
         '<rootDir>/api',

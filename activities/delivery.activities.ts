@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { DeliveryRepository } from '../db/repositories';
-import type { DeliveryStatus } from '../workflows/notification.definitions';
+import type { DeliveryStatus } from '../domain/notifications';
 
 export interface DeliveryActivityDeps {
   em: () => EntityManager;

@@ -36,8 +36,8 @@ import {
   retryDelayMs,
   type Breaker,
   type BreakerSettings,
-} from '../workflows/delivery.rules';
-import type { Channel } from '../workflows/notification.definitions';
+} from '../domain/delivery.rules';
+import type { Channel } from '../domain/notifications';
 import { SendFailure, postWebhook, type Mailer } from './delivery.transports';
 
 export interface DispatcherSettings {

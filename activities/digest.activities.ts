@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DeliveryRepository, NotificationRepository, UserRepository } from '../db/repositories';
-import { DIGEST_KIND } from '../workflows/notification.definitions';
+import { DIGEST_KIND } from '../domain/notifications';
 import { DIGEST_ITEMS, renderDigest } from './notification.render';
 
 export interface DigestActivityDeps {

@@ -2,13 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { EscalationRepository } from '../db/repositories';
-import {
-  escalationPolicyChangedSignal,
-  toPlan,
-  waitingOrdersQuery,
-  type EscalationPlan,
-  type EscalationStage,
-} from '../workflows/escalation.definitions';
+import { escalationPolicyChangedSignal, waitingOrdersQuery } from '../workflows/escalation.definitions';
+import { toPlan, type EscalationPlan, type EscalationStage } from '../domain/escalation';
 
 export interface EscalationActivityDeps {
   em: () => EntityManager;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StockRepository } from '../db/repositories';
 import type { StockLine } from '../db/repositories';
-import type { OrderLine, StockShortage } from '../workflows/order.definitions';
+import type { OrderLine, StockShortage } from '../domain/order';
 
 export interface InventoryActivityDeps {
   em: () => EntityManager;

@@ -14,9 +14,9 @@ import {
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
-import { peopleOnOrder, wantsEmailNow } from '../workflows/delivery.rules';
-import { isCustomerKind, type NotificationKind } from '../workflows/notification.definitions';
-import type { OrderSnapshot } from '../workflows/order.definitions';
+import { peopleOnOrder, wantsEmailNow } from '../domain/delivery.rules';
+import { isCustomerKind, type NotificationKind } from '../domain/notifications';
+import type { OrderSnapshot } from '../domain/order';
 import type { MessageTemplate } from './notification.templates';
 import { messageData, renderMessage } from './notification.render';
 

@@ -3,8 +3,9 @@
  * subject, text and HTML of one kind for one audience. Pure; the activities call it.
  */
 import Handlebars from 'handlebars';
-import { isCustomerKind, type Language, type NotificationKind } from '../workflows/notification.definitions';
-import type { Awaiting, OrderSnapshot } from '../workflows/order.definitions';
+import { isCustomerKind, type NotificationKind } from '../domain/notifications';
+import { type Language } from '../domain/people';
+import type { Awaiting, OrderSnapshot } from '../domain/order';
 import {
   CUSTOMER_TEMPLATES,
   DIGEST_LAYOUT,

@@ -1,5 +1,6 @@
-import type { OrderSnapshot } from '../workflows/order.definitions';
-import { CUSTOMER_KINDS, LANGUAGES, NOTIFICATION_KINDS } from '../workflows/notification.definitions';
+import type { OrderSnapshot } from '../domain/order';
+import { CUSTOMER_KINDS, NOTIFICATION_KINDS } from '../domain/notifications';
+import { LANGUAGES } from '../domain/people';
 import { DIGEST_ITEMS, formatWait, messageData, renderDigest, renderMessage } from './notification.render';
 
 /** A snapshot shaped exactly as the workflow produces it (a shipped, then cancelled-like order). */

@@ -4,7 +4,8 @@
  * completion. Rendered with handlebars in strict mode: a variable missing from the data is an error, never a
  * blank in a message. HTML bodies escape every value; they are wrapped in one layout per language.
  */
-import type { CustomerKind, Language, NotificationKind } from '../workflows/notification.definitions';
+import type { CustomerKind, NotificationKind } from '../domain/notifications';
+import type { Language } from '../domain/people';
 
 export type Audience = 'staff' | 'customer';
 

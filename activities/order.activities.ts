@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { EscalationRepository, OrderRepository } from '../db/repositories';
-import { toPlan, type EscalationPlan, type EscalationStage } from '../workflows/escalation.definitions';
-import type { OrderSnapshot } from '../workflows/order.definitions';
+import { toPlan, type EscalationPlan, type EscalationStage } from '../domain/escalation';
+import type { OrderSnapshot } from '../domain/order';
 
 export interface RecordOrderInput {
   order: OrderSnapshot;

@@ -73,7 +73,7 @@ export async function ensureApplicationRole(ownerUrl: string, appUrl: string): P
 export async function migrateUp(ownerUrl: string, appUrl?: string): Promise<string[]> {
   const orm = await MikroORM.init(ormConfig(ownerUrl));
   try {
-    const applied = await orm.getMigrator().up();
+    const applied = await orm.migrator.up();
     if (appUrl) await grantApplicationRole(orm, appUrl);
     return applied.map((migration) => migration.name);
   } finally {
@@ -87,7 +87,7 @@ async function createMigration(databaseUrl: string): Promise<void> {
     ormConfig(databaseUrl, { migrations: { path: 'db/migrations', emit: 'ts' } }),
   );
   try {
-    const result = await orm.getMigrator().createMigration('db/migrations', false, false);
+    const result = await orm.migrator.create('db/migrations', false, false);
     console.log(result.fileName ? `wrote db/migrations/${result.fileName}` : 'no changes');
   } finally {
     await orm.close(true);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ORDER_EVENTS_CHANNEL } from './repositories';
+import { ORDER_EVENTS_CHANNEL } from './projections';
 
 export interface OrderEvent {
   type: 'order.updated';

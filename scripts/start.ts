@@ -205,6 +205,9 @@ async function run(): Promise<void> {
 
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
     say('ready:');
+    say(
+      `  console      ${apiUrl}/   (user admin; its first password: ${path.join(config.dataDir, 'admin-password')})`,
+    );
     say(`  API          ${apiUrl}/api   (OpenAPI: ${apiUrl}/api/docs)`);
     say(`  health       ${apiUrl}/health   metrics ${apiUrl}/metrics`);
     for (const [name, , url] of children.filter(([, , url]) => url && !url.startsWith(apiUrl)))

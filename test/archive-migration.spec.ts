@@ -55,7 +55,7 @@ describe('the migration to one archive', () => {
     await admin.query(`alter database oms_archive_migration set session_replication_role = replica`);
     await admin.end();
     orm = await MikroORM.init(ormConfig(url, { logger: () => undefined }));
-    await orm.getMigrator().up({ to: BEFORE });
+    await orm.migrator.up({ to: BEFORE });
     sql = new Client({ connectionString: url });
     await sql.connect();
   });
@@ -84,7 +84,7 @@ describe('the migration to one archive', () => {
     await insert('order_archives', 'record', fuller, record(fuller, 57), 57);
     await insert('order_histories', 'history', fuller, history(57), 57);
 
-    await orm.getMigrator().up({ to: ONE_ARCHIVE });
+    await orm.migrator.up({ to: ONE_ARCHIVE });
 
     expect(await read('order_archives', 'record', alone)).toEqual({
       document: { orderId: alone, history: history(40) },
@@ -102,7 +102,7 @@ describe('the migration to one archive', () => {
     expect(rows[0].table).toBeNull();
 
     // And back: down rebuilds the histories table from the records.
-    await orm.getMigrator().down();
+    await orm.migrator.down();
     expect((await read('order_histories', 'history', completed)).document).toEqual(history(57));
     expect((await read('order_histories', 'history', alone)).events).toBe(40);
   });
@@ -114,7 +114,7 @@ describe('the migration to one archive', () => {
       `insert into order_histories (order_id, history, sha256, events) values ($1, $2, 'not-its-checksum', 3)`,
       [damaged, data],
     );
-    await expect(orm.getMigrator().up({ to: ONE_ARCHIVE })).rejects.toThrow(
+    await expect(orm.migrator.up({ to: ONE_ARCHIVE })).rejects.toThrow(
       new RegExp(`archived history of order ${damaged} does not match`),
     );
     const { rows } = await sql.query(`select count(*)::int as n from order_histories where order_id = $1`, [

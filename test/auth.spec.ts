@@ -174,7 +174,7 @@ describe('sign-in and tokens', () => {
     const url = new URL(process.env.OMS_TEST_DATABASE_URL!);
     url.pathname = `/${database}`;
     const orm = await MikroORM.init(ormConfig(url.toString(), { logger: () => undefined }));
-    await orm.getMigrator().up();
+    await orm.migrator.up();
     await orm.close(true);
 
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bootstrap-'));

@@ -1,20 +1,12 @@
 import { eventually, seedCatalogue } from './support/fixtures';
-import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
-import { ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { ownTaskQueue, startStack, useStack } from './support/stack';
 
 describe('cancel', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: false });
-    api = await stack.client();
-  });
-  afterAll(() => stack.close());
+  const t = useStack({ api: [['staff']] }, { worker: false });
 
   async function ledger(orderId: string) {
-    return stack.orm.em
+    return t.stack.orm.em
       .fork()
       .getConnection()
       .execute<{ kind: string; amount: string }[]>(
@@ -23,7 +15,7 @@ describe('cancel', () => {
       );
   }
 
-  async function paidOrder(client = api): Promise<{ order: OrderBody; sku: string }> {
+  async function paidOrder(client = t.api): Promise<{ order: OrderBody; sku: string }> {
     const { customerId, skus } = await seedCatalogue(client, [{ unitPrice: 2500, stockOnHand: 10 }]);
     const order = await placeOrder(client, customerId, [{ sku: skus[0]!, quantity: 4 }]);
     const approved = await client.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
@@ -36,9 +28,9 @@ describe('cancel', () => {
   }
 
   it('releases reserved stock and refunds a captured payment', async () => {
-    await stack.startWorker();
+    await t.stack.startWorker();
     const { order, sku } = await paidOrder();
-    const cancelled = await api.post<OrderBody>(`/api/orders/${order.id}/cancel`, {
+    const cancelled = await t.api.post<OrderBody>(`/api/orders/${order.id}/cancel`, {
       reason: 'customer asked',
     });
     expect(cancelled.status).toBe(200);
@@ -48,13 +40,13 @@ describe('cancel', () => {
       payment: { status: 'refunded', amount: 0 },
       cancellation: { reason: 'customer asked', by: { username: 'staff-user' } },
     });
-    expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 10, reserved: 0, available: 10 });
+    expect(await stockOf(t.api, sku)).toMatchObject({ stockOnHand: 10, reserved: 0, available: 10 });
     expect(await ledger(order.id)).toEqual([
       { kind: 'authorization', amount: '10000' },
       { kind: 'capture', amount: '10000' },
       { kind: 'refund', amount: '10000' },
     ]);
-    await stack.stopWorker();
+    await t.stack.stopWorker();
   });
 
   it('finishes the saga when the worker dies between releasing the stock and refunding', async () => {
@@ -99,12 +91,12 @@ describe('cancel', () => {
   });
 
   it('refuses to cancel a shipped order, naming its status', async () => {
-    await stack.startWorker();
+    await t.stack.startWorker();
     const { order } = await paidOrder();
-    await api.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: 'X' });
-    const refused = await api.post(`/api/orders/${order.id}/cancel`, { reason: 'too late' });
+    await t.api.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: 'X' });
+    const refused = await t.api.post(`/api/orders/${order.id}/cancel`, { reason: 'too late' });
     expect(refused).toMatchObject({ status: 409, body: { status: 'shipped', awaiting: 'delivery' } });
-    expect((await api.post(`/api/orders/${order.id}/cancel`, {})).status).toBe(400);
-    await stack.stopWorker();
+    expect((await t.api.post(`/api/orders/${order.id}/cancel`, {})).status).toBe(400);
+    await t.stack.stopWorker();
   });
 });

@@ -2,30 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { pdfText as extractText } from './support/pdf-text';
-import { startStack, type TestStack } from './support/stack';
-import type { Language } from '../workflows/people.definitions';
+import { useStack } from './support/stack';
+import type { Language } from '../domain/people';
 
 /** Invoices, packing slips and shipping labels of real orders, moved by the real workflow. */
 describe('order documents', () => {
-  let stack: TestStack;
-  let staff: ApiClient;
-  let manager: ApiClient;
-  let auditor: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    staff = await stack.client(['staff']);
-    manager = await stack.client(['manager']);
-    auditor = await stack.client(['auditor']);
-  });
-  afterAll(() => stack.close());
+  const t = useStack({ staff: [['staff']], manager: [['manager']], auditor: [['auditor']] });
 
   /** A customer in the given language with an address, two products, an order of both. */
   async function order(language: Language, approve = true): Promise<OrderBody & { customerName: string }> {
     const tag = randomUUID().slice(0, 6);
     const customerName =
       language === 'en' ? `Tea <b>Lovers</b> ${tag}` : `杭州<script>茶</script>客户 ${tag}`;
-    const customer = await staff.post<{ id: string }>('/api/customers', {
+    const customer = await t.staff.post<{ id: string }>('/api/customers', {
       name: customerName,
       email: `doc-${tag}@example.com`,
       phone: '13800000000',
@@ -39,7 +28,7 @@ describe('order documents', () => {
         ['Jasmine tea', 500],
       ] as const
     ).entries()) {
-      await staff.post('/api/products', {
+      await t.staff.post('/api/products', {
         sku: `DOC-${tag}-${index}`,
         name,
         unitPrice,
@@ -47,12 +36,12 @@ describe('order documents', () => {
         stockOnHand: 50,
       });
     }
-    const placed = await placeOrder(staff, customer.body.id, [
+    const placed = await placeOrder(t.staff, customer.body.id, [
       { sku: `DOC-${tag}-0`, quantity: 2 },
       { sku: `DOC-${tag}-1`, quantity: 3 },
     ]);
     if (!approve) return { ...placed, customerName };
-    const approved = await staff.post<OrderBody>(`/api/orders/${placed.id}/approve`, {});
+    const approved = await t.staff.post<OrderBody>(`/api/orders/${placed.id}/approve`, {});
     expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
     return { ...approved.body, customerName };
   }
@@ -62,18 +51,18 @@ describe('order documents', () => {
     expect(response.headers.get('content-type')).toBe('application/pdf');
     return extractText(new Uint8Array(await response.arrayBuffer()));
   };
-  const get = (path: string, client: ApiClient = staff) =>
-    fetch(`${stack.baseUrl}${path}`, { headers: client.headers });
+  const get = (path: string, client: ApiClient = t.staff) =>
+    fetch(`${t.stack.baseUrl}${path}`, { headers: client.headers });
 
   it('refuses an invoice before the order is processing, naming the status', async () => {
     const waiting = await order('zh-CN', false);
-    const response = await staff.get<{ message: string; status: string }>(
+    const response = await t.staff.get<{ message: string; status: string }>(
       `/api/orders/${waiting.id}/invoice`,
     );
     expect(response.status).toBe(409);
     expect(response.body.status).toBe('created');
     expect(response.body.message).toContain('created');
-    expect((await staff.get(`/api/orders/${randomUUID()}/invoice`)).status).toBe(404);
+    expect((await t.staff.get(`/api/orders/${randomUUID()}/invoice`)).status).toBe(404);
   });
 
   it('issues one gap-free invoice number per order, the same on every request, even concurrent ones', async () => {
@@ -85,7 +74,7 @@ describe('order documents', () => {
     const numbers = new Set(concurrent.map(invoiceNumber));
     expect(numbers.size).toBe(1);
     const firstNumber = invoiceNumber(await (await get(`/api/orders/${first.id}/invoice`)).text())!;
-    expect(invoiceNumber(await (await get(`/api/orders/${first.id}/invoice`, auditor)).text())).toBe(
+    expect(invoiceNumber(await (await get(`/api/orders/${first.id}/invoice`, t.auditor)).text())).toBe(
       firstNumber,
     );
     const secondNumber = [...numbers][0]!;
@@ -140,7 +129,7 @@ describe('order documents', () => {
     expect(slip).not.toContain('129.90');
     const before = await (await get(`/api/orders/${placed.id}/shipping-label`)).text();
     expect(before).toContain('尚未发货');
-    const shipped = await staff.post(`/api/orders/${placed.id}/ship`, {
+    const shipped = await t.staff.post(`/api/orders/${placed.id}/ship`, {
       carrier: '顺丰速运',
       trackingNumber: 'SF1234567890',
     });
@@ -150,13 +139,15 @@ describe('order documents', () => {
     expect(label).toContain('SF1234567890');
     expect(label).toContain('浙江省杭州市西湖区龙井路 1 号');
     expect(label).toContain('data:image/svg+xml;base64,');
-    const labelPdf = await pdfText(await get(`/api/orders/${placed.id}/shipping-label?format=pdf`, auditor));
+    const labelPdf = await pdfText(
+      await get(`/api/orders/${placed.id}/shipping-label?format=pdf`, t.auditor),
+    );
     expect(labelPdf).toContain('SF1234567890');
     expect(labelPdf).toContain('顺丰速运');
     expect(await pdfText(await get(`/api/orders/${placed.id}/packing-slip?format=pdf`))).toContain(
       '龙井茶 250g',
     );
-    expect((await staff.get(`/api/orders/${placed.id}/invoice?format=docx`)).status).toBe(400);
+    expect((await t.staff.get(`/api/orders/${placed.id}/invoice?format=docx`)).status).toBe(400);
   });
 
   it('prints the seller settings managers keep, audited; an issued invoice keeps the seller it had', async () => {
@@ -168,14 +159,14 @@ describe('order documents', () => {
       taxId: '91330100TEST',
       taxRateBp: 600,
     };
-    const changed = await manager.put<{ name: string }>('/api/settings/seller', seller);
+    const changed = await t.manager.put<{ name: string }>('/api/settings/seller', seller);
     expect(changed.status).toBe(200);
-    expect((await staff.put('/api/settings/seller', seller)).status).toBe(403);
+    expect((await t.staff.put('/api/settings/seller', seller)).status).toBe(403);
     expect(
-      (await manager.put<{ message: string }>('/api/settings/seller', { ...seller, taxRateBp: 10001 })).body
+      (await t.manager.put<{ message: string }>('/api/settings/seller', { ...seller, taxRateBp: 10001 })).body
         .message,
     ).toContain('taxRateBp');
-    const audit = await manager.get<{ items: { action: string; after: { name: string } }[] }>(
+    const audit = await t.manager.get<{ items: { action: string; after: { name: string } }[] }>(
       '/api/audit?entity=settings&entityId=seller',
     );
     expect(audit.body.items[0]).toMatchObject({
@@ -191,7 +182,7 @@ describe('order documents', () => {
 
   it('records the stage transitions with the times the workflow gave them, once each', async () => {
     const placed = await order('zh-CN');
-    const rows = await stack.orm.em
+    const rows = await t.stack.orm.em
       .fork()
       .getConnection()
       .execute<{ version: number; stage: string; entered_at: Date; left_at: Date | null }[]>(
@@ -204,7 +195,7 @@ describe('order documents', () => {
     expect(last.stage).toBe('processing/shipment');
     expect(last.left_at).toBeNull();
     const { snapshot } = (
-      await stack.orm.em
+      await t.stack.orm.em
         .fork()
         .getConnection()
         .execute<{ snapshot: { awaitingSince: string } }[]>(`select snapshot from orders where id = ?`, [

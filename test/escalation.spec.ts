@@ -40,7 +40,7 @@ describe('escalation reminders', () => {
     const { timeZone, hours, holidays } = (await clerk.get<Record<string, unknown>>('/api/settings/calendar'))
       .body;
     defaultCalendar = { timeZone, hours, holidays };
-  });
+  }, 120_000);
   afterAll(async () => {
     // Other test files share the database: put the shipped defaults back.
     await manager.put('/api/escalation-policies/approval', DEFAULT_APPROVAL);

@@ -1,23 +1,15 @@
 import { seedCatalogue } from './support/fixtures';
-import type { ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
-import { startStack, type TestStack } from './support/stack';
+import { useStack } from './support/stack';
 
 describe('GET /api/events', () => {
-  let stack: TestStack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    api = await stack.client();
-  });
-  afterAll(() => stack.close());
+  const t = useStack({ api: [['staff']] });
 
   it('streams every change of status and awaiting as server-sent events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${stack.baseUrl}/api/events`, {
+    const response = await fetch(`${t.stack.baseUrl}/api/events`, {
       signal: controller.signal,
-      headers: api.headers,
+      headers: t.api.headers,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     type Event = { orderId: string; status: string; awaiting: string | null };
@@ -33,11 +25,11 @@ describe('GET /api/events', () => {
       }
     })().catch(() => undefined);
 
-    const { customerId, skus } = await seedCatalogue(api);
-    const order = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 1 }]);
-    await api.post(`/api/orders/${order.id}/approve`, {});
-    await api.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: '1' });
-    await api.post(`/api/orders/${order.id}/complete`, {});
+    const { customerId, skus } = await seedCatalogue(t.api);
+    const order = await placeOrder(t.api, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+    await t.api.post(`/api/orders/${order.id}/approve`, {});
+    await t.api.post(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: '1' });
+    await t.api.post(`/api/orders/${order.id}/complete`, {});
     const deadline = Date.now() + 5000;
     while (!events.some((e) => e.orderId === order.id && e.status === 'completed') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiClient } from './support/http';
-import { startStack, type TestStack } from './support/stack';
+import { useStack } from './support/stack';
 
 describe('feedback', () => {
-  let stack: TestStack;
-  let staff: ApiClient;
-  let auditor: ApiClient;
-  let manager: ApiClient;
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: false });
-    staff = await stack.client(['staff']);
-    auditor = await stack.client(['auditor']);
-    manager = await stack.client(['manager']);
-  });
-  afterAll(() => stack.close());
+  const t = useStack(
+    { staff: [['staff']], auditor: [['auditor']], manager: [['manager']] },
+    { worker: false },
+  );
 
   type Feedback = {
     id: string;
@@ -27,7 +18,7 @@ describe('feedback', () => {
 
   it('takes a message from anyone signed in, with an optional 1–5 rating, and shows who wrote it', async () => {
     const message = `发票抬头能否显示英文名称？ ${randomUUID()}`;
-    const created = await auditor.post<Feedback>('/api/feedback', { message, rating: 4 });
+    const created = await t.auditor.post<Feedback>('/api/feedback', { message, rating: 4 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       message,
@@ -45,32 +36,32 @@ describe('feedback', () => {
       [{ message: 'x', orderId: randomUUID() }, 'orderId'],
       [{ message: 'x', orderId: 'not-a-uuid' }, 'orderId'],
     ] as const) {
-      const response = await staff.post<{ message: string }>('/api/feedback', body);
+      const response = await t.staff.post<{ message: string }>('/api/feedback', body);
       expect([field, response.status]).toEqual([field, 400]);
       expect(response.body.message).toContain(field);
     }
   });
 
   it('lets managers filter it and mark it handled once, audited', async () => {
-    const created = await staff.post<Feedback>('/api/feedback', {
+    const created = await t.staff.post<Feedback>('/api/feedback', {
       message: `slow label printing ${randomUUID()}`,
       rating: 1,
     });
-    const open = await manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&rating=1&limit=500');
+    const open = await t.manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&rating=1&limit=500');
     expect(open.body.items.map((f) => f.id)).toContain(created.body.id);
-    const handled = await manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
+    const handled = await t.manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
     expect(handled.status).toBe(200);
     expect(handled.body.handledAt).not.toBeNull();
-    const again = await manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
+    const again = await t.manager.post<Feedback>(`/api/feedback/${created.body.id}/handled`);
     expect(again.body.handledAt).toBe(handled.body.handledAt);
-    const audit = await manager.get<{ items: { action: string }[] }>(
+    const audit = await t.manager.get<{ items: { action: string }[] }>(
       `/api/audit?entity=feedback&entityId=${created.body.id}`,
     );
     expect(audit.body.items.map((entry) => entry.action)).toEqual(['feedback.handled']);
-    const stillOpen = await manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&limit=500');
+    const stillOpen = await t.manager.get<{ items: Feedback[] }>('/api/feedback?handled=false&limit=500');
     expect(stillOpen.body.items.map((f) => f.id)).not.toContain(created.body.id);
-    expect((await manager.post(`/api/feedback/${randomUUID()}/handled`)).status).toBe(404);
-    expect((await manager.get('/api/feedback?handled=maybe')).status).toBe(400);
+    expect((await t.manager.post(`/api/feedback/${randomUUID()}/handled`)).status).toBe(404);
+    expect((await t.manager.get('/api/feedback?handled=maybe')).status).toBe(400);
   });
 
   it('pages newest first, each entry once, also when several share a millisecond', async () => {
@@ -78,14 +69,14 @@ describe('feedback', () => {
     // Sent at once, so that some are stored in the same millisecond and the id decides their order.
     const created = await Promise.all(
       Array.from({ length: 7 }, (_, i) =>
-        staff.post<Feedback>('/api/feedback', { message: `${tag} ${i}`, rating: 3 }),
+        t.staff.post<Feedback>('/api/feedback', { message: `${tag} ${i}`, rating: 3 }),
       ),
     );
     const ids = new Set(created.map((response) => response.body.id));
     const seen: Feedback[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: Feedback[]; nextCursor: string | null } } = await manager.get(
+      const page: { body: { items: Feedback[]; nextCursor: string | null } } = await t.manager.get(
         `/api/feedback?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       );
       seen.push(...page.body.items);

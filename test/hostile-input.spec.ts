@@ -402,4 +402,41 @@ describe('hostile input and abuse', () => {
       expect(level(after)).toEqual(level(before));
     });
   });
+
+  describe('a compensation step that fails once on a defect', () => {
+    let flaky: TestStack;
+    let clerk: ApiClient;
+    beforeAll(async () => {
+      flaky = await startStack({ worker: false, env: ownTaskQueue('flaky-release') });
+      clerk = await flaky.client(['staff'], 'flaky-release-clerk');
+      // Releasing a cancelled order's stock fails once, after the release is committed, as a defect would;
+      // the order tries again by itself.
+      let failures = 0;
+      await flaky.startWorker('flaky-release', {
+        notifyStockChanged: () =>
+          failures++ === 0 ? Promise.reject(new TypeError('the queue was read wrongly')) : Promise.resolve(),
+      });
+    });
+    afterAll(() => flaky.close());
+
+    it('shows the problem while it lasts, and not once the step has passed', async () => {
+      const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 90_000, stockOnHand: 5 }]);
+      const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      const cancelled = await clerk.post<{ status: string; problem: { step: string } | null }>(
+        `/api/orders/${order.id}/cancel`,
+        { reason: 'changed mind' },
+      );
+      expect([cancelled.status, cancelled.body.status, cancelled.body.problem?.step]).toEqual([
+        200,
+        'cancelled',
+        'releaseStock',
+      ]);
+      const resolved = await eventually(
+        () => clerk.get<{ problem: unknown }>(`/api/orders/${order.id}`),
+        (response) => response.body.problem === null,
+        60_000,
+      );
+      expect(resolved.body.problem).toBeNull();
+    }, 90_000);
+  });
 });

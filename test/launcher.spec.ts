@@ -71,6 +71,7 @@ describe('npm start', () => {
     try {
       await waitFor(first, 'press Ctrl-C to stop');
       expect(first.output()).toContain(`API          http://127.0.0.1:${ports.api}/api`);
+      expect(first.output()).toContain(`console      http://127.0.0.1:${ports.api}/`);
       expect(first.output()).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`);
       const anonymous = apiClient(`http://127.0.0.1:${ports.api}`);
       expect((await anonymous.get('/health')).body).toEqual({

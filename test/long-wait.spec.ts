@@ -4,7 +4,7 @@
  * its audit trail and replay verification span all its runs.
  */
 import { orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
-import { CONTINUE_AFTER_EVENTS } from '../workflows/order.process';
+import { CONTINUE_AFTER_EVENTS } from '../workflows/order/lifecycle';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';

@@ -1,4 +1,4 @@
-import type { OrderInput } from '../workflows/order.definitions';
+import type { OrderInput } from '../domain/order';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';

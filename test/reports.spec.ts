@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { OrderRepository, ReportRepository, type Period } from '../db/repositories';
-import type { EscalationState } from '../workflows/escalation.definitions';
-import type { OrderLine, OrderSnapshot, OrderStatus } from '../workflows/order.definitions';
+import type { EscalationState } from '../domain/escalation';
+import type { OrderLine, OrderSnapshot, OrderStatus } from '../domain/order';
 import type { ApiClient } from './support/http';
 import { startStack, type TestStack } from './support/stack';
 import { prng } from '../scripts/prng';

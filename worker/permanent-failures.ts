@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
-import { PERMANENT_FAILURES, type PermanentFailureKind } from '../workflows/order.definitions';
+import { PERMANENT_FAILURES, type PermanentFailureKind } from '../domain/order';
 
 /** PostgreSQL error classes that mean "this value or this statement will never work": not worth a retry. */
 const INVALID_DATA_CLASSES = ['22', '23'];

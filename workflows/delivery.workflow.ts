@@ -1,6 +1,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import type { DeliveryInput, DeliveryStatus } from './notification.definitions';
+import type { DeliveryInput } from './notification.definitions';
+import type { DeliveryStatus } from '../domain/notifications';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import type { EscalationStage } from './escalation.definitions';
+import type { EscalationStage } from '../domain/escalation';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 

@@ -1,6 +1,6 @@
-import type { EscalationPlan } from './escalation.definitions';
+import type { EscalationPlan } from '../domain/escalation';
 import { EscalationWatch } from './escalation.watch';
-import type { Awaiting, OrderSnapshot } from './order.definitions';
+import type { Awaiting, OrderSnapshot } from '../domain/order';
 
 const S = 1000;
 const start = Date.parse('2026-11-26T08:00:00.000Z');

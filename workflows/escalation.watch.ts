@@ -8,9 +8,9 @@ import {
   type EscalationPlan,
   type EscalationStage,
   type EscalationState,
-} from './escalation.definitions';
-import { dueReminders, levelKey, nextDue, type Fired } from './escalation.rules';
-import type { OrderSnapshot } from './order.definitions';
+} from '../domain/escalation';
+import { dueReminders, levelKey, nextDue, type Fired } from '../domain/escalation.rules';
+import type { OrderSnapshot } from '../domain/order';
 
 /** The watched wait the order is in: the plan it follows and how many reminders of each level have fired. */
 export interface Watch {

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { patched, setHandler } from '@temporalio/workflow';
 import { escalationPolicyChangedSignal } from './escalation.definitions';
-import { orderWorkflowV1 } from './legacy/order.workflow.v1';
+import { orderWorkflowV1 } from './legacy/v1/order.workflow';
 import {
   approveUpdate,
   cancelUpdate,
@@ -13,10 +13,10 @@ import {
   retryPaymentUpdate,
   shipUpdate,
   stockChangedSignal,
-  type OrderInput,
-  type OrderSnapshot,
 } from './order.definitions';
-import { OrderProcess, type Command, type OrderMemory } from './order.process';
+import { type OrderInput, type OrderSnapshot } from '../domain/order';
+import type { Command } from './order/commands';
+import { OrderLifecycle, type OrderMemory } from './order/lifecycle';
 
 /** The staff actions, each an update that the order's loop carries out. */
 const STAFF_ACTIONS = [
@@ -35,14 +35,14 @@ export const LEAN_WORKFLOW_PATCH = 'lean-workflow';
 /**
  * One customer order from creation to a final status; its history is the order's audit trail.
  *
- * Wiring only: the order's state and its loop live in `OrderProcess`, escalation watching in
+ * Wiring only: the order's life is `OrderLifecycle` (`order/lifecycle.ts`), escalation watching
  * `EscalationWatch`. Each staff action is an update whose validator refuses what the state or the actor's
  * role does not allow before anything is recorded, and whose handler queues the action for the order's loop
  * and answers with the order once it has settled. `memory` is set when a long wait continued as new.
  */
 export async function orderWorkflow(input: OrderInput, memory?: OrderMemory): Promise<OrderSnapshot> {
   if (memory === undefined && !patched(LEAN_WORKFLOW_PATCH)) return orderWorkflowV1(input);
-  const order = new OrderProcess(input, memory);
+  const order = new OrderLifecycle(input, memory);
 
   setHandler(orderQuery, () => order.order);
   setHandler(recordedUpdate, () => order.whenRecorded());

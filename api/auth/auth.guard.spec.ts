@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { DomainError } from '../errors/domain.error';
 import { AuthGuard } from './auth.guard';
 import type { AuthService } from './auth.service';

@@ -6,13 +6,13 @@ import path from 'node:path';
 import { AppConfig } from '../../config/config';
 import type { User } from '../../db/entities';
 import { LoginThrottleRepository, UserRepository, type ThrottleRule } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, csrfTokenOf, isSafeMethod } from './session';
 import { issueToken, verifyToken } from './tokens';
-import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../workflows/notification.definitions';
-import type { Language } from '../../workflows/people.definitions';
+import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../domain/notifications';
+import type { Language } from '../../domain/people';
 
 const FIFTEEN_MINUTES = 15 * 60;
 

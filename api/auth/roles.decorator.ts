@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../../db/entities';
+import type { Role } from '../../domain/people';
 
 export const ROLES_KEY = 'oms:roles';
 export const PUBLIC_KEY = 'oms:public';
@@ -10,9 +10,5 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** A route anyone may call without signing in. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
-/** The rows of the contract's role table, named once. */
-export const ANYONE: Role[] = ['admin', 'manager', 'staff', 'auditor'];
-export const OPERATORS: Role[] = ['admin', 'manager', 'staff'];
-export const MANAGERS: Role[] = ['admin', 'manager'];
-export const OVERSEERS: Role[] = ['admin', 'manager', 'auditor'];
-export const ADMINS: Role[] = ['admin'];
+/** The rows of the contract's role table, defined once in the domain. */
+export { ADMINS, ANYONE, MANAGERS, OPERATORS, OVERSEERS } from '../../domain/people';

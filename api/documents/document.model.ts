@@ -4,11 +4,11 @@
  * total split out at the seller's rate.
  */
 import type { Invoice, SellerSetting } from '../../db/repositories';
-import type { OrderSnapshot } from '../../workflows/order.definitions';
+import type { OrderSnapshot } from '../../domain/order';
 
 export const DOCUMENT_KINDS = ['invoice', 'packing-slip', 'shipping-label'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-import type { Language } from '../../workflows/people.definitions';
+import type { Language } from '../../domain/people';
 
 export type { Language };
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_AMOUNT } from './validators';
 import type { Customer } from '../../db/entities';
-import { LANGUAGES, type Language } from '../../workflows/notification.definitions';
+import { LANGUAGES, type Language } from '../../domain/people';
 import { MultiLine } from '../errors/input-boundary';
 
 export class CreateCustomerDto {

@@ -20,7 +20,7 @@ import {
   type BreakerState,
   type Channel,
   type DeliveryStatus,
-} from '../../workflows/notification.definitions';
+} from '../../domain/notifications';
 import { ListQueryDto } from './list.dto';
 
 export class DeliveryQueryDto extends ListQueryDto {

@@ -16,8 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ESCALATION_STAGES, type EscalationStage } from '../../workflows/escalation.definitions';
-import type { Awaiting } from '../../workflows/order.definitions';
+import { ESCALATION_STAGES, type EscalationStage } from '../../domain/escalation';
+import type { Awaiting } from '../../domain/order';
 
 export class PolicyLevelDto {
   @ApiProperty({ example: 'PT4H', description: 'ISO 8601 duration from the start of the wait.' })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES } from '../../workflows/order.definitions';
+import { ORDER_STATUSES } from '../../domain/order';
 import { ActorDto } from './order.dto';
 
 export class HistoryStepDto {

@@ -23,8 +23,8 @@ import {
   type OrderSnapshot,
   type OrderStatus,
   type Actor,
-} from '../../workflows/order.definitions';
-import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../workflows/order.state';
+} from '../../domain/order';
+import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../domain/order.state';
 import { ListQueryDto } from './list.dto';
 import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
 import { MultiLine } from '../errors/input-boundary';

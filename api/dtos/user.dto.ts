@@ -13,8 +13,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ROLES, type Role, type User } from '../../db/entities';
-import { EMAIL_PREFERENCES, type EmailPreference } from '../../workflows/notification.definitions';
-import { LANGUAGES, type Language } from '../../workflows/people.definitions';
+import { EMAIL_PREFERENCES, type EmailPreference } from '../../domain/notifications';
+import { LANGUAGES, type Language } from '../../domain/people';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })

@@ -1,4 +1,3 @@
-import { DECORATORS } from '@nestjs/swagger/dist/constants';
 import { invalidField } from './domain.error';
 
 /**
@@ -9,6 +8,12 @@ import { invalidField } from './domain.error';
  * a repository or a workflow past this point.
  */
 const MULTILINE_KEY = 'oms:multiline';
+/**
+ * Where `@ApiProperty()` keeps a property's options (`swagger/apiModelProperties`): @nestjs/swagger 12 is an
+ * ES module whose package exports only its root, which does not export this key, so it is named here;
+ * test/hostile-input.spec.ts fails if it ever moves (a nullable field would be refused its null).
+ */
+const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
 
 /** Marks a free-text field (notes, comments, reasons, addresses) in which line breaks and tabs are allowed. */
 export function MultiLine(): PropertyDecorator {
@@ -48,8 +53,7 @@ function propertyInfo(owner: object | null, key: string): PropertyInfo {
   // Plain objects (free-form maps) have no declared properties: their values are single-line and non-null.
   if (owner === null || Object.getPrototypeOf(owner) === Object.prototype)
     return { multiline: false, nullable: false };
-  const swagger = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, owner, key) as
-    { nullable?: boolean } | undefined;
+  const swagger = Reflect.getMetadata(API_MODEL_PROPERTIES, owner, key) as { nullable?: boolean } | undefined;
   return {
     multiline: Reflect.getMetadata(MULTILINE_KEY, owner, key) === true,
     nullable: swagger?.nullable === true,

@@ -2,7 +2,7 @@
  * Turns an order workflow's event history into the business steps people read: who acted, what the
  * system decided, what waited and what was retried. Pure: it gets the events with payloads already decoded.
  */
-import type { Actor, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Actor, OrderSnapshot, OrderStatus } from '../../domain/order';
 
 /** One history event, reduced to what the decoder needs (payloads decoded to plain values). */
 export interface DecodedEvent {

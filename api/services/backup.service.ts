@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { BackupError, backupSources, createBackup, listBackups, type BackupSummary } from '../../ops/backup';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { BackupDto, BackupListDto } from '../dtos/backup.dto';
 import { DomainError } from '../errors/domain.error';
 

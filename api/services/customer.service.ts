@@ -3,7 +3,7 @@ import { CustomerRepository, type Page } from '../../db/repositories';
 import { CustomerDto, type CreateCustomerDto, type UpdateCustomerDto } from '../dtos/customer.dto';
 import type { SearchQueryDto } from '../dtos/list.dto';
 import { notFound } from '../errors/domain.error';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 
 @Injectable()
 export class CustomerService {

@@ -6,7 +6,7 @@ import {
   type DestinationView,
   type Page,
 } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { DeliveryDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 

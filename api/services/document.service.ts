@@ -8,7 +8,7 @@ import {
   OrderRepository,
   type StoredSeller,
 } from '../../db/repositories';
-import type { Actor, OrderStatus } from '../../workflows/order.definitions';
+import type { Actor, OrderStatus } from '../../domain/order';
 import { barcodeDataUrl, barcodePng } from '../documents/barcode';
 import { documentModel, type DocumentKind } from '../documents/document.model';
 import { renderDocumentPdf } from '../documents/document.pdf';

@@ -5,14 +5,13 @@ import { isRole } from '../../db/entities';
 import { EscalationRepository, UserRepository } from '../../db/repositories';
 import {
   ESCALATION_STAGES,
-  escalationRolloutWorkflowId,
   parseDuration,
-  waitingOrdersQuery,
   type EscalationStage,
   type PolicyLevel,
-} from '../../workflows/escalation.definitions';
+} from '../../domain/escalation';
+import { escalationRolloutWorkflowId, waitingOrdersQuery } from '../../workflows/escalation.definitions';
 import type { escalationRolloutWorkflow } from '../../workflows/escalation.rollout';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type {
   CalendarChangeDto,
   CalendarDto,

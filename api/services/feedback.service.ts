@@ -6,7 +6,7 @@ import {
   type Feedback,
   type Page,
 } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { CreateFeedbackDto, FeedbackQueryDto } from '../dtos/feedback.dto';
 import { invalidField, notFound } from '../errors/domain.error';
 

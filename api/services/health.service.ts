@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { DestinationRepository } from '../../db/repositories';
-import type { BreakerState } from '../../workflows/notification.definitions';
+import type { BreakerState } from '../../domain/notifications';
 import { OrderEventsService } from './order-events.service';
 
 export type CheckResult = 'ok' | 'down';

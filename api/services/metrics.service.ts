@@ -6,7 +6,7 @@ import {
   OrderRepository,
   type DestinationView,
 } from '../../db/repositories';
-import { BREAKER_STATES } from '../../workflows/notification.definitions';
+import { BREAKER_STATES } from '../../domain/notifications';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges

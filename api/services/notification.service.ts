@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationRepository, type NotificationRow } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { notFound } from '../errors/domain.error';
 
 @Injectable()

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import {
   CustomerRepository,
   OrderRepository,
@@ -18,6 +19,14 @@ import {
 } from '../../db/repositories';
 import {
   FAILURE,
+  type Actor,
+  type ActorInput,
+  type EditInput,
+  type OrderInput,
+  type OrderSnapshot,
+  type RefusalDetails,
+} from '../../domain/order';
+import {
   ORDER_AWAITING_KEY,
   ORDER_STATUS_KEY,
   approveUpdate,
@@ -29,15 +38,9 @@ import {
   rejectUpdate,
   retryPaymentUpdate,
   shipUpdate,
-  type Actor,
-  type ActorInput,
-  type EditInput,
-  type OrderInput,
-  type OrderSnapshot,
-  type RefusalDetails,
 } from '../../workflows/order.definitions';
-import { priceLines, type RequestedLine } from '../../workflows/order.pricing';
-import { isFinal } from '../../workflows/order.state';
+import { priceLines, type RequestedLine } from '../../domain/order.pricing';
+import { isFinal } from '../../domain/order.state';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import type {
   ApproveOrderDto,
@@ -57,10 +60,21 @@ export interface Created {
   created: boolean;
 }
 
+/** The namespace of order ids derived from Idempotency-Keys (a random UUID, fixed once). */
+const IDEMPOTENT_ORDER_NAMESPACE = 'a1c0b7e2-5d3f-4c8a-9b61-2f4e8d7c6a10';
+
 /** A stable order id for an Idempotency-Key: the same key always names the same order (and workflow). */
 function orderIdForKey(key: string): string {
+  return uuidv5(key, IDEMPOTENT_ORDER_NAMESPACE);
+}
+
+/**
+ * The id the releases before 2026-12 derived from a key. A request repeated across the upgrade with a key
+ * first sent before it must find the order it made; keys are repeated within minutes, so this lookup can go
+ * once the release has run for a day.
+ */
+function earlierOrderIdForKey(key: string): string {
   const hex = createHash('sha256').update(`oms:order:${key}`).digest('hex');
-  // Shaped as an RFC 4122 UUID (version 5 style, variant 10) so it fits the uuid columns.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -97,7 +111,9 @@ export class OrderService {
     const hash = idempotencyKey === undefined ? null : requestHash(dto);
     const orderId = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
     if (hash !== null) {
-      const existing = await this.orders.findById(orderId);
+      const existing =
+        (await this.orders.findById(orderId)) ??
+        (await this.orders.findById(earlierOrderIdForKey(idempotencyKey!)));
       if (existing) return { order: this.sameRequest(existing.snapshot, hash, actor), created: false };
     }
     const customer = await this.customers.findById(dto.customerId);

@@ -9,7 +9,8 @@ import {
   type Page,
   type StockLevel,
 } from '../../db/repositories';
-import { orderWorkflowId, stockChangedSignal, type Actor } from '../../workflows/order.definitions';
+import { orderWorkflowId, stockChangedSignal } from '../../workflows/order.definitions';
+import { type Actor } from '../../domain/order';
 import type { SearchQueryDto } from '../dtos/list.dto';
 import {
   ProductDto,

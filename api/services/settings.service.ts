@@ -4,8 +4,8 @@ import {
   SettingsRepository,
   type RecipientSetting,
 } from '../../db/repositories';
-import { NOTIFICATION_KINDS, isCustomerKind } from '../../workflows/notification.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import { NOTIFICATION_KINDS, isCustomerKind } from '../../domain/notifications';
+import type { Actor } from '../../domain/order';
 import type { RecipientSettingInputDto } from '../dtos/delivery.dto';
 import type { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
 import { invalidField, notFound } from '../errors/domain.error';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DuplicateUsernameError, UserRepository, type UserChanges } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { hashPassword } from '../auth/password';
 import { UserDto, type CreateUserDto, type UpdateUserDto } from '../dtos/user.dto';
 import { DomainError, notFound } from '../errors/domain.error';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { ForbiddenDestinationError, assertAllowedDestination } from '../../config/destinations';
 import { WebhookRepository, type Webhook, type WebhookWithSecret } from '../../db/repositories';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import type { CreateWebhookDto } from '../dtos/delivery.dto';
 import { invalidField, notFound } from '../errors/domain.error';
 

@@ -5,8 +5,8 @@
  * makes a missing field an error rather than a blank.
  */
 import Handlebars from 'handlebars';
-import type { Language } from '../../workflows/notification.definitions';
-import type { OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Language } from '../../domain/people';
+import type { OrderSnapshot, OrderStatus } from '../../domain/order';
 
 export type TrackingStep = 'placed' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'rejected';
 

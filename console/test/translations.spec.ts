@@ -1,5 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { DELIVERY_KINDS } from '../../domain/notifications';
+import { AWAITING_VALUES, ORDER_STATUSES } from '../../domain/order';
+import { ORDER_ACTIONS } from '../../domain/order.state';
+import { ROLES } from '../../domain/people';
 
 /** Every key either language has, the other has too; every key the code names exists in both. */
 const dir = path.join(__dirname, '..', 'src', 'i18n', 'translations');
@@ -26,25 +30,16 @@ function sources(folder: string): string[] {
 
 /** Keys built at run time from a value (`status.${order.status}`): every value they can take. */
 const ENUMERATED: Record<string, string[]> = {
-  status: ['created', 'processing', 'shipped', 'completed', 'cancelled', 'rejected'],
-  awaiting: ['approval', 'manager_approval', 'stock', 'payment', 'shipment', 'delivery', 'none'],
-  roles: ['admin', 'manager', 'staff', 'auditor'],
-  'orders.actions': ['approve', 'reject', 'edit', 'retryPayment', 'ship', 'complete', 'cancel'],
+  status: [...ORDER_STATUSES],
+  awaiting: [...AWAITING_VALUES, 'none'],
+  roles: [...ROLES],
+  'orders.actions': [...ORDER_ACTIONS],
   'orders.confirm': ['approve', 'reject', 'cancel', 'ship', 'complete', 'retryPayment'],
   'tasks.kinds': ['approve', 'retryPayment', 'ship', 'complete'],
   'layout.stream': ['connecting', 'live', 'reconnecting'],
   'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
   'settings.escalation.stages': ['approval', 'shipment', 'delivery'],
-  'notifications.kinds': [
-    'order.created',
-    'order.processing',
-    'order.shipped',
-    'order.completed',
-    'order.cancelled',
-    'order.rejected',
-    'order.escalated',
-    'digest',
-  ],
+  'notifications.kinds': [...DELIVERY_KINDS],
   payment: ['captured', 'failed', 'refunded'],
   'deliveries.destinations.states': ['closed', 'half_open', 'open'],
   'deliveries.destinations.stateHelp': ['closed', 'half_open', 'open'],

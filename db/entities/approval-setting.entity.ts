@@ -1,5 +1,6 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Actor } from '../../workflows/order.definitions';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Actor } from '../../domain/order';
 
 /** One version of the approval thresholds; the newest row is in force. Rows are never changed. */
 @Entity({ tableName: 'approval_settings' })

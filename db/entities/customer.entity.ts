@@ -1,6 +1,7 @@
-import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
-import type { Language } from '../../workflows/people.definitions';
+import type { Language } from '../../domain/people';
 
 @Entity({ tableName: 'customers' })
 export class Customer {

@@ -1,6 +1,7 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
-import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
+import type { Channel, DeliveryStatus } from '../../domain/notifications';
 
 /**
  * An e-mail or webhook call, rendered and addressed, with where its sending stands: while it waits, a row of

@@ -1,5 +1,6 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Role } from '../../workflows/people.definitions';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Role } from '../../domain/people';
 
 /** Who hears of one notification kind: staff by role, and whether the order's customer is e-mailed. */
 @Entity({ tableName: 'notification_recipients' })

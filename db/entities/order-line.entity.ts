@@ -1,10 +1,11 @@
-import { BigIntType, Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Order } from './order.entity';
+import { BigIntType, type Rel } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Order } from './order.entity';
 
 @Entity({ tableName: 'order_lines' })
 export class OrderLine {
-  @ManyToOne('Order', { primary: true, deleteRule: 'cascade' })
-  order!: Order;
+  @ManyToOne(() => Order, { primary: true, deleteRule: 'cascade' })
+  order!: Rel<Order>;
 
   @PrimaryKey({ type: 'integer' })
   position!: number;

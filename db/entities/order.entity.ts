@@ -1,14 +1,6 @@
-import {
-  BigIntType,
-  Collection,
-  Entity,
-  Index,
-  ManyToOne,
-  OneToMany,
-  PrimaryKey,
-  Property,
-} from '@mikro-orm/core';
-import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import { BigIntType, Collection } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OneToMany, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { Customer } from './customer.entity';
 import { OrderLine } from './order-line.entity';
 

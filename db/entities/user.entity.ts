@@ -1,9 +1,10 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 
-import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../workflows/notification.definitions';
-import type { Language, Role } from '../../workflows/people.definitions';
-export { ROLES, isRole, type Role } from '../../workflows/people.definitions';
+import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../domain/notifications';
+import type { Language, Role } from '../../domain/people';
+export { ROLES, isRole, type Role } from '../../domain/people';
 
 @Entity({ tableName: 'users' })
 export class User {

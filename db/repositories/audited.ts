@@ -1,6 +1,6 @@
 import { LockMode, type EntityClass, type FilterQuery, type RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { AuditRepository } from './audit.repository';
 import { definedOnly } from './defined';
 import { isUuid } from './ids';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { Customer } from '../entities';
 import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';

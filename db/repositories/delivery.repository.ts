@@ -1,8 +1,8 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { destinationOf } from '../../workflows/delivery.rules';
-import type { Channel, DeliveryStatus } from '../../workflows/notification.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import { destinationOf } from '../../domain/delivery.rules';
+import type { Channel, DeliveryStatus } from '../../domain/notifications';
+import type { Actor } from '../../domain/order';
 import { DeliveryEntity } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BreakerState, Channel } from '../../workflows/notification.definitions';
-import type { Actor } from '../../workflows/order.definitions';
+import type { BreakerState, Channel } from '../../domain/notifications';
+import type { Actor } from '../../domain/order';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';

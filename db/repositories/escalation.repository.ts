@@ -6,8 +6,8 @@ import type {
   PolicyLevel,
   PolicySetting,
   WorkingInterval,
-} from '../../workflows/escalation.definitions';
-import type { Actor, Awaiting } from '../../workflows/order.definitions';
+} from '../../domain/escalation';
+import type { Actor, Awaiting } from '../../domain/order';
 import { AuditRepository } from './audit.repository';
 import { sqlOf } from './sql';
 

@@ -1,6 +1,6 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { FeedbackEntity, type PersonRef } from '../entities';
 import { AuditRepository } from './audit.repository';
 import { isUuid } from './ids';

@@ -1,10 +1,5 @@
 export { CustomerRepository } from './customer.repository';
-export {
-  ORDER_EVENTS_CHANNEL,
-  OrderRepository,
-  type OrderFilter,
-  type SearchLimits,
-} from './order.repository';
+export { OrderRepository, type OrderFilter, type SearchLimits } from './order.repository';
 export { InvalidCursorError, type Page } from './pagination';
 export {
   PaymentRepository,

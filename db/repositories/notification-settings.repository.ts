@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotificationRecipient, type Role } from '../entities';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { AuditRepository } from './audit.repository';
 
 /** Who hears of one kind: staff by role, and whether the order's customer is e-mailed. */

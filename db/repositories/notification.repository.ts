@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotificationEntity, User, type Role } from '../entities';
 import { isUuid } from './ids';
-import type { EmailPreference } from '../../workflows/notification.definitions';
-import type { Language } from '../../workflows/people.definitions';
+import type { EmailPreference } from '../../domain/notifications';
+import type { Language } from '../../domain/people';
 
 export interface Recipient {
   id: string;

@@ -1,23 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
-import type { Awaiting, OrderSnapshot, OrderStatus } from '../../workflows/order.definitions';
+import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing, isShortText, numberContaining } from './like';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
-import {
-  ledgerTotals,
-  moveRankings,
-  moveSales,
-  moveStatusCount,
-  outcomeOf,
-  recordBreaches,
-  recordTransition,
-} from './report-summaries';
-
-/** Channel on which every change of an order's status or awaiting is announced (LISTEN/NOTIFY). */
-export const ORDER_EVENTS_CHANNEL = 'order_events';
+import { ledgerTotals, outcomeOf, projectOrderChange, type PreviousRow } from '../projections';
 
 export interface OrderFilter {
   status?: OrderStatus;
@@ -285,30 +274,15 @@ export class OrderRepository {
 
   /**
    * Writes the workflow's snapshot unless the row already holds the same or a newer version, so retried
-   * or reordered activity runs can never move an order backwards; announces changes of status or awaiting
-   * to live views. In the same transaction it keeps the report summaries: the sales bucket and its day, the
-   * ranking summaries (per day and customer, product and currency; per-month and all-time bounds), the stage
-   * transition (keyed by snapshot version, so a retried write adds none) with its duration histogram, and
-   * escalation breaches.
+   * or reordered activity runs can never move an order backwards. In the same transaction the projections
+   * fed by the write (`db/projections`: report summaries, the announcement to live views) follow it.
    * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
    */
   async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
     const order = storable(snapshot);
     return this.em.transactional(async (em): Promise<MirrorOutcome> => {
       const connection = sqlOf(em);
-      const [previous] = await connection<
-        {
-          status: OrderStatus;
-          awaiting: string | null;
-          customer_id: string;
-          currency: string;
-          captured: string;
-          refunded: string;
-          items: number;
-          created_at: Date;
-          sinceMs: number | null;
-        }[]
-      >(
+      const [previous] = await connection<PreviousRow[]>(
         `select status, awaiting, customer_id, currency, captured, refunded, items, created_at,
                 (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
            from orders where id = ? for update`,
@@ -378,60 +352,9 @@ export class OrderRepository {
           ],
         );
       }
-      // The report summaries move in the same transaction as the row they summarise.
-      await moveSales(
-        connection,
-        previous
-          ? {
-              createdAt: previous.created_at,
-              currency: previous.currency,
-              status: previous.status,
-              captured: Number(previous.captured),
-              refunded: Number(previous.refunded),
-            }
-          : null,
-        { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
-      );
-      await moveRankings(
-        connection,
-        previous
-          ? {
-              customerId: previous.customer_id,
-              currency: previous.currency,
-              createdAt: previous.created_at,
-              status: previous.status,
-              revenue: Number(previous.captured) - Number(previous.refunded),
-              items: previous.items,
-              lines: oldLines.map((line) => ({
-                productId: line.product_id,
-                quantity: line.quantity,
-                lineTotal: Number(line.line_total),
-              })),
-            }
-          : null,
-        {
-          customerId: order.customerId,
-          currency: order.currency,
-          createdAt: order.createdAt,
-          status: order.status,
-          revenue: ledger.captured - ledger.refunded,
-          items,
-          lines: order.lines,
-        },
-      );
-      await recordBreaches(connection, order);
-      await moveStatusCount(connection, previous?.status ?? null, order.status);
+      await projectOrderChange(connection, { previous: previous ?? null, order, oldLines, ledger, items });
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
         return { written: true, left: null };
-      await recordTransition(connection, order);
-      // Delivered on commit, so listeners never hear of a change that was rolled back.
-      const event = {
-        type: 'order.updated',
-        orderId: order.orderId,
-        status: order.status,
-        awaiting: order.awaiting,
-      };
-      await connection(`select pg_notify(?, ?)`, [ORDER_EVENTS_CHANNEL, JSON.stringify(event)]);
       return { written: true, left: previous ?? null };
     });
   }

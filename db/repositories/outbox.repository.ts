@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Breaker } from '../../workflows/delivery.rules';
-import type { BreakerState, Channel, DeliveryStatus } from '../../workflows/notification.definitions';
+import type { Breaker } from '../../domain/delivery.rules';
+import type { BreakerState, Channel, DeliveryStatus } from '../../domain/notifications';
 import { arrayLiteral, sqlOf } from './sql';
 
 /** A destination as its dispatcher holds it: its breaker and whether a manager paused it. */

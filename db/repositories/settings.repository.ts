@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor, ApprovalRule } from '../../workflows/order.definitions';
+import type { Actor, ApprovalRule } from '../../domain/order';
 import { ApprovalSetting } from '../entities';
 import { AuditRepository } from './audit.repository';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
-import type { Actor, StockShortage } from '../../workflows/order.definitions';
+import type { Actor, StockShortage } from '../../domain/order';
 
 export interface StockLine {
   productId: string;

@@ -1,12 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../workflows/order.definitions';
+import type { Actor } from '../../domain/order';
 import { User, type Role } from '../entities';
 import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
-import type { EmailPreference } from '../../workflows/notification.definitions';
-import type { Language } from '../../workflows/people.definitions';
+import type { EmailPreference } from '../../domain/notifications';
+import type { Language } from '../../domain/people';
 
 export interface NewUser {
   username: string;

@@ -85,7 +85,9 @@ describe('docker-compose.yml', () => {
 
   it('builds the app image from a Dockerfile that compiles and runs the API', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20\.\d+\.\d+-bookworm-slim AS build$/m);
+    // The image runs on Node 24 LTS, the line CI runs the whole suite on (package.json engines).
+    expect(dockerfile).toMatch(/^FROM node:24\.\d+\.\d+-bookworm-slim AS build$/m);
+    expect(dockerfile.match(/^FROM node:24\.\d+\.\d+-bookworm-slim\b/gm)).toHaveLength(2);
     expect(dockerfile).toContain('RUN npm ci');
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/api\/main\.js"\]$/m);

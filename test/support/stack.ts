@@ -5,7 +5,13 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  makeTelemetryFilterString,
+  type Worker,
+} from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from '../../activities';
@@ -59,8 +65,11 @@ function required(name: string): string {
  */
 export const LOG_FILE = testLogFile(expect.getState().testPath ?? 'unknown.spec.ts');
 
-// Each test file loads the SDK afresh; its warnings and errors go to the file, not every worker state change.
-Runtime.install({ logger: new DefaultLogger('WARN', appendTo(LOG_FILE)) });
+// Each test file loads the SDK afresh; its warnings and errors, the core's too, go to the file.
+Runtime.install({
+  logger: new DefaultLogger('WARN', appendTo(LOG_FILE)),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
 
 export { appDatabaseUrl } from './app-role';
 
@@ -94,7 +103,7 @@ export async function startStack(
   const config = loadConfig(settings);
   // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
-  await orm.getMigrator().up();
+  await orm.migrator.up();
   await grantApplicationRole(orm, config.databaseUrl);
   // Test files share one database: sign-in failures of one file must not throttle the next one's users.
   await orm.em.getConnection().execute('delete from login_throttle');
@@ -201,4 +210,23 @@ export async function startStack(
   };
   if (options.worker !== false) await stack.startWorker();
   return stack;
+}
+
+/**
+ * The usual set-up of a test file: starts a stack before its tests (with `options`), signs in the named
+ * clients (`{ staff: [['staff'], 'clerk'] }`: roles and username, created if need be) and closes the stack
+ * after them. Read them from the returned object once the tests run (`t.staff`, `t.stack`).
+ */
+export function useStack<const C extends Record<string, readonly [Role[], string?]>>(
+  clients: C,
+  options: Parameters<typeof startStack>[0] = {},
+): { stack: TestStack } & { [K in keyof C]: ApiClient } {
+  const context = {} as { stack: TestStack } & Record<string, ApiClient>;
+  beforeAll(async () => {
+    context.stack = await startStack(options);
+    for (const [name, [roles, username]] of Object.entries(clients))
+      context[name] = await context.stack.client(roles, username);
+  }, 120_000);
+  afterAll(() => context.stack?.close());
+  return context as { stack: TestStack } & { [K in keyof C]: ApiClient };
 }

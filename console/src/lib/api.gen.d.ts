@@ -2852,8 +2852,7 @@ export interface operations {
     OrderController_create: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description Same key and body: the same order, started once. */
                 "Idempotency-Key"?: string;
             };
@@ -3839,6 +3838,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
+                    "text/csv": components["schemas"]["SalesReportDto"];
                 };
             };
             400: {
@@ -3880,6 +3880,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3921,6 +3922,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
+                    "text/csv": components["schemas"]["RankingReportDto"];
                 };
             };
             400: {
@@ -3959,6 +3961,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
+                    "text/csv": components["schemas"]["PipelineReportDto"];
                 };
             };
             400: {
@@ -4311,8 +4314,7 @@ export interface operations {
     EventsController_stream: {
         parameters: {
             query?: never;
-            header: {
-                "last-event-id": string;
+            header?: {
                 /** @description The id of the last event received: the stream starts with what came after it (or a resync). */
                 "Last-Event-ID"?: string;
             };

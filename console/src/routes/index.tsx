@@ -16,7 +16,7 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 
 export interface PageRoute {
   path: string;
-  roles: Role[];
+  roles: readonly Role[];
   Component: ComponentType;
   /** Shown in the navigation under this i18n key, in this group. */
   nav?: { key: string; group: 'work' | 'data' | 'manage' | 'reports' | 'audit' | 'admin' };
@@ -178,7 +178,7 @@ function Loading() {
   return <Spin size="large" className="page-spin" />;
 }
 
-function Guard({ roles, children }: { roles: Role[]; children: ReactNode }) {
+function Guard({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
   const { user } = useSession();
   if (!user || !hasRole(user.roles, roles)) return <NotAllowedPage />;
   return <Suspense fallback={<Loading />}>{children}</Suspense>;

@@ -113,7 +113,7 @@ export function useCreateOrder() {
   return useApiMutation(
     async ({ body, idempotencyKey }: { body: Schemas['CreateOrderDto']; idempotencyKey: string }) =>
       unwrap(
-        await api.POST('/api/orders', { body, params: { header: { 'idempotency-key': idempotencyKey } } }),
+        await api.POST('/api/orders', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } }),
       ),
     () => [ordersQueryKeys.lists()],
   );

@@ -22,28 +22,11 @@ import { describeError } from '../../../lib/errors';
 import { dateTime, money } from '../../../lib/format';
 import { hasRole, OPERATORS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
-
-const AWAITING: NonNullable<Order['awaiting']>[] = [
-  'approval',
-  'manager_approval',
-  'stock',
-  'payment',
-  'shipment',
-  'delivery',
-];
+import { AWAITING_VALUES, ORDER_STATUSES } from '../../../../../domain/order';
 
 /** A whole number of minor units from the URL, or nothing. */
 const minorUnits = (value: string | null) =>
   value !== null && /^\d+$/.test(value) ? { value: Number(value) } : null;
-
-const STATUSES: Order['status'][] = [
-  'created',
-  'processing',
-  'shipped',
-  'completed',
-  'cancelled',
-  'rejected',
-];
 
 /** The order board: every order, filtered and searched, updated live, paged by cursor. */
 export function OrderListPage() {
@@ -144,7 +127,7 @@ export function OrderListPage() {
           value={filters.status}
           onChange={(value?: string) => set('status', value)}
           style={{ width: 160 }}
-          options={STATUSES.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+          options={ORDER_STATUSES.map((status) => ({ value: status, label: t(`status.${status}`) }))}
         />
         <Select
           aria-label={t('orders.list.awaiting')}
@@ -153,7 +136,7 @@ export function OrderListPage() {
           value={filters.awaiting}
           onChange={(value?: string) => set('awaiting', value)}
           style={{ width: 200 }}
-          options={AWAITING.map((awaiting) => ({ value: awaiting, label: t(`awaiting.${awaiting}`) }))}
+          options={AWAITING_VALUES.map((awaiting) => ({ value: awaiting, label: t(`awaiting.${awaiting}`) }))}
         />
         <Select
           aria-label={t('orders.fields.customer')}

@@ -6,16 +6,7 @@ import { PageHeader } from '../../../components/page-header';
 import { useCreateWebhook, useDeleteWebhook, useWebhooks } from '../../../hooks/api/operations';
 import type { Schemas } from '../../../lib/client';
 import { dateTime } from '../../../lib/format';
-
-const KINDS = [
-  'order.created',
-  'order.processing',
-  'order.shipped',
-  'order.completed',
-  'order.cancelled',
-  'order.rejected',
-  'order.escalated',
-];
+import { NOTIFICATION_KINDS } from '../../../../../domain/notifications';
 
 /** Webhooks (admin): register a receiver (its signing secret is shown once), or remove one. */
 export function WebhookListPage() {
@@ -104,7 +95,7 @@ export function WebhookListPage() {
               <Input placeholder="https://example.com/oms" />
             </Form.Item>
             <Form.Item name="kinds" label={t('webhooks.kinds')} extra={t('webhooks.allKinds')}>
-              <Select mode="multiple" options={KINDS.map((k) => ({ value: k, label: k }))} />
+              <Select mode="multiple" options={NOTIFICATION_KINDS.map((k) => ({ value: k, label: k }))} />
             </Form.Item>
           </>
         )}

@@ -1,0 +1,49 @@
+/**
+ * The notification vocabulary the API, the workflows, the activities and the console share: the kinds, which
+ * kinds a customer hears of, the channels and the delivery statuses. Pure definitions only.
+ */
+export const NOTIFICATION_KINDS = [
+  'order.created',
+  'order.processing',
+  'order.shipped',
+  'order.completed',
+  'order.cancelled',
+  'order.rejected',
+  'order.escalated',
+  /** A step of the order failed for good and needs a person; sent to managers and admins. */
+  'order.problem',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The kinds a customer may be told about, by e-mail: confirmation, shipment, completion. */
+export const CUSTOMER_KINDS = ['order.created', 'order.shipped', 'order.completed'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+export const isCustomerKind = (kind: string): kind is CustomerKind =>
+  (CUSTOMER_KINDS as readonly string[]).includes(kind);
+
+export const CHANNELS = ['email', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'retrying', 'sent', 'failed', 'unconfirmed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * Which e-mails a member of staff wants, besides the in-app inbox that always has everything addressed to
+ * them: `all` of them, those `assigned` to them personally, a daily `digest`, or `none`.
+ */
+export const EMAIL_PREFERENCES = ['all', 'assigned', 'digest', 'none'] as const;
+export type EmailPreference = (typeof EMAIL_PREFERENCES)[number];
+export const DEFAULT_EMAIL_PREFERENCE: EmailPreference = 'assigned';
+
+/**
+ * A destination's circuit breaker: `closed` sends, `open` sends nothing until its next probe, `half_open` has
+ * the one probe in flight.
+ */
+export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+/** The kind of a digest e-mail, which is about no one order. */
+export const DIGEST_KIND = 'digest';
+
+/** What a delivery may be about: a notification kind, or the daily digest. */
+export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND] as const;

@@ -1,0 +1,198 @@
+/**
+ * The order's vocabulary, shared by the API, the workflows, the activities and the console: statuses, waits,
+ * the order as the workflow holds it, the inputs of staff actions, and the closed sets of refusals and
+ * permanent failures. Pure definitions only: no Temporal, no Node, no I/O.
+ */
+import type { EscalationState } from './escalation';
+
+export const ORDER_STATUSES = [
+  'created',
+  'processing',
+  'shipped',
+  'completed',
+  'cancelled',
+  'rejected',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled', 'rejected'];
+
+export const AWAITING_VALUES = [
+  'approval',
+  'manager_approval',
+  'stock',
+  'payment',
+  'shipment',
+  'delivery',
+] as const;
+export type Awaiting = (typeof AWAITING_VALUES)[number];
+
+/** Failure types raised by update validators and handlers; the API maps each to one HTTP status. */
+export const FAILURE = {
+  /** The order's state does not allow the action (409). */
+  invalidTransition: 'InvalidTransition',
+  /** The actor's role may not do this to this order (403). */
+  forbidden: 'Forbidden',
+  /** An edit needs stock that is not available (409). */
+  insufficientStock: 'InsufficientStock',
+  /** A step of the order failed in a way retrying cannot fix; the order shows it as its `problem` (409). */
+  stepFailed: 'StepFailed',
+} as const;
+
+/**
+ * The closed set of activity failures that retrying cannot fix. Activities (through the worker's
+ * interceptor) raise them as non-retryable; the workflow turns them into the order's `problem` instead of
+ * retrying forever. Anything else (a database or network outage) is retried until it passes.
+ */
+export const PERMANENT_FAILURES = {
+  /** The database refused a value or a constraint (PostgreSQL classes 22 and 23). */
+  invalidData: 'InvalidData',
+  /** A defect in our code or schema (a TypeError, an SQL syntax or permission error). */
+  defect: 'Defect',
+} as const;
+export type PermanentFailureKind = (typeof PERMANENT_FAILURES)[keyof typeof PERMANENT_FAILURES];
+
+/** A step that failed for good, as the order shows it to people until it is resolved. */
+export interface OrderProblem {
+  /** The activity that failed, e.g. `chargePayment`. */
+  step: string;
+  kind: PermanentFailureKind;
+  /** What failed, for a manager; no stack traces or connection details. */
+  message: string;
+  at: string;
+}
+
+export interface RefusalDetails {
+  status: OrderStatus;
+  awaiting: Awaiting | null;
+}
+
+/** Who performed an action; recorded in the workflow history with each update. */
+export interface Actor {
+  id: string;
+  username: string;
+  roles: string[];
+}
+
+/** The actor of the system's own decisions (automatic approvals). */
+export const SYSTEM_ACTOR: Actor = { id: 'system', username: 'system', roles: [] };
+
+export interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
+/** The approval thresholds an order is decided under; an order keeps the version it started with. */
+export interface ApprovalRule {
+  version: number;
+  /** At or below this total (minor units) the system approves. */
+  autoApproveBelow: number;
+  /** Up to this total staff may approve; above it only a manager. */
+  staffApprovalLimit: number;
+  currency: string;
+}
+
+/** Everything the workflow needs to start: an order already priced and numbered by the API. */
+export interface OrderInput {
+  orderId: string;
+  number: string;
+  customerId: string;
+  currency: string;
+  lines: OrderLine[];
+  total: number;
+  notes: string | null;
+  createdBy: Actor;
+  approvalRule: ApprovalRule;
+  /** Set when the client sent an Idempotency-Key: a hash of the key's request body. */
+  requestHash: string | null;
+}
+
+export interface Approval {
+  by: Actor;
+  comment: string | null;
+  at: string;
+  /** The total that was approved. */
+  amount: number;
+  automatic: boolean;
+  ruleVersion: number;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+}
+
+export interface PaymentState {
+  status: 'captured' | 'failed' | 'refunded';
+  /** Net amount held: captured minus refunded. */
+  amount: number;
+  lastError: string | null;
+}
+
+export interface StockShortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export interface Closure {
+  by: Actor;
+  reason: string;
+  at: string;
+}
+
+/** The order as the workflow holds it; mirrored to PostgreSQL after every change. */
+export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
+  status: OrderStatus;
+  awaiting: Awaiting | null;
+  /** When the current wait began. */
+  awaitingSince: string | null;
+  approvals: Approval[];
+  /** The highest total approved so far, or null before the first approval. */
+  approvedTotal: number | null;
+  /** Whether stock for the current lines is reserved. */
+  reserved: boolean;
+  stockShortages: StockShortage[];
+  payment: PaymentState | null;
+  shipment: Shipment | null;
+  cancellation: Closure | null;
+  rejection: Closure | null;
+  completedAt: string | null;
+  /** Set once the current wait has been escalated; cleared when the wait ends. Absent in older snapshots. */
+  escalation?: EscalationState | null;
+  /** A step that failed for good and needs a person (absent in older snapshots); cleared when it passes. */
+  problem?: OrderProblem | null;
+  /** Grows with every change, so a late mirror write can never overwrite a newer one. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ActorInput {
+  actor: Actor;
+}
+
+export interface ApproveInput extends ActorInput {
+  comment?: string | null;
+}
+
+export interface ReasonInput extends ActorInput {
+  reason: string;
+}
+
+export interface ShipInput extends ActorInput {
+  carrier: string;
+  trackingNumber: string;
+}
+
+/** An edit, already priced by the API. Absent fields stay as they are. */
+export interface EditInput extends ActorInput {
+  lines?: OrderLine[];
+  total?: number;
+  notes?: string | null;
+}

@@ -1,0 +1,144 @@
+/**
+ * The order as its workflow holds it, and the one way it changes. Every change is versioned and recorded in
+ * PostgreSQL (with the escalation policy of a wait it enters), a new status is told to whoever hears of it,
+ * and each step the order takes in the outside world runs through `step`, so a failure that retrying cannot
+ * fix becomes the order's problem instead of failing or freezing the workflow.
+ */
+import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import type { OrderSnapshot, PermanentFailureKind, RefusalDetails } from '../../domain/order';
+import { withChanges } from '../../domain/order.state';
+import type { EscalationWatch } from '../escalation.watch';
+import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../order.definitions';
+import { local, permanentFailure } from './proxies';
+
+/** Marks orders whose problem, once its step passes, is recorded as cleared at once (not at their next change). */
+export const RECORD_RESOLVED_PROBLEM_PATCH = 'record-resolved-problem';
+
+export type OrderChanges = Parameters<typeof withChanges>[2];
+
+/** Workflow time, as ISO 8601. */
+export const now = (): string => new Date().toISOString();
+
+/** Refuses a staff action: the update fails with this type, naming the order's status and wait. */
+export function refuse(type: string, message: string, order: OrderSnapshot): never {
+  const details: RefusalDetails = { status: order.status, awaiting: order.awaiting };
+  throw ApplicationFailure.create({ type, message, details: [details], nonRetryable: true });
+}
+
+/** Why a staff action was refused because one of its steps failed for good. */
+export const stepFailedMessage = (action: string): string =>
+  `the ${action} could not be carried out because a step failed; the order shows the problem and the managers have been told`;
+
+export class OrderRecord {
+  /** What visibility shows of the order, so it is upserted once per change, not once per step. */
+  private published: { status: string; awaiting: string };
+
+  constructor(
+    private current: OrderSnapshot,
+    private readonly watch: EscalationWatch,
+    /** Whether the order continues an earlier run (its visibility attributes are already set). */
+    continued: boolean,
+  ) {
+    this.published = continued
+      ? { status: current.status, awaiting: current.awaiting ?? 'none' }
+      : // The API sets these attributes when it starts the workflow.
+        { status: 'created', awaiting: 'approval' };
+  }
+
+  get order(): OrderSnapshot {
+    return this.current;
+  }
+
+  /** Writes a new order's first row; retried until it exists, so no row exists without its workflow. */
+  async recordNew(): Promise<void> {
+    await this.record(this.current, this.current);
+  }
+
+  /** Moves the order: records it (with the escalation policy of a wait it enters) and tells whoever hears of it. */
+  async change(changes: OrderChanges): Promise<void> {
+    const previous = this.current;
+    this.current = withChanges(previous, now(), changes);
+    await this.record(previous, this.current);
+  }
+
+  /**
+   * Runs one activity for the order. A failure that retrying cannot fix (a closed set of kinds, raised
+   * non-retryable by the worker) neither fails nor freezes the order: it becomes the order's `problem`, shown
+   * on the order, in its history and in the managers' inbox, and the step answers null. The problem clears
+   * when the same step passes later. Outages are retried by Temporal and never get here.
+   */
+  async step<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+    try {
+      const result = await run();
+      if (this.current.problem?.step === name) await this.resolve();
+      return result;
+    } catch (error) {
+      const failure = permanentFailure(error);
+      if (!failure) throw error;
+      await this.showProblem(name, failure);
+      return null;
+    }
+  }
+
+  /** Publishes status and wait to visibility when they changed: one upsert per settled step. */
+  publish(): void {
+    const status = this.current.status;
+    const awaiting = this.current.awaiting ?? 'none';
+    if (status === this.published.status && awaiting === this.published.awaiting) return;
+    this.published = { status, awaiting };
+    upsertSearchAttributes([
+      { key: ORDER_STATUS_KEY, value: status },
+      { key: ORDER_AWAITING_KEY, value: awaiting },
+    ]);
+  }
+
+  private async record(previous: OrderSnapshot, next: OrderSnapshot): Promise<void> {
+    const created = next.version === 1;
+    const planFor = this.watch.stageEntered(next);
+    const recorded = await this.step('recordOrder', () => local.recordOrder({ order: next, planFor }));
+    this.watch.follow(this.current, recorded?.plan ?? null);
+    if (created || previous.status !== next.status) {
+      const kind = created ? 'order.created' : (`order.${next.status}` as const);
+      await this.step('notifyOrder', () => local.notifyOrder({ kind, order: this.current }));
+    }
+  }
+
+  /** Shows a failed step on the order and tells the managers; a failure while doing so is only logged. */
+  private async showProblem(name: string, failure: ApplicationFailure): Promise<void> {
+    const at = now();
+    const kind = failure.type as PermanentFailureKind;
+    const order = await this.note({ problem: { step: name, kind, message: failure.message, at } }, at);
+    if (name === 'notifyOrder') return;
+    await local
+      .notifyOrder({
+        kind: 'order.problem',
+        order,
+        occurrence: `problem:${name}:${order.version}`,
+        notify: ['manager', 'admin'],
+      })
+      .catch(tolerate);
+  }
+
+  /** The step that failed has passed: the order shows no problem any more. */
+  private async resolve(): Promise<void> {
+    if (!patched(RECORD_RESOLVED_PROBLEM_PATCH)) {
+      // Orders that began before: cleared in memory only, recorded with their next change.
+      this.current = { ...this.current, problem: null };
+      return;
+    }
+    await this.note({ problem: null }, now());
+  }
+
+  /** Records a change of the order's problem alone: no notification, no new wait. */
+  private async note(changes: OrderChanges, at: string): Promise<OrderSnapshot> {
+    const order = withChanges(this.current, at, changes);
+    this.current = order;
+    await local.recordOrder({ order, planFor: null }).catch(tolerate);
+    return order;
+  }
+}
+
+/** A permanent failure while recording a problem is left to the logs: the problem is already in memory. */
+function tolerate(error: unknown): void {
+  if (!permanentFailure(error)) throw error;
+}
