@@ -55,8 +55,10 @@ describe('deliveries and e-mail choices in the browser', () => {
     await settled(page);
     // The test ids sit on the radio inputs themselves.
     expect(await page.getByTestId('email-assigned').isChecked()).toBe(true);
-    await page.getByTestId('email-digest').check();
+    // The group shows what the server holds, so the choice is checked once it is saved, not at the click.
+    await page.getByTestId('email-digest').click();
     await page.locator('.ant-alert-success').waitFor();
+    await page.locator('[data-testid="email-digest"]:checked').waitFor();
     const staff = await stack.client(['staff'], 'bd-staff');
     expect((await staff.get<{ emailNotifications: string }>('/api/auth/me')).body.emailNotifications).toBe(
       'digest',
