@@ -1377,6 +1377,14 @@ export interface components {
             accessToken: string;
             user: components["schemas"]["SessionUserDto"];
         };
+        AssigneeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example clerk */
+            username: string;
+            /** @example 王小明 */
+            displayName: string;
+        };
         ErrorDto: {
             /** @example 409 */
             statusCode: number;
@@ -1399,6 +1407,8 @@ export interface components {
             reserved?: number;
             /** @description Stock refused: on hand minus reserved. */
             available?: number;
+            /** @description Who holds the order, when a claim, unclaim or assignment was refused because of it. */
+            assignee?: components["schemas"]["AssigneeDto"] | null;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1575,6 +1585,11 @@ export interface components {
             sha256: string;
             /** @description Workflow history events in the record, over all runs. */
             events: number;
+            /**
+             * @description 2: sealed with the archive key as well as its SHA-256; 1: archived before the keyed seal, checked by its SHA-256 only.
+             * @enum {integer}
+             */
+            sealVersion: 1 | 2;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
             record: {
                 [key: string]: unknown;
@@ -1934,14 +1949,6 @@ export interface components {
             message: string;
             /** Format: date-time */
             at: string;
-        };
-        AssigneeDto: {
-            /** Format: uuid */
-            id: string;
-            /** @example clerk */
-            username: string;
-            /** @example 王小明 */
-            displayName: string;
         };
         OrderDto: {
             /** Format: uuid */
@@ -3490,6 +3497,15 @@ export interface operations {
             };
             /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The stored record fails its checksum or keyed seal: it was changed after archiving (see history/verify). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
