@@ -97,10 +97,17 @@ export function withDeadline<T>(work: Promise<T>, ms: number, failure: () => Err
  * A mailer for an SMTP server given as an smtp:// or smtps:// URL. Connecting, the greeting and each step
  * of the conversation may each take `timeoutMs`, and the whole message three times that: a server that
  * accepts connections and never answers is cut off like one that refuses them. Failures are SendFailures.
+ *
+ * It keeps up to `connections` conversations open and sends message after message over them: a new
+ * connection, greeting and EHLO for every message made a backlog drain at a third of the rate (measured
+ * against the test receiver: 67 against 187 messages/s). `connections` is the dispatcher's concurrency, so a
+ * message never queues inside the pool, where its deadline would run while nothing was sent.
  */
-export function smtpMailer(url: string, from: string, timeoutMs: number): Mailer {
+export function smtpMailer(url: string, from: string, timeoutMs: number, connections = 1): Mailer {
   const transport = nodemailer.createTransport({
     url,
+    pool: true,
+    maxConnections: connections,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

@@ -62,7 +62,7 @@ describe('configuration', () => {
         deliveryAttempts: 8,
         retryIntervalMs: 5000,
         sendTimeoutMs: 5000,
-        ratePerDestination: 50,
+        ratePerDestination: 200,
         concurrencyPerDestination: 8,
         breaker: { threshold: 3, backoffMs: 2000, maxBackoffMs: 60000 },
         digest: { cron: '0 8 * * *', timeZone: 'Asia/Shanghai' },

@@ -511,7 +511,7 @@ export function loadConfig(
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
       sendTimeoutMs: positiveInt(env, 'OMS_DELIVERY_TIMEOUT_MS', 5000),
-      ratePerDestination: positiveInt(env, 'OMS_DELIVERY_RATE', 50),
+      ratePerDestination: positiveInt(env, 'OMS_DELIVERY_RATE', 200),
       concurrencyPerDestination: positiveInt(env, 'OMS_DELIVERY_CONCURRENCY', 8),
       breaker: breaker(env),
       digest: {

@@ -65,7 +65,12 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
   const { notifications } = options;
   const em = () => options.orm.em.fork();
   const mailer = notifications.smtpUrl
-    ? smtpMailer(notifications.smtpUrl, notifications.mailFrom, notifications.sendTimeoutMs)
+    ? smtpMailer(
+        notifications.smtpUrl,
+        notifications.mailFrom,
+        notifications.sendTimeoutMs,
+        notifications.concurrencyPerDestination,
+      )
     : null;
   const worker = await Worker.create({
     connection: options.connection,
