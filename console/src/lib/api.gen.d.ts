@@ -1531,7 +1531,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -3196,7 +3196,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
                 entityId?: string;
             };
             header?: never;
