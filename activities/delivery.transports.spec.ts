@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { webhookSignature } from './delivery.transports';
+import { smtpFailure, webhookSignature, withDeadline } from './delivery.transports';
 
 describe('webhook signature', () => {
   it('is the HMAC-SHA256 of "<timestamp>.<body>" with the secret, labelled with the timestamp', () => {
@@ -13,5 +13,38 @@ describe('webhook signature', () => {
     expect(webhookSignature('a', 1, 'y')).not.toBe(base);
     expect(webhookSignature('a', 2, 'x')).not.toBe(base);
     expect(webhookSignature('b', 1, 'x')).not.toBe(base);
+  });
+});
+
+describe('what an SMTP failure means for a delivery', () => {
+  const failure = (error: object) => smtpFailure(Object.assign(new Error('x'), error));
+
+  it.each([
+    ['refused', { code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:25' }],
+    ['black-holed (no greeting)', { code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT' }],
+    ['not connecting in time', { code: 'ETIMEDOUT', timeoutType: 'CONNECT_TIMEOUT' }],
+    ['busy (4xx)', { code: 'EENVELOPE', responseCode: 451 }],
+  ])('%s: the server failed, the message surely did not leave', (_, error) => {
+    const result = failure(error);
+    expect(result.scope).toBe('destination');
+    expect(result.maybeDelivered).toBe(false);
+  });
+
+  it('a refused mailbox (5xx) is a refusal of this message by a server that answers', () => {
+    expect(failure({ code: 'EENVELOPE', responseCode: 550 })).toMatchObject({ scope: 'delivery' });
+  });
+
+  it('silence after the greeting may mean the message was handed over: never sent again', () => {
+    const result = failure({ code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT' });
+    expect(result).toMatchObject({ scope: 'destination', maybeDelivered: true });
+    expect(result.message).toMatch(/not sent again/);
+  });
+});
+
+describe('a deadline on a send', () => {
+  it('rejects with its own failure when the work takes longer, and passes the answer through otherwise', async () => {
+    const never = new Promise<void>(() => undefined);
+    await expect(withDeadline(never, 10, () => new Error('too slow'))).rejects.toThrow('too slow');
+    await expect(withDeadline(Promise.resolve(7), 1000, () => new Error('x'))).resolves.toBe(7);
   });
 });

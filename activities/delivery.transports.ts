@@ -26,22 +26,111 @@ export interface Mailer {
 }
 
 /**
- * How long a webhook call, or one step of an SMTP conversation, may take before the attempt counts as
- * failed; well inside the activity's 20-second limit, so an attempt is rarely abandoned while still running.
+ * Why a send failed, as the dispatcher acts on it:
+ * - `destination`: the destination itself failed (refused, unreachable, timed out, answered 5xx or an SMTP
+ *   4xx): its circuit breaker counts it, and the delivery waits in the outbox without losing an attempt;
+ * - `delivery`: the destination answered and refused this message (a webhook's 4xx, an SMTP 5xx such as an
+ *   unknown mailbox): the delivery's own attempts are counted, then it fails; `final` fails it at once;
+ * `maybeDelivered`: an e-mail that the server may have accepted (its answer never came): never sent again.
+ * The reason is safe to show to anyone who reads deliveries: never an address, port or what answered there.
  */
-export const SEND_TIMEOUT_MS = 10_000;
+export class SendFailure extends Error {
+  constructor(
+    message: string,
+    readonly scope: 'destination' | 'delivery',
+    readonly options: { maybeDelivered?: boolean; final?: boolean } = {},
+  ) {
+    super(message);
+  }
 
-/** A mailer for an SMTP server given as an smtp:// or smtps:// URL. */
-export function smtpMailer(url: string, from: string): Mailer {
+  get maybeDelivered(): boolean {
+    return this.options.maybeDelivered ?? false;
+  }
+
+  get final(): boolean {
+    return this.options.final ?? false;
+  }
+}
+
+/** The SMTP failures that happen before the server has seen any of the message. */
+const BEFORE_THE_MESSAGE = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/;
+
+/** What an SMTP failure means for the delivery (see SendFailure). */
+export function smtpFailure(error: unknown): SendFailure {
+  if (error instanceof SendFailure) return error;
+  const e = (error ?? {}) as {
+    code?: unknown;
+    responseCode?: unknown;
+    timeoutType?: unknown;
+    message?: unknown;
+  };
+  const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
+  if (responseCode !== null && responseCode >= 500)
+    return new SendFailure(`the SMTP server refused the message (${responseCode})`, 'delivery');
+  if (responseCode !== null)
+    return new SendFailure(`the SMTP server asked to try again later (${responseCode})`, 'destination');
+  if (e.timeoutType === 'CONNECT_TIMEOUT' || e.timeoutType === 'GREETING_TIMEOUT')
+    return new SendFailure('the SMTP server did not answer in time', 'destination');
+  if (e.code === 'ESOCKET' && BEFORE_THE_MESSAGE.test(String(e.message)))
+    return new SendFailure('the SMTP server could not be reached', 'destination');
+  if (e.code === 'EDNS')
+    return new SendFailure("the SMTP server's name could not be resolved", 'destination');
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')
+    return new SendFailure('the SMTP server refused the message', 'delivery');
+  return new SendFailure(
+    'the SMTP server stopped answering in the middle of the conversation; not sent again so that nobody receives it twice',
+    'destination',
+    { maybeDelivered: true },
+  );
+}
+
+/** Rejects with `failure` when the work takes longer than `ms`; the work itself is left to its own timeouts. */
+export function withDeadline<T>(work: Promise<T>, ms: number, failure: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(failure()), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A mailer for an SMTP server given as an smtp:// or smtps:// URL. Connecting, the greeting and each step
+ * of the conversation may each take `timeoutMs`, and the whole message three times that: a server that
+ * accepts connections and never answers is cut off like one that refuses them. Failures are SendFailures.
+ *
+ * It keeps up to `connections` conversations open and sends message after message over them: a new
+ * connection, greeting and EHLO for every message made a backlog drain at a third of the rate (measured
+ * against the test receiver: 67 against 187 messages/s). `connections` is the dispatcher's concurrency, so a
+ * message never queues inside the pool, where its deadline would run while nothing was sent.
+ */
+export function smtpMailer(url: string, from: string, timeoutMs: number, connections = 1): Mailer {
   const transport = nodemailer.createTransport({
     url,
-    connectionTimeout: SEND_TIMEOUT_MS / 2,
-    greetingTimeout: SEND_TIMEOUT_MS / 2,
-    socketTimeout: SEND_TIMEOUT_MS,
+    pool: true,
+    maxConnections: connections,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   });
   return {
     async send(message) {
-      await transport.sendMail({ from, ...message, messageId: message.messageId });
+      const sent = transport.sendMail({ from, ...message, messageId: message.messageId });
+      try {
+        await withDeadline(
+          sent,
+          3 * timeoutMs,
+          () =>
+            new SendFailure(
+              'the SMTP server took too long with the message; not sent again so that nobody receives it twice',
+              'destination',
+              { maybeDelivered: true },
+            ),
+        );
+      } catch (error) {
+        // The abandoned attempt settles by its own timeouts; its outcome is no longer anyone's business.
+        sent.catch(() => undefined);
+        throw smtpFailure(error);
+      }
     },
     close: () => transport.close(),
   };
@@ -63,13 +152,9 @@ export interface WebhookCall {
   kind: string;
   /** Hosts the operator allowed although they are internal (OMS_WEBHOOK_ALLOWED_HOSTS). */
   allowedHosts: readonly string[];
+  /** How long the whole call may take: a receiver slower than that is cut off. */
+  timeoutMs: number;
 }
-
-/**
- * Why a webhook call failed, in words safe to show to anyone who reads deliveries: what went wrong, never
- * the address, port, or what answered there.
- */
-export class WebhookCallError extends Error {}
 
 const NETWORK_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'the receiver refused the connection',
@@ -92,9 +177,18 @@ function safeReason(error: unknown): string {
 }
 
 /**
- * Posts a signed webhook call; throws WebhookCallError unless the receiver answers 2xx in time. The host is
- * resolved and checked against the destination policy at connection time, so the address checked is the
- * address called, and no redirect is followed.
+ * Whether a receiver's answer is its own trouble (5xx, and 408/429: busy, try later), which opens its
+ * breaker, or a refusal of this call (any other 4xx, and 3xx: no redirect is followed).
+ */
+function answerScope(status: number): SendFailure['scope'] {
+  return status >= 500 || status === 408 || status === 429 ? 'destination' : 'delivery';
+}
+
+/**
+ * Posts a signed webhook call; throws a SendFailure unless the receiver answers 2xx within the call's
+ * timeout. The host is resolved and checked against the destination policy at connection time, so the
+ * address checked is the address called, and no redirect is followed. A call cut off may still have reached
+ * the receiver: the next attempt carries the same `X-OMS-Delivery` id, by which receivers deduplicate.
  */
 export async function postWebhook(call: WebhookCall, now = Date.now()): Promise<void> {
   const timestamp = Math.floor(now / 1000);
@@ -102,7 +196,8 @@ export async function postWebhook(call: WebhookCall, now = Date.now()): Promise<
   try {
     await assertAllowedDestination(url, call.allowedHosts);
   } catch (error) {
-    throw new WebhookCallError(safeReason(error));
+    // The webhook points where it may not: no attempt will ever pass.
+    throw new SendFailure(safeReason(error), 'delivery', { final: true });
   }
   const status = await new Promise<number>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
@@ -119,18 +214,25 @@ export async function postWebhook(call: WebhookCall, now = Date.now()): Promise<
           'x-oms-signature': webhookSignature(call.secret, timestamp, call.body),
         },
         lookup: pinnedLookup(isAllowedHost(url, call.allowedHosts)),
-        timeout: SEND_TIMEOUT_MS,
+        timeout: call.timeoutMs,
       },
       (response) => {
+        clearTimeout(deadline);
         response.resume();
         resolve(response.statusCode ?? 0);
       },
     );
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    request.on('error', (error) => reject(new WebhookCallError(safeReason(error))));
+    // The socket's timeout only counts silence; this one counts the whole call, trickled answers included.
+    const deadline = setTimeout(() => request.destroy(timedOut()), call.timeoutMs);
+    const timedOut = () => Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
+    request.on('timeout', () => request.destroy(timedOut()));
+    request.on('error', (error) => {
+      clearTimeout(deadline);
+      reject(new SendFailure(safeReason(error), 'destination'));
+    });
     request.end(call.body);
   });
   if (status < 200 || status > 299) {
-    throw new WebhookCallError(`the receiver answered HTTP ${status}`);
+    throw new SendFailure(`the receiver answered HTTP ${status}`, answerScope(status));
   }
 }

@@ -2,6 +2,7 @@ import { createBackupActivities, type BackupActivityDeps } from './backup.activi
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
 import { createCommandActivities, type CommandActivityDeps } from './command.activities';
 import { createDeliveryActivities } from './delivery.activities';
+import { createDigestActivities, type DigestActivityDeps } from './digest.activities';
 import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
@@ -13,6 +14,7 @@ export type ActivityDeps = OrderActivityDeps &
   PaymentActivityDeps &
   ArchiveActivityDeps &
   NotificationActivityDeps &
+  DigestActivityDeps &
   EscalationActivityDeps &
   BackupActivityDeps &
   CommandActivityDeps;
@@ -26,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     ...createNotificationActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createDigestActivities(deps),
     ...createEscalationActivities(deps),
     ...createBackupActivities(deps),
     ...createCommandActivities(deps),

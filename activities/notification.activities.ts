@@ -1,7 +1,8 @@
 /**
- * Planning notifications: who hears of an occurrence and by which channel. Each message gets a dedup key, the
- * inbox messages are written at once and the e-mails and webhook calls are planned and handed to their
- * delivery workflows.
+ * Planning notifications: who hears of an occurrence and by which channel. Each message gets a dedup key;
+ * the inbox messages are written at once, and the e-mails and webhook calls go into the outbox (rows in
+ * PostgreSQL, one statement), which the delivery worker sends apart from the orders: an order never waits
+ * for a mail server or a receiver.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isRole } from '../db/entities';
@@ -13,17 +14,19 @@ import {
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
+import { peopleOnOrder, wantsEmailNow } from '../domain/delivery.rules';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
-import { startDeliveries, type DeliveryActivityDeps } from './delivery.activities';
 import type { MessageTemplate } from './notification.templates';
 import { messageData, renderMessage } from './notification.render';
 
-export type NotificationActivityDeps = DeliveryActivityDeps & {
+export interface NotificationActivityDeps {
   em: () => EntityManager;
+  /** Whether an SMTP server is configured (OMS_SMTP_URL); without one, nobody is e-mailed. */
+  email: boolean;
   /** The link to an order's tracking page that customers' e-mails carry; null leaves it out. */
   trackingLink: ((orderId: string) => string) | null;
-};
+}
 
 export interface NotifyInput {
   kind: NotificationKind;
@@ -58,7 +61,7 @@ export interface NotifyResult {
    */
   notice: Notice;
   inbox: number;
-  /** E-mails and webhook calls planned for this occurrence; each is sent by its own delivery workflow. */
+  /** E-mails and webhook calls this run put into the outbox (none when a retried run had done it). */
   outbound: number;
 }
 
@@ -91,16 +94,17 @@ function webhookPayload(input: NotifyInput, occurrence: string) {
   };
 }
 
-/** Notification activities: rendering and sending happen here and in the delivery workflow, never in the order's. */
+/** Notification activities: rendering and planning happen here, sending in the delivery worker. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   return {
     /**
      * Tells everyone who should hear of this occurrence: the staff of the kind's roles (or the escalation's
-     * roles and users) in their inbox and, with SMTP configured, by e-mail; the customer by e-mail for
-     * confirmation, shipment and completion; and every webhook registered for the kind. Each message has a
-     * dedup key (order, kind, occurrence, recipient, channel) under a unique index, so a retried run
-     * delivers nothing twice. E-mails and webhook calls are sent by their own workflows, so a receiver that
-     * keeps failing never holds up the order.
+     * roles and users) in their inbox, and by e-mail those who chose it (`all`, or `assigned` when the
+     * occurrence concerns them personally: a reminder naming them, an order they approved, rejected or
+     * cancelled); the customer by e-mail for confirmation, shipment and completion; and every webhook
+     * registered for the kind. Each message has a dedup key (order, kind, occurrence, recipient, channel)
+     * under a unique index, so a retried run delivers nothing twice. E-mails and webhook calls are only
+     * written to the outbox here: a receiver that is down never holds up the order.
      */
     async notifyOrder(input: NotifyInput): Promise<NotifyResult> {
       const { kind, order } = input;
@@ -155,9 +159,15 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         textBody: message.text,
         htmlBody: message.html,
       });
-      if (deps.mailer) {
+      if (deps.email) {
+        // Who this occurrence concerns personally: named by the reminder, or on the order as having acted.
+        const personal = new Set([...setting.usernames, ...peopleOnOrder(order)]);
         for (const { recipient, message } of staff) {
-          if (recipient.email) outbound.push(email(`user:${recipient.username}`, recipient.email, message));
+          if (
+            recipient.email &&
+            wantsEmailNow(recipient.emailNotifications, personal.has(recipient.username))
+          )
+            outbound.push(email(`user:${recipient.username}`, recipient.email, message));
         }
         if (setting.customer && isCustomerKind(kind)) {
           const customer = await new CustomerRepository(em).findById(order.customerId);
@@ -184,8 +194,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           webhookId: webhook.id,
         });
       }
-      const ids = await new DeliveryRepository(em).plan(outbound);
-      await startDeliveries(deps, ids);
+      const planned = await new DeliveryRepository(em).plan(outbound);
       const notice: Notice = {
         kind,
         occurrence,
@@ -194,7 +203,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         escalation: input.escalation ?? null,
         problem: kind === 'order.problem' ? (order.problem ?? null) : null,
       };
-      return { notice, inbox, outbound: ids.length };
+      return { notice, inbox, outbound: planned };
     },
   };
 }

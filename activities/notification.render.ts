@@ -8,6 +8,8 @@ import { type Language } from '../domain/people';
 import type { Awaiting, OrderSnapshot } from '../domain/order';
 import {
   CUSTOMER_TEMPLATES,
+  DIGEST_LAYOUT,
+  DIGEST_TEMPLATES,
   HTML_LAYOUT,
   STAFF_TEMPLATES,
   type Audience,
@@ -121,5 +123,42 @@ export function renderMessage(
     subject,
     text: render(template.text, data, false),
     html: render(HTML_LAYOUT[language], { ...data, subject, content }, true),
+  };
+}
+
+/** How many notifications a digest lists by title; the rest it only counts. */
+export const DIGEST_ITEMS = 50;
+
+/**
+ * Renders a member of staff's daily digest from the notifications since their last one (oldest first), with
+ * each time in their language and the business's time zone.
+ */
+export function renderDigest(
+  language: Language,
+  name: string,
+  items: { title: string; createdAt: string }[],
+  total: number,
+  timeZone: string,
+): MessageTemplate {
+  const when = new Intl.DateTimeFormat(language, {
+    timeZone,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const data = {
+    name,
+    count: total,
+    more: Math.max(0, total - items.length),
+    items: items.map((item) => ({ at: when.format(new Date(item.createdAt)), title: item.title })),
+  };
+  const template = DIGEST_TEMPLATES[language];
+  const subject = render(template.subject, data, false);
+  const content = render(template.html, data, true);
+  return {
+    subject,
+    text: render(template.text, data, false),
+    html: render(DIGEST_LAYOUT[language], { subject, content }, true),
   };
 }

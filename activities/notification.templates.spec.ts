@@ -1,7 +1,7 @@
 import type { OrderSnapshot } from '../domain/order';
 import { CUSTOMER_KINDS, NOTIFICATION_KINDS } from '../domain/notifications';
 import { LANGUAGES } from '../domain/people';
-import { formatWait, messageData, renderMessage } from './notification.render';
+import { DIGEST_ITEMS, formatWait, messageData, renderDigest, renderMessage } from './notification.render';
 
 /** A snapshot shaped exactly as the workflow produces it (a shipped, then cancelled-like order). */
 const order: OrderSnapshot = {
@@ -128,5 +128,21 @@ describe('notification templates', () => {
     expect(() => renderMessage('order.created', 'en', { order: { number: 'SO-1' } })).toThrow(
       /"amount" not defined/,
     );
+  });
+
+  it.each(LANGUAGES)('renders the daily digest in %s, escaped, counting what it leaves out', (language) => {
+    const items = Array.from({ length: DIGEST_ITEMS }, (_, i) => ({
+      title: i === 0 ? '<b>Order SO-1</b>' : `Order SO-${i + 1}`,
+      createdAt: '2026-11-26T01:30:00.000Z',
+    }));
+    const digest = renderDigest(language, '李雷', items, DIGEST_ITEMS + 7, 'Asia/Shanghai');
+    for (const part of [digest.subject, digest.text, digest.html]) expect(part).not.toMatch(noBlanks);
+    expect(digest.subject).toContain(String(DIGEST_ITEMS + 7));
+    expect(digest.text).toContain('李雷');
+    expect(digest.text).toContain('<b>Order SO-1</b>');
+    expect(digest.html).toContain('&lt;b&gt;Order SO-1&lt;/b&gt;');
+    expect(digest.text).toMatch(/09:30/);
+    expect(digest.text).toContain(' 7 ');
+    expect(digest.html).toMatch(new RegExp(`^<!doctype html><html lang="${language}">.*</html>$`, 's'));
   });
 });

@@ -184,3 +184,28 @@ export const HTML_LAYOUT: Record<Language, string> = {
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>本邮件由订单管理系统自动发送，订单号 {{order.number}}。</small></p></body></html>',
   en: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>Sent automatically by the order management system about order {{order.number}}.</small></p></body></html>',
 };
+
+/**
+ * The daily digest for staff who chose `digest`: what reached their inbox since the last one, newest last.
+ * `items` are `{at, title}` with `at` already formatted in the reader's language; `more` counts those left
+ * out of a long day.
+ */
+export const DIGEST_TEMPLATES: Record<Language, MessageTemplate> = {
+  'zh-CN': {
+    subject: '每日通知摘要：{{count}} 条',
+    text: '{{name}}，您好：\n\n自上次摘要以来您有 {{count}} 条通知：\n\n{{#each items}}- {{at}} {{title}}\n{{/each}}{{#if more}}……另有 {{more}} 条，请在系统的通知页查看。\n{{/if}}',
+    html: '<p>{{name}}，您好：</p><p>自上次摘要以来您有 {{count}} 条通知：</p><ul>{{#each items}}<li>{{at}} {{title}}</li>{{/each}}</ul>{{#if more}}<p>……另有 {{more}} 条，请在系统的通知页查看。</p>{{/if}}',
+  },
+  en: {
+    subject: 'Your daily summary: {{count}} notifications',
+    text: 'Hello {{name}},\n\nyou have {{count}} notifications since your last summary:\n\n{{#each items}}- {{at}} {{title}}\n{{/each}}{{#if more}}… and {{more}} more on the notifications page.\n{{/if}}',
+    html: '<p>Hello {{name}},</p><p>you have {{count}} notifications since your last summary:</p><ul>{{#each items}}<li>{{at}} {{title}}</li>{{/each}}</ul>{{#if more}}<p>… and {{more}} more on the notifications page.</p>{{/if}}',
+  },
+};
+
+/** The HTML document around a digest (it is about no one order). */
+export const DIGEST_LAYOUT: Record<Language, string> = {
+  'zh-CN':
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>本邮件由订单管理系统每日发送；可在“我的设置”中更改邮件通知方式。</small></p></body></html>',
+  en: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>Sent daily by the order management system; change how you are e-mailed under My settings.</small></p></body></html>',
+};

@@ -61,6 +61,11 @@ describe('configuration', () => {
         mailFrom: 'Order Management <oms@localhost>',
         deliveryAttempts: 8,
         retryIntervalMs: 5000,
+        sendTimeoutMs: 5000,
+        ratePerDestination: 200,
+        concurrencyPerDestination: 8,
+        breaker: { threshold: 3, backoffMs: 2000, maxBackoffMs: 60000 },
+        digest: { cron: '0 8 * * *', timeZone: 'Asia/Shanghai' },
       },
       tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
       documents: {
@@ -167,6 +172,12 @@ describe('configuration', () => {
     expect(config.backup).toMatchObject({ cron: '0 3 * * *', keep: 3 });
   });
 
+  it('sends the daily digest when and where it is told, or not at all', () => {
+    const config = loadConfig({ OMS_DIGEST_CRON: '30 17 * * 1-5', OMS_DIGEST_TIME_ZONE: 'Europe/Berlin' });
+    expect(config.notifications.digest).toEqual({ cron: '30 17 * * 1-5', timeZone: 'Europe/Berlin' });
+    expect(loadConfig({ OMS_DIGEST_CRON: 'off' }).notifications.digest.cron).toBeNull();
+  });
+
   it('runs on the task queue it is given', () => {
     expect(loadConfig({ OMS_TASK_QUEUE: 'orders-eu.2' }).temporal.taskQueue).toBe('orders-eu.2');
   });
@@ -198,6 +209,16 @@ describe('configuration', () => {
     [{ OMS_TEMPORAL_DATABASE_URL: 'mysql://x/y' }, /OMS_TEMPORAL_DATABASE_URL must be a postgres/],
     [{ OMS_WORKER_HOST: 'a b' }, /OMS_WORKER_HOST must be a host name or address/],
     [{ OMS_TASK_QUEUE: 'orders eu' }, /OMS_TASK_QUEUE must be letters, digits/],
+    [{ OMS_DELIVERY_TIMEOUT_MS: '0' }, /OMS_DELIVERY_TIMEOUT_MS must be a positive whole number/],
+    [{ OMS_DELIVERY_RATE: 'fast' }, /OMS_DELIVERY_RATE must be a positive whole number/],
+    [{ OMS_DELIVERY_CONCURRENCY: '-2' }, /OMS_DELIVERY_CONCURRENCY must be a positive whole number/],
+    [{ OMS_BREAKER_THRESHOLD: '0' }, /OMS_BREAKER_THRESHOLD must be a positive whole number/],
+    [
+      { OMS_BREAKER_BACKOFF_MS: '5000', OMS_BREAKER_MAX_BACKOFF_MS: '1000' },
+      /OMS_BREAKER_MAX_BACKOFF_MS \(1000\) must not be less than OMS_BREAKER_BACKOFF_MS \(5000\)/,
+    ],
+    [{ OMS_DIGEST_CRON: 'daily' }, /OMS_DIGEST_CRON must be a cron expression of five fields/],
+    [{ OMS_DIGEST_TIME_ZONE: 'Mars/Olympus' }, /OMS_DIGEST_TIME_ZONE must be an IANA time zone/],
   ])('refuses %p, naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

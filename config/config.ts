@@ -148,8 +148,24 @@ export abstract class AppConfig {
     mailFrom: string;
     /** Attempts for each e-mail or webhook call before it is marked failed. */
     deliveryAttempts: number;
-    /** Wait before the first retry of a failed delivery, in milliseconds; doubled after each failure. */
+    /**
+     * Wait before the next attempt of a delivery that failed on its own account (a webhook answering 4xx, a
+     * rejected address), in milliseconds; doubled after each such failure, at most ten minutes.
+     */
     retryIntervalMs: number;
+    /** How long one e-mail or webhook call may take before it counts as failed: a slow receiver is cut off. */
+    sendTimeoutMs: number;
+    /** Sends per second to one destination at most, over all workers: a backlog drains at this rate. */
+    ratePerDestination: number;
+    /** Calls in flight to one destination at once. */
+    concurrencyPerDestination: number;
+    /** Each destination's circuit breaker (see docs/deliveries.md). */
+    breaker: { threshold: number; backoffMs: number; maxBackoffMs: number };
+    /**
+     * The daily digest for staff who chose it: cron expression and IANA time zone of the Temporal Schedule
+     * that sends it; null cron: no digest is sent (the schedule is removed).
+     */
+    digest: { cron: string | null; timeZone: string };
   };
   abstract tracking: {
     /** HMAC key of the customers' tracking links; when unset, generated once into the data folder. */
@@ -494,6 +510,14 @@ export function loadConfig(
       mailFrom: env.OMS_MAIL_FROM || 'Order Management <oms@localhost>',
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
+      sendTimeoutMs: positiveInt(env, 'OMS_DELIVERY_TIMEOUT_MS', 5000),
+      ratePerDestination: positiveInt(env, 'OMS_DELIVERY_RATE', 200),
+      concurrencyPerDestination: positiveInt(env, 'OMS_DELIVERY_CONCURRENCY', 8),
+      breaker: breaker(env),
+      digest: {
+        cron: env.OMS_DIGEST_CRON === 'off' ? null : (cron(env, 'OMS_DIGEST_CRON') ?? '0 8 * * *'),
+        timeZone: timeZone(env, 'OMS_DIGEST_TIME_ZONE', 'Asia/Shanghai'),
+      },
     },
     tracking: {
       secret: secret(env, 'OMS_TRACKING_SECRET', 32),
@@ -512,6 +536,28 @@ function temporalSettings(env: Env, options: LoadConfigOptions) {
   } catch (error) {
     if (error instanceof TemporalSettingsError) throw new ConfigError(error.message);
     throw error;
+  }
+}
+
+function breaker(env: Env): AppConfig['notifications']['breaker'] {
+  const backoffMs = positiveInt(env, 'OMS_BREAKER_BACKOFF_MS', 2000);
+  const maxBackoffMs = positiveInt(env, 'OMS_BREAKER_MAX_BACKOFF_MS', 60_000);
+  if (maxBackoffMs < backoffMs)
+    throw new ConfigError(
+      `OMS_BREAKER_MAX_BACKOFF_MS (${maxBackoffMs}) must not be less than OMS_BREAKER_BACKOFF_MS (${backoffMs})`,
+    );
+  return { threshold: positiveInt(env, 'OMS_BREAKER_THRESHOLD', 3), backoffMs, maxBackoffMs };
+}
+
+/** An IANA time zone name this runtime knows (`Asia/Shanghai`, `UTC`). */
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value;
+  } catch {
+    throw new ConfigError(`${name} must be an IANA time zone such as Asia/Shanghai or UTC, got "${value}"`);
   }
 }
 

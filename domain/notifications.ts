@@ -26,3 +26,24 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'sending', 'retrying', 'sent', 'failed', 'unconfirmed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * Which e-mails a member of staff wants, besides the in-app inbox that always has everything addressed to
+ * them: `all` of them, those `assigned` to them personally, a daily `digest`, or `none`.
+ */
+export const EMAIL_PREFERENCES = ['all', 'assigned', 'digest', 'none'] as const;
+export type EmailPreference = (typeof EMAIL_PREFERENCES)[number];
+export const DEFAULT_EMAIL_PREFERENCE: EmailPreference = 'assigned';
+
+/**
+ * A destination's circuit breaker: `closed` sends, `open` sends nothing until its next probe, `half_open` has
+ * the one probe in flight.
+ */
+export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+/** The kind of a digest e-mail, which is about no one order. */
+export const DIGEST_KIND = 'digest';
+
+/** What a delivery may be about: a notification kind, or the daily digest. */
+export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND] as const;

@@ -12,10 +12,15 @@
  *   order creation with the same Idempotency-Key;
  * - meanwhile a fault every few seconds: SIGKILL of a worker, of the API, of the Temporal dev server, of
  *   PostgreSQL (the launcher's supervisor brings each back), Toxiproxy cutting or slowing the second API's
- *   connections;
+ *   connections; and the receivers of e-mail and webhooks failing for a while, then back: the SMTP server
+ *   down (refusing connections) or black-holed (accepting them, never answering), the webhook receiver
+ *   answering 500 or only after 10 s, with 22 members of staff on e-mail `all`;
  * - contention: 100 concurrent orders for 10 units, edit and cancel of one order at once, two managers
  *   approving one order at once;
- * - then, once every order is idle, the invariants (the same queries as in the README) and the figures.
+ * - then, once every order is idle, the invariants (the same queries as in the README) and the figures;
+ *   and once the outbox has drained, that every delivery was sent (or, for an e-mail whose sender was
+ *   killed mid-send, left `unconfirmed`), no e-mail arrived twice, and every webhook call reached its
+ *   receiver, again only by the same delivery id.
  *
  * OMS_FAULTS_MODE=short (CI) keeps 20 orders in flight for at least 75 s and until each kind of fault was
  * injected once (a few minutes); the full mode (default) 200 for ten minutes. Exits 1 when an invariant fails or a request answered 500.
@@ -33,11 +38,27 @@ import { connectClient } from '../ops/temporal-connection';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { freePort } from './ports';
 import { prng } from './prng';
+import {
+  startSmtpReceiver,
+  startWebhookReceiver,
+  type SmtpReceiver,
+  type WebhookReceiver,
+} from './receivers';
 
 const short = process.env.OMS_FAULTS_MODE === 'short' || process.argv.includes('--short');
 const PLAN = short
-  ? { inFlight: 20, loadSeconds: 75, faultEveryMs: [6000, 10_000], contention: 100 }
-  : { inFlight: 200, loadSeconds: 600, faultEveryMs: [15_000, 30_000], contention: 100 };
+  ? { inFlight: 20, loadSeconds: 75, faultEveryMs: [6000, 10_000], contention: 100, receiverDownMs: 20_000 }
+  : {
+      inFlight: 200,
+      loadSeconds: 600,
+      faultEveryMs: [15_000, 30_000],
+      contention: 100,
+      receiverDownMs: 120_000,
+    };
+/** Members of staff with an e-mail address who chose every e-mail: each order makes dozens of deliveries. */
+const STAFF_ON_EMAIL = 22;
+/** How long the outbox may take to send its backlog once every receiver is back. */
+const DRAIN_MS = 600_000;
 const seed = Number(process.env.OMS_FAULTS_SEED ?? Date.now() % 100_000);
 const random = prng(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -59,6 +80,9 @@ const figures = {
 
 interface Stack {
   apiUrl: string;
+  /** The product's e-mail and webhook receivers, which the delivery faults take away and bring back. */
+  smtp: SmtpReceiver;
+  hooks: WebhookReceiver;
   /** The second API, reaching PostgreSQL and Temporal through Toxiproxy; null without Toxiproxy. */
   proxiedApiUrl: string | null;
   dataDir: string;
@@ -146,8 +170,12 @@ async function startStack(): Promise<Stack> {
     metrics: await freePort(),
   };
   const password = `faults-${randomUUID()}`;
+  const smtp = await startSmtpReceiver();
+  const hooks = await startWebhookReceiver();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    OMS_SMTP_URL: smtp.url,
+    OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     OMS_DATA_DIR: dataDir,
     OMS_PG_PORT: String(ports.pg),
     OMS_TEMPORAL_PORT: String(ports.temporal),
@@ -220,6 +248,8 @@ async function startStack(): Promise<Stack> {
   }
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
+    smtp,
+    hooks,
     proxiedApiUrl,
     dataDir,
     ownerUrl: config.databaseOwnerUrl,
@@ -235,6 +265,8 @@ async function startStack(): Promise<Stack> {
         launcher.once('exit', () => resolve());
         launcher.kill('SIGINT');
       });
+      await smtp.close();
+      await hooks.close();
     },
   };
 }
@@ -463,6 +495,25 @@ async function injectFault(stack: Stack, kind: string): Promise<void> {
       log(`Toxiproxy: ${proxy} link cut`);
       await sleep(3000 + random() * 4000);
       await stack.toxiproxy!.request('POST', `/proxies/${proxy}`, { enabled: true });
+      break;
+    }
+    case 'SMTP down':
+    case 'SMTP black-holed':
+    case 'webhook answering 500':
+    case 'webhook answering after 10 s': {
+      if (kind === 'SMTP down') await stack.smtp.become('down');
+      else if (kind === 'SMTP black-holed') await stack.smtp.become('blackhole');
+      else stack.hooks.mode = kind === 'webhook answering 500' ? 'fail' : 'slow';
+      log(`${kind} for ${PLAN.receiverDownMs / 1000} s, under load`);
+      // The pipeline must stay healthy throughout: the API is checked while the receiver is away.
+      const until = Date.now() + PLAN.receiverDownMs;
+      while (Date.now() < until) {
+        await healthy(stack.apiUrl, 10_000);
+        await sleep(2000);
+      }
+      if (kind.startsWith('SMTP')) await stack.smtp.become('up');
+      else stack.hooks.mode = 'ok';
+      log(`${kind}: the receiver is back`);
       break;
     }
     case 'stall PostgreSQL link':
@@ -699,6 +750,98 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
   }
 }
 
+// --------------------------------------------------------------------------------------------- deliveries
+
+/** Members of staff with an e-mail address, each on e-mail `all`. */
+async function staffOnEmail(call: Call, stack: Stack): Promise<void> {
+  const tag = randomUUID().slice(0, 6);
+  for (let i = 0; i < STAFF_ON_EMAIL; i++) {
+    const username = `faults-staff-${tag}-${i}`;
+    expectStatus(
+      await call('POST', '/users', {
+        username,
+        password: stack.password,
+        displayName: `Staff ${i}`,
+        email: `${username}@example.test`,
+        roles: ['staff'],
+        emailNotifications: 'all',
+      }),
+      [201],
+      username,
+    );
+  }
+  log(`${STAFF_ON_EMAIL} members of staff on e-mail all`);
+}
+
+/**
+ * Once every receiver is back: the outbox drains within ten minutes; every delivery is sent, or (an e-mail
+ * whose sender was killed mid-send) unconfirmed, never failed; no e-mail reached the server twice; each sent
+ * e-mail reached it; each sent webhook call reached its receiver, a call repeated only with the same id.
+ */
+async function checkDeliveries(stack: Stack): Promise<string[]> {
+  const problems: string[] = [];
+  const db = new PgClient({ connectionString: stack.ownerUrl });
+  await db.connect();
+  try {
+    const began = Date.now();
+    let waiting = -1;
+    while (Date.now() - began < DRAIN_MS) {
+      const { rows } = await db.query<{ count: string }>(
+        `select count(*) from deliveries where status in ('pending', 'retrying', 'sending')`,
+      );
+      waiting = Number(rows[0]!.count);
+      if (waiting === 0) break;
+      await sleep(2000);
+    }
+    log(
+      `outbox ${waiting === 0 ? 'drained' : `still holds ${waiting}`} after ${((Date.now() - began) / 1000).toFixed(0)} s`,
+    );
+    if (waiting !== 0)
+      problems.push(`${waiting} deliveries still wait ten minutes after every receiver came back`);
+    const { rows: statuses } = await db.query<{ channel: string; status: string; count: string }>(
+      `select channel, status, count(*) from deliveries group by 1, 2 order by 1, 2`,
+    );
+    log(`deliveries: ${statuses.map((r) => `${r.channel}/${r.status} ${r.count}`).join(', ')}`);
+    const failed = statuses.filter(
+      (r) => r.status === 'failed' || (r.channel === 'webhook' && r.status === 'unconfirmed'),
+    );
+    if (failed.length) problems.push(`deliveries failed: ${JSON.stringify(failed)}`);
+
+    const { rows: emails } = await db.query<{ id: string }>(
+      `select id from deliveries where channel = 'email' and status = 'sent'`,
+    );
+    const received = stack.smtp.messages.map((m) => m.messageId);
+    const twice = received.length - new Set(received).size;
+    log(`e-mails: ${emails.length} sent, ${received.length} received, ${twice} of them twice`);
+    if (twice) problems.push(`${twice} e-mails reached the server twice`);
+    const receivedIds = new Set(received);
+    const lost = emails.filter((e) => !receivedIds.has(`<${e.id}@oms.local>`)).length;
+    if (lost) problems.push(`${lost} e-mails marked sent never reached the server`);
+
+    const { rows: calls } = await db.query<{ id: string; attempts: number }>(
+      `select id, attempts from deliveries where channel = 'webhook' and status = 'sent'`,
+    );
+    const seen = new Map<string, number>();
+    for (const call of stack.hooks.calls) {
+      const id = String(call.headers['x-oms-delivery']);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    const missing = calls.filter((c) => !seen.has(c.id)).length;
+    const repeatedWithoutCause = calls.filter((c) => (seen.get(c.id) ?? 0) > c.attempts).length;
+    log(
+      `webhook calls: ${calls.length} sent, ${stack.hooks.calls.length} received for ${seen.size} delivery ids (a receiver deduplicates by id)`,
+    );
+    if (missing) problems.push(`${missing} webhook calls marked sent never reached the receiver`);
+    if (repeatedWithoutCause)
+      problems.push(
+        `${repeatedWithoutCause} webhook calls reached the receiver more often than they were attempted`,
+      );
+  } finally {
+    await db.end();
+  }
+  return problems;
+}
+
 // ----------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -751,7 +894,22 @@ async function main(): Promise<void> {
 
     const problems = await contention(call, manager2, catalogue.customer);
 
-    const faultKinds = ['kill worker', 'kill API', 'kill Temporal', 'kill PostgreSQL'];
+    await staffOnEmail(call, stack);
+    expectStatus(
+      await call('POST', '/webhooks', { url: `${stack.hooks.baseUrl}/faults` }),
+      [201],
+      'the webhook',
+    );
+    const faultKinds = [
+      'kill worker',
+      'SMTP down',
+      'kill API',
+      'webhook answering 500',
+      'kill Temporal',
+      'SMTP black-holed',
+      'kill PostgreSQL',
+      'webhook answering after 10 s',
+    ];
     if (stack.toxiproxy)
       faultKinds.push(
         'cut PostgreSQL link',
@@ -780,6 +938,7 @@ async function main(): Promise<void> {
     await Promise.all([...lanes, injector, restocker(stack.apiUrl, token, catalogue, over)]);
 
     const result = await check(stack);
+    problems.push(...(await checkDeliveries(stack)));
     problems.push(...result.problems);
     if (figures.answered500) problems.push(`${figures.answered500} requests answered 500`);
     const recovery = (kind: string) => {

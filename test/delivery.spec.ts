@@ -33,10 +33,12 @@ describe('notifications by e-mail and webhook', () => {
   let stack: TestStack;
   let smtp: SmtpReceiver;
   let hooks: WebhookReceiver;
+  /** A second receiver, on a host (port) of its own: one that refuses some calls. */
+  let refusing: WebhookReceiver;
   let admin: ApiClient;
   let clerk: ApiClient;
   let webhook: { id: string; secret: string };
-  let failing: { id: string };
+  let refused: { id: string };
   /** A second worker process like the first (OMS_TEST_WORKERS=2), until the test that kills one. */
   let companion: ChildProcess | null = null;
   const deliveryOptions = { attempts: 3, retryIntervalMs: 300 };
@@ -44,6 +46,7 @@ describe('notifications by e-mail and webhook', () => {
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
     hooks = await startWebhookReceiver();
+    refusing = await startWebhookReceiver();
     // Every worker of this file sends to this SMTP receiver with these retries: a task queue of its own
     // keeps the suite's second worker, which has neither, from taking its tasks.
     stack = await startStack({
@@ -60,17 +63,20 @@ describe('notifications by e-mail and webhook', () => {
     if (process.env.OMS_TEST_WORKERS === '2') companion = await healthy(await spawnWorker());
     admin = await stack.client(['admin'], 'admin');
     clerk = await stack.client(['staff'], 'mail-clerk');
-    await stack.client(['manager'], 'mail-manager');
+    const manager = await stack.client(['manager'], 'mail-manager');
     const users = (await admin.get<{ items: { id: string; username: string }[] }>('/api/users')).body.items;
     const idOf = (username: string) => users.find((u) => u.username === username)!.id;
     await admin.patch(`/api/users/${idOf('mail-clerk')}`, { email: 'clerk@example.test', language: 'en' });
     await admin.patch(`/api/users/${idOf('mail-manager')}`, { email: 'manager@example.test' });
+    // Both chose to be e-mailed everything they hear of (the default is only what concerns them).
+    for (const person of [clerk, manager])
+      expect((await person.patch('/api/auth/me', { emailNotifications: 'all' })).status).toBe(200);
     webhook = (
       await admin.post<{ id: string; secret: string }>('/api/webhooks', { url: `${hooks.baseUrl}/oms` })
     ).body;
-    failing = (
+    refused = (
       await admin.post<{ id: string }>('/api/webhooks', {
-        url: `${hooks.baseUrl}/fail`,
+        url: `${refusing.baseUrl}/refuse`,
         kinds: ['order.created'],
       })
     ).body;
@@ -78,11 +84,12 @@ describe('notifications by e-mail and webhook', () => {
   afterAll(async () => {
     // Other test files share the database: leave no webhook or e-mail address behind.
     await admin.call('DELETE', `/api/webhooks/${webhook.id}`);
-    await admin.call('DELETE', `/api/webhooks/${failing.id}`);
+    await admin.call('DELETE', `/api/webhooks/${refused.id}`);
     await stopCompanion();
     await stack.close();
     await smtp.close();
     await hooks.close();
+    await refusing.close();
   });
 
   const deliveriesOf = async (orderId: string) =>
@@ -109,7 +116,7 @@ describe('notifications by e-mail and webhook', () => {
   it('sends exactly one message per recipient per kind, by e-mail and signed webhook, in each language', async () => {
     const { order } = await completedOrder('wang@example.test');
     // created: clerk, manager, customer; processing: clerk; shipped: clerk, customer; completed: all three.
-    // Webhooks: four calls to the one for every kind, one (failing) call to the one for order.created.
+    // Webhooks: four calls to the one for every kind, one (refused) call to the one for order.created.
     const deliveries = await settled(order.id, 9 + 4 + 1);
     const mails = mailsAbout(order);
     const perRecipientAndSubject = new Map<string, number>();
@@ -166,16 +173,23 @@ describe('notifications by e-mail and webhook', () => {
     expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(13);
   });
 
-  it('shows a delivery that keeps failing, with its attempts and last error, without holding up the order', async () => {
+  it('shows a delivery its receiver keeps refusing, with its attempts and last error, without holding up the order', async () => {
     const { order } = await completedOrder();
     const deliveries = await settled(order.id, 9 + 4 + 1);
-    const failed = deliveries.find((d) => d.recipient === `webhook:${failing.id}`)!;
+    const failed = deliveries.find((d) => d.recipient === `webhook:${refused.id}`)!;
     expect(failed).toMatchObject({ status: 'failed', attempts: 3, kind: 'order.created' });
-    expect(failed.lastError).toBe('the receiver answered HTTP 500');
-    expect(hooks.calls.filter((c) => c.path === '/fail' && c.body.includes(order.id))).toHaveLength(3);
+    expect(failed.lastError).toBe('the receiver answered HTTP 400');
+    expect(refusing.calls.filter((c) => c.path === '/refuse' && c.body.includes(order.id))).toHaveLength(3);
     const listed = await clerk.get<{ items: Delivery[] }>(`/api/deliveries?status=failed&channel=webhook`);
     expect(listed.body.items.map((d) => d.id)).toContain(failed.id);
     expect((await clerk.get(`/api/deliveries?status=lost`)).status).toBe(400);
+    // A refusal of one call is no failure of its receiver: its breaker stays closed.
+    const destinations = await clerk.get<{ items: { name: string; state: string }[] }>(
+      '/api/deliveries/destinations',
+    );
+    expect(destinations.body.items).toContainEqual(
+      expect.objectContaining({ name: `webhook:${new URL(refusing.baseUrl).host}`, state: 'closed' }),
+    );
   });
 
   it('sends no second e-mail when the worker is killed in the middle of sending', async () => {

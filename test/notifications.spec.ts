@@ -85,12 +85,8 @@ describe('in-app notifications', () => {
     );
     const activities = createNotificationActivities({
       em: () => stack.orm.em.fork(),
-      client: stack.temporal,
-      taskQueue: stack.config.temporal.taskQueue,
-      mailer: null,
+      email: false,
       trackingLink: null,
-      delivery: { attempts: 1, retryIntervalMs: 1000 },
-      webhookAllowedHosts: [],
     });
     const notifyOrder = (input: Parameters<typeof activities.notifyOrder>[0]) =>
       activities.notifyOrder(input);

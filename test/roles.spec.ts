@@ -194,6 +194,26 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/deliveries/${nobody}/resend`],
   },
   {
+    action: 'read delivery destinations',
+    allowed: ALL,
+    request: () => ['GET', '/api/deliveries/destinations'],
+  },
+  {
+    action: 'pause a delivery destination',
+    allowed: ['admin', 'manager'],
+    request: () => ['POST', `/api/deliveries/destinations/${nobody}/pause`],
+  },
+  {
+    action: 'resume a delivery destination',
+    allowed: ['admin', 'manager'],
+    request: () => ['POST', `/api/deliveries/destinations/${nobody}/resume`],
+  },
+  {
+    action: 'choose own e-mail notifications',
+    allowed: ALL,
+    request: () => ['PATCH', '/api/auth/me', { emailNotifications: 'invalid' }],
+  },
+  {
     action: 'read an archived order',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', `/api/orders/${nobody}/archive`],

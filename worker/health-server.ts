@@ -14,19 +14,43 @@ export interface WorkerHealth {
   status: 'ok' | 'down';
   state: string;
   pollers: { workflow: string; activity: string };
+  /** The delivery worker beside it (its own task queue): its state and pollers. */
+  deliveries?: { state: string; pollers: { workflow: string; activity: string } };
   inFlight: { workflowActivations: number; activities: number };
   cachedWorkflows: number;
   lastActivityTaskAt: string | null;
 }
 
-/** Healthy while the worker runs and both of its pollers poll. */
-export function workerHealth(worker: Worker, activity: WorkerActivity): WorkerHealth {
+/** Whether a worker runs and both of its pollers poll. */
+function polls(worker: Worker): boolean {
   const status = worker.getStatus();
-  const polling = status.workflowPollerState === 'POLLING' && status.activityPollerState === 'POLLING';
+  return (
+    status.runState === 'RUNNING' &&
+    status.workflowPollerState === 'POLLING' &&
+    status.activityPollerState === 'POLLING'
+  );
+}
+
+/** Healthy while the order worker (and the delivery worker beside it) runs and their pollers poll. */
+export function workerHealth(
+  worker: Worker,
+  activity: WorkerActivity,
+  deliveryWorker?: Worker,
+): WorkerHealth {
+  const status = worker.getStatus();
+  const deliveries = deliveryWorker?.getStatus();
   return {
-    status: status.runState === 'RUNNING' && polling ? 'ok' : 'down',
+    status: polls(worker) && (!deliveryWorker || polls(deliveryWorker)) ? 'ok' : 'down',
     state: status.runState,
     pollers: { workflow: status.workflowPollerState, activity: status.activityPollerState },
+    ...(deliveries
+      ? {
+          deliveries: {
+            state: deliveries.runState,
+            pollers: { workflow: deliveries.workflowPollerState, activity: deliveries.activityPollerState },
+          },
+        }
+      : {}),
     inFlight: {
       workflowActivations: status.numInFlightWorkflowActivations,
       activities: status.numInFlightActivities,
@@ -41,6 +65,8 @@ export async function startWorkerHttp(options: {
   host: string;
   port: number;
   worker: Worker;
+  /** The delivery worker of the same process, reported beside the order worker. */
+  deliveryWorker?: Worker;
   activity: WorkerActivity;
   /** Where the SDK's Prometheus exporter listens (loopback). */
   sdkMetricsUrl: string;
@@ -50,7 +76,7 @@ export async function startWorkerHttp(options: {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && (path === '/health' || path === '/health/ready')) {
-      const health = workerHealth(options.worker, options.activity);
+      const health = workerHealth(options.worker, options.activity, options.deliveryWorker);
       response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify(health));
     } else if (request.method === 'GET' && path === '/health/live') {

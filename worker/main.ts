@@ -11,6 +11,8 @@ import { describeStartupFailure } from '../ops/startup-failure';
 import { connectClient, connectNative } from '../ops/temporal-connection';
 import { temporalLogger } from '../ops/temporal-logger';
 import { ensureBackupSchedule } from './backup-schedule';
+import { createDeliveryWorker, DELIVERY_DB_POOL } from './delivery-worker';
+import { ensureDigestSchedule } from './digest-schedule';
 import { startWorkerHttp } from './health-server';
 import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
@@ -47,6 +49,10 @@ async function run(): Promise<void> {
   const orm = await MikroORM.init(
     ormConfig(config.databaseUrl, { pool: { min: 0, max: config.worker.dbPoolSize } }),
   );
+  // The deliveries' own pool: a backlog being sent never waits for, nor holds, the orders' connections.
+  const deliveryOrm = await MikroORM.init(
+    ormConfig(config.databaseUrl, { pool: { min: 0, max: DELIVERY_DB_POOL } }),
+  );
   // Refused certificates, a missing namespace or refused credentials end the start here, with the reason.
   const connection = await connectNative(config.temporal);
   const retries = closableRetries();
@@ -55,6 +61,7 @@ async function run(): Promise<void> {
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
     await ensureBackupSchedule(client, config.backup, config.temporal.taskQueue);
+    await ensureDigestSchedule(client, config.notifications.digest, config.temporal.taskQueue);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
     const workflowBundle = prebuiltWorkflowBundle();
@@ -69,7 +76,6 @@ async function run(): Promise<void> {
       client,
       notifications: config.notifications,
       trackingLink: (orderId) => trackingUrl(config.tracking, tracking, orderId),
-      webhooks: config.webhooks,
       backup: backupSources(config),
       keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
       activity,
@@ -80,10 +86,24 @@ async function run(): Promise<void> {
         shutdownGraceMs: config.shutdownGraceMs,
       },
     });
+    const deliveries = await createDeliveryWorker({
+      ...(workflowBundle ? { workflowBundle } : {}),
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      orm: deliveryOrm,
+      notifications: config.notifications,
+      webhooks: config.webhooks,
+      log: {
+        info: (message, attributes) => logger.info(attributes ?? {}, message),
+        warn: (message, attributes) => logger.warn(attributes ?? {}, message),
+      },
+    });
     const http = config.worker.http
       ? await startWorkerHttp({
           ...config.worker.http,
           worker,
+          deliveryWorker: deliveries.worker,
           activity,
           sdkMetricsUrl: `http://${sdkMetrics}/metrics`,
         })
@@ -95,8 +115,9 @@ async function run(): Promise<void> {
       );
     }
     try {
-      // The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(), which resolves run().
-      await worker.run();
+      // The SDK's runtime turns SIGINT/SIGTERM into each worker's shutdown(), which resolves its run(); the
+      // dispatcher then finishes the sends in flight and gives its destinations up.
+      await Promise.all([worker.run(), deliveries.run()]);
     } finally {
       http?.close();
     }
@@ -104,6 +125,7 @@ async function run(): Promise<void> {
   } finally {
     await retries.close(clientConnection);
     await connection.close();
+    await deliveryOrm.close();
     await orm.close();
   }
 }

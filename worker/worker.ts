@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
 import type { KeyRing } from '../config/keys';
@@ -14,7 +13,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES, activityInterceptors, type WorkerActivity
 export interface OrderWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  /** The task queue it polls and starts delivery workflows on (OMS_TASK_QUEUE); `orders` by default. */
+  /** The task queue it polls (OMS_TASK_QUEUE); `orders` by default. Deliveries have their own worker. */
   taskQueue?: string;
   orm: MikroORM;
   /** Used by activities to signal other orders' workflows (stock released). */
@@ -26,12 +25,10 @@ export interface OrderWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Worker identity as shown in Temporal's UI and history. */
   identity?: string;
-  /** SMTP and delivery retry settings. */
+  /** Whether e-mail is configured, and the digest's time zone. */
   notifications: AppConfig['notifications'];
   /** The customers' tracking link of an order (their e-mails carry it); without it, e-mails have none. */
   trackingLink?: (orderId: string) => string;
-  /** Where webhooks may go. */
-  webhooks?: AppConfig['webhooks'];
   /** Replaces some activity dependencies (tests inject failures here). */
   deps?: Partial<ActivityDeps>;
   /** What scheduled backups read and where they write; without it the backup activities refuse. */
@@ -64,7 +61,11 @@ export function stockNotifier(client: Client) {
   };
 }
 
-/** The worker that runs order and delivery workflows and their activities on its task queue (`orders`). */
+/**
+ * The worker that runs order workflows and their activities on its task queue (`orders`); it only writes
+ * e-mails and webhook calls to the outbox, which the delivery worker sends (worker/delivery-worker.ts).
+ * Delivery workflows started before the outbox still run here, and hand their delivery to the outbox.
+ */
 export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const deps: ActivityDeps = {
@@ -74,14 +75,8 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     client: options.client,
     taskQueue,
     backup: options.backup ?? null,
-    mailer: options.notifications.smtpUrl
-      ? smtpMailer(options.notifications.smtpUrl, options.notifications.mailFrom)
-      : null,
-    delivery: {
-      attempts: options.notifications.deliveryAttempts,
-      retryIntervalMs: options.notifications.retryIntervalMs,
-    },
-    webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
+    email: Boolean(options.notifications.smtpUrl),
+    digestTimeZone: options.notifications.digest.timeZone,
     trackingLink: options.trackingLink ?? null,
     commandKeys: options.keys.commands,
     archiveSealKeys: options.keys.archiveSeal,

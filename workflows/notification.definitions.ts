@@ -1,5 +1,24 @@
-/** What the API and the worker share about the delivery workflow: its name, ID, input and start options. */
-/** Sends one planned delivery (an e-mail or a webhook call), retrying with backoff, apart from any order. */
+/**
+ * What the API and the worker share about deliveries apart from the pure vocabulary (domain/notifications.ts):
+ * the deliveries' own task queue, the digest's schedule and workflow, and the pre-outbox delivery workflow.
+ */
+
+/**
+ * The task queue of the deliveries' own worker, beside the installation's (OMS_TASK_QUEUE): what it runs
+ * (the daily digest) never takes an order's workflow-task or activity slot.
+ */
+export function deliveryTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-deliveries`;
+}
+
+/** The daily e-mail digest: the Temporal Schedule that starts it and the workflow it starts. */
+export const DIGEST_SCHEDULE_ID = 'oms-notification-digest';
+export const DIGEST_WORKFLOW = 'notificationDigestWorkflow';
+
+/**
+ * Sends one planned delivery (an e-mail or a webhook call), retrying with backoff, apart from any order.
+ * Deliveries planned before the outbox each had one; those still running hand their delivery to the outbox.
+ */
 export const DELIVERY_WORKFLOW = 'deliveryWorkflow';
 
 /** One workflow per delivery: starting it twice for the same delivery is refused, so it is sent once. */
@@ -13,18 +32,4 @@ export interface DeliveryInput {
   maxAttempts: number;
   /** Wait before the first retry, in milliseconds; doubled after each further failure. */
   initialIntervalMs: number;
-}
-
-/**
- * Where and how the delivery workflow of one delivery is started (by the worker, or the API on a resend):
- * on the installation's task queue (OMS_TASK_QUEUE).
- */
-export function deliveryStart(
-  taskQueue: string,
-  deliveryId: string,
-  attempts: number,
-  retryIntervalMs: number,
-) {
-  const input: DeliveryInput = { deliveryId, maxAttempts: attempts, initialIntervalMs: retryIntervalMs };
-  return { taskQueue, workflowId: deliveryWorkflowId(deliveryId), args: [input] };
 }

@@ -25,6 +25,7 @@ import {
   isSafeMethod,
 } from './session';
 import { issueToken, verifyToken } from './tokens';
+import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../domain/notifications';
 import type { Language } from '../../domain/people';
 
 const FIFTEEN_MINUTES = 15 * 60;
@@ -63,6 +64,9 @@ const LONGEST_THROTTLE_WINDOW = Math.max(...Object.values(THROTTLE).map((rule) =
 
 export interface Me extends Actor {
   language: Language;
+  /** Where their e-mail goes, and which notifications reach them by e-mail. */
+  email: string | null;
+  emailNotifications: EmailPreference;
   csrfToken: string | null;
 }
 
@@ -279,13 +283,23 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     return {
       ...actor,
       language: user?.language ?? 'zh-CN',
+      email: user?.email ?? null,
+      emailNotifications: user?.emailNotifications ?? DEFAULT_EMAIL_PREFERENCE,
       csrfToken: sessionToken ? this.csrfTokenFor(sessionToken) : null,
     };
   }
 
-  /** Changes the signed-in user's own language (console and notifications); audited like any user change. */
-  async setLanguage(actor: Actor, language: Language, sessionToken: string | null): Promise<Me> {
-    await this.users.update(actor.id, { language }, actor);
+  /**
+   * Changes the signed-in user's own settings: their language (console and notifications) and which
+   * notifications also reach them by e-mail; audited like any user change. Absent fields stay as they are.
+   */
+  async updateMe(
+    actor: Actor,
+    changes: { language?: Language; emailNotifications?: EmailPreference },
+    sessionToken: string | null,
+  ): Promise<Me> {
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    if (Object.keys(defined).length > 0) await this.users.update(actor.id, defined, actor);
     return this.me(actor, sessionToken);
   }
 

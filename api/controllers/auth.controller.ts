@@ -130,6 +130,6 @@ export class AuthController {
     @CurrentActor() actor: Actor,
     @Req() request: RequestWithActor,
   ): Promise<MeDto> {
-    return this.auth.setLanguage(actor, dto.language, request.sessionToken ?? null);
+    return this.auth.updateMe(actor, dto, request.sessionToken ?? null);
   }
 }

@@ -3,7 +3,13 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
-import { DeliveryDto, DeliveryPageDto, DeliveryQueryDto } from '../dtos/delivery.dto';
+import {
+  DeliveryDto,
+  DeliveryPageDto,
+  DeliveryQueryDto,
+  DestinationDto,
+  DestinationListDto,
+} from '../dtos/delivery.dto';
 import { DeliveryService } from '../services/delivery.service';
 import { ApiErrors, ApiOp } from '../openapi/decorators';
 
@@ -21,6 +27,47 @@ export class DeliveryController {
   @Roles(...ANYONE)
   list(@Query() query: DeliveryQueryDto, @CurrentActor() actor: Actor): Promise<DeliveryPageDto> {
     return this.service.list(query, actor);
+  }
+
+  @Get('deliveries/destinations')
+  @ApiOp('listDeliveryDestinations', 'List where deliveries go, with breaker and outbox depth')
+  @ApiOkResponse({
+    type: DestinationListDto,
+    description:
+      'Where deliveries go (the SMTP server, each webhook host): circuit breaker, paused or not, how many ' +
+      'wait in the outbox and for how long.',
+  })
+  @Roles(...ANYONE)
+  destinations(): Promise<DestinationListDto> {
+    return this.service.listDestinations();
+  }
+
+  @Post('deliveries/destinations/:id/pause')
+  @ApiOp('pauseDeliveryDestination', 'Pause sending to a destination')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DestinationDto,
+    description:
+      'Nothing more is sent to the destination, not even a probe; its deliveries wait. Idempotent.',
+  })
+  @ApiErrors(404)
+  @Roles(...MANAGERS)
+  pause(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<DestinationDto> {
+    return this.service.setPaused(id, true, actor);
+  }
+
+  @Post('deliveries/destinations/:id/resume')
+  @ApiOp('resumeDeliveryDestination', 'Resume sending to a destination')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: DestinationDto,
+    description:
+      'Sending to the destination goes on; one whose breaker is open is probed at once. Idempotent.',
+  })
+  @ApiErrors(404)
+  @Roles(...MANAGERS)
+  resume(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<DestinationDto> {
+    return this.service.setPaused(id, false, actor);
   }
 
   @Post('deliveries/:id/resend')

@@ -9,6 +9,8 @@ export const AUDITED_ENTITIES = [
   'user',
   'webhook',
   'delivery',
+  // A manager's pause or resume of a destination (the SMTP server, a webhook host).
+  'delivery_destination',
   'feedback',
   'order',
 ] as const;

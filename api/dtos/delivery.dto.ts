@@ -12,9 +12,12 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../../db/entities';
 import {
+  BREAKER_STATES,
   CHANNELS,
+  DELIVERY_KINDS,
   DELIVERY_STATUSES,
   NOTIFICATION_KINDS,
+  type BreakerState,
   type Channel,
   type DeliveryStatus,
 } from '../../domain/notifications';
@@ -39,8 +42,14 @@ export class DeliveryQueryDto extends ListQueryDto {
 
 export class DeliveryDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ enum: NOTIFICATION_KINDS }) kind!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Null for a message about no one order (the daily digest).',
+  })
+  orderId!: string | null;
+  @ApiProperty({ enum: DELIVERY_KINDS }) kind!: string;
   @ApiProperty({ enum: CHANNELS }) channel!: Channel;
   @ApiProperty({
     example: 'customer:6f1c…',
@@ -64,11 +73,59 @@ export class DeliveryDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'smtp',
+    description:
+      '`smtp` or `webhook:<host[:port]>`: the destination whose circuit breaker it waits behind (null on ' +
+      'deliveries settled before the outbox).',
+  })
+  destination!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'While it waits: when it is due to be sent.' })
+  nextAttemptAt!: string;
 }
 
 export class DeliveryPageDto {
   @ApiProperty({ type: [DeliveryDto] }) items!: DeliveryDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class DestinationPauserDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+}
+
+export class DestinationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'smtp', description: '`smtp` (the SMTP server) or `webhook:<host[:port]>`.' })
+  name!: string;
+  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
+  @ApiProperty({
+    enum: BREAKER_STATES,
+    description:
+      'The circuit breaker: `closed` sends; `open` sends nothing until its next probe (the destination ' +
+      'failed); `half_open` has its one probe in flight.',
+  })
+  state!: BreakerState;
+  @ApiProperty({ description: 'Paused by a manager: nothing is sent to it, not even a probe.' })
+  paused!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) pausedAt!: string | null;
+  @ApiProperty({ type: DestinationPauserDto, nullable: true }) pausedBy!: DestinationPauserDto | null;
+  @ApiProperty({ description: 'Deliveries waiting in the outbox for it.' }) waiting!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) oldestWaitingAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'How long the oldest has waited, in seconds.' })
+  oldestWaitingSeconds!: number | null;
+  @ApiProperty({ description: 'Consecutive failures.' }) failures!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) openedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextProbeAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastFailureAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSuccessAt!: string | null;
+}
+
+export class DestinationListDto {
+  @ApiProperty({ type: [DestinationDto] }) items!: DestinationDto[];
 }
 
 export class CreateWebhookDto {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { BREAKER_STATES, type BreakerState } from '../../domain/notifications';
 
 const CHECK = { enum: ['ok', 'down'] };
 
@@ -8,12 +9,44 @@ export class HealthChecksDto {
   @ApiProperty({ ...CHECK, description: 'The database listener behind /api/events.' }) events!: 'ok' | 'down';
 }
 
-export class HealthDto {
-  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
-  @ApiProperty({ type: HealthChecksDto }) checks!: HealthChecksDto;
+export class DeliveryDestinationCheckDto {
+  @ApiProperty({ example: 'smtp' }) name!: string;
+  @ApiProperty({ enum: BREAKER_STATES }) state!: BreakerState;
+  @ApiProperty() paused!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Deliveries waiting in the outbox for this destination.' })
+  waiting!: number;
+  @ApiProperty({ type: 'integer', nullable: true }) oldestWaitingSeconds!: number | null;
 }
 
-export class ReadinessDto extends HealthDto {
+export class DeliveriesCheckDto {
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'unknown'],
+    description: '`degraded` while a destination is down or paused; `unknown` when PostgreSQL did not say.',
+  })
+  status!: 'ok' | 'degraded' | 'unknown';
+  @ApiProperty({ type: [String], description: 'Destinations whose circuit breaker is open or probing.' })
+  down!: string[];
+  @ApiProperty({ type: [String], description: 'Destinations a manager paused.' }) paused!: string[];
+  @ApiProperty({ type: [DeliveryDestinationCheckDto] }) destinations!: DeliveryDestinationCheckDto[];
+}
+
+export class HealthWithDeliveriesChecksDto extends HealthChecksDto {
+  @ApiProperty({
+    type: DeliveriesCheckDto,
+    description:
+      'Where e-mails and webhook calls go; never changes the status code (orders move regardless).',
+  })
+  deliveries!: DeliveriesCheckDto;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+  @ApiProperty({ type: HealthWithDeliveriesChecksDto }) checks!: HealthWithDeliveriesChecksDto;
+}
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+  @ApiProperty({ type: HealthChecksDto }) checks!: HealthChecksDto;
   @ApiProperty({ description: 'The process has begun to shut down: it takes nothing new.' })
   draining!: boolean;
 }

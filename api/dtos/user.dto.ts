@@ -13,6 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ROLES, type Role, type User } from '../../db/entities';
+import { EMAIL_PREFERENCES, type EmailPreference } from '../../domain/notifications';
 import { LANGUAGES, type Language } from '../../domain/people';
 
 export class LoginDto {
@@ -62,6 +63,15 @@ export class CreateUserDto {
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
   language?: Language;
+
+  @ApiPropertyOptional({
+    enum: EMAIL_PREFERENCES,
+    default: 'assigned',
+    description: 'Which notifications also reach them by e-mail; they change it themselves later.',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_PREFERENCES)
+  emailNotifications?: EmailPreference;
 }
 
 export class UpdateUserDto {
@@ -87,6 +97,15 @@ export class UpdateUserDto {
   language?: Language;
 
   @ApiPropertyOptional({
+    enum: EMAIL_PREFERENCES,
+    description:
+      'Which notifications also reach them by e-mail (they choose it themselves with PATCH /auth/me).',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_PREFERENCES)
+  emailNotifications?: EmailPreference;
+
+  @ApiPropertyOptional({
     description: 'A disabled user cannot sign in, and their tokens stop working at once.',
   })
   @IsOptional()
@@ -108,10 +127,12 @@ export class UserDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiProperty() disabled!: boolean;
   @ApiProperty({ enum: LANGUAGES }) language!: Language;
+  @ApiProperty({ enum: EMAIL_PREFERENCES, description: 'Which notifications also reach them by e-mail.' })
+  emailNotifications!: EmailPreference;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 
   static from(user: User): UserDto {
-    const { id, username, displayName, email, roles, disabled, language } = user;
+    const { id, username, displayName, email, roles, disabled, language, emailNotifications } = user;
     return {
       id,
       username,
@@ -120,6 +141,7 @@ export class UserDto {
       roles: [...roles],
       disabled,
       language,
+      emailNotifications,
       createdAt: user.createdAt.toISOString(),
     };
   }
@@ -135,6 +157,19 @@ export class MeDto extends SessionUserDto {
   @ApiProperty({ enum: LANGUAGES, description: 'The language of the console and of notifications.' })
   language!: Language;
 
+  @ApiProperty({ type: String, nullable: true, description: 'Where their e-mail goes (set by an admin).' })
+  email!: string | null;
+
+  @ApiProperty({
+    enum: EMAIL_PREFERENCES,
+    default: 'assigned',
+    description:
+      'Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, ' +
+      'those that concern them personally (a reminder naming them, an order they approved, rejected or ' +
+      'cancelled); `digest`, one e-mail a day listing them; `none`.',
+  })
+  emailNotifications!: EmailPreference;
+
   @ApiProperty({
     type: String,
     nullable: true,
@@ -146,9 +181,21 @@ export class MeDto extends SessionUserDto {
 }
 
 export class UpdateMeDto {
-  @ApiProperty({ enum: LANGUAGES, description: 'The language of the console and of notifications.' })
-  @IsIn(['zh-CN', 'en'])
-  language!: Language;
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'The language of the console and of notifications.' })
+  @IsOptional()
+  @IsIn(LANGUAGES)
+  language?: Language;
+
+  @ApiPropertyOptional({
+    enum: EMAIL_PREFERENCES,
+    description:
+      'Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, ' +
+      'those that concern them personally (a reminder naming them, an order they approved, rejected or ' +
+      'cancelled); `digest`, one e-mail a day listing them; `none`.',
+  })
+  @IsOptional()
+  @IsIn(EMAIL_PREFERENCES)
+  emailNotifications?: EmailPreference;
 }
 
 export class SessionResultDto {

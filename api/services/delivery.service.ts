@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { AppConfig } from '../../config/config';
-import { DeliveryRepository, type Delivery, type Page } from '../../db/repositories';
-import { DELIVERY_WORKFLOW, deliveryStart } from '../../workflows/notification.definitions';
+import {
+  DeliveryRepository,
+  DestinationRepository,
+  type Delivery,
+  type DestinationView,
+  type Page,
+} from '../../db/repositories';
 import type { Actor } from '../../domain/order';
 import type { DeliveryDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
@@ -31,9 +34,8 @@ function originOf(url: string): string {
 @Injectable()
 export class DeliveryService {
   constructor(
-    private readonly config: AppConfig,
-    private readonly temporal: Client,
     private readonly deliveries: DeliveryRepository,
+    private readonly destinations: DestinationRepository,
   ) {}
 
   /** E-mails and webhook calls with their delivery state, newest first. */
@@ -43,42 +45,31 @@ export class DeliveryService {
   }
 
   /**
-   * Sends a failed or unconfirmed delivery again, on a person's decision (an unconfirmed e-mail may have
-   * arrived already, which is why the system never resends it by itself). 409 for any other status.
+   * Puts a failed or unconfirmed delivery back into the outbox, on a person's decision (an unconfirmed
+   * e-mail may have arrived already, which is why the system never resends it by itself). 409 otherwise.
    */
   async resend(id: string, actor: Actor): Promise<DeliveryDto> {
     const outcome = await this.deliveries.reopen(id, actor);
     if (!outcome) throw notFound('delivery', id);
-    // A resend that committed but could not start its workflow (Temporal was unreachable: the caller got a
-    // 503) left the delivery pending with its previous run closed; repeating the request finishes it.
-    const unfinished = !outcome.reopened && (await this.resendUnfinished(outcome.delivery));
-    if (!outcome.reopened && !unfinished) {
+    if (!outcome.reopened) {
       throw new DomainError(
         'invalid_state',
         `delivery ${id} is ${outcome.delivery.status}; only failed or unconfirmed deliveries can be sent again`,
         { status: outcome.delivery.status },
       );
     }
-    const { deliveryAttempts, retryIntervalMs } = this.config.notifications;
-    // The delivery's earlier workflow has closed: the same ID starts a new run.
-    await this.temporal.workflow.start(DELIVERY_WORKFLOW, {
-      ...deliveryStart(this.config.temporal.taskQueue, id, deliveryAttempts, retryIntervalMs),
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
     return toDto(outcome.delivery, actor);
   }
 
-  /** Pending, with a closed delivery workflow: a resend whose workflow never started. */
-  private async resendUnfinished(delivery: Delivery): Promise<boolean> {
-    if (delivery.status !== 'pending') return false;
-    const { workflowId } = deliveryStart(this.config.temporal.taskQueue, delivery.id, 1, 1);
-    try {
-      const described = await this.temporal.workflow.getHandle(workflowId).describe();
-      return described.status.name !== 'RUNNING';
-    } catch (error) {
-      // No run at all: the delivery's first sending is being started by its order right now.
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+  /** Every destination with its breaker, whether it is paused, and its outbox depth and oldest wait. */
+  async listDestinations(): Promise<{ items: DestinationView[] }> {
+    return { items: await this.destinations.list() };
+  }
+
+  /** Pauses or resumes a destination (nothing is sent to a paused one; its deliveries wait). */
+  async setPaused(id: string, paused: boolean, actor: Actor): Promise<DestinationView> {
+    const outcome = await this.destinations.setPaused(id, paused, actor);
+    if (!outcome) throw notFound('delivery destination', id);
+    return outcome.destination;
   }
 }

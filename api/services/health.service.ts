@@ -1,17 +1,47 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
+import { DestinationRepository } from '../../db/repositories';
+import type { BreakerState } from '../../domain/notifications';
 import { OrderEventsService } from './order-events.service';
 
 export type CheckResult = 'ok' | 'down';
 
-export interface Health {
-  status: 'ok' | 'degraded';
-  /** `events`: the database listener behind `/api/events` is connected. */
-  checks: { database: CheckResult; temporal: CheckResult; events: CheckResult };
+/**
+ * Where e-mails and webhook calls go, and which of those destinations do not take deliveries now. Never
+ * changes the status code: orders move whatever a mail server or a receiver does.
+ */
+export interface DeliveriesCheck {
+  /** `degraded` while a destination is down or paused; `unknown` when PostgreSQL did not say. */
+  status: 'ok' | 'degraded' | 'unknown';
+  /** Destinations whose circuit breaker is open or probing: they failed and are not sent to. */
+  down: string[];
+  /** Destinations a manager paused. */
+  paused: string[];
+  destinations: {
+    name: string;
+    state: BreakerState;
+    paused: boolean;
+    waiting: number;
+    oldestWaitingSeconds: number | null;
+  }[];
 }
 
-export interface Readiness extends Health {
+export interface Dependencies {
+  database: CheckResult;
+  temporal: CheckResult;
+  /** The database listener behind `/api/events` is connected. */
+  events: CheckResult;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  checks: Dependencies & { deliveries: DeliveriesCheck };
+}
+
+export interface Readiness {
+  status: 'ok' | 'degraded';
+  checks: Dependencies;
   /** True once the process has begun to shut down: it finishes what it has and takes nothing new. */
   draining: boolean;
 }
@@ -43,28 +73,61 @@ export class HealthService implements BeforeApplicationShutdown {
     private readonly em: EntityManager,
     private readonly temporal: Client,
     private readonly orderEvents: OrderEventsService,
+    private readonly destinations: DestinationRepository,
   ) {}
 
   beforeApplicationShutdown(): void {
     this.draining = true;
   }
 
-  /** Asks PostgreSQL and Temporal whether they answer, each within two seconds. */
+  /**
+   * Asks PostgreSQL and Temporal whether they answer, each within two seconds; the status says whether
+   * orders can move. Beside them, which delivery destinations are down or paused.
+   */
   async check(): Promise<Health> {
+    const [dependencies, deliveries] = await Promise.all([this.dependencies(), this.deliveries()]);
+    return { status: healthy(dependencies) ? 'ok' : 'degraded', checks: { ...dependencies, deliveries } };
+  }
+
+  /** Ready when both dependencies answer and the process is not shutting down (deliveries do not count). */
+  async ready(): Promise<Readiness> {
+    const checks = await this.dependencies();
+    return {
+      status: this.draining || !healthy(checks) ? 'degraded' : 'ok',
+      checks,
+      draining: this.draining,
+    };
+  }
+
+  private async dependencies(): Promise<Dependencies> {
     const [database, temporal] = await Promise.all([
       withTimeout(this.em.getConnection().execute('select 1')),
       withTimeout(this.temporal.workflowService.getSystemInfo({})),
     ]);
     const events: CheckResult = this.orderEvents.state() === 'listening' ? 'ok' : 'down';
-    return {
-      status: database === 'ok' && temporal === 'ok' && events === 'ok' ? 'ok' : 'degraded',
-      checks: { database, temporal, events },
-    };
+    return { database, temporal, events };
   }
 
-  /** Ready when both dependencies answer and the process is not shutting down. */
-  async ready(): Promise<Readiness> {
-    const health = await this.check();
-    return { ...health, status: this.draining ? 'degraded' : health.status, draining: this.draining };
+  private async deliveries(): Promise<DeliveriesCheck> {
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), CHECK_TIMEOUT_MS).unref());
+    const list = await Promise.race([this.destinations.list().catch(() => null), timeout]);
+    if (list === null) return { status: 'unknown', down: [], paused: [], destinations: [] };
+    const down = list.filter((d) => d.state !== 'closed').map((d) => d.name);
+    const paused = list.filter((d) => d.paused).map((d) => d.name);
+    return {
+      status: down.length > 0 || paused.length > 0 ? 'degraded' : 'ok',
+      down,
+      paused,
+      destinations: list.map(({ name, state, paused, waiting, oldestWaitingSeconds }) => ({
+        name,
+        state,
+        paused,
+        waiting,
+        oldestWaitingSeconds,
+      })),
+    };
   }
 }
+
+const healthy = (checks: Dependencies) =>
+  checks.database === 'ok' && checks.temporal === 'ok' && checks.events === 'ok';

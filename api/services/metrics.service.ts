@@ -2,13 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/config';
-import { DeliveryRepository, OrderRepository } from '../../db/repositories';
+import {
+  DeliveryRepository,
+  DestinationRepository,
+  OrderRepository,
+  type DestinationView,
+} from '../../db/repositories';
+import { BREAKER_STATES } from '../../domain/notifications';
 import { DomainError } from '../errors/domain.error';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges
- * (orders by status and awaiting, deliveries by channel and status), counted from PostgreSQL at each
- * scrape so every API instance reports the same truth. Stage durations and escalations fired are the
+ * (orders by status and awaiting, deliveries by channel and status, and per delivery destination its outbox
+ * depth, oldest wait, breaker state and pause), counted from PostgreSQL at each scrape so every API instance
+ * reports the same truth. Stage durations and escalations fired are the
  * worker's (they happen there): scrape each worker's own `/metrics`.
  */
 @Injectable()
@@ -32,6 +39,7 @@ export class MetricsService {
     private readonly config: AppConfig,
     orders: OrderRepository,
     deliveries: DeliveryRepository,
+    private readonly destinations: DestinationRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oms_api_' });
     new Gauge({
@@ -54,6 +62,54 @@ export class MetricsService {
         const rows = await deliveries.countByChannelAndStatus();
         this.reset();
         for (const row of rows) this.set({ channel: row.channel, status: row.status }, row.count);
+      },
+    });
+    this.destinationGauge(
+      'oms_delivery_outbox_depth',
+      'Deliveries waiting in the outbox (pending, retrying or being sent), by destination',
+      (d) => d.waiting,
+    );
+    this.destinationGauge(
+      'oms_delivery_outbox_oldest_age_seconds',
+      'How long the oldest delivery waiting for the destination has waited (0 when none waits)',
+      (d) => d.oldestWaitingSeconds ?? 0,
+    );
+    this.destinationGauge(
+      'oms_delivery_breaker_state',
+      `The destination's circuit breaker: ${BREAKER_STATES.map((state, i) => `${i} ${state}`).join(', ')}`,
+      (d) => BREAKER_STATES.indexOf(d.state),
+    );
+    this.destinationGauge(
+      'oms_delivery_destination_paused',
+      'Whether a manager paused the destination (1) or not (0)',
+      (d) => (d.paused ? 1 : 0),
+    );
+  }
+
+  /** The destinations read once per scrape for the four gauges that show them. */
+  private destinationsRead: { at: number; rows: Promise<DestinationView[]> } | null = null;
+  private destinationRows(): Promise<DestinationView[]> {
+    const now = Date.now();
+    if (!this.destinationsRead || now - this.destinationsRead.at > 1000)
+      this.destinationsRead = { at: now, rows: this.destinations.list() };
+    return this.destinationsRead.rows;
+  }
+
+  private destinationGauge(
+    name: string,
+    help: string,
+    value: (destination: DestinationView) => number,
+  ): void {
+    const rows = () => this.destinationRows();
+    new Gauge({
+      name,
+      help,
+      labelNames: ['destination'],
+      registers: [this.registry],
+      async collect() {
+        const list = await rows();
+        this.reset();
+        for (const destination of list) this.set({ destination: destination.name }, value(destination));
       },
     });
   }

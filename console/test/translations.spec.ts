@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { NOTIFICATION_KINDS } from '../../domain/notifications';
+import { DELIVERY_KINDS } from '../../domain/notifications';
 import { AWAITING_VALUES, ORDER_STATUSES } from '../../domain/order';
 import { ORDER_ACTIONS } from '../../domain/order.state';
 import { ROLES } from '../../domain/people';
@@ -39,8 +39,12 @@ const ENUMERATED: Record<string, string[]> = {
   'layout.stream': ['connecting', 'live', 'reconnecting'],
   'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
   'settings.escalation.stages': ['approval', 'shipment', 'delivery'],
-  'notifications.kinds': [...NOTIFICATION_KINDS],
+  'notifications.kinds': [...DELIVERY_KINDS],
   payment: ['captured', 'failed', 'refunded'],
+  'deliveries.destinations.states': ['closed', 'half_open', 'open'],
+  'deliveries.destinations.stateHelp': ['closed', 'half_open', 'open'],
+  'profile.emailNotifications.options': ['all', 'assigned', 'digest', 'none'],
+  'profile.emailNotifications.help': ['all', 'assigned', 'digest', 'none'],
 };
 
 describe('the console translations', () => {

@@ -3,7 +3,10 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 import type { Channel, DeliveryStatus } from '../../domain/notifications';
 
-/** An e-mail or webhook call, rendered and addressed, with where its sending stands. */
+/**
+ * An e-mail or webhook call, rendered and addressed, with where its sending stands: while it waits, a row of
+ * the outbox that the delivery worker's dispatcher sends (see activities/delivery.dispatcher.ts).
+ */
 @Entity({ tableName: 'deliveries' })
 export class DeliveryEntity {
   [OptionalProps]?:
@@ -17,7 +20,12 @@ export class DeliveryEntity {
     | 'lastError'
     | 'createdAt'
     | 'updatedAt'
-    | 'sentAt';
+    | 'sentAt'
+    | 'orderId'
+    | 'destination'
+    | 'nextAttemptAt'
+    | 'leaseUntil'
+    | 'failures';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -26,8 +34,9 @@ export class DeliveryEntity {
   @Property({ type: 'text', unique: true })
   dedupKey!: string;
 
-  @Property({ type: 'uuid' })
-  orderId!: string;
+  /** Null for a message about no one order (the daily digest). */
+  @Property({ type: 'uuid', nullable: true })
+  orderId: string | null = null;
 
   @Property({ type: 'text' })
   kind!: string;
@@ -75,4 +84,20 @@ export class DeliveryEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   sentAt: Date | null = null;
+
+  /** `smtp` or `webhook:<host>`: whose circuit breaker it waits behind (null on deliveries settled before). */
+  @Property({ type: 'text', nullable: true })
+  destination: string | null = null;
+
+  /** When a waiting delivery is due. */
+  @Property({ type: 'timestamptz' })
+  nextAttemptAt: Date = new Date();
+
+  /** While `sending`: until when the dispatcher that claimed it answers for it. */
+  @Property({ type: 'timestamptz', nullable: true })
+  leaseUntil: Date | null = null;
+
+  /** Failures of this delivery itself (a receiver refusing it); an unreachable destination does not count. */
+  @Property({ type: 'integer' })
+  failures: number = 0;
 }

@@ -2,12 +2,21 @@ import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
 
+import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../domain/notifications';
 import type { Language, Role } from '../../domain/people';
 export { ROLES, isRole, type Role } from '../../domain/people';
 
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'disabled' | 'email' | 'language' | 'tokenVersion';
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'updatedAt'
+    | 'disabled'
+    | 'email'
+    | 'language'
+    | 'tokenVersion'
+    | 'emailNotifications'
+    | 'lastDigestAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -31,6 +40,14 @@ export class User {
   /** The language of the user's notifications. */
   @Property({ type: 'text' })
   language: Language = 'zh-CN';
+
+  /** Which notifications also reach them by e-mail (the in-app inbox has them all). */
+  @Property({ type: 'text' })
+  emailNotifications: EmailPreference = DEFAULT_EMAIL_PREFERENCE;
+
+  /** The end of the period their last daily digest covered. */
+  @Property({ type: 'timestamptz', nullable: true })
+  lastDigestAt: Date | null = null;
 
   @Property({ type: 'boolean' })
   disabled: boolean = false;

@@ -1,5 +1,6 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { destinationOf } from '../../domain/delivery.rules';
 import type { Channel, DeliveryStatus } from '../../domain/notifications';
 import type { Actor } from '../../domain/order';
 import { DeliveryEntity } from '../entities';
@@ -12,7 +13,8 @@ import { sqlOf } from './sql';
 export interface NewDelivery {
   /** Order, kind, occurrence, recipient and channel: planning the same message twice adds nothing. */
   dedupKey: string;
-  orderId: string;
+  /** Null for a message about no one order (the daily digest). */
+  orderId: string | null;
   kind: string;
   channel: Channel;
   /** Who it is for: `user:<username>`, `customer:<id>` or `webhook:<id>`. */
@@ -28,7 +30,7 @@ export interface NewDelivery {
 
 export interface Delivery {
   id: string;
-  orderId: string;
+  orderId: string | null;
   kind: string;
   channel: Channel;
   recipient: string;
@@ -44,6 +46,10 @@ export interface Delivery {
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
+  /** `smtp` or `webhook:<host>`; null on deliveries that settled before the outbox. */
+  destination: string | null;
+  /** When a waiting delivery is due. */
+  nextAttemptAt: string;
 }
 
 const toDelivery = (row: DeliveryEntity): Delivery => ({
@@ -64,6 +70,8 @@ const toDelivery = (row: DeliveryEntity): Delivery => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
   sentAt: row.sentAt?.toISOString() ?? null,
+  destination: row.destination,
+  nextAttemptAt: row.nextAttemptAt.toISOString(),
 });
 
 export interface DeliveryFilter {
@@ -74,17 +82,10 @@ export interface DeliveryFilter {
   cursor?: string;
 }
 
-/** A delivery in one of these is settled: it must not be sent (again). */
-const SETTLED: readonly DeliveryStatus[] = ['sent', 'failed', 'unconfirmed'];
-
-/** What a send attempt found when it claimed the delivery. */
-export type Claim =
-  { state: 'claimed'; delivery: Delivery; interrupted: boolean } | { state: 'settled'; delivery: Delivery };
-
 /**
- * E-mails and webhook calls, one row per message and recipient. The unique dedup key makes planning
- * idempotent; the status records each attempt before it happens, so an attempt that died mid-send is
- * recognisable afterwards (`sending` found by the next attempt).
+ * E-mails and webhook calls, one row per message and recipient: the outbox. Planning writes waiting rows (the
+ * unique dedup key makes it idempotent) and nothing else; the delivery worker's dispatcher sends them (see
+ * OutboxRepository). A person may put a failed or unconfirmed one back.
  */
 export class DeliveryRepository {
   constructor(private readonly em: EntityManager) {}
@@ -96,34 +97,40 @@ export class DeliveryRepository {
     );
   }
 
-  /** Adds the deliveries not planned before; returns the ids of all of them, old and new, in order. */
-  async plan(deliveries: NewDelivery[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const d of deliveries) {
-      // On a duplicate the no-op update still returns the existing row's id (and waits for a concurrent
-      // insert of the same key to commit instead of missing it).
-      const [row] = await sqlOf(this.em)<{ id: string }[]>(
-        `insert into deliveries (dedup_key, order_id, kind, channel, recipient, address, subject, text_body,
-           html_body, payload, webhook_id)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-         on conflict (dedup_key) do update set dedup_key = excluded.dedup_key returning id`,
-        [
-          d.dedupKey,
-          d.orderId,
-          d.kind,
-          d.channel,
-          d.recipient,
-          d.address,
-          d.subject ?? null,
-          d.textBody ?? null,
-          d.htmlBody ?? null,
-          d.payload === undefined ? null : JSON.stringify(d.payload),
-          d.webhookId ?? null,
-        ],
-      );
-      ids.push(row!.id);
-    }
-    return ids;
+  /**
+   * Puts the deliveries not planned before into the outbox, due now, in one statement; a message planned
+   * before (a retried step) is left as it is. Answers how many were new.
+   */
+  async plan(deliveries: NewDelivery[]): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    const row = `(${Array.from({ length: 12 }, () => '?').join(', ')})`;
+    const rows = deliveries.map(() => row);
+    const params = deliveries.flatMap((d) => [
+      d.dedupKey,
+      d.orderId,
+      d.kind,
+      d.channel,
+      d.recipient,
+      d.address,
+      d.subject ?? null,
+      d.textBody ?? null,
+      d.htmlBody ?? null,
+      d.payload === undefined ? null : JSON.stringify(d.payload),
+      d.webhookId ?? null,
+      destinationOf(d.channel, d.address),
+    ]);
+    const inserted = await sqlOf(this.em)<{ id: string }[]>(
+      `insert into deliveries (dedup_key, order_id, kind, channel, recipient, address, subject, text_body,
+         html_body, payload, webhook_id, destination)
+       select dedup_key, order_id::uuid, kind, channel, recipient, address, subject, text_body, html_body,
+              payload::jsonb, webhook_id::uuid, destination
+         from (values ${rows.join(', ')}) as planned (dedup_key, order_id, kind, channel, recipient, address,
+              subject, text_body, html_body, payload, webhook_id, destination)
+       on conflict (dedup_key) do nothing
+       returning id`,
+      params,
+    );
+    return inserted.length;
   }
 
   async find(id: string): Promise<Delivery | null> {
@@ -133,24 +140,8 @@ export class DeliveryRepository {
   }
 
   /**
-   * Marks the delivery `sending` and counts the attempt, committed before anything is sent. A delivery
-   * already sent, failed for good or unconfirmed is returned as settled and must not be sent.
-   */
-  async claim(id: string): Promise<Claim> {
-    return this.em.transactional(async (em) => {
-      const row = await em.findOne(DeliveryEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!row) throw new Error(`delivery ${id} does not exist`);
-      if (SETTLED.includes(row.status)) return { state: 'settled', delivery: toDelivery(row) };
-      const interrupted = row.status === 'sending';
-      em.assign(row, { status: 'sending', attempts: row.attempts + 1 });
-      await em.flush();
-      return { state: 'claimed', delivery: toDelivery(row), interrupted };
-    });
-  }
-
-  /**
-   * Puts a failed or unconfirmed delivery back to `pending` so it is sent again, and records who decided
-   * that. Null for an unknown id; the delivery unchanged when its status does not allow it.
+   * Puts a failed or unconfirmed delivery back into the outbox, due now, so it is sent again, and records
+   * who decided that. Null for an unknown id; the delivery unchanged when its status does not allow it.
    */
   async reopen(id: string, actor: Actor): Promise<{ reopened: boolean; delivery: Delivery } | null> {
     if (!isUuid(id)) return null;
@@ -161,7 +152,13 @@ export class DeliveryRepository {
         return { reopened: false, delivery: toDelivery(row) };
       }
       const before = { status: row.status, attempts: row.attempts, lastError: row.lastError };
-      em.assign(row, { status: 'pending' });
+      em.assign(row, {
+        status: 'pending',
+        destination: destinationOf(row.channel, row.address),
+        nextAttemptAt: new Date(),
+        leaseUntil: null,
+        failures: 0,
+      });
       await em.flush();
       await new AuditRepository(em).record({
         actor,
@@ -176,29 +173,26 @@ export class DeliveryRepository {
   }
 
   /**
-   * Records the outcome of the attempt that claimed the delivery (its attempt number). An attempt that was
-   * given up on meanwhile (a later one found it `sending`) changes nothing when it finally ends.
+   * A delivery whose workflow (from before the outbox) runs an attempt now: it stays in the outbox, which
+   * sends it; a delivery from before the outbox's migration gets its destination. Answers its status.
    */
-  async recordOutcome(
-    id: string,
-    attempt: number,
-    status: 'retrying' | 'sent' | 'unconfirmed',
-    error: string | null,
-  ): Promise<void> {
-    const now = new Date();
-    await this.em.nativeUpdate(
-      DeliveryEntity,
-      { id, status: 'sending', attempts: attempt },
-      {
-        status,
-        updatedAt: now,
-        ...(error !== null ? { lastError: error } : {}),
-        ...(status === 'sent' ? { sentAt: now } : {}),
-      },
-    );
+  async handOver(id: string): Promise<DeliveryStatus | null> {
+    const row = await this.em.findOne(DeliveryEntity, { id });
+    if (!row) return null;
+    if (row.destination === null && !['sent', 'failed', 'unconfirmed'].includes(row.status)) {
+      await this.em.nativeUpdate(
+        DeliveryEntity,
+        { id, destination: null },
+        { destination: destinationOf(row.channel, row.address) },
+      );
+    }
+    return row.status;
   }
 
-  /** Marks a delivery failed for good once its attempts are used up; one that settled otherwise stays. */
+  /**
+   * Marks a delivery failed for good once the attempts of its workflow (from before the outbox) are used
+   * up, with the last error; one that settled otherwise stays.
+   */
   async fail(id: string, error: string): Promise<void> {
     await this.em.nativeUpdate(
       DeliveryEntity,

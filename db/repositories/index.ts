@@ -34,16 +34,24 @@ export {
 } from './order-archive.repository';
 export {
   DeliveryRepository,
-  type Claim,
   type Delivery,
   type DeliveryFilter,
   type NewDelivery,
 } from './delivery.repository';
+export {
+  OutboxRepository,
+  type ClaimedDelivery,
+  type HeldDestination,
+  type Recovered,
+  type Settlement,
+} from './outbox.repository';
+export { DestinationRepository, type DestinationView } from './destination.repository';
 export { NotificationSettingsRepository, type RecipientSetting } from './notification-settings.repository';
 export { WebhookRepository, type Webhook, type WebhookWithSecret } from './webhook.repository';
 export { DuplicateUsernameError, UserRepository, type NewUser, type UserChanges } from './user.repository';
 export {
   NotificationRepository,
+  type DigestReader,
   type NewNotification,
   type NotificationRow,
   type Recipient,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotificationEntity, User, type Role } from '../entities';
 import { isUuid } from './ids';
+import type { EmailPreference } from '../../domain/notifications';
 import type { Language } from '../../domain/people';
 
 export interface Recipient {
@@ -8,6 +9,19 @@ export interface Recipient {
   username: string;
   email: string | null;
   language: Language;
+  /** Which notifications also reach them by e-mail. */
+  emailNotifications: EmailPreference;
+}
+
+/** A member of staff who gets the daily digest. */
+export interface DigestReader {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  language: Language;
+  /** The end of the period their last digest covered; null before the first. */
+  lastDigestAt: Date | null;
 }
 
 export interface NewNotification {
@@ -51,7 +65,13 @@ export class NotificationRepository {
       { disabled: false, $or: [{ roles: { $overlap: roles } }, { username: { $in: usernames } }] },
       { orderBy: { username: 'asc' } },
     );
-    return users.map(({ id, username, email, language }) => ({ id, username, email, language }));
+    return users.map(({ id, username, email, language, emailNotifications }) => ({
+      id,
+      username,
+      email,
+      language,
+      emailNotifications,
+    }));
   }
 
   /** Adds notifications, skipping any whose dedup key was delivered before. Returns how many were new. */
@@ -64,6 +84,41 @@ export class NotificationRepository {
       .ignore()
       .execute<{ affectedRows: number }>('run');
     return inserted.affectedRows;
+  }
+
+  /** Enabled users who chose the daily digest and have an e-mail address. */
+  async digestReaders(): Promise<DigestReader[]> {
+    const users = await this.em.find(
+      User,
+      { disabled: false, emailNotifications: 'digest', email: { $ne: null } },
+      { orderBy: { username: 'asc' } },
+    );
+    return users.map(({ id, username, displayName, email, language, lastDigestAt }) => ({
+      id,
+      username,
+      displayName,
+      email: email!,
+      language,
+      lastDigestAt,
+    }));
+  }
+
+  /**
+   * What reached the user's inbox after `from` up to and including `through`, oldest first: the first
+   * `limit` of them and how many there are.
+   */
+  async between(
+    recipientId: string,
+    from: Date,
+    through: Date,
+    limit: number,
+  ): Promise<{ items: NotificationRow[]; total: number }> {
+    const where = { recipientId, createdAt: { $gt: from, $lte: through } };
+    const [rows, total] = await this.em.findAndCount(NotificationEntity, where, {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit,
+    });
+    return { items: rows.map(toNotification), total };
   }
 
   /** The user's inbox, newest first. */

@@ -5,6 +5,7 @@ import { User, type Role } from '../entities';
 import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { sqlOf } from './sql';
+import type { EmailPreference } from '../../domain/notifications';
 import type { Language } from '../../domain/people';
 
 export interface NewUser {
@@ -14,10 +15,14 @@ export interface NewUser {
   passwordHash: string;
   roles: Role[];
   language?: Language;
+  emailNotifications?: EmailPreference;
 }
 
 export type UserChanges = Partial<
-  Pick<User, 'displayName' | 'email' | 'roles' | 'disabled' | 'passwordHash' | 'language'>
+  Pick<
+    User,
+    'displayName' | 'email' | 'roles' | 'disabled' | 'passwordHash' | 'language' | 'emailNotifications'
+  >
 >;
 
 /** Raised when a username is taken. */
@@ -26,7 +31,7 @@ export class DuplicateUsernameError extends Error {}
 /** What the audit log may show of a user: never the password hash. */
 const AUDITED: Audited<User> = {
   entity: 'user',
-  view: ({ id, username, displayName, email, roles, disabled, language }) => ({
+  view: ({ id, username, displayName, email, roles, disabled, language, emailNotifications }) => ({
     id,
     username,
     displayName,
@@ -34,6 +39,7 @@ const AUDITED: Audited<User> = {
     roles: [...roles],
     disabled,
     language,
+    emailNotifications,
   }),
 };
 
@@ -54,6 +60,15 @@ export class UserRepository {
     if (usernames.length === 0) return [];
     const users = await this.em.find(User, { username: { $in: usernames } }, { fields: ['username'] });
     return users.map((user) => user.username);
+  }
+
+  /** Records that the user's digest covers everything up to `through` (never moving it back). */
+  async markDigested(id: string, through: Date): Promise<void> {
+    await this.em.nativeUpdate(
+      User,
+      { id, $or: [{ lastDigestAt: null }, { lastDigestAt: { $lt: through } }] },
+      { lastDigestAt: through },
+    );
   }
 
   async list(): Promise<User[]> {

@@ -47,6 +47,8 @@ describe('the console pages', () => {
     'feedback-new': '/feedback/new',
     feedback: '/feedback',
     backups: '/backups',
+    deliveries: '/deliveries',
+    'my-settings': '/profile',
   });
 
   beforeAll(async () => {

@@ -122,6 +122,9 @@ async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalEnv
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
       OMS_LOG_LEVEL: 'warn',
       OMS_LOG_FORMAT: 'json',
+      // Its outbox dispatcher may take over webhook destinations of any test (there is no SMTP server here,
+      // so it leaves e-mail alone): it must reach the tests' receivers like their own workers do.
+      OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -22,6 +22,7 @@ import { archiveSealKeys, commandKeys } from '../../config/keys';
 import { connectClient, connectNative } from '../../ops/temporal-connection';
 import { temporalTestEnv } from './temporal';
 import { trackingKey, trackingUrl } from '../../config/tracking-link';
+import { createDeliveryWorker } from '../../worker/delivery-worker';
 import { createOrderWorker } from '../../worker/worker';
 import { closableRetries } from '../../ops/temporal-retries';
 
@@ -37,8 +38,9 @@ export interface TestStack {
   /** A client signed in as this user, created with these roles if it does not exist yet. */
   client(roles?: Role[], username?: string): Promise<ApiClient>;
   /**
-   * Starts a worker (at most one at a time); returns its identity. `deps` replaces activity dependencies;
-   * `workflowBundle` is the path of other workflow code than today's (an older version).
+   * Starts a worker (at most one at a time) with its delivery worker beside it, as a worker process runs
+   * them; returns its identity. `deps` replaces activity dependencies; `workflowBundle` is the path of other
+   * workflow code than today's (an older version).
    */
   startWorker(identity?: string, deps?: Partial<ActivityDeps>, workflowBundle?: string): Promise<string>;
   /** Gracefully stops the running worker, as a deploy or a crash-restart would. */
@@ -120,7 +122,7 @@ export async function startStack(
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;
 
-  let running: { worker: Worker; done: Promise<void> } | null = null;
+  let running: { workers: Worker[]; done: Promise<unknown> } | null = null;
   let started = 0;
   const stack: TestStack = {
     baseUrl: `http://127.0.0.1:${address.port}`,
@@ -153,6 +155,7 @@ export async function startStack(
     },
     async startWorker(identity = `test-worker-${++started}`, deps, workflowBundle) {
       if (running) throw new Error('a worker is already running');
+      const bundle = { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') };
       const worker = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
@@ -162,20 +165,29 @@ export async function startStack(
         identity,
         notifications: config.notifications,
         trackingLink: (orderId) => trackingUrl(config.tracking, trackingKey(config), orderId),
-        webhooks: config.webhooks,
         backup: backupSources(config),
         keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
         ...(deps ? { deps } : {}),
-        workflowBundle: { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') },
+        workflowBundle: bundle,
       });
-      running = { worker, done: worker.run() };
+      const deliveries = await createDeliveryWorker({
+        connection: workerConnection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        orm: workerOrm,
+        identity,
+        notifications: config.notifications,
+        webhooks: config.webhooks,
+        workflowBundle: bundle,
+      });
+      running = { workers: [worker, deliveries.worker], done: Promise.all([worker.run(), deliveries.run()]) };
       return identity;
     },
     async stopWorker() {
       if (!running) return;
-      const { worker, done } = running;
+      const { workers, done } = running;
       running = null;
-      worker.shutdown();
+      for (const worker of workers) worker.shutdown();
       await done;
     },
     async restartApi() {

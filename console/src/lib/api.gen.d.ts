@@ -339,6 +339,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deliveries/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List where deliveries go, with breaker and outbox depth
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listDeliveryDestinations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/destinations/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause sending to a destination
+         * @description Roles: admin, manager.
+         */
+        post: operations["pauseDeliveryDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deliveries/destinations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume sending to a destination
+         * @description Roles: admin, manager.
+         */
+        post: operations["resumeDeliveryDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deliveries/{id}/resend": {
         parameters: {
             query?: never;
@@ -1365,6 +1425,14 @@ export interface components {
              * @enum {string}
              */
             language: "zh-CN" | "en";
+            /** @description Where their e-mail goes (set by an admin). */
+            email: string | null;
+            /**
+             * @description Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, those that concern them personally (a reminder naming them, an order they approved, rejected or cancelled); `digest`, one e-mail a day listing them; `none`.
+             * @default assigned
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
             /** @description When signed in by the session cookie: the anti-forgery token to send as X-CSRF-Token on every write. Null for bearer tokens. */
             csrfToken: string | null;
         };
@@ -1373,7 +1441,12 @@ export interface components {
              * @description The language of the console and of notifications.
              * @enum {string}
              */
-            language: "zh-CN" | "en";
+            language?: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail (the in-app inbox has them all): `all`; `assigned`, those that concern them personally (a reminder naming them, an order they approved, rejected or cancelled); `digest`, one e-mail a day listing them; `none`.
+             * @enum {string}
+             */
+            emailNotifications?: "all" | "assigned" | "digest" | "none";
         };
         CreateUserDto: {
             /**
@@ -1394,6 +1467,12 @@ export interface components {
              * @enum {string}
              */
             language: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail; they change it themselves later.
+             * @default assigned
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
         };
         UserDto: {
             /** Format: uuid */
@@ -1405,6 +1484,11 @@ export interface components {
             disabled: boolean;
             /** @enum {string} */
             language: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail.
+             * @enum {string}
+             */
+            emailNotifications: "all" | "assigned" | "digest" | "none";
             /** Format: date-time */
             createdAt: string;
         };
@@ -1420,6 +1504,11 @@ export interface components {
              * @enum {string}
              */
             language?: "zh-CN" | "en";
+            /**
+             * @description Which notifications also reach them by e-mail (they choose it themselves with PATCH /auth/me).
+             * @enum {string}
+             */
+            emailNotifications?: "all" | "assigned" | "digest" | "none";
             /** @description A disabled user cannot sign in, and their tokens stop working at once. */
             disabled?: boolean;
             /** Format: password */
@@ -1442,7 +1531,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -1526,10 +1615,13 @@ export interface components {
         DeliveryDto: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            orderId: string;
+            /**
+             * Format: uuid
+             * @description Null for a message about no one order (the daily digest).
+             */
+            orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -1553,10 +1645,66 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             sentAt: string | null;
+            /**
+             * @description `smtp` or `webhook:<host[:port]>`: the destination whose circuit breaker it waits behind (null on deliveries settled before the outbox).
+             * @example smtp
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description While it waits: when it is due to be sent.
+             */
+            nextAttemptAt: string;
         };
         DeliveryPageDto: {
             items: components["schemas"]["DeliveryDto"][];
             nextCursor: string | null;
+        };
+        DestinationPauserDto: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        DestinationDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `smtp` (the SMTP server) or `webhook:<host[:port]>`.
+             * @example smtp
+             */
+            name: string;
+            /** @enum {string} */
+            channel: "email" | "webhook";
+            /**
+             * @description The circuit breaker: `closed` sends; `open` sends nothing until its next probe (the destination failed); `half_open` has its one probe in flight.
+             * @enum {string}
+             */
+            state: "closed" | "half_open" | "open";
+            /** @description Paused by a manager: nothing is sent to it, not even a probe. */
+            paused: boolean;
+            /** Format: date-time */
+            pausedAt: string | null;
+            pausedBy: components["schemas"]["DestinationPauserDto"] | null;
+            /** @description Deliveries waiting in the outbox for it. */
+            waiting: number;
+            /** Format: date-time */
+            oldestWaitingAt: string | null;
+            /** @description How long the oldest has waited, in seconds. */
+            oldestWaitingSeconds: number | null;
+            /** @description Consecutive failures. */
+            failures: number;
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            nextProbeAt: string | null;
+            lastError: string | null;
+            /** Format: date-time */
+            lastFailureAt: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+        };
+        DestinationListDto: {
+            items: components["schemas"]["DestinationDto"][];
         };
         WebhookDto: {
             /** Format: uuid */
@@ -2254,6 +2402,50 @@ export interface components {
             items: components["schemas"]["FeedbackDto"][];
             nextCursor: string | null;
         };
+        DeliveryDestinationCheckDto: {
+            /** @example smtp */
+            name: string;
+            /** @enum {string} */
+            state: "closed" | "half_open" | "open";
+            paused: boolean;
+            /** @description Deliveries waiting in the outbox for this destination. */
+            waiting: number;
+            oldestWaitingSeconds: number | null;
+        };
+        DeliveriesCheckDto: {
+            /**
+             * @description `degraded` while a destination is down or paused; `unknown` when PostgreSQL did not say.
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "unknown";
+            /** @description Destinations whose circuit breaker is open or probing. */
+            down: string[];
+            /** @description Destinations a manager paused. */
+            paused: string[];
+            destinations: components["schemas"]["DeliveryDestinationCheckDto"][];
+        };
+        HealthWithDeliveriesChecksDto: {
+            /** @enum {string} */
+            database: "ok" | "down";
+            /** @enum {string} */
+            temporal: "ok" | "down";
+            /**
+             * @description The database listener behind /api/events.
+             * @enum {string}
+             */
+            events: "ok" | "down";
+            /** @description Where e-mails and webhook calls go; never changes the status code (orders move regardless). */
+            deliveries: components["schemas"]["DeliveriesCheckDto"];
+        };
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthWithDeliveriesChecksDto"];
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
         HealthChecksDto: {
             /** @enum {string} */
             database: "ok" | "down";
@@ -2264,15 +2456,6 @@ export interface components {
              * @enum {string}
              */
             events: "ok" | "down";
-        };
-        HealthDto: {
-            /** @enum {string} */
-            status: "ok" | "degraded";
-            checks: components["schemas"]["HealthChecksDto"];
-        };
-        LivenessDto: {
-            /** @enum {string} */
-            status: "ok";
         };
         ReadinessDto: {
             /** @enum {string} */
@@ -3013,7 +3196,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
                 entityId?: string;
             };
             header?: never;
@@ -3511,6 +3694,214 @@ export interface operations {
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listDeliveryDestinations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where deliveries go (the SMTP server, each webhook host): circuit breaker, paused or not, how many wait in the outbox and for how long. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationListDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    pauseDeliveryDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nothing more is sent to the destination, not even a probe; its deliveries wait. Idempotent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    resumeDeliveryDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sending to the destination goes on; one whose breaker is open is probed at once. Idempotent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

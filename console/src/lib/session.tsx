@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { rememberLanguage, type Language } from '../i18n';
-import { ApiError, api, setCsrfToken, setSessionLostHandler, unwrap, type Me } from './client';
+import { ApiError, api, setCsrfToken, setSessionLostHandler, unwrap, type Me, type Schemas } from './client';
 
 interface Session {
   /** undefined while the first check runs; null when nobody is signed in. */
@@ -19,6 +19,8 @@ interface Session {
   /** Ends every session of the user, in every browser and script, this one included. */
   signOutEverywhere: () => Promise<void>;
   setLanguage: (language: Language) => Promise<void>;
+  /** Changes the signed-in user's own settings (e.g. which notifications reach them by e-mail). */
+  updateMe: (changes: Schemas['UpdateMeDto']) => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -92,6 +94,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             if (!(error instanceof ApiError)) throw error;
           }
         }
+      },
+      async updateMe(changes) {
+        adopt(unwrap(await api.PATCH('/api/auth/me', { body: changes })));
       },
     }),
     [user, ended, adopt, forget, i18n],

@@ -56,6 +56,12 @@ export const PAGES: PageRoute[] = [
     nav: { key: 'nav.notifications', group: 'work' },
   },
   {
+    path: '/profile',
+    roles: ANYONE,
+    Component: page(() => import('./profile/profile-settings/profile-settings-page'), 'ProfileSettingsPage'),
+    nav: { key: 'nav.profile', group: 'work' },
+  },
+  {
     path: '/customers',
     roles: ANYONE,
     Component: page(() => import('./customers/customer-list/customer-list-page'), 'CustomerListPage'),

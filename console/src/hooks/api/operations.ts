@@ -3,7 +3,10 @@ import { api, unwrap, type Schemas } from '../../lib/client';
 import type { operations } from '../../lib/api.gen';
 import { queryKeysFactory, useApiMutation } from '../../lib/query';
 
-export const deliveriesQueryKeys = queryKeysFactory('deliveries');
+export const deliveriesQueryKeys = {
+  ...queryKeysFactory('deliveries'),
+  destinations: () => ['deliveries', 'destinations'] as const,
+};
 export const webhooksQueryKeys = queryKeysFactory('webhooks');
 export const overdueQueryKeys = queryKeysFactory('overdue');
 export const auditQueryKeys = queryKeysFactory('audit');
@@ -24,6 +27,28 @@ export function useDeliveries(query: DeliveryQuery) {
 export function useResendDelivery() {
   return useApiMutation(
     async (id: string) => unwrap(await api.POST('/api/deliveries/{id}/resend', { params: { path: { id } } })),
+    () => [deliveriesQueryKeys.all],
+  );
+}
+
+/** Where deliveries go, with each one's breaker and outbox, refreshed while the page is open. */
+export function useDestinations() {
+  return useQuery({
+    queryKey: deliveriesQueryKeys.destinations(),
+    queryFn: async () => unwrap(await api.GET('/api/deliveries/destinations')),
+    refetchInterval: 5000,
+  });
+}
+
+/** Pauses or resumes a destination (managers). */
+export function useSetDestinationPaused() {
+  return useApiMutation(
+    async ({ id, paused }: { id: string; paused: boolean }) =>
+      unwrap(
+        paused
+          ? await api.POST('/api/deliveries/destinations/{id}/pause', { params: { path: { id } } })
+          : await api.POST('/api/deliveries/destinations/{id}/resume', { params: { path: { id } } }),
+      ),
     () => [deliveriesQueryKeys.all],
   );
 }

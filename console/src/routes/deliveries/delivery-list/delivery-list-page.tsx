@@ -7,6 +7,7 @@ import { useDeliveries, useResendDelivery } from '../../../hooks/api/operations'
 import type { Schemas } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { dateTime } from '../../../lib/format';
+import { DestinationTable } from './components/destination-table';
 
 type Delivery = Schemas['DeliveryDto'];
 type Status = NonNullable<Parameters<typeof useDeliveries>[0]['status']>;
@@ -15,7 +16,10 @@ const STATUSES: Status[] = ['pending', 'sending', 'retrying', 'sent', 'failed', 
 const CHANNELS: Channel[] = ['email', 'webhook'];
 const RESENDABLE = ['failed', 'unconfirmed'];
 
-/** E-mails and webhook calls with their status, attempts and last error; resend the failed or unconfirmed. */
+/**
+ * Where deliveries go and how each destination fares (its breaker, its outbox, pause and resume), then the
+ * e-mails and webhook calls with their status, attempts and last error; resend the failed or unconfirmed.
+ */
 export function DeliveryListPage() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<Status | undefined>();
@@ -26,6 +30,7 @@ export function DeliveryListPage() {
   return (
     <>
       <PageHeader title={t('deliveries.title')} />
+      <DestinationTable />
       <Space wrap className="filters">
         <Select
           aria-label={t('deliveries.status')}
