@@ -20,6 +20,25 @@ if ((major > 24 || (major === 24 && minor >= 9)) && typeof vm.SourceTextModule !
   process.exit(1);
 }
 
+// `--selectProjects` takes every value after it, so `jest --selectProjects integration test/a.spec.ts` would
+// take the file for a project's name and run the whole tier. Say so instead of running for a quarter hour.
+const select = process.argv.indexOf('--selectProjects');
+if (select !== -1) {
+  const values = [];
+  for (const value of process.argv.slice(select + 1)) {
+    if (value.startsWith('-')) break;
+    values.push(value);
+  }
+  const files = values.filter((value) => /[./]/.test(value));
+  if (files.length) {
+    process.stderr.write(
+      `--selectProjects took ${files.join(', ')} as project names: put test files before it, ` +
+        `e.g. \`npx jest ${files.join(' ')} --runInBand --selectProjects ${values.filter((v) => !files.includes(v)).join(' ') || 'integration'}\`.\n`,
+    );
+    process.exit(1);
+  }
+}
+
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const services = {
   testEnvironment: 'node',

@@ -56,6 +56,13 @@ function activityStep(
       return ['stock.released', {}];
     case 'fulfilStock':
       return ['stock.shipped', {}];
+    case 'shipGoods': {
+      const { id, lines, location, carrier, trackingNumber } = (input.shipment ?? {}) as Record<
+        string,
+        unknown
+      >;
+      return ['stock.shipped', { shipmentId: id, lines, location, carrier, trackingNumber }];
+    }
     case 'chargePayment':
       return outcome.ok
         ? [

@@ -27,6 +27,7 @@ import { CommandQueue, check, type Command, type Pending } from './commands';
 import { OrderCompensation } from './compensation';
 import { OrderPayment } from './payment';
 import { OrderRecord, now } from './record';
+import { OrderShipments } from './shipments';
 import { OrderStock } from './stock';
 
 /** Marks orders whose archive is written after their workflow closes (see `run`). */
@@ -52,6 +53,7 @@ export class OrderLifecycle {
   private readonly stock: OrderStock;
   private readonly payment: OrderPayment;
   private readonly compensation: OrderCompensation;
+  private readonly shipments: OrderShipments;
   private readonly commands = new CommandQueue();
   /** The order as first written to PostgreSQL, once it is: what its creator is answered with. */
   private recorded: OrderSnapshot | null;
@@ -69,6 +71,7 @@ export class OrderLifecycle {
       refunds: memory?.refunds ?? 0,
     });
     this.compensation = new OrderCompensation(this.record, this.stock, this.payment);
+    this.shipments = new OrderShipments(this.record);
   }
 
   get order(): OrderSnapshot {
@@ -133,7 +136,10 @@ export class OrderLifecycle {
         return this.edit(command);
       case 'retryPayment':
         return this.payment.retry();
+      case 'shipPart':
+        return this.shipments.shipPart(command);
       case 'ship': {
+        if (this.shipments.recorded) return this.shipments.shipRest(command);
         await this.stock.handOver();
         const { carrier, trackingNumber } = command;
         return this.record.change({
