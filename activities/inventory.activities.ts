@@ -70,7 +70,7 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
      * reservation, once (by the shipment's id). Units the reservation does not hold are a defect of the
      * order's state, not an outage: the step fails for good and the order shows it as its problem.
      */
-    async shipGoods({ orderId, shipment }: ShipGoodsInput): Promise<{ shipmentId: string }> {
+    async shipGoods({ orderId, shipment }: ShipGoodsInput): Promise<{ shipment: OrderShipment }> {
       const written = await new ShipmentRepository(deps.em()).record(orderId, shipment);
       if (!written.ok) {
         throw ApplicationFailure.nonRetryable(
@@ -78,7 +78,8 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
           PERMANENT_FAILURES.invalidData,
         );
       }
-      return { shipmentId: shipment.id };
+      // Answered with the shipment: a local activity's result is what its history keeps of it.
+      return { shipment };
     },
   };
 }

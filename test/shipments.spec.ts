@@ -117,6 +117,23 @@ describe('shipping an order in parts', () => {
 
     const completed = await api.post<Order>(`/api/orders/${order.id}/complete`, {});
     expect(completed.body).toMatchObject({ status: 'completed' });
+
+    // The order's history tells who shipped what, and which parcel left with which tracking number.
+    const history = await api.get<{
+      items: { kind: string; actor: { username: string } | null; details: Record<string, unknown> }[];
+    }>(`/api/orders/${order.id}/history`);
+    expect(history.body.items.filter((step) => step.kind === 'action.shipPart')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ username: 'packer' }) }),
+      expect.objectContaining({ actor: expect.objectContaining({ username: 'packer' }) }),
+    ]);
+    expect(
+      history.body.items
+        .filter((step) => step.kind === 'stock.shipped')
+        .map((step) => [step.details.shipmentId, step.details.trackingNumber]),
+    ).toEqual([
+      [first.body.id, 'SF-PART-1'],
+      [second.body.id, 'EMS-PART-2'],
+    ]);
   });
 
   it('ships everything that is left with the single ship action, after a partial shipment', async () => {

@@ -57,10 +57,9 @@ function activityStep(
     case 'fulfilStock':
       return ['stock.shipped', {}];
     case 'shipGoods': {
-      const { id, lines, location, carrier, trackingNumber } = (input.shipment ?? {}) as Record<
-        string,
-        unknown
-      >;
+      // A local activity: its input is not kept in the history, so the shipment is read from its result.
+      const { shipment } = (result ?? {}) as { shipment?: Record<string, unknown> };
+      const { id, lines, location, carrier, trackingNumber } = shipment ?? {};
       return ['stock.shipped', { shipmentId: id, lines, location, carrier, trackingNumber }];
     }
     case 'chargePayment':

@@ -3,9 +3,10 @@
  *
  *   created ──approve──▶ processing ──ship──▶ shipped ──complete──▶ completed
  *      │                     │ reserve stock (wait for it), take payment, then wait to be shipped
+ *      │                     │ (in one go, or in parts: shipped once the last unit has left)
  *      └──reject/cancel──────┴──▶ rejected / cancelled ──▶ stock and money go back
  *
- * `run` reads as that life; stock, payment, approval and compensation are modules it calls. Under it sits the
+ * `run` reads as that life; stock, payment, approval, shipments and compensation are modules it calls. Under it sits the
  * order's loop: staff actions arrive as commands in a queue and are carried out one at a time, between the
  * work the order does by itself (reserving stock, taking payment, reminding), so nothing else changes the
  * order, no lock is needed and no step of one action interleaves with another's.
