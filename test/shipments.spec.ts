@@ -119,7 +119,8 @@ describe('shipping an order in parts', () => {
     expect(completed.body).toMatchObject({ status: 'completed' });
 
     // The order's history tells who shipped what, and which parcel left with which tracking number.
-    const history = await api.get<{
+    const manager = await stack.client(['manager'], 'floor-manager');
+    const history = await manager.get<{
       items: { kind: string; actor: { username: string } | null; details: Record<string, unknown> }[];
     }>(`/api/orders/${order.id}/history`);
     expect(history.body.items.filter((step) => step.kind === 'action.shipPart')).toEqual([

@@ -326,12 +326,8 @@ export class OrderDto {
   @ApiProperty({ type: [ApprovalDto] }) approvals!: ApprovalDto[];
   @ApiProperty({ type: [StockShortageDto], description: 'What is missing while awaiting stock.' })
   stockShortages!: StockShortageDto[];
-  @ApiProperty({
-    type: ShipmentDto,
-    nullable: true,
-    description: 'The last shipment, once every unit has shipped.',
-  })
-  shipment!: ShipmentDto | null;
+  // The last shipment's carrier and tracking, once every unit has shipped (`shipments` lists them all).
+  @ApiProperty({ type: ShipmentDto, nullable: true }) shipment!: ShipmentDto | null;
   @ApiProperty({ type: [OrderShipmentDto], description: 'Every shipment so far, oldest first.' })
   shipments!: OrderShipmentDto[];
   @ApiProperty({ type: PaymentDto, nullable: true }) payment!: PaymentDto | null;

@@ -1864,7 +1864,6 @@ export interface components {
             approvals: components["schemas"]["ApprovalDto"][];
             /** @description What is missing while awaiting stock. */
             stockShortages: components["schemas"]["StockShortageDto"][];
-            /** @description The last shipment, once every unit has shipped. */
             shipment: components["schemas"]["ShipmentDto"] | null;
             /** @description Every shipment so far, oldest first. */
             shipments: components["schemas"]["OrderShipmentDto"][];
