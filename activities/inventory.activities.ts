@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { StockRepository } from '../db/repositories';
+import { ApplicationFailure } from '@temporalio/common';
+import { ShipmentRepository, StockRepository } from '../db/repositories';
 import type { StockLine } from '../db/repositories';
-import type { OrderLine, StockShortage } from '../domain/order';
+import { PERMANENT_FAILURES, type OrderLine, type OrderShipment, type StockShortage } from '../domain/order';
 
 export interface InventoryActivityDeps {
   em: () => EntityManager;
@@ -23,6 +24,11 @@ export interface AdjustReservationInput {
 
 export interface OrderRef {
   orderId: string;
+}
+
+export interface ShipGoodsInput {
+  orderId: string;
+  shipment: OrderShipment;
 }
 
 export type ReserveStockResult = { ok: true } | { ok: false; shortages: StockShortage[] };
@@ -57,6 +63,23 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     /** The reserved goods leave with the shipment. */
     async fulfilStock({ orderId }: OrderRef): Promise<void> {
       await new StockRepository(deps.em()).fulfil(orderId);
+    },
+
+    /**
+     * One shipment's goods leave: its row is written and its units taken out of stock and out of the order's
+     * reservation, once (by the shipment's id). Units the reservation does not hold are a defect of the
+     * order's state, not an outage: the step fails for good and the order shows it as its problem.
+     */
+    async shipGoods({ orderId, shipment }: ShipGoodsInput): Promise<{ shipment: OrderShipment }> {
+      const written = await new ShipmentRepository(deps.em()).record(orderId, shipment);
+      if (!written.ok) {
+        throw ApplicationFailure.nonRetryable(
+          `the order's reservation does not hold the units of ${written.notReserved.join(', ')}`,
+          PERMANENT_FAILURES.invalidData,
+        );
+      }
+      // Answered with the shipment: a local activity's result is what its history keeps of it.
+      return { shipment };
     },
   };
 }

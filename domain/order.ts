@@ -37,6 +37,8 @@ export const FAILURE = {
   insufficientStock: 'InsufficientStock',
   /** A step of the order failed in a way retrying cannot fix; the order shows it as its `problem` (409). */
   stepFailed: 'StepFailed',
+  /** The action names something the order does not have (an unknown line): 400, naming the field. */
+  invalidInput: 'InvalidInput',
 } as const;
 
 /**
@@ -65,6 +67,8 @@ export interface OrderProblem {
 export interface RefusalDetails {
   status: OrderStatus;
   awaiting: Awaiting | null;
+  /** The request field at fault, for an `InvalidInput` refusal. */
+  field?: string;
 }
 
 /** Who performed an action; recorded in the workflow history with each update. */
@@ -127,6 +131,25 @@ export interface Shipment {
   shippedAt: string;
 }
 
+/** Some units of some lines, as one shipment takes them. */
+export interface ShipmentLine {
+  productId: string;
+  sku: string;
+  quantity: number;
+}
+
+/** One parcel that left the warehouse: part of the order, or all that was left of it. */
+export interface OrderShipment {
+  id: string;
+  lines: ShipmentLine[];
+  /** The stock location it left from; `MAIN` until locations are built (issue 24). */
+  location: string;
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+  by: Pick<Actor, 'id' | 'username'>;
+}
+
 export interface PaymentState {
   status: 'captured' | 'failed' | 'refunded';
   /** Net amount held: captured minus refunded. */
@@ -159,7 +182,13 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   reserved: boolean;
   stockShortages: StockShortage[];
   payment: PaymentState | null;
+  /** The latest shipment's carrier and tracking; set when the last unit has shipped. */
   shipment: Shipment | null;
+  /**
+   * Every shipment, oldest first (absent in snapshots from before partial shipments: such an order shipped
+   * once, all of it, as `shipment` says).
+   */
+  shipments?: OrderShipment[];
   cancellation: Closure | null;
   rejection: Closure | null;
   completedAt: string | null;
@@ -194,6 +223,15 @@ export interface ReasonInput extends ActorInput {
 }
 
 export interface ShipInput extends ActorInput {
+  carrier: string;
+  trackingNumber: string;
+}
+
+/** A shipment of some units of some lines; its id is chosen by the API, so a repeated step writes it once. */
+export interface ShipPartInput extends ActorInput {
+  shipmentId: string;
+  lines: { sku: string; quantity: number }[];
+  location: string;
   carrier: string;
   trackingNumber: string;
 }

@@ -184,6 +184,24 @@ async function recordScenarios(): Promise<void> {
           await stack.startWorker();
         }
       },
+      'shipped-in-two-parts-then-completed': async () => {
+        const order = await placeOrder(staff, customerId, [{ sku: plenty, quantity: 5 }]);
+        await staff.post(`/api/orders/${order.id}/approve`, {});
+        await staff.post(`/api/orders/${order.id}/shipments`, {
+          lines: [{ sku: plenty, quantity: 3 }],
+          carrier: 'SF',
+          trackingNumber: 'SF-P1',
+        });
+        // More than is left: refused by the update validator, so nothing of it enters the history.
+        await staff.post(`/api/orders/${order.id}/shipments`, {
+          lines: [{ sku: plenty, quantity: 3 }],
+          carrier: 'SF',
+          trackingNumber: 'SF-P2',
+        });
+        await staff.post(`/api/orders/${order.id}/ship`, { carrier: 'EMS', trackingNumber: 'E-REST' });
+        await staff.post(`/api/orders/${order.id}/complete`, {});
+        return order.id;
+      },
       'reminded-repeatedly-under-a-changed-policy': async () => {
         const policy = (
           await manager.get<{ items: { stage: string; levels: unknown }[] }>('/api/escalation-policies')

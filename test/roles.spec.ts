@@ -76,6 +76,15 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/orders/${nobody}/ship`, { carrier: 'c', trackingNumber: 't' }],
   },
   {
+    action: 'ship part of an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: (i) => [
+      'POST',
+      `/api/orders/${nobody}/shipments`,
+      { lines: [{ sku: i.sku, quantity: 1 }], carrier: 'c', trackingNumber: 't' },
+    ],
+  },
+  {
     action: 'complete an order',
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', `/api/orders/${nobody}/complete`, {}],

@@ -12,6 +12,7 @@ import type {
   OrderSnapshot,
   ReasonInput,
   ShipInput,
+  ShipPartInput,
 } from '../domain/order';
 
 /** The default task queue of orders, deliveries and archiving; OMS_TASK_QUEUE chooses another. */
@@ -33,6 +34,8 @@ export const rejectUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('reject')
 export const editUpdate = defineUpdate<OrderSnapshot, [EditInput]>('edit');
 export const retryPaymentUpdate = defineUpdate<OrderSnapshot, [ActorInput]>('retryPayment');
 export const shipUpdate = defineUpdate<OrderSnapshot, [ShipInput]>('ship');
+/** Ships some units of some lines (a partial shipment); `ship` ships all that is left. */
+export const shipPartUpdate = defineUpdate<OrderSnapshot, [ShipPartInput]>('shipPart');
 export const completeUpdate = defineUpdate<OrderSnapshot, [ActorInput]>('complete');
 export const cancelUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('cancel');
 /** Sent when stock the order may be waiting for became available. */

@@ -11,6 +11,7 @@ import {
   recordedUpdate,
   rejectUpdate,
   retryPaymentUpdate,
+  shipPartUpdate,
   shipUpdate,
   stockChangedSignal,
 } from './order.definitions';
@@ -26,6 +27,7 @@ const STAFF_ACTIONS = [
   editUpdate,
   retryPaymentUpdate,
   shipUpdate,
+  shipPartUpdate,
   completeUpdate,
   cancelUpdate,
 ];

@@ -19,11 +19,13 @@ import {
   AssignOrderDto,
   ApproveOrderDto,
   CreateOrderDto,
+  CreateShipmentDto,
   EditOrderDto,
   EmptyDto,
   ListOrdersQueryDto,
   OrderDto,
   OrderPageDto,
+  OrderShipmentDto,
   ReasonDto,
   ShipOrderDto,
   WorkflowLinkDto,
@@ -142,11 +144,39 @@ export class OrderController {
   }
 
   @Post(':id/ship')
-  @ApiOp('shipOrder', 'Ship an order awaiting shipment')
+  @ApiOp('shipOrder', 'Ship all that is left of an order awaiting shipment')
   @ActionResponses('awaiting shipment')
   @Roles(...OPERATORS)
   ship(@Param('id') id: string, @Body() dto: ShipOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.ship(id, dto, actor);
+  }
+
+  @Post(':id/shipments')
+  @HttpCode(201)
+  @ApiOp(
+    'createOrderShipment',
+    'Ship some units of some lines of an order awaiting shipment',
+    'The order stays `processing` until every unit has shipped, then becomes `shipped`.',
+  )
+  @ApiCreatedResponse({ type: OrderShipmentDto, description: 'The shipment.' })
+  @ApiErrors(
+    [
+      400,
+      'A line the order does not have, a repeated line, or a location other than `MAIN`; names the field.',
+    ],
+    404,
+    [
+      409,
+      'The order is not awaiting shipment, or a quantity is more than is left of its line; names the status.',
+    ],
+  )
+  @Roles(...OPERATORS)
+  createShipment(
+    @Param('id') id: string,
+    @Body() dto: CreateShipmentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<OrderShipmentDto> {
+    return this.service.createShipment(id, dto, actor);
   }
 
   @Post(':id/complete')

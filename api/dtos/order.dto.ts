@@ -20,11 +20,13 @@ import {
   ORDER_STATUSES,
   PERMANENT_FAILURES,
   type Awaiting,
+  type OrderShipment,
   type OrderSnapshot,
   type OrderStatus,
   type Actor,
 } from '../../domain/order';
 import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../domain/order.state';
+import { MAIN_LOCATION, shipmentsOf, shippedQuantities } from '../../domain/shipment.rules';
 import { ListQueryDto } from './list.dto';
 import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
 import { MultiLine } from '../errors/input-boundary';
@@ -161,6 +163,48 @@ export class ShipOrderDto {
   trackingNumber!: string;
 }
 
+export class ShipmentLineInputDto {
+  @ApiProperty({ example: 'TEA-001', description: 'A line of the order.' })
+  @IsString()
+  @Length(1, 64)
+  sku!: string;
+
+  @ApiProperty({ type: 'integer', example: 8, minimum: 1, maximum: MAX_QUANTITY })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity!: number;
+}
+
+export class CreateShipmentDto {
+  @ApiProperty({ type: [ShipmentLineInputDto], description: "Units of the order's lines that leave now." })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ShipmentLineInputDto)
+  lines!: ShipmentLineInputDto[];
+
+  @ApiPropertyOptional({
+    example: MAIN_LOCATION,
+    description: `The stock location it leaves from; only \`${MAIN_LOCATION}\` until locations are built.`,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  location?: string;
+
+  @ApiProperty({ example: 'SF Express' })
+  @IsString()
+  @Length(1, 100)
+  carrier!: string;
+
+  @ApiProperty({ example: 'SF1234567890' })
+  @IsString()
+  @Length(1, 100)
+  trackingNumber!: string;
+}
+
 export class EmptyDto {}
 
 export class OrderLineDto {
@@ -169,6 +213,13 @@ export class OrderLineDto {
   @ApiProperty({ type: 'integer' }) quantity!: number;
   @ApiProperty({ type: 'integer', description: 'Minor units.' }) unitPrice!: number;
   @ApiProperty({ type: 'integer', description: 'Minor units.' }) lineTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Units of this line shipped so far.' })
+  shippedQuantity!: number;
+}
+
+export class ShipmentLineDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
 }
 
 export class ActorDto {
@@ -196,6 +247,27 @@ export class ShipmentDto {
   @ApiProperty() carrier!: string;
   @ApiProperty() trackingNumber!: string;
   @ApiProperty({ format: 'date-time' }) shippedAt!: string;
+}
+
+export class OrderShipmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: [ShipmentLineDto] }) lines!: ShipmentLineDto[];
+  @ApiProperty({ example: MAIN_LOCATION }) location!: string;
+  @ApiProperty() carrier!: string;
+  @ApiProperty() trackingNumber!: string;
+  @ApiProperty({ format: 'date-time' }) shippedAt!: string;
+
+  static from(shipment: OrderShipment): OrderShipmentDto {
+    const { id, lines, location, carrier, trackingNumber, shippedAt } = shipment;
+    return {
+      id,
+      lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      location,
+      carrier,
+      trackingNumber,
+      shippedAt,
+    };
+  }
 }
 
 export class PaymentDto {
@@ -254,7 +326,10 @@ export class OrderDto {
   @ApiProperty({ type: [ApprovalDto] }) approvals!: ApprovalDto[];
   @ApiProperty({ type: [StockShortageDto], description: 'What is missing while awaiting stock.' })
   stockShortages!: StockShortageDto[];
+  // The last shipment's carrier and tracking, once every unit has shipped (`shipments` lists them all).
   @ApiProperty({ type: ShipmentDto, nullable: true }) shipment!: ShipmentDto | null;
+  @ApiProperty({ type: [OrderShipmentDto], description: 'Every shipment so far, oldest first.' })
+  shipments!: OrderShipmentDto[];
   @ApiProperty({ type: PaymentDto, nullable: true }) payment!: PaymentDto | null;
   @ApiProperty({ type: ClosureDto, nullable: true }) cancellation!: ClosureDto | null;
   @ApiProperty({ type: ClosureDto, nullable: true }) rejection!: ClosureDto | null;
@@ -286,6 +361,7 @@ export class OrderDto {
     const actor = ({ id, username }: ActorDto): ActorDto => ({ id, username });
     const closure = (c: OrderSnapshot['cancellation']) =>
       c ? { by: actor(c.by), reason: c.reason, at: c.at } : null;
+    const shipped = shippedQuantities(order);
     return {
       id: order.orderId,
       number: order.number,
@@ -299,6 +375,7 @@ export class OrderDto {
         quantity,
         unitPrice,
         lineTotal,
+        shippedQuantity: shipped.get(sku) ?? 0,
       })),
       total: order.total,
       currency: order.currency,
@@ -307,6 +384,7 @@ export class OrderDto {
       approvals: order.approvals.map((approval) => ({ ...approval, by: actor(approval.by) })),
       stockShortages: order.stockShortages,
       shipment: order.shipment,
+      shipments: shipmentsOf(order).map((shipment) => OrderShipmentDto.from(shipment)),
       payment: order.payment,
       cancellation: closure(order.cancellation),
       rejection: closure(order.rejection),

@@ -56,6 +56,12 @@ function activityStep(
       return ['stock.released', {}];
     case 'fulfilStock':
       return ['stock.shipped', {}];
+    case 'shipGoods': {
+      // A local activity: its input is not kept in the history, so the shipment is read from its result.
+      const { shipment } = (result ?? {}) as { shipment?: Record<string, unknown> };
+      const { id, lines, location, carrier, trackingNumber } = shipment ?? {};
+      return ['stock.shipped', { shipmentId: id, lines, location, carrier, trackingNumber }];
+    }
     case 'chargePayment':
       return outcome.ok
         ? [

@@ -42,22 +42,25 @@ import {
   recordedUpdate,
   rejectUpdate,
   retryPaymentUpdate,
+  shipPartUpdate,
   shipUpdate,
 } from '../../workflows/order.definitions';
 import { priceLines, type RequestedLine } from '../../domain/order.pricing';
-import { isFinal } from '../../domain/order.state';
+import { isFinal, refusalOf } from '../../domain/order.state';
+import { MAIN_LOCATION, shipmentRefusal } from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import type {
   AssignOrderDto,
   ApproveOrderDto,
   CreateOrderDto,
+  CreateShipmentDto,
   EditOrderDto,
   ListOrdersQueryDto,
   ReasonDto,
   ShipOrderDto,
 } from '../dtos/order.dto';
-import { OrderDto, WorkflowLinkDto } from '../dtos/order.dto';
+import { OrderDto, OrderShipmentDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
 import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
 
@@ -295,6 +298,39 @@ export class OrderService {
     });
   }
 
+  /**
+   * Ships some units of some lines. Refused at once (nothing sent to the workflow) when the order as last
+   * recorded cannot take it; the workflow checks again against the order as it is, and decides.
+   */
+  async createShipment(id: string, dto: CreateShipmentDto, actor: Actor): Promise<OrderShipmentDto> {
+    const current = await this.snapshot(id);
+    const location = dto.location ?? MAIN_LOCATION;
+    if (location !== MAIN_LOCATION) {
+      throw invalidField(
+        'location',
+        `${JSON.stringify(location)} is not a stock location (only ${MAIN_LOCATION})`,
+      );
+    }
+    const lines = dto.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
+      const refusal = shipmentRefusal(current, lines);
+      if (refusal?.kind === 'input')
+        throw new DomainError('invalid_input', refusal.message, { field: refusal.field });
+    }
+    const shipmentId = randomUUID();
+    const after = await this.act(current, shipPartUpdate, {
+      actor,
+      shipmentId,
+      lines,
+      location,
+      carrier: dto.carrier,
+      trackingNumber: dto.trackingNumber,
+    });
+    const shipment = after.shipments.find((made) => made.id === shipmentId);
+    if (!shipment) throw new Error(`the order's answer lacks its new shipment ${shipmentId}`);
+    return shipment;
+  }
+
   /** Confirms delivery. */
   async complete(id: string, actor: Actor): Promise<OrderDto> {
     return this.act(await this.snapshot(id), completeUpdate, { actor });
@@ -411,6 +447,10 @@ export class OrderService {
         return invalidState(message, status, awaiting);
       }
       if (type === FAILURE.forbidden) return new DomainError('forbidden', message, { status, awaiting });
+      if (type === FAILURE.invalidInput) {
+        const { field } = (error.cause.details?.[0] ?? {}) as RefusalDetails;
+        return new DomainError('invalid_input', message, { field });
+      }
     }
     if (error instanceof WorkflowNotFoundError) {
       // The workflow finished between our read and the update.

@@ -7,6 +7,7 @@ import { NotificationEntity } from './notification.entity';
 import { Order } from './order.entity';
 import { OrderLine } from './order-line.entity';
 import { Product } from './product.entity';
+import { OrderShipmentEntity, OrderShipmentLineEntity } from './shipment.entity';
 import { ROLES, User, isRole, type Role } from './user.entity';
 import { WebhookEntity } from './webhook.entity';
 
@@ -19,6 +20,8 @@ export {
   NotificationRecipient,
   Order,
   OrderLine,
+  OrderShipmentEntity,
+  OrderShipmentLineEntity,
   Product,
   ROLES,
   User,
@@ -33,6 +36,8 @@ export const ENTITIES = [
   Product,
   Order,
   OrderLine,
+  OrderShipmentEntity,
+  OrderShipmentLineEntity,
   User,
   WebhookEntity,
   NotificationRecipient,

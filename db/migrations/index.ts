@@ -19,6 +19,7 @@ import { Migration20261204101000_known_devices } from './Migration20261204101000
 import { Migration20261204102000_archive_seal } from './Migration20261204102000_archive_seal';
 import { Migration20261204400000_assignment } from './Migration20261204400000_assignment';
 import { Migration20261204200000_outbox } from './Migration20261204200000_outbox';
+import { Migration20261204500000_shipments } from './Migration20261204500000_shipments';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204102000_archive_seal', class: Migration20261204102000_archive_seal },
   { name: 'Migration20261204400000_assignment', class: Migration20261204400000_assignment },
   { name: 'Migration20261204200000_outbox', class: Migration20261204200000_outbox },
+  { name: 'Migration20261204500000_shipments', class: Migration20261204500000_shipments },
 ];

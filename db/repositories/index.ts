@@ -9,6 +9,7 @@ export {
 } from './payment.repository';
 export { DuplicateSkuError, ProductRepository } from './product.repository';
 export { SettingsRepository } from './settings.repository';
+export { ShipmentRepository, type ShipmentWritten } from './shipment.repository';
 export {
   StockAboveLimitError,
   StockBelowReservedError,

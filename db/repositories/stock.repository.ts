@@ -230,6 +230,54 @@ export class StockRepository {
     await this.closeReservation(orderId, 'fulfilment');
   }
 
+  /**
+   * Part of the reserved goods leave the warehouse (one shipment): stock on hand and reserved go down by
+   * these quantities, and the order's reservation with them. Runs in the caller's transaction; the shipment's
+   * row makes it happen once. Answers the SKUs whose reservation does not hold the quantity (nothing is
+   * moved then, and the caller rolls back).
+   */
+  async fulfilPart(connection: Sql, orderId: string, lines: StockLine[]): Promise<string[]> {
+    const held = new Map(
+      (
+        await connection<{ product_id: string; quantity: number }[]>(
+          `select product_id, quantity from order_reservations where order_id = ? for update`,
+          [orderId],
+        )
+      ).map((row) => [row.product_id, row.quantity]),
+    );
+    const short = lines.filter((line) => (held.get(line.productId) ?? 0) < line.quantity);
+    if (short.length > 0) return short.map((line) => line.sku);
+    const products = await this.lockProducts(
+      connection,
+      lines.map((line) => line.productId),
+    );
+    for (const line of lines) {
+      await this.move(
+        connection,
+        products.get(line.productId)!,
+        'fulfilment',
+        -line.quantity,
+        -line.quantity,
+        {
+          orderId,
+        },
+      );
+      const left = held.get(line.productId)! - line.quantity;
+      if (left > 0)
+        await connection(`update order_reservations set quantity = ? where order_id = ? and product_id = ?`, [
+          left,
+          orderId,
+          line.productId,
+        ]);
+      else
+        await connection(`delete from order_reservations where order_id = ? and product_id = ?`, [
+          orderId,
+          line.productId,
+        ]);
+    }
+    return [];
+  }
+
   private async closeReservation(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);

@@ -11,10 +11,12 @@ import type {
   OrderSnapshot,
   ReasonInput,
   ShipInput,
+  ShipPartInput,
 } from '../../domain/order';
 import { mayApprove } from '../../domain/approval.rules';
 import { refusalOf } from '../../domain/order.state';
 import { refuse } from './record';
+import { shipmentCheck } from './shipments';
 
 /** A staff action, as its update brought it. */
 export type Command =
@@ -23,6 +25,7 @@ export type Command =
   | ({ action: 'edit' } & EditInput)
   | ({ action: 'retryPayment' } & ActorInput)
   | ({ action: 'ship' } & ShipInput)
+  | ({ action: 'shipPart' } & ShipPartInput)
   | ({ action: 'complete' } & ActorInput)
   | ({ action: 'cancel' } & ReasonInput);
 
@@ -34,8 +37,10 @@ export interface Pending {
 
 /** Refuses an action that the order's state or the actor's role does not allow now. */
 export function check(order: OrderSnapshot, command: Command): void {
-  const refusal = refusalOf(order, command.action);
+  // A partial shipment is a shipment: allowed when the order awaits one, like `ship`.
+  const refusal = refusalOf(order, command.action === 'shipPart' ? 'ship' : command.action);
   if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, order);
+  if (command.action === 'shipPart') return shipmentCheck(order, command);
   if (command.action !== 'approve' && command.action !== 'reject') return;
   if (!mayApprove(command.actor, order.awaiting === 'manager_approval' ? 'manager' : 'staff')) {
     refuse(

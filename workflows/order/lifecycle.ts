@@ -3,9 +3,10 @@
  *
  *   created ──approve──▶ processing ──ship──▶ shipped ──complete──▶ completed
  *      │                     │ reserve stock (wait for it), take payment, then wait to be shipped
+ *      │                     │ (in one go, or in parts: shipped once the last unit has left)
  *      └──reject/cancel──────┴──▶ rejected / cancelled ──▶ stock and money go back
  *
- * `run` reads as that life; stock, payment, approval and compensation are modules it calls. Under it sits the
+ * `run` reads as that life; stock, payment, approval, shipments and compensation are modules it calls. Under it sits the
  * order's loop: staff actions arrive as commands in a queue and are carried out one at a time, between the
  * work the order does by itself (reserving stock, taking payment, reminding), so nothing else changes the
  * order, no lock is needed and no step of one action interleaves with another's.
@@ -27,6 +28,7 @@ import { CommandQueue, check, type Command, type Pending } from './commands';
 import { OrderCompensation } from './compensation';
 import { OrderPayment } from './payment';
 import { OrderRecord, now } from './record';
+import { OrderShipments } from './shipments';
 import { OrderStock } from './stock';
 
 /** Marks orders whose archive is written after their workflow closes (see `run`). */
@@ -52,6 +54,7 @@ export class OrderLifecycle {
   private readonly stock: OrderStock;
   private readonly payment: OrderPayment;
   private readonly compensation: OrderCompensation;
+  private readonly shipments: OrderShipments;
   private readonly commands = new CommandQueue();
   /** The order as first written to PostgreSQL, once it is: what its creator is answered with. */
   private recorded: OrderSnapshot | null;
@@ -69,6 +72,7 @@ export class OrderLifecycle {
       refunds: memory?.refunds ?? 0,
     });
     this.compensation = new OrderCompensation(this.record, this.stock, this.payment);
+    this.shipments = new OrderShipments(this.record);
   }
 
   get order(): OrderSnapshot {
@@ -133,7 +137,10 @@ export class OrderLifecycle {
         return this.edit(command);
       case 'retryPayment':
         return this.payment.retry();
+      case 'shipPart':
+        return this.shipments.shipPart(command);
       case 'ship': {
+        if (this.shipments.recorded) return this.shipments.shipRest(command);
         await this.stock.handOver();
         const { carrier, trackingNumber } = command;
         return this.record.change({

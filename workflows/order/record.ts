@@ -19,9 +19,13 @@ export type OrderChanges = Parameters<typeof withChanges>[2];
 /** Workflow time, as ISO 8601. */
 export const now = (): string => new Date().toISOString();
 
-/** Refuses a staff action: the update fails with this type, naming the order's status and wait. */
-export function refuse(type: string, message: string, order: OrderSnapshot): never {
-  const details: RefusalDetails = { status: order.status, awaiting: order.awaiting };
+/** Refuses a staff action: the update fails with this type, naming the order's status and wait (and field). */
+export function refuse(type: string, message: string, order: OrderSnapshot, field?: string): never {
+  const details: RefusalDetails = {
+    status: order.status,
+    awaiting: order.awaiting,
+    ...(field ? { field } : {}),
+  };
   throw ApplicationFailure.create({ type, message, details: [details], nonRetryable: true });
 }
 

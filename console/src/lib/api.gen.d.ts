@@ -695,10 +695,32 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ship an order awaiting shipment
+         * Ship all that is left of an order awaiting shipment
          * @description Roles: admin, manager, staff.
          */
         post: operations["shipOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ship some units of some lines of an order awaiting shipment
+         * @description The order stays `processing` until every unit has shipped, then becomes `shipped`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["createOrderShipment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1895,6 +1917,8 @@ export interface components {
             unitPrice: number;
             /** @description Minor units. */
             lineTotal: number;
+            /** @description Units of this line shipped so far. */
+            shippedQuantity: number;
         };
         ApprovalRuleDto: {
             version: number;
@@ -1919,6 +1943,21 @@ export interface components {
             available: number;
         };
         ShipmentDto: {
+            carrier: string;
+            trackingNumber: string;
+            /** Format: date-time */
+            shippedAt: string;
+        };
+        ShipmentLineDto: {
+            sku: string;
+            quantity: number;
+        };
+        OrderShipmentDto: {
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["ShipmentLineDto"][];
+            /** @example MAIN */
+            location: string;
             carrier: string;
             trackingNumber: string;
             /** Format: date-time */
@@ -1974,6 +2013,8 @@ export interface components {
             /** @description What is missing while awaiting stock. */
             stockShortages: components["schemas"]["StockShortageDto"][];
             shipment: components["schemas"]["ShipmentDto"] | null;
+            /** @description Every shipment so far, oldest first. */
+            shipments: components["schemas"]["OrderShipmentDto"][];
             payment: components["schemas"]["PaymentDto"] | null;
             cancellation: components["schemas"]["ClosureDto"] | null;
             rejection: components["schemas"]["ClosureDto"] | null;
@@ -2015,6 +2056,28 @@ export interface components {
         };
         EmptyDto: Record<string, never>;
         ShipOrderDto: {
+            /** @example SF Express */
+            carrier: string;
+            /** @example SF1234567890 */
+            trackingNumber: string;
+        };
+        ShipmentLineInputDto: {
+            /**
+             * @description A line of the order.
+             * @example TEA-001
+             */
+            sku: string;
+            /** @example 8 */
+            quantity: number;
+        };
+        CreateShipmentDto: {
+            /** @description Units of the order's lines that leave now. */
+            lines: components["schemas"]["ShipmentLineInputDto"][];
+            /**
+             * @description The stock location it leaves from; only `MAIN` until locations are built.
+             * @example MAIN
+             */
+            location?: string;
             /** @example SF Express */
             carrier: string;
             /** @example SF1234567890 */
@@ -5214,6 +5277,104 @@ export interface operations {
                 };
             };
             /** @description The order is not awaiting shipment; the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    createOrderShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShipmentDto"];
+            };
+        };
+        responses: {
+            /** @description The shipment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderShipmentDto"];
+                };
+            };
+            /** @description A line the order does not have, a repeated line, or a location other than `MAIN`; names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not awaiting shipment, or a quantity is more than is left of its line; names the status. */
             409: {
                 headers: {
                     [name: string]: unknown;

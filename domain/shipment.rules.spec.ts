@@ -1,0 +1,179 @@
+import type { OrderInput, OrderShipment, OrderSnapshot } from './order';
+import { actionsFor, initialSnapshot, refusalOf } from './order.state';
+import {
+  isPartlyShipped,
+  linesToShip,
+  remainingLines,
+  shipmentRefusal,
+  shipmentsOf,
+  shippedQuantities,
+  shipsTheRest,
+} from './shipment.rules';
+
+const line = (sku: string, quantity: number) => ({
+  productId: `p-${sku}`,
+  sku,
+  name: sku,
+  quantity,
+  unitPrice: 100,
+  lineTotal: 100 * quantity,
+});
+
+const input: OrderInput = {
+  orderId: 'o1',
+  number: 'SO-2026-000001',
+  customerId: 'c1',
+  currency: 'CNY',
+  lines: [line('TEA', 10), line('CUP', 2)],
+  total: 1200,
+  notes: null,
+  createdBy: { id: 'u1', username: 'clerk', roles: ['staff'] },
+  approvalRule: { version: 1, autoApproveBelow: 0, staffApprovalLimit: 100000, currency: 'CNY' },
+  requestHash: null,
+};
+
+const readyToShip: OrderSnapshot = {
+  ...initialSnapshot(input, '2026-12-01T00:00:00.000Z'),
+  status: 'processing',
+  awaiting: 'shipment',
+  reserved: true,
+};
+
+const shipment = (id: string, lines: [string, number][]): OrderShipment => ({
+  id,
+  lines: lines.map(([sku, quantity]) => ({ productId: `p-${sku}`, sku, quantity })),
+  location: 'MAIN',
+  carrier: 'SF',
+  trackingNumber: `SF-${id}`,
+  shippedAt: '2026-12-02T00:00:00.000Z',
+  by: { id: 'u1', username: 'clerk' },
+});
+
+const after = (...shipments: OrderShipment[]): OrderSnapshot => ({ ...readyToShip, shipments });
+
+describe('what is left to ship', () => {
+  it('is every line in full before the first shipment', () => {
+    expect(remainingLines(readyToShip)).toEqual([
+      { productId: 'p-TEA', sku: 'TEA', quantity: 10 },
+      { productId: 'p-CUP', sku: 'CUP', quantity: 2 },
+    ]);
+    expect(shipmentsOf(readyToShip)).toEqual([]);
+  });
+
+  it('subtracts what each shipment took, line by line, and drops lines shipped in full', () => {
+    const order = after(shipment('a', [['TEA', 8]]), shipment('b', [['CUP', 2]]));
+    expect(shippedQuantities(order)).toEqual(
+      new Map([
+        ['TEA', 8],
+        ['CUP', 2],
+      ]),
+    );
+    expect(remainingLines(order)).toEqual([{ productId: 'p-TEA', sku: 'TEA', quantity: 2 }]);
+    expect(isPartlyShipped(order)).toBe(true);
+  });
+
+  it('counts an order shipped before shipments were recorded as one shipment of everything', () => {
+    const shippedOnce: OrderSnapshot = {
+      ...readyToShip,
+      status: 'shipped',
+      shipment: { carrier: 'EMS', trackingNumber: 'E1', shippedAt: '2026-11-01T00:00:00.000Z' },
+    };
+    expect(shipmentsOf(shippedOnce)).toEqual([
+      expect.objectContaining({ id: 'o1', carrier: 'EMS', trackingNumber: 'E1', location: 'MAIN' }),
+    ]);
+    expect(remainingLines(shippedOnce)).toEqual([]);
+    expect(isPartlyShipped(shippedOnce)).toBe(false);
+  });
+});
+
+describe('a requested shipment', () => {
+  it('fits when each line asks for at most what is left of it', () => {
+    expect(shipmentRefusal(readyToShip, [{ sku: 'TEA', quantity: 8 }])).toBeNull();
+    expect(
+      shipmentRefusal(after(shipment('a', [['TEA', 8]])), [
+        { sku: 'TEA', quantity: 2 },
+        { sku: 'CUP', quantity: 2 },
+      ]),
+    ).toBeNull();
+  });
+
+  it('is refused as input for a line the order does not have, naming the field', () => {
+    expect(
+      shipmentRefusal(readyToShip, [
+        { sku: 'CUP', quantity: 1 },
+        { sku: 'MUG', quantity: 1 },
+      ]),
+    ).toEqual({
+      kind: 'input',
+      field: 'lines.1.sku',
+      message: 'lines.1.sku "MUG" is not a line of this order',
+    });
+  });
+
+  it('is refused as input for a repeated line, a zero, negative or fractional quantity, or no lines', () => {
+    expect(
+      shipmentRefusal(readyToShip, [
+        { sku: 'TEA', quantity: 1 },
+        { sku: 'TEA', quantity: 1 },
+      ]),
+    ).toMatchObject({ kind: 'input', field: 'lines.1.sku' });
+    for (const quantity of [0, -1, 1.5]) {
+      expect(shipmentRefusal(readyToShip, [{ sku: 'TEA', quantity }])).toMatchObject({
+        kind: 'input',
+        field: 'lines.0.quantity',
+      });
+    }
+    expect(shipmentRefusal(readyToShip, [])).toMatchObject({ kind: 'input', field: 'lines' });
+  });
+
+  it('is refused as a matter of state when it asks for more than is left (over-shipping)', () => {
+    expect(shipmentRefusal(readyToShip, [{ sku: 'TEA', quantity: 11 }])).toEqual({
+      kind: 'state',
+      field: 'lines.0.quantity',
+      message: 'lines.0.quantity 11 of TEA is more than is left to ship (10)',
+    });
+    expect(shipmentRefusal(after(shipment('a', [['CUP', 2]])), [{ sku: 'CUP', quantity: 1 }])).toMatchObject({
+      kind: 'state',
+      message: expect.stringContaining('left to ship (0)'),
+    });
+  });
+
+  it('takes its products from the order, in the order of its lines', () => {
+    expect(
+      linesToShip(readyToShip, [
+        { sku: 'CUP', quantity: 1 },
+        { sku: 'TEA', quantity: 3 },
+      ]),
+    ).toEqual([
+      { productId: 'p-TEA', sku: 'TEA', quantity: 3 },
+      { productId: 'p-CUP', sku: 'CUP', quantity: 1 },
+    ]);
+  });
+
+  it('ships the rest only when nothing is left after it', () => {
+    const first = shipment('a', [['TEA', 8]]);
+    expect(shipsTheRest(readyToShip, first)).toBe(false);
+    expect(
+      shipsTheRest(
+        after(first),
+        shipment('b', [
+          ['TEA', 2],
+          ['CUP', 2],
+        ]),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('a partly shipped order', () => {
+  const partly = after(shipment('a', [['TEA', 8]]));
+  const staff = { id: 'u1', username: 'clerk', roles: ['staff'] };
+
+  it('may still be shipped, but neither edited nor cancelled (only what has not shipped would be)', () => {
+    expect(refusalOf(partly, 'ship')).toBeNull();
+    expect(refusalOf(partly, 'edit')).toMatch(/partly shipped/);
+    expect(refusalOf(partly, 'cancel')).toMatch(/partly shipped/);
+    expect(actionsFor(partly, staff)).toEqual(['ship']);
+    expect(actionsFor(readyToShip, staff)).toEqual(['edit', 'ship', 'cancel']);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * How an order ships in parts: what each line has shipped, what is left, whether a requested shipment fits
+ * what is left, and when the order has shipped entirely. Pure functions over the order's snapshot, used by
+ * the API (to answer at once) and by the order workflow (which decides).
+ */
+import type { OrderLine, OrderShipment, OrderSnapshot, ShipmentLine } from './order';
+
+/** The one stock location until locations are built (issue 24). */
+export const MAIN_LOCATION = 'MAIN';
+
+type Shipped = Pick<OrderSnapshot, 'orderId' | 'lines' | 'shipment' | 'shipments'>;
+
+/**
+ * The order's shipments, oldest first. An order that shipped before shipments were recorded one by one
+ * shipped once, everything: it shows as that one shipment (under the order's id).
+ */
+export function shipmentsOf(order: Shipped): OrderShipment[] {
+  if (order.shipments && order.shipments.length > 0) return order.shipments;
+  if (!order.shipment) return [];
+  return [
+    {
+      id: order.orderId,
+      lines: order.lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity })),
+      location: MAIN_LOCATION,
+      ...order.shipment,
+      by: { id: 'system', username: 'system' },
+    },
+  ];
+}
+
+/** Units shipped so far, per SKU. */
+export function shippedQuantities(order: Shipped): Map<string, number> {
+  const shipped = new Map<string, number>();
+  for (const shipment of shipmentsOf(order)) {
+    for (const line of shipment.lines) shipped.set(line.sku, (shipped.get(line.sku) ?? 0) + line.quantity);
+  }
+  return shipped;
+}
+
+/** Whether some, but not all, of the order has shipped. */
+export function isPartlyShipped(order: Partial<Pick<OrderSnapshot, 'lines' | 'shipments'>>): boolean {
+  const { lines = [], shipments = [] } = order;
+  // Recorded shipments only: an order shipped before they were recorded shipped everything at once.
+  return shipments.length > 0 && remainingLines({ orderId: '', shipment: null, lines, shipments }).length > 0;
+}
+
+/** What is left to ship of each line that has something left, in the order's line order. */
+export function remainingLines(order: Shipped): ShipmentLine[] {
+  const shipped = shippedQuantities(order);
+  return order.lines.flatMap(({ productId, sku, quantity }) => {
+    const left = quantity - (shipped.get(sku) ?? 0);
+    return left > 0 ? [{ productId, sku, quantity: left }] : [];
+  });
+}
+
+/** Why a requested shipment is refused: bad input names a field (400); more than is left is a state (409). */
+export interface ShipmentRefusal {
+  kind: 'input' | 'state';
+  field: string;
+  message: string;
+}
+
+/**
+ * Checks a requested shipment against what is left of the order's lines. Null when it fits, and then
+ * `linesToShip` gives its lines with their products. Each SKU once; each quantity a positive integer.
+ */
+export function shipmentRefusal(
+  order: Shipped,
+  requested: readonly { sku: string; quantity: number }[],
+): ShipmentRefusal | null {
+  if (requested.length === 0) return { kind: 'input', field: 'lines', message: 'lines must not be empty' };
+  const left = new Map(remainingLines(order).map((line) => [line.sku, line.quantity]));
+  const ordered = new Set(order.lines.map((line: OrderLine) => line.sku));
+  const seen = new Set<string>();
+  for (const [index, { sku, quantity }] of requested.entries()) {
+    const at = `lines.${index}`;
+    if (!ordered.has(sku)) {
+      return {
+        kind: 'input',
+        field: `${at}.sku`,
+        message: `${at}.sku ${JSON.stringify(sku)} is not a line of this order`,
+      };
+    }
+    if (seen.has(sku)) {
+      return {
+        kind: 'input',
+        field: `${at}.sku`,
+        message: `${at}.sku repeats ${sku}; put its whole quantity on one line`,
+      };
+    }
+    seen.add(sku);
+    if (!Number.isSafeInteger(quantity) || quantity < 1) {
+      return { kind: 'input', field: `${at}.quantity`, message: `${at}.quantity must be a positive integer` };
+    }
+    const remaining = left.get(sku) ?? 0;
+    if (quantity > remaining) {
+      return {
+        kind: 'state',
+        field: `${at}.quantity`,
+        message: `${at}.quantity ${quantity} of ${sku} is more than is left to ship (${remaining})`,
+      };
+    }
+  }
+  return null;
+}
+
+/** The requested lines with their products, in the order's line order (call after `shipmentRefusal`). */
+export function linesToShip(
+  order: Pick<OrderSnapshot, 'lines'>,
+  requested: readonly { sku: string; quantity: number }[],
+): ShipmentLine[] {
+  const wanted = new Map(requested.map((line) => [line.sku, line.quantity]));
+  return order.lines.flatMap(({ productId, sku }) => {
+    const quantity = wanted.get(sku);
+    return quantity ? [{ productId, sku, quantity }] : [];
+  });
+}
+
+/** Whether nothing is left to ship once `shipment` is added to the order's shipments. */
+export function shipsTheRest(order: Shipped, shipment: OrderShipment): boolean {
+  return remainingLines({ ...order, shipments: [...(order.shipments ?? []), shipment] }).length === 0;
+}

@@ -1,0 +1,294 @@
+import { seedCatalogue } from './support/fixtures';
+import type { ApiClient } from './support/http';
+import { placeOrder, stockOf, type OrderBody } from './support/orders';
+import { startStack, type TestStack } from './support/stack';
+
+/**
+ * Partial shipments (issue 24, first slice): an order ships in parts, each with its own carrier and tracking
+ * number, and is `shipped` once its last unit has left. Against the real API, workflow and PostgreSQL.
+ */
+type Line = { sku: string; quantity: number; shippedQuantity: number };
+type Shipment = {
+  id: string;
+  lines: { sku: string; quantity: number }[];
+  location: string;
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+};
+type Order = OrderBody & { lines: Line[]; shipments: Shipment[]; actions: string[]; version?: number };
+type Refusal = { statusCode: number; message: string; field?: string; status?: string };
+
+describe('shipping an order in parts', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    api = await stack.client(['staff'], 'packer');
+  });
+  afterAll(() => stack.close());
+
+  const sql = <T>(query: string, params: unknown[] = []) =>
+    stack.orm.em.fork().getConnection().execute<T & object>(query, params) as Promise<T>;
+
+  const shipmentRows = (orderId: string) =>
+    sql<{ id: string; carrier: string; tracking_number: string; location: string }[]>(
+      `select id, carrier, tracking_number, location from order_shipments where order_id = ? order by shipped_at`,
+      [orderId],
+    );
+
+  /** An order of 10 tea and 2 cups, approved: stock reserved, paid, awaiting shipment. */
+  async function readyOrder(): Promise<{ order: Order; tea: string; cup: string }> {
+    const { customerId, skus } = await seedCatalogue(api, [
+      { unitPrice: 1000, stockOnHand: 100 },
+      { unitPrice: 500, stockOnHand: 100 },
+    ]);
+    const [tea, cup] = [skus[0]!, skus[1]!];
+    const placed = await placeOrder(api, customerId, [
+      { sku: tea, quantity: 10 },
+      { sku: cup, quantity: 2 },
+    ]);
+    const approved = await api.post<Order>(`/api/orders/${placed.id}/approve`, {});
+    expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+    return { order: approved.body, tea, cup };
+  }
+
+  it('ships 8 of 10 today and the rest later, shipped only when the last unit has left', async () => {
+    const { order, tea, cup } = await readyOrder();
+
+    const first = await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+      lines: [{ sku: tea, quantity: 8 }],
+      carrier: 'SF Express',
+      trackingNumber: 'SF-PART-1',
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      lines: [{ sku: tea, quantity: 8 }],
+      location: 'MAIN',
+      carrier: 'SF Express',
+      trackingNumber: 'SF-PART-1',
+      shippedAt: expect.any(String),
+    });
+
+    const partly = (await api.get<Order>(`/api/orders/${order.id}`)).body;
+    expect(partly).toMatchObject({ status: 'processing', awaiting: 'shipment', shipment: null });
+    expect(partly.shipments).toEqual([first.body]);
+    expect(partly.lines.map((line) => [line.sku, line.quantity, line.shippedQuantity])).toEqual([
+      [tea, 10, 8],
+      [cup, 2, 0],
+    ]);
+    // What has shipped cannot be un-shipped by an edit or a cancellation (not built for the rest yet).
+    expect(partly.actions).toEqual(['ship']);
+    // The 8 left the warehouse; the other 2 stay reserved for this order.
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 92, reserved: 2, available: 90 });
+    expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 100, reserved: 2 });
+
+    const second = await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+      lines: [
+        { sku: cup, quantity: 2 },
+        { sku: tea, quantity: 2 },
+      ],
+      location: 'MAIN',
+      carrier: 'EMS',
+      trackingNumber: 'EMS-PART-2',
+    });
+    expect(second.status).toBe(201);
+    expect(second.body.lines).toEqual([
+      { sku: tea, quantity: 2 },
+      { sku: cup, quantity: 2 },
+    ]);
+
+    const shipped = (await api.get<Order>(`/api/orders/${order.id}`)).body;
+    expect(shipped).toMatchObject({
+      status: 'shipped',
+      awaiting: 'delivery',
+      shipment: { carrier: 'EMS', trackingNumber: 'EMS-PART-2', shippedAt: second.body.shippedAt },
+    });
+    expect(shipped.shipments.map((s) => s.trackingNumber)).toEqual(['SF-PART-1', 'EMS-PART-2']);
+    expect(shipped.lines.map((line) => line.shippedQuantity)).toEqual([10, 2]);
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 90, reserved: 0 });
+    expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 98, reserved: 0 });
+    expect(await shipmentRows(order.id)).toEqual([
+      { id: first.body.id, carrier: 'SF Express', tracking_number: 'SF-PART-1', location: 'MAIN' },
+      { id: second.body.id, carrier: 'EMS', tracking_number: 'EMS-PART-2', location: 'MAIN' },
+    ]);
+
+    const completed = await api.post<Order>(`/api/orders/${order.id}/complete`, {});
+    expect(completed.body).toMatchObject({ status: 'completed' });
+
+    // The order's history tells who shipped what, and which parcel left with which tracking number.
+    const manager = await stack.client(['manager'], 'floor-manager');
+    const history = await manager.get<{
+      items: { kind: string; actor: { username: string } | null; details: Record<string, unknown> }[];
+    }>(`/api/orders/${order.id}/history`);
+    expect(history.body.items.filter((step) => step.kind === 'action.shipPart')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ username: 'packer' }) }),
+      expect.objectContaining({ actor: expect.objectContaining({ username: 'packer' }) }),
+    ]);
+    expect(
+      history.body.items
+        .filter((step) => step.kind === 'stock.shipped')
+        .map((step) => [step.details.shipmentId, step.details.trackingNumber]),
+    ).toEqual([
+      [first.body.id, 'SF-PART-1'],
+      [second.body.id, 'EMS-PART-2'],
+    ]);
+  });
+
+  it('ships everything that is left with the single ship action, after a partial shipment', async () => {
+    const { order, tea, cup } = await readyOrder();
+    await api.post(`/api/orders/${order.id}/shipments`, {
+      lines: [{ sku: tea, quantity: 3 }],
+      carrier: 'SF Express',
+      trackingNumber: 'SF-A',
+    });
+
+    const rest = await api.post<Order>(`/api/orders/${order.id}/ship`, {
+      carrier: 'ZTO',
+      trackingNumber: 'ZTO-REST',
+    });
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({ status: 'shipped', awaiting: 'delivery' });
+    expect(rest.body.shipments.map((s) => s.lines)).toEqual([
+      [{ sku: tea, quantity: 3 }],
+      [
+        { sku: tea, quantity: 7 },
+        { sku: cup, quantity: 2 },
+      ],
+    ]);
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 90, reserved: 0 });
+    expect(await shipmentRows(order.id)).toHaveLength(2);
+  });
+
+  it('records a whole-order ship as one shipment of every line', async () => {
+    const { order, tea, cup } = await readyOrder();
+    const shipped = await api.post<Order>(`/api/orders/${order.id}/ship`, {
+      carrier: 'SF Express',
+      trackingNumber: 'SF-ALL',
+    });
+    expect(shipped.body.shipments).toEqual([
+      expect.objectContaining({
+        lines: [
+          { sku: tea, quantity: 10 },
+          { sku: cup, quantity: 2 },
+        ],
+        trackingNumber: 'SF-ALL',
+      }),
+    ]);
+    expect(shipped.body.lines.map((line) => line.shippedQuantity)).toEqual([10, 2]);
+  });
+
+  describe('refuses, writing nothing,', () => {
+    let order: Order;
+    let tea: string;
+    let cup: string;
+    const attempt = (body: object, id = order.id) =>
+      api.post<Refusal>(`/api/orders/${id}/shipments`, {
+        carrier: 'SF Express',
+        trackingNumber: 'SF-X',
+        ...body,
+      });
+
+    beforeAll(async () => {
+      ({ order, tea, cup } = await readyOrder());
+      const first = await attempt({ lines: [{ sku: tea, quantity: 6 }] });
+      expect(first.status).toBe(201);
+    });
+
+    /** The order, its stock and its shipment rows are as they were after the first shipment. */
+    async function nothingChanged(): Promise<void> {
+      const now = (await api.get<Order>(`/api/orders/${order.id}`)).body;
+      expect(now).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+      expect(now.shipments).toHaveLength(1);
+      expect(now.lines.map((line) => line.shippedQuantity)).toEqual([6, 0]);
+      expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 94, reserved: 4 });
+      expect(await shipmentRows(order.id)).toHaveLength(1);
+    }
+
+    it('more units of a line than are left to ship (409, naming the field and the status)', async () => {
+      const refused = await attempt({ lines: [{ sku: tea, quantity: 5 }] });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(/lines\.0\.quantity 5 of .* is more than is left to ship \(4\)/);
+      expect(refused.body.status).toBe('processing');
+      await nothingChanged();
+    });
+
+    it('a line the order does not have (400, naming the field)', async () => {
+      const refused = await attempt({
+        lines: [
+          { sku: cup, quantity: 1 },
+          { sku: 'NOT-ON-THIS-ORDER', quantity: 1 },
+        ],
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ field: 'lines.1.sku' });
+      expect(refused.body.message).toMatch(/^lines\.1\.sku "NOT-ON-THIS-ORDER" is not a line of this order/);
+      await nothingChanged();
+    });
+
+    it('the same line twice (400)', async () => {
+      const refused = await attempt({
+        lines: [
+          { sku: tea, quantity: 1 },
+          { sku: tea, quantity: 1 },
+        ],
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ field: 'lines.1.sku' });
+      await nothingChanged();
+    });
+
+    it('a zero or negative quantity, or no lines (400, naming the field)', async () => {
+      for (const quantity of [0, -2]) {
+        const refused = await attempt({ lines: [{ sku: tea, quantity }] });
+        expect(refused.status).toBe(400);
+        expect(refused.body.message).toMatch(/^lines\.0\.quantity/);
+      }
+      expect((await attempt({ lines: [] })).status).toBe(400);
+      await nothingChanged();
+    });
+
+    it('a stock location other than MAIN (400, naming the field)', async () => {
+      const refused = await attempt({ lines: [{ sku: tea, quantity: 1 }], location: 'EAST' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ field: 'location' });
+      await nothingChanged();
+    });
+
+    it('an edit or a cancellation of the partly shipped order (409)', async () => {
+      const edit = await api.patch<Refusal>(`/api/orders/${order.id}`, { notes: 'later' });
+      expect(edit.status).toBe(409);
+      expect(edit.body.message).toMatch(/partly shipped/);
+      const cancel = await api.post<Refusal>(`/api/orders/${order.id}/cancel`, { reason: 'changed mind' });
+      expect(cancel.status).toBe(409);
+      expect(cancel.body.message).toMatch(/partly shipped/);
+      await nothingChanged();
+    });
+
+    it('a shipment of an order not yet approved, or cancelled (409, naming the status)', async () => {
+      const { customerId } = await seedCatalogue(api, []);
+      const unapproved = await placeOrder(api, customerId, [{ sku: tea, quantity: 1 }]);
+      const early = await attempt({ lines: [{ sku: tea, quantity: 1 }] }, unapproved.id);
+      expect(early.status).toBe(409);
+      expect(early.body).toMatchObject({ status: 'created' });
+      expect(early.body.message).toMatch(/it is created, awaiting approval/);
+
+      const cancelled = await api.post<Order>(`/api/orders/${unapproved.id}/cancel`, { reason: 'no' });
+      expect(cancelled.body.status).toBe('cancelled');
+      const late = await attempt({ lines: [{ sku: tea, quantity: 1 }] }, unapproved.id);
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({ status: 'cancelled' });
+      expect(await shipmentRows(unapproved.id)).toEqual([]);
+    });
+
+    it('an unknown order (404)', async () => {
+      const refused = await attempt(
+        { lines: [{ sku: tea, quantity: 1 }] },
+        '00000000-0000-4000-8000-000000000000',
+      );
+      expect(refused.status).toBe(404);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The order's shipments: staff ship some units of some lines at a time (`shipPart`), or all that is left
+ * (`ship`). Each shipment's goods leave the stock in one idempotent step that also writes the shipment's row;
+ * the order stays `processing`, awaiting `shipment`, until the last unit has left, and then is `shipped`.
+ *
+ * Orders that began before shipments were recorded one by one ship all at once, as they did: the `ship`
+ * action's new path is behind a patch marker, so their histories replay as they ran. `shipPart` is an update
+ * those histories never received, so it needs no marker.
+ */
+import { patched, uuid4 } from '@temporalio/workflow';
+import {
+  FAILURE,
+  type OrderShipment,
+  type OrderSnapshot,
+  type ShipInput,
+  type ShipPartInput,
+  type ShipmentLine,
+} from '../../domain/order';
+import {
+  MAIN_LOCATION,
+  linesToShip,
+  remainingLines,
+  shipmentRefusal,
+  shipsTheRest,
+} from '../../domain/shipment.rules';
+import { local } from './proxies';
+import { now, refuse, stepFailedMessage, type OrderRecord } from './record';
+
+/** Marks orders whose `ship` action records a shipment of what is left, like a partial one. */
+export const PARTIAL_SHIPMENTS_PATCH = 'partial-shipments';
+
+/** Refuses a partial shipment that does not fit what is left of the order (the state is checked before). */
+export function shipmentCheck(order: OrderSnapshot, { lines }: ShipPartInput): void {
+  const refusal = shipmentRefusal(order, lines);
+  if (refusal === null) return;
+  const type = refusal.kind === 'input' ? FAILURE.invalidInput : FAILURE.invalidTransition;
+  refuse(type, refusal.message, order, refusal.field);
+}
+
+export class OrderShipments {
+  constructor(private readonly record: OrderRecord) {}
+
+  /** Whether this order records its shipments one by one (false in histories from before). */
+  get recorded(): boolean {
+    return patched(PARTIAL_SHIPMENTS_PATCH);
+  }
+
+  /** Ships the units a person chose (already checked against what is left). */
+  async shipPart(command: ShipPartInput): Promise<void> {
+    const { shipmentId, location, carrier, trackingNumber, actor } = command;
+    await this.ship(
+      {
+        id: shipmentId,
+        lines: linesToShip(this.record.order, command.lines),
+        location,
+        carrier,
+        trackingNumber,
+      },
+      actor,
+    );
+  }
+
+  /** Ships everything that is left: the `ship` action. */
+  async shipRest({ carrier, trackingNumber, actor }: ShipInput): Promise<void> {
+    const lines = remainingLines(this.record.order);
+    await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
+  }
+
+  private async ship(
+    parcel: { id: string; lines: ShipmentLine[]; location: string; carrier: string; trackingNumber: string },
+    actor: ShipInput['actor'],
+  ): Promise<void> {
+    const order = this.record.order;
+    const shipment: OrderShipment = {
+      ...parcel,
+      shippedAt: now(),
+      by: { id: actor.id, username: actor.username },
+    };
+    const left = await this.record.step('shipGoods', () =>
+      local.shipGoods({ orderId: order.orderId, shipment }),
+    );
+    if (left === null) refuse(FAILURE.stepFailed, stepFailedMessage('shipment'), this.record.order);
+    const shipments = [...(order.shipments ?? []), shipment];
+    const { carrier, trackingNumber, shippedAt } = shipment;
+    if (!shipsTheRest(order, shipment)) return this.record.change({ shipments });
+    return this.record.change({
+      shipments,
+      status: 'shipped',
+      awaiting: 'delivery',
+      reserved: false,
+      shipment: { carrier, trackingNumber, shippedAt },
+    });
+  }
+}
