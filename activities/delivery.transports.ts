@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -39,9 +40,32 @@ export function smtpMailer(url: string, from: string): Mailer {
     greetingTimeout: SEND_TIMEOUT_MS / 2,
     socketTimeout: SEND_TIMEOUT_MS,
   });
+  const server = new URL(url);
   return {
     async send(message) {
-      await transport.sendMail({ from, ...message, messageId: message.messageId });
+      // No instrumentation covers nodemailer: the SMTP conversation gets a span of its own (a no-op
+      // without tracing), in the delivery activity's trace.
+      await trace.getTracer('oms-smtp').startActiveSpan(
+        'smtp send',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'server.address': server.hostname,
+            'server.port': Number(server.port || (server.protocol === 'smtps:' ? 465 : 587)),
+          },
+        },
+        async (span) => {
+          try {
+            await transport.sendMail({ from, ...message, messageId: message.messageId });
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     close: () => transport.close(),
   };

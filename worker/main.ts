@@ -1,3 +1,5 @@
+// First: tracing wraps pg as it loads.
+import { tracing } from './tracing';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -15,6 +17,7 @@ import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 import { closableRetries } from '../ops/temporal-retries';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /**
  * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
@@ -48,13 +51,18 @@ async function run(): Promise<void> {
     address: config.temporal.address,
     interceptors: [retries.interceptor],
   });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    // Activities start deliveries and signal orders through it: with tracing, inside the activity's trace.
+    interceptors: { workflow: tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [] },
+  });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
     await ensureBackupSchedule(client, config.backup, config.temporal.taskQueue);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
-    const workflowBundle = prebuiltWorkflowBundle();
+    const workflowBundle = prebuiltWorkflowBundle(tracing !== null);
     if (!workflowBundle)
       logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
     const worker = await createOrderWorker({
@@ -62,6 +70,7 @@ async function run(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      tracing,
       orm,
       client,
       notifications: config.notifications,
@@ -101,6 +110,7 @@ async function run(): Promise<void> {
     await retries.close(clientConnection);
     await connection.close();
     await orm.close();
+    await tracing?.shutdown().catch(() => undefined);
   }
 }
 

@@ -2,7 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Client, Connection, defaultGrpcRetryOptions, type GrpcRetryOptions } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { closableRetries, type ClosableRetries } from '../../ops/temporal-retries';
-import { requestIdClientInterceptor } from './request-id.interceptor';
+import { clientInterceptors } from './client-interceptors';
 
 /** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
 export const TEMPORAL_REQUEST_DEADLINE_MS = 3000;
@@ -41,7 +41,7 @@ const RETRIES = Symbol('TemporalRetries');
         return new Client({
           connection,
           namespace: config.temporal.namespace,
-          interceptors: { workflow: [requestIdClientInterceptor] },
+          interceptors: { workflow: clientInterceptors(config) },
         });
       },
     },
