@@ -44,6 +44,7 @@ describe('configuration', () => {
         retryIntervalMs: 5000,
       },
       tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
+      tracing: null,
       documents: {
         pdfFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
         pdfFontFace: 'WenQuanYiMicroHei',
