@@ -26,6 +26,8 @@ const services = {
   transform,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Every answer a test receives from the API is checked against the API's OpenAPI document.
+  setupFilesAfterEnv: ['<rootDir>/test/support/check-responses.ts'],
 };
 
 module.exports = {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../config/config';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -14,17 +14,17 @@ import { createValidationPipe } from './errors/validation';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId, runWithRequestId } from './request-context.middleware';
 import { MetricsService } from './services/metrics.service';
+import { buildOpenApi } from './openapi/document';
 import { TEMPORAL_REQUEST_DEADLINE_MS } from './temporal/temporal.module';
 import { Client } from '@temporalio/client';
 
-/** The OpenAPI description, generated from the controllers and DTOs that serve the requests. */
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Order management API')
-    .setDescription('Customer orders, each a durable Temporal workflow. Money is integer minor units.')
-    .setVersion('0.1.0')
-    .build();
-  return SwaggerModule.createDocument(app, config);
+export { buildOpenApi } from './openapi/document';
+
+/** `/api` before every route but the operations endpoints and the customer's tracking page. */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', {
+    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token'],
+  });
 }
 
 /**
@@ -135,9 +135,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(temporalDeadline(app.get(Client)));
   const filter = new HttpExceptionFilter();
   serveConsole(app, config.api.consoleDir);
-  app.setGlobalPrefix('api', {
-    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token'],
-  });
+  applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
   // Public, as the contract says: the description of the API, never data. JSON at /api/docs-json, YAML at

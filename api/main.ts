@@ -2,6 +2,9 @@
 import { tracing } from './tracing';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../config/config';
+import { checkPostgresTls } from '../db/postgres-check';
+import { describeStartupFailure } from '../ops/startup-failure';
+import { checkTemporal } from '../ops/temporal-connection';
 import { createApp } from './app';
 
 /**
@@ -11,9 +14,14 @@ import { createApp } from './app';
  */
 async function run(): Promise<void> {
   const config = loadConfig();
+  const logger = new Logger('API');
+  // Settings Temporal refuses (certificates, namespace, credentials) stop the start with their reason; a
+  // Temporal that does not answer yet does not: the API answers 503 for what needs it until it is back.
+  await checkPostgresTls(config.databaseUrl, 'DATABASE_URL');
+  const unreachable = await checkTemporal(config.temporal);
+  if (unreachable) logger.warn(`${unreachable}; starting anyway`);
   const app = await createApp(config);
   await app.listen(config.api.port, config.api.host);
-  const logger = new Logger('API');
   logger.log(`listening on http://${config.api.host}:${config.api.port}/api`);
   let closing = false;
   const drain = (signal: string) => {
@@ -38,6 +46,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  console.error('api failed:', error);
+  console.error('api failed:', describeStartupFailure(error));
   process.exit(1);
 });

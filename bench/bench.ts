@@ -12,14 +12,15 @@
  * with many waiting orders, and whether staff actions slow down), and at the end approves a sample of the
  * oldest of them, whose workflows have long left the worker's cache.
  */
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../config/config';
+import { loadConfig, type AppConfig } from '../config/config';
+import { connectClient, connectNative } from '../ops/temporal-connection';
 import { freePort } from '../scripts/ports';
 import { escalationRolloutWorkflowId } from '../workflows/escalation.definitions';
 import type { escalationRolloutWorkflow } from '../workflows/escalation.rollout';
@@ -59,7 +60,7 @@ interface RoundResult {
 
 interface Target {
   apiUrl: string;
-  temporalAddress: string;
+  temporal: AppConfig['temporal'];
   password: string;
   dataDir: string | null;
   stop(): Promise<void>;
@@ -94,7 +95,7 @@ async function startTarget(options: Options): Promise<Target> {
       config.auth.adminPassword ?? readFileSync(path.join(config.dataDir, 'admin-password'), 'utf8').trim();
     return {
       apiUrl: `http://${config.api.host}:${config.api.port}`,
-      temporalAddress: config.temporal.address,
+      temporal: config.temporal,
       password,
       dataDir: null,
       stop: () => Promise.resolve(),
@@ -146,7 +147,8 @@ async function startTarget(options: Options): Promise<Target> {
   });
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
-    temporalAddress: `127.0.0.1:${ports.temporal}`,
+    // The launcher's own dev server: plaintext, on the port it was given.
+    temporal: loadConfig({ OMS_TEMPORAL_PORT: String(ports.temporal) }, false).temporal,
     password,
     dataDir,
     stop: () =>
@@ -366,11 +368,12 @@ async function run(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const options = parseOptions(process.argv.slice(2));
   const target = await startTarget(options);
-  const connection = await Connection.connect({ address: target.temporalAddress });
-  const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: target.temporalAddress });
+  const connection = await connectClient(target.temporal);
+  const client = new Client({ connection, namespace: target.temporal.namespace });
+  const workerConnection = await connectNative(target.temporal);
   const worker = await Worker.create({
     connection: workerConnection,
+    namespace: target.temporal.namespace,
     taskQueue: BARE_TASK_QUEUE,
     workflowsPath: require.resolve('./bare.workflow'),
     activities: bareActivities,

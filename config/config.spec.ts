@@ -11,6 +11,13 @@ describe('configuration', () => {
       temporal: {
         address: '127.0.0.1:7233',
         namespace: 'default',
+        connection: {
+          tls: false,
+          apiKey: undefined,
+          metadata: {},
+          source: 'the dev server that npm start runs',
+          files: { serverCa: undefined, clientCert: undefined, clientKey: undefined },
+        },
         taskQueue: 'orders',
         devServer: { port: 7233, uiPort: 8233 },
         binary: undefined,
@@ -149,7 +156,7 @@ describe('configuration', () => {
     [{ OMS_API_PORT: 'http' }, /OMS_API_PORT must be a TCP port/],
     [{ OMS_PG_PORT: '70000' }, /OMS_PG_PORT must be a TCP port/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
-    [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS must be host:port/],
+    [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS \(or a profile's address\) must be host:port/],
     [{ OMS_LOG_LEVEL: 'loud' }, /OMS_LOG_LEVEL must be one of/],
     [{ OMS_TOKEN_SECRET: 'short' }, /OMS_TOKEN_SECRET must be at least 32 characters long$/],
     [{ OMS_ADMIN_PASSWORD: 'hunter2' }, /OMS_ADMIN_PASSWORD must be at least 12 characters long$/],

@@ -2,6 +2,13 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { TASK_QUEUE } from '../workflows/order.definitions';
+import { PostgresTlsError, withPostgresTls } from './postgres-tls';
+import {
+  TemporalSettingsError,
+  isExternalTemporal,
+  loadTemporalEndpoint,
+  type TemporalConnectionSettings,
+} from './temporal';
 
 /**
  * Every setting the product reads, validated once at boot; see the configuration table in README.md.
@@ -22,12 +29,20 @@ export abstract class AppConfig {
     address: string;
     namespace: string;
     /**
+     * TLS (server CA, server name, client certificate and key), API key and gRPC headers, read through
+     * `@temporalio/envconfig` from the TEMPORAL_* variables and temporal.toml profiles (config/temporal.ts).
+     */
+    connection: TemporalConnectionSettings;
+    /**
      * The task queue orders, deliveries and scheduled backups run on: the API starts workflows there and the
      * workers poll only it, so workers of another queue in the same namespace never take these tasks.
      * Running orders stay on the queue they started on: changing it leaves them to workers of the old one.
      */
     taskQueue: string;
-    /** The launcher starts the Temporal dev server (no TEMPORAL_ADDRESS given) on these ports. */
+    /**
+     * The launcher starts the Temporal dev server on these ports when none of TEMPORAL_ADDRESS,
+     * TEMPORAL_PROFILE and TEMPORAL_CONFIG_FILE is set; null when Temporal is external.
+     */
     devServer: { port: number; uiPort: number } | null;
     /** Explicit path of the `temporal` CLI binary, when not on PATH or in the Go bin folder. */
     binary: string | undefined;
@@ -213,12 +228,7 @@ function smtpUrl(env: Env, name: string): string | undefined {
 function optionalPostgresUrl(env: Env, name: string): string | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
-  try {
-    if (['postgres:', 'postgresql:'].includes(new URL(value).protocol)) return value;
-  } catch {
-    // fall through
-  }
-  throw new ConfigError(`${name} must be a postgres:// connection string`);
+  return postgresUrl(name, value, env);
 }
 
 /** An http(s) URL without a trailing slash, or the fallback when unset. */
@@ -277,14 +287,21 @@ export function embeddedAppDatabaseUrl(pgPort: number): string {
   return `postgres://oms_app:oms_app@127.0.0.1:${pgPort}/oms`;
 }
 
-function postgresUrl(name: string, value: string): string {
+/** A postgres:// URL; its TLS words (sslmode, sslrootcert, …, else PGSSLMODE/PGSSLROOTCERT) checked. */
+function postgresUrl(name: string, value: string, env: Env): string {
+  let valid = false;
   try {
-    const url = new URL(value);
-    if (['postgres:', 'postgresql:'].includes(url.protocol)) return value;
+    valid = ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
   } catch {
-    // fall through
+    // not a URL
   }
-  throw new ConfigError(`${name} must be a postgres:// connection string`);
+  if (!valid) throw new ConfigError(`${name} must be a postgres:// connection string`);
+  try {
+    return withPostgresTls(name, value, env);
+  } catch (error) {
+    if (error instanceof PostgresTlsError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
@@ -320,23 +337,44 @@ function hostList(env: Env, name: string): string[] {
   return entries;
 }
 
+export interface LoadConfigOptions {
+  /**
+   * Whether an external Temporal's settings may come from a temporal.toml file as well as from the
+   * variables (true by default); the tests turn it off so that no developer's file steers them.
+   */
+  temporalConfigFile?: boolean;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process.stdout.isTTY)): AppConfig {
+export function loadConfig(
+  env: Env = process.env,
+  stdoutIsTTY = Boolean(process.stdout.isTTY),
+  options: LoadConfigOptions = {},
+): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
-  const databaseUrl = postgresUrl('DATABASE_URL', env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort));
+  const databaseUrl = postgresUrl(
+    'DATABASE_URL',
+    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort),
+    env,
+  );
   const databaseOwnerUrl = postgresUrl(
     'DATABASE_OWNER_URL',
     env.DATABASE_OWNER_URL || (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort)),
+    env,
   );
   const temporalPort = port(env, 'OMS_TEMPORAL_PORT', 7233);
-  const temporalAddress = env.TEMPORAL_ADDRESS || `127.0.0.1:${temporalPort}`;
+  const externalTemporal = isExternalTemporal(env);
+  const temporalEndpoint = temporalSettings(env, options);
+  const temporalAddress = temporalEndpoint.address ?? `127.0.0.1:${temporalPort}`;
   if (!/^[\w.-]+:\d+$/.test(temporalAddress)) {
-    throw new ConfigError(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
+    throw new ConfigError(
+      `TEMPORAL_ADDRESS (or a profile's address) must be host:port, got "${temporalAddress}"`,
+    );
   }
   const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
   const mode = oneOf(env, 'OMS_TEMPORAL', ['dev', 'postgres'] as const, 'dev');
   const temporalDatabaseUrl = optionalPostgresUrl(env, 'OMS_TEMPORAL_DATABASE_URL');
-  const persistence: TemporalPersistence = env.TEMPORAL_ADDRESS
+  const persistence: TemporalPersistence = externalTemporal
     ? temporalDatabaseUrl
       ? {
           kind: 'postgres',
@@ -362,9 +400,10 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
     embeddedPostgres: env.DATABASE_URL ? null : { port: embeddedPgPort },
     temporal: {
       address: temporalAddress,
-      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      namespace: temporalEndpoint.namespace ?? 'default',
+      connection: temporalEndpoint.connection,
       taskQueue: taskQueue(env, 'OMS_TASK_QUEUE', TASK_QUEUE),
-      devServer: env.TEMPORAL_ADDRESS
+      devServer: externalTemporal
         ? null
         : { port: temporalPort, uiPort: port(env, 'OMS_TEMPORAL_UI_PORT', 8233) },
       binary: env.OMS_TEMPORAL_BIN || undefined,
@@ -375,7 +414,7 @@ export function loadConfig(env: Env = process.env, stdoutIsTTY = Boolean(process
       uiUrl: httpUrl(
         env,
         'OMS_TEMPORAL_UI_URL',
-        env.TEMPORAL_ADDRESS ? null : `http://127.0.0.1:${port(env, 'OMS_TEMPORAL_UI_PORT', 8233)}`,
+        externalTemporal ? null : `http://127.0.0.1:${port(env, 'OMS_TEMPORAL_UI_PORT', 8233)}`,
       ),
     },
     api: {
@@ -447,6 +486,15 @@ function tracing(env: Env): AppConfig['tracing'] {
     ),
     serviceName: env.OTEL_SERVICE_NAME || undefined,
   };
+}
+
+function temporalSettings(env: Env, options: LoadConfigOptions) {
+  try {
+    return loadTemporalEndpoint(env, { readFile: options.temporalConfigFile !== false });
+  } catch (error) {
+    if (error instanceof TemporalSettingsError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** A font named explicitly must exist at boot; the default is checked when a PDF is asked for. */

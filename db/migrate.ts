@@ -1,7 +1,10 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../config/config';
+import { pgClientConfig } from '../config/postgres-tls';
+import { describeStartupFailure } from '../ops/startup-failure';
 import { ormConfig } from './mikro-orm.config';
+import { checkPostgresTls } from './postgres-check';
 
 /** Tables whose rows the application may add and read but never change or remove. */
 const APPEND_ONLY = ['audit_log'];
@@ -54,7 +57,7 @@ export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promi
  * have their grantee; `migrate` at the next start brings its rights up to date.
  */
 export async function ensureApplicationRole(ownerUrl: string, appUrl: string): Promise<void> {
-  const client = new Client({ connectionString: ownerUrl });
+  const client = new Client(pgClientConfig(ownerUrl));
   await client.connect();
   try {
     await ensureRole(
@@ -71,6 +74,7 @@ export async function ensureApplicationRole(ownerUrl: string, appUrl: string): P
  * `appUrl`, when it differs from the owner) what it needs; safe to run on every start.
  */
 export async function migrateUp(ownerUrl: string, appUrl?: string): Promise<string[]> {
+  await checkPostgresTls(ownerUrl, 'DATABASE_OWNER_URL');
   const orm = await MikroORM.init(ormConfig(ownerUrl));
   try {
     const applied = await orm.migrator.up();
@@ -103,7 +107,7 @@ async function run(): Promise<void> {
 
 if (require.main === module) {
   run().catch((error: unknown) => {
-    console.error(error);
+    console.error(describeStartupFailure(error));
     process.exit(1);
   });
 }

@@ -2,6 +2,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import type { Pool, PoolClient } from 'pg';
+import { nodeSslOptions, withoutTlsWords } from '../config/postgres-tls';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -41,8 +42,10 @@ export const REQUEST_PATH_DEADLINES: Partial<Options> = {
 
 /** The one ORM configuration used by the API, the worker, migrations and tests. */
 export function ormConfig(databaseUrl: string, overrides: Partial<Options> = {}) {
+  // The ORM reads host, user and database from the URL and drops its sslmode: TLS goes to the driver
+  // (MikroORM 7 hands driverOptions to pg's Pool as they are).
   return defineConfig({
-    clientUrl: databaseUrl,
+    clientUrl: withoutTlsWords(databaseUrl),
     entities: ENTITIES,
     extensions: [Migrator],
     // Column types come from the decorators' options and, where they name none, from TypeScript's emitted
@@ -58,5 +61,6 @@ export function ormConfig(databaseUrl: string, overrides: Partial<Options> = {})
     pool: { min: 0, max: 10 },
     allowGlobalContext: false,
     ...overrides,
+    driverOptions: { ...overrides.driverOptions, ssl: nodeSslOptions(databaseUrl) },
   });
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pgClientConfig } from '../config/postgres-tls';
 import { ORDER_EVENTS_CHANNEL } from './projections';
 
 export interface OrderEvent {
@@ -39,7 +40,7 @@ export async function listenToOrderEvents(
 
   const connect = async (): Promise<void> => {
     const next = new Client({
-      connectionString: databaseUrl,
+      ...pgClientConfig(databaseUrl),
       connectionTimeoutMillis: 5000,
       keepAlive: true,
     });

@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/pr
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import type { AppConfig, TemporalPersistence } from '../config/config';
+import { libpqTlsEnv, pgClientConfig } from '../config/postgres-tls';
 
 export const MANIFEST_FORMAT = 'oms-backup/1';
 const ARCHIVE = /^oms-backup-[0-9TZ]+-[a-z0-9-]+\.tar\.gz$/;
@@ -96,6 +97,7 @@ export function libpqEnv(url: string): NodeJS.ProcessEnv {
     PGUSER: decodeURIComponent(parsed.username),
     PGPASSWORD: decodeURIComponent(parsed.password),
     PGDATABASE: databaseName(url),
+    ...libpqTlsEnv(url),
   };
 }
 
@@ -135,7 +137,7 @@ async function pgDumpVersion(): Promise<string> {
 }
 
 async function serverFacts(url: string): Promise<{ server: string; schema: string | null }> {
-  const client = new PgClient({ connectionString: url });
+  const client = new PgClient(pgClientConfig(url));
   await client.connect();
   try {
     const version = await client.query<{ server_version: string }>('show server_version');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { siblingDatabaseUrl, type TemporalPersistence } from '../config/config';
+import { pgClientConfig } from '../config/postgres-tls';
 import {
   BackupError,
   MANIFEST_FORMAT,
@@ -102,7 +103,7 @@ export function checkCompatible(
 
 /** Tables in the public schema (0 when the database does not exist). */
 async function tablesIn(url: string): Promise<number> {
-  const client = new PgClient({ connectionString: url });
+  const client = new PgClient(pgClientConfig(url));
   try {
     await client.connect();
   } catch (error) {
@@ -139,7 +140,7 @@ export async function existingData(target: RestoreTarget): Promise<string[]> {
 /** Drops and recreates a database, then loads a custom-format dump into it in one transaction. */
 async function restoreDatabase(url: string, dump: string): Promise<void> {
   const name = databaseName(url);
-  const admin = new PgClient({ connectionString: siblingDatabaseUrl(url, 'postgres') });
+  const admin = new PgClient(pgClientConfig(siblingDatabaseUrl(url, 'postgres')));
   await admin.connect();
   try {
     await admin.query(

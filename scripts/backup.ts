@@ -2,14 +2,14 @@
  * `npm run backup`: writes one archive of the running system (application database and Temporal's state)
  * into OMS_BACKUP_DIR and prints where it is.
  */
-import { Connection } from '@temporalio/client';
-import { loadConfig } from '../config/config';
+import { loadConfig, type AppConfig } from '../config/config';
 import { BackupError, backupSources, createBackup } from '../ops/backup';
+import { connectClient } from '../ops/temporal-connection';
 
 /** The Temporal server's version for the manifest, or null when it does not answer within 3 s. */
-export async function temporalServerVersion(address: string): Promise<string | null> {
+export async function temporalServerVersion(temporal: AppConfig['temporal']): Promise<string | null> {
   try {
-    const connection = await Connection.connect({ address, connectTimeout: '3s' });
+    const connection = await connectClient(temporal, { connectTimeout: '3s' });
     try {
       return (await connection.workflowService.getSystemInfo({})).serverVersion || null;
     } finally {
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const backup = await createBackup(backupSources(config), {
     trigger: 'command',
-    temporalServer: await temporalServerVersion(config.temporal.address),
+    temporalServer: await temporalServerVersion(config.temporal),
   });
   console.log(backup.file);
   for (const part of backup.manifest.parts)

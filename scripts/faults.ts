@@ -28,6 +28,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../config/config';
+import { EXTERNAL_TEMPORAL_VARIABLES } from '../config/temporal';
+import { connectClient } from '../ops/temporal-connection';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { freePort } from './ports';
 import { prng } from './prng';
@@ -159,7 +161,8 @@ async function startStack(): Promise<Stack> {
     OMS_LOG_LEVEL: 'error',
   };
   delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
+  // Its own dev server: no external Temporal's settings may steer it.
+  for (const name of EXTERNAL_TEMPORAL_VARIABLES) delete env[name];
   let output = '';
   const launcher = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
     env,
@@ -821,7 +824,7 @@ async function checkOnly(): Promise<void> {
       if (rows.length) failed++;
     }
     const { rows: orders } = await db.query<{ id: string }>(`select id from orders`);
-    const connection = await Connection.connect({ address: config.temporal.address });
+    const connection = await connectClient(config.temporal);
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const missing: string[] = [];
     for (let index = 0; index < orders.length; index += 20) {

@@ -2,13 +2,14 @@
  * `npm run legacy:open`: lists the open orders that still run on the frozen v1 order workflow. When it says
  * none, `workflows/legacy/v1` (and the `lean-workflow` branch in `orderWorkflow`) may be deleted.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { openV1Orders } from '../ops/legacy-orders';
+import { connectClient } from '../ops/temporal-connection';
 
 async function run(): Promise<void> {
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
+  const connection = await connectClient(config.temporal, { connectTimeout: '5s' });
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const open = await openV1Orders(client);

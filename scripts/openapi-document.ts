@@ -6,7 +6,7 @@
 import { NestFactory } from '@nestjs/core';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/config';
-import { buildOpenApi } from '../api/app';
+import { applyGlobalPrefix, buildOpenApi } from '../api/app';
 import { AppModule } from '../api/app.module';
 
 /** The API's OpenAPI document, as `/api/docs-json` serves it. */
@@ -16,7 +16,7 @@ export async function openApiDocument(): Promise<ReturnType<typeof buildOpenApi>
     logger: false,
     abortOnError: false,
   });
-  app.setGlobalPrefix('api', { exclude: ['health', 'metrics'] });
+  applyGlobalPrefix(app);
   const document = buildOpenApi(app);
   await app.close();
   return document;

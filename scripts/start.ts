@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateUp } from '../db/migrate';
+import { checkTemporal } from '../ops/temporal-connection';
 import { lockDataDir } from './data-dir-lock';
 import { startTemporalOnPostgres } from './temporal-postgres';
 import { portAnswers, superviseProcess, watchService, type WatchedService } from './supervisor';
@@ -115,7 +116,12 @@ async function run(): Promise<void> {
     const applied = await migrateUp(config.databaseOwnerUrl, databaseUrl);
     say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
-    if (temporal.devServer && temporal.mode === 'postgres') {
+    if (!temporal.devServer) {
+      // An external Temporal: refused certificates, credentials or a missing namespace stop here, plainly.
+      say(`Temporal at ${temporal.address}, namespace ${temporal.namespace} (${temporal.connection.source})`);
+      const unreachable = await checkTemporal(temporal);
+      if (unreachable) say(`${unreachable}; the worker and the API keep trying`);
+    } else if (temporal.mode === 'postgres') {
       const persistence = temporal.persistence;
       if (persistence.kind !== 'postgres') throw new Error('OMS_TEMPORAL=postgres needs Temporal databases');
       say(
@@ -132,7 +138,7 @@ async function run(): Promise<void> {
         log: say,
       });
       stops.push(() => server.stop());
-    } else if (temporal.devServer) {
+    } else {
       say(`starting the Temporal dev server on ${temporal.address} (data in ${config.dataDir}/temporal.db)`);
       const devServer = temporal.devServer;
       const startServer = () =>

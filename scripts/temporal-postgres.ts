@@ -10,6 +10,7 @@ import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { temporalSqlTls, temporalSqlToolTlsFlags } from '../config/postgres-tls';
 import { databaseName, libpqEnv } from '../ops/backup';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../workflows/order.definitions';
 
@@ -120,6 +121,7 @@ function setUpSchema(tool: string, url: string, kind: 'temporal' | 'visibility')
     pg.PGUSER!,
     '--db',
     databaseName(url),
+    ...temporalSqlToolTlsFlags(url),
   ];
   // The password goes by environment (SQL_PASSWORD), not the process list.
   const env = { ...process.env, SQL_PASSWORD: pg.PGPASSWORD };
@@ -149,6 +151,7 @@ function serverConfig(options: TemporalPostgresOptions, ports: Record<string, nu
         maxConns: 20,
         maxIdleConns: 20,
         maxConnLifetime: '1h',
+        ...(temporalSqlTls(url) ? { tls: temporalSqlTls(url) } : {}),
       },
     };
   };

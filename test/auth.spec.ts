@@ -10,6 +10,7 @@ import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { apiClient, type ApiClient } from './support/http';
 import { startStack, TEST_PASSWORD, type TestStack } from './support/stack';
+import { temporalTestEnv } from './support/temporal';
 
 describe('sign-in and tokens', () => {
   let stack: TestStack;
@@ -67,8 +68,13 @@ describe('sign-in and tokens', () => {
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url')}.${signature}`;
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     const secret = stack.config.auth.tokenSecret!;
-    const expired = issueToken({ id, username }, secret, 60, new Date(Date.now() - 3600_000));
-    const foreign = issueToken({ id, username }, 'another-secret-0123456789-0123456789', 60, new Date());
+    const expired = await issueToken({ id, username }, secret, 60, new Date(Date.now() - 3600_000));
+    const foreign = await issueToken(
+      { id, username },
+      'another-secret-0123456789-0123456789',
+      60,
+      new Date(),
+    );
     for (const header of [
       undefined,
       'Bearer',
@@ -180,7 +186,7 @@ describe('sign-in and tokens', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bootstrap-'));
     const config = loadConfig({
       DATABASE_URL: url.toString(),
-      TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS,
+      ...temporalTestEnv(),
       OMS_DATA_DIR: dataDir,
       OMS_LOG_LEVEL: 'error',
     });

@@ -29,7 +29,7 @@ describe('bad input', () => {
 
   const orderCases: [string, unknown, RegExp][] = [
     ['malformed JSON', '{"customerId": ', /not valid JSON/],
-    ['a JSON array instead of an object', '[]', /customerId/],
+    ['a JSON array instead of an object', '[]', /the request body must be a JSON object/],
     ['a missing customerId', { lines: [{ sku: 'X', quantity: 1 }] }, /customerId/],
     [
       'a customerId of the wrong type',

@@ -14,6 +14,7 @@ import {
   type WebhookReceiver,
 } from './support/receivers';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { temporalTestEnv } from './support/temporal';
 
 type Delivery = {
   id: string;
@@ -289,7 +290,7 @@ describe('notifications by e-mail and webhook', () => {
       env: {
         PATH: process.env.PATH,
         DATABASE_URL: stack.config.databaseUrl,
-        TEMPORAL_ADDRESS: stack.config.temporal.address,
+        ...temporalTestEnv(),
         OMS_TASK_QUEUE: stack.config.temporal.taskQueue,
         OMS_DATA_DIR: stack.config.dataDir,
         OMS_WORKER_PORT: String(port),

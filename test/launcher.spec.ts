@@ -51,7 +51,13 @@ describe('npm start', () => {
   beforeAll(async () => {
     if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run npm run build first`);
     ports = { api: await freePort(), pg: await freePort(), temporal: await freePort(), ui: await freePort() };
-    const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, ...inherited } = process.env;
+    const {
+      DATABASE_URL: _db,
+      TEMPORAL_ADDRESS: _address,
+      TEMPORAL_PROFILE: _profile,
+      TEMPORAL_CONFIG_FILE: _file,
+      ...inherited
+    } = process.env;
     env = {
       ...inherited,
       OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-launch-')),

@@ -1,5 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ApiClient } from './support/http';
+import { ResponseContract } from './support/openapi-check';
 import { startStack, type TestStack } from './support/stack';
+
+interface Operation {
+  operationId: string;
+  summary?: string;
+  tags?: string[];
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, Record<string, string>> };
+}
+
+/** The operations the contract opens to everyone; every other one needs a sign-in. */
+const PUBLIC = [
+  'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
+  'GET /metrics',
+  'GET /track/{token}',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/auth/session',
+];
+
+function operationsOf(document: Document) {
+  return Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      method: method.toUpperCase(),
+      path,
+      operation,
+    })),
+  );
+}
+
+/** A URL for the operation: path parameters filled with an id that names nothing. */
+function urlOf(path: string): string {
+  return path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+}
 
 /** The published OpenAPI document describes exactly the routes the application serves. */
 describe('the OpenAPI document', () => {
@@ -25,6 +74,150 @@ describe('the OpenAPI document', () => {
     const document = await api.get<{ openapi: string }>('/api/docs-json');
     expect(document.status).toBe(200);
     expect(document.body.openapi).toMatch(/^3\./);
+  });
+
+  it('says how to sign in: `security: []` on exactly the public operations, bearer or session cookie on the rest', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    expect(document.components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'oms_session' }),
+      csrf: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-csrf-token' }),
+    });
+    const operations = operationsOf(document);
+    expect(
+      operations
+        .filter(({ operation }) => operation.security?.length === 0)
+        .map(({ key }) => key)
+        .sort(),
+    ).toEqual(PUBLIC);
+    for (const { key, method, operation } of operations.filter(({ key }) => !PUBLIC.includes(key))) {
+      const session = method === 'GET' ? { session: [] } : { session: [], csrf: [] };
+      expect([key, operation.security]).toEqual([key, [{ bearer: [] }, session]]);
+    }
+  });
+
+  it('answers 401 without credentials on every protected operation, and never on a public one', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const answers = await Promise.all(
+      operationsOf(document).map(async ({ key, method, path }) => {
+        const response = await fetch(`${stack.baseUrl}${urlOf(path)}`, {
+          method,
+          headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
+        await response.body?.cancel();
+        return [key, response.status === 401] as const;
+      }),
+    );
+    expect(answers.filter(([, refused]) => refused).map(([key]) => key)).toEqual(
+      answers.map(([key]) => key).filter((key) => !PUBLIC.includes(key)),
+    );
+  });
+
+  it('names each operation as a verb on its resource, with a summary and a tag', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const operations = operationsOf(document);
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { key, operation } of operations) {
+      expect([key, operation.operationId]).toEqual([key, expect.stringMatching(/^[a-z]+(?:[A-Z][a-z]*)+$/)]);
+      expect([key, operation.operationId]).not.toEqual([key, expect.stringMatching(/Controller/)]);
+      expect([key, operation.summary?.length]).toEqual([key, expect.any(Number)]);
+      expect([key, operation.tags?.length]).toEqual([key, 1]);
+    }
+    expect(ids).toEqual(
+      expect.arrayContaining(['listOrders', 'getOrder', 'createOrder', 'approveOrder', 'getOrderHistory']),
+    );
+  });
+
+  it('gives every error its one body shape, and writes nulls the OpenAPI 3.1 way', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    expect(document.openapi).toBe('3.1.0');
+    expect(JSON.stringify(document)).not.toContain('"nullable"');
+    for (const { key, operation } of operationsOf(document)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400 || response.content?.['text/html'] || key.startsWith('GET /health'))
+          continue;
+        expect([key, status, response.content]).toEqual([
+          key,
+          status,
+          { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } },
+        ]);
+      }
+    }
+    const order = document.components.schemas.OrderDto as { properties: Record<string, unknown> };
+    expect(order.properties.awaiting).toEqual(
+      expect.objectContaining({ type: ['string', 'null'], enum: expect.arrayContaining(['approval', null]) }),
+    );
+    expect(order.properties.shipment).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/ShipmentDto' }, { type: 'null' }],
+    });
+  });
+
+  it('lists the real media type of each answer that is not JSON', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const types = (path: string) => Object.keys(document.paths[path]!.get!.responses['200']!.content ?? {});
+    expect(types('/api/reports/sales')).toEqual(['application/json', 'text/csv']);
+    expect(types('/api/orders/{id}/invoice')).toEqual(['text/html', 'application/pdf']);
+    expect(types('/api/events')).toEqual(['text/event-stream']);
+    expect(types('/track/{token}')).toEqual(['text/html']);
+    expect(types('/metrics')).toEqual(['text/plain']);
+  });
+
+  it('lists the optional Idempotency-Key of order creation once', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const headers = document.paths['/api/orders']!.post!.parameters!.filter(
+      ({ in: where }) => where === 'header',
+    );
+    expect(headers).toEqual([expect.objectContaining({ name: 'Idempotency-Key', required: false })]);
+  });
+
+  it('refuses a JSON body that is not an object with a 400, on every operation that takes a body', async () => {
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const admin = await stack.client(['admin'], 'admin');
+    const writes = operationsOf(document).filter(({ method }) => ['POST', 'PUT', 'PATCH'].includes(method));
+    expect(writes.length).toBeGreaterThan(20);
+    for (const { key, method, path } of writes) {
+      for (const body of ['[]', '"x"', '1', 'null', '[{"reason": "x"}]']) {
+        const response = await admin.call(method, urlOf(path), body);
+        expect([key, body, response.status, response.body]).toEqual([
+          key,
+          body,
+          400,
+          expect.objectContaining({ statusCode: 400, message: 'the request body must be a JSON object' }),
+        ]);
+      }
+    }
+  });
+
+  it('finds an answer that carries a field the document does not name', async () => {
+    // Every integration spec's fetch checks answers (jest's setupFilesAfterEnv); this is the check it runs.
+    expect((fetch as { checked?: boolean }).checked).toBe(true);
+    const document = (await api.get<Document>('/api/docs-json')).body;
+    const contract = new ResponseContract(document);
+    const me = await api.get<Record<string, unknown>>('/api/auth/me');
+    const type = me.headers.get('content-type');
+    expect(contract.problem('GET', '/api/auth/me', 200, type, JSON.stringify(me.body))).toBeNull();
+    expect(
+      contract.problem('GET', '/api/auth/me', 200, type, JSON.stringify({ ...me.body, secret: 'x' })),
+    ).toMatch(/does not match the document's schema: \(body\) must NOT have additional properties: secret/);
+    expect(contract.problem('GET', '/api/auth/me', 418, type, JSON.stringify(me.body))).toMatch(
+      /getCurrentUser answered 418, which the document does not list/,
+    );
+    expect(contract.problem('GET', '/api/auth/me', 200, 'text/csv', 'a,b')).toMatch(/as text\/csv/);
+  });
+
+  it('is the document the build writes for the console and the linter, without a database', async () => {
+    // Both come from the same decorators; they differ when a property's type is left to reflection, which
+    // the compiler and the test transform may emit differently (a union or an alias: give it enum or type).
+    const root = path.join(__dirname, '..');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'oms-openapi-')), 'openapi.json');
+    // Not execFileSync: the API answers from this process and must go on answering meanwhile.
+    await promisify(execFile)(process.execPath, [path.join(root, 'dist/scripts/openapi-document.js'), file], {
+      cwd: root,
+    });
+    const served = (await api.get<Document>('/api/docs-json')).body;
+    expect(served).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   });
 
   it('lists every route the router knows, and no other', async () => {

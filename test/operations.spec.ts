@@ -11,6 +11,7 @@ import { apiClient, type ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
 import { freePort } from './support/ports';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { temporalTestEnv } from './support/temporal';
 
 /**
  * Metrics, health, request ids and graceful shutdown, against the real API and a real worker process
@@ -43,7 +44,7 @@ async function startWorkerProcess(taskQueue: string): Promise<WorkerProcess> {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: process.env.OMS_TEST_DATABASE_URL,
-      TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS,
+      ...temporalTestEnv(),
       OMS_TASK_QUEUE: taskQueue,
       OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-worker-')),
       OMS_WORKER_PORT: String(port),

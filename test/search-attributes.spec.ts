@@ -1,11 +1,12 @@
 import { msToTs } from '@temporalio/common/lib/time';
-import { NativeConnection } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { connectNative } from '../ops/temporal-connection';
 import { ensureSearchAttributes } from '../worker/search-attributes';
+import { testTemporalSettings } from './support/temporal';
 
 describe('search attribute registration', () => {
   it('adds OrderStatus and OrderAwaiting to a namespace that lacks them, and is a no-op the second time', async () => {
-    const connection = await NativeConnection.connect({ address: process.env.OMS_TEST_TEMPORAL_ADDRESS! });
+    const connection = await connectNative(testTemporalSettings());
     try {
       const namespace = `fresh-${randomUUID().slice(0, 8)}`;
       await connection.workflowService.registerNamespace({

@@ -18,6 +18,7 @@ import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { freePort } from './support/ports';
+import { temporalTestEnv } from './support/temporal';
 import { TEST_PASSWORD, ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 interface ReceivedSpan {
@@ -113,7 +114,7 @@ beforeAll(async () => {
   // Migrations, the application role and a task queue of this file's own.
   stack = await startStack({ worker: false, env: ownTaskQueue('tracing') });
   const env = {
-    TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS ?? '',
+    ...temporalTestEnv(),
     DATABASE_URL: stack.config.databaseUrl,
     OMS_TASK_QUEUE: stack.config.temporal.taskQueue,
     OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-tracing-')),

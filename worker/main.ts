@@ -1,13 +1,16 @@
 // First: tracing wraps pg as it loads.
 import { tracing } from './tracing';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { STAGE_DURATION_BUCKETS } from '../activities/order.activities';
 import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
+import { checkPostgresTls } from '../db/postgres-check';
 import { backupSources } from '../ops/backup';
 import { createLogger } from '../ops/logger';
+import { describeStartupFailure } from '../ops/startup-failure';
+import { connectClient, connectNative } from '../ops/temporal-connection';
 import { temporalLogger } from '../ops/temporal-logger';
 import { ensureBackupSchedule } from './backup-schedule';
 import { startWorkerHttp } from './health-server';
@@ -42,15 +45,14 @@ async function run(): Promise<void> {
       },
     },
   });
+  await checkPostgresTls(config.databaseUrl, 'DATABASE_URL');
   const orm = await MikroORM.init(
     ormConfig(config.databaseUrl, { pool: { min: 0, max: config.worker.dbPoolSize } }),
   );
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // Refused certificates, a missing namespace or refused credentials end the start here, with the reason.
+  const connection = await connectNative(config.temporal);
   const retries = closableRetries();
-  const clientConnection = await Connection.connect({
-    address: config.temporal.address,
-    interceptors: [retries.interceptor],
-  });
+  const clientConnection = await connectClient(config.temporal, { interceptors: [retries.interceptor] });
   const client = new Client({
     connection: clientConnection,
     namespace: config.temporal.namespace,
@@ -115,6 +117,6 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  console.error('worker failed:', error);
+  console.error('worker failed:', describeStartupFailure(error));
   process.exit(1);
 });

@@ -131,7 +131,7 @@ export class AuthService implements OnApplicationBootstrap {
     await this.throttle.forgive([ownKey]);
     await this.throttle.rememberAddress(user.id, address);
     return {
-      accessToken: issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
+      accessToken: await issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
       user: { id: user.id, username: user.username, roles: [...user.roles] },
     };
   }
@@ -201,7 +201,7 @@ export class AuthService implements OnApplicationBootstrap {
   private async actorOf(header: string | undefined): Promise<Actor> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
-    const claims = verifyToken(token, this.secret, new Date());
+    const claims = await verifyToken(token, this.secret, new Date());
     const user = claims ? await this.users.findById(claims.sub) : null;
     // A token issued before the user's password, roles or `disabled` last changed is revoked.
     if (!user || user.disabled || (claims?.ver ?? 0) !== user.tokenVersion)

@@ -1,27 +1,21 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
 import { ANYONE, Public, Roles } from '../auth/roles.decorator';
 import { clearedSessionCookie, sessionCookie } from '../auth/session';
-import { ErrorDto } from '../dtos/error.dto';
 import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
-const Throttled = () =>
-  ApiTooManyRequestsResponse({
-    type: ErrorDto,
-    description: 'Too many failed attempts for this username or address.',
-  });
+/** Signing in: wrong credentials, throttled guessing, and the user table out of reach. */
+const SignInErrors = () =>
+  ApiErrors(
+    [401, 'Wrong username or password.'],
+    [429, 'Too many failed attempts for this username or address.'],
+    503,
+  );
 
 @ApiTags('identity')
 @Controller('auth')
@@ -31,9 +25,9 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
+  @ApiOp('logIn', 'Sign in: a bearer token for scripts and integrations')
   @ApiOkResponse({ type: LoginResultDto })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
-  @Throttled()
+  @SignInErrors()
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
     // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
     return this.auth.login(
@@ -47,15 +41,15 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: "Signs in the web console: sets the HttpOnly session cookie 'oms_session'",
+    operationId: 'startSession',
+    summary: "Sign in the web console: sets the HttpOnly session cookie 'oms_session'",
     description:
       'The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over ' +
       'TLS). Requests without an Authorization header are authenticated by it; writes must also send the ' +
       'returned csrfToken as X-CSRF-Token, or get 403.',
   })
   @ApiOkResponse({ type: SessionResultDto })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Wrong username or password.' })
-  @Throttled()
+  @SignInErrors()
   async session(
     @Body() dto: LoginDto,
     @Req() request: Request,
@@ -76,13 +70,14 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Ends the console session: clears the session cookie' })
+  @ApiOp('endSession', 'Sign out of the web console: clears the session cookie')
   @ApiNoContentResponse({ description: 'The session cookie is cleared.' })
   logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
   }
 
   @Get('me')
+  @ApiOp('getCurrentUser', 'Read the signed-in user', 'With roles and language.')
   @Roles(...ANYONE)
   @ApiOkResponse({ type: MeDto })
   me(@CurrentActor() actor: Actor, @Req() request: RequestWithActor): Promise<MeDto> {
@@ -91,8 +86,8 @@ export class AuthController {
 
   @Patch('me')
   @Roles(...ANYONE)
+  @ApiOp('updateCurrentUser', "Change the signed-in user's own settings (language)")
   @ApiOkResponse({ type: MeDto, description: 'The signed-in user after the change.' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'A session write without X-CSRF-Token.' })
   updateMe(
     @Body() dto: UpdateMeDto,
     @CurrentActor() actor: Actor,

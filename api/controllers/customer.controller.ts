@@ -1,26 +1,20 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { CreateCustomerDto, CustomerDto, CustomerPageDto, UpdateCustomerDto } from '../dtos/customer.dto';
 import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import { SearchQueryDto } from '../dtos/list.dto';
 import { CustomerService } from '../services/customer.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('customers')
-@ApiBadRequestResponse({ type: ErrorDto })
 @Controller('customers')
 export class CustomerController {
   constructor(private readonly service: CustomerService) {}
 
   @Post()
+  @ApiOp('createCustomer', 'Create a customer')
   @ApiCreatedResponse({ type: CustomerDto })
   @Roles(...OPERATORS)
   create(@Body() dto: CreateCustomerDto, @CurrentActor() actor: Actor): Promise<CustomerDto> {
@@ -28,6 +22,7 @@ export class CustomerController {
   }
 
   @Get()
+  @ApiOp('listCustomers', 'List customers', 'By name; `q` matches name, email and phone.')
   @ApiOkResponse({ type: CustomerPageDto })
   @Roles(...ANYONE)
   list(@Query() query: SearchQueryDto): Promise<CustomerPageDto> {
@@ -35,16 +30,18 @@ export class CustomerController {
   }
 
   @Get(':id')
+  @ApiOp('getCustomer', 'Read a customer')
   @ApiOkResponse({ type: CustomerDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...ANYONE)
   get(@Param('id') id: string): Promise<CustomerDto> {
     return this.service.get(id);
   }
 
   @Patch(':id')
+  @ApiOp('updateCustomer', 'Change a customer')
   @ApiOkResponse({ type: CustomerDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...OPERATORS)
   update(
     @Param('id') id: string,

@@ -1,22 +1,14 @@
 import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
 import type { DocumentKind } from '../documents/document.model';
 import { DocumentQueryDto, SellerDto, SellerInputDto } from '../dtos/document.dto';
-import { ErrorDto } from '../dtos/error.dto';
 import type { RenderedDocument } from '../services/document.service';
 import { DocumentService } from '../services/document.service';
+import { ApiErrors, ApiOp, ApiHtmlOrPdf } from '../openapi/decorators';
 
 /** HTML as a string; PDF as a file with its name. */
 function send(response: Response, document: RenderedDocument): string | StreamableFile {
@@ -30,18 +22,23 @@ function send(response: Response, document: RenderedDocument): string | Streamab
   });
 }
 
+/** An order's printable documents exist once it is processing; a PDF needs its font. */
+const DocumentErrors = () =>
+  ApiErrors(
+    404,
+    [409, 'The order is not processing yet; the message names its status.'],
+    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
+  );
+
 @ApiTags('documents')
 @Controller()
 export class DocumentController {
   constructor(private readonly service: DocumentService) {}
 
   @Get('orders/:id/invoice')
-  @ApiProduces('text/html', 'application/pdf')
-  @ApiOkResponse({ description: "The invoice in the customer's language; its number is assigned once." })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The order is not processing yet; names the status.' })
-  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'PDF asked for and its font is missing.' })
+  @ApiOp('getInvoice', "An order's invoice")
+  @ApiHtmlOrPdf("The invoice in the customer's language; its number is assigned once.")
+  @DocumentErrors()
   @Roles(...ANYONE)
   async invoice(
     @Param('id') id: string,
@@ -52,12 +49,9 @@ export class DocumentController {
   }
 
   @Get('orders/:id/packing-slip')
-  @ApiProduces('text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'What goes in the parcel, without prices.' })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The order is not processing yet; names the status.' })
-  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'PDF asked for and its font is missing.' })
+  @ApiOp('getPackingSlip', "An order's packing slip")
+  @ApiHtmlOrPdf('What goes in the parcel, without prices.')
+  @DocumentErrors()
   @Roles(...ANYONE)
   async packingSlip(
     @Param('id') id: string,
@@ -68,14 +62,9 @@ export class DocumentController {
   }
 
   @Get('orders/:id/shipping-label')
-  @ApiProduces('text/html', 'application/pdf')
-  @ApiOkResponse({
-    description: 'Recipient, address, carrier, tracking number and the order number as a Code 128 barcode.',
-  })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The order is not processing yet; names the status.' })
-  @ApiServiceUnavailableResponse({ type: ErrorDto, description: 'PDF asked for and its font is missing.' })
+  @ApiOp('getShippingLabel', "An order's shipping label")
+  @ApiHtmlOrPdf('Recipient, address, carrier, tracking number and the order number as a Code 128 barcode.')
+  @DocumentErrors()
   @Roles(...ANYONE)
   async shippingLabel(
     @Param('id') id: string,
@@ -86,6 +75,7 @@ export class DocumentController {
   }
 
   @Get('settings/seller')
+  @ApiOp('getSellerSettings', 'Read the seller details printed on documents')
   @ApiOkResponse({ type: SellerDto, description: 'Seller details and tax rate printed on documents.' })
   @Roles(...ANYONE)
   getSeller(): Promise<SellerDto> {
@@ -93,8 +83,8 @@ export class DocumentController {
   }
 
   @Put('settings/seller')
+  @ApiOp('setSellerSettings', 'Change the seller details printed on documents')
   @ApiOkResponse({ type: SellerDto, description: 'Audited; invoices already issued keep their details.' })
-  @ApiBadRequestResponse({ type: ErrorDto })
   @Roles(...MANAGERS)
   setSeller(@Body() dto: SellerInputDto, @CurrentActor() actor: Actor): Promise<SellerDto> {
     return this.service.setSeller(dto, actor);

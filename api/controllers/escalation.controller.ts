@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import {
   CalendarChangeDto,
   CalendarDto,
@@ -15,6 +14,7 @@ import {
   PolicyListDto,
 } from '../dtos/escalation.dto';
 import { EscalationService } from '../services/escalation.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('escalations')
 @Controller()
@@ -22,6 +22,7 @@ export class EscalationController {
   constructor(private readonly service: EscalationService) {}
 
   @Get('escalation-policies')
+  @ApiOp('listEscalationPolicies', 'List the escalation policy of each stage')
   @ApiOkResponse({ type: PolicyListDto })
   @Roles(...ANYONE)
   listPolicies(): Promise<PolicyListDto> {
@@ -29,13 +30,13 @@ export class EscalationController {
   }
 
   @Put('escalation-policies/:stage')
+  @ApiOp('setEscalationPolicy', "Replace a stage's escalation policy")
   @ApiOkResponse({
     type: PolicyChangeDto,
     description:
       'The new policy; orders already waiting in the stage follow it from the start of their wait.',
   })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...MANAGERS)
   setPolicy(
     @Param('stage') stage: string,
@@ -46,6 +47,7 @@ export class EscalationController {
   }
 
   @Get('settings/calendar')
+  @ApiOp('getWorkCalendar', 'Read the working hours')
   @ApiOkResponse({ type: CalendarDto, description: 'The working hours that business-hours policies count.' })
   @Roles(...ANYONE)
   getCalendar(): Promise<CalendarDto> {
@@ -53,16 +55,16 @@ export class EscalationController {
   }
 
   @Put('settings/calendar')
+  @ApiOp('setWorkCalendar', 'Replace the working hours')
   @ApiOkResponse({ type: CalendarChangeDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
   @Roles(...MANAGERS)
   setCalendar(@Body() dto: CalendarInputDto, @CurrentActor() actor: Actor): Promise<CalendarChangeDto> {
     return this.service.setCalendar(dto, actor);
   }
 
   @Get('escalations/overdue')
+  @ApiOp('listOverdueOrders', 'List orders overdue at each escalation level')
   @ApiOkResponse({ type: OverdueDto, description: 'Orders overdue at each level of their current wait.' })
-  @ApiBadRequestResponse({ type: ErrorDto })
   @Roles(...MANAGERS)
   overdue(@Query() query: OverdueQueryDto): Promise<OverdueDto> {
     return this.service.overdue(query.stage);

@@ -1,8 +1,9 @@
-import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { OrderEventsService } from '../services/order-events.service';
 import { ANYONE, Roles } from '../auth/roles.decorator';
+import { ApiContent, ApiOp, OptionalHeader, TEXT } from '../openapi/decorators';
 
 @ApiTags('operations')
 @Controller('events')
@@ -10,12 +11,13 @@ export class EventsController {
   constructor(private readonly service: OrderEventsService) {}
 
   @Sse()
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
-    description:
-      'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. ' +
+  @ApiOp('streamOrderEvents', 'Follow orders as they move (server-sent events)')
+  @ApiContent(
+    200,
+    'Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. ' +
       'A `{type: "resync", reason}` event means updates were missed: read the orders again.',
-  })
+    { 'text/event-stream': TEXT },
+  )
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
@@ -23,7 +25,7 @@ export class EventsController {
       'The id of the last event received: the stream starts with what came after it (or a resync).',
   })
   @Roles(...ANYONE)
-  stream(@Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  stream(@OptionalHeader('Last-Event-ID') lastEventId?: string): Observable<MessageEvent> {
     return this.service.stream(lastEventId || undefined);
   }
 }

@@ -1,18 +1,23 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OVERSEERS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import { HistoryDto, OrderArchiveDto, VerifyResultDto } from '../dtos/history.dto';
 import { HistoryService } from '../services/history.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('audit')
-@ApiNotFoundResponse({ type: ErrorDto })
+@ApiErrors(404)
 @Roles(...OVERSEERS)
 @Controller('orders/:id')
 export class HistoryController {
   constructor(private readonly service: HistoryService) {}
 
   @Get('history')
+  @ApiOp(
+    'getOrderHistory',
+    'Read every step of an order',
+    'From its workflow history, also after the order is archived.',
+  )
   @ApiOkResponse({
     type: HistoryDto,
     description: 'Every step of the order, from its workflow history, oldest first.',
@@ -22,12 +27,20 @@ export class HistoryController {
   }
 
   @Get('history/raw')
-  @ApiOkResponse({ description: "The workflow's event history as Temporal's JSON." })
+  @ApiOp('getOrderRawHistory', "Export an order's workflow event history")
+  @ApiOkResponse({
+    description: "The workflow's event history as Temporal's JSON.",
+    schema: {
+      type: 'object',
+      properties: { events: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    },
+  })
   raw(@Param('id') id: string): Promise<unknown> {
     return this.service.raw(id);
   }
 
   @Post('history/verify')
+  @ApiOp('verifyOrderHistory', "Replay an order's history against today's workflow code")
   @HttpCode(200)
   @ApiOkResponse({
     type: VerifyResultDto,
@@ -38,6 +51,7 @@ export class HistoryController {
   }
 
   @Get('archive')
+  @ApiOp('getOrderArchive', "Read a finished order's permanent record")
   @ApiOkResponse({
     type: OrderArchiveDto,
     description:

@@ -3,7 +3,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Param,
   Patch,
@@ -11,22 +10,11 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import {
   ApproveOrderDto,
   CreateOrderDto,
@@ -40,6 +28,7 @@ import {
   WorkflowLinkDto,
 } from '../dtos/order.dto';
 import { invalidField } from '../errors/domain.error';
+import { ApiErrors, ApiOp, OptionalHeader } from '../openapi/decorators';
 import { OrderService } from '../services/order.service';
 
 /** A staff action: answers 200 with the order after it, 404 for an unknown id, 409 naming the status. */
@@ -47,17 +36,16 @@ const ActionResponses = (needs: string) =>
   applyDecorators(
     HttpCode(200),
     ApiOkResponse({ type: OrderDto, description: 'The order after the action.' }),
-    ApiNotFoundResponse({ type: ErrorDto }),
-    ApiConflictResponse({ type: ErrorDto, description: `The order is not ${needs}; names the status.` }),
+    ApiErrors(404, [409, `The order is not ${needs}; the message names its status.`]),
   );
 
 @ApiTags('orders')
-@ApiBadRequestResponse({ type: ErrorDto })
 @Controller('orders')
 export class OrderController {
   constructor(private readonly service: OrderService) {}
 
   @Post()
+  @ApiOp('createOrder', 'Place an order', 'Starts its workflow; `status` is `created`.')
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -65,16 +53,13 @@ export class OrderController {
   })
   @ApiCreatedResponse({ type: OrderDto })
   @ApiOkResponse({ type: OrderDto, description: 'An earlier request with this Idempotency-Key created it.' })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorDto,
-    description: 'Idempotency-Key reused with another body.',
-  })
+  @ApiErrors(422)
   @Roles(...OPERATORS)
   async create(
     @Body() dto: CreateOrderDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
   ): Promise<OrderDto> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
@@ -85,6 +70,7 @@ export class OrderController {
   }
 
   @Get()
+  @ApiOp('listOrders', 'List orders', 'Newest first; filters combine.')
   @ApiOkResponse({ type: OrderPageDto })
   @Roles(...ANYONE)
   list(@Query() query: ListOrdersQueryDto, @CurrentActor() actor: Actor): Promise<OrderPageDto> {
@@ -92,25 +78,28 @@ export class OrderController {
   }
 
   @Get(':id')
+  @ApiOp('getOrder', 'Read an order', 'With `actions`: what the signed-in user may do with it now.')
   @ApiOkResponse({ type: OrderDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...ANYONE)
   get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.get(id, actor);
   }
 
   @Get(':id/workflow-link')
+  @ApiOp('getOrderWorkflowLink', "Link to the order's workflow in the Temporal web UI")
   @ApiOkResponse({
     type: WorkflowLinkDto,
     description: "The order's workflow in the Temporal web UI (admins).",
   })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...ADMINS)
   workflowLink(@Param('id') id: string): Promise<WorkflowLinkDto> {
     return this.service.workflowLink(id);
   }
 
   @Patch(':id')
+  @ApiOp('editOrder', 'Edit the lines or notes of an order not yet shipped')
   @ActionResponses('created or processing')
   @Roles(...OPERATORS)
   edit(@Param('id') id: string, @Body() dto: EditOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
@@ -118,11 +107,9 @@ export class OrderController {
   }
 
   @Post(':id/approve')
+  @ApiOp('approveOrder', 'Approve an order awaiting approval')
   @ActionResponses('awaiting approval')
-  @ApiForbiddenResponse({
-    type: ErrorDto,
-    description: 'Above the staff approval limit and the actor is not a manager.',
-  })
+  @ApiErrors([403, 'Above the staff approval limit and the actor is not a manager.'])
   @Roles(...OPERATORS)
   approve(
     @Param('id') id: string,
@@ -133,17 +120,16 @@ export class OrderController {
   }
 
   @Post(':id/reject')
+  @ApiOp('rejectOrder', 'Reject an order awaiting approval', 'Final: status `rejected`.')
   @ActionResponses('awaiting approval')
-  @ApiForbiddenResponse({
-    type: ErrorDto,
-    description: 'Above the staff approval limit and the actor is not a manager.',
-  })
+  @ApiErrors([403, 'Above the staff approval limit and the actor is not a manager.'])
   @Roles(...OPERATORS)
   reject(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.reject(id, dto, actor);
   }
 
   @Post(':id/retry-payment')
+  @ApiOp('retryOrderPayment', 'Charge the payment of an order again after a failure')
   @ActionResponses('awaiting payment')
   @Roles(...OPERATORS)
   retryPayment(
@@ -155,6 +141,7 @@ export class OrderController {
   }
 
   @Post(':id/ship')
+  @ApiOp('shipOrder', 'Ship an order awaiting shipment')
   @ActionResponses('awaiting shipment')
   @Roles(...OPERATORS)
   ship(@Param('id') id: string, @Body() dto: ShipOrderDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
@@ -162,6 +149,7 @@ export class OrderController {
   }
 
   @Post(':id/complete')
+  @ApiOp('completeOrder', 'Mark a shipped order delivered')
   @ActionResponses('shipped')
   @Roles(...OPERATORS)
   complete(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
@@ -169,6 +157,11 @@ export class OrderController {
   }
 
   @Post(':id/cancel')
+  @ApiOp(
+    'cancelOrder',
+    'Cancel an order before it ships',
+    'Reserved stock is released, a captured payment refunded.',
+  )
   @ActionResponses('created or processing')
   @Roles(...OPERATORS)
   cancel(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {

@@ -1,16 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import { SearchQueryDto } from '../dtos/list.dto';
 import {
   CreateProductDto,
@@ -21,22 +13,24 @@ import {
   UpdateProductDto,
 } from '../dtos/product.dto';
 import { ProductService } from '../services/product.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('products')
-@ApiBadRequestResponse({ type: ErrorDto })
 @Controller('products')
 export class ProductController {
   constructor(private readonly service: ProductService) {}
 
   @Post()
+  @ApiOp('createProduct', 'Create a product')
   @ApiCreatedResponse({ type: ProductDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
+  @ApiErrors([409, 'The SKU is taken.'])
   @Roles(...OPERATORS)
   create(@Body() dto: CreateProductDto, @CurrentActor() actor: Actor): Promise<ProductDto> {
     return this.service.create(dto, actor);
   }
 
   @Get()
+  @ApiOp('listProducts', 'List products', 'By SKU; `q` matches SKU and name.')
   @ApiOkResponse({ type: ProductPageDto })
   @Roles(...ANYONE)
   list(@Query() query: SearchQueryDto): Promise<ProductPageDto> {
@@ -44,17 +38,18 @@ export class ProductController {
   }
 
   @Get(':id')
+  @ApiOp('getProduct', 'Read a product')
   @ApiOkResponse({ type: ProductDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...ANYONE)
   get(@Param('id') id: string): Promise<ProductDto> {
     return this.service.get(id);
   }
 
   @Patch(':id')
+  @ApiOp('updateProduct', 'Change a product')
   @ApiOkResponse({ type: ProductDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The SKU is taken.' })
+  @ApiErrors(404, [409, 'The SKU is taken.'])
   @Roles(...OPERATORS)
   update(
     @Param('id') id: string,
@@ -65,10 +60,10 @@ export class ProductController {
   }
 
   @Post(':id/stock')
+  @ApiOp('adjustProductStock', 'Restock or correct the stock on hand', 'Recorded with who and why.')
   @HttpCode(200)
   @ApiOkResponse({ type: StockLevelDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'Stock on hand would fall below what is reserved.' })
+  @ApiErrors(404, [409, 'Stock on hand would fall below what is reserved.'])
   @Roles(...OPERATORS)
   adjustStock(
     @Param('id') id: string,

@@ -1,8 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OVERSEERS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import {
   PipelineReportDto,
   RankingQueryDto,
@@ -14,6 +13,7 @@ import {
 } from '../dtos/report.dto';
 import { reportCsv } from '../reports/report.csv-views';
 import { ReportService } from '../services/report.service';
+import { ApiOp, ApiJsonOrCsv } from '../openapi/decorators';
 
 /** The report as JSON, or as a CSV download when `format=csv`. */
 function answer<T>(response: Response, format: ReportFormat, name: string, report: T, csv: (r: T) => string) {
@@ -27,24 +27,21 @@ function answer<T>(response: Response, format: ReportFormat, name: string, repor
 }
 
 @ApiTags('reports')
-@ApiProduces('application/json', 'text/csv')
-@ApiBadRequestResponse({ type: ErrorDto })
 @Roles(...OVERSEERS)
 @Controller('reports')
 export class ReportController {
   constructor(private readonly service: ReportService) {}
 
   @Get('sales')
-  @ApiOkResponse({
-    type: SalesReportDto,
-    description: 'Per period and currency; `format=csv` for a CSV file.',
-  })
+  @ApiOp('getSalesReport', 'Sales per period')
+  @ApiJsonOrCsv(SalesReportDto, 'Per period and currency.')
   async sales(@Query() query: SalesQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'sales', await this.service.sales(query), reportCsv.sales);
   }
 
   @Get('customers')
-  @ApiOkResponse({ type: RankingReportDto, description: 'Top customers per currency.' })
+  @ApiOp('getCustomerReport', 'Top customers by revenue')
+  @ApiJsonOrCsv(RankingReportDto, 'Top customers per currency.')
   async customers(@Query() query: RankingQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(
       response,
@@ -56,16 +53,15 @@ export class ReportController {
   }
 
   @Get('products')
-  @ApiOkResponse({ type: RankingReportDto, description: 'Top products per currency.' })
+  @ApiOp('getProductReport', 'Top products by revenue')
+  @ApiJsonOrCsv(RankingReportDto, 'Top products per currency.')
   async products(@Query() query: RankingQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'products', await this.service.products(query), reportCsv.ranking);
   }
 
   @Get('pipeline')
-  @ApiOkResponse({
-    type: PipelineReportDto,
-    description: 'Statuses now; stage times and breaches in the period.',
-  })
+  @ApiOp('getPipelineReport', 'Orders per status, and the time spent in each stage')
+  @ApiJsonOrCsv(PipelineReportDto, 'Statuses now; stage times and breaches in the period.')
   async pipeline(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'pipeline', await this.service.pipeline(query), reportCsv.pipeline);
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, OVERSEERS, Roles } from '../auth/roles.decorator';
 import { RecipientSettingDto, RecipientSettingInputDto, RecipientSettingListDto } from '../dtos/delivery.dto';
-import { ErrorDto } from '../dtos/error.dto';
 import { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
 import { SettingsService } from '../services/settings.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('settings')
 @Controller('settings')
@@ -14,6 +14,7 @@ export class SettingsController {
   constructor(private readonly service: SettingsService) {}
 
   @Get('approval')
+  @ApiOp('getApprovalSettings', 'Read the approval threshold and staff approval limit')
   @ApiOkResponse({ type: ApprovalSettingsDto })
   @Roles(...ANYONE)
   getApproval(): Promise<ApprovalSettingsDto> {
@@ -21,11 +22,11 @@ export class SettingsController {
   }
 
   @Put('approval')
+  @ApiOp('setApprovalSettings', 'Change the approval threshold and staff approval limit')
   @ApiOkResponse({
     type: ApprovalSettingsDto,
     description: 'The new version; orders already placed keep theirs.',
   })
-  @ApiBadRequestResponse({ type: ErrorDto })
   @Roles(...MANAGERS)
   setApproval(
     @Body() dto: ApprovalSettingsInputDto,
@@ -35,6 +36,7 @@ export class SettingsController {
   }
 
   @Get('notifications')
+  @ApiOp('listNotificationRecipients', 'List who hears of each notification kind')
   @ApiOkResponse({ type: RecipientSettingListDto, description: 'Who hears of each notification kind.' })
   @Roles(...OVERSEERS)
   listRecipients(): Promise<RecipientSettingListDto> {
@@ -42,9 +44,9 @@ export class SettingsController {
   }
 
   @Put('notifications/:kind')
+  @ApiOp('setNotificationRecipients', 'Change who hears of a notification kind')
   @ApiOkResponse({ type: RecipientSettingDto })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiErrors(404)
   @Roles(...MANAGERS)
   setRecipients(
     @Param('kind') kind: string,

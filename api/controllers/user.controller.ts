@@ -1,40 +1,41 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, Roles } from '../auth/roles.decorator';
-import { ErrorDto } from '../dtos/error.dto';
 import { CreateUserDto, UpdateUserDto, UserDto, UserListDto } from '../dtos/user.dto';
 import { UserService } from '../services/user.service';
+import { ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('identity')
-@ApiBadRequestResponse({ type: ErrorDto })
 @Roles(...ADMINS)
 @Controller('users')
 export class UserController {
   constructor(private readonly service: UserService) {}
 
   @Post()
+  @ApiOp('createUser', 'Create a user')
   @ApiCreatedResponse({ type: UserDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'The username is taken.' })
+  @ApiErrors([409, 'The username is taken.'])
   create(@Body() dto: CreateUserDto, @CurrentActor() actor: Actor): Promise<UserDto> {
     return this.service.create(dto, actor);
   }
 
   @Get()
+  @ApiOp('listUsers', 'List users')
   @ApiOkResponse({ type: UserListDto })
   list(): Promise<UserListDto> {
     return this.service.list();
   }
 
   @Patch(':id')
+  @ApiOp(
+    'updateUser',
+    "Change a user's details, roles, password or disabled",
+    'Ends their existing tokens and sessions when password, roles or disabled change.',
+  )
   @ApiOkResponse({ type: UserDto })
+  @ApiErrors(404, [409, 'You cannot disable yourself or take away your own admin role.'])
   update(
     @Param('id') id: string,
     @Body() dto: UpdateUserDto,

@@ -43,8 +43,8 @@ export class AuditRecordDto {
   @ApiProperty({ example: 'product.updated' }) action!: string;
   @ApiProperty({ enum: AUDITED_ENTITIES }) entity!: string;
   @ApiProperty() entityId!: string;
-  @ApiProperty({ type: Object, nullable: true }) before!: unknown;
-  @ApiProperty({ type: Object, nullable: true }) after!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) before!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) after!: unknown;
 }
 
 export class AuditPageDto {

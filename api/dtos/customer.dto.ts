@@ -30,7 +30,7 @@ export class CreateCustomerDto {
   address?: string | null;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description:
       'Most the built-in gateway may hold for this customer (minor units); null or absent: no limit.',
@@ -59,7 +59,7 @@ export class CustomerDto {
   @ApiProperty() email!: string;
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) creditLimit!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) creditLimit!: number | null;
   @ApiProperty({ enum: LANGUAGES }) language!: Language;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

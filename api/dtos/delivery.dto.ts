@@ -55,7 +55,7 @@ export class DeliveryDto {
       '`unconfirmed`: an attempt stopped mid-send and the e-mail was not sent again, so it may or may not have arrived.',
   })
   status!: DeliveryStatus;
-  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: 'integer' }) attempts!: number;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -42,6 +42,7 @@ export class SellerInputDto {
   email?: string | null;
 
   @ApiProperty({
+    type: 'integer',
     example: 1300,
     minimum: 0,
     maximum: 10000,
@@ -59,6 +60,6 @@ export class SellerDto {
   @ApiProperty() taxId!: string;
   @ApiProperty({ type: String, nullable: true }) phone!: string | null;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
-  @ApiProperty() taxRateBp!: number;
+  @ApiProperty({ type: 'integer' }) taxRateBp!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

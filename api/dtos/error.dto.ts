@@ -1,7 +1,20 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+/** The one body of every error answer (`api/errors/http-exception.filter.ts`), with the details some carry. */
 export class ErrorDto {
-  @ApiProperty({ example: 409 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 409 }) statusCode!: number;
   @ApiProperty({ example: 'Conflict' }) error!: string;
   @ApiProperty({ example: 'cannot ship an order that is created (awaiting approval)' }) message!: string;
+  @ApiPropertyOptional({ description: 'The field of the request that was wrong.', example: 'lines.0.sku' })
+  field?: string;
+  @ApiPropertyOptional({ description: 'The current status of the order (or delivery) on a 409.' })
+  status?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'What the order waits for, on a 409.' })
+  awaiting?: string | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: the stock on hand now.' })
+  stockOnHand?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: the units reserved now.' })
+  reserved?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: on hand minus reserved.' })
+  available?: number;
 }

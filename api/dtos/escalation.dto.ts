@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ESCALATION_STAGES, type EscalationStage } from '../../domain/escalation';
-import type { Awaiting } from '../../domain/order';
+import { AWAITING_VALUES, type Awaiting } from '../../domain/order';
 
 export class PolicyLevelDto {
   @ApiProperty({ example: 'PT4H', description: 'ISO 8601 duration from the start of the wait.' })
@@ -61,12 +61,13 @@ export class PolicyDto {
   @ApiProperty({ enum: ESCALATION_STAGES }) stage!: EscalationStage;
   @ApiProperty({ type: [PolicyLevelDto] }) levels!: PolicyLevelDto[];
   @ApiProperty() businessHours!: boolean;
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class PolicyChangeDto extends PolicyDto {
   @ApiProperty({
+    type: 'integer',
     description:
       'Orders waiting in this stage when the policy was saved; they are sent it in the background (a rollout workflow).',
   })
@@ -80,7 +81,12 @@ export class PolicyListDto {
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export class WorkingIntervalDto {
-  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday: 1 = Monday … 7 = Sunday.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 7,
+    description: 'ISO weekday: 1 = Monday … 7 = Sunday.',
+  })
   @IsInt()
   @Min(1)
   @Max(7)
@@ -118,12 +124,13 @@ export class CalendarInputDto {
 }
 
 export class CalendarDto extends CalendarInputDto {
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class CalendarChangeDto extends CalendarDto {
   @ApiProperty({
+    type: 'integer',
     description:
       'Orders waiting under a working-hours policy when the calendar was saved; they are sent it in the background.',
   })
@@ -141,16 +148,17 @@ export class OverdueOrderDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty() number!: string;
   @ApiProperty({ enum: ESCALATION_STAGES }) stage!: EscalationStage;
-  @ApiProperty() awaiting!: Awaiting;
-  @ApiProperty({ description: 'The highest level reminded so far (1 = first).' }) level!: number;
+  @ApiProperty({ enum: AWAITING_VALUES }) awaiting!: Awaiting;
+  @ApiProperty({ type: 'integer', description: 'The highest level reminded so far (1 = first).' })
+  level!: number;
   @ApiProperty({ format: 'date-time' }) waitingSince!: string;
-  @ApiProperty({ description: 'Seconds since the wait began.' }) waitedSeconds!: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds since the wait began.' }) waitedSeconds!: number;
   @ApiProperty({ format: 'date-time' }) escalatedAt!: string;
 }
 
 export class OverdueLevelDto {
   @ApiProperty({ enum: ESCALATION_STAGES }) stage!: EscalationStage;
-  @ApiProperty() level!: number;
+  @ApiProperty({ type: 'integer' }) level!: number;
   @ApiProperty({ type: [OverdueOrderDto] }) orders!: OverdueOrderDto[];
 }
 

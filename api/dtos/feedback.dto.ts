@@ -20,7 +20,7 @@ export class CreateFeedbackDto {
   @MaxLength(4000)
   message!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -40,7 +40,7 @@ export class FeedbackQueryDto extends ListQueryDto {
   @IsBoolean({ message: 'handled must be true or false' })
   handled?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -63,7 +63,7 @@ export class FeedbackDto {
   @ApiProperty() id!: string;
   @ApiProperty({ type: FeedbackAuthorDto }) author!: FeedbackAuthorDto;
   @ApiProperty() message!: string;
-  @ApiProperty({ type: Number, nullable: true }) rating!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) rating!: number | null;
   @ApiProperty({ type: String, nullable: true }) orderId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) handledAt!: string | null;

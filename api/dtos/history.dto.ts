@@ -18,7 +18,7 @@ export class HistoryStepDto {
   })
   actor!: ActorDto | null;
   @ApiProperty({ enum: ORDER_STATUSES, description: 'The order status at this step.' }) status!: string;
-  @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
 export class HistoryDto {
@@ -27,7 +27,7 @@ export class HistoryDto {
 
 export class VerifyResultDto {
   @ApiProperty() ok!: boolean;
-  @ApiProperty({ description: 'Number of events replayed.' }) events!: number;
+  @ApiProperty({ type: 'integer', description: 'Number of events replayed.' }) events!: number;
   @ApiProperty() detail!: string;
 }
 
@@ -35,8 +35,11 @@ export class OrderArchiveDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty({ format: 'date-time' }) archivedAt!: string;
   @ApiProperty({ description: 'SHA-256 of the record JSON, checked on every read.' }) sha256!: string;
-  @ApiProperty({ description: 'Workflow history events in the record, over all runs.' }) events!: number;
+  @ApiProperty({ type: 'integer', description: 'Workflow history events in the record, over all runs.' })
+  events!: number;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first).',
   })

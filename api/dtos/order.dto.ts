@@ -35,7 +35,7 @@ export class OrderLineInputDto {
   @Length(1, 64)
   sku!: string;
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_QUANTITY })
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_QUANTITY })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
@@ -115,7 +115,7 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO 8601 date-time' })
   createdTo?: string;
 
-  @ApiPropertyOptional({ description: 'Total at least this, minor units.', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Total at least this, minor units.', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -123,7 +123,7 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @Max(MAX_AMOUNT)
   minTotal?: number;
 
-  @ApiPropertyOptional({ description: 'Total at most this, minor units.', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Total at most this, minor units.', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -166,9 +166,9 @@ export class EmptyDto {}
 export class OrderLineDto {
   @ApiProperty() sku!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() quantity!: number;
-  @ApiProperty({ description: 'Minor units.' }) unitPrice!: number;
-  @ApiProperty({ description: 'Minor units.' }) lineTotal!: number;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
+  @ApiProperty({ type: 'integer', description: 'Minor units.' }) unitPrice!: number;
+  @ApiProperty({ type: 'integer', description: 'Minor units.' }) lineTotal!: number;
 }
 
 export class ActorDto {
@@ -180,15 +180,15 @@ export class ApprovalDto {
   @ApiProperty({ type: ActorDto }) by!: ActorDto;
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ description: 'The total approved, minor units.' }) amount!: number;
+  @ApiProperty({ type: 'integer', description: 'The total approved, minor units.' }) amount!: number;
   @ApiProperty({ description: 'Approved by the system under the approval rule.' }) automatic!: boolean;
-  @ApiProperty() ruleVersion!: number;
+  @ApiProperty({ type: 'integer' }) ruleVersion!: number;
 }
 
 export class ApprovalRuleDto {
-  @ApiProperty() version!: number;
-  @ApiProperty() autoApproveBelow!: number;
-  @ApiProperty() staffApprovalLimit!: number;
+  @ApiProperty({ type: 'integer' }) version!: number;
+  @ApiProperty({ type: 'integer' }) autoApproveBelow!: number;
+  @ApiProperty({ type: 'integer' }) staffApprovalLimit!: number;
   @ApiProperty() currency!: string;
 }
 
@@ -200,15 +200,16 @@ export class ShipmentDto {
 
 export class PaymentDto {
   @ApiProperty({ enum: ['captured', 'failed', 'refunded'] }) status!: string;
-  @ApiProperty({ description: 'Net amount held (captured minus refunded), minor units.' }) amount!: number;
+  @ApiProperty({ type: 'integer', description: 'Net amount held (captured minus refunded), minor units.' })
+  amount!: number;
   @ApiProperty({ type: String, nullable: true, description: 'Why the last charge failed.' }) lastError!:
     string | null;
 }
 
 export class StockShortageDto {
   @ApiProperty() sku!: string;
-  @ApiProperty() requested!: number;
-  @ApiProperty() available!: number;
+  @ApiProperty({ type: 'integer' }) requested!: number;
+  @ApiProperty({ type: 'integer' }) available!: number;
 }
 
 export class ClosureDto {
@@ -232,7 +233,7 @@ export class OrderDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) awaitingSince!: string | null;
   @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ type: [OrderLineDto] }) lines!: OrderLineDto[];
-  @ApiProperty({ description: 'Minor units.' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'Minor units.' }) total!: number;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
   @ApiProperty({ type: ApprovalRuleDto, description: 'The rule this order is decided under.' })

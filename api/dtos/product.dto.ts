@@ -17,7 +17,7 @@ export class CreateProductDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ example: 12990, description: 'Price in minor units of currency.' })
+  @ApiProperty({ type: 'integer', example: 12990, description: 'Price in minor units of currency.' })
   @IsInt()
   @Min(0)
   @Max(MAX_AMOUNT)
@@ -27,7 +27,7 @@ export class CreateProductDto {
   @IsCurrencyCode()
   currency!: string;
 
-  @ApiProperty({ example: 100 })
+  @ApiProperty({ type: 'integer', example: 100 })
   @IsInt()
   @Min(0)
   @Max(MAX_STOCK)
@@ -40,7 +40,11 @@ export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['s
 }) {}
 
 export class StockAdjustmentDto {
-  @ApiProperty({ example: 20, description: 'Units to add (restock) or remove (correction); not zero.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 20,
+    description: 'Units to add (restock) or remove (correction); not zero.',
+  })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_STOCK)
@@ -55,20 +59,20 @@ export class StockAdjustmentDto {
 }
 
 export class StockLevelDto {
-  @ApiProperty() stockOnHand!: number;
-  @ApiProperty() reserved!: number;
-  @ApiProperty() available!: number;
+  @ApiProperty({ type: 'integer' }) stockOnHand!: number;
+  @ApiProperty({ type: 'integer' }) reserved!: number;
+  @ApiProperty({ type: 'integer' }) available!: number;
 }
 
 export class ProductDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() sku!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() unitPrice!: number;
+  @ApiProperty({ type: 'integer' }) unitPrice!: number;
   @ApiProperty() currency!: string;
-  @ApiProperty() stockOnHand!: number;
-  @ApiProperty() reserved!: number;
-  @ApiProperty() available!: number;
+  @ApiProperty({ type: 'integer' }) stockOnHand!: number;
+  @ApiProperty({ type: 'integer' }) reserved!: number;
+  @ApiProperty({ type: 'integer' }) available!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 

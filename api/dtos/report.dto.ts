@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ORDER_STATUSES, type OrderStatus } from '../../domain/order';
+import { AWAITING_VALUES, ORDER_STATUSES, type OrderStatus } from '../../domain/order';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -55,7 +55,13 @@ export class RankingQueryDto extends ReportQueryDto {
   @IsIn(RANKINGS)
   rankBy: (typeof RANKINGS)[number] = 'revenue';
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 500, description: 'How many per currency.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 20,
+    minimum: 1,
+    maximum: 500,
+    description: 'How many per currency.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -74,18 +80,33 @@ export class SalesItemDto {
   @ApiProperty({ example: '2026-11-02', description: 'First local date of the day, week or month.' })
   period!: string;
   @ApiProperty({ example: 'CNY' }) currency!: string;
-  @ApiProperty({ description: 'Orders placed, not cancelled or rejected.' }) orders!: number;
-  @ApiProperty({ description: 'Of those, orders with money held (captured more than refunded).' })
+  @ApiProperty({ type: 'integer', description: 'Orders placed, not cancelled or rejected.' }) orders!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Of those, orders with money held (captured more than refunded).',
+  })
   paidOrders!: number;
-  @ApiProperty({ description: 'Captured minus refunded, minor units; per currency, never summed across.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Captured minus refunded, minor units; per currency, never summed across.',
+  })
   revenue!: number;
-  @ApiProperty({ description: 'Refunds already netted from revenue (partial refunds after edits).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Refunds already netted from revenue (partial refunds after edits).',
+  })
   refunded!: number;
-  @ApiProperty({ description: 'revenue / paidOrders, rounded; 0 without paid orders.' })
+  @ApiProperty({ type: 'integer', description: 'revenue / paidOrders, rounded; 0 without paid orders.' })
   averageOrderValue!: number;
-  @ApiProperty({ description: 'Orders placed in the period and cancelled since; never revenue.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Orders placed in the period and cancelled since; never revenue.',
+  })
   cancelled!: number;
-  @ApiProperty({ description: 'Orders placed in the period and rejected since; never revenue.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Orders placed in the period and rejected since; never revenue.',
+  })
   rejected!: number;
 }
 
@@ -95,13 +116,17 @@ export class SalesReportDto extends ReportPeriodDto {
 }
 
 export class RankedItemDto {
-  @ApiProperty({ description: 'Rank by the requested measure within the currency.' }) rank!: number;
+  @ApiProperty({ type: 'integer', description: 'Rank by the requested measure within the currency.' })
+  rank!: number;
   @ApiProperty({ description: 'Customer or product id.' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() currency!: string;
-  @ApiProperty() orders!: number;
-  @ApiProperty({ description: 'Units ordered.' }) quantity!: number;
-  @ApiProperty({ description: 'Minor units: net captured for customers, line totals for products.' })
+  @ApiProperty({ type: 'integer' }) orders!: number;
+  @ApiProperty({ type: 'integer', description: 'Units ordered.' }) quantity!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Minor units: net captured for customers, line totals for products.',
+  })
   revenue!: number;
   @ApiProperty({ description: "Share of the period's revenue in this currency, 0..1." })
   revenueShare!: number;
@@ -115,30 +140,33 @@ export class RankingReportDto extends ReportPeriodDto {
 
 export class StatusCountDto {
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
-  @ApiProperty({ description: 'Orders in this status now.' }) count!: number;
+  @ApiProperty({ type: 'integer', description: 'Orders in this status now.' }) count!: number;
 }
 
 export class StageTimeDto {
   @ApiProperty({ example: 'processing/shipment', description: 'Status, and what it waited for.' })
   stage!: string;
-  @ApiProperty({ description: 'Stays in the stage that ended in the period.' }) count!: number;
+  @ApiProperty({ type: 'integer', description: 'Stays in the stage that ended in the period.' })
+  count!: number;
   @ApiProperty({ description: 'Median time spent, milliseconds.' }) medianMs!: number;
   @ApiProperty({ description: '90th percentile of time spent, milliseconds.' }) p90Ms!: number;
 }
 
 export class BreachCountDto {
   @ApiProperty({ example: 'approval' }) stage!: string;
-  @ApiProperty({ example: 1 }) level!: number;
-  @ApiProperty({ description: 'Orders whose wait reached this level in the period.' }) orders!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) level!: number;
+  @ApiProperty({ type: 'integer', description: 'Orders whose wait reached this level in the period.' })
+  orders!: number;
 }
 
 export class SlowOrderDto {
   @ApiProperty() id!: string;
   @ApiProperty() number!: string;
   @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
-  @ApiProperty({ type: String, nullable: true }) awaiting!: string | null;
+  @ApiProperty({ enum: AWAITING_VALUES, nullable: true }) awaiting!: string | null;
   @ApiProperty({ format: 'date-time', description: 'When its current stage began.' }) since!: string;
-  @ApiProperty({ description: 'Time in the current stage so far, milliseconds.' }) waitedMs!: number;
+  @ApiProperty({ type: 'integer', description: 'Time in the current stage so far, milliseconds.' })
+  waitedMs!: number;
   @ApiProperty({ example: '/api/orders/…' }) link!: string;
 }
 

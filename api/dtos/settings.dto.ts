@@ -3,13 +3,18 @@ import { IsInt, Max, Min } from 'class-validator';
 import { IsCurrencyCode, MAX_AMOUNT } from './validators';
 
 export class ApprovalSettingsInputDto {
-  @ApiProperty({ example: 50000, description: 'At or below this total (minor units) the system approves.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 50000,
+    description: 'At or below this total (minor units) the system approves.',
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_AMOUNT)
   autoApproveBelow!: number;
 
   @ApiProperty({
+    type: 'integer',
     example: 1000000,
     description: 'Up to this total staff may approve; above it only a manager.',
   })
@@ -24,6 +29,9 @@ export class ApprovalSettingsInputDto {
 }
 
 export class ApprovalSettingsDto extends ApprovalSettingsInputDto {
-  @ApiProperty({ description: 'Grows with every change; orders record the version they were decided under.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Grows with every change; orders record the version they were decided under.',
+  })
   version!: number;
 }

@@ -5,6 +5,9 @@ import { MAX_JSON_DEPTH, jsonDepth } from './input-boundary';
 /** Largest JSON body accepted; far above any real order. */
 const BODY_LIMIT = '1mb';
 
+/** The methods whose body the API reads; a body sent with any other is ignored, never parsed. */
+export const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
@@ -22,6 +25,7 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
       'encoding.unsupported': [415, 'Unsupported Media Type', error.message],
       'charset.unsupported': [415, 'Unsupported Media Type', error.message],
       'entity.too.deep': [400, 'Bad Request', error.message],
+      'entity.not.object': [400, 'Bad Request', error.message],
     };
     const known = error.type ? messages[error.type] : undefined;
     if (!known) return next(error);
@@ -31,12 +35,24 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
   };
   // Refused before parsing, so a hostile nesting never reaches JSON.parse, class-transformer or a workflow.
   const verify = (_request: unknown, _response: unknown, buffer: Buffer) => {
-    if (jsonDepth(buffer.toString('utf8'), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    const text = buffer.toString('utf8');
+    // Every body the API takes is an object: an array, string or number is refused whole, with its reason.
+    const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+    if (first !== undefined && first !== '{') {
+      throw Object.assign(new Error('the request body must be a JSON object'), {
+        type: 'entity.not.object',
+        status: 400,
+      });
+    }
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw Object.assign(
         new Error(`the request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`),
         { type: 'entity.too.deep', status: 400 },
       );
     }
   };
-  return [json({ limit: BODY_LIMIT, verify }), parseErrors];
+  const parser = json({ limit: BODY_LIMIT, verify });
+  const parseWrites: RequestHandler = (request, response, next) =>
+    BODY_METHODS.has(request.method) ? parser(request, response, next) : next();
+  return [parseWrites, parseErrors];
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, defaultGrpcRetryOptions, type GrpcRetryOptions } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
+import { clientConnectionOptions } from '../../ops/temporal-connection';
 import { closableRetries, type ClosableRetries } from '../../ops/temporal-retries';
 import { clientInterceptors } from './client-interceptors';
 
@@ -33,7 +34,7 @@ const RETRIES = Symbol('TemporalRetries');
         // After an outage gRPC waits longer and longer between reconnects (up to two minutes by default):
         // the API should notice within seconds that Temporal is back.
         const connection = Connection.lazy({
-          address: config.temporal.address,
+          ...clientConnectionOptions(config.temporal),
           connectTimeout: 2000,
           channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 },
           interceptors: [retries.interceptor],

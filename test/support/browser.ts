@@ -5,6 +5,7 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { contractProblem } from './openapi-check';
 import { TEST_PASSWORD } from './stack';
 
 export const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,7 +35,7 @@ export function launch(): Promise<Browser> {
 export interface ConsolePage {
   context: BrowserContext;
   page: Page;
-  /** Console errors and CSP violations seen so far. */
+  /** Console errors, CSP violations and API answers off the OpenAPI document seen so far. */
   problems: string[];
   /** Whether any alert/confirm dialog opened (a script injected through data would). */
   dialogs: string[];
@@ -70,6 +71,21 @@ export async function openConsole(browser: Browser, baseUrl: string, width = 128
       problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
+  // The console's own API calls are checked against the document like the tests' own requests.
+  page.on('response', (response) => {
+    const contentType = response.headers()['content-type'] ?? null;
+    if (!new URL(response.url()).pathname.startsWith('/api/')) return;
+    const body = contentType?.startsWith('text/event-stream')
+      ? Promise.resolve(undefined)
+      : response.text().catch(() => undefined);
+    void body
+      .then((text) =>
+        contractProblem(response.request().method(), response.url(), response.status(), contentType, text),
+      )
+      .then((problem) => {
+        if (problem) problems.push(`API answer off its document: ${problem}`);
+      });
+  });
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();

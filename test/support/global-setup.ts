@@ -2,6 +2,11 @@
  * Starts the real backing services once for the whole integration run: an embedded PostgreSQL and the Temporal CLI dev server with the product's search attributes. Also bundles
  * the workflow code once, so each test's workers start in milliseconds. (Migrations run in each test
  * file: MikroORM keeps its metadata in a global that must not be shared across jest's realms.)
+ *
+ * A CA is made for each run (OMS_TEST_CERTIFICATES), and a second PostgreSQL that serves TLS only with a
+ * certificate from it (OMS_TEST_TLS_DATABASE_URL) stands in for a managed one. With OMS_TEST_TEMPORAL=postgres
+ * (production's shape) the suite reaches Temporal only through an endpoint that requires TLS and a client
+ * certificate from that CA (OMS_TEST_TEMPORAL_TLS=1 does the same in front of the dev server).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
@@ -14,6 +19,8 @@ import { startTemporalOnPostgres } from '../../scripts/temporal-postgres';
 import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { bundleWorkflows } from '../../worker/workflow-bundle';
 import { appDatabaseUrl } from './app-role';
+import { startMutualTlsProxy } from './haproxy';
+import { makeTestCertificates, type TestCertificates } from './tls';
 import { freePort } from './ports';
 import { keepForTeardown, servicesStarted } from './services';
 
@@ -23,6 +30,12 @@ export default async function globalSetup(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  const certificates = makeTestCertificates(path.join(dataDir, 'tls'));
+  const securedPg = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'secured'),
+    port: await freePort(),
+    tls: { cert: certificates.server.cert, key: certificates.server.key, ca: certificates.ca },
+  });
   // OMS_TEST_TEMPORAL=postgres runs the suite against the Temporal server on PostgreSQL (production's shape).
   const temporal =
     process.env.OMS_TEST_TEMPORAL === 'postgres'
@@ -36,6 +49,10 @@ export default async function globalSetup(): Promise<void> {
           sqlToolBinary: process.env.OMS_TEMPORAL_SQL_TOOL_BIN,
         }).then((server) => ({ address: server.address, teardown: () => server.stop() }))
       : await startTemporalDevServer({ port: await freePort(), binary: process.env.OMS_TEMPORAL_BIN });
+  const secured =
+    process.env.OMS_TEST_TEMPORAL === 'postgres' || process.env.OMS_TEST_TEMPORAL_TLS === '1'
+      ? await securedEndpoint(temporal.address, certificates)
+      : null;
   const code = await bundleWorkflows();
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
@@ -45,21 +62,52 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.OMS_TEST_DATA_DIR = dataDir;
   process.env.OMS_TEST_DATABASE_URL = pg.url;
-  process.env.OMS_TEST_TEMPORAL_ADDRESS = temporal.address;
+  process.env.OMS_TEST_TEMPORAL_ADDRESS = secured?.address ?? temporal.address;
+  process.env.OMS_TEST_TEMPORAL_TLS_ENV = JSON.stringify(secured?.env ?? {});
+  // The frontend itself, for tests that put an endpoint of their own in front of it.
+  process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS = temporal.address;
+  process.env.OMS_TEST_CERTIFICATES = JSON.stringify(certificates);
+  process.env.OMS_TEST_TLS_DATABASE_URL = securedPg.url;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.OMS_TEST_TRACED_WORKFLOW_BUNDLE = tracedBundlePath;
   // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
   // are shared between two workers as in production. Tests that inject failures into their own worker
   // may then see the other one take the task.
   const extraWorker =
-    process.env.OMS_TEST_WORKERS === '2' ? await startWorkerProcess(dataDir, pg.url, temporal.address) : null;
+    process.env.OMS_TEST_WORKERS === '2'
+      ? await startWorkerProcess(dataDir, pg.url, {
+          TEMPORAL_ADDRESS: secured?.address ?? temporal.address,
+          ...secured?.env,
+        })
+      : null;
   keepForTeardown({
-    stop: async () => (await extraWorker?.stop(), await temporal.teardown(), await pg.stop()),
+    stop: async () => (
+      await extraWorker?.stop(),
+      await secured?.stop(),
+      await temporal.teardown(),
+      await securedPg.stop(),
+      await pg.stop()
+    ),
   });
 }
 
+/** haproxy with the run's test CA in front of the frontend; the TEMPORAL_TLS_* variables that reach it. */
+async function securedEndpoint(frontend: string, certificates: TestCertificates) {
+  const proxy = await startMutualTlsProxy(frontend, certificates);
+  return {
+    address: proxy.address,
+    env: {
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: certificates.ca,
+      TEMPORAL_TLS_SERVER_NAME: 'localhost',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: certificates.client.cert,
+      TEMPORAL_TLS_CLIENT_KEY_PATH: certificates.client.key,
+    },
+    stop: () => proxy.stop(),
+  };
+}
+
 /** The compiled worker as `npm start` runs it: after the migrations, as the application's role. */
-async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalAddress: string) {
+async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalEnv: Record<string, string>) {
   const dist = path.join(__dirname, '..', '..', 'dist');
   const databaseUrl = appDatabaseUrl(ownerUrl);
   const migrate = spawn(process.execPath, [path.join(dist, 'db', 'migrate.js')], {
@@ -72,7 +120,7 @@ async function startWorkerProcess(dataDir: string, ownerUrl: string, temporalAdd
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
+      ...temporalEnv,
       OMS_DATA_DIR: dataDir,
       OMS_WORKER_PORT: String(await freePort()),
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),

@@ -42,7 +42,13 @@ export async function launcherEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}
     worker: await freePort(),
     sdk: await freePort(),
   };
-  const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _temporal, ...inherited } = process.env;
+  const {
+    DATABASE_URL: _db,
+    TEMPORAL_ADDRESS: _address,
+    TEMPORAL_PROFILE: _profile,
+    TEMPORAL_CONFIG_FILE: _file,
+    ...inherited
+  } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     OMS_DATA_DIR: dataDir,

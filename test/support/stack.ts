@@ -4,14 +4,8 @@
  */
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  makeTelemetryFilterString,
-  type Worker,
-} from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityDeps } from '../../activities';
@@ -24,6 +18,8 @@ import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { backupSources } from '../../ops/backup';
+import { connectClient, connectNative } from '../../ops/temporal-connection';
+import { temporalTestEnv } from './temporal';
 import { trackingKey, trackingUrl } from '../../config/tracking-link';
 import { createOrderWorker } from '../../worker/worker';
 import { closableRetries } from '../../ops/temporal-retries';
@@ -88,7 +84,7 @@ export async function startStack(
   const settings = {
     DATABASE_URL: appDatabaseUrl(ownerUrl),
     DATABASE_OWNER_URL: ownerUrl,
-    TEMPORAL_ADDRESS: required('OMS_TEST_TEMPORAL_ADDRESS'),
+    ...temporalTestEnv(),
     OMS_DATA_DIR: required('OMS_TEST_DATA_DIR'),
     OMS_LOG_LEVEL: 'warn',
     OMS_LOG_FILE: LOG_FILE,
@@ -98,7 +94,9 @@ export async function startStack(
     OMS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...options.env,
   };
-  const config = loadConfig(settings);
+  // Variables only: a developer's own temporal.toml never steers the tests.
+  const noFile = { temporalConfigFile: false };
+  const config = loadConfig(settings, false, noFile);
   // Assertions and fixtures use the owner's connection; the API and the workers use the application role.
   const orm = await MikroORM.init(ormConfig(config.databaseOwnerUrl, { logger: () => undefined }));
   await orm.migrator.up();
@@ -112,14 +110,11 @@ export async function startStack(
     }),
   );
   const retries = closableRetries();
-  const connection = await Connection.connect({
-    address: config.temporal.address,
-    interceptors: [retries.interceptor],
-  });
+  const connection = await connectClient(config.temporal, { interceptors: [retries.interceptor] });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const workerConnection = await connectNative(config.temporal);
 
-  const apiConfig = options.apiEnv ? loadConfig({ ...settings, ...options.apiEnv }) : config;
+  const apiConfig = options.apiEnv ? loadConfig({ ...settings, ...options.apiEnv }, false, noFile) : config;
   let app: INestApplication = await createApp(apiConfig);
   await app.listen(0, '127.0.0.1');
   const address = (app.getHttpServer() as Server).address() as AddressInfo;

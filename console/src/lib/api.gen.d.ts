@@ -13,7 +13,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AuthController_login"];
+        /** Sign in: a bearer token for scripts and integrations */
+        post: operations["logIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,10 +31,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs in the web console: sets the HttpOnly session cookie 'oms_session'
+         * Sign in the web console: sets the HttpOnly session cookie 'oms_session'
          * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403.
          */
-        post: operations["AuthController_session"];
+        post: operations["startSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -49,8 +50,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the console session: clears the session cookie */
-        post: operations["AuthController_logout"];
+        /** Sign out of the web console: clears the session cookie */
+        post: operations["endSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,13 +65,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuthController_me"];
+        /**
+         * Read the signed-in user
+         * @description With roles and language.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCurrentUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["AuthController_updateMe"];
+        /**
+         * Change the signed-in user's own settings (language)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        patch: operations["updateCurrentUser"];
         trace?: never;
     };
     "/api/users": {
@@ -80,9 +91,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["UserController_list"];
+        /**
+         * List users
+         * @description Roles: admin.
+         */
+        get: operations["listUsers"];
         put?: never;
-        post: operations["UserController_create"];
+        /**
+         * Create a user
+         * @description Roles: admin.
+         */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -102,7 +121,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["UserController_update"];
+        /**
+         * Change a user's details, roles, password or disabled
+         * @description Ends their existing tokens and sessions when password, roles or disabled change.
+         *
+         *     Roles: admin.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/audit": {
@@ -112,7 +137,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AuditController_list"];
+        /**
+         * List changes made outside workflows
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -128,7 +157,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_steps"];
+        /**
+         * Read every step of an order
+         * @description From its workflow history, also after the order is archived.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -144,7 +179,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_raw"];
+        /**
+         * Export an order's workflow event history
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderRawHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -162,7 +201,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["HistoryController_verify"];
+        /**
+         * Replay an order's history against today's workflow code
+         * @description Roles: admin, manager, auditor.
+         */
+        post: operations["verifyOrderHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,7 +219,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HistoryController_archive"];
+        /**
+         * Read a finished order's permanent record
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getOrderArchive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -192,7 +239,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotificationController_inbox"];
+        /**
+         * List the signed-in user's notifications
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -210,7 +261,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotificationController_markRead"];
+        /**
+         * Mark a notification read
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -224,7 +279,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeliveryController_list"];
+        /**
+         * List e-mails and webhook calls sent
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -242,7 +301,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DeliveryController_resend"];
+        /**
+         * Send a failed or unconfirmed delivery again
+         * @description Roles: admin, manager.
+         */
+        post: operations["resendDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -256,9 +319,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookController_list"];
+        /**
+         * List webhooks
+         * @description Roles: admin.
+         */
+        get: operations["listWebhooks"];
         put?: never;
-        post: operations["WebhookController_create"];
+        /**
+         * Register a webhook
+         * @description Answers with its signing secret, once.
+         *
+         *     Roles: admin.
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -275,7 +348,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["WebhookController_deactivate"];
+        /**
+         * Deactivate a webhook
+         * @description Roles: admin.
+         */
+        delete: operations["deactivateWebhook"];
         options?: never;
         head?: never;
         patch?: never;
@@ -288,7 +365,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_listPolicies"];
+        /**
+         * List the escalation policy of each stage
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listEscalationPolicies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -305,7 +386,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["EscalationController_setPolicy"];
+        /**
+         * Replace a stage's escalation policy
+         * @description Roles: admin, manager.
+         */
+        put: operations["setEscalationPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -320,8 +405,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_getCalendar"];
-        put: operations["EscalationController_setCalendar"];
+        /**
+         * Read the working hours
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getWorkCalendar"];
+        /**
+         * Replace the working hours
+         * @description Roles: admin, manager.
+         */
+        put: operations["setWorkCalendar"];
         post?: never;
         delete?: never;
         options?: never;
@@ -336,7 +429,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EscalationController_overdue"];
+        /**
+         * List orders overdue at each escalation level
+         * @description Roles: admin, manager.
+         */
+        get: operations["listOverdueOrders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -352,9 +449,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_list"];
+        /**
+         * List orders
+         * @description Newest first; filters combine.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listOrders"];
         put?: never;
-        post: operations["OrderController_create"];
+        /**
+         * Place an order
+         * @description Starts its workflow; `status` is `created`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["createOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -368,13 +477,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_get"];
+        /**
+         * Read an order
+         * @description With `actions`: what the signed-in user may do with it now.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getOrder"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["OrderController_edit"];
+        /**
+         * Edit the lines or notes of an order not yet shipped
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["editOrder"];
         trace?: never;
     };
     "/api/orders/{id}/workflow-link": {
@@ -384,7 +503,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["OrderController_workflowLink"];
+        /**
+         * Link to the order's workflow in the Temporal web UI
+         * @description Roles: admin.
+         */
+        get: operations["getOrderWorkflowLink"];
         put?: never;
         post?: never;
         delete?: never;
@@ -402,7 +525,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_approve"];
+        /**
+         * Approve an order awaiting approval
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["approveOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -418,7 +545,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_reject"];
+        /**
+         * Reject an order awaiting approval
+         * @description Final: status `rejected`.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["rejectOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -434,7 +567,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_retryPayment"];
+        /**
+         * Charge the payment of an order again after a failure
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["retryOrderPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -450,7 +587,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_ship"];
+        /**
+         * Ship an order awaiting shipment
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["shipOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,7 +607,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_complete"];
+        /**
+         * Mark a shipped order delivered
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["completeOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -482,7 +627,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["OrderController_cancel"];
+        /**
+         * Cancel an order before it ships
+         * @description Reserved stock is released, a captured payment refunded.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["cancelOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -496,9 +647,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_list"];
+        /**
+         * List customers
+         * @description By name; `q` matches name, email and phone.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listCustomers"];
         put?: never;
-        post: operations["CustomerController_create"];
+        /**
+         * Create a customer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,13 +673,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomerController_get"];
+        /**
+         * Read a customer
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getCustomer"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["CustomerController_update"];
+        /**
+         * Change a customer
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateCustomer"];
         trace?: never;
     };
     "/api/products": {
@@ -528,9 +697,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_list"];
+        /**
+         * List products
+         * @description By SKU; `q` matches SKU and name.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listProducts"];
         put?: never;
-        post: operations["ProductController_create"];
+        /**
+         * Create a product
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["createProduct"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,13 +723,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ProductController_get"];
+        /**
+         * Read a product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getProduct"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["ProductController_update"];
+        /**
+         * Change a product
+         * @description Roles: admin, manager, staff.
+         */
+        patch: operations["updateProduct"];
         trace?: never;
     };
     "/api/products/{id}/stock": {
@@ -562,7 +749,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ProductController_adjustStock"];
+        /**
+         * Restock or correct the stock on hand
+         * @description Recorded with who and why.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["adjustProductStock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -576,8 +769,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_getApproval"];
-        put: operations["SettingsController_setApproval"];
+        /**
+         * Read the approval threshold and staff approval limit
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getApprovalSettings"];
+        /**
+         * Change the approval threshold and staff approval limit
+         * @description Roles: admin, manager.
+         */
+        put: operations["setApprovalSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -592,7 +793,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SettingsController_listRecipients"];
+        /**
+         * List who hears of each notification kind
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["listNotificationRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -609,7 +814,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["SettingsController_setRecipients"];
+        /**
+         * Change who hears of a notification kind
+         * @description Roles: admin, manager.
+         */
+        put: operations["setNotificationRecipients"];
         post?: never;
         delete?: never;
         options?: never;
@@ -624,7 +833,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_sales"];
+        /**
+         * Sales per period
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getSalesReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -640,7 +853,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_customers"];
+        /**
+         * Top customers by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getCustomerReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -656,7 +873,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_products"];
+        /**
+         * Top products by revenue
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getProductReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -672,7 +893,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReportController_pipeline"];
+        /**
+         * Orders per status, and the time spent in each stage
+         * @description Roles: admin, manager, auditor.
+         */
+        get: operations["getPipelineReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -688,7 +913,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_invoice"];
+        /**
+         * An order's invoice
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getInvoice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -704,7 +933,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_packingSlip"];
+        /**
+         * An order's packing slip
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getPackingSlip"];
         put?: never;
         post?: never;
         delete?: never;
@@ -720,7 +953,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_shippingLabel"];
+        /**
+         * An order's shipping label
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getShippingLabel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -736,8 +973,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DocumentController_getSeller"];
-        put: operations["DocumentController_setSeller"];
+        /**
+         * Read the seller details printed on documents
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getSellerSettings"];
+        /**
+         * Change the seller details printed on documents
+         * @description Roles: admin, manager.
+         */
+        put: operations["setSellerSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -752,9 +997,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FeedbackController_list"];
+        /**
+         * List feedback
+         * @description Roles: admin, manager.
+         */
+        get: operations["listFeedback"];
         put?: never;
-        post: operations["FeedbackController_create"];
+        /**
+         * Send feedback about the product
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        post: operations["createFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -770,7 +1023,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["FeedbackController_markHandled"];
+        /**
+         * Mark feedback handled
+         * @description Roles: admin, manager.
+         */
+        post: operations["markFeedbackHandled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -784,7 +1041,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventsController_stream"];
+        /**
+         * Follow orders as they move (server-sent events)
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["streamOrderEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -800,7 +1061,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_get"];
+        /** Whether PostgreSQL, Temporal and the event listener answer */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,14 +1071,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/live": {
+    "/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_live"];
+        /** Whether the process answers (liveness: restart it when this fails) */
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -825,14 +1088,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/health/ready": {
+    "/health/ready": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_ready"];
+        /** Whether the process should be sent requests (readiness) */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -848,7 +1112,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MetricsController_get"];
+        /** Metrics for Prometheus */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -864,23 +1129,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["BackupController_list"];
+        /**
+         * List backup archives
+         * @description Roles: admin.
+         */
+        get: operations["listBackups"];
         put?: never;
-        post: operations["BackupController_create"];
+        /**
+         * Write a backup archive now
+         * @description Roles: admin.
+         */
+        post: operations["createBackup"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/track/{token}": {
+    "/track/{token}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: operations["TrackingController_page"];
+        /** The customer's tracking page for one order (no sign-in) */
+        get: operations["getTrackingPage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -917,6 +1191,21 @@ export interface components {
             error: string;
             /** @example cannot ship an order that is created (awaiting approval) */
             message: string;
+            /**
+             * @description The field of the request that was wrong.
+             * @example lines.0.sku
+             */
+            field?: string;
+            /** @description The current status of the order (or delivery) on a 409. */
+            status?: string;
+            /** @description What the order waits for, on a 409. */
+            awaiting?: string | null;
+            /** @description Stock refused: the stock on hand now. */
+            stockOnHand?: number;
+            /** @description Stock refused: the units reserved now. */
+            reserved?: number;
+            /** @description Stock refused: on hand minus reserved. */
+            available?: number;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1008,8 +1297,12 @@ export interface components {
             /** @enum {string} */
             entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
             entityId: string;
-            before: Record<string, never> | null;
-            after: Record<string, never> | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
         };
         AuditPageDto: {
             items: components["schemas"]["AuditRecordDto"][];
@@ -1034,7 +1327,9 @@ export interface components {
              * @enum {string}
              */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
         };
         HistoryDto: {
             items: components["schemas"]["HistoryStepDto"][];
@@ -1055,7 +1350,9 @@ export interface components {
             /** @description Workflow history events in the record, over all runs. */
             events: number;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
-            record: Record<string, never>;
+            record: {
+                [key: string]: unknown;
+            };
         };
         NotificationDto: {
             /** Format: uuid */
@@ -1256,7 +1553,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             stage: "approval" | "shipment" | "delivery";
-            awaiting: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
             level: number;
             /** Format: date-time */
@@ -1685,7 +1983,8 @@ export interface components {
             number: string;
             /** @enum {string} */
             status: "created" | "processing" | "shipped" | "completed" | "cancelled" | "rejected";
-            awaiting: string | null;
+            /** @enum {string|null} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | null;
             /**
              * Format: date-time
              * @description When its current stage began.
@@ -1764,6 +2063,33 @@ export interface components {
             items: components["schemas"]["FeedbackDto"][];
             nextCursor: string | null;
         };
+        HealthChecksDto: {
+            /** @enum {string} */
+            database: "ok" | "down";
+            /** @enum {string} */
+            temporal: "ok" | "down";
+            /**
+             * @description The database listener behind /api/events.
+             * @enum {string}
+             */
+            events: "ok" | "down";
+        };
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        ReadinessDto: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: components["schemas"]["HealthChecksDto"];
+            /** @description The process has begun to shut down: it takes nothing new. */
+            draining: boolean;
+        };
         BackupPartDto: {
             /** @example app.dump */
             file: string;
@@ -1793,7 +2119,7 @@ export interface components {
             /** @example 0.1.0 */
             appVersion: string;
             /** @example Migration20261126060000_escalation */
-            schema?: Record<string, never> | null;
+            schema: string | null;
             /** @example 15.18 */
             postgresVersion: string;
             /**
@@ -1802,7 +2128,7 @@ export interface components {
              */
             temporalPersistence: "sqlite" | "postgres" | "none";
             /** @example 1.29.1 */
-            temporalVersion?: Record<string, never> | null;
+            temporalVersion: string | null;
             parts: components["schemas"]["BackupPartDto"][];
         };
         BackupListDto: {
@@ -1818,7 +2144,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AuthController_login: {
+    logIn: {
         parameters: {
             query?: never;
             header?: never;
@@ -1839,8 +2165,35 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1857,9 +2210,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_session: {
+    startSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1880,8 +2242,35 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Wrong username or password. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1898,9 +2287,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_logout: {
+    endSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -1916,9 +2314,36 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_me: {
+    getCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1935,9 +2360,27 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    AuthController_updateMe: {
+    updateCurrentUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1959,8 +2402,53 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description A session write without X-CSRF-Token. */
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1970,7 +2458,7 @@ export interface operations {
             };
         };
     };
-    UserController_list: {
+    listUsers: {
         parameters: {
             query?: never;
             header?: never;
@@ -1987,7 +2475,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1997,7 +2504,7 @@ export interface operations {
             };
         };
     };
-    UserController_create: {
+    createUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2018,7 +2525,26 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2035,9 +2561,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    UserController_update: {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -2060,7 +2613,71 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description You cannot disable yourself or take away your own admin role. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2070,7 +2687,7 @@ export interface operations {
             };
         };
     };
-    AuditController_list: {
+    listAuditRecords: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2094,9 +2711,45 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    HistoryController_steps: {
+    getOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2116,7 +2769,35 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2126,7 +2807,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_raw: {
+    getOrderRawHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2142,9 +2823,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        events?: {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2154,7 +2869,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_verify: {
+    verifyOrderHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -2174,7 +2889,62 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResultDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2184,7 +2954,7 @@ export interface operations {
             };
         };
     };
-    HistoryController_archive: {
+    getOrderArchive: {
         parameters: {
             query?: never;
             header?: never;
@@ -2204,7 +2974,35 @@ export interface operations {
                     "application/json": components["schemas"]["OrderArchiveDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2214,7 +3012,7 @@ export interface operations {
             };
         };
     };
-    NotificationController_inbox: {
+    listNotifications: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2236,9 +3034,36 @@ export interface operations {
                     "application/json": components["schemas"]["InboxDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    NotificationController_markRead: {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2257,7 +3082,62 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2267,7 +3147,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_list: {
+    listDeliveries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2291,7 +3171,26 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2301,7 +3200,7 @@ export interface operations {
             };
         };
     };
-    DeliveryController_resend: {
+    resendDelivery: {
         parameters: {
             query?: never;
             header?: never;
@@ -2321,6 +3220,34 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2338,9 +3265,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_list: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -2357,9 +3311,36 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    WebhookController_create: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2380,7 +3361,53 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2390,7 +3417,7 @@ export interface operations {
             };
         };
     };
-    WebhookController_deactivate: {
+    deactivateWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -2410,7 +3437,35 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2420,7 +3475,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_listPolicies: {
+    listEscalationPolicies: {
         parameters: {
             query?: never;
             header?: never;
@@ -2437,9 +3492,27 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setPolicy: {
+    setEscalationPolicy: {
         parameters: {
             query?: never;
             header?: never;
@@ -2463,6 +3536,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2471,7 +3545,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2481,7 +3601,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_getCalendar: {
+    getWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2499,9 +3619,27 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    EscalationController_setCalendar: {
+    setWorkCalendar: {
         parameters: {
             query?: never;
             header?: never;
@@ -2522,7 +3660,53 @@ export interface operations {
                     "application/json": components["schemas"]["CalendarChangeDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2532,7 +3716,7 @@ export interface operations {
             };
         };
     };
-    EscalationController_overdue: {
+    listOverdueOrders: {
         parameters: {
             query?: {
                 stage?: "approval" | "shipment" | "delivery";
@@ -2552,7 +3736,35 @@ export interface operations {
                     "application/json": components["schemas"]["OverdueDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2562,7 +3774,7 @@ export interface operations {
             };
         };
     };
-    OrderController_list: {
+    listOrders: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2596,7 +3808,26 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2606,7 +3837,7 @@ export interface operations {
             };
         };
     };
-    OrderController_create: {
+    createOrder: {
         parameters: {
             query?: never;
             header?: {
@@ -2639,6 +3870,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,8 +3879,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Idempotency-Key reused with another body. */
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2658,7 +3935,7 @@ export interface operations {
             };
         };
     };
-    OrderController_get: {
+    getOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2677,7 +3954,8 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2685,7 +3963,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2695,7 +3983,7 @@ export interface operations {
             };
         };
     };
-    OrderController_edit: {
+    editOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2719,6 +4007,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2727,6 +4016,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2735,8 +4043,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2746,7 +4081,7 @@ export interface operations {
             };
         };
     };
-    OrderController_workflowLink: {
+    getOrderWorkflowLink: {
         parameters: {
             query?: never;
             header?: never;
@@ -2766,7 +4101,8 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowLinkDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2774,7 +4110,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2784,7 +4139,7 @@ export interface operations {
             };
         };
     };
-    OrderController_approve: {
+    approveOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2808,7 +4163,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,6 +4190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2833,8 +4199,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2844,7 +4237,7 @@ export interface operations {
             };
         };
     };
-    OrderController_reject: {
+    rejectOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2868,7 +4261,17 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2885,6 +4288,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,8 +4297,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting approval; names the status. */
+            /** @description The order is not awaiting approval; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2904,7 +4335,7 @@ export interface operations {
             };
         };
     };
-    OrderController_retryPayment: {
+    retryOrderPayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -2928,6 +4359,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2936,6 +4368,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,8 +4395,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting payment; names the status. */
+            /** @description The order is not awaiting payment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2955,7 +4433,7 @@ export interface operations {
             };
         };
     };
-    OrderController_ship: {
+    shipOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -2979,6 +4457,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2987,6 +4466,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2995,8 +4493,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting shipment; names the status. */
+            /** @description The order is not awaiting shipment; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3006,7 +4531,7 @@ export interface operations {
             };
         };
     };
-    OrderController_complete: {
+    completeOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3030,6 +4555,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3038,6 +4564,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3046,8 +4591,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not shipped; names the status. */
+            /** @description The order is not shipped; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3057,7 +4629,7 @@ export interface operations {
             };
         };
     };
-    OrderController_cancel: {
+    cancelOrder: {
         parameters: {
             query?: never;
             header?: never;
@@ -3081,6 +4653,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3089,6 +4662,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3097,8 +4689,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not created or processing; names the status. */
+            /** @description The order is not created or processing; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3108,7 +4727,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_list: {
+    listCustomers: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3129,7 +4748,26 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3139,7 +4777,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_create: {
+    createCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3160,7 +4798,53 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3170,7 +4854,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_get: {
+    getCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3189,7 +4873,8 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3197,7 +4882,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3207,7 +4902,7 @@ export interface operations {
             };
         };
     };
-    CustomerController_update: {
+    updateCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -3230,6 +4925,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3238,7 +4934,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3248,7 +4990,7 @@ export interface operations {
             };
         };
     };
-    ProductController_list: {
+    listProducts: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3269,7 +5011,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3279,7 +5040,7 @@ export interface operations {
             };
         };
     };
-    ProductController_create: {
+    createProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3300,7 +5061,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3317,9 +5097,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_get: {
+    getProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3338,7 +5145,8 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
-            400: {
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3346,7 +5154,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3356,7 +5174,7 @@ export interface operations {
             };
         };
     };
-    ProductController_update: {
+    updateProduct: {
         parameters: {
             query?: never;
             header?: never;
@@ -3379,6 +5197,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,6 +5206,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3404,9 +5242,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    ProductController_adjustStock: {
+    adjustProductStock: {
         parameters: {
             query?: never;
             header?: never;
@@ -3429,6 +5294,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3437,6 +5303,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3454,9 +5339,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_getApproval: {
+    getApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3473,9 +5385,27 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setApproval: {
+    setApprovalSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3497,7 +5427,53 @@ export interface operations {
                     "application/json": components["schemas"]["ApprovalSettingsDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3507,7 +5483,7 @@ export interface operations {
             };
         };
     };
-    SettingsController_listRecipients: {
+    listNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3525,9 +5501,36 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    SettingsController_setRecipients: {
+    setNotificationRecipients: {
         parameters: {
             query?: never;
             header?: never;
@@ -3550,6 +5553,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientSettingDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,7 +5562,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3568,7 +5618,7 @@ export interface operations {
             };
         };
     };
-    ReportController_sales: {
+    getSalesReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3588,28 +5638,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Per period and currency; `format=csv` for a CSV file. */
+            /** @description Per period and currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReportDto"];
-                    "text/csv": components["schemas"]["SalesReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_customers: {
+    getCustomerReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3630,28 +5707,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top customers per currency. */
+            /** @description Top customers per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_products: {
+    getProductReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3672,28 +5776,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Top products per currency. */
+            /** @description Top products per currency. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RankingReportDto"];
-                    "text/csv": components["schemas"]["RankingReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    ReportController_pipeline: {
+    getPipelineReport: {
         parameters: {
             query?: {
                 /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
@@ -3711,28 +5842,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Statuses now; stage times and breaches in the period. */
+            /** @description Statuses now; stage times and breaches in the period. `?format=csv` answers the same as a CSV file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PipelineReportDto"];
-                    "text/csv": components["schemas"]["PipelineReportDto"];
+                    "text/csv": string;
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
-                    "text/csv": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_invoice: {
+    getInvoice: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3745,54 +5903,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invoice in the customer's language; its number is assigned once. */
+            /** @description The invoice in the customer's language; its number is assigned once. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_packingSlip: {
+    getPackingSlip: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3805,54 +5973,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description What goes in the parcel, without prices. */
+            /** @description What goes in the parcel, without prices. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_shippingLabel: {
+    getShippingLabel: {
         parameters: {
             query?: {
                 format?: "html" | "pdf";
@@ -3865,54 +6043,64 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. */
+            /** @description Recipient, address, carrier, tracking number and the order number as a Code 128 barcode. HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; names the status. */
+            /** @description The order is not processing yet; the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PDF asked for and its font is missing. */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": components["schemas"]["ErrorDto"];
-                    "application/pdf": components["schemas"]["ErrorDto"];
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
     };
-    DocumentController_getSeller: {
+    getSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3930,9 +6118,27 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    DocumentController_setSeller: {
+    setSellerSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3954,7 +6160,53 @@ export interface operations {
                     "application/json": components["schemas"]["SellerDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3964,7 +6216,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_list: {
+    listFeedback: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3989,7 +6241,35 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackPageDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3999,7 +6279,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_create: {
+    createFeedback: {
         parameters: {
             query?: never;
             header?: never;
@@ -4020,7 +6300,53 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4030,7 +6356,7 @@ export interface operations {
             };
         };
     };
-    FeedbackController_markHandled: {
+    markFeedbackHandled: {
         parameters: {
             query?: never;
             header?: never;
@@ -4050,6 +6376,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4058,7 +6385,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4068,7 +6441,7 @@ export interface operations {
             };
         };
     };
-    EventsController_stream: {
+    streamOrderEvents: {
         parameters: {
             query?: never;
             header?: {
@@ -4085,11 +6458,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
-    HealthController_get: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -4098,23 +6491,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {status: "ok", checks: {database, temporal, events}} */
+            /** @description Everything answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
             /** @description PostgreSQL or Temporal does not answer. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthDto"];
+                };
             };
         };
     };
-    HealthController_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4123,16 +6520,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The process answers (liveness: restart it when this fails). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
             };
         };
     };
-    HealthController_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -4146,18 +6544,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
             /** @description Not ready: a dependency is down, or the API is draining. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
         };
     };
-    MetricsController_get: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -4171,11 +6573,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
-    BackupController_list: {
+    listBackups: {
         parameters: {
             query?: never;
             header?: never;
@@ -4193,9 +6597,36 @@ export interface operations {
                     "application/json": components["schemas"]["BackupListDto"];
                 };
             };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
-    BackupController_create: {
+    createBackup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4213,8 +6644,53 @@ export interface operations {
                     "application/json": components["schemas"]["BackupDto"];
                 };
             };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Another backup is being written. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4233,7 +6709,7 @@ export interface operations {
             };
         };
     };
-    TrackingController_page: {
+    getTrackingPage: {
         parameters: {
             query?: never;
             header?: never;
@@ -4249,28 +6725,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Not a valid tracking link (tampered, truncated or unknown). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Too many wrong links from this address; wait and retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };

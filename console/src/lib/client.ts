@@ -61,7 +61,11 @@ const session: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
+// The console reads JSON: answers the API also gives in other media types (CSV reports) type as JSON here.
+export const api = createClient<paths, 'application/json'>({
+  baseUrl: window.location.origin,
+  credentials: 'same-origin',
+});
 api.use(session);
 
 /** The data of an openapi-fetch answer, or an ApiError with the API's body. */

@@ -6,7 +6,7 @@ import { queryKeysFactory, useApiMutation } from '../../lib/query';
 export const feedbackQueryKeys = queryKeysFactory('feedback');
 
 export type FeedbackQuery = Omit<
-  NonNullable<operations['FeedbackController_list']['parameters']['query']>,
+  NonNullable<operations['listFeedback']['parameters']['query']>,
   'limit' | 'cursor'
 >;
 

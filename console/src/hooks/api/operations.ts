@@ -9,8 +9,8 @@ export const overdueQueryKeys = queryKeysFactory('overdue');
 export const auditQueryKeys = queryKeysFactory('audit');
 export const usersQueryKeys = queryKeysFactory('users');
 
-type DeliveryQuery = Omit<NonNullable<operations['DeliveryController_list']['parameters']['query']>, 'limit'>;
-type AuditQuery = Omit<NonNullable<operations['AuditController_list']['parameters']['query']>, 'limit'>;
+type DeliveryQuery = Omit<NonNullable<operations['listDeliveries']['parameters']['query']>, 'limit'>;
+type AuditQuery = Omit<NonNullable<operations['listAuditRecords']['parameters']['query']>, 'limit'>;
 
 export function useDeliveries(query: DeliveryQuery) {
   return useQuery({

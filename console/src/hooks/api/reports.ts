@@ -6,9 +6,9 @@ import { queryKeysFactory } from '../../lib/query';
 export const reportsQueryKeys = queryKeysFactory('reports');
 
 type Query<K extends keyof operations> = Omit<NonNullable<operations[K]['parameters']['query']>, 'format'>;
-export type SalesQuery = Query<'ReportController_sales'>;
-export type RankingQuery = Query<'ReportController_customers'>;
-export type PipelineQuery = Query<'ReportController_pipeline'>;
+export type SalesQuery = Query<'getSalesReport'>;
+export type RankingQuery = Query<'getCustomerReport'>;
+export type PipelineQuery = Query<'getPipelineReport'>;
 export type RankingKind = 'customers' | 'products';
 
 export function useSalesReport(query: SalesQuery) {

@@ -6,7 +6,7 @@ import { Chart, type ChartOption } from '../../../components/chart';
 import { PageHeader } from '../../../components/page-header';
 import { StatusTag } from '../../../components/status-tag';
 import { reportCsvUrl, usePipelineReport } from '../../../hooks/api/reports';
-import type { Order, Schemas } from '../../../lib/client';
+import type { Schemas } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { duration } from '../../../lib/format';
 import { ReportPeriod, type Period } from '../components/report-period';
@@ -124,9 +124,7 @@ export function PipelineReportPage() {
                 {
                   title: t('orders.fields.status'),
                   key: 'status',
-                  render: (_, order) => (
-                    <StatusTag status={order.status} awaiting={order.awaiting as Order['awaiting']} />
-                  ),
+                  render: (_, order) => <StatusTag status={order.status} awaiting={order.awaiting} />,
                 },
                 {
                   title: t('reports.pipeline.waited'),

@@ -1,0 +1,97 @@
+/**
+ * The few decorators an endpoint needs to describe itself truthfully. What every endpoint shares (how to
+ * sign in, 401/403/503, 400/413/415 for input, 404 for a path id) is added by `finishDocument`; an endpoint
+ * declares its own answers: its operation, its success response and its business refusals.
+ */
+import { applyDecorators, createParamDecorator, type ExecutionContext, type Type } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ErrorDto } from '../dtos/error.dto';
+
+/** The error statuses the API answers with, always with the one error body (`ErrorDto`). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
+
+/** What each error status means in this API, for the document's readers. */
+export const ERROR_MEANINGS: Record<ErrorStatus, string> = {
+  400: 'Malformed or invalid input; the message names the field.',
+  401: 'No credentials, or a token that is invalid, expired or revoked.',
+  403: 'Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token.',
+  404: 'Nothing with that id (whatever its format).',
+  409: "The resource's state does not allow this; the message names the current status.",
+  410: 'Gone: it existed and has expired.',
+  413: 'The request body is larger than the limit (1 MB).',
+  415: 'The request body is not JSON in a supported encoding.',
+  422: 'Idempotency-Key reused with a different body.',
+  429: 'Too many attempts; wait and repeat.',
+  503: 'PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated.',
+};
+
+/** The document's name for an operation (`listOrders`, a verb on a resource) and its one-line summary. */
+export const ApiOp = (operationId: string, summary: string, description?: string) =>
+  ApiOperation({ operationId, summary, ...(description ? { description } : {}) });
+
+/**
+ * The refusals an endpoint itself can answer with, each with the error body: `@ApiErrors(404, 409)`, or
+ * `[409, 'why']` to say when it happens. Cross-cutting ones (401, 403, 503, input 400s) need not be listed.
+ */
+export function ApiErrors(...errors: (ErrorStatus | [ErrorStatus, string])[]) {
+  return applyDecorators(
+    ...errors.map((error) => {
+      const [status, description] = Array.isArray(error) ? error : [error, ERROR_MEANINGS[error]];
+      return ApiResponse({ status, description, type: ErrorDto });
+    }),
+  );
+}
+
+/** A success answer in one or more media types, each with its own schema (JSON: a DTO; text: a string). */
+export function ApiContent(
+  status: number,
+  description: string,
+  content: Record<string, Type<unknown> | Record<string, unknown>>,
+) {
+  const models = Object.values(content).filter(
+    (value): value is Type<unknown> => typeof value === 'function',
+  );
+  return applyDecorators(
+    ApiExtraModels(...models),
+    ApiResponse({
+      status,
+      description,
+      content: Object.fromEntries(
+        Object.entries(content).map(([mediaType, schema]) => [
+          mediaType,
+          { schema: typeof schema === 'function' ? { $ref: getSchemaPath(schema) } : schema },
+        ]),
+      ),
+    }),
+  );
+}
+
+/** Schemas of non-JSON bodies. */
+export const TEXT = { type: 'string' } as const;
+export const BINARY = { type: 'string', format: 'binary' } as const;
+
+/** A report: JSON by default, CSV (`text/csv`) with `?format=csv`. */
+export const ApiJsonOrCsv = (dto: Type<unknown>, description: string) =>
+  ApiContent(200, `${description} \`?format=csv\` answers the same as a CSV file.`, {
+    'application/json': dto,
+    'text/csv': TEXT,
+  });
+
+/** A printable document: HTML by default, PDF with `?format=pdf`. */
+export const ApiHtmlOrPdf = (description: string) =>
+  ApiContent(200, `${description} HTML, or a PDF with \`?format=pdf\`.`, {
+    'text/html': TEXT,
+    'application/pdf': BINARY,
+  });
+
+/**
+ * The value of an optional request header, described by `@ApiHeader` beside it. Nest's own `@Headers(name)`
+ * would also add the header to the document, under its lower-cased name and as required.
+ */
+export const OptionalHeader = createParamDecorator(
+  (name: string, context: ExecutionContext): string | undefined => {
+    const value = context.switchToHttp().getRequest<Request>().headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  },
+);
