@@ -1,7 +1,7 @@
 /**
  * Traces with OpenTelemetry: HTTP and NestJS in the API, PostgreSQL queries, outgoing webhook calls, the
  * Temporal client, the workflows and their activities, exported over OTLP/HTTP. Installed only when an OTLP
- * endpoint is configured; otherwise nothing here runs and no instrumentation is loaded (the API's tracer is
+ * endpoint is configured; otherwise nothing here runs and no instrumentation is registered (the API's tracer is
  * OpenTelemetry's no-op, the worker runs the workflow bundle without tracing interceptors).
  *
  * Packages: the current OpenTelemetry JS line (`@opentelemetry/sdk-trace` 3.1, instrumentations 0.301,
