@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { KeyRing } from '../config/keys';
 import { OrderArchiveRepository, type ArchivedHistory } from '../db/repositories';
 import { ORDER_ARCHIVE_WORKFLOW, orderArchiveStart, orderWorkflowId } from '../workflows/order.definitions';
 import { fetchOrderRuns } from './order-runs';
@@ -9,6 +10,8 @@ import { fetchOrderRuns } from './order-runs';
 export interface ArchiveActivityDeps {
   em: () => EntityManager;
   client: Client;
+  /** The archive's seal keys: records are sealed with the current one. */
+  archiveSealKeys: KeyRing;
   /** The task queue the archiving workflow starts on: the worker's own (OMS_TASK_QUEUE). */
   taskQueue: string;
 }
@@ -22,8 +25,8 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
   /**
    * Writes the finished order's complete record: the order with its lines, approvals and shipment, the
    * payment ledger, the notifications and deliveries so far, and every run of its workflow history as it
-   * stands. One compressed JSON document with a SHA-256; running it again replaces the record only with a
-   * longer history.
+   * stands. One compressed JSON document with a SHA-256 and a keyed seal; running it again adds a record
+   * only when the history has grown.
    */
   async function archiveOrder({ orderId }: { orderId: string }): Promise<{ events: number; bytes: number }> {
     const em = deps.em();
@@ -47,7 +50,7 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
       ...histories,
     });
     const events = runs.reduce((sum, run) => sum + (run.events?.length ?? 0), 0);
-    await new OrderArchiveRepository(em).save(orderId, record, events);
+    await new OrderArchiveRepository(em).save(orderId, record, events, deps.archiveSealKeys.current);
     return { events, bytes: Buffer.byteLength(record) };
   }
 

@@ -1,5 +1,6 @@
 import { createBackupActivities, type BackupActivityDeps } from './backup.activities';
 import { createArchiveActivities, type ArchiveActivityDeps } from './archive.activities';
+import { createCommandActivities, type CommandActivityDeps } from './command.activities';
 import { createDeliveryActivities } from './delivery.activities';
 import { createEscalationActivities, type EscalationActivityDeps } from './escalation.activities';
 import { createInventoryActivities, type InventoryActivityDeps } from './inventory.activities';
@@ -13,7 +14,8 @@ export type ActivityDeps = OrderActivityDeps &
   ArchiveActivityDeps &
   NotificationActivityDeps &
   EscalationActivityDeps &
-  BackupActivityDeps;
+  BackupActivityDeps &
+  CommandActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -26,5 +28,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliveryActivities(deps),
     ...createEscalationActivities(deps),
     ...createBackupActivities(deps),
+    ...createCommandActivities(deps),
   };
 }

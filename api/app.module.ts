@@ -22,6 +22,7 @@ import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
+import { TaskController } from './controllers/task.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -42,6 +43,7 @@ import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
+import { TaskService } from './services/task.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
@@ -63,8 +65,8 @@ class ConfigModule {
 }
 
 /**
- * Request logs: one JSON line per answered request with its id, method, path (no query string: it may
- * hold search text), status and time; health checks and scrapes are not logged.
+ * Request logs: one JSON line per answered request with its id, method, path (`loggedPath`), status and
+ * time; health checks and scrapes are not logged.
  */
 function requestLogging(config: AppConfig): DynamicModule {
   return LoggerModule.forRoot({
@@ -76,7 +78,7 @@ function requestLogging(config: AppConfig): DynamicModule {
           req: (request: { id: string; method: string; url: string }) => ({
             id: request.id,
             method: request.method,
-            path: request.url.split('?')[0],
+            path: loggedPath(request.url),
           }),
           res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
         },
@@ -89,6 +91,15 @@ function requestLogging(config: AppConfig): DynamicModule {
       logDestination(config),
     ],
   });
+}
+
+/**
+ * A request's path as the log keeps it: no query string (it may hold search text), and no tracking token
+ * (`/track/<token>` is the customer's link: whoever reads the logs could follow it to the order).
+ */
+export function loggedPath(url: string): string {
+  const path = url.split('?', 1)[0] ?? url;
+  return path.replace(/^\/track\/[^/]+/, '/track/…');
 }
 
 /** The HTTP application, built from an already validated configuration. */
@@ -117,6 +128,7 @@ export class AppModule {
         WebhookController,
         EscalationController,
         OrderController,
+        TaskController,
         CustomerController,
         ProductController,
         SettingsController,
@@ -135,6 +147,7 @@ export class AppModule {
         UserService,
         AuditService,
         OrderService,
+        TaskService,
         CustomerService,
         ProductService,
         SettingsService,

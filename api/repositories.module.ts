@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -11,6 +12,7 @@ import {
   OrderArchiveRepository,
   WebhookRepository,
   LoginThrottleRepository,
+  SessionRepository,
   NotificationRepository,
   UserRepository,
   OrderRepository,
@@ -18,10 +20,12 @@ import {
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
+  AssignmentRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -32,6 +36,7 @@ const repositories: Provider[] = [
   OrderArchiveRepository,
   WebhookRepository,
   LoginThrottleRepository,
+  SessionRepository,
   NotificationRepository,
   UserRepository,
   OrderRepository,
@@ -39,6 +44,7 @@ const repositories: Provider[] = [
   ReportRepository,
   SettingsRepository,
   StockRepository,
+  TaskRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
@@ -5,8 +7,9 @@ describe('configuration', () => {
   it('defaults to the embedded services on loopback', () => {
     expect(loadConfig({}, false)).toEqual({
       dataDir: path.resolve('data'),
-      databaseUrl: 'postgres://oms_app:oms_app@127.0.0.1:5433/oms',
-      databaseOwnerUrl: 'postgres://postgres:postgres@127.0.0.1:5433/oms',
+      // With the passwords the first start generates into the data folder, once it has.
+      databaseUrl: expect.stringMatching(/^postgres:\/\/oms_app(:[\w-]+)?@127\.0\.0\.1:5433\/oms$/),
+      databaseOwnerUrl: expect.stringMatching(/^postgres:\/\/postgres(:[\w-]+)?@127\.0\.0\.1:5433\/oms$/),
       embeddedPostgres: { port: 5433 },
       temporal: {
         address: '127.0.0.1:7233',
@@ -27,7 +30,14 @@ describe('configuration', () => {
         persistence: { kind: 'sqlite', file: path.resolve('data', 'temporal.db') },
         uiUrl: 'http://127.0.0.1:8233',
       },
-      api: { host: '127.0.0.1', port: 3000, trustProxy: false, consoleDir: path.resolve('dist/console') },
+      api: {
+        host: '127.0.0.1',
+        port: 3000,
+        trustProxy: false,
+        consoleDir: path.resolve('dist/console'),
+        eventStreamsPerUser: 8,
+        metricsToken: null,
+      },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',
       logFormat: 'json',
@@ -44,6 +54,8 @@ describe('configuration', () => {
       shutdownGraceMs: 10000,
       backup: { dir: path.resolve('data', 'backups'), cron: null, keep: 7 },
       auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
+      commands: { key: undefined, previousKeys: [] },
+      archive: { sealKey: undefined, previousSealKeys: [] },
       notifications: {
         smtpUrl: undefined,
         mailFrom: 'Order Management <oms@localhost>',
@@ -108,9 +120,10 @@ describe('configuration', () => {
       OMS_PG_PORT: '6543',
       OMS_TEMPORAL_PORT: '7300',
       OMS_TEMPORAL_UI_PORT: '8300',
+      OMS_DATA_DIR: '/nonexistent/oms-data',
     });
-    expect(config.databaseUrl).toBe('postgres://oms_app:oms_app@127.0.0.1:6543/oms');
-    expect(config.databaseOwnerUrl).toBe('postgres://postgres:postgres@127.0.0.1:6543/oms');
+    expect(config.databaseUrl).toBe('postgres://oms_app@127.0.0.1:6543/oms');
+    expect(config.databaseOwnerUrl).toBe('postgres://postgres@127.0.0.1:6543/oms');
     expect(config.temporal).toMatchObject({
       address: '127.0.0.1:7300',
       devServer: { port: 7300, uiPort: 8300 },
@@ -124,10 +137,17 @@ describe('configuration', () => {
   });
 
   it("knows where Temporal keeps its state: the dev server's SQLite, its PostgreSQL databases, or not at all", () => {
-    expect(loadConfig({ OMS_TEMPORAL: 'postgres', OMS_PG_PORT: '6000' }).temporal.persistence).toEqual({
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-config-'));
+    writeFileSync(path.join(dataDir, 'postgres-credentials.json'), '{"owner":"0wner","app":"app"}', {
+      mode: 0o600,
+    });
+    expect(
+      loadConfig({ OMS_TEMPORAL: 'postgres', OMS_PG_PORT: '6000', OMS_DATA_DIR: dataDir }).temporal
+        .persistence,
+    ).toEqual({
       kind: 'postgres',
-      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:6000/temporal',
-      visibilityUrl: 'postgres://postgres:postgres@127.0.0.1:6000/temporal_visibility',
+      databaseUrl: 'postgres://postgres:0wner@127.0.0.1:6000/temporal',
+      visibilityUrl: 'postgres://postgres:0wner@127.0.0.1:6000/temporal_visibility',
     });
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.persistence).toEqual({ kind: 'none' });
     expect(

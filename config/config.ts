@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { TASK_QUEUE } from '../workflows/order.definitions';
+import { ConfigError } from './config-error';
+import { readEmbeddedCredentials } from './embedded-credentials';
 import { PostgresTlsError, withPostgresTls } from './postgres-tls';
 import {
   TemporalSettingsError,
@@ -9,6 +11,8 @@ import {
   loadTemporalEndpoint,
   type TemporalConnectionSettings,
 } from './temporal';
+
+export { ConfigError };
 
 /**
  * Every setting the product reads, validated once at boot; see the configuration table in README.md.
@@ -66,6 +70,10 @@ export abstract class AppConfig {
     consoleDir: string;
     /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
     trustProxy: string | number | false;
+    /** Live event streams (`/api/events`) one user may hold open at once on one API instance. */
+    eventStreamsPerUser: number;
+    /** The bearer token `/metrics` requires; null: it answers anyone who reaches it (loopback by default). */
+    metricsToken: string | null;
   };
   abstract webhooks: {
     /**
@@ -119,6 +127,20 @@ export abstract class AppConfig {
     /** Sets the password of user `admin` at start; when unset, a random one is generated once. */
     adminPassword: string | undefined;
   };
+  /** The key the API signs staff actions with, so that workers carry out only actions the API sent. */
+  abstract commands: {
+    /** HMAC key; when unset, generated once into the data folder. The API and every worker need the same. */
+    key: string | undefined;
+    /** Earlier keys still accepted, while actions signed with them may be on their way (rotation). */
+    previousKeys: string[];
+  };
+  /** The key of the archived records' seals: workers seal, the API checks. */
+  abstract archive: {
+    /** HMAC key; when unset, generated once into the data folder. The API and every worker need the same. */
+    sealKey: string | undefined;
+    /** Earlier keys, for records sealed before the key was rotated. */
+    previousSealKeys: string[];
+  };
   abstract notifications: {
     /** Where e-mail goes (smtp:// or smtps:// URL); no e-mail is sent when unset. */
     smtpUrl: string | undefined;
@@ -165,9 +187,6 @@ export type TemporalPersistence =
 /** Debian's fonts-wqy-microhei (Apache-2.0 or GPL-3+ with font exception); see the README. */
 export const DEFAULT_PDF_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
-/** Raised when the environment holds a setting that cannot be used; the message names the variable. */
-export class ConfigError extends Error {}
-
 type Env = Record<string, string | undefined>;
 
 function port(env: Env, name: string, fallback: number): number {
@@ -196,6 +215,16 @@ function secret(env: Env, name: string, minLength: number): string | undefined {
   if (value.length < minLength)
     throw new ConfigError(`${name} must be at least ${minLength} characters long`);
   return value;
+}
+
+/** Comma-separated secrets (earlier keys kept for a rotation); none when unset. */
+function secretList(env: Env, name: string, minLength: number): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const values = raw.split(',').map((value) => value.trim());
+  if (values.some((value) => value.length < minLength))
+    throw new ConfigError(`${name} must list keys of at least ${minLength} characters, separated by commas`);
+  return values;
 }
 
 function loopbackHost(env: Env, name: string, fallback: string): string {
@@ -277,14 +306,21 @@ export function siblingDatabaseUrl(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port. */
-export function embeddedDatabaseUrl(pgPort: number): string {
-  return `postgres://postgres:postgres@127.0.0.1:${pgPort}/oms`;
+/** `user:password@` of a connection string; the user alone before the first start made a password. */
+const userinfo = (user: string, password: string | undefined) =>
+  password ? `${user}:${password}@` : `${user}@`;
+
+/**
+ * The connection string of the embedded PostgreSQL's superuser (owner of the schema) for a given port,
+ * with the password generated at the first start (config/embedded-credentials.ts).
+ */
+export function embeddedDatabaseUrl(pgPort: number, password?: string): string {
+  return `postgres://${userinfo('postgres', password)}127.0.0.1:${pgPort}/oms`;
 }
 
 /** The embedded PostgreSQL's application role: loopback only, no rights beyond the tables' rows. */
-export function embeddedAppDatabaseUrl(pgPort: number): string {
-  return `postgres://oms_app:oms_app@127.0.0.1:${pgPort}/oms`;
+export function embeddedAppDatabaseUrl(pgPort: number, password?: string): string {
+  return `postgres://${userinfo('oms_app', password)}127.0.0.1:${pgPort}/oms`;
 }
 
 /** A postgres:// URL; its TLS words (sslmode, sslrootcert, …, else PGSSLMODE/PGSSLROOTCERT) checked. */
@@ -352,14 +388,19 @@ export function loadConfig(
   options: LoadConfigOptions = {},
 ): AppConfig {
   const embeddedPgPort = port(env, 'OMS_PG_PORT', 5433);
+  const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
+  // The embedded PostgreSQL's passwords, once its first start has generated them (the launcher reads the
+  // configuration again after starting it).
+  const embedded = env.DATABASE_URL ? null : readEmbeddedCredentials(dataDir);
   const databaseUrl = postgresUrl(
     'DATABASE_URL',
-    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort),
+    env.DATABASE_URL || embeddedAppDatabaseUrl(embeddedPgPort, embedded?.app),
     env,
   );
   const databaseOwnerUrl = postgresUrl(
     'DATABASE_OWNER_URL',
-    env.DATABASE_OWNER_URL || (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort)),
+    env.DATABASE_OWNER_URL ||
+      (env.DATABASE_URL ? databaseUrl : embeddedDatabaseUrl(embeddedPgPort, embedded?.owner)),
     env,
   );
   const temporalPort = port(env, 'OMS_TEMPORAL_PORT', 7233);
@@ -371,7 +412,6 @@ export function loadConfig(
       `TEMPORAL_ADDRESS (or a profile's address) must be host:port, got "${temporalAddress}"`,
     );
   }
-  const dataDir = path.resolve(env.OMS_DATA_DIR || 'data');
   const mode = oneOf(env, 'OMS_TEMPORAL', ['dev', 'postgres'] as const, 'dev');
   const temporalDatabaseUrl = optionalPostgresUrl(env, 'OMS_TEMPORAL_DATABASE_URL');
   const persistence: TemporalPersistence = externalTemporal
@@ -421,6 +461,8 @@ export function loadConfig(
       host: loopbackHost(env, 'OMS_API_HOST', '127.0.0.1'),
       port: port(env, 'OMS_API_PORT', 3000),
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
+      eventStreamsPerUser: positiveInt(env, 'OMS_EVENT_STREAMS_PER_USER', 8),
+      metricsToken: secret(env, 'OMS_METRICS_TOKEN', 16) ?? null,
       consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
@@ -449,6 +491,14 @@ export function loadConfig(
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
       tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),
       adminPassword: secret(env, 'OMS_ADMIN_PASSWORD', 12),
+    },
+    commands: {
+      key: secret(env, 'OMS_COMMAND_KEY', 32),
+      previousKeys: secretList(env, 'OMS_COMMAND_PREVIOUS_KEYS', 32),
+    },
+    archive: {
+      sealKey: secret(env, 'OMS_ARCHIVE_SEAL_KEY', 32),
+      previousSealKeys: secretList(env, 'OMS_ARCHIVE_SEAL_PREVIOUS_KEYS', 32),
     },
     notifications: {
       smtpUrl: smtpUrl(env, 'OMS_SMTP_URL'),

@@ -6,6 +6,8 @@ import { BlockList, isIP } from 'node:net';
  * Where webhooks may not go: loopback, private, carrier-grade NAT, link-local (cloud metadata),
  * unique-local, multicast, reserved and unspecified addresses, IPv4 and IPv6, so that a registered webhook
  * cannot be pointed at the product's own PostgreSQL or Temporal, or at anything else inside the network.
+ * IPv6 addresses that carry an IPv4 address to a translator (NAT64, 6to4) are refused whole: on a network
+ * with such a gateway they reach any IPv4 address, internal ones included.
  */
 const internal = new BlockList();
 for (const [network, prefix] of [
@@ -24,6 +26,9 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback and IPv4-compatible addresses
+  ['64:ff9b::', 96], // NAT64, well-known prefix
+  ['64:ff9b:1::', 48], // NAT64, local use
+  ['2002::', 16], // 6to4
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],

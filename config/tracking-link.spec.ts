@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -59,5 +59,13 @@ describe('tracking links', () => {
     const file = path.join(dataDir, 'tracking-secret');
     expect(readFileSync(file, 'utf8').trim()).toBe(first);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuse an empty secret file at start, naming the file, rather than sign with an empty key', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tracking-key-'));
+    writeFileSync(path.join(dataDir, 'tracking-secret'), '\n', { mode: 0o600 });
+    expect(() =>
+      trackingKey({ dataDir, tracking: { secret: undefined, linkDays: 1, publicUrl: '' } }),
+    ).toThrow(/tracking-secret.* is empty/);
   });
 });

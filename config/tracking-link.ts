@@ -6,9 +6,9 @@
  * one order carries the same link.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from './config';
+import { secretFile } from './secret-file';
 
 const CONTEXT = 'order-tracking-link:v1:';
 /** 128 bits of the HMAC-SHA256: as hard to guess as a random UUID, and a link short enough to type. */
@@ -53,19 +53,6 @@ export function trackingLinkExpired(endedAt: Date | null, linkDays: number, now:
  */
 export function trackingKey(config: Pick<AppConfig, 'tracking' | 'dataDir'>): string {
   if (config.tracking.secret) return config.tracking.secret;
-  const file = path.join(config.dataDir, 'tracking-secret');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(path.dirname(file), { recursive: true });
-  try {
-    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
-  } catch (error) {
-    // Another process created it between our read and our write: use theirs.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readFileSync(file, 'utf8').trim();
+  return secretFile(path.join(config.dataDir, 'tracking-secret'), () => randomBytes(32).toString('base64url'))
+    .value;
 }

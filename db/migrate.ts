@@ -7,11 +7,20 @@ import { ormConfig } from './mikro-orm.config';
 import { checkPostgresTls } from './postgres-check';
 
 /** Tables whose rows the application may add and read but never change or remove. */
-const APPEND_ONLY = ['audit_log'];
+const APPEND_ONLY = ['audit_log', 'order_archives'];
+
+/**
+ * Columns of append-only tables the application may not set: they keep their defaults. A new archived
+ * record is always sealed with the current seal version; only records written before it are version 1.
+ */
+const OWNER_SET_COLUMNS: Record<string, string[]> = { order_archives: ['seal_version'] };
 
 type Execute = <T = unknown[]>(sql: string, params?: unknown[]) => Promise<T>;
 
-/** Creates the application role (the user of `appUrl`) if it does not exist; null when it is the owner. */
+/**
+ * Creates the application role (the user of `appUrl`) if it does not exist, and gives it the password of
+ * `appUrl`; null when it is the owner.
+ */
 async function ensureRole(execute: Execute, appUrl: string): Promise<string | null> {
   const { username, password } = new URL(appUrl);
   const role = decodeURIComponent(username);
@@ -23,8 +32,27 @@ async function ensureRole(execute: Execute, appUrl: string): Promise<string | nu
     'select exists (select 1 from pg_roles where rolname = $1) as exists',
     [role],
   );
-  if (!existing?.exists) await execute(`create role ${quoted} login password ${literal}`);
+  // The password of the connection string, also for an existing role: changing it there rotates it.
+  await execute(`${existing?.exists ? 'alter' : 'create'} role ${quoted} login password ${literal}`);
   return quoted;
+}
+
+/** Statements that take INSERT of `OWNER_SET_COLUMNS` from the role and give it back for the other columns. */
+async function ownerSetColumns(execute: Execute, quoted: string): Promise<string[]> {
+  const statements: string[] = [];
+  for (const [table, reserved] of Object.entries(OWNER_SET_COLUMNS)) {
+    const columns = await execute<{ column_name: string }[]>(
+      `select column_name from information_schema.columns
+        where table_schema = 'public' and table_name = $1 order by ordinal_position`,
+      [table],
+    );
+    const allowed = columns.map((c) => c.column_name).filter((name) => !reserved.includes(name));
+    statements.push(
+      `revoke insert on "${table}" from ${quoted}`,
+      `grant insert (${allowed.map((name) => `"${name}"`).join(', ')}) on "${table}" to ${quoted}`,
+    );
+  }
+  return statements;
 }
 
 /**
@@ -45,6 +73,7 @@ export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promi
     `revoke all on all tables in schema public from ${quoted}`,
     `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
     `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
+    ...(await ownerSetColumns(execute, quoted)),
     // Read-only, so that a backup taken as the application role is complete.
     `revoke insert, update, delete on "mikro_orm_migrations" from ${quoted}`,
     `grant usage, select, update on all sequences in schema public to ${quoted}`,

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { pgClientConfig } from '../config/postgres-tls';
 import { ORDER_EVENTS_CHANNEL } from './projections';
+import { SESSION_EVENTS_CHANNEL, type SessionEnded } from './repositories';
 
 export interface OrderEvent {
   type: 'order.updated';
@@ -22,14 +23,19 @@ export function reconnectDelayMs(attempt: number): number {
 }
 
 /**
- * Listens for the order changes the mirror announces with NOTIFY on one dedicated connection. A lost
- * connection is retried with backoff for as long as it takes; `onResumed` is called after each reconnect,
- * because NOTIFYs sent meanwhile were lost and the listeners must catch up another way.
+ * Listens for the order changes the mirror announces with NOTIFY on one dedicated connection, and for the
+ * sessions that end (`onSessionEnded`). A lost connection is retried with backoff for as long as it takes;
+ * `onResumed` is called after each reconnect, because NOTIFYs sent meanwhile were lost and the listeners
+ * must catch up another way.
  */
 export async function listenToOrderEvents(
   databaseUrl: string,
   onEvent: (event: OrderEvent) => void,
-  handlers: { onError?: (error: Error) => void; onResumed?: (downMs: number) => void } = {},
+  handlers: {
+    onError?: (error: Error) => void;
+    onResumed?: (downMs: number) => void;
+    onSessionEnded?: (event: SessionEnded) => void;
+  } = {},
 ): Promise<OrderEventsListener> {
   const onError = handlers.onError ?? (() => undefined);
   let client: Client | null = null;
@@ -45,8 +51,10 @@ export async function listenToOrderEvents(
       keepAlive: true,
     });
     next.on('notification', (message) => {
-      if (message.channel === ORDER_EVENTS_CHANNEL && message.payload)
-        onEvent(JSON.parse(message.payload) as OrderEvent);
+      if (!message.payload) return;
+      if (message.channel === ORDER_EVENTS_CHANNEL) onEvent(JSON.parse(message.payload) as OrderEvent);
+      if (message.channel === SESSION_EVENTS_CHANNEL)
+        handlers.onSessionEnded?.(JSON.parse(message.payload) as SessionEnded);
     });
     let failed = false;
     const lost = (error: Error) => {
@@ -64,6 +72,7 @@ export async function listenToOrderEvents(
     next.on('end', () => lost(new Error('the listening connection ended')));
     await next.connect();
     await next.query(`LISTEN ${ORDER_EVENTS_CHANNEL}`);
+    if (handlers.onSessionEnded) await next.query(`LISTEN ${SESSION_EVENTS_CHANNEL}`);
     if (state === 'stopped') {
       await next.end();
       return;

@@ -173,8 +173,16 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   updatedAt: string;
 }
 
+/** The API's signature of a staff action (config/command-signature.ts); absent in histories from before. */
+export interface CommandSignature {
+  issuedAt: string;
+  keyId: string;
+  mac: string;
+}
+
 export interface ActorInput {
   actor: Actor;
+  signature?: CommandSignature;
 }
 
 export interface ApproveInput extends ActorInput {

@@ -222,7 +222,7 @@ async function startStack(): Promise<Stack> {
     apiUrl: `http://127.0.0.1:${ports.api}`,
     proxiedApiUrl,
     dataDir,
-    ownerUrl: `postgres://postgres:postgres@127.0.0.1:${ports.pg}/oms`,
+    ownerUrl: config.databaseOwnerUrl,
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     password,
     output: () => output,

@@ -31,7 +31,7 @@ async function run(): Promise<void> {
   const file = args.find((arg) => !arg.startsWith('--'));
   const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--force');
   if (!file || unknown.length > 0) throw new BackupError('usage: npm run restore -- FILE [--force]');
-  const config = loadConfig();
+  let config = loadConfig();
   let release: () => void;
   try {
     release = lockDataDir(config.dataDir);
@@ -47,6 +47,8 @@ async function run(): Promise<void> {
     if (config.embeddedPostgres) {
       console.log(`starting PostgreSQL on 127.0.0.1:${config.embeddedPostgres.port} for the restore`);
       pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgres.port });
+      // Its passwords exist now (generated at its first start): the connection strings carry them.
+      config = loadConfig();
     }
     await ensureApplicationRole(config.databaseOwnerUrl, config.databaseUrl);
     const manifest = await restoreArchive(

@@ -59,7 +59,7 @@ async function waitForHealth(
 }
 
 async function run(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const stops: Stop[] = [];
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -97,7 +97,7 @@ async function run(): Promise<void> {
     stops.push(lockDataDir(config.dataDir));
     const watchers: WatchedService[] = [];
 
-    const { databaseUrl, embeddedPostgres, temporal } = config;
+    const { embeddedPostgres } = config;
     if (embeddedPostgres) {
       say(`starting PostgreSQL on 127.0.0.1:${embeddedPostgres.port} (data in ${config.dataDir}/postgres)`);
       const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: embeddedPostgres.port });
@@ -112,7 +112,10 @@ async function run(): Promise<void> {
           say(`PostgreSQL runs as pid ${pg.pid()}`);
         },
       });
+      // Its passwords exist now (generated at its first start): the connection strings carry them.
+      config = loadConfig();
     }
+    const { databaseUrl, temporal } = config;
     const applied = await migrateUp(config.databaseOwnerUrl, databaseUrl);
     say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 

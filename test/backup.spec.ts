@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import { loadConfig } from '../config/config';
 import { orderQuery, orderWorkflowId } from '../workflows/order.definitions';
 import { eventually } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
@@ -77,7 +78,9 @@ describe('backup and restore', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-backup-'));
     const { env, ports } = await launcherEnv(dataDir, { OMS_ADMIN_PASSWORD: PASSWORD });
     const baseUrl = `http://127.0.0.1:${ports.api}`;
-    const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${ports.pg}/oms`;
+    // The embedded PostgreSQL's owner, with the password its first start generated into the data folder.
+    const databaseUrl = () =>
+      loadConfig({ OMS_DATA_DIR: dataDir, OMS_PG_PORT: String(ports.pg) }).databaseOwnerUrl;
     const temporalAddress = `127.0.0.1:${ports.temporal}`;
 
     const first = launch(env);
@@ -126,7 +129,7 @@ describe('backup and restore', () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 2000));
 
-      tablesBefore = await allTables(databaseUrl);
+      tablesBefore = await allTables(databaseUrl());
       workflowsBefore = await workflowStates(temporalAddress, ids);
       const created = await api.post<{ id: string; file: string; parts: { role: string }[] }>('/api/backups');
       expect(created.status).toBe(201);
@@ -173,7 +176,7 @@ describe('backup and restore', () => {
     try {
       await waitFor(second, 'press Ctrl-C to stop');
       const ids = Object.values(orders!).map((order) => order.id);
-      expect(await allTables(databaseUrl)).toEqual(tablesBefore!);
+      expect(await allTables(databaseUrl())).toEqual(tablesBefore!);
       expect(await workflowStates(temporalAddress, ids)).toEqual(workflowsBefore!);
 
       // The restored orders carry on to the end.

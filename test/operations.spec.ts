@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { BACKUP_SCHEDULE_ID } from '../workflows/backup.workflow';
@@ -36,7 +35,8 @@ interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-async function startWorkerProcess(taskQueue: string): Promise<WorkerProcess> {
+/** The compiled worker on the stack's task queue and data folder (the keys it shares with the API). */
+async function startWorkerProcess(taskQueue: string, dataDir: string): Promise<WorkerProcess> {
   if (!existsSync(workerEntry)) throw new Error(`${workerEntry} is missing: run npm run build first`);
   const port = await freePort();
   let output = '';
@@ -46,7 +46,7 @@ async function startWorkerProcess(taskQueue: string): Promise<WorkerProcess> {
       DATABASE_URL: process.env.OMS_TEST_DATABASE_URL,
       ...temporalTestEnv(),
       OMS_TASK_QUEUE: taskQueue,
-      OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-worker-')),
+      OMS_DATA_DIR: dataDir,
       OMS_WORKER_PORT: String(port),
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
       OMS_LOG_FORMAT: 'json',
@@ -76,7 +76,7 @@ describe('operations', () => {
     );
     const approval = policies.body.items.find((policy) => policy.stage === 'approval')!;
     approvalPolicy = { levels: approval.levels, businessHours: approval.businessHours };
-    worker = await startWorkerProcess(stack.config.temporal.taskQueue);
+    worker = await startWorkerProcess(stack.config.temporal.taskQueue, stack.config.dataDir);
     // Bundling the workflows takes the worker a while on first start.
     const health = await eventually(
       () =>

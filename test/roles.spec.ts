@@ -91,6 +91,26 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/orders/${nobody}/retry-payment`, {}],
   },
   {
+    action: 'claim an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/claim`, {}],
+  },
+  {
+    action: 'unclaim an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/unclaim`, {}],
+  },
+  {
+    action: 'assign an order',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/orders/${nobody}/assign`, { userId: nobody }],
+  },
+  {
+    action: 'read the task list',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', '/api/tasks'],
+  },
+  {
     action: 'approve an order',
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', `/api/orders/${nobody}/approve`, {}],
@@ -145,6 +165,11 @@ const TABLE: Cell[] = [
     action: 'change a user',
     allowed: ['admin'],
     request: () => ['PATCH', `/api/users/${nobody}`, { displayName: 'x' }],
+  },
+  {
+    action: "end a user's sessions",
+    allowed: ['admin'],
+    request: () => ['DELETE', `/api/users/${nobody}/sessions`],
   },
   { action: 'read own identity', allowed: ALL, request: () => ['GET', '/api/auth/me'] },
   {

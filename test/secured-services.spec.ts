@@ -96,6 +96,7 @@ describe('an order on Temporal with client certificates and PostgreSQL over veri
         ...ownTaskQueue('secured'),
       },
     });
+    let orderId: string | undefined;
     try {
       // Every connection of the ORM's pools goes over TLS: the server says so for the session.
       const [session] = await stack.orm.em
@@ -106,6 +107,7 @@ describe('an order on Temporal with client certificates and PostgreSQL over veri
       const staff = await stack.client(['staff'], 'secured-clerk');
       const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 2500, stockOnHand: 10 }]);
       const order = await placeOrder(staff, customerId, [{ sku: skus[0]!, quantity: 2 }]);
+      orderId = order.id;
       expect(order).toMatchObject({ status: 'created', awaiting: 'approval' });
       const approved = await staff.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
       expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
@@ -130,6 +132,14 @@ describe('an order on Temporal with client certificates and PostgreSQL over veri
       );
       expect(backup.manifest.parts.map((part) => part.role)).toEqual(['app']);
     } finally {
+      // The order's row lives in this file's own PostgreSQL, its workflow in the suite's shared Temporal:
+      // delete the workflow, so that no other file finds an order workflow without its row.
+      if (orderId) {
+        await stack.temporal.workflowService.deleteWorkflowExecution({
+          namespace: stack.config.temporal.namespace,
+          workflowExecution: { workflowId: orderWorkflowId(orderId) },
+        });
+      }
       await stack.close();
     }
   }, 120_000);

@@ -23,7 +23,8 @@ describe('the console session', () => {
     const body = (await response.json()) as { csrfToken: string; user: { username: string } };
     expect(body.user.username).toBe('session-clerk');
     expect(body).not.toHaveProperty('accessToken');
-    const setCookie = response.headers.get('set-cookie') ?? '';
+    // The session cookie; the device cookie comes beside it (test/sign-in-throttle.spec.ts).
+    const setCookie = response.headers.getSetCookie().find((set) => set.startsWith('oms_session=')) ?? '';
     return { cookie: setCookie.split(';')[0]!, csrfToken: body.csrfToken, setCookie };
   }
 

@@ -16,6 +16,7 @@ import { ensureBackupSchedule } from './backup-schedule';
 import { startWorkerHttp } from './health-server';
 import type { WorkerActivity } from './observability';
 import { ensureSearchAttributes } from './search-attributes';
+import { archiveSealKeys, commandKeys } from '../config/keys';
 import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
@@ -79,6 +80,7 @@ async function run(): Promise<void> {
       trackingLink: (orderId) => trackingUrl(config.tracking, tracking, orderId),
       webhooks: config.webhooks,
       backup: backupSources(config),
+      keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
       activity,
       tuning: {
         maxConcurrentActivities: config.worker.maxConcurrentActivities,

@@ -6,6 +6,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { smtpMailer } from '../activities/delivery.transports';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
+import type { KeyRing } from '../config/keys';
 import { PermanentFailureInterceptor } from './permanent-failures';
 import type { BackupSources } from '../ops/backup';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
@@ -47,6 +48,8 @@ export interface OrderWorkerOptions {
   deps?: Partial<ActivityDeps>;
   /** What scheduled backups read and where they write; without it the backup activities refuse. */
   backup?: BackupSources;
+  /** The keys of signed staff actions (to verify) and of the archive's seals (to seal with). */
+  keys: { commands: KeyRing; archiveSeal: KeyRing };
   /** Where the worker notes its last activity task (for its health endpoint). */
   activity?: WorkerActivity;
   /**
@@ -97,6 +100,8 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     },
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
     trackingLink: options.trackingLink ?? null,
+    commandKeys: options.keys.commands,
+    archiveSealKeys: options.keys.archiveSeal,
     ...options.deps,
   };
   return Worker.create({

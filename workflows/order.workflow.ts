@@ -17,6 +17,7 @@ import {
 import { type OrderInput, type OrderSnapshot } from '../domain/order';
 import type { Command } from './order/commands';
 import { OrderLifecycle, type OrderMemory } from './order/lifecycle';
+import { signatureCheck } from './order/signed-commands';
 
 /** The staff actions, each an update that the order's loop carries out. */
 const STAFF_ACTIONS = [
@@ -37,7 +38,8 @@ export const LEAN_WORKFLOW_PATCH = 'lean-workflow';
  *
  * Wiring only: the order's life is `OrderLifecycle` (`order/lifecycle.ts`), escalation watching
  * `EscalationWatch`. Each staff action is an update whose validator refuses what the state or the actor's
- * role does not allow before anything is recorded, and whose handler queues the action for the order's loop
+ * role does not allow before anything is recorded, and whose handler has the worker check the API's
+ * signature of the action (its actor above all; `order/signed-commands.ts`), queues it for the order's loop
  * and answers with the order once it has settled. `memory` is set when a long wait continued as new.
  */
 export async function orderWorkflow(input: OrderInput, memory?: OrderMemory): Promise<OrderSnapshot> {
@@ -52,7 +54,11 @@ export async function orderWorkflow(input: OrderInput, memory?: OrderMemory): Pr
   for (const update of STAFF_ACTIONS) {
     // Each staff action's update is defined under the action's name (order.definitions.ts).
     const command = (input: object) => ({ ...input, action: update.name }) as Command;
-    setHandler(update as UpdateDefinition<OrderSnapshot, [object]>, (input) => order.submit(command(input)), {
+    const handler = (input: object) => {
+      const check = signatureCheck(update.name, input, () => order.order);
+      return check ? check.then(() => order.submit(command(input))) : order.submit(command(input));
+    };
+    setHandler(update as UpdateDefinition<OrderSnapshot, [object]>, handler, {
       validator: (input: object) => order.check(command(input)),
     });
   }

@@ -30,7 +30,7 @@ function contextFor(handler: keyof Routes): ExecutionContext {
 describe('the authorization guard', () => {
   // Authentication itself is tested against the running API; here it is a fixed, known user.
   const auth = {
-    authenticateRequest: () => Promise.resolve({ actor: staff, sessionToken: null }),
+    authenticateRequest: () => Promise.resolve({ actor: staff, sessionToken: null, sessionId: 's1' }),
   } as unknown as AuthService;
   const guard = new AuthGuard(new Reflector(), auth);
 

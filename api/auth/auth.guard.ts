@@ -26,9 +26,10 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const { actor, sessionToken } = await this.auth.authenticateRequest(request);
+    const { actor, sessionToken, sessionId } = await this.auth.authenticateRequest(request);
     request.actor = actor;
     request.sessionToken = sessionToken;
+    request.sessionId = sessionId;
     if (!roles) {
       this.logger.error(
         `${context.getClass().name}.${context.getHandler().name} declares no roles; refusing`,

@@ -1,15 +1,29 @@
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AppConfig } from '../../config/config';
-import type { User } from '../../db/entities';
-import { LoginThrottleRepository, UserRepository, type ThrottleRule } from '../../db/repositories';
+import { secretFile } from '../../config/secret-file';
+import {
+  LoginThrottleRepository,
+  SessionRepository,
+  UserRepository,
+  type SessionKind,
+  type ThrottleRule,
+} from '../../db/repositories';
 import type { Actor } from '../../domain/order';
 import { DomainError } from '../errors/domain.error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
-import { CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches, csrfTokenOf, isSafeMethod } from './session';
+import {
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  cookieValue,
+  csrfMatches,
+  csrfTokenOf,
+  deviceIdOf,
+  deviceToken,
+  isSafeMethod,
+} from './session';
 import { issueToken, verifyToken } from './tokens';
 import type { Language } from '../../domain/people';
 
@@ -18,11 +32,17 @@ const FIFTEEN_MINUTES = 15 * 60;
 /**
  * Sign-in throttling: growing delays rather than a hard lock, so nobody can be locked out for longer than
  * 15 minutes at a time, and attempts are admitted and counted before the password is checked, so parallel
- * guesses gain nothing. Three keys: the username from one address (always); the username from anywhere and
- * the address for any username (both skipped when this user has signed in from this address before, so an
- * attacker elsewhere, or sharing a proxy, cannot keep a person out of the account they use every day).
+ * guesses gain nothing. The address is the client's (through the proxies OMS_TRUST_PROXY names).
+ *
+ * From a browser the user signed in on before (its signed device cookie, OWASP's "device cookies"), one key:
+ * the username on that device, so nobody else, not even someone at the same shared office address, can
+ * keep them out. From anywhere else ("untrusted"), three keys: the username from one address (always); the
+ * username from anywhere and the address for any username (both skipped when this user has signed in from
+ * this address before). Someone failing at a shared address can therefore slow down first-time and
+ * cookie-less sign-ins there, for at most 15 minutes at a time, but not the people who use it every day.
  */
-export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule> = {
+export const THROTTLE: Record<'device' | 'userAtAddress' | 'user' | 'address', ThrottleRule> = {
+  device: { free: 5, baseDelaySeconds: 2, maxDelaySeconds: FIFTEEN_MINUTES, windowSeconds: FIFTEEN_MINUTES },
   userAtAddress: {
     free: 5,
     baseDelaySeconds: 2,
@@ -38,6 +58,9 @@ export const THROTTLE: Record<'userAtAddress' | 'user' | 'address', ThrottleRule
   },
 };
 
+/** Failures older than this count for no key. */
+const LONGEST_THROTTLE_WINDOW = Math.max(...Object.values(THROTTLE).map((rule) => rule.windowSeconds));
+
 export interface Me extends Actor {
   language: Language;
   csrfToken: string | null;
@@ -46,6 +69,8 @@ export interface Me extends Actor {
 export interface SessionStart {
   sessionToken: string;
   maxAgeSeconds: number;
+  /** The browser's signed device token, to keep in its cookie. */
+  deviceToken: string;
   result: { user: LoginResult['user']; csrfToken: string };
 }
 
@@ -54,25 +79,27 @@ export interface LoginResult {
   user: { id: string; username: string; roles: string[] };
 }
 
-/** Reads a secret file, or creates it with owner-only permissions. */
-function secretFile(file: string, create: () => string): { value: string; created: boolean } {
-  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), created: false };
-  mkdirSync(path.dirname(file), { recursive: true });
-  const value = create();
-  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return { value, created: true };
+/** Where a sign-in comes from: the client's address and, from a browser, its device cookie. */
+export interface SignInOrigin {
+  address: string;
+  /** The device cookie the browser sent, if any (verified here). */
+  deviceToken?: string | undefined;
 }
 
+/** How often ended and expired sessions, and sign-in failures that no longer count, are deleted. */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Auth');
   private readonly secret: string;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly users: UserRepository,
     private readonly throttle: LoginThrottleRepository,
+    private readonly sessions: SessionRepository,
     private readonly orm: MikroORM,
   ) {
     this.secret =
@@ -82,26 +109,44 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * The first admin: OMS_ADMIN_PASSWORD sets the password of user `admin`; without it a random password is
-   * generated once, printed once, and kept in an owner-only file in the data folder.
+   * The first admin: when user `admin` does not exist yet, it is created with OMS_ADMIN_PASSWORD, or without
+   * it with a random password generated once, printed once, and kept in an owner-only file in the data
+   * folder. An existing admin's password is never set here (a change they made must survive restarts);
+   * `npm run admin:reset-password` sets it on purpose.
    */
-  onApplicationBootstrap(): Promise<void> {
+  async onApplicationBootstrap(): Promise<void> {
     // Runs outside any request, so it gets a unit of work of its own.
-    return RequestContext.create(this.orm.em, () => this.bootstrapAdmin());
+    await RequestContext.create(this.orm.em, () => this.bootstrapAdmin());
+    await this.purge();
+    this.purgeTimer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+  }
+
+  /**
+   * Deletes what sign-ins leave behind once it no longer matters: old ended and expired sessions, and the
+   * throttle's counts whose failures are older than the longest window.
+   */
+  private async purge(): Promise<void> {
+    try {
+      await RequestContext.create(this.orm.em, () => this.sessions.purge());
+      await RequestContext.create(this.orm.em, () => this.throttle.purge(LONGEST_THROTTLE_WINDOW));
+    } catch (error) {
+      this.logger.warn(`purging old sessions and sign-in failures failed: ${String(error)}`);
+    }
   }
 
   private async bootstrapAdmin(): Promise<void> {
     const wanted = this.config.auth.adminPassword;
+    if (await this.users.findByUsername('admin')) return;
     if (wanted) {
-      const created = await this.users.createAdminIfMissing(await hashPassword(wanted));
-      const admin = await this.users.findByUsername('admin');
-      if (!created && admin && !(await verifyPassword(wanted, admin.passwordHash))) {
-        await this.users.update(admin.id, { passwordHash: await hashPassword(wanted) }, SYSTEM);
-        this.logger.log('the password of user admin was set from OMS_ADMIN_PASSWORD');
-      }
+      if (await this.users.createAdminIfMissing(await hashPassword(wanted)))
+        this.logger.log('user admin was created with the password in OMS_ADMIN_PASSWORD');
       return;
     }
-    if (await this.users.findByUsername('admin')) return;
     const file = path.join(this.config.dataDir, 'admin-password');
     const { value } = secretFile(file, () => randomBytes(18).toString('base64url'));
     if (await this.users.createAdminIfMissing(await hashPassword(value))) {
@@ -112,14 +157,27 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  /** Signs a user in; the same 401 whether the name or the password was wrong. */
-  async login(username: string, password: string, address: string): Promise<LoginResult> {
+  /** Signs a user in to a new session; the same 401 whether the name or the password was wrong. */
+  async login(username: string, password: string, origin: SignInOrigin): Promise<LoginResult> {
+    return (await this.signIn(username, password, origin, 'token')).result;
+  }
+
+  private async signIn(
+    username: string,
+    password: string,
+    { address, deviceToken: sentDevice }: SignInOrigin,
+    kind: SessionKind,
+  ): Promise<{ result: LoginResult; deviceId: string }> {
     const name = username.toLowerCase();
     const user = await this.users.findByUsername(name);
-    const known = user !== null && (await this.throttle.isKnownAddress(user.id, address));
-    const ownKey = `user-at-address:${name}|${address}`;
-    const keys: [string, ThrottleRule][] = [[ownKey, THROTTLE.userAtAddress]];
-    if (!known) keys.push([`user:${name}`, THROTTLE.user], [`address:${address}`, THROTTLE.address]);
+    const deviceId = deviceIdOf(sentDevice, this.secret);
+    const trusted =
+      user !== null && deviceId !== null && (await this.throttle.isKnownDevice(user.id, deviceId));
+    const ownKey = trusted ? `device:${deviceId}|${name}` : `user-at-address:${name}|${address}`;
+    const keys: [string, ThrottleRule][] = [[ownKey, trusted ? THROTTLE.device : THROTTLE.userAtAddress]];
+    const knownAddress = user !== null && (await this.throttle.isKnownAddress(user.id, address));
+    if (!trusted && !knownAddress)
+      keys.push([`user:${name}`, THROTTLE.user], [`address:${address}`, THROTTLE.address]);
     for (const [key, rule] of keys) {
       if (!(await this.throttle.admit(key, rule)))
         throw new DomainError('throttled', 'too many failed sign-ins; wait a little and try again');
@@ -130,14 +188,25 @@ export class AuthService implements OnApplicationBootstrap {
     }
     await this.throttle.forgive([ownKey]);
     await this.throttle.rememberAddress(user.id, address);
+    // A browser keeps its device id across users and sign-ins; a new one gets an id now.
+    const device = deviceId ?? randomUUID();
+    if (kind === 'console') await this.throttle.rememberDevice(user.id, device);
+    const ttl = this.config.auth.tokenTtlSeconds;
+    const sessionId = await this.sessions.start(user.id, kind, ttl);
     return {
-      accessToken: await issueToken(user, this.secret, this.config.auth.tokenTtlSeconds, new Date()),
-      user: { id: user.id, username: user.username, roles: [...user.roles] },
+      result: {
+        accessToken: await issueToken(user, this.secret, ttl, new Date(), sessionId),
+        user: { id: user.id, username: user.username, roles: [...user.roles] },
+      },
+      deviceId: device,
     };
   }
 
-  /** The actor behind an `Authorization: Bearer` header, with roles as they are now; 401 otherwise. */
-  authenticate(header: string | undefined): Promise<Actor> {
+  /**
+   * The actor behind an `Authorization: Bearer` header, with roles as they are now, and the session the
+   * token belongs to, which must be open; 401 otherwise.
+   */
+  authenticate(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
     // Also called from middleware that runs before the ORM's per-request context exists.
     return RequestContext.create(this.orm.em, () => this.actorOf(header));
   }
@@ -152,8 +221,8 @@ export class AuthService implements OnApplicationBootstrap {
       ? undefined
       : cookieValue(request.headers.cookie, SESSION_COOKIE);
     if (!sessionToken)
-      return { actor: await this.authenticate(request.headers.authorization), sessionToken: null };
-    const actor = await this.authenticate(`Bearer ${sessionToken}`);
+      return { ...(await this.authenticate(request.headers.authorization)), sessionToken: null };
+    const { actor, sessionId } = await this.authenticate(`Bearer ${sessionToken}`);
     const csrf = request.headers[CSRF_HEADER];
     if (
       !isSafeMethod(request.method) &&
@@ -164,7 +233,24 @@ export class AuthService implements OnApplicationBootstrap {
         'this write came without the anti-forgery token of your session (X-CSRF-Token)',
       );
     }
-    return { actor, sessionToken };
+    return { actor, sessionToken, sessionId };
+  }
+
+  /**
+   * Ends the session of the request's token (bearer header or session cookie) on the server, so a copy of
+   * the token is refused from now on. Nothing to end (no token, or one already invalid) is not an error.
+   */
+  async logout(request: Credentials): Promise<void> {
+    const token =
+      /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ??
+      cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const sessionId = token ? (await verifyToken(token, this.secret, new Date()))?.sid : undefined;
+    if (sessionId) await this.sessions.end(sessionId);
+  }
+
+  /** Ends every session of the signed-in user ("sign out everywhere"). */
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.sessions.endAllOf(actor.id);
   }
 
   /** The anti-forgery token of a session, for the console to keep in memory and send on writes. */
@@ -172,12 +258,17 @@ export class AuthService implements OnApplicationBootstrap {
     return csrfTokenOf(sessionToken, this.secret);
   }
 
-  /** Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery token. */
-  async startSession(username: string, password: string, address: string): Promise<SessionStart> {
-    const { accessToken, user } = await this.login(username, password, address);
+  /**
+   * Signs in for the console: the token goes into the session cookie, the page keeps the anti-forgery
+   * token, and the browser keeps a device cookie that marks it as one this user signs in on.
+   */
+  async startSession(username: string, password: string, origin: SignInOrigin): Promise<SessionStart> {
+    const { result, deviceId } = await this.signIn(username, password, origin, 'console');
+    const { accessToken, user } = result;
     return {
       sessionToken: accessToken,
       maxAgeSeconds: this.config.auth.tokenTtlSeconds,
+      deviceToken: deviceToken(deviceId, this.secret),
       result: { user, csrfToken: this.csrfTokenFor(accessToken) },
     };
   }
@@ -198,15 +289,17 @@ export class AuthService implements OnApplicationBootstrap {
     return this.me(actor, sessionToken);
   }
 
-  private async actorOf(header: string | undefined): Promise<Actor> {
+  private async actorOf(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
     const claims = await verifyToken(token, this.secret, new Date());
-    const user = claims ? await this.users.findById(claims.sub) : null;
-    // A token issued before the user's password, roles or `disabled` last changed is revoked.
-    if (!user || user.disabled || (claims?.ver ?? 0) !== user.tokenVersion)
+    // Tokens from before server-side sessions name none: their holders sign in again.
+    const user = claims?.sid ? await this.sessions.openSessionUser(claims.sid, claims.sub) : null;
+    // A token issued before the user's password, roles or `disabled` last changed is revoked (the change
+    // also ended its session; the version is checked as well, since it travels in the token).
+    if (!claims?.sid || !user || user.disabled || (claims.ver ?? 0) !== user.tokenVersion)
       throw new DomainError('unauthenticated', 'the token is invalid, expired or revoked');
-    return actorOf(user);
+    return { actor: actorOf(user), sessionId: claims.sid };
   }
 }
 
@@ -221,10 +314,10 @@ export interface Authentication {
   actor: Actor;
   /** The session token when the cookie authenticated the request. */
   sessionToken: string | null;
+  /** The server-side session of the token, whichever way it came. */
+  sessionId: string;
 }
 
-export function actorOf(user: User): Actor {
+export function actorOf(user: { id: string; username: string; roles: readonly string[] }): Actor {
   return { id: user.id, username: user.username, roles: [...user.roles] };
 }
-
-const SYSTEM: Actor = { id: 'system', username: 'system', roles: [] };

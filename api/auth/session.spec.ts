@@ -1,4 +1,13 @@
-import { cookieValue, csrfMatches, csrfTokenOf, isSafeMethod, sessionCookie } from './session';
+import {
+  cookieValue,
+  csrfMatches,
+  csrfTokenOf,
+  deviceCookie,
+  deviceIdOf,
+  deviceToken,
+  isSafeMethod,
+  sessionCookie,
+} from './session';
 
 describe('the console session', () => {
   const secret = 's'.repeat(32);
@@ -28,5 +37,18 @@ describe('the console session', () => {
   it('treats only reads as safe without the anti-forgery header', () => {
     expect(['GET', 'head', 'OPTIONS'].map(isSafeMethod)).toEqual([true, true, true]);
     expect(['POST', 'PUT', 'PATCH', 'DELETE'].map(isSafeMethod)).toEqual([false, false, false, false]);
+  });
+
+  it('reads a device token only when this server signed it', () => {
+    const token = deviceToken('0b6d7e0c-1c4f-4d83-9d2a-6f0e1f2a3b4c', secret);
+    expect(deviceIdOf(token, secret)).toBe('0b6d7e0c-1c4f-4d83-9d2a-6f0e1f2a3b4c');
+    expect(deviceIdOf(token, 't'.repeat(32))).toBeNull();
+    expect(deviceIdOf(`${token}x`, secret)).toBeNull();
+    expect(deviceIdOf(token.replace('0b6d', '1b6d'), secret)).toBeNull();
+    expect(deviceIdOf(undefined, secret)).toBeNull();
+    expect(deviceIdOf('', secret)).toBeNull();
+    expect(deviceCookie(token, false)).toBe(
+      `oms_device=${token}; Path=/api/auth; HttpOnly; SameSite=Strict; Max-Age=31536000`,
+    );
   });
 });

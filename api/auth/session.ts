@@ -5,6 +5,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'oms_session';
+/** The browser's device token: set by a successful console sign-in, read by the next ones. */
+export const DEVICE_COOKIE = 'oms_device';
+/** A device token is kept for a year; each sign-in on the browser renews it. */
+const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600;
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Methods that never change anything, so a cookie alone may authenticate them. */
@@ -51,4 +55,30 @@ export function sessionCookie(token: string, maxAgeSeconds: number, secure: bool
 /** `Set-Cookie` that removes the session cookie. */
 export function clearedSessionCookie(secure: boolean): string {
   return sessionCookie('', 0, secure);
+}
+
+/** A browser's device token: its random id, signed, so that only ids this server handed out are read. */
+export function deviceToken(deviceId: string, secret: string): string {
+  return `${deviceId}.${createHmac('sha256', secret).update(`device:${deviceId}`).digest('base64url')}`;
+}
+
+/** The device id in a device token when the signature is ours; null for anything else. */
+export function deviceIdOf(token: string | undefined, secret: string): string | null {
+  const deviceId = token?.split('.')[0];
+  if (!token || !deviceId) return null;
+  const expected = Buffer.from(deviceToken(deviceId, secret));
+  const actual = Buffer.from(token);
+  return actual.length === expected.length && timingSafeEqual(actual, expected) ? deviceId : null;
+}
+
+/** `Set-Cookie` for the device token: only the sign-in endpoints receive it. */
+export function deviceCookie(token: string, secure: boolean): string {
+  return [
+    `${DEVICE_COOKIE}=${token}`,
+    'Path=/api/auth',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${DEVICE_MAX_AGE_SECONDS}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }

@@ -4,6 +4,8 @@ import { SignJWT, jwtVerify } from 'jose';
 export interface TokenClaims {
   sub: string;
   username: string;
+  /** The server-side session the token belongs to; it must still be open. Absent in older tokens. */
+  sid?: string;
   /** The user's token version when issued; a token of an older version is revoked. Absent: version 0. */
   ver?: number;
   iat: number;
@@ -18,15 +20,20 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** A compact JWT (HS256) for the user, valid for `ttlSeconds` from `now`. */
+/** A compact JWT (HS256) for the user's session, valid for `ttlSeconds` from `now`. */
 export function issueToken(
   user: { id: string; username: string; tokenVersion?: number },
   secret: string,
   ttlSeconds: number,
   now: Date,
+  sessionId?: string,
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ username: user.username, ver: user.tokenVersion ?? 0 })
+  return new SignJWT({
+    username: user.username,
+    ...(sessionId ? { sid: sessionId } : {}),
+    ver: user.tokenVersion ?? 0,
+  })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(user.id)
     .setIssuedAt(iat)
@@ -43,10 +50,11 @@ export async function verifyToken(token: string, secret: string, now: Date): Pro
       requiredClaims: ['sub', 'exp', 'iat'],
     });
     if (typeof payload.username !== 'string') return null;
-    const ver = payload.ver;
+    const { ver, sid } = payload;
     return {
       sub: payload.sub!,
       username: payload.username,
+      ...(typeof sid === 'string' ? { sid } : {}),
       ...(typeof ver === 'number' ? { ver } : {}),
       iat: payload.iat!,
       exp: payload.exp!,

@@ -5,7 +5,14 @@ import type { Actor } from '../../domain/order';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
 import { ANYONE, Public, Roles } from '../auth/roles.decorator';
-import { clearedSessionCookie, sessionCookie } from '../auth/session';
+import {
+  DEVICE_COOKIE,
+  clearedSessionCookie,
+  cookieValue,
+  deviceCookie,
+  sessionCookie,
+} from '../auth/session';
+import type { SignInOrigin } from '../auth/auth.service';
 import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
 import { ApiErrors, ApiOp } from '../openapi/decorators';
 
@@ -16,6 +23,17 @@ const SignInErrors = () =>
     [429, 'Too many failed attempts for this username or address.'],
     503,
   );
+
+/**
+ * Where a sign-in comes from: the client's address as seen through the proxies OMS_TRUST_PROXY trusts (the
+ * same for scripts and the console), and the browser's device cookie.
+ */
+function signInOrigin(request: Request): SignInOrigin {
+  return {
+    address: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    deviceToken: cookieValue(request.headers.cookie, DEVICE_COOKIE),
+  };
+}
 
 @ApiTags('identity')
 @Controller('auth')
@@ -29,12 +47,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResultDto })
   @SignInErrors()
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
-    // `request.ip` is the client's address as seen through the proxies trusted by OMS_TRUST_PROXY.
-    return this.auth.login(
-      dto.username,
-      dto.password,
-      request.ip ?? request.socket.remoteAddress ?? 'unknown',
-    );
+    return this.auth.login(dto.username, dto.password, signInOrigin(request));
   }
 
   @Post('session')
@@ -46,7 +59,9 @@ export class AuthController {
     description:
       'The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over ' +
       'TLS). Requests without an Authorization header are authenticated by it; writes must also send the ' +
-      'returned csrfToken as X-CSRF-Token, or get 403.',
+      'returned csrfToken as X-CSRF-Token, or get 403. Also sets the device cookie `oms_device` (Path=/api/auth, ' +
+      'a year): later sign-ins of this user on this browser are throttled on their own, so failures by others ' +
+      'at the same address cannot keep them out.',
   })
   @ApiOkResponse({ type: SessionResultDto })
   @SignInErrors()
@@ -55,24 +70,46 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResultDto> {
-    const started = await this.auth.startSession(
-      dto.username,
-      dto.password,
-      request.socket.remoteAddress ?? 'unknown',
-    );
-    response.setHeader(
-      'Set-Cookie',
+    const started = await this.auth.startSession(dto.username, dto.password, signInOrigin(request));
+    response.setHeader('Set-Cookie', [
       sessionCookie(started.sessionToken, started.maxAgeSeconds, request.secure),
-    );
+      deviceCookie(started.deviceToken, request.secure),
+    ]);
     return started.result;
   }
 
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOp('endSession', 'Sign out of the web console: clears the session cookie')
-  @ApiNoContentResponse({ description: 'The session cookie is cleared.' })
-  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+  @ApiOp(
+    'endSession',
+    'Sign out: ends the session of the token sent (session cookie or bearer header) everywhere',
+    'The session ends on the server, so a copy of the cookie or token is refused from now on, and the live ' +
+      'event streams opened with it close. Clears the session cookie. Answers 204 also when there was no ' +
+      'session to end.',
+  )
+  @ApiNoContentResponse({ description: 'The session is ended and the session cookie cleared.' })
+  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(request);
+    response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
+  }
+
+  @Post('logout-all')
+  @Roles(...ANYONE)
+  @HttpCode(204)
+  @ApiOp(
+    'endAllSessions',
+    'Sign out everywhere: ends every session of the signed-in user',
+    'Every console session and bearer token of the user stops working, this one included, and their live ' +
+      'event streams close. Clears the session cookie.',
+  )
+  @ApiNoContentResponse({ description: "Every one of the user's sessions is ended." })
+  async logoutAll(
+    @CurrentActor() actor: Actor,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logoutEverywhere(actor);
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure));
   }
 

@@ -19,8 +19,8 @@ export class DeliveryController {
     description: 'E-mails and webhook calls with status, attempts and last error, newest first.',
   })
   @Roles(...ANYONE)
-  list(@Query() query: DeliveryQueryDto): Promise<DeliveryPageDto> {
-    return this.service.list(query);
+  list(@Query() query: DeliveryQueryDto, @CurrentActor() actor: Actor): Promise<DeliveryPageDto> {
+    return this.service.list(query, actor);
   }
 
   @Post('deliveries/:id/resend')

@@ -57,6 +57,10 @@ export class HistoryController {
     description:
       "A finished order's permanent record, written by its workflow as its last step; served after Temporal has removed the workflow.",
   })
+  @ApiErrors([
+    409,
+    'The stored record fails its checksum or keyed seal: it was changed after archiving (see history/verify).',
+  ])
   archive(@Param('id') id: string): Promise<OrderArchiveDto> {
     return this.service.archive(id);
   }

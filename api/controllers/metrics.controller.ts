@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
 import { MetricsService } from '../services/metrics.service';
-import { ApiOp, ApiContent, TEXT } from '../openapi/decorators';
+import { ApiContent, ApiErrors, ApiOp, OptionalHeader, TEXT } from '../openapi/decorators';
 
 @ApiTags('operations')
 @Public()
@@ -17,7 +17,14 @@ export class MetricsController {
   @ApiContent(200, 'Prometheus text format: HTTP requests, orders, deliveries, the process.', {
     'text/plain': TEXT,
   })
-  async get(): Promise<string> {
+  @ApiHeader({
+    name: 'Authorization',
+    required: false,
+    description: '`Bearer <token>`: required when OMS_METRICS_TOKEN is set.',
+  })
+  @ApiErrors([401, 'OMS_METRICS_TOKEN is set and the request lacks `Authorization: Bearer <token>`.'])
+  async get(@OptionalHeader('Authorization') authorization?: string): Promise<string> {
+    this.service.authorize(authorization);
     return (await this.service.scrape()).body;
   }
 }

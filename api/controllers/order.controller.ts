@@ -16,6 +16,7 @@ import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import {
+  AssignOrderDto,
   ApproveOrderDto,
   CreateOrderDto,
   EditOrderDto,
@@ -166,5 +167,35 @@ export class OrderController {
   @Roles(...OPERATORS)
   cancel(@Param('id') id: string, @Body() dto: ReasonDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.cancel(id, dto, actor);
+  }
+
+  @Post(':id/claim')
+  @ApiOp('claimOrder', 'Take an order to work on', '409 names who holds it when someone else does.')
+  @ActionResponses('open or is held by someone else')
+  @Roles(...OPERATORS)
+  claim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.claim(id, actor);
+  }
+
+  @Post(':id/unclaim')
+  @ApiOp('unclaimOrder', 'Free an order nobody should hold any longer')
+  @ActionResponses('held by the caller (it changed hands meanwhile)')
+  @ApiErrors([403, 'Someone else holds it and the actor is not a manager.'])
+  @Roles(...OPERATORS)
+  unclaim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<OrderDto> {
+    return this.service.unclaim(id, actor);
+  }
+
+  @Post(':id/assign')
+  @ApiOp('assignOrder', 'Give an order to a person', 'Managers assign anyone; staff only themselves.')
+  @ActionResponses('open or is held by someone else (staff)')
+  @ApiErrors([403, 'Staff naming anyone but themselves.'])
+  @Roles(...OPERATORS)
+  assign(
+    @Param('id') id: string,
+    @Body() dto: AssignOrderDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<OrderDto> {
+    return this.service.assign(id, dto, actor);
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ADMINS, Roles } from '../auth/roles.decorator';
-import { CreateUserDto, UpdateUserDto, UserDto, UserListDto } from '../dtos/user.dto';
+import { CreateUserDto, EndedSessionsDto, UpdateUserDto, UserDto, UserListDto } from '../dtos/user.dto';
 import { UserService } from '../services/user.service';
 import { ApiErrors, ApiOp } from '../openapi/decorators';
 
@@ -42,5 +42,18 @@ export class UserController {
     @CurrentActor() actor: Actor,
   ): Promise<UserDto> {
     return this.service.update(id, dto, actor);
+  }
+
+  @Delete(':id/sessions')
+  @ApiOp(
+    'endUserSessions',
+    'End every session of a user: their console sessions and bearer tokens stop working',
+    'For a lost laptop or a token that leaked. The user can sign in again (disable the user to prevent that); ' +
+      'their live event streams close. Recorded in the audit log.',
+  )
+  @ApiOkResponse({ type: EndedSessionsDto })
+  @ApiErrors(404)
+  endSessions(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EndedSessionsDto> {
+    return this.service.endSessions(id, actor);
   }
 }

@@ -10,6 +10,7 @@ export const AUDITED_ENTITIES = [
   'webhook',
   'delivery',
   'feedback',
+  'order',
 ] as const;
 
 export class AuditQueryDto extends ListQueryDto {

@@ -47,7 +47,11 @@ export class DeliveryDto {
     description: '`user:<username>`, `customer:<id>` or `webhook:<id>`.',
   })
   recipient!: string;
-  @ApiProperty({ description: 'E-mail address or URL.' }) address!: string;
+  @ApiProperty({
+    description:
+      "E-mail address or webhook URL. A webhook's URL is whole for admins only; others see its origin followed by `/…` (its path and query may carry a token).",
+  })
+  address!: string;
   @ApiProperty({ type: String, nullable: true }) subject!: string | null;
   @ApiProperty({
     enum: DELIVERY_STATUSES,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AssigneeDto } from './order.dto';
 
 /** The one body of every error answer (`api/errors/http-exception.filter.ts`), with the details some carry. */
 export class ErrorDto {
@@ -17,4 +18,10 @@ export class ErrorDto {
   reserved?: number;
   @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: on hand minus reserved.' })
   available?: number;
+  @ApiPropertyOptional({
+    type: AssigneeDto,
+    nullable: true,
+    description: 'Who holds the order, when a claim, unclaim or assignment was refused because of it.',
+  })
+  assignee?: AssigneeDto | null;
 }

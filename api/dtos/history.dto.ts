@@ -38,6 +38,13 @@ export class OrderArchiveDto {
   @ApiProperty({ type: 'integer', description: 'Workflow history events in the record, over all runs.' })
   events!: number;
   @ApiProperty({
+    type: 'integer',
+    enum: [1, 2],
+    description:
+      '2: sealed with the archive key as well as its SHA-256; 1: archived before the keyed seal, checked by its SHA-256 only.',
+  })
+  sealVersion!: number;
+  @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description:

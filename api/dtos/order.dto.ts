@@ -225,6 +225,19 @@ export class OrderProblemDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
+export class AssigneeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'clerk' }) username!: string;
+  @ApiProperty({ example: '王小明' }) displayName!: string;
+}
+
+export class AssignOrderDto {
+  @ApiProperty({ format: 'uuid', description: 'The user who is to work on the order.' })
+  @IsString()
+  @Length(1, 64)
+  userId!: string;
+}
+
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'SO-2026-000123' }) number!: string;
@@ -261,9 +274,15 @@ export class OrderDto {
     description: 'What the signed-in user may do with the order now (from the rules the API enforces).',
   })
   actions!: OrderAction[];
+  @ApiProperty({
+    type: AssigneeDto,
+    nullable: true,
+    description: 'Who works on the order (claimed, or assigned by a manager); null when nobody does.',
+  })
+  assignee!: AssigneeDto | null;
 
   /** The public view of the workflow's snapshot (whether read from PostgreSQL or returned by an update). */
-  static from(order: OrderSnapshot, viewer: Actor): OrderDto {
+  static from(order: OrderSnapshot, viewer: Actor, assignee: AssigneeDto | null): OrderDto {
     const actor = ({ id, username }: ActorDto): ActorDto => ({ id, username });
     const closure = (c: OrderSnapshot['cancellation']) =>
       c ? { by: actor(c.by), reason: c.reason, at: c.at } : null;
@@ -296,6 +315,7 @@ export class OrderDto {
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
       actions: actionsFor(order, viewer),
+      assignee,
     };
   }
 }

@@ -170,3 +170,7 @@ export class LoginResultDto {
 export class UserListDto {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
 }
+
+export class EndedSessionsDto {
+  @ApiProperty({ description: 'How many open sessions were ended.' }) ended!: number;
+}

@@ -58,7 +58,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
           : String(exception),
       );
     }
-    response.status(body.statusCode).json(body);
+    // JSON whatever the route declared for its success (`@Header('Content-Type', 'text/plain')` on /metrics
+    // is set before the handler runs, and Express's json() keeps a type already set).
+    response.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown): ErrorBody {

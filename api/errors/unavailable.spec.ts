@@ -1,4 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
+import { runInNewContext } from 'node:vm';
 import { unreachableDependency } from './unavailable';
 
 describe('unreachableDependency', () => {
@@ -48,6 +49,14 @@ describe('unreachableDependency', () => {
       'PostgreSQL',
     );
     expect(unreachableDependency(new ConnectionException(new Error('gone')))).toBe('PostgreSQL');
+  });
+
+  it("recognises a socket error made in another realm (Node's net under jest's VM context)", () => {
+    const foreign: unknown = runInNewContext(
+      "Object.assign(new Error('connect ECONNRESET 127.0.0.1:5432'), { code: 'ECONNRESET' })",
+    );
+    expect(foreign instanceof Error).toBe(false);
+    expect(unreachableDependency(foreign)).toBe('PostgreSQL');
   });
 
   it('leaves every other error alone', () => {

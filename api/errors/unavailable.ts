@@ -51,16 +51,29 @@ export type Dependency = 'PostgreSQL' | 'Temporal';
  */
 export function unreachableDependency(error: unknown): Dependency | null {
   let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 6 && isErrorLike(current); depth++) {
     const { code } = current as { code?: unknown };
     if (typeof code === 'number' && GRPC_DOWN.has(code)) return 'Temporal';
     if (TEMPORAL_DOWN.has(current.name)) return 'Temporal';
     if (WORKFLOW_TASK_FAILING.test(current.message)) return 'Temporal';
     if (current instanceof ConnectionException) return 'PostgreSQL';
     if (typeof code === 'string' && (PG_DOWN_CODES.has(code) || code.startsWith('08'))) return 'PostgreSQL';
-    if (PG_DOWN_MESSAGES.some((pattern) => pattern.test(current instanceof Error ? current.message : '')))
-      return 'PostgreSQL';
+    const { message } = current;
+    if (PG_DOWN_MESSAGES.some((pattern) => pattern.test(message))) return 'PostgreSQL';
     current = current.cause;
   }
   return null;
+}
+
+/**
+ * An error by its shape, not its prototype: a socket error made by Node's own `net` comes from another
+ * realm than the code that catches it where modules run in a VM context (jest), and fails `instanceof Error`.
+ */
+function isErrorLike(value: unknown): value is Error {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string' &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
 }

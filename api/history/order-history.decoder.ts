@@ -111,6 +111,8 @@ function activityStep(
 export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
   const steps: HistoryStep[] = [];
   const scheduled = new Map<number, { name: string; input: Record<string, unknown> }>();
+  /** The step of each accepted staff action, by its event id, to mark it when the action was refused. */
+  const actions = new Map<number, HistoryStep>();
   let status: OrderStatus = 'created';
   let last: OrderSnapshot | null = null;
   const push = (
@@ -163,13 +165,24 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
       }
       case 'WorkflowExecutionUpdateAccepted': {
         if (event.name === 'recorded') break;
-        const { actor, ...details } = (event.input ?? {}) as { actor?: Actor } & Record<string, unknown>;
+        const {
+          actor,
+          signature: _signature,
+          ...details
+        } = (event.input ?? {}) as { actor?: Actor } & Record<string, unknown>;
         if ('lines' in details)
           details.lines = (details.lines as { sku: string; quantity: number }[]).map(({ sku, quantity }) => ({
             sku,
             quantity,
           }));
         push(event.at, `action.${event.name ?? 'unknown'}`, person(actor), details);
+        actions.set(event.id, steps[steps.length - 1]!);
+        break;
+      }
+      case 'WorkflowExecutionUpdateCompleted': {
+        // An action that failed after it was accepted (a step failed, or its signature did not hold).
+        const action = actions.get(event.scheduledEventId ?? -1);
+        if (action && event.failure !== undefined) action.details.refused = event.failure;
         break;
       }
       case 'ActivityTaskScheduled': {

@@ -129,7 +129,8 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
 /**
  * Nest's generator writes OpenAPI 3.0's `nullable: true`, which 3.1 (JSON Schema) drops and which beside
  * `allOf: [$ref]` never admitted null anyway. Rewritten: `type: [T, 'null']` (and `null` in an enum), or
- * `oneOf: [$ref, {type: 'null'}]` for a nullable object.
+ * `oneOf: [$ref, {type: 'null'}]` for a nullable object (@nestjs/swagger 12 writes `anyOf: [$ref, {type:
+ * 'null'}]` itself for a nullable DTO property, which means the same).
  */
 function toOpenApi31<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => toOpenApi31(item)) as T;

@@ -29,6 +29,22 @@ describe('report CSV', () => {
     expect(parsed[6]).toEqual(["'@SUM(A1)", "'\tTab", '3']);
   });
 
+  it('also neutralises full-width formula signs, and signs after leading spaces or tabs', () => {
+    for (const text of [
+      '＝HYPERLINK("http://evil.example","click")',
+      '＋86 138',
+      '－1',
+      '＠SUM(A1)',
+      ' =1+1',
+      '  +1',
+      ' \t@SUM(A1)',
+      '\u3000＝1',
+    ])
+      expect([text, neutralised(text)]).toEqual([text, `'${text}`]);
+    expect(neutralised(' plain text')).toBe(' plain text');
+    expect(neutralised('a = b')).toBe('a = b');
+  });
+
   it('leaves numbers as numbers, negative ones too', () => {
     expect(parse(csv, { bom: true })[2]![2]).toBe('-5');
     expect(neutralised('plain')).toBe('plain');

@@ -1,7 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 
-/** Characters a spreadsheet reads as the start of a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * What a spreadsheet reads as the start of a formula: `=`, `+`, `-`, `@` and their full-width forms (which
+ * some spreadsheets, and Chinese input methods, turn into the ASCII ones), also after leading spaces, tabs
+ * or ideographic spaces; and a leading tab or carriage return.
+ */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 
 /** A text cell a spreadsheet shows as text: a leading `'` keeps `=HYPERLINK(…)` from becoming a formula. */
 export function neutralised(value: string): string {

@@ -7,8 +7,26 @@ import type { Actor } from '../../domain/order';
 import type { DeliveryDto, DeliveryQueryDto } from '../dtos/delivery.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 
-/** A delivery as the API shows it: the bodies and the webhook's id stay inside. */
-const toDto = ({ textBody: _text, htmlBody: _html, payload: _payload, webhookId: _id, ...d }: Delivery) => d;
+/**
+ * A delivery as the API shows it to this person: the bodies and the webhook's id stay inside, and a webhook's
+ * URL is shown whole to admins only, who register webhooks. Its path and query often carry the receiver's
+ * token (as in Slack's or Teams' hook URLs); everyone else sees its origin, enough to tell receivers apart.
+ */
+function toDto(
+  { textBody: _text, htmlBody: _html, payload: _payload, webhookId: _id, ...d }: Delivery,
+  viewer: Actor,
+): DeliveryDto {
+  if (d.channel !== 'webhook' || viewer.roles.includes('admin')) return d;
+  return { ...d, address: originOf(d.address) };
+}
+
+function originOf(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return '…';
+  }
+}
 
 @Injectable()
 export class DeliveryService {
@@ -19,9 +37,9 @@ export class DeliveryService {
   ) {}
 
   /** E-mails and webhook calls with their delivery state, newest first. */
-  async list(query: DeliveryQueryDto): Promise<Page<DeliveryDto>> {
+  async list(query: DeliveryQueryDto, viewer: Actor): Promise<Page<DeliveryDto>> {
     const page = await this.deliveries.list(query);
-    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+    return { items: page.items.map((delivery) => toDto(delivery, viewer)), nextCursor: page.nextCursor };
   }
 
   /**
@@ -47,7 +65,7 @@ export class DeliveryService {
       ...deliveryStart(this.config.temporal.taskQueue, id, deliveryAttempts, retryIntervalMs),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
-    return toDto(outcome.delivery);
+    return toDto(outcome.delivery, actor);
   }
 
   /** Pending, with a closed delivery workflow: a resend whose workflow never started. */

@@ -5,7 +5,10 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { fetchOrderRuns, type History } from '../../activities/order-runs';
-import { OrderArchiveRepository, OrderRepository } from '../../db/repositories';
+import type { ArchivedHistory } from '../../db/repositories';
+import { AppConfig } from '../../config/config';
+import { archiveSealKeys, type Key } from '../../config/keys';
+import { CorruptArchiveError, OrderArchiveRepository, OrderRepository } from '../../db/repositories';
 import type { OrderArchiveDto } from '../dtos/history.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
@@ -54,6 +57,16 @@ function decodeEvent(event: HistoryEvent): DecodedEvent | null {
       type: 'WorkflowExecutionUpdateAccepted',
       name: request?.name ?? undefined,
       input: decode(request?.args?.payloads?.[0]),
+    };
+  }
+  if (event.workflowExecutionUpdateCompletedEventAttributes) {
+    const attributes = event.workflowExecutionUpdateCompletedEventAttributes;
+    const failure = attributes.outcome?.failure;
+    return {
+      ...base,
+      type: 'WorkflowExecutionUpdateCompleted',
+      scheduledEventId: Number(attributes.acceptedEventId),
+      ...(failure ? { failure: failure.message ?? '' } : {}),
     };
   }
   if (event.activityTaskScheduledEventAttributes) {
@@ -128,12 +141,28 @@ export class HistoryService {
   private readonly logger = new Logger('History');
   /** The workflow code histories are replayed against: the worker's prebuilt bundle, or bundled on first use. */
   private bundle: Promise<WorkflowBundleOption> | null = null;
+  /** The keys archived records may be sealed with (the current one and earlier ones). */
+  private readonly sealKeys: Key[];
 
   constructor(
     private readonly temporal: Client,
     private readonly orders: OrderRepository,
     private readonly archives: OrderArchiveRepository,
-  ) {}
+    config: AppConfig,
+  ) {
+    const ring = archiveSealKeys(config);
+    this.sealKeys = [ring.current, ...ring.previous];
+  }
+
+  /** The order's archived record, or null; a record that fails its checksum or seal is a 409 naming that. */
+  private async archived(orderId: string) {
+    try {
+      return await this.archives.find(orderId, this.sealKeys);
+    } catch (error) {
+      if (error instanceof CorruptArchiveError) throw new DomainError('invalid_state', error.message);
+      throw error;
+    }
+  }
 
   /**
    * Every run of the order's workflow, oldest first: from Temporal while it keeps the workflow, from the
@@ -149,15 +178,16 @@ export class HistoryService {
         error instanceof WorkflowNotFoundError ||
         (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND);
       if (!gone) throw error;
-      const archived = await this.archives.runs(orderId);
+      const archived = await this.archived(orderId);
       if (!archived) throw notFound('history of order', orderId);
-      return archived.map((run) => historyFromJSON(run));
+      const { history, earlierRuns = [] } = JSON.parse(archived.json) as ArchivedHistory;
+      return [...earlierRuns, history].map((run) => historyFromJSON(run));
     }
   }
 
-  /** A finished order's permanent record, checked against its checksum. */
+  /** A finished order's permanent record, checked against its checksum and seal. */
   async archive(orderId: string): Promise<OrderArchiveDto> {
-    const archived = await this.archives.find(orderId);
+    const archived = await this.archived(orderId);
     if (!archived) {
       throw new DomainError('not_found', `order ${JSON.stringify(orderId)} has no archived record (yet)`);
     }
@@ -182,20 +212,41 @@ export class HistoryService {
   }
 
   /**
-   * Replays every run of the order against the workflow code this server runs; a mismatch means it was not
-   * produced by it.
+   * Replays every run of the order against the workflow code this server runs (a mismatch means it was not
+   * produced by it), and checks the archived record against its checksum and keyed seal when there is one.
    */
   async verify(orderId: string): Promise<VerifyResult> {
+    let archive: { ok: boolean; detail: string } | null = null;
+    try {
+      const archived = await this.archives.find(orderId, this.sealKeys);
+      if (archived)
+        archive = {
+          ok: true,
+          detail:
+            archived.sealVersion === 1
+              ? 'the archived record matches its checksum only (archived before records were sealed with a key)'
+              : 'the archived record matches its seal',
+        };
+    } catch (error) {
+      if (!(error instanceof CorruptArchiveError)) throw error;
+      archive = { ok: false, detail: error.message };
+    }
     const results = [];
-    for (const run of await this.runs(orderId)) results.push(await this.replay(run));
-    const failed = results.find((result) => !result.ok);
+    for (const run of await this.runs(orderId).catch((error: unknown) => {
+      // A record that fails its seal cannot be replayed; that is the finding.
+      if (archive?.ok === false && error instanceof DomainError) return [];
+      throw error;
+    }))
+      results.push(await this.replay(run));
     const events = results.reduce((sum, result) => sum + result.events, 0);
+    if (archive?.ok === false) return { ok: false, events, detail: archive.detail };
+    const failed = results.find((result) => !result.ok);
     if (failed) return { ...failed, events };
     const runs = results.length === 1 ? '' : ` in ${results.length} runs`;
     return {
       ok: true,
       events,
-      detail: `all ${events} events${runs} reproduced by the current workflow code`,
+      detail: `all ${events} events${runs} reproduced by the current workflow code${archive ? `; ${archive.detail}` : ''}`,
     };
   }
 

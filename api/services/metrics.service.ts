@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppConfig } from '../../config/config';
 import { DeliveryRepository, OrderRepository } from '../../db/repositories';
+import { DomainError } from '../errors/domain.error';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges
@@ -25,7 +28,11 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(orders: OrderRepository, deliveries: DeliveryRepository) {
+  constructor(
+    private readonly config: AppConfig,
+    orders: OrderRepository,
+    deliveries: DeliveryRepository,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oms_api_' });
     new Gauge({
       name: 'oms_orders',
@@ -56,6 +63,20 @@ export class MetricsService {
     const labels = { method, route, status: String(status) };
     this.requests.inc(labels);
     this.latency.observe(labels, seconds);
+  }
+
+  /**
+   * Refuses a scrape without the bearer token when OMS_METRICS_TOKEN is set: a published `/metrics` would
+   * otherwise let anyone see the business's volumes and make the database count every order at will.
+   */
+  authorize(authorization: string | undefined): void {
+    const token = this.config.api.metricsToken;
+    if (token === null) return;
+    const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
+    // Compared as hashes: equal lengths for timingSafeEqual, and nothing learnt from how long it took.
+    const digest = (value: string) => createHash('sha256').update(value).digest();
+    if (!timingSafeEqual(digest(given), digest(token)))
+      throw new DomainError('unauthenticated', 'the metrics need the bearer token in OMS_METRICS_TOKEN');
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -5,8 +5,9 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { Observable, Subject, concat, from, map } from 'rxjs';
+import { Observable, Subject, concat, finalize, from, map, takeUntil } from 'rxjs';
 import { AppConfig } from '../../config/config';
 import {
   listenToOrderEvents,
@@ -14,6 +15,8 @@ import {
   type OrderEvent,
   type OrderEventsListener,
 } from '../../db/order-events';
+import { SessionRepository, type SessionEnded } from '../../db/repositories';
+import { DomainError } from '../errors/domain.error';
 
 /** Sent instead of the updates a client missed: it should read the orders it shows again. */
 export interface ResyncEvent {
@@ -27,11 +30,32 @@ type Numbered = { id: string; event: OrderEvent | ResyncEvent };
 const REPLAY_LIMIT = 1000;
 
 /**
+ * How often every open stream's session is checked again: catches sessions that expired, and ends that a
+ * cut listening connection did not hear of.
+ */
+const SESSION_SWEEP_MS = 60_000;
+
+/** Whose a live stream is, and how to end it. */
+export interface StreamOwner {
+  userId: string;
+  sessionId: string;
+}
+
+interface OpenStream extends StreamOwner {
+  end: Subject<void>;
+}
+
+/**
  * Fans the database's order change notifications out to every live `GET /api/events` stream. Each event
  * has an id; a client that reconnects with `Last-Event-ID` gets what it missed from the recent events
  * kept here, or a `resync` event when they do not reach back that far (or come from an earlier run of the
  * API). When the database listener itself was cut off, updates in between were lost for everyone, and every
  * stream gets a `resync` event once it listens again.
+ *
+ * A stream lives as long as the session it was opened with: it ends when the database announces the
+ * session's end (logout, "sign out everywhere", an admin, or a change of the user's password, roles or
+ * `disabled`), and a sweep every minute ends those whose session expired or whose end was not heard. One
+ * user may hold `OMS_EVENT_STREAMS_PER_USER` streams open on one API instance.
  */
 @Injectable()
 export class OrderEventsService implements OnModuleInit, OnModuleDestroy {
@@ -42,8 +66,14 @@ export class OrderEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly run = randomUUID().slice(0, 8);
   private sequence = 0;
   private listener: OrderEventsListener | null = null;
+  /** The open streams by user. */
+  private readonly streams = new Map<string, Set<OpenStream>>();
+  private sweep: NodeJS.Timeout | null = null;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly orm: MikroORM,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.listener = await listenToOrderEvents(this.config.databaseUrl, (event) => this.publish(event), {
@@ -54,13 +84,37 @@ export class OrderEventsService implements OnModuleInit, OnModuleDestroy {
           type: 'resync',
           reason: 'the live event feed was interrupted; updates may be missing',
         });
+        void this.endStreamsOfClosedSessions();
       },
+      onSessionEnded: (ended) => this.sessionEnded(ended),
     });
+    this.sweep = setInterval(() => void this.endStreamsOfClosedSessions(), SESSION_SWEEP_MS);
+    this.sweep.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
     this.events.complete();
     await this.listener?.stop();
+  }
+
+  private sessionEnded({ sessionId, userId }: SessionEnded): void {
+    for (const stream of this.streams.get(userId) ?? [])
+      if (stream.sessionId === sessionId) stream.end.next();
+  }
+
+  /** Ends the streams whose session is no longer open (expired, or ended while the listener was cut off). */
+  private async endStreamsOfClosedSessions(): Promise<void> {
+    const open = [...this.streams.values()].flatMap((streams) => [...streams]);
+    if (open.length === 0) return;
+    try {
+      const still = await new SessionRepository(this.orm.em.fork()).stillOpen([
+        ...new Set(open.map((stream) => stream.sessionId)),
+      ]);
+      for (const stream of open) if (!still.has(stream.sessionId)) stream.end.next();
+    } catch (error) {
+      this.logger.warn(`checking the sessions of live streams failed: ${String(error)}`);
+    }
   }
 
   /** Whether the database listener is connected; `/health` reports it. */
@@ -75,8 +129,33 @@ export class OrderEventsService implements OnModuleInit, OnModuleDestroy {
     this.events.next(numbered);
   }
 
-  /** Every order change from now on, as server-sent events, after what was missed since `lastEventId`. */
-  stream(lastEventId?: string): Observable<MessageEvent> {
+  /**
+   * Every order change from now on, as server-sent events, after what was missed since `lastEventId`, until
+   * the owner's session ends; 429 when the owner already holds as many streams as one user may.
+   */
+  stream(owner: StreamOwner, lastEventId?: string): Observable<MessageEvent> {
+    const mine = this.streams.get(owner.userId) ?? new Set<OpenStream>();
+    const limit = this.config.api.eventStreamsPerUser;
+    if (mine.size >= limit) {
+      throw new DomainError(
+        'throttled',
+        `you already have ${limit} live event streams open (one per console tab); close one first`,
+      );
+    }
+    // Counted from now, not from the subscription, so that parallel requests cannot all pass the check.
+    const stream: OpenStream = { ...owner, end: new Subject<void>() };
+    mine.add(stream);
+    this.streams.set(owner.userId, mine);
+    return this.events$(lastEventId).pipe(
+      takeUntil(stream.end),
+      finalize(() => {
+        mine.delete(stream);
+        if (mine.size === 0 && this.streams.get(owner.userId) === mine) this.streams.delete(owner.userId);
+      }),
+    );
+  }
+
+  private events$(lastEventId?: string): Observable<MessageEvent> {
     const toMessage = ({ id, event }: Numbered): MessageEvent => ({ id, type: event.type, data: event });
     const live = this.events.pipe(map(toMessage));
     if (!lastEventId) return live;

@@ -1,6 +1,8 @@
 import { inOrderTrace } from '../../ops/order-trace';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
+import { signCommand } from '../../config/command-signature';
+import { commandKeys, type KeyRing } from '../../config/keys';
 import {
   Client,
   WithStartWorkflowOperation,
@@ -12,7 +14,10 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
+  AssignmentRepository,
   CustomerRepository,
+  UserRepository,
+  type Assignee,
   OrderRepository,
   ProductRepository,
   SettingsRepository,
@@ -43,7 +48,9 @@ import {
 import { priceLines, type RequestedLine } from '../../domain/order.pricing';
 import { isFinal } from '../../domain/order.state';
 import type { orderWorkflow } from '../../workflows/order.workflow';
+import { MANAGERS, OPERATORS } from '../../domain/people';
 import type {
+  AssignOrderDto,
   ApproveOrderDto,
   CreateOrderDto,
   EditOrderDto,
@@ -54,6 +61,19 @@ import type {
 import { OrderDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
 import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
+
+function isManager(actor: Actor): boolean {
+  return actor.roles.some((role) => (MANAGERS as readonly string[]).includes(role));
+}
+
+/** Someone else holds the order (or took it meanwhile): 409 naming them. */
+function held(assignee: Assignee | null): DomainError {
+  return new DomainError(
+    'invalid_state',
+    assignee ? `the order is held by ${assignee.username}` : 'the order changed hands meanwhile; try again',
+    { assignee },
+  );
+}
 
 /** The order an idempotent request maps to, and whether this request created it. */
 export interface Created {
@@ -93,14 +113,21 @@ const UPDATE_DEADLINE_MS = 60_000;
 
 @Injectable()
 export class OrderService {
+  /** The keys staff actions are signed with, so that workers know they come from the API. */
+  private readonly commandKeys: KeyRing;
+
   constructor(
     private readonly temporal: Client,
+    private readonly assignments: AssignmentRepository,
+    private readonly users: UserRepository,
     private readonly orders: OrderRepository,
     private readonly customers: CustomerRepository,
     private readonly products: ProductRepository,
     private readonly settings: SettingsRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.commandKeys = commandKeys(config);
+  }
 
   /**
    * Prices the order and starts its workflow (update-with-start), answering once the workflow has written
@@ -115,7 +142,7 @@ export class OrderService {
       const existing =
         (await this.orders.findById(orderId)) ??
         (await this.orders.findById(earlierOrderIdForKey(idempotencyKey!)));
-      if (existing) return { order: this.sameRequest(existing.snapshot, hash, actor), created: false };
+      if (existing) return { order: await this.sameRequest(existing.snapshot, hash, actor), created: false };
     }
     const customer = await this.customers.findById(dto.customerId);
     if (!customer)
@@ -159,22 +186,28 @@ export class OrderService {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
       const finished = await this.orders.findById(orderId);
       if (!finished) throw error;
-      return { order: this.sameRequest(finished.snapshot, hash, actor), created: false };
+      return { order: await this.sameRequest(finished.snapshot, hash, actor), created: false };
     }
     if (hash !== null && snapshot.number !== input.number) {
-      return { order: this.sameRequest(snapshot, hash, actor), created: false };
+      return { order: await this.sameRequest(snapshot, hash, actor), created: false };
     }
-    return { order: OrderDto.from(snapshot, actor), created: true };
+    return { order: OrderDto.from(snapshot, actor, null), created: true };
   }
 
-  private sameRequest(order: OrderSnapshot, hash: string, actor: Actor): OrderDto {
+  private async sameRequest(order: OrderSnapshot, hash: string, actor: Actor): Promise<OrderDto> {
     if (order.requestHash !== hash) {
       throw new DomainError(
         'idempotency_mismatch',
         `this Idempotency-Key was already used for order ${order.number} with a different request body`,
       );
     }
-    return OrderDto.from(order, actor);
+    return this.view(order, actor);
+  }
+
+  /** The order's answer: the workflow's snapshot, who holds it, and what the viewer may do now. */
+  async view(order: OrderSnapshot, viewer: Actor): Promise<OrderDto> {
+    const assignees = await this.assignments.of([order.orderId]);
+    return OrderDto.from(order, viewer, assignees.get(order.orderId) ?? null);
   }
 
   private async price(requested: RequestedLine[]) {
@@ -186,7 +219,7 @@ export class OrderService {
 
   /** The order as mirrored in PostgreSQL, with what the viewer may do with it now. */
   async get(id: string, viewer: Actor): Promise<OrderDto> {
-    return OrderDto.from(await this.snapshot(id), viewer);
+    return this.view(await this.snapshot(id), viewer);
   }
 
   /** Where the order's workflow is in the Temporal web UI (OMS_TEMPORAL_UI_URL), or null when unknown. */
@@ -202,7 +235,7 @@ export class OrderService {
     };
   }
 
-  private async snapshot(id: string): Promise<OrderSnapshot> {
+  async snapshot(id: string): Promise<OrderSnapshot> {
     const order = await this.orders.findById(id);
     if (!order) throw notFound('order', id);
     return order.snapshot;
@@ -215,8 +248,11 @@ export class OrderService {
     if (query.minTotal !== undefined && query.maxTotal !== undefined && query.maxTotal < query.minTotal)
       throw invalidField('maxTotal', 'must not be less than minTotal');
     const page = await this.orders.list(query);
+    const assignees = await this.assignments.of(page.items.map((snapshot) => snapshot.orderId));
     return {
-      items: page.items.map((snapshot) => OrderDto.from(snapshot, viewer)),
+      items: page.items.map((snapshot) =>
+        OrderDto.from(snapshot, viewer, assignees.get(snapshot.orderId) ?? null),
+      ),
       nextCursor: page.nextCursor,
     };
   }
@@ -273,10 +309,63 @@ export class OrderService {
     return this.act(await this.snapshot(id), cancelUpdate, { actor, reason: dto.reason });
   }
 
+  /** The actor takes the order; 409 when someone else holds it (claim race: one wins), or it is closed. */
+  async claim(id: string, actor: Actor): Promise<OrderDto> {
+    return this.assignTo(await this.snapshot(id), actor.id, actor, false);
+  }
+
   /**
-   * Sends an action to the order's workflow as an Update and answers with the order after it. The
-   * workflow's validator refuses what the state or the actor's role does not allow before anything is
-   * recorded; refusals become 409 (naming the status) or 403.
+   * A manager gives the order to anyone who works on orders, taking it from whoever held it; staff may
+   * only name themselves (that is a claim).
+   */
+  async assign(id: string, dto: AssignOrderDto, actor: Actor): Promise<OrderDto> {
+    const current = await this.snapshot(id);
+    const manager = isManager(actor);
+    if (!manager && dto.userId !== actor.id) {
+      throw new DomainError('forbidden', 'only a manager assigns an order to someone else');
+    }
+    const user = await this.users.findById(dto.userId);
+    if (!user || user.disabled || !user.roles.some((role) => OPERATORS.includes(role))) {
+      throw invalidField(
+        'userId',
+        `names no active user who works on orders (${JSON.stringify(dto.userId)})`,
+      );
+    }
+    return this.assignTo(current, user.id, actor, manager);
+  }
+
+  /** Frees the order: its holder, or a manager for anyone. Freeing a free order changes nothing. */
+  async unclaim(id: string, actor: Actor): Promise<OrderDto> {
+    const current = await this.snapshot(id);
+    const holder = (await this.assignments.of([current.orderId])).get(current.orderId);
+    if (holder && holder.id !== actor.id && !isManager(actor)) {
+      throw new DomainError(
+        'forbidden',
+        `the order is held by ${holder.username}; only they or a manager free it`,
+        {
+          assignee: holder,
+        },
+      );
+    }
+    const change = await this.assignments.unassign(current.orderId, actor, holder?.id);
+    if (!change.changed && change.assignee !== null) throw held(change.assignee);
+    return this.view(current, actor);
+  }
+
+  private async assignTo(current: OrderSnapshot, userId: string, actor: Actor, force: boolean) {
+    if (isFinal(current.status)) {
+      throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
+    }
+    const change = await this.assignments.assign(current.orderId, userId, actor, force);
+    if (change.assignee?.id !== userId) throw held(change.assignee);
+    return OrderDto.from(current, actor, change.assignee);
+  }
+
+  /**
+   * Sends an action to the order's workflow as an Update, signed for that workflow and action (the worker
+   * carries out only what the API signed), and answers with the order after it. The workflow's validator
+   * refuses what the state or the actor's role does not allow before anything is recorded; refusals become
+   * 409 (naming the status) or 403.
    */
   private async act<Arg extends ActorInput>(
     current: OrderSnapshot,
@@ -287,15 +376,16 @@ export class OrderService {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
     try {
+      const workflowId = orderWorkflowId(current.orderId);
       // Under the order's root span, whatever request this is: one trace per order.
       const after = await inOrderTrace(current.orderId, update.name, 'action', () =>
         this.awaitingWorkflow(() =>
-          this.temporal.workflow
-            .getHandle(orderWorkflowId(current.orderId))
-            .executeUpdate(update, { args: [arg] }),
+          this.temporal.workflow.getHandle(workflowId).executeUpdate(update, {
+            args: [signCommand(this.commandKeys, workflowId, update.name, arg, new Date())],
+          }),
         ),
       );
-      return OrderDto.from(after, arg.actor);
+      return await this.view(after, arg.actor);
     } catch (error) {
       throw await this.refusal(current.orderId, error);
     }

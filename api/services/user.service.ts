@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DuplicateUsernameError, UserRepository, type UserChanges } from '../../db/repositories';
+import {
+  DuplicateUsernameError,
+  SessionRepository,
+  UserRepository,
+  type UserChanges,
+} from '../../db/repositories';
 import type { Actor } from '../../domain/order';
 import { hashPassword } from '../auth/password';
 import { UserDto, type CreateUserDto, type UpdateUserDto } from '../dtos/user.dto';
@@ -7,7 +12,10 @@ import { DomainError, notFound } from '../errors/domain.error';
 
 @Injectable()
 export class UserService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+  ) {}
 
   /** Creates a user; a taken username is a 409. */
   async create(dto: CreateUserDto, actor: Actor): Promise<UserDto> {
@@ -46,5 +54,11 @@ export class UserService {
     const user = await this.users.update(id, changes, actor);
     if (!user) throw notFound('user', id);
     return UserDto.from(user);
+  }
+
+  /** Ends every open session of the user (an admin's decision, recorded in the audit log). */
+  async endSessions(id: string, actor: Actor): Promise<{ ended: number }> {
+    if (!(await this.users.findById(id))) throw notFound('user', id);
+    return { ended: await this.sessions.endAllOfByDecision(id, actor) };
   }
 }

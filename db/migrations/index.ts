@@ -14,6 +14,10 @@ import { Migration20261126110000_customer_month_bounds } from './Migration202611
 import { Migration20261126120000_status_list_index } from './Migration20261126120000_status_list_index';
 import { Migration20261126130000_millisecond_times } from './Migration20261126130000_millisecond_times';
 import { Migration20261126140000_list_indexes } from './Migration20261126140000_list_indexes';
+import { Migration20261204100000_sessions } from './Migration20261204100000_sessions';
+import { Migration20261204101000_known_devices } from './Migration20261204101000_known_devices';
+import { Migration20261204102000_archive_seal } from './Migration20261204102000_archive_seal';
+import { Migration20261204400000_assignment } from './Migration20261204400000_assignment';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +42,8 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261126140000_list_indexes',
     class: Migration20261126140000_list_indexes,
   },
+  { name: 'Migration20261204100000_sessions', class: Migration20261204100000_sessions },
+  { name: 'Migration20261204101000_known_devices', class: Migration20261204101000_known_devices },
+  { name: 'Migration20261204102000_archive_seal', class: Migration20261204102000_archive_seal },
+  { name: 'Migration20261204400000_assignment', class: Migration20261204400000_assignment },
 ];

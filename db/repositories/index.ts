@@ -18,6 +18,13 @@ export {
 } from './stock.repository';
 export { AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository';
 export { LoginThrottleRepository, type ThrottleRule } from './login-throttle.repository';
+export {
+  SESSION_EVENTS_CHANNEL,
+  SessionRepository,
+  type SessionEnded,
+  type SessionKind,
+  type SessionUser,
+} from './session.repository';
 export { CorruptArchiveError } from './sealed';
 export {
   OrderArchiveRepository,
@@ -64,3 +71,5 @@ export {
   type StoredSeller,
 } from './document.repository';
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
+export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
+export { TaskRepository, type TaskRow } from './task.repository';

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from './ids';
 import { sqlOf } from './sql';
 
 /** How one kind of throttle key slows guessing: free attempts, then a delay that doubles up to a cap. */
@@ -68,6 +69,21 @@ export class LoginThrottleRepository {
     ]);
   }
 
+  /**
+   * Deletes the keys whose failures no longer count: the last one is older than the window and no wait is
+   * running. Such a row means what no row means (the next failure counts as the first), so deleting it
+   * changes no answer; without this the table keeps one row per name and address ever tried.
+   */
+  async purge(windowSeconds: number): Promise<number> {
+    const rows = await sqlOf(this.em)(
+      `delete from login_throttle
+        where last_failure_at < now() - make_interval(secs => ?) and next_attempt_at <= now()
+        returning key`,
+      [windowSeconds],
+    );
+    return rows.length;
+  }
+
   /** Whether the user has signed in from this address before. */
   async isKnownAddress(userId: string, address: string): Promise<boolean> {
     const rows = await sqlOf(this.em)(
@@ -88,6 +104,31 @@ export class LoginThrottleRepository {
     await sql(
       `delete from user_known_addresses where user_id = ? and address not in (
          select address from user_known_addresses where user_id = ? order by last_seen_at desc limit 20)`,
+      [userId, userId],
+    );
+  }
+
+  /** Whether the user has signed in successfully on this browser before. */
+  async isKnownDevice(userId: string, deviceId: string): Promise<boolean> {
+    if (!isUuid(deviceId)) return false;
+    const rows = await sqlOf(this.em)(
+      `select 1 from user_known_devices where user_id = ? and device_id = ?`,
+      [userId, deviceId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Remembers the browser of a successful sign-in (the twenty most recent are kept per user). */
+  async rememberDevice(userId: string, deviceId: string): Promise<void> {
+    const sql = sqlOf(this.em);
+    await sql(
+      `insert into user_known_devices (user_id, device_id) values (?, ?)
+       on conflict (user_id, device_id) do update set last_seen_at = now()`,
+      [userId, deviceId],
+    );
+    await sql(
+      `delete from user_known_devices where user_id = ? and device_id not in (
+         select device_id from user_known_devices where user_id = ? order by last_seen_at desc limit 20)`,
       [userId, userId],
     );
   }

@@ -1,7 +1,15 @@
 import { isUuid } from './ids';
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { seal, unseal } from './sealed';
+import {
+  CorruptArchiveError,
+  KEYED_SEAL_VERSION,
+  keyedSeal,
+  seal,
+  sealMatches,
+  unseal,
+  type SealKey,
+} from './sealed';
 import { sqlOf } from './sql';
 
 /** What PostgreSQL holds about one order, as stored: the parts of its permanent record besides the history. */
@@ -18,6 +26,8 @@ export interface ArchivedOrder {
   sha256: string;
   events: number;
   archivedAt: string;
+  /** 2: keyed seal checked; 1: archived before keyed seals, its checksum alone checked. */
+  sealVersion: number;
   /** The record's JSON, already checked against the checksum. */
   json: string;
 }
@@ -34,8 +44,9 @@ export interface ArchivedHistory {
 /**
  * The one permanent record of finished orders, written by the order's workflow as its last step: order,
  * lines, payments, shipment, approvals, notifications, deliveries and the workflow history in one JSON
- * document, gzip-compressed, with the SHA-256 of the JSON. The audit trail reads it once Temporal has
- * removed the workflow.
+ * document, gzip-compressed, with the SHA-256 of the JSON and a keyed seal over both (see the migration
+ * `archive_seal`). Rows are only ever added: a fuller record is a new row, and the newest is the record.
+ * The audit trail reads it once Temporal has removed the workflow.
  */
 export class OrderArchiveRepository {
   constructor(private readonly em: EntityManager) {}
@@ -71,39 +82,59 @@ export class OrderArchiveRepository {
     );
   }
 
-  /** Stores the record, or replaces one built from a shorter history (a later, fuller archive run). */
-  async save(orderId: string, json: string, events: number): Promise<void> {
+  /**
+   * Stores the record sealed with `key`; a record of the same length already stored stays as it is (the
+   * archive ran again), a fuller one is added beside the shorter one.
+   */
+  async save(orderId: string, json: string, events: number, key: SealKey): Promise<void> {
     const { data, sha256 } = seal(json);
     await sqlOf(this.em)(
-      `insert into order_archives (order_id, record, sha256, events) values (?, ?, ?, ?)
-       on conflict (order_id) do update set record = excluded.record, sha256 = excluded.sha256,
-         events = excluded.events, archived_at = now()
-       where order_archives.events < excluded.events`,
-      [orderId, data, sha256, events],
+      `insert into order_archives (order_id, record, sha256, events, seal) values (?, ?, ?, ?, ?)
+       on conflict (order_id, events) do nothing`,
+      [orderId, data, sha256, events, keyedSeal(key, orderId, events, sha256)],
     );
   }
 
-  /** The archived record, checked against its checksum; null when the order is not archived. */
-  async find(orderId: string): Promise<ArchivedOrder | null> {
+  /**
+   * The order's record (its newest), checked against its checksum and, from version 2 on, its seal under
+   * one of `keys`; CorruptArchiveError when it fails either; null when the order is not archived.
+   */
+  async find(orderId: string, keys: readonly SealKey[]): Promise<ArchivedOrder | null> {
     if (!isUuid(orderId)) return null;
     const [row] = await sqlOf(this.em)<
-      { record: Buffer; sha256: string; events: number; archived_at: Date }[]
-    >(`select record, sha256, events, archived_at from order_archives where order_id = ?`, [orderId]);
+      {
+        record: Buffer;
+        sha256: string;
+        events: number;
+        archived_at: Date;
+        seal_version: number;
+        seal: string | null;
+      }[]
+    >(
+      `select record, sha256, events, archived_at, seal_version, seal from order_archives
+        where order_id = ? order by events desc limit 1`,
+      [orderId],
+    );
     if (!row) return null;
+    const what = `the archived record of order ${orderId}`;
+    const json = unseal(row.record, row.sha256, what);
+    if (
+      row.seal_version !== 1 &&
+      (row.seal_version !== KEYED_SEAL_VERSION ||
+        !row.seal ||
+        !sealMatches(keys, row.seal, orderId, row.events, row.sha256))
+    ) {
+      throw new CorruptArchiveError(
+        `${what} does not match its seal: it was changed after it was written, or sealed with a key this server does not have`,
+      );
+    }
     return {
       orderId,
       sha256: row.sha256,
       events: row.events,
       archivedAt: new Date(row.archived_at).toISOString(),
-      json: unseal(row.record, row.sha256, `the archived record of order ${orderId}`),
+      sealVersion: row.seal_version,
+      json,
     };
-  }
-
-  /** The archived workflow runs of the order as Temporal's JSON, oldest first; null when not archived. */
-  async runs(orderId: string): Promise<unknown[] | null> {
-    const archived = await this.find(orderId);
-    if (!archived) return null;
-    const { history, earlierRuns = [] } = JSON.parse(archived.json) as ArchivedHistory;
-    return [...earlierRuns, history];
   }
 }

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
  */
 interface Service {
   image?: string;
+  restart?: string;
   build?: unknown;
   command?: string[];
   environment?: Record<string, string>;
@@ -23,16 +24,23 @@ const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'
 };
 const { services } = compose;
 
+/** The one-shot jobs: they run to completion before the services that need them start. */
+const JOBS = ['db-setup', 'temporal-schema', 'temporal-namespace', 'migrate'];
+
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL 15, Temporal on it, the Temporal UI, migrations, the API and two workers', () => {
+  it('has PostgreSQL 15, Temporal on it, the Temporal UI, set-up jobs, the API and two workers', () => {
     expect(Object.keys(services).sort()).toEqual([
       'api',
+      'db-setup',
       'migrate',
       'postgres',
       'temporal',
+      'temporal-namespace',
+      'temporal-schema',
       'temporal-ui',
       'worker',
     ]);
+    for (const job of JOBS) expect([job, services[job]!.restart]).toEqual([job, 'no']);
     expect(services.postgres!.image).toMatch(/^postgres:15\.\d+/);
     expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
     expect(services.worker!.deploy?.replicas).toBe(2);
@@ -46,16 +54,24 @@ describe('docker-compose.yml', () => {
 
   it('gives every long-running service a healthcheck and starts dependents only when it passes', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (name === 'migrate') continue;
+      if (JOBS.includes(name)) continue;
       expect([name, service.healthcheck?.test?.length ?? 0]).toEqual([name, expect.any(Number)]);
       expect(service.healthcheck!.test.length).toBeGreaterThan(1);
     }
     expect(services.api!.depends_on).toEqual({
       migrate: { condition: 'service_completed_successfully' },
-      temporal: { condition: 'service_healthy' },
+      'temporal-namespace': { condition: 'service_completed_successfully' },
     });
     expect(services.worker!.depends_on).toEqual(services.api!.depends_on);
-    expect(services.temporal!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services.temporal!.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    expect(services['temporal-schema']!.depends_on).toEqual({
+      'db-setup': { condition: 'service_completed_successfully' },
+    });
+    expect(services['temporal-namespace']!.depends_on).toEqual({
+      temporal: { condition: 'service_healthy' },
+    });
   });
 
   it('points the app at PostgreSQL and Temporal, with commands that exist in the build', () => {
@@ -74,13 +90,35 @@ describe('docker-compose.yml', () => {
     // Every API instance must sign and check tokens with the same secret; nothing is generated in containers.
     expect(services.api!.environment).toMatchObject({
       OMS_TOKEN_SECRET: expect.stringContaining('OMS_TOKEN_SECRET:?'),
-      OMS_ADMIN_PASSWORD: expect.stringContaining('OMS_ADMIN_PASSWORD:?'),
     });
+    // The admin's password applies when user admin is created (or by the reset command): not required.
+    expect(services.api!.environment!.OMS_ADMIN_PASSWORD).toBe('${OMS_ADMIN_PASSWORD:-}');
   });
 
-  it('publishes ports on the host loopback only', () => {
+  it('publishes the API and a read-only Temporal UI on the host loopback only, never Temporal itself', () => {
     const published = Object.values(services).flatMap((service) => service.ports ?? []);
-    expect(published.sort()).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:7233:7233', '127.0.0.1:8233:8080']);
+    expect(published.sort()).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:8233:8080']);
+    expect(services['temporal-ui']!.environment).toMatchObject({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'true' });
+  });
+
+  it('gives the API, the workers and Temporal roles of their own; only the set-up jobs use the owner', () => {
+    const owner = /POSTGRES_PASSWORD/;
+    for (const name of ['api', 'worker', 'temporal', 'temporal-ui', 'temporal-namespace']) {
+      const values = Object.values(services[name]!.environment ?? {}).join('\n');
+      expect([name, owner.test(values)]).toEqual([name, false]);
+    }
+    for (const name of ['api', 'worker']) {
+      const environment = services[name]!.environment!;
+      expect(new URL(environment.DATABASE_URL!.replace(/\$\{[^}]*\}/g, 'x')).username).toBe('oms_app');
+      // Backups dump Temporal's databases with a role that may only read them.
+      expect(new URL(environment.OMS_TEMPORAL_DATABASE_URL!.replace(/\$\{[^}]*\}/g, 'x')).username).toBe(
+        'oms_backup',
+      );
+      expect(environment.DATABASE_OWNER_URL).toBeUndefined();
+    }
+    expect(services.temporal!.environment).toMatchObject({ POSTGRES_USER: 'temporal' });
+    expect(services.migrate!.environment!.DATABASE_OWNER_URL).toMatch(owner);
+    expect(Object.values(services['db-setup']!.environment ?? {}).join('\n')).toMatch(owner);
   });
 
   it('builds the app image from a Dockerfile that compiles and runs the API', () => {

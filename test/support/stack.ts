@@ -18,6 +18,7 @@ import { loadConfig, type AppConfig } from '../../config/config';
 import { grantApplicationRole } from '../../db/migrate';
 import { ormConfig } from '../../db/mikro-orm.config';
 import { backupSources } from '../../ops/backup';
+import { archiveSealKeys, commandKeys } from '../../config/keys';
 import { connectClient, connectNative } from '../../ops/temporal-connection';
 import { temporalTestEnv } from './temporal';
 import { trackingKey, trackingUrl } from '../../config/tracking-link';
@@ -163,6 +164,7 @@ export async function startStack(
         trackingLink: (orderId) => trackingUrl(config.tracking, trackingKey(config), orderId),
         webhooks: config.webhooks,
         backup: backupSources(config),
+        keys: { commands: commandKeys(config), archiveSeal: archiveSealKeys(config) },
         ...(deps ? { deps } : {}),
         workflowBundle: { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') },
       });

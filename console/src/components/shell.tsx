@@ -16,7 +16,7 @@ const GROUPS = ['work', 'data', 'manage', 'reports', 'audit', 'admin'] as const;
 export function Shell() {
   const { t } = useTranslation();
   const me = useMe();
-  const { signOut } = useSession();
+  const { signOut, signOutEverywhere } = useSession();
   const location = useLocation();
   const stream = useOrderEventStream(true);
   const [collapsed, setCollapsed] = useState(false);
@@ -91,6 +91,9 @@ export function Shell() {
               {me.username} · {me.roles.map((role) => t(`roles.${role}`)).join(', ')}
             </Typography.Text>
             <Button onClick={() => void signOut()}>{t('layout.signOut')}</Button>
+            <Tooltip title={t('layout.signOutEverywhereHint')}>
+              <Button onClick={() => void signOutEverywhere()}>{t('layout.signOutEverywhere')}</Button>
+            </Tooltip>
           </Space>
         </Layout.Header>
         <Layout.Content className="shell-content">

@@ -32,7 +32,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in the web console: sets the HttpOnly session cookie 'oms_session'
-         * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403.
+         * @description The cookie holds the same signed token as /auth/login (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). Requests without an Authorization header are authenticated by it; writes must also send the returned csrfToken as X-CSRF-Token, or get 403. Also sets the device cookie `oms_device` (Path=/api/auth, a year): later sign-ins of this user on this browser are throttled on their own, so failures by others at the same address cannot keep them out.
          */
         post: operations["startSession"];
         delete?: never;
@@ -50,8 +50,33 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out of the web console: clears the session cookie */
+        /**
+         * Sign out: ends the session of the token sent (session cookie or bearer header) everywhere
+         * @description The session ends on the server, so a copy of the cookie or token is refused from now on, and the live event streams opened with it close. Clears the session cookie. Answers 204 also when there was no session to end.
+         */
         post: operations["endSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere: ends every session of the signed-in user
+         * @description Every console session and bearer token of the user stops working, this one included, and their live event streams close. Clears the session cookie.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        post: operations["endAllSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -128,6 +153,28 @@ export interface paths {
          *     Roles: admin.
          */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End every session of a user: their console sessions and bearer tokens stop working
+         * @description For a lost laptop or a token that leaked. The user can sign in again (disable the user to prevent that); their live event streams close. Recorded in the audit log.
+         *
+         *     Roles: admin.
+         */
+        delete: operations["endUserSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/audit": {
@@ -634,6 +681,92 @@ export interface paths {
          *     Roles: admin, manager, staff.
          */
         post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an order to work on
+         * @description 409 names who holds it when someone else does.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["claimOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/unclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Free an order nobody should hold any longer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["unclaimOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an order to a person
+         * @description Managers assign anyone; staff only themselves.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["assignOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for whom
+         * @description Open orders waiting for a person, oldest wait first.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        get: operations["listTasks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1184,6 +1317,14 @@ export interface components {
             accessToken: string;
             user: components["schemas"]["SessionUserDto"];
         };
+        AssigneeDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example clerk */
+            username: string;
+            /** @example 王小明 */
+            displayName: string;
+        };
         ErrorDto: {
             /** @example 409 */
             statusCode: number;
@@ -1206,6 +1347,8 @@ export interface components {
             reserved?: number;
             /** @description Stock refused: on hand minus reserved. */
             available?: number;
+            /** @description Who holds the order, when a claim, unclaim or assignment was refused because of it. */
+            assignee?: components["schemas"]["AssigneeDto"] | null;
         };
         SessionResultDto: {
             user: components["schemas"]["SessionUserDto"];
@@ -1282,6 +1425,10 @@ export interface components {
             /** Format: password */
             password?: string;
         };
+        EndedSessionsDto: {
+            /** @description How many open sessions were ended. */
+            ended: number;
+        };
         AuditActorDto: {
             id: string;
             username: string;
@@ -1295,7 +1442,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -1349,6 +1496,11 @@ export interface components {
             sha256: string;
             /** @description Workflow history events in the record, over all runs. */
             events: number;
+            /**
+             * @description 2: sealed with the archive key as well as its SHA-256; 1: archived before the keyed seal, checked by its SHA-256 only.
+             * @enum {integer}
+             */
+            sealVersion: 1 | 2;
             /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
             record: {
                 [key: string]: unknown;
@@ -1385,7 +1537,7 @@ export interface components {
              * @example customer:6f1c…
              */
             recipient: string;
-            /** @description E-mail address or URL. */
+            /** @description E-mail address or webhook URL. A webhook's URL is whole for admins only; others see its origin followed by `/…` (its path and query may carry a token). */
             address: string;
             subject: string | null;
             /**
@@ -1687,6 +1839,8 @@ export interface components {
             updatedAt: string;
             /** @description What the signed-in user may do with the order now (from the rules the API enforces). */
             actions: ("approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel")[];
+            /** @description Who works on the order (claimed, or assigned by a manager); null when nobody does. */
+            assignee: components["schemas"]["AssigneeDto"] | null;
         };
         OrderPageDto: {
             items: components["schemas"]["OrderDto"][];
@@ -1717,6 +1871,43 @@ export interface components {
             carrier: string;
             /** @example SF1234567890 */
             trackingNumber: string;
+        };
+        AssignOrderDto: {
+            /**
+             * Format: uuid
+             * @description The user who is to work on the order.
+             */
+            userId: string;
+        };
+        TaskDto: {
+            /**
+             * Format: uuid
+             * @description The order.
+             */
+            orderId: string;
+            /** @example SO-2026-000123 */
+            number: string;
+            /** @enum {string} */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
+            /**
+             * @description The action the order waits for.
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel";
+            /** Format: date-time */
+            waitingSince: string;
+            /** @description How long it has waited, in seconds, when answered. */
+            waitedSeconds: number;
+            /** @description Minor units. */
+            total: number;
+            currency: string;
+            assignee: components["schemas"]["AssigneeDto"] | null;
+        };
+        TaskListDto: {
+            /** @enum {string} */
+            scope: "mine" | "unassigned" | "team";
+            /** @description Oldest wait first. */
+            items: components["schemas"]["TaskDto"][];
         };
         CreateCustomerDto: {
             /** @example Acme Trading Co. */
@@ -2307,7 +2498,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The session cookie is cleared. */
+            /** @description The session is ended and the session cookie cleared. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,6 +2525,78 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    endAllSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every one of the user's sessions is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2687,13 +2950,70 @@ export interface operations {
             };
         };
     };
+    endUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndedSessionsDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     listAuditRecords: {
         parameters: {
             query?: {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "feedback" | "order";
                 entityId?: string;
             };
             header?: never;
@@ -2994,6 +3314,15 @@ export interface operations {
             };
             /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The stored record fails its checksum or keyed seal: it was changed after archiving (see history/verify). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4709,6 +5038,360 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    claimOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The order after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not open or is held by someone else; the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    unclaimOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The order after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Someone else holds it and the actor is not a manager. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not held by the caller (it changed hands meanwhile); the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    assignOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignOrderDto"];
+            };
+        };
+        responses: {
+            /** @description The order after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Staff naming anyone but themselves. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The order is not open or is held by someone else (staff); the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listTasks: {
+        parameters: {
+            query?: {
+                /** @description mine: held by the caller; unassigned: held by nobody; team: held by someone. */
+                scope?: "mine" | "unassigned" | "team";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders waiting for a person, oldest wait first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskListDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6453,7 +7136,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. A `{type: "resync", reason}` event means updates were missed: read the orders again. */
+            /** @description Server-sent events `{type: "order.updated", orderId, status, awaiting}` as orders move, each with an id. A `{type: "resync", reason}` event means updates were missed: read the orders again. The stream ends when the session it was opened with ends (logout, sign out everywhere, an admin, a changed password). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6464,6 +7147,15 @@ export interface operations {
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The user already holds OMS_EVENT_STREAMS_PER_USER streams open. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6562,7 +7254,10 @@ export interface operations {
     getMetrics: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `Bearer <token>`: required when OMS_METRICS_TOKEN is set. */
+                Authorization?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6575,6 +7270,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description OMS_METRICS_TOKEN is set and the request lacks `Authorization: Bearer <token>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };

@@ -16,6 +16,8 @@ interface Session {
   ended: 'expired' | null;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Ends every session of the user, in every browser and script, this one included. */
+  signOutEverywhere: () => Promise<void>;
   setLanguage: (language: Language) => Promise<void>;
 }
 
@@ -56,6 +58,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => setSessionLostHandler(null);
   }, [adopt, lose]);
 
+  /** What a sign-out leaves: nobody signed in, nothing cached. */
+  const forget = useCallback(() => {
+    setCsrfToken(null);
+    queryClient.clear();
+    setEnded(null);
+    setUser(null);
+  }, [queryClient]);
+
   const value = useMemo<Session>(
     () => ({
       user,
@@ -66,10 +76,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       async signOut() {
         await api.POST('/api/auth/logout');
-        setCsrfToken(null);
-        queryClient.clear();
-        setEnded(null);
-        setUser(null);
+        forget();
+      },
+      async signOutEverywhere() {
+        unwrap(await api.POST('/api/auth/logout-all'));
+        forget();
       },
       async setLanguage(language) {
         rememberLanguage(language);
@@ -83,7 +94,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
     }),
-    [user, ended, adopt, queryClient, i18n],
+    [user, ended, adopt, forget, i18n],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
