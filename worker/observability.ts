@@ -12,17 +12,14 @@ import { REQUEST_ID_HEADER_KEY } from '../workflows/request-id';
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/request-id.interceptors')];
 
 /**
- * With tracing, Temporal's OpenTelemetry workflow interceptors as well (a bundle of their own: without
- * tracing the worker runs none of their code). They add no command, so either bundle replays the other's
- * histories (test/replay.spec.ts replays the recorded ones against both).
- *
- * The module is the package's `lib/workflow-interceptors`, which exports the `interceptors` factory; its
- * `lib/workflow` only defines the interceptor classes, and the SDK silently skips a module without the
- * factory (the workflow then runs untraced and its activities start traces of their own).
+ * With tracing, the tracing workflow interceptors as well (a bundle of their own: without tracing the worker
+ * runs none of their code). They add no command and delay no promise, so either bundle replays the other's
+ * histories (test/replay.spec.ts replays the recorded ones against both); workflow-tracing.interceptors.ts
+ * says why they are not the package's own.
  */
 export const TRACED_WORKFLOW_INTERCEPTOR_MODULES = [
   ...WORKFLOW_INTERCEPTOR_MODULES,
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  require.resolve('./workflow-tracing.interceptors'),
 ];
 
 /** Updated by the activity interceptors; read by the worker's health endpoint. */
