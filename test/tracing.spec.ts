@@ -1,5 +1,5 @@
 /**
- * One trace per order: creating and approving an order gives one trace (its id: the order's UUID) whose
+ * One trace per order: an order created, approved, shipped and completed gives one trace (its id: the order's UUID) whose
  * spans cover the API, the workflow's update and the activities, down to their PostgreSQL queries; the
  * HTTP requests' own spans are linked from it, and log lines carry the trace they were written in.
  *
@@ -160,15 +160,29 @@ it('gives an order one trace from the API through the workflow update to the act
   const order = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 1 }]);
   const approved = await api.post<OrderBody>(`/api/orders/${order.id}/approve`, {});
   expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+  // The workflow's own span (RunWorkflow) ends, and so is exported, only when the workflow does: until
+  // then the spans the lifecycle opened directly under it have a parent nobody has seen yet. So the order
+  // goes to its end here.
+  await api.post<OrderBody>(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: 'SF-T1' });
+  const completed = await api.post<OrderBody>(`/api/orders/${order.id}/complete`, {});
+  expect(completed.body).toMatchObject({ status: 'completed' });
 
   const traceId = orderTraceId(order.id);
   const inTrace = () => spans.filter((span) => span.traceId === traceId);
-  // The worker exports once a second; the approval's activities end before the update answers.
+  // Both processes export once a second, each on its own schedule: wait until the workflow's span is in
+  // and every span's parent, and every span it links to (the requests' own), has arrived (the assertions
+  // below say what is missing if that never happens).
   await eventually(
     () => Promise.resolve(inTrace()),
-    (found) =>
-      found.some((span) => span.name === 'HandleUpdate:approve') &&
-      found.some((span) => span.name.startsWith('RunActivity:')),
+    (found) => {
+      const ids = new Set(found.map((span) => span.spanId));
+      const linked = new Set(spans.map((span) => span.spanId));
+      return (
+        found.some((span) => span.name === 'RunWorkflow:orderWorkflow') &&
+        found.every((span) => !span.parentSpanId || ids.has(span.parentSpanId)) &&
+        found.every((span) => span.links.every((link) => linked.has(link.spanId)))
+      );
+    },
     30_000,
   );
   const trace = inTrace();
@@ -177,6 +191,10 @@ it('gives an order one trace from the API through the workflow update to the act
   writeFileSync(
     path.resolve(__dirname, '..', 'test-artifacts', 'order-trace.json'),
     JSON.stringify(trace, null, 1),
+  );
+  writeFileSync(
+    path.resolve(__dirname, '..', 'test-artifacts', 'tracing-all-spans.json'),
+    JSON.stringify(spans, null, 1),
   );
   const names = trace.map((span) => span.name);
   // The API: the order's root span (its creation), the approval under it, the Temporal client's calls.
