@@ -15,6 +15,7 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
 import { createHash } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -73,8 +74,12 @@ export function orderRootSpanId(orderId: string): string {
   return /^0+$/.test(id) ? '0000000000000001' : id;
 }
 
+/**
+ * The HTTP request's own span (the HTTP instrumentation keeps it in the context: the active span is one of
+ * express's below it); outside a request, whatever span is active.
+ */
 function requestLink(): Link[] {
-  const request = trace.getActiveSpan()?.spanContext();
+  const request = (getRPCMetadata(context.active())?.span ?? trace.getActiveSpan())?.spanContext();
   return request && trace.isSpanContextValid(request) ? [{ context: request }] : [];
 }
 
