@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -112,25 +113,44 @@ export function smtpMailer(url: string, from: string, timeoutMs: number, connect
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
   });
+  const server = new URL(url);
   return {
     async send(message) {
-      const sent = transport.sendMail({ from, ...message, messageId: message.messageId });
-      try {
-        await withDeadline(
-          sent,
-          3 * timeoutMs,
-          () =>
-            new SendFailure(
-              'the SMTP server took too long with the message; not sent again so that nobody receives it twice',
-              'destination',
-              { maybeDelivered: true },
-            ),
-        );
-      } catch (error) {
-        // The abandoned attempt settles by its own timeouts; its outcome is no longer anyone's business.
-        sent.catch(() => undefined);
-        throw smtpFailure(error);
-      }
+      // No instrumentation covers nodemailer: the SMTP conversation gets a span of its own (a no-op
+      // without tracing).
+      await trace.getTracer('oms-smtp').startActiveSpan(
+        'smtp send',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'server.address': server.hostname,
+            'server.port': Number(server.port || (server.protocol === 'smtps:' ? 465 : 587)),
+          },
+        },
+        async (span) => {
+          const sent = transport.sendMail({ from, ...message, messageId: message.messageId });
+          try {
+            await withDeadline(
+              sent,
+              3 * timeoutMs,
+              () =>
+                new SendFailure(
+                  'the SMTP server took too long with the message; not sent again so that nobody receives it twice',
+                  'destination',
+                  { maybeDelivered: true },
+                ),
+            );
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            // The abandoned attempt settles by its own timeouts; its outcome is no longer anyone's business.
+            sent.catch(() => undefined);
+            throw smtpFailure(error);
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     close: () => transport.close(),
   };

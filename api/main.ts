@@ -1,3 +1,5 @@
+// First: tracing wraps pg, express and Nest as they load.
+import { tracing } from './tracing';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../config/config';
 import { checkPostgresTls } from '../db/postgres-check';
@@ -31,7 +33,8 @@ async function run(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs).unref();
     app.close().then(
-      () => process.exit(0),
+      // The spans of the last requests leave before the process does.
+      async () => (await tracing?.shutdown().catch(() => undefined), process.exit(0)),
       (error: unknown) => {
         logger.error(`shutdown failed: ${String(error)}`);
         process.exit(1);

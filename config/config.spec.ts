@@ -68,6 +68,7 @@ describe('configuration', () => {
         digest: { cron: '0 8 * * *', timeZone: 'Asia/Shanghai' },
       },
       tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
+      tracing: null,
       documents: {
         pdfFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
         pdfFontFace: 'WenQuanYiMicroHei',

@@ -175,6 +175,17 @@ export abstract class AppConfig {
     /** Where customers reach this service, for the links in their e-mails (no trailing slash). */
     publicUrl: string;
   };
+  /**
+   * OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); null: no tracing is installed at all.
+   */
+  abstract tracing: {
+    /** Where spans go: the traces URL itself (`…/v1/traces`). */
+    tracesUrl: string;
+    protocol: 'http/protobuf' | 'http/json';
+    /** OTEL_SERVICE_NAME, else `oms-api` or `oms-worker` by process. */
+    serviceName: string | undefined;
+  } | null;
   abstract documents: {
     /** A TrueType font (or collection) with Chinese glyphs, embedded into PDF invoices, slips and labels. */
     pdfFont: string;
@@ -527,6 +538,27 @@ export function loadConfig(
         `http://${loopbackHost(env, 'OMS_API_HOST', '127.0.0.1')}:${port(env, 'OMS_API_PORT', 3000)}`,
     },
     documents: pdfFont(env),
+    tracing: tracing(env),
+  };
+}
+
+/** The standard OTLP variables: a base endpoint gets `/v1/traces`, a traces endpoint is used as it is. */
+function tracing(env: Env): AppConfig['tracing'] {
+  const traces = httpUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', null);
+  const base = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', null);
+  const tracesUrl = traces ?? (base ? `${base}/v1/traces` : null);
+  if (!tracesUrl) return null;
+  return {
+    tracesUrl,
+    protocol: oneOf(
+      env,
+      env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
+        ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
+        : 'OTEL_EXPORTER_OTLP_PROTOCOL',
+      ['http/protobuf', 'http/json'] as const,
+      'http/protobuf',
+    ),
+    serviceName: env.OTEL_SERVICE_NAME || undefined,
   };
 }
 

@@ -3,6 +3,7 @@
  * lines for a person at a terminal. Secrets never reach a log line: the paths below are censored wherever
  * they appear, and request logs carry method, route path, status and ids, never bodies or query strings.
  */
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { AppConfig } from '../config/config';
@@ -37,7 +38,17 @@ export function loggerOptions(settings: LogSettings, name: string): pino.LoggerO
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    mixin: traceIds,
   };
+}
+
+/**
+ * The trace and span a line was written in, so a log line leads to its trace (and back); nothing when no
+ * span is current (without tracing there never is one).
+ */
+function traceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && trace.isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
 
 /**

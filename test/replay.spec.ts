@@ -3,7 +3,10 @@
  * workflow code. A change to `workflows/` that would break orders already in flight fails here; intended
  * changes go behind `patched()`. Record new fixtures with `npm run fixtures:record`.
  */
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker } from '@temporalio/worker';
+import { emptyResource } from '@opentelemetry/resources';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -278,4 +281,24 @@ describe('recorded order histories', () => {
       file,
     );
   });
+
+  // Every one of them was recorded before the tracing interceptors existed: a worker that traces must
+  // replay them all the same (the interceptors add no command), or no order waiting today survives it.
+  it.each(files)(
+    '%s replays against the workflow code of today with its tracing interceptors',
+    async (file) => {
+      const history: unknown = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
+      await Worker.runReplayHistory(
+        {
+          workflowBundle: { codePath: process.env.OMS_TEST_TRACED_WORKFLOW_BUNDLE! },
+          // The sink the traced workflow code calls; a replay never calls it.
+          sinks: {
+            exporter: makeWorkflowExporter(new InMemorySpanExporter() as never, emptyResource() as never),
+          },
+        },
+        history,
+        file,
+      );
+    },
+  );
 });

@@ -1,3 +1,5 @@
+// First: tracing wraps pg as it loads.
+import { tracing } from './tracing';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from '@temporalio/client';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -21,6 +23,7 @@ import { trackingKey, trackingUrl } from '../config/tracking-link';
 import { createOrderWorker } from './worker';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 import { closableRetries } from '../ops/temporal-retries';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /**
  * Runs one worker process until SIGINT/SIGTERM: then it stops polling, lets in-flight tasks finish (up to
@@ -57,14 +60,19 @@ async function run(): Promise<void> {
   const connection = await connectNative(config.temporal);
   const retries = closableRetries();
   const clientConnection = await connectClient(config.temporal, { interceptors: [retries.interceptor] });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    // Activities start deliveries and signal orders through it: with tracing, inside the activity's trace.
+    interceptors: { workflow: tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [] },
+  });
   try {
     await ensureSearchAttributes(connection, config.temporal.namespace);
     await ensureBackupSchedule(client, config.backup, config.temporal.taskQueue);
     await ensureDigestSchedule(client, config.notifications.digest, config.temporal.taskQueue);
     const activity: WorkerActivity = { lastActivityTaskAt: null };
     const tracking = trackingKey(config);
-    const workflowBundle = prebuiltWorkflowBundle();
+    const workflowBundle = prebuiltWorkflowBundle(tracing !== null);
     if (!workflowBundle)
       logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
     const worker = await createOrderWorker({
@@ -72,6 +80,7 @@ async function run(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      tracing,
       orm,
       client,
       notifications: config.notifications,
@@ -127,6 +136,7 @@ async function run(): Promise<void> {
     await connection.close();
     await deliveryOrm.close();
     await orm.close();
+    await tracing?.shutdown().catch(() => undefined);
   }
 }
 

@@ -11,6 +11,17 @@ import { REQUEST_ID_HEADER_KEY } from '../workflows/request-id';
 /** Workflow interceptor modules the worker registers (and that prebuilt bundles must include). */
 export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/request-id.interceptors')];
 
+/**
+ * With tracing, the tracing workflow interceptors as well (a bundle of their own: without tracing the worker
+ * runs none of their code). They add no command and delay no promise, so either bundle replays the other's
+ * histories (test/replay.spec.ts replays the recorded ones against both); workflow-tracing.interceptors.ts
+ * says why they are not the package's own.
+ */
+export const TRACED_WORKFLOW_INTERCEPTOR_MODULES = [
+  ...WORKFLOW_INTERCEPTOR_MODULES,
+  require.resolve('./workflow-tracing.interceptors'),
+];
+
 /** Updated by the activity interceptors; read by the worker's health endpoint. */
 export interface WorkerActivity {
   /** When this process last started an activity task (ISO 8601), null before the first. */

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Context as ActivityContext } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -8,7 +9,18 @@ import type { KeyRing } from '../config/keys';
 import { PermanentFailureInterceptor } from './permanent-failures';
 import type { BackupSources } from '../ops/backup';
 import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
-import { WORKFLOW_INTERCEPTOR_MODULES, activityInterceptors, type WorkerActivity } from './observability';
+import {
+  TRACED_WORKFLOW_INTERCEPTOR_MODULES,
+  WORKFLOW_INTERCEPTOR_MODULES,
+  activityInterceptors,
+  type WorkerActivity,
+} from './observability';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import { workflowSpanProcessor, type Tracing } from '../ops/tracing';
 
 export interface OrderWorkerOptions {
   connection: NativeConnection;
@@ -37,6 +49,10 @@ export interface OrderWorkerOptions {
   keys: { commands: KeyRing; archiveSeal: KeyRing };
   /** Where the worker notes its last activity task (for its health endpoint). */
   activity?: WorkerActivity;
+  /**
+   * Traces of activities and workflows (the workflow bundle must then be the traced one); none when null.
+   */
+  tracing?: Tracing | null;
   /** Concurrency and shutdown settings (the SDK's defaults otherwise). */
   tuning?: {
     maxConcurrentActivities: number;
@@ -68,6 +84,7 @@ export function stockNotifier(client: Client) {
  */
 export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const tracing = options.tracing ?? null;
   const deps: ActivityDeps = {
     em: () => options.orm.em.fork(),
     gateway: () => creditLimitGateway(options.orm.em.fork()),
@@ -92,12 +109,34 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     activities: createActivities(deps),
     interceptors: {
       activity: [
+        // First, so that the activity's span is current for everything after it (logs carry its ids).
+        ...(tracing
+          ? [
+              (ctx: ActivityContext) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ]
+          : []),
         activityInterceptors(options.activity ?? { lastActivityTaskAt: null }),
         () => ({ inbound: new PermanentFailureInterceptor() }),
       ],
       // A prebuilt bundle has them built in (bundleWorkflowCode's workflowInterceptorModules).
-      ...(options.workflowBundle ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+      ...(options.workflowBundle
+        ? {}
+        : { workflowModules: tracing ? TRACED_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES }),
     },
+    // The workflows' spans leave the sandbox through this sink (not called while a history replays).
+    ...(tracing
+      ? {
+          sinks: {
+            exporter: makeWorkflowExporter(
+              workflowSpanProcessor(tracing) as unknown as Parameters<typeof makeWorkflowExporter>[0],
+              tracing.resource as unknown as Parameters<typeof makeWorkflowExporter>[1],
+            ),
+          },
+        }
+      : {}),
     ...(options.tuning
       ? {
           maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,

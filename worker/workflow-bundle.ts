@@ -1,7 +1,7 @@
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './observability';
+import { TRACED_WORKFLOW_INTERCEPTOR_MODULES, WORKFLOW_INTERCEPTOR_MODULES } from './observability';
 
 /**
  * The workflow code as one file, written by `npm run build` beside the compiled worker. A worker that
@@ -10,15 +10,19 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from './observability';
  */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
+/** The same with Temporal's OpenTelemetry workflow interceptors, for a worker that traces. */
+export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.traced.js');
+
 const silent = { trace() {}, debug() {}, info() {}, log() {} };
 
-/** Bundles `workflows/` with the worker's workflow interceptors. */
+/** Bundles `workflows/` with the worker's workflow interceptors (and the tracing ones when `traced`). */
 export async function bundleWorkflows(
   report: { warn: (message: string) => void; error: (message: string) => void } = console,
+  traced = false,
 ): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    workflowInterceptorModules: traced ? TRACED_WORKFLOW_INTERCEPTOR_MODULES : WORKFLOW_INTERCEPTOR_MODULES,
     logger: { ...silent, warn: (m) => report.warn(m), error: (m) => report.error(m) },
   });
   return code;
@@ -35,9 +39,10 @@ function newestChange(dir: string): number {
  * The prebuilt bundle, when there is one at least as new as the compiled workflows it was built from;
  * undefined otherwise (running from source, or compiled without bundling), and the worker bundles itself.
  */
-export function prebuiltWorkflowBundle(): WorkflowBundleOption | undefined {
-  if (!existsSync(PREBUILT_WORKFLOW_BUNDLE)) return undefined;
+export function prebuiltWorkflowBundle(traced = false): WorkflowBundleOption | undefined {
+  const file = traced ? PREBUILT_TRACED_WORKFLOW_BUNDLE : PREBUILT_WORKFLOW_BUNDLE;
+  if (!existsSync(file)) return undefined;
   const workflows = path.dirname(require.resolve('../workflows'));
-  if (statSync(PREBUILT_WORKFLOW_BUNDLE).mtimeMs < newestChange(workflows)) return undefined;
-  return { codePath: PREBUILT_WORKFLOW_BUNDLE };
+  if (statSync(file).mtimeMs < newestChange(workflows)) return undefined;
+  return { codePath: file };
 }

@@ -1,3 +1,4 @@
+import { inOrderTrace } from '../../ops/order-trace';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { signCommand } from '../../config/command-signature';
@@ -165,21 +166,24 @@ export class OrderService {
     };
     let snapshot: OrderSnapshot;
     try {
-      snapshot = await this.awaitingWorkflow(() =>
-        this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-            workflowId: orderWorkflowId(orderId),
-            taskQueue: this.config.temporal.taskQueue,
-            args: [input],
-            // A concurrent duplicate joins the running workflow; a finished one is never started again.
-            workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: ORDER_STATUS_KEY, value: 'created' },
-              { key: ORDER_AWAITING_KEY, value: 'approval' },
-            ],
+      // The order's trace starts here: its root span, with the order's id as the trace id.
+      snapshot = await inOrderTrace(orderId, 'create', 'create', () =>
+        this.awaitingWorkflow(() =>
+          this.temporal.workflow.executeUpdateWithStart(recordedUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
+              workflowId: orderWorkflowId(orderId),
+              taskQueue: this.config.temporal.taskQueue,
+              args: [input],
+              // A concurrent duplicate joins the running workflow; a finished one is never started again.
+              workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              typedSearchAttributes: [
+                { key: ORDER_STATUS_KEY, value: 'created' },
+                { key: ORDER_AWAITING_KEY, value: 'approval' },
+              ],
+            }),
           }),
-        }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
@@ -409,10 +413,13 @@ export class OrderService {
     }
     try {
       const workflowId = orderWorkflowId(current.orderId);
-      const after = await this.awaitingWorkflow(() =>
-        this.temporal.workflow.getHandle(workflowId).executeUpdate(update, {
-          args: [signCommand(this.commandKeys, workflowId, update.name, arg, new Date())],
-        }),
+      // Under the order's root span, whatever request this is: one trace per order.
+      const after = await inOrderTrace(current.orderId, update.name, 'action', () =>
+        this.awaitingWorkflow(() =>
+          this.temporal.workflow.getHandle(workflowId).executeUpdate(update, {
+            args: [signCommand(this.commandKeys, workflowId, update.name, arg, new Date())],
+          }),
+        ),
       );
       return await this.view(after, arg.actor);
     } catch (error) {

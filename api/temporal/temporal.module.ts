@@ -3,8 +3,8 @@ import { Client, defaultGrpcRetryOptions, type GrpcRetryOptions } from '@tempora
 import { AppConfig } from '../../config/config';
 import { clientConnectionOptions } from '../../ops/temporal-connection';
 import { closableRetries, type ClosableRetries } from '../../ops/temporal-retries';
+import { clientInterceptors } from './client-interceptors';
 import { RenewableConnection } from './renewable-connection';
-import { requestIdClientInterceptor } from './request-id.interceptor';
 
 /** How long a request may wait for Temporal, in all its calls together, before it answers 503. */
 export const TEMPORAL_REQUEST_DEADLINE_MS = 3000;
@@ -81,7 +81,7 @@ class ApiTemporalConnection {
         new Client({
           connection: connection.renewable.connection,
           namespace: config.temporal.namespace,
-          interceptors: { workflow: [requestIdClientInterceptor] },
+          interceptors: { workflow: clientInterceptors(config) },
         }),
     },
   ],

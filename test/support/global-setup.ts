@@ -56,6 +56,9 @@ export default async function globalSetup(): Promise<void> {
   const code = await bundleWorkflows();
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
+  // With the tracing interceptors too, for the replay of the recorded histories by a worker that traces.
+  const tracedBundlePath = path.join(dataDir, 'workflow-bundle.traced.js');
+  writeFileSync(tracedBundlePath, await bundleWorkflows(console, true));
 
   process.env.OMS_TEST_DATA_DIR = dataDir;
   process.env.OMS_TEST_DATABASE_URL = pg.url;
@@ -66,6 +69,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.OMS_TEST_CERTIFICATES = JSON.stringify(certificates);
   process.env.OMS_TEST_TLS_DATABASE_URL = securedPg.url;
   process.env.OMS_TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.OMS_TEST_TRACED_WORKFLOW_BUNDLE = tracedBundlePath;
   // OMS_TEST_WORKERS=2 adds a worker process (the compiled one) beside each test's own worker, so tasks
   // are shared between two workers as in production. Tests that inject failures into their own worker
   // may then see the other one take the task.
