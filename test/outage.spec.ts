@@ -79,7 +79,8 @@ describe('outages on the request path', () => {
       const health = await api.get<{ checks: Record<string, string> }>('/health');
       expect([health.status, health.body.checks]).toEqual([
         503,
-        { database: 'ok', temporal: 'down', events: 'ok' },
+        // Beside the dependencies, /health describes the delivery destinations (never in its status code).
+        expect.objectContaining({ database: 'ok', temporal: 'down', events: 'ok' }),
       ]);
       // What needs only the database still works.
       expect((await api.get(`/api/orders/${existing.body.id}`)).status).toBe(200);
