@@ -1,7 +1,8 @@
 import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
-import { startStack, type TestStack } from './support/stack';
+import { readFileSync } from 'node:fs';
+import { LOG_FILE, startStack, type TestStack } from './support/stack';
 
 /**
  * Partial shipments (issue 24, first slice): an order ships in parts, each with its own carrier and tracking
@@ -160,6 +161,33 @@ describe('shipping an order in parts', () => {
     ]);
     expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 90, reserved: 0 });
     expect(await shipmentRows(order.id)).toHaveLength(2);
+  });
+
+  it('ships many orders of one product at once without a deadlock between their shipments', async () => {
+    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 100, stockOnHand: 50 }]);
+    const sku = skus[0]!;
+    const orders = await Promise.all(
+      Array.from({ length: 8 }, () => placeOrder(api, customerId, [{ sku, quantity: 2 }])),
+    );
+    for (const order of orders) await api.post(`/api/orders/${order.id}/approve`, {});
+    // Half by the ship action, half as a shipment of every unit: both take the same step.
+    const shipped = await Promise.all(
+      orders.map((order, index) =>
+        index % 2 === 0
+          ? api.post<Order>(`/api/orders/${order.id}/ship`, { carrier: 'SF', trackingNumber: `SF-${index}` })
+          : api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+              lines: [{ sku, quantity: 2 }],
+              carrier: 'SF',
+              trackingNumber: `SF-${index}`,
+            }),
+      ),
+    );
+    expect(shipped.map((response) => response.status)).toEqual(
+      orders.map((_, i) => (i % 2 === 0 ? 200 : 201)),
+    );
+    expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 34, reserved: 0 });
+    // No shipment's step failed and was retried on a deadlock (PostgreSQL's 40P01) on the way.
+    expect(readFileSync(LOG_FILE, 'utf8')).not.toMatch(/40P01|deadlock detected/);
   });
 
   it('records a whole-order ship as one shipment of every line', async () => {

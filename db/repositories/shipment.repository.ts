@@ -38,6 +38,11 @@ export class ShipmentRepository {
           ],
         );
         if (inserted.length === 0) return;
+        // The stock first: it locks the products (in a fixed order) before the lines' foreign keys take
+        // their share locks on them. The other way round, two shipments of one product each held a share
+        // lock the other's update waited for: a deadlock, retried with backoff (seconds per shipment).
+        const short = await new StockRepository(em).fulfilPart(connection, orderId, shipment.lines);
+        if (short.length > 0) throw new NotReservedError(short);
         for (const [position, line] of shipment.lines.entries()) {
           await connection(
             `insert into order_shipment_lines (shipment_id, position, product_id, sku, quantity)
@@ -45,8 +50,6 @@ export class ShipmentRepository {
             [shipment.id, position, line.productId, line.sku, line.quantity],
           );
         }
-        const short = await new StockRepository(em).fulfilPart(connection, orderId, shipment.lines);
-        if (short.length > 0) throw new NotReservedError(short);
       });
       return { ok: true };
     } catch (error) {
