@@ -52,6 +52,18 @@ describe('RenewableConnection', () => {
     expect(renewable.renewals).toBe(1);
   });
 
+  it('closing a replaced connection keeps the call context of the one in use', async () => {
+    const deadline = Date.now() + 3000;
+    const seen = await renewable.connection.withDeadline(deadline, async () => {
+      const old = renewable.connection.workflowService;
+      renewable.noticeFailure(DESTROYED);
+      expect(renewable.connection.workflowService).not.toBe(old);
+      await renewable.close();
+      return renewable.connection.callContextStorage.getStore();
+    });
+    expect(seen).toMatchObject({ deadline });
+  });
+
   it("a request's deadline holds for its calls on the replacement", async () => {
     const deadline = Date.now() + 3000;
     const seen = await renewable.connection.withDeadline(deadline, () => {

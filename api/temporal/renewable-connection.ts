@@ -99,6 +99,15 @@ function sharingCallContext(storage: AsyncLocalStorage<CallContext>) {
     protected static override createCtorOptions(options: ConnectionOptions) {
       return { ...super.createCtorOptions(options), callContextStorage: storage };
     }
+    /**
+     * Closes the channel only: the SDK's close also disables the call context store, which here is shared
+     * with the connection that replaced this one (and would drop the deadlines of its requests in flight).
+     */
+    override close(): Promise<void> {
+      this.client.close();
+      return Promise.resolve();
+    }
+
     protected static override generateRPCImplementation(
       options: Parameters<typeof Connection.generateRPCImplementation>[0],
     ) {
