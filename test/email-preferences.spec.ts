@@ -86,10 +86,13 @@ describe('who is e-mailed: the in-app inbox for everyone, e-mail for those who c
     await admin.post(`/api/orders/${order.id}/complete`, {});
     await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
 
+    // The outbox sends each recipient's e-mail on its own: wait for as many as each should get (those who
+    // get none are read once the others have all arrived).
+    const expected: Record<string, number> = { all: 4, assigned: 3 };
     const subjects = (preference: string) =>
       eventually(
         () => Promise.resolve(mailsTo(preference, order.number).map((m) => m.subject)),
-        (list) => preference !== 'all' || list.length === 4,
+        (list) => list.length >= (expected[preference] ?? 0),
       );
     expect((await subjects('all')).sort()).toEqual([
       `New order ${order.number}`,
