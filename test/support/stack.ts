@@ -191,6 +191,9 @@ export async function startStack(
       await done;
     },
     async restartApi() {
+      // As a restarted process does, drop every connection at once (open event streams, keep-alive
+      // sockets): a graceful close waits for each of them to end, which is not what a restart is.
+      (app.getHttpServer() as Server).closeAllConnections();
       await app.close();
       app = await createApp(apiConfig);
       await app.listen(address.port, '127.0.0.1');
