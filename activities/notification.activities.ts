@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isRole } from '../db/entities';
 import {
+  AssignmentRepository,
   CustomerRepository,
   DeliveryRepository,
   NotificationRepository,
@@ -14,7 +15,7 @@ import {
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
-import { peopleOnOrder, wantsEmailNow } from '../domain/delivery.rules';
+import { peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
 import type { MessageTemplate } from './notification.templates';
@@ -127,7 +128,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           };
       const notifications = new NotificationRepository(em);
       // Each person's message is rendered once, in their language, for the inbox and the e-mail alike.
-      const staff = (await notifications.recipients(setting.roles, setting.usernames)).map((recipient) => ({
+      // Whoever holds the order hears of it instead of the other members of their roles.
+      const holder = (await new AssignmentRepository(em).of([order.orderId])).get(order.orderId);
+      const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
+      const members = await notifications.recipients(setting.roles, setting.usernames);
+      const responsible = responsibleStaff(members, setting.roles, setting.usernames, assignee);
+      const staff = responsible.map((recipient) => ({
         recipient,
         message: renderMessage(
           kind,
@@ -160,8 +166,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         htmlBody: message.html,
       });
       if (deps.email) {
-        // Who this occurrence concerns personally: named by the reminder, or on the order as having acted.
-        const personal = new Set([...setting.usernames, ...peopleOnOrder(order)]);
+        // Who this occurrence concerns personally: named by the reminder, holding the order, or having acted on it.
+        const personal = new Set([
+          ...setting.usernames,
+          ...peopleOnOrder(order),
+          ...(assignee ? [assignee.username] : []),
+        ]);
         for (const { recipient, message } of staff) {
           if (
             recipient.email &&

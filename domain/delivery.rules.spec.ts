@@ -7,11 +7,13 @@ import {
   peopleOnOrder,
   probeBackoffMs,
   probing,
+  responsibleStaff,
   retryDelayMs,
   wantsEmailNow,
   type Breaker,
 } from './delivery.rules';
 import { SYSTEM_ACTOR, type OrderSnapshot } from './order';
+import type { Role } from './people';
 
 const settings = { threshold: 3, backoffMs: 1000, maxBackoffMs: 8000 };
 
@@ -112,5 +114,40 @@ describe('e-mail preferences', () => {
       cancellation: { by: person('wang'), reason: 'x', at: '2026-01-02T00:00:00Z' },
     } as unknown as OrderSnapshot;
     expect(peopleOnOrder(order)).toEqual(['li', 'wang']);
+  });
+});
+
+describe('who of staff hears of an order somebody holds', () => {
+  const member = (username: string, ...roles: Role[]) => ({ username, roles });
+  const li = member('li', 'staff');
+  const wang = member('wang', 'staff');
+  const zhao = member('zhao', 'manager');
+  const both = member('chen', 'staff', 'manager');
+  const names = (people: { username: string }[]) => people.map((person) => person.username);
+
+  it('reaches every member of the roles when nobody holds the order', () => {
+    expect(names(responsibleStaff([li, wang, zhao], ['staff', 'manager'], [], null))).toEqual([
+      'li',
+      'wang',
+      'zhao',
+    ]);
+  });
+
+  it('reaches the assignee instead of the others of their role, and still the members of other roles', () => {
+    expect(names(responsibleStaff([both, li, wang, zhao], ['staff', 'manager'], [], li))).toEqual([
+      'chen',
+      'li',
+      'zhao',
+    ]);
+    expect(names(responsibleStaff([li, wang], ['staff'], [], wang))).toEqual(['wang']);
+  });
+
+  it('keeps people named by name, and adds the assignee once', () => {
+    expect(names(responsibleStaff([li, wang], ['staff'], ['li'], wang))).toEqual(['li', 'wang']);
+    expect(names(responsibleStaff([], ['staff'], [], li))).toEqual(['li']);
+  });
+
+  it('changes nothing for a kind that does not go to any of the assignee’s roles', () => {
+    expect(names(responsibleStaff([zhao], ['manager'], [], li))).toEqual(['zhao']);
   });
 });

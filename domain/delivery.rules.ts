@@ -4,6 +4,7 @@
  * No I/O: the dispatcher, the notification activities and the API apply them.
  */
 import { SYSTEM_ACTOR, type Actor, type OrderSnapshot } from './order';
+import type { Role } from './people';
 import type { BreakerState, Channel, EmailPreference } from './notifications';
 
 /** Every e-mail goes to the one SMTP server (OMS_SMTP_URL): one destination, one breaker. */
@@ -108,8 +109,8 @@ export function retryDelayMs(failures: number, retryIntervalMs: number): number 
 }
 
 /**
- * The people an order names as having acted on it: who approved, rejected or cancelled it. Until orders are
- * assigned to a person, these (with those an escalation policy names) are who an order is "assigned" to.
+ * The people an order names as having acted on it: who approved, rejected or cancelled it. With its assignee
+ * and those an escalation policy names, these are whom an occurrence concerns personally (e-mail `assigned`).
  */
 export function peopleOnOrder(order: OrderSnapshot): string[] {
   const actors: Actor[] = [
@@ -118,6 +119,29 @@ export function peopleOnOrder(order: OrderSnapshot): string[] {
     ...(order.cancellation ? [order.cancellation.by] : []),
   ];
   return [...new Set(actors.filter((actor) => actor.id !== SYSTEM_ACTOR.id).map((actor) => actor.username))];
+}
+
+/**
+ * Who of staff hears of an occurrence on an order somebody holds: the assignee instead of the other members
+ * of the assignee's roles (a clerk's order is that clerk's business, not every clerk's). Members of the
+ * kind's other roles, and people named by name (an escalation policy's users), still hear of it. An order
+ * nobody holds, or a kind that does not go to any of the assignee's roles, reaches every member as before.
+ */
+export function responsibleStaff<R extends { username: string; roles: readonly Role[] }>(
+  members: readonly R[],
+  roles: readonly Role[],
+  named: readonly string[],
+  assignee: R | null,
+): R[] {
+  const covered = assignee ? roles.filter((role) => assignee.roles.includes(role)) : [];
+  if (!assignee || covered.length === 0) return [...members];
+  const others = members.filter(
+    (member) =>
+      member.username !== assignee.username &&
+      (named.includes(member.username) ||
+        member.roles.some((role) => roles.includes(role) && !covered.includes(role))),
+  );
+  return [...others, assignee].sort((a, b) => a.username.localeCompare(b.username));
 }
 
 /**

@@ -139,6 +139,28 @@ describe('assignment of orders', () => {
     expect(approved.body).toMatchObject({ status: 'processing', assignee: { id: anna.id } });
   });
 
+  it('tells the assignee of an order’s news instead of the rest of staff; nobody’s order reaches all of staff', async () => {
+    type Inbox = { items: { kind: string; orderId: string }[] };
+    const news = async (api: typeof t.anna, orderId: string) =>
+      (await api.get<Inbox>('/api/notifications?limit=500')).body.items
+        .filter((item) => item.orderId === orderId)
+        .map((item) => item.kind);
+    const held = await waitingOrder();
+    // Placed before anyone held it: every member of staff heard of it.
+    await eventually(
+      () => news(t.bert, held.id),
+      (kinds) => kinds.includes('order.created'),
+    );
+    await t.anna.post(`/api/orders/${held.id}/claim`);
+    expect((await t.boss.post(`/api/orders/${held.id}/approve`, {})).status).toBe(200);
+    await eventually(
+      () => news(t.anna, held.id),
+      (kinds) => kinds.includes('order.processing'),
+    );
+    // One activity writes every inbox of an occurrence at once: had Bert been told, it would be there now.
+    expect(await news(t.bert, held.id)).not.toContain('order.processing');
+  });
+
   type Task = {
     orderId: string;
     awaiting: string;

@@ -11,6 +11,7 @@ export interface Recipient {
   language: Language;
   /** Which notifications also reach them by e-mail. */
   emailNotifications: EmailPreference;
+  roles: Role[];
 }
 
 /** A member of staff who gets the daily digest. */
@@ -65,12 +66,13 @@ export class NotificationRepository {
       { disabled: false, $or: [{ roles: { $overlap: roles } }, { username: { $in: usernames } }] },
       { orderBy: { username: 'asc' } },
     );
-    return users.map(({ id, username, email, language, emailNotifications }) => ({
+    return users.map(({ id, username, email, language, emailNotifications, roles: held }) => ({
       id,
       username,
       email,
       language,
       emailNotifications,
+      roles: held,
     }));
   }
 
