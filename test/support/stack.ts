@@ -12,6 +12,7 @@ import type { ActivityDeps } from '../../activities';
 import { createApp } from '../../api/app';
 import type { Role } from '../../db/entities';
 import { appDatabaseUrl } from './app-role';
+import { appendFileSync } from 'node:fs';
 import { appendTo, testLogFile } from './test-logs';
 import { apiClient, type ApiClient } from './http';
 import { loadConfig, type AppConfig } from '../../config/config';
@@ -191,12 +192,23 @@ export async function startStack(
       await done;
     },
     async restartApi() {
-      // As a restarted process does, drop every connection at once (open event streams, keep-alive
-      // sockets): a graceful close waits for each of them to end, which is not what a restart is.
-      (app.getHttpServer() as Server).closeAllConnections();
+      // As a killed process does: stop accepting, then drop every connection at once (open event streams,
+      // keep-alive sockets). A graceful close would wait for each of them to end, and a client reconnecting
+      // while the shutdown hooks ran would hold it open. Each phase goes to the log, to tell a slow one.
+      const started = Date.now();
+      const phase = (name: string) =>
+        appendFileSync(
+          LOG_FILE,
+          `${new Date().toISOString()} restartApi: ${name} after ${Date.now() - started} ms\n`,
+        );
+      const server = app.getHttpServer() as Server;
+      server.close();
+      server.closeAllConnections();
       await app.close();
+      phase('closed');
       app = await createApp(apiConfig);
       await app.listen(address.port, '127.0.0.1');
+      phase('listening again');
       stack.app = app;
     },
     async close() {
