@@ -42,6 +42,7 @@ import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
+import { OrderBulkService } from './services/order-bulk.service';
 import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
 import { ProductService } from './services/product.service';
@@ -147,6 +148,7 @@ export class AppModule {
         UserService,
         AuditService,
         OrderService,
+        OrderBulkService,
         TaskService,
         CustomerService,
         ProductService,

@@ -32,6 +32,8 @@ import {
 } from '../dtos/order.dto';
 import { invalidField } from '../errors/domain.error';
 import { ApiErrors, ApiOp, OptionalHeader } from '../openapi/decorators';
+import { BulkOrderActionDto, BulkResultDto } from '../dtos/bulk.dto';
+import { OrderBulkService } from '../services/order-bulk.service';
 import { OrderService } from '../services/order.service';
 
 /** A staff action: answers 200 with the order after it, 404 for an unknown id, 409 naming the status. */
@@ -45,7 +47,10 @@ const ActionResponses = (needs: string) =>
 @ApiTags('orders')
 @Controller('orders')
 export class OrderController {
-  constructor(private readonly service: OrderService) {}
+  constructor(
+    private readonly service: OrderService,
+    private readonly bulk: OrderBulkService,
+  ) {}
 
   @Post()
   @ApiOp('createOrder', 'Place an order', 'Starts its workflow; `status` is `created`.')
@@ -70,6 +75,21 @@ export class OrderController {
     const { order, created } = await this.service.create(dto, actor, idempotencyKey);
     response.status(created ? 201 : 200);
     return order;
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOp(
+    'bulkOrderAction',
+    'Do one action to many orders',
+    'Each order succeeds or fails on its own, by the same rules as the action alone; its row says what that ' +
+      'would have answered (200 with the order, or 403, 404, 409 with the reason). A request that lacks what ' +
+      'the action needs, or names an order twice, is a 400 and touches no order.',
+  )
+  @ApiOkResponse({ type: BulkResultDto })
+  @Roles(...OPERATORS)
+  runBulk(@Body() dto: BulkOrderActionDto, @CurrentActor() actor: Actor): Promise<BulkResultDto> {
+    return this.bulk.run(dto, actor);
   }
 
   @Get()

@@ -48,59 +48,69 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   /** Writes the error response; also used by middleware that runs outside Nest's routing. */
   send(response: Response, exception: unknown): void {
-    const body = this.toBody(exception);
-    if (body.statusCode >= 500 && body.statusCode !== 503 && !(exception instanceof DomainError)) {
-      // The message and code as they are now: some clients rewrite them after the stack was taken.
-      const { code } = (exception ?? {}) as { code?: unknown };
-      this.logger.error(
-        exception instanceof Error
-          ? `${exception.message}${code === undefined ? '' : ` (code ${JSON.stringify(code)})`}\n${exception.stack ?? ''}`
-          : String(exception),
-      );
-    }
+    const body = errorBody(exception, this.logger);
     // JSON whatever the route declared for its success (`@Header('Content-Type', 'text/plain')` on /metrics
     // is set before the handler runs, and Express's json() keeps a type already set).
     response.status(body.statusCode).type('application/json').json(body);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      return {
-        statusCode: exception.statusCode,
-        error: reason(exception.statusCode),
-        message: exception.message,
-        ...exception.details,
-      };
-    }
-    if (exception instanceof InvalidCursorError) {
-      return { statusCode: 400, error: 'Bad Request', message: exception.message, field: 'cursor' };
-    }
-    const down = unreachableDependency(exception);
-    if (down) {
-      this.logger.warn(`${down} could not be reached: ${(exception as Error).message}`);
-      return {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: `${down} cannot be reached right now; try again in a moment`,
-      };
-    }
-    if (refusedValue(exception)) {
-      this.logger.warn(`a value reached PostgreSQL and was refused: ${(exception as Error).message}`);
-      return { statusCode: 400, error: 'Bad Request', message: 'a value in the request cannot be stored' };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const payload = exception.getResponse();
-      let message = exception.message;
-      if (typeof payload === 'object' && payload !== null && 'message' in payload) {
-        const value = payload.message;
-        message = Array.isArray(value) ? value.join('; ') : String(value);
-      }
-      // Body-parser reports malformed JSON with the parser's own wording; say it plainly.
-      if (status === 400 && exception.cause instanceof SyntaxError)
-        message = `the request body is not valid JSON: ${message}`;
-      return { statusCode: status, error: reason(status), message };
-    }
-    return { statusCode: 500, error: 'Internal Server Error', message: 'something went wrong on our side' };
+/**
+ * The answer an error gets: a DomainError its own status and message, an unreachable dependency 503, a value
+ * PostgreSQL refused 400, anything else 500 without details (logged with its stack). Also what each order's
+ * row of a bulk action says.
+ */
+export function errorBody(exception: unknown, logger: Logger): ErrorBody {
+  const body = knownErrorBody(exception, logger);
+  if (body.statusCode >= 500 && body.statusCode !== 503 && !(exception instanceof DomainError)) {
+    // The message and code as they are now: some clients rewrite them after the stack was taken.
+    const { code } = (exception ?? {}) as { code?: unknown };
+    logger.error(
+      exception instanceof Error
+        ? `${exception.message}${code === undefined ? '' : ` (code ${JSON.stringify(code)})`}\n${exception.stack ?? ''}`
+        : String(exception),
+    );
   }
+  return body;
+}
+
+function knownErrorBody(exception: unknown, logger: Logger): ErrorBody {
+  if (exception instanceof DomainError) {
+    return {
+      statusCode: exception.statusCode,
+      error: reason(exception.statusCode),
+      message: exception.message,
+      ...exception.details,
+    };
+  }
+  if (exception instanceof InvalidCursorError) {
+    return { statusCode: 400, error: 'Bad Request', message: exception.message, field: 'cursor' };
+  }
+  const down = unreachableDependency(exception);
+  if (down) {
+    logger.warn(`${down} could not be reached: ${(exception as Error).message}`);
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: `${down} cannot be reached right now; try again in a moment`,
+    };
+  }
+  if (refusedValue(exception)) {
+    logger.warn(`a value reached PostgreSQL and was refused: ${(exception as Error).message}`);
+    return { statusCode: 400, error: 'Bad Request', message: 'a value in the request cannot be stored' };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const payload = exception.getResponse();
+    let message = exception.message;
+    if (typeof payload === 'object' && payload !== null && 'message' in payload) {
+      const value = payload.message;
+      message = Array.isArray(value) ? value.join('; ') : String(value);
+    }
+    // Body-parser reports malformed JSON with the parser's own wording; say it plainly.
+    if (status === 400 && exception.cause instanceof SyntaxError)
+      message = `the request body is not valid JSON: ${message}`;
+    return { statusCode: status, error: reason(status), message };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', message: 'something went wrong on our side' };
 }

@@ -577,6 +577,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Do one action to many orders
+         * @description Each order succeeds or fails on its own, by the same rules as the action alone; its row says what that would have answered (200 with the order, or 403, 404, 409 with the reason). A request that lacks what the action needs, or names an order twice, is a 400 and touches no order.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["bulkOrderAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}": {
         parameters: {
             query?: never;
@@ -2030,6 +2052,45 @@ export interface components {
             actions: ("approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel")[];
             /** @description Who works on the order (claimed, or assigned by a manager); null when nobody does. */
             assignee: components["schemas"]["AssigneeDto"] | null;
+        };
+        BulkOrderActionDto: {
+            /** @enum {string} */
+            action: "approve" | "reject" | "ship" | "complete" | "cancel" | "claim" | "unclaim" | "assign";
+            /** @description Each at most once. */
+            ids: string[];
+            /** @description `approve`: the comment, as one by one. */
+            comment?: string;
+            /** @description `reject` and `cancel`: required, as one by one. */
+            reason?: string;
+            /**
+             * @description `ship`: required.
+             * @example SF Express
+             */
+            carrier?: string;
+            /** @description `ship`: one tracking number per order, in the order of `ids` (a pasted column); required, as long as `ids`. */
+            trackingNumbers?: string[];
+            /**
+             * Format: uuid
+             * @description `assign`: required; the user to work on the orders.
+             */
+            userId?: string;
+        };
+        BulkResultItemDto: {
+            /** @description The order id as given. */
+            id: string;
+            /**
+             * @description What the same action alone would have answered: 200, or 403, 404, 409 (or 400, 503).
+             * @example 200
+             */
+            status: number;
+            /** @description The order after the action (status 200). */
+            order?: components["schemas"]["OrderDto"];
+            /** @description Why it was refused (status other than 200). */
+            message?: string;
+        };
+        BulkResultDto: {
+            /** @description One per id, in the order given. */
+            results: components["schemas"]["BulkResultItemDto"][];
         };
         OrderPageDto: {
             items: components["schemas"]["OrderDto"][];
@@ -4700,6 +4761,83 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different body. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    bulkOrderAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkOrderActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResultDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
