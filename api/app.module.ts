@@ -23,6 +23,7 @@ import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
+import { ViewController } from './controllers/view.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -45,6 +46,7 @@ import { OrderEventsService } from './services/order-events.service';
 import { OrderBulkService } from './services/order-bulk.service';
 import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
+import { ViewService } from './services/view.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
@@ -130,6 +132,7 @@ export class AppModule {
         EscalationController,
         OrderController,
         TaskController,
+        ViewController,
         CustomerController,
         ProductController,
         SettingsController,
@@ -150,6 +153,7 @@ export class AppModule {
         OrderService,
         OrderBulkService,
         TaskService,
+        ViewService,
         CustomerService,
         ProductService,
         SettingsService,

@@ -22,6 +22,7 @@ import {
   SettingsRepository,
   StockRepository,
   TaskRepository,
+  ViewRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -47,6 +48,7 @@ const repositories: Provider[] = [
   SettingsRepository,
   StockRepository,
   TaskRepository,
+  ViewRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

@@ -80,5 +80,6 @@ export {
   type StoredSeller,
 } from './document.repository';
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
+export { ViewRepository, type SavedView } from './view.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
