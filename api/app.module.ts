@@ -25,6 +25,7 @@ import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
+import { ReturnController } from './controllers/return.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { TrackingController } from './controllers/tracking.controller';
 import { UserController } from './controllers/user.controller';
@@ -46,6 +47,7 @@ import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
+import { ReturnService } from './services/return.service';
 import { SettingsService } from './services/settings.service';
 import { TrackingService } from './services/tracking.service';
 import { UserService } from './services/user.service';
@@ -133,6 +135,7 @@ export class AppModule {
         ProductController,
         SettingsController,
         ReportController,
+        ReturnController,
         DocumentController,
         FeedbackController,
         EventsController,
@@ -152,6 +155,7 @@ export class AppModule {
         ProductService,
         SettingsService,
         ReportService,
+        ReturnService,
         DocumentService,
         FeedbackService,
         DeliveryService,

@@ -82,3 +82,4 @@ export {
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
+export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';
