@@ -1,3 +1,9 @@
+import { Worker } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { findTemporalBinary } from '../scripts/temporal-server';
+import { returnWorkflowId } from '../workflows/return.definitions';
 import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
@@ -49,6 +55,15 @@ describe('returns', () => {
       `select amount, idempotency_key from payments where order_id = ? and kind = 'refund' and status = 'succeeded'`,
       [orderId],
     );
+
+  /** The customer's revenue today in the customers report (net captured). */
+  async function revenueOf(customerId: string): Promise<number | undefined> {
+    const today = new Date().toISOString().slice(0, 10);
+    const report = await manager.get<{ items: { id: string; revenue: number }[] }>(
+      `/api/reports/customers?from=${today}&to=${today}&timeZone=UTC&limit=500`,
+    );
+    return report.body.items.find((item) => item.id === customerId)?.revenue;
+  }
 
   /** An order of 5 units at 10.00, paid and shipped (3 of them only, when `shipped` says so). */
   async function shippedOrder(shipped = 5): Promise<{ order: OrderBody; sku: string }> {
@@ -107,10 +122,13 @@ describe('returns', () => {
     // The resellable unit is back on hand; the damaged one is recorded, not stocked.
     expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 96, reserved: 0 });
 
+    expect(await revenueOf(order.customerId as string)).toBe(5000);
     const refunded = await api.post<Return>(`/api/returns/${id}/refund`, {});
     expect(refunded.status).toBe(200);
     expect(refunded.body).toMatchObject({ status: 'refunded', refundedAmount: 2000, actions: ['close'] });
     expect(await refunds(order.id)).toEqual([{ amount: '2000', idempotency_key: `return:${id}:refund` }]);
+    // Reports count the customer's revenue net of the refund, though the order's workflow wrote nothing.
+    expect(await revenueOf(order.customerId as string)).toBe(3000);
 
     // Refunding the same return again is refused and moves no money.
     const again = await api.post<Refusal>(`/api/returns/${id}/refund`, { amount: 1000 });
@@ -154,7 +172,37 @@ describe('returns', () => {
 
     const closed = await api.post<Return>(`/api/returns/${id}/close`, {});
     expect(closed.body).toMatchObject({ status: 'closed', actions: [] });
+
+    // The return's workflow has ended, and its history replays against today's workflow code.
+    const handle = stack.temporal.workflow.getHandle(returnWorkflowId(id));
+    expect(await handle.result()).toMatchObject({ status: 'closed', refundedAmount: 2000 });
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+      await handle.fetchHistory(),
+    );
+    if (process.env.OMS_RECORD_HISTORIES) recordHistory(handle.workflowId, 'refunded-then-closed');
   });
+
+  /** Keeps the history as a fixture that test/replay.spec.ts replays from then on (`npm run fixtures:record`). */
+  function recordHistory(workflowId: string, name: string): void {
+    const json = execFileSync(
+      findTemporalBinary(process.env.OMS_TEMPORAL_BIN) ?? 'temporal',
+      [
+        'workflow',
+        'show',
+        '--workflow-id',
+        workflowId,
+        '--address',
+        stack.config.temporal.address,
+        '--output',
+        'json',
+      ],
+      { encoding: 'utf8' },
+    );
+    const folder = path.join(__dirname, 'fixtures', 'histories', 'returns');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `${name}.json`), json);
+  }
 
   it('lets one of two returns racing for the same units win, and refuses the other with 409', async () => {
     const { order, sku } = await shippedOrder();

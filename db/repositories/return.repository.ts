@@ -12,6 +12,7 @@ import {
   type ReturnSnapshot,
   type ReturnStatus,
 } from '../../domain/return';
+import { projectLedger } from '../projections';
 import { AuditRepository } from './audit.repository';
 import { DocumentRepository, type SellerSetting } from './document.repository';
 import { isUuid } from './ids';
@@ -235,6 +236,8 @@ export class ReturnRepository {
       await this.insertEvent(sql, event);
       if (snapshot.status === 'refunded' && snapshot.refundedAmount) {
         await this.issueCreditNote(em, snapshot, snapshot.refundedAmount, new Date(snapshot.updatedAt));
+        // The order's workflow may have ended: its figures and the reports follow the ledger from here.
+        await projectLedger(sql, snapshot.orderId);
       }
     });
   }
