@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { creditLimitGateway } from '../activities/payment.gateway';
 import { findTemporalBinary } from '../scripts/temporal-server';
 import { returnWorkflowId } from '../workflows/return.definitions';
 import { seedCatalogue } from './support/fixtures';
@@ -286,6 +287,51 @@ describe('returns', () => {
     expect((await refunds(order.id)).map((row) => Number(row.amount))).toEqual([5000]);
     const credit = await api.get<Refusal>(`/api/returns/${second}/credit-note`);
     expect(credit.status).toBe(409);
+  });
+
+  it('refunds exactly once while the gateway fails, even after it moved the money and lost the answer', async () => {
+    const { order, sku } = await shippedOrder();
+    const created = await api.post<Return>(`/api/orders/${order.id}/returns`, {
+      lines: [{ sku, quantity: 1 }],
+      reason: 'Broken seal',
+      resolution: 'refund',
+    });
+    await api.post(`/api/returns/${created.body.id}/approve`, {});
+    await api.post(`/api/returns/${created.body.id}/receive`, {
+      lines: [{ sku, quantity: 1, condition: 'resellable' }],
+    });
+
+    // The first call refunds and then loses its answer; the second times out; the third answers.
+    const calls: string[] = [];
+    await stack.stopWorker();
+    await stack.startWorker('returns-flaky-gateway', {
+      gateway: () => {
+        const real = creditLimitGateway(stack.orm.em.fork());
+        return {
+          ...real,
+          refund: async (request) => {
+            calls.push(request.idempotencyKey);
+            if (calls.length === 1) {
+              await real.refund(request);
+              throw new Error('connection reset after the refund');
+            }
+            if (calls.length === 2) throw new Error('gateway timed out');
+            return real.refund(request);
+          },
+        };
+      },
+    });
+    try {
+      const refunded = await api.post<Return>(`/api/returns/${created.body.id}/refund`, {});
+      expect(refunded.body).toMatchObject({ status: 'refunded', refundedAmount: 1000 });
+    } finally {
+      await stack.stopWorker();
+      await stack.startWorker();
+    }
+    expect(calls).toEqual(Array(3).fill(`return:${created.body.id}:refund`));
+    expect(await refunds(order.id)).toEqual([
+      { amount: '1000', idempotency_key: `return:${created.body.id}:refund` },
+    ]);
   });
 
   it('lets managers set the window, and refuses returns after it closed', async () => {
