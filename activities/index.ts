@@ -8,6 +8,7 @@ import { createInventoryActivities, type InventoryActivityDeps } from './invento
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
 import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
+import { createReturnActivities, type ReturnActivityDeps } from './return.activities';
 
 export type ActivityDeps = OrderActivityDeps &
   InventoryActivityDeps &
@@ -17,7 +18,8 @@ export type ActivityDeps = OrderActivityDeps &
   DigestActivityDeps &
   EscalationActivityDeps &
   BackupActivityDeps &
-  CommandActivityDeps;
+  CommandActivityDeps &
+  ReturnActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -32,5 +34,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createEscalationActivities(deps),
     ...createBackupActivities(deps),
     ...createCommandActivities(deps),
+    ...createReturnActivities(deps),
   };
 }

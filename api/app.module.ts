@@ -26,6 +26,7 @@ import { TaskController } from './controllers/task.controller';
 import { ViewController } from './controllers/view.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
+import { ReturnController } from './controllers/return.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { TrackingController } from './controllers/tracking.controller';
 import { UserController } from './controllers/user.controller';
@@ -49,6 +50,7 @@ import { TaskService } from './services/task.service';
 import { ViewService } from './services/view.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
+import { ReturnService } from './services/return.service';
 import { SettingsService } from './services/settings.service';
 import { TrackingService } from './services/tracking.service';
 import { UserService } from './services/user.service';
@@ -137,6 +139,7 @@ export class AppModule {
         ProductController,
         SettingsController,
         ReportController,
+        ReturnController,
         DocumentController,
         FeedbackController,
         EventsController,
@@ -158,6 +161,7 @@ export class AppModule {
         ProductService,
         SettingsService,
         ReportService,
+        ReturnService,
         DocumentService,
         FeedbackService,
         DeliveryService,

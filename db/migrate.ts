@@ -7,7 +7,7 @@ import { ormConfig } from './mikro-orm.config';
 import { checkPostgresTls } from './postgres-check';
 
 /** Tables whose rows the application may add and read but never change or remove. */
-const APPEND_ONLY = ['audit_log', 'order_archives'];
+const APPEND_ONLY = ['audit_log', 'order_archives', 'order_return_events', 'return_receipts', 'credit_notes'];
 
 /**
  * Columns of append-only tables the application may not set: they keep their defaults. A new archived

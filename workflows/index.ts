@@ -5,3 +5,4 @@ export { notificationDigestWorkflow } from './digest.workflow';
 export { scheduledBackupWorkflow } from './backup.workflow';
 export { orderArchiveWorkflow } from './archive.workflow';
 export { escalationRolloutWorkflow } from './escalation.rollout';
+export { returnWorkflow } from './return.workflow';

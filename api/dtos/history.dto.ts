@@ -8,7 +8,7 @@ export class HistoryStepDto {
     example: 'action.approve',
     description:
       'order.created, action.<update>, approval.automatic, status, stock.*, payment.*, activity.retried, ' +
-      'activity.failed, timer.fired, signal.<name>, order.closed',
+      'activity.failed, timer.fired, signal.<name>, order.closed, return.<status> (a change of one of its returns)',
   })
   kind!: string;
   @ApiProperty({

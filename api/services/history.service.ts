@@ -8,10 +8,16 @@ import { fetchOrderRuns, type History } from '../../activities/order-runs';
 import type { ArchivedHistory } from '../../db/repositories';
 import { AppConfig } from '../../config/config';
 import { archiveSealKeys, type Key } from '../../config/keys';
-import { CorruptArchiveError, OrderArchiveRepository, OrderRepository } from '../../db/repositories';
+import {
+  CorruptArchiveError,
+  OrderArchiveRepository,
+  OrderRepository,
+  ReturnRepository,
+} from '../../db/repositories';
 import type { OrderArchiveDto } from '../dtos/history.dto';
 import { DomainError, notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
+import { withReturnSteps } from '../history/return-steps';
 import { bundleWorkflows, prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
 
 const GRPC_NOT_FOUND = 5;
@@ -148,6 +154,7 @@ export class HistoryService {
     private readonly temporal: Client,
     private readonly orders: OrderRepository,
     private readonly archives: OrderArchiveRepository,
+    private readonly returns: ReturnRepository,
     config: AppConfig,
   ) {
     const ring = archiveSealKeys(config);
@@ -195,14 +202,17 @@ export class HistoryService {
     return { ...rest, record: JSON.parse(json) as Record<string, unknown> };
   }
 
-  /** The business steps of the order, in order of time, across all its runs. */
+  /**
+   * The business steps of the order, in order of time, across all its runs, with the changes of its returns
+   * (recorded by their own workflows) woven in.
+   */
   async steps(orderId: string): Promise<HistoryStep[]> {
     const runs = await this.runs(orderId);
     const events = runs
       .flatMap((run) => run.events ?? [])
       .map(decodeEvent)
       .filter((event): event is DecodedEvent => event !== null);
-    return describeHistory(events);
+    return withReturnSteps(describeHistory(events), await this.returns.eventsForOrder(orderId));
   }
 
   /** Temporal's own JSON of the history of the order's current (last) run. */

@@ -83,3 +83,4 @@ export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedba
 export { ViewRepository, type SavedView } from './view.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
+export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';

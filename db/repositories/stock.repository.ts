@@ -304,6 +304,30 @@ export class StockRepository {
     });
   }
 
+  /**
+   * Units back on hand (a return's resellable units), inside the caller's transaction; the products are
+   * locked in id order like every other change. Answers the orders queued for these products, to be woken.
+   */
+  async restock(
+    connection: Sql,
+    lines: { productId: string; quantity: number }[],
+    extra: { orderId: string; reason: string; actor: Pick<Actor, 'id' | 'username'> },
+  ): Promise<string[]> {
+    const products = await this.lockProducts(
+      connection,
+      lines.map((line) => line.productId),
+    );
+    for (const line of lines) {
+      const product = products.get(line.productId);
+      if (!product) continue;
+      await this.move(connection, product, 'adjustment', line.quantity, 0, {
+        ...extra,
+        actor: { ...extra.actor, roles: [] },
+      });
+    }
+    return this.waitingFor(connection, [...products.keys()]);
+  }
+
   /** A restock or correction, recorded with who and why. Refuses to go below what is reserved. */
   async adjustOnHand(productId: string, delta: number, reason: string, actor: Actor): Promise<StockLevel> {
     return this.em.transactional(async (em) => {

@@ -1,0 +1,207 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { Actor } from '../../domain/order';
+import {
+  RETURN_ACTIONS,
+  RETURN_RESOLUTIONS,
+  RETURN_STATUSES,
+  UNIT_CONDITIONS,
+  returnActionsFor,
+  type ReturnAction,
+  type ReturnResolution,
+  type ReturnSnapshot,
+  type ReturnStatus,
+  type UnitCondition,
+} from '../../domain/return';
+import { MultiLine } from '../errors/input-boundary';
+import { ActorDto } from './order.dto';
+import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
+
+export class ReturnSettingsDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 3650,
+    example: 30,
+    description: 'Days after a unit shipped during which it may be returned.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  windowDays!: number;
+
+  @ApiProperty({
+    description: 'Whether customers may request a return from the tracking page (not built yet).',
+  })
+  @IsBoolean()
+  customerMayRequest!: boolean;
+}
+
+export class ReturnLineInputDto {
+  @ApiProperty({ example: 'TEA-001', description: 'A line of the order.' })
+  @IsString()
+  @Length(1, 64)
+  sku!: string;
+
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_QUANTITY })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity!: number;
+}
+
+export class CreateReturnDto {
+  @ApiProperty({ type: [ReturnLineInputDto], description: 'Shipped units of the order that come back.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ReturnLineInputDto)
+  lines!: ReturnLineInputDto[];
+
+  @ApiProperty({ example: 'Wrong size' })
+  @IsString()
+  @Length(1, 2000)
+  @MultiLine()
+  reason!: string;
+
+  @ApiProperty({
+    enum: RETURN_RESOLUTIONS,
+    description: '`exchange` is refused (400) until exchanges are built; see docs/returns.md.',
+  })
+  @IsIn(RETURN_RESOLUTIONS)
+  resolution!: ReturnResolution;
+}
+
+export class ReceiveLineInputDto extends ReturnLineInputDto {
+  @ApiProperty({
+    enum: UNIT_CONDITIONS,
+    description: 'Resellable units go back on hand; damaged ones do not.',
+  })
+  @IsIn(UNIT_CONDITIONS)
+  condition!: UnitCondition;
+}
+
+export class ReceiveReturnDto {
+  @ApiProperty({
+    type: [ReceiveLineInputDto],
+    description: 'Units received, per SKU and condition; at most the units of the return.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(400)
+  @ValidateNested({ each: true })
+  @Type(() => ReceiveLineInputDto)
+  lines!: ReceiveLineInputDto[];
+}
+
+export class RefundReturnDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_AMOUNT,
+    description:
+      'Minor units; by default the value of the received units. Never more than the order paid minus earlier refunds.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AMOUNT)
+  amount?: number;
+}
+
+export class ListReturnsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  orderId?: string;
+
+  @ApiPropertyOptional({ enum: RETURN_STATUSES })
+  @IsOptional()
+  @IsIn(RETURN_STATUSES)
+  status?: ReturnStatus;
+}
+
+export class ReturnLineDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
+  @ApiProperty({ type: 'integer', description: 'What the order charged per unit, minor units.' })
+  unitPrice!: number;
+}
+
+export class ReceivedLineDto {
+  @ApiProperty() sku!: string;
+  @ApiProperty({ type: 'integer' }) quantity!: number;
+  @ApiProperty({ enum: UNIT_CONDITIONS }) condition!: UnitCondition;
+}
+
+export class ReturnRejectionDto {
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: ActorDto }) by!: ActorDto;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class ReturnDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'RT-2026-000001' }) number!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ enum: RETURN_STATUSES }) status!: ReturnStatus;
+  @ApiProperty({ type: [ReturnLineDto] }) lines!: ReturnLineDto[];
+  @ApiProperty({ enum: RETURN_RESOLUTIONS }) resolution!: ReturnResolution;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ type: [ReceivedLineDto], description: 'Empty until the units are received.' })
+  received!: ReceivedLineDto[];
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Minor units refunded, once refunded.' })
+  refundedAmount!: number | null;
+  @ApiProperty({ type: ReturnRejectionDto, nullable: true }) rejection!: ReturnRejectionDto | null;
+  @ApiProperty({ type: ActorDto }) createdBy!: ActorDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    enum: RETURN_ACTIONS,
+    isArray: true,
+    description: 'What the signed-in user may do with the return now.',
+  })
+  actions!: ReturnAction[];
+
+  static from(snapshot: ReturnSnapshot, viewer: Pick<Actor, 'roles'>): ReturnDto {
+    return {
+      id: snapshot.returnId,
+      number: snapshot.number,
+      orderId: snapshot.orderId,
+      status: snapshot.status,
+      lines: snapshot.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      resolution: snapshot.resolution,
+      reason: snapshot.reason,
+      currency: snapshot.currency,
+      received: snapshot.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+      refundedAmount: snapshot.refundedAmount,
+      rejection: snapshot.rejection,
+      createdBy: snapshot.createdBy,
+      createdAt: snapshot.createdAt,
+      updatedAt: snapshot.updatedAt,
+      actions: returnActionsFor(snapshot.status, viewer),
+    };
+  }
+}
+
+export class ReturnListDto {
+  @ApiProperty({ type: [ReturnDto], description: 'Newest first, at most 200.' }) items!: ReturnDto[];
+}

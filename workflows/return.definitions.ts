@@ -1,0 +1,35 @@
+/**
+ * What the API and the return workflow share about the workflow itself (issue 25): its ID, the inputs of
+ * staff actions and the update and query definitions. The return's vocabulary is in `domain/return.ts`.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActorInput } from '../domain/order';
+import type { ReturnSnapshot, UnitCondition } from '../domain/return';
+
+/** The workflow's name, as the worker registers it. */
+export const RETURN_WORKFLOW = 'returnWorkflow';
+
+/** Workflow IDs are business IDs: a retried start can never create a second workflow for one return. */
+export function returnWorkflowId(returnId: string): string {
+  return `return:${returnId}`;
+}
+
+export interface ReturnReasonInput extends ActorInput {
+  reason: string;
+}
+
+export interface ReceiveInput extends ActorInput {
+  lines: { sku: string; quantity: number; condition: UnitCondition }[];
+}
+
+export interface RefundReturnInput extends ActorInput {
+  /** Minor units; the value of the received units when absent. */
+  amount?: number;
+}
+
+export const approveReturnUpdate = defineUpdate<ReturnSnapshot, [ActorInput]>('approve');
+export const rejectReturnUpdate = defineUpdate<ReturnSnapshot, [ReturnReasonInput]>('reject');
+export const receiveReturnUpdate = defineUpdate<ReturnSnapshot, [ReceiveInput]>('receive');
+export const refundReturnUpdate = defineUpdate<ReturnSnapshot, [RefundReturnInput]>('refund');
+export const closeReturnUpdate = defineUpdate<ReturnSnapshot, [ActorInput]>('close');
+export const returnQuery = defineQuery<ReturnSnapshot>('return');

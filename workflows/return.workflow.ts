@@ -1,0 +1,66 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { SYSTEM_ACTOR, type ActorInput } from '../domain/order';
+import { isFinalReturn, type ReturnAction, type ReturnSnapshot } from '../domain/return';
+import { signatureCheck } from './order/signed-commands';
+import {
+  approveReturnUpdate,
+  closeReturnUpdate,
+  receiveReturnUpdate,
+  refundReturnUpdate,
+  rejectReturnUpdate,
+  returnQuery,
+  type ReceiveInput,
+  type RefundReturnInput,
+  type ReturnReasonInput,
+} from './return.definitions';
+import { ReturnLifecycle } from './return/lifecycle';
+
+/** How long a refunded return stays open for a person to close it before the system does. */
+const CLOSES_AFTER = '30 days';
+
+/**
+ * One return of an order's units, from its request to `closed` or `rejected` (issue 25). The API writes the
+ * requested return and starts this workflow in one transaction; every later change is a staff action (an
+ * update signed by the API and checked by the worker, like the order's), carried out one at a time by
+ * `ReturnLifecycle` (`return/lifecycle.ts`).
+ */
+export async function returnWorkflow(input: ReturnSnapshot): Promise<ReturnSnapshot> {
+  const life = new ReturnLifecycle(input);
+  setHandler(returnQuery, () => life.snapshot);
+
+  const action = <Input extends ActorInput>(
+    update: UpdateDefinition<ReturnSnapshot, [Input]>,
+    name: ReturnAction,
+    run: (input: Input) => Promise<void>,
+    validate: (input: Input) => void = () => life.checkState(name),
+  ) =>
+    setHandler(
+      update,
+      async (input: Input) => {
+        await signatureCheck(update.name, input, () => ({ ...life.snapshot, awaiting: null }) as never);
+        return life.inTurn(name, () => run(input));
+      },
+      { validator: validate },
+    );
+
+  action(approveReturnUpdate, 'approve', ({ actor }) => life.approve(actor));
+  action<ReturnReasonInput>(rejectReturnUpdate, 'reject', (input) => life.reject(input));
+  action<ReceiveInput>(
+    receiveReturnUpdate,
+    'receive',
+    (input) => life.receive(input),
+    (input) => life.checkReceipt(input),
+  );
+  action<RefundReturnInput>(refundReturnUpdate, 'refund', (input) => life.refund(input));
+  action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
+
+  const settled = () => ['refunded', 'exchanged'].includes(life.snapshot.status);
+  await condition(() => isFinalReturn(life.snapshot.status) || settled());
+  if (!isFinalReturn(life.snapshot.status)) {
+    const closed = await condition(() => isFinalReturn(life.snapshot.status), CLOSES_AFTER);
+    if (!closed) await life.inTurn('close', () => life.close(SYSTEM_ACTOR)).catch(() => undefined);
+  }
+  await condition(allHandlersFinished);
+  return life.snapshot;
+}

@@ -1,0 +1,159 @@
+/**
+ * A return's life (issue 25): requested → approved → received → refunded → closed, or rejected. Each change
+ * is recorded in PostgreSQL as the return's snapshot and an event the order's history shows; the receipt
+ * puts resellable units back on hand; the refund goes through the payment gateway with the return's own
+ * idempotency key, so a retried refund is made once. Staff actions run one at a time, each checked against
+ * the state it meets, not only the state its validator saw.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FAILURE, type Actor, type RefusalDetails } from '../../domain/order';
+import {
+  receiptRefusal,
+  receivedLines,
+  receivedValue,
+  returnActionRefusal,
+  type ReturnAction,
+  type ReturnSnapshot,
+  type ReturnStatus,
+} from '../../domain/return';
+import type { ReceiveInput, RefundReturnInput, ReturnReasonInput } from '../return.definitions';
+import { local, remote } from '../order/proxies';
+import { now } from '../order/record';
+
+type Who = Pick<Actor, 'id' | 'username'>;
+
+/** Refuses an action: the update fails with this type, naming the return's status (and the field). */
+function refuse(type: string, message: string, status: ReturnStatus, field?: string): never {
+  const details: RefusalDetails = { status: status as RefusalDetails['status'], awaiting: null };
+  throw ApplicationFailure.create({
+    type,
+    message,
+    details: [{ ...details, ...(field ? { field } : {}) }],
+    nonRetryable: true,
+  });
+}
+
+const person = ({ id, username }: Who): Who => ({ id, username });
+
+export class ReturnLifecycle {
+  private current: ReturnSnapshot;
+  /** The staff action running now: the next one starts when it has settled. */
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(input: ReturnSnapshot) {
+    this.current = input;
+  }
+
+  get snapshot(): ReturnSnapshot {
+    return this.current;
+  }
+
+  /** Refuses an action the return's status does not allow now (an update's validator, and again in turn). */
+  checkState(action: ReturnAction): void {
+    const refusal = returnActionRefusal(this.current.status, action);
+    if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, this.current.status);
+  }
+
+  /** Refuses a receipt that does not fit the return's lines. */
+  checkReceipt({ lines }: ReceiveInput): void {
+    this.checkState('receive');
+    const refusal = receiptRefusal(this.current.lines, lines);
+    if (refusal) refuse(FAILURE.invalidInput, refusal.message, this.current.status, refusal.field);
+  }
+
+  /** Runs the staff actions one after the other, each against the state it meets. */
+  inTurn(action: ReturnAction, run: () => Promise<void>): Promise<ReturnSnapshot> {
+    const turn = this.running.then(async () => {
+      this.checkState(action);
+      await run();
+      return this.current;
+    });
+    this.running = turn.catch(() => undefined);
+    return turn;
+  }
+
+  approve(by: Who): Promise<void> {
+    return this.change({ status: 'approved' }, by);
+  }
+
+  reject({ reason, actor }: ReturnReasonInput): Promise<void> {
+    const rejection = { reason, by: person(actor), at: now() };
+    return this.change({ status: 'rejected', rejection }, actor, { reason });
+  }
+
+  /** Records the receipt, puts resellable units back on hand, and marks the return received. */
+  async receive(input: ReceiveInput): Promise<void> {
+    this.checkReceipt(input);
+    const received = receivedLines(this.current.lines, input.lines);
+    await local.receiveReturn({
+      snapshot: this.current,
+      lines: received,
+      by: person(input.actor),
+      at: now(),
+    });
+    await this.change({ status: 'received', received }, input.actor, {
+      received: received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+    });
+  }
+
+  /**
+   * Refunds the amount asked for, or the value of the received units, through the gateway (once, by the
+   * return's key). The gateway refuses more than the order still holds; the return then stays received.
+   */
+  async refund({ amount, actor }: RefundReturnInput): Promise<void> {
+    const { returnId, orderId, currency, status } = this.current;
+    const due = amount ?? receivedValue(this.current.lines, this.current.received);
+    if (due <= 0) refuse(FAILURE.invalidInput, 'amount: there is nothing to refund', status, 'amount');
+    try {
+      await remote.refundReturn({
+        returnId,
+        orderId,
+        amount: due,
+        idempotencyKey: `return:${returnId}:refund`,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof ApplicationFailure && cause.type === FAILURE.invalidTransition) {
+        refuse(FAILURE.invalidTransition, `the refund was refused: ${cause.message}`, status, 'amount');
+      }
+      throw error;
+    }
+    await this.change({ status: 'refunded', refundedAmount: due }, actor, { amount: due, currency });
+  }
+
+  close(by: Who): Promise<void> {
+    return this.change({ status: 'closed' }, by);
+  }
+
+  private async change(
+    changes: Partial<ReturnSnapshot> & { status: ReturnStatus },
+    by: Who,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    const at = now();
+    const next: ReturnSnapshot = {
+      ...this.current,
+      ...changes,
+      version: this.current.version + 1,
+      updatedAt: at,
+    };
+    await local.recordReturn({
+      snapshot: next,
+      event: {
+        returnId: next.returnId,
+        orderId: next.orderId,
+        version: next.version,
+        kind: `return.${next.status}`,
+        actor: person(by),
+        at,
+        details: {
+          returnId: next.returnId,
+          number: next.number,
+          lines: next.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+          ...extra,
+        },
+      },
+    });
+    this.current = next;
+  }
+}
