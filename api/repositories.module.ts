@@ -22,6 +22,7 @@ import {
   SettingsRepository,
   StockRepository,
   TaskRepository,
+  InboundRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -34,6 +35,7 @@ const repositories: Provider[] = [
   DocumentRepository,
   EscalationRepository,
   FeedbackRepository,
+  InboundRepository,
   NotificationSettingsRepository,
   OrderArchiveRepository,
   WebhookRepository,

@@ -82,3 +82,11 @@ export {
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
+export {
+  InboundRepository,
+  type AttachmentInfo,
+  type ConversationMessage,
+  type IncomingMail,
+  type InboundItem,
+  type MailboxState,
+} from './inbound.repository';
