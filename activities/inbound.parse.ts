@@ -4,6 +4,7 @@
  * metadata only, the threading headers, whether a machine wrote it, and the receiving server's
  * authentication verdict, shown beside the sender rather than trusted.
  */
+import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
 import { MAX_STORED_TEXT, isAutomatic, suggestionFor } from '../domain/inbound-mail';
 import type { AttachmentInfo, IncomingMail } from '../db/repositories';
@@ -37,6 +38,19 @@ const firstAddress = (address: AddressObject | AddressObject[] | undefined) => {
   const list = Array.isArray(address) ? address : address ? [address] : [];
   return list.flatMap((a) => a.value).find((v) => v.address) ?? null;
 };
+
+/**
+ * HTML mail as plain text (mailparser leaves `text` empty when a message has only HTML): scripts, styles
+ * and images dropped, link targets left out, so nothing of the HTML is ever shown as HTML or fetched.
+ */
+const htmlAsText = (html: string): string =>
+  convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { ignoreHref: true } },
+    ],
+  });
 
 const cut = (text: string): string =>
   text.length <= MAX_STORED_TEXT
@@ -97,7 +111,9 @@ export async function readMail(
   if (parsed.attachments.length > MAX_LISTED_ATTACHMENTS)
     notes.push(`${parsed.attachments.length - MAX_LISTED_ATTACHMENTS} more attachments are not listed.`);
   const subject = (parsed.subject ?? '').slice(0, 500);
-  const text = cut((parsed.text ?? '').trim());
+  const plain =
+    parsed.text?.trim() || (typeof parsed.html === 'string' ? htmlAsText(parsed.html).trim() : '');
+  const text = cut(plain);
   return {
     ...place,
     messageId: parsed.messageId?.slice(0, 500) ?? null,
