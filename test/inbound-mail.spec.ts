@@ -227,6 +227,12 @@ describe('mail that comes in', () => {
     });
     const ready = (await (await fetch(`${stack.baseUrl}/health/ready`)).json()) as { checks: object };
     expect(ready.checks).not.toHaveProperty('inbound');
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    const mailbox = `${imap.user}@${imap.host}:${imap.port}/INBOX`;
+    expect(metrics).toContain(`oms_inbound_mailbox_up{mailbox="${mailbox}"} 1`);
+    expect(metrics).toMatch(
+      new RegExp(`oms_inbound_messages_taken\\{mailbox="${mailbox.replace(/[.]/g, '\\.')}"\\} [1-9]`),
+    );
   }, 120_000);
 
   it('joins a message naming the order in its subject when the customer writes, not when another does', async () => {
