@@ -74,6 +74,14 @@ describe('reading a message', () => {
     expect(mail.problem).toMatch(/12\.0 MB, over the 10 MB limit/);
   });
 
+  it('drops NUL characters, which PostgreSQL text cannot hold', async () => {
+    const mail = await readMail(
+      mime(['From: nul@example.com', 'Subject: a\u0000b', 'Content-Type: text/plain', '', 'x\u0000y', '']),
+      place,
+    );
+    expect([mail.subject, mail.text]).toEqual(['ab', 'xy']);
+  });
+
   it('keeps what it can of malformed MIME instead of failing', async () => {
     const mail = await readMail(
       mime([

@@ -52,6 +52,9 @@ const htmlAsText = (html: string): string =>
     ],
   });
 
+/** PostgreSQL text cannot hold NUL: a message carrying one would otherwise stop its mailbox for good. */
+const clean = (text: string): string => text.replaceAll('\u0000', '');
+
 const cut = (text: string): string =>
   text.length <= MAX_STORED_TEXT
     ? text
@@ -99,7 +102,7 @@ export async function readMail(
     typeof parsed.references === 'string' ? parsed.references.split(/\s+/) : (parsed.references ?? [])
   ).filter(Boolean);
   const listed: AttachmentInfo[] = parsed.attachments.slice(0, MAX_LISTED_ATTACHMENTS).map((a) => ({
-    name: (a.filename ?? 'attachment').slice(0, 200),
+    name: clean(a.filename ?? 'attachment').slice(0, 200),
     size: a.size,
     type: a.contentType.slice(0, 100),
   }));
@@ -110,15 +113,15 @@ export async function readMail(
     );
   if (parsed.attachments.length > MAX_LISTED_ATTACHMENTS)
     notes.push(`${parsed.attachments.length - MAX_LISTED_ATTACHMENTS} more attachments are not listed.`);
-  const subject = (parsed.subject ?? '').slice(0, 500);
+  const subject = clean(parsed.subject ?? '').slice(0, 500);
   const plain =
     parsed.text?.trim() || (typeof parsed.html === 'string' ? htmlAsText(parsed.html).trim() : '');
-  const text = cut(plain);
+  const text = cut(clean(plain));
   return {
     ...place,
-    messageId: parsed.messageId?.slice(0, 500) ?? null,
+    messageId: parsed.messageId ? clean(parsed.messageId).slice(0, 500) : null,
     fromAddress: (from?.address ?? '').toLowerCase(),
-    fromName: from?.name ? from.name.slice(0, 200) : null,
+    fromName: from?.name ? clean(from.name).slice(0, 200) : null,
     toAddress: to?.address ?? '',
     subject,
     text,
@@ -132,7 +135,7 @@ export async function readMail(
       from: from?.address ?? null,
       autoreplyHeader: headers.has('x-autoreply') || headers.has('x-autorespond'),
     }),
-    authentication: headerText(headers.get('authentication-results'))?.slice(0, 1000) ?? null,
+    authentication: clean(headerText(headers.get('authentication-results')) ?? '').slice(0, 1000) || null,
     attachments: headersOnly ? [] : listed,
     suggestion: suggestionFor(subject, text),
     problem: notes.length ? notes.join(' ') : null,
