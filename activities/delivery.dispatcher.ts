@@ -37,6 +37,7 @@ import {
   type Breaker,
   type BreakerSettings,
 } from '../domain/delivery.rules';
+import { messageIdOf } from '../domain/inbound-mail';
 import type { Channel } from '../domain/notifications';
 import { SendFailure, postWebhook, type Mailer } from './delivery.transports';
 
@@ -301,7 +302,8 @@ class DestinationLane {
           subject: delivery.subject ?? '',
           text: delivery.textBody ?? '',
           html: delivery.htmlBody ?? '',
-          messageId: `<${delivery.id}@oms.local>`,
+          messageId: messageIdOf(delivery.id),
+          references: delivery.references,
         });
       } else {
         const secret = delivery.webhookId

@@ -18,6 +18,8 @@ export interface MailMessage {
   html: string;
   /** Stable per delivery, so a receiving system can tell a message it has seen. */
   messageId: string;
+  /** What it answers, oldest first (In-Reply-To is the last): the customer's mail program threads it. */
+  references?: string[];
 }
 
 /** Sends e-mail; resolves once the server has accepted the message. */
@@ -128,7 +130,12 @@ export function smtpMailer(url: string, from: string, timeoutMs: number, connect
           },
         },
         async (span) => {
-          const sent = transport.sendMail({ from, ...message, messageId: message.messageId });
+          const { references, ...rest } = message;
+          const sent = transport.sendMail({
+            from,
+            ...rest,
+            ...(references?.length ? { inReplyTo: references.at(-1), references } : {}),
+          });
           try {
             await withDeadline(
               sent,

@@ -18,6 +18,7 @@ import { DocumentController } from './controllers/document.controller';
 import { EscalationController } from './controllers/escalation.controller';
 import { EventsController } from './controllers/events.controller';
 import { FeedbackController } from './controllers/feedback.controller';
+import { InboundController, OrderMessageController } from './controllers/inbound.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
@@ -40,6 +41,7 @@ import { DeliveryService } from './services/delivery.service';
 import { DocumentService } from './services/document.service';
 import { EscalationService } from './services/escalation.service';
 import { FeedbackService } from './services/feedback.service';
+import { InboundService } from './services/inbound.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { NotificationService } from './services/notification.service';
@@ -142,6 +144,8 @@ export class AppModule {
         ReturnController,
         DocumentController,
         FeedbackController,
+        OrderMessageController,
+        InboundController,
         EventsController,
         HealthController,
         MetricsController,
@@ -164,6 +168,7 @@ export class AppModule {
         ReturnService,
         DocumentService,
         FeedbackService,
+        InboundService,
         DeliveryService,
         WebhookService,
         EscalationService,

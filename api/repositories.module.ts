@@ -24,6 +24,7 @@ import {
   StockRepository,
   TaskRepository,
   ViewRepository,
+  InboundRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -36,6 +37,7 @@ const repositories: Provider[] = [
   DocumentRepository,
   EscalationRepository,
   FeedbackRepository,
+  InboundRepository,
   NotificationSettingsRepository,
   OrderArchiveRepository,
   WebhookRepository,

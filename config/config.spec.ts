@@ -67,6 +67,7 @@ describe('configuration', () => {
         breaker: { threshold: 3, backoffMs: 2000, maxBackoffMs: 60000 },
         digest: { cron: '0 8 * * *', timeZone: 'Asia/Shanghai' },
       },
+      inbound: { mailboxes: [], pollMs: 30000 },
       tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
       tracing: null,
       documents: {
@@ -74,6 +75,45 @@ describe('configuration', () => {
         pdfFontFace: 'WenQuanYiMicroHei',
       },
     });
+  });
+
+  it('reads the inbound mailboxes, imap:// and imaps://, and refuses other URLs', () => {
+    const config = loadConfig({
+      OMS_INBOUND_IMAP_URL:
+        'imaps://orders%40shop.example:p%40ss@mail.shop.example/INBOX, imap://test:secret@127.0.0.1:31430/Support',
+      OMS_INBOUND_POLL_MS: '5000',
+    });
+    expect(config.inbound).toEqual({
+      pollMs: 5000,
+      mailboxes: [
+        {
+          key: 'orders@shop.example@mail.shop.example:993/INBOX',
+          host: 'mail.shop.example',
+          port: 993,
+          secure: true,
+          user: 'orders@shop.example',
+          password: 'p@ss',
+          folder: 'INBOX',
+        },
+        {
+          key: 'test@127.0.0.1:31430/Support',
+          host: '127.0.0.1',
+          port: 31430,
+          secure: false,
+          user: 'test',
+          password: 'secret',
+          folder: 'Support',
+        },
+      ],
+    });
+    expect(loadConfig({}).inbound.mailboxes).toEqual([]);
+    expect(() => loadConfig({ OMS_INBOUND_IMAP_URL: 'pop3://a:b@mail.example' })).toThrow(
+      /OMS_INBOUND_IMAP_URL/,
+    );
+    expect(() => loadConfig({ OMS_INBOUND_IMAP_URL: 'imap://mail.example' })).toThrow(/needs a user/);
+    expect(() =>
+      loadConfig({ OMS_INBOUND_IMAP_URL: 'imap://a:b@mail.example,imap://a:c@mail.example/INBOX' }),
+    ).toThrow(/twice/);
   });
 
   it("reads the tracking links' settings and refuses a public URL that is not http(s)", () => {

@@ -167,6 +167,12 @@ export abstract class AppConfig {
      */
     digest: { cron: string | null; timeZone: string };
   };
+  /** Mailboxes read for mail that comes in (docs/inbound-mail.md); none when OMS_INBOUND_IMAP_URL is unset. */
+  abstract inbound: {
+    mailboxes: InboundMailbox[];
+    /** How long a reader waits before it looks at a mailbox again when the last look found nothing. */
+    pollMs: number;
+  };
   abstract tracking: {
     /** HMAC key of the customers' tracking links; when unset, generated once into the data folder. */
     secret: string | undefined;
@@ -192,6 +198,19 @@ export abstract class AppConfig {
     /** The face to use inside a font collection (`.ttc`); none for a single font. */
     pdfFontFace: string | undefined;
   };
+}
+
+/** One IMAP mailbox to read, from OMS_INBOUND_IMAP_URL. */
+export interface InboundMailbox {
+  /** `user@host:port/folder`: names it in /health and in the database, without its password. */
+  key: string;
+  host: string;
+  port: number;
+  /** imaps:// (TLS from the first byte) rather than imap://. */
+  secure: boolean;
+  user: string;
+  password: string;
+  folder: string;
 }
 
 /** Temporal's own databases: the dev server's SQLite file, PostgreSQL databases, or unknown (external). */
@@ -268,6 +287,41 @@ function smtpUrl(env: Env, name: string): string | undefined {
     // fall through
   }
   throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
+}
+
+/** OMS_INBOUND_IMAP_URL: comma-separated `imap://` or `imaps://user:password@host[:port][/folder]` URLs. */
+function inboundMailboxes(env: Env, name: string): InboundMailbox[] {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return [];
+  const mailboxes = value.split(',').map((raw): InboundMailbox => {
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      throw new ConfigError(`${name} must list imap:// or imaps:// URLs, got one that is no URL`);
+    }
+    const secure = url.protocol === 'imaps:';
+    if (!secure && url.protocol !== 'imap:')
+      throw new ConfigError(`${name} must list imap:// or imaps:// URLs, got ${url.protocol}//`);
+    if (!url.username || !url.hostname)
+      throw new ConfigError(`${name}: each URL needs a user and a host (imaps://user:password@host/INBOX)`);
+    const user = decodeURIComponent(url.username);
+    const port = url.port ? Number(url.port) : secure ? 993 : 143;
+    const folder = decodeURIComponent(url.pathname.replace(/^\/+/, '')) || 'INBOX';
+    return {
+      key: `${user}@${url.hostname}:${port}/${folder}`,
+      host: url.hostname,
+      port,
+      secure,
+      user,
+      password: decodeURIComponent(url.password),
+      folder,
+    };
+  });
+  const keys = mailboxes.map((m) => m.key);
+  const repeated = keys.find((key, i) => keys.indexOf(key) !== i);
+  if (repeated) throw new ConfigError(`${name} names the mailbox ${repeated} twice`);
+  return mailboxes;
 }
 
 function optionalPostgresUrl(env: Env, name: string): string | undefined {
@@ -529,6 +583,10 @@ export function loadConfig(
         cron: env.OMS_DIGEST_CRON === 'off' ? null : (cron(env, 'OMS_DIGEST_CRON') ?? '0 8 * * *'),
         timeZone: timeZone(env, 'OMS_DIGEST_TIME_ZONE', 'Asia/Shanghai'),
       },
+    },
+    inbound: {
+      mailboxes: inboundMailboxes(env, 'OMS_INBOUND_IMAP_URL'),
+      pollMs: positiveInt(env, 'OMS_INBOUND_POLL_MS', 30_000),
     },
     tracking: {
       secret: secret(env, 'OMS_TRACKING_SECRET', 32),

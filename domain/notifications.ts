@@ -45,5 +45,8 @@ export type BreakerState = (typeof BREAKER_STATES)[number];
 /** The kind of a digest e-mail, which is about no one order. */
 export const DIGEST_KIND = 'digest';
 
-/** What a delivery may be about: a notification kind, or the daily digest. */
-export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND] as const;
+/** The kind of an e-mail staff wrote to a customer from an order (docs/inbound-mail.md). */
+export const ORDER_MESSAGE_KIND = 'order-message';
+
+/** What a delivery may be about: a notification kind, the daily digest, or staff writing to a customer. */
+export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND, ORDER_MESSAGE_KIND] as const;

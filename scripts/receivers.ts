@@ -15,6 +15,9 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string;
+  /** Threading headers: what the message answers. */
+  inReplyTo: string;
+  references: string[];
 }
 
 export interface SmtpReceiver {
@@ -68,6 +71,8 @@ async function listenSmtp(receiver: SmtpReceiver, port: number): Promise<() => P
             text: mail.text ?? '',
             html: typeof mail.html === 'string' ? mail.html : '',
             messageId: mail.messageId ?? '',
+            inReplyTo: mail.inReplyTo ?? '',
+            references: typeof mail.references === 'string' ? [mail.references] : (mail.references ?? []),
           });
           if (!receiver.hold) callback();
         },

@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { DeliveryDispatcher, type DispatcherLog } from '../activities/delivery.dispatcher';
 import { smtpMailer } from '../activities/delivery.transports';
 import { createDigestActivities } from '../activities/digest.activities';
+import { InboundReader } from '../activities/inbound.reader';
 import type { AppConfig } from '../config/config';
 import { deliveryTaskQueue } from '../workflows/notification.definitions';
 import { TASK_QUEUE } from '../workflows/order.definitions';
@@ -49,6 +50,8 @@ export interface DeliveryWorkerOptions {
   identity?: string;
   notifications: AppConfig['notifications'];
   webhooks?: AppConfig['webhooks'];
+  /** Mailboxes to read (docs/inbound-mail.md): on the deliveries' pool, apart from the orders. */
+  inbound?: AppConfig['inbound'];
   /** Where the dispatcher reports breakers opening and closing; the SDK's logger by default. */
   log?: DispatcherLog;
 }
@@ -57,6 +60,8 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorker {
   worker: Worker;
   dispatcher: DeliveryDispatcher;
+  /** Null when no mailbox is configured. */
+  inbound: InboundReader | null;
   run(): Promise<void>;
   shutdown(): void;
 }
@@ -92,9 +97,10 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     ...(options.identity ? { identity: `${options.identity}-deliveries` } : {}),
   });
   const log = options.log ?? sdkLog();
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const dispatcher = new DeliveryDispatcher({
     em,
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     mailer,
     smtpServer: notifications.smtpUrl ? new URL(notifications.smtpUrl).host : null,
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
@@ -109,14 +115,26 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     },
     log,
   });
+  const inbound = options.inbound?.mailboxes.length
+    ? new InboundReader({
+        em,
+        mailboxes: options.inbound.mailboxes,
+        owner,
+        pollMs: options.inbound.pollMs,
+        log,
+      })
+    : null;
   return {
     worker,
     dispatcher,
+    inbound,
     async run() {
       dispatcher.start();
+      inbound?.start();
       try {
         await worker.run();
       } finally {
+        await inbound?.stop();
         await dispatcher.stop();
         mailer?.close();
       }

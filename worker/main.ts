@@ -103,6 +103,7 @@ async function run(): Promise<void> {
       orm: deliveryOrm,
       notifications: config.notifications,
       webhooks: config.webhooks,
+      inbound: config.inbound,
       log: {
         info: (message, attributes) => logger.info(attributes ?? {}, message),
         warn: (message, attributes) => logger.warn(attributes ?? {}, message),

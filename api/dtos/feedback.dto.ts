@@ -68,6 +68,12 @@ export class FeedbackDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) handledAt!: string | null;
   @ApiProperty({ type: FeedbackAuthorDto, nullable: true }) handledBy!: FeedbackAuthorDto | null;
+  @ApiProperty({
+    enum: ['console', 'email'],
+    description:
+      '`console`: the form; `email`: a customer e-mail staff filed as feedback (author: the sender).',
+  })
+  channel!: 'console' | 'email';
 }
 
 export class FeedbackPageDto {

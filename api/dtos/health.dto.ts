@@ -30,6 +30,32 @@ export class DeliveriesCheckDto {
   @ApiProperty({ type: [DeliveryDestinationCheckDto] }) destinations!: DeliveryDestinationCheckDto[];
 }
 
+export class InboundMailboxCheckDto {
+  @ApiProperty({ example: 'orders@mail.example.com:993/INBOX', description: 'Without its password.' })
+  name!: string;
+  @ApiProperty({
+    enum: ['unknown', 'ok', 'down'],
+    description: '`unknown` until its reader has looked once.',
+  })
+  state!: 'unknown' | 'ok' | 'down';
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) checkedAt!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Messages taken from it so far.' }) taken!: number;
+}
+
+export class InboundCheckDto {
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'unknown'],
+    description: '`degraded` while a mailbox cannot be read; `unknown` when PostgreSQL did not say.',
+  })
+  status!: 'ok' | 'degraded' | 'unknown';
+  @ApiProperty({
+    type: [InboundMailboxCheckDto],
+    description: 'Each configured mailbox (OMS_INBOUND_IMAP_URL).',
+  })
+  mailboxes!: InboundMailboxCheckDto[];
+}
+
 export class HealthWithDeliveriesChecksDto extends HealthChecksDto {
   @ApiProperty({
     type: DeliveriesCheckDto,
@@ -37,6 +63,11 @@ export class HealthWithDeliveriesChecksDto extends HealthChecksDto {
       'Where e-mails and webhook calls go; never changes the status code (orders move regardless).',
   })
   deliveries!: DeliveriesCheckDto;
+  @ApiProperty({
+    type: InboundCheckDto,
+    description: 'Mailboxes read for mail that comes in; never changes the status code, never in readiness.',
+  })
+  inbound!: InboundCheckDto;
 }
 
 export class HealthDto {

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { DestinationRepository } from '../../db/repositories';
+import { AppConfig } from '../../config/config';
+import { DestinationRepository, InboundRepository } from '../../db/repositories';
 import type { BreakerState } from '../../domain/notifications';
 import { OrderEventsService } from './order-events.service';
 
@@ -34,9 +35,28 @@ export interface Dependencies {
   events: CheckResult;
 }
 
+/**
+ * The mailboxes read for mail that comes in (docs/inbound-mail.md), each as its reader last found it. Never
+ * changes the status code, and never part of readiness.
+ */
+export interface InboundCheck {
+  /** `degraded` while a mailbox cannot be read; `unknown` when PostgreSQL did not say. */
+  status: 'ok' | 'degraded' | 'unknown';
+  mailboxes: {
+    /** `user@host:port/folder`, without the password. */
+    name: string;
+    /** `unknown` until its reader has looked at it once. */
+    state: 'unknown' | 'ok' | 'down';
+    lastError: string | null;
+    checkedAt: string | null;
+    /** Messages taken from it so far. */
+    taken: number;
+  }[];
+}
+
 export interface Health {
   status: 'ok' | 'degraded';
-  checks: Dependencies & { deliveries: DeliveriesCheck };
+  checks: Dependencies & { deliveries: DeliveriesCheck; inbound: InboundCheck };
 }
 
 export interface Readiness {
@@ -74,6 +94,8 @@ export class HealthService implements BeforeApplicationShutdown {
     private readonly temporal: Client,
     private readonly orderEvents: OrderEventsService,
     private readonly destinations: DestinationRepository,
+    private readonly inboundMail: InboundRepository,
+    private readonly config: AppConfig,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -85,8 +107,15 @@ export class HealthService implements BeforeApplicationShutdown {
    * orders can move. Beside them, which delivery destinations are down or paused.
    */
   async check(): Promise<Health> {
-    const [dependencies, deliveries] = await Promise.all([this.dependencies(), this.deliveries()]);
-    return { status: healthy(dependencies) ? 'ok' : 'degraded', checks: { ...dependencies, deliveries } };
+    const [dependencies, deliveries, inbound] = await Promise.all([
+      this.dependencies(),
+      this.deliveries(),
+      this.inbound(),
+    ]);
+    return {
+      status: healthy(dependencies) ? 'ok' : 'degraded',
+      checks: { ...dependencies, deliveries, inbound },
+    };
   }
 
   /** Ready when both dependencies answer and the process is not shutting down (deliveries do not count). */
@@ -126,6 +155,25 @@ export class HealthService implements BeforeApplicationShutdown {
         oldestWaitingSeconds,
       })),
     };
+  }
+
+  private async inbound(): Promise<InboundCheck> {
+    const configured = this.config.inbound.mailboxes.map((m) => m.key);
+    if (configured.length === 0) return { status: 'ok', mailboxes: [] };
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), CHECK_TIMEOUT_MS).unref());
+    const seen = await Promise.race([this.inboundMail.mailboxes().catch(() => null), timeout]);
+    if (seen === null) return { status: 'unknown', mailboxes: [] };
+    const mailboxes = configured.map((name) => {
+      const row = seen.find((m) => m.key === name);
+      return {
+        name,
+        state: row?.state ?? 'unknown',
+        lastError: row?.lastError ?? null,
+        checkedAt: row?.checkedAt ?? null,
+        taken: row?.taken ?? 0,
+      };
+    });
+    return { status: mailboxes.some((m) => m.state === 'down') ? 'degraded' : 'ok', mailboxes };
   }
 }
 

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/config';
 import {
   DeliveryRepository,
   DestinationRepository,
+  InboundRepository,
   OrderRepository,
   type DestinationView,
 } from '../../db/repositories';
@@ -40,6 +41,7 @@ export class MetricsService {
     orders: OrderRepository,
     deliveries: DeliveryRepository,
     private readonly destinations: DestinationRepository,
+    inbound: InboundRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oms_api_' });
     new Gauge({
@@ -62,6 +64,31 @@ export class MetricsService {
         const rows = await deliveries.countByChannelAndStatus();
         this.reset();
         for (const row of rows) this.set({ channel: row.channel, status: row.status }, row.count);
+      },
+    });
+    // Mail that comes in (docs/inbound-mail.md): each mailbox as its reader last found it.
+    const mailboxes = () => inbound.mailboxes();
+    new Gauge({
+      name: 'oms_inbound_mailbox_up',
+      help: 'Whether the mailbox was read on its last attempt (1), failed (0), or was never read yet (-1)',
+      labelNames: ['mailbox'],
+      registers: [this.registry],
+      async collect() {
+        const list = await mailboxes();
+        this.reset();
+        for (const m of list)
+          this.set({ mailbox: m.key }, m.state === 'ok' ? 1 : m.state === 'down' ? 0 : -1);
+      },
+    });
+    new Gauge({
+      name: 'oms_inbound_messages_taken',
+      help: 'Messages taken from the mailbox so far (each counted once)',
+      labelNames: ['mailbox'],
+      registers: [this.registry],
+      async collect() {
+        const list = await mailboxes();
+        this.reset();
+        for (const m of list) this.set({ mailbox: m.key }, m.taken);
       },
     });
     this.destinationGauge(

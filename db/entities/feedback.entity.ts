@@ -11,7 +11,7 @@ export interface PersonRef {
 /** What a signed-in user told us, optionally about an order, and whether a manager has dealt with it. */
 @Entity({ tableName: 'feedback' })
 export class FeedbackEntity {
-  [OptionalProps]?: 'rating' | 'orderId' | 'createdAt' | 'handledAt' | 'handledBy';
+  [OptionalProps]?: 'rating' | 'orderId' | 'createdAt' | 'handledAt' | 'handledBy' | 'channel';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -38,4 +38,13 @@ export class FeedbackEntity {
 
   @Property({ type: 'jsonb', nullable: true })
   handledBy: PersonRef | null = null;
+
+  /**
+   * `console`: the form; `email`: a customer's message filed as feedback (docs/inbound-mail.md), whose
+   * author is the sender's address (and the customer's id when known, else the message's).
+   */
+  @Property({ type: 'text' })
+  channel: FeedbackChannel = 'console';
 }
+
+export type FeedbackChannel = 'console' | 'email';

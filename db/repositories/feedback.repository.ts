@@ -15,6 +15,7 @@ export interface Feedback {
   createdAt: string;
   handledAt: string | null;
   handledBy: PersonRef | null;
+  channel: 'console' | 'email';
 }
 
 export interface FeedbackFilter {
@@ -34,6 +35,7 @@ const toFeedback = (row: FeedbackEntity): Feedback => ({
   createdAt: row.createdAt.toISOString(),
   handledAt: row.handledAt?.toISOString() ?? null,
   handledBy: row.handledBy,
+  channel: row.channel,
 });
 
 const personOf = (actor: Actor): PersonRef => ({ id: actor.id, username: actor.username });

@@ -84,3 +84,11 @@ export { ViewRepository, type SavedView } from './view.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
 export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';
+export {
+  InboundRepository,
+  type AttachmentInfo,
+  type ConversationMessage,
+  type IncomingMail,
+  type InboundItem,
+  type MailboxState,
+} from './inbound.repository';

@@ -22,6 +22,8 @@ export interface ClaimedDelivery {
   htmlBody: string | null;
   payload: unknown;
   webhookId: string | null;
+  /** The Message-IDs an e-mail answers (a staff reply to a customer), oldest first; empty for the rest. */
+  references: string[];
   /** This attempt's number: its outcome is recorded only while the delivery is still this attempt's. */
   attempts: number;
   /** Its own failures before this attempt. */
@@ -220,6 +222,7 @@ export class OutboxRepository {
         html_body: string | null;
         payload: unknown;
         webhook_id: string | null;
+        references: string[] | null;
         attempts: number;
         failures: number;
         created_at: SqlTime;
@@ -235,7 +238,7 @@ export class OutboxRepository {
               lease_until = now() + ? * interval '1 millisecond', updated_at = now()
          from due where d.id = due.id
        returning d.id, d.kind, d.channel, d.address, d.subject, d.text_body, d.html_body, d.payload,
-                 d.webhook_id, d.attempts, d.failures, d.created_at`,
+                 d.webhook_id, d."references", d.attempts, d.failures, d.created_at`,
       [key, limit, leaseMs],
     );
     return rows
@@ -249,6 +252,7 @@ export class OutboxRepository {
         textBody: row.text_body,
         htmlBody: row.html_body,
         payload: row.payload,
+        references: row.references ?? [],
         webhookId: row.webhook_id,
         attempts: row.attempts,
         failures: row.failures,

@@ -179,6 +179,7 @@ export async function startStack(
         identity,
         notifications: config.notifications,
         webhooks: config.webhooks,
+        inbound: config.inbound,
         workflowBundle: bundle,
       });
       running = { workers: [worker, deliveries.worker], done: Promise.all([worker.run(), deliveries.run()]) };

@@ -1535,6 +1535,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the order's e-mail conversation with its customer
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["listOrderMessages"];
+        put?: never;
+        /**
+         * E-mail the customer from the order, threaded on its conversation
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["sendOrderMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List incoming e-mail waiting to be filed
+         * @description Roles: admin, manager, staff.
+         */
+        get: operations["listInbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbound/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File an incoming e-mail as feedback or onto an order
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["fileInbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbound/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an incoming e-mail without filing it
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["closeInbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1929,7 +2013,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest" | "order-message";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2933,10 +3017,95 @@ export interface components {
             /** Format: date-time */
             handledAt: string | null;
             handledBy: components["schemas"]["FeedbackAuthorDto"] | null;
+            /**
+             * @description `console`: the form; `email`: a customer e-mail staff filed as feedback (author: the sender).
+             * @enum {string}
+             */
+            channel: "console" | "email";
         };
         FeedbackPageDto: {
             items: components["schemas"]["FeedbackDto"][];
             nextCursor: string | null;
+        };
+        MailAttachmentDto: {
+            /** @example order.xlsx */
+            name: string;
+            /** @description Bytes. */
+            size: number;
+            /** @example application/pdf */
+            type: string;
+        };
+        OrderMessageDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `in`: from the customer; `out`: staff to the customer.
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** @example Li Wei <li.wei@example.com> */
+            from: string;
+            to: string;
+            subject: string;
+            /** @description Plain text only: HTML mail is converted to text, never shown as HTML. */
+            text: string;
+            /** Format: date-time */
+            at: string;
+            /** @description What was attached; the files are not kept. */
+            attachments: components["schemas"]["MailAttachmentDto"][];
+            /** @description Written by a machine (an auto-reply, a bounce): never answered automatically. */
+            automatic: boolean;
+            /** @description The receiving server's Authentication-Results, as it said them: shown, not trusted. */
+            authentication: string | null;
+        };
+        OrderMessagesDto: {
+            /** @description Oldest first. */
+            items: components["schemas"]["OrderMessageDto"][];
+        };
+        SendOrderMessageDto: {
+            /** @example We have changed the address; the parcel leaves tomorrow. */
+            text: string;
+        };
+        InboundItemDto: {
+            /** Format: uuid */
+            id: string;
+            from: string;
+            subject: string;
+            /** @description Plain text only. */
+            text: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The customer with the sender’s address, if any.
+             */
+            customerId?: string;
+            /**
+             * @description A guess from its words.
+             * @enum {string|null}
+             */
+            suggestion: "feedback" | "order" | null;
+            /** @description Why it could not be read as sent (over 10 MB, malformed): only what could be read is shown. */
+            problem: string | null;
+            /** @description Authentication-Results as received. */
+            authentication: string | null;
+            attachments: components["schemas"]["MailAttachmentDto"][];
+        };
+        InboundListDto: {
+            /** @description Oldest first. */
+            items: components["schemas"]["InboundItemDto"][];
+        };
+        FileInboundDto: {
+            /**
+             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: not available yet (answers 409).
+             * @enum {string}
+             */
+            as: "feedback" | "order-draft" | "message";
+            /**
+             * Format: uuid
+             * @description Required for `message`; for `feedback`, what it is about.
+             */
+            orderId?: string;
         };
         DeliveryDestinationCheckDto: {
             /** @example smtp */
@@ -2960,6 +3129,32 @@ export interface components {
             paused: string[];
             destinations: components["schemas"]["DeliveryDestinationCheckDto"][];
         };
+        InboundMailboxCheckDto: {
+            /**
+             * @description Without its password.
+             * @example orders@mail.example.com:993/INBOX
+             */
+            name: string;
+            /**
+             * @description `unknown` until its reader has looked once.
+             * @enum {string}
+             */
+            state: "unknown" | "ok" | "down";
+            lastError: string | null;
+            /** Format: date-time */
+            checkedAt: string | null;
+            /** @description Messages taken from it so far. */
+            taken: number;
+        };
+        InboundCheckDto: {
+            /**
+             * @description `degraded` while a mailbox cannot be read; `unknown` when PostgreSQL did not say.
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "unknown";
+            /** @description Each configured mailbox (OMS_INBOUND_IMAP_URL). */
+            mailboxes: components["schemas"]["InboundMailboxCheckDto"][];
+        };
         HealthWithDeliveriesChecksDto: {
             /** @enum {string} */
             database: "ok" | "down";
@@ -2972,6 +3167,8 @@ export interface components {
             events: "ok" | "down";
             /** @description Where e-mails and webhook calls go; never changes the status code (orders move regardless). */
             deliveries: components["schemas"]["DeliveriesCheckDto"];
+            /** @description Mailboxes read for mail that comes in; never changes the status code, never in readiness. */
+            inbound: components["schemas"]["InboundCheckDto"];
         };
         HealthDto: {
             /** @enum {string} */
@@ -9239,6 +9436,402 @@ export interface operations {
             };
             /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listOrderMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderMessagesDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    sendOrderMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendOrderMessageDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded and put in the outbox. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderMessageDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The customer has no e-mail address. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listInbound: {
+        parameters: {
+            query?: {
+                /** @description Only `open`: the messages waiting for staff. */
+                status?: "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundListDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    fileInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileInboundDto"];
+            };
+        };
+        responses: {
+            /** @description Filed: it leaves the open list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundItemDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not open any more, or `order-draft`, which is not available yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    closeInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closed: it leaves the open list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundItemDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not open any more. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

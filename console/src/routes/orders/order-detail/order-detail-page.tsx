@@ -12,6 +12,7 @@ import { useMe } from '../../../lib/session';
 import { HistoryPanel } from './components/history-panel';
 import { OrderActions } from './components/order-actions';
 import { OrderDocuments } from './components/order-documents';
+import { OrderMessages } from './components/order-messages';
 import { PipelineDiagram } from './components/pipeline-diagram';
 
 /** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
@@ -180,6 +181,7 @@ function OrderDetail({ order }: { order: Order }) {
       ) : (
         details
       )}
+      <OrderMessages order={order} />
     </>
   );
 }
