@@ -20,6 +20,8 @@ import { EventsController } from './controllers/events.controller';
 import { FeedbackController } from './controllers/feedback.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
+import { ImportController } from './controllers/import.controller';
+import { ApiKeyController } from './controllers/api-key.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
@@ -40,6 +42,8 @@ import { EscalationService } from './services/escalation.service';
 import { FeedbackService } from './services/feedback.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
+import { ImportService } from './services/import.service';
+import { ApiKeyService } from './services/api-key.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
@@ -140,6 +144,8 @@ export class AppModule {
         MetricsController,
         BackupController,
         TrackingController,
+        ImportController,
+        ApiKeyController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -164,6 +170,8 @@ export class AppModule {
         MetricsService,
         BackupService,
         TrackingService,
+        ImportService,
+        ApiKeyService,
       ],
     };
   }

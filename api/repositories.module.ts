@@ -22,6 +22,8 @@ import {
   SettingsRepository,
   StockRepository,
   TaskRepository,
+  ImportRepository,
+  ApiKeyRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -47,6 +49,8 @@ const repositories: Provider[] = [
   SettingsRepository,
   StockRepository,
   TaskRepository,
+  ImportRepository,
+  ApiKeyRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

@@ -82,3 +82,12 @@ export {
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
+export {
+  ImportRepository,
+  type CustomerMatch,
+  type ImportOrder,
+  type ImportResult,
+  type ImportStatus,
+  type StoredImport,
+} from './import.repository';
+export { ApiKeyRepository, type ApiKey, type ApiKeyWithHash } from './api-key.repository';
