@@ -182,7 +182,9 @@ export class ImportService implements OnApplicationBootstrap {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const order = next;
-        pending.push(await inContext(() => this.createOne(order, actor)));
+        // Awaited first: `pending.push(await …)` would read `pending` before a flush swapped it.
+        const result = await inContext(() => this.createOne(order, actor));
+        pending.push(result);
         if (pending.length >= PROGRESS_BATCH) await flush();
       }
     };

@@ -432,6 +432,8 @@ export class OrderService {
   }
 
   private async assignTo(current: OrderSnapshot, userId: string, actor: Actor, force: boolean) {
+    // Orders are held by people; a machine client's key is not one.
+    if (actor.apiKey) throw new DomainError('forbidden', 'an API key cannot claim or assign orders');
     if (isFinal(current.status)) {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
