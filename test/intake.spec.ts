@@ -211,16 +211,22 @@ describe('importing orders from a spreadsheet', () => {
     );
   });
 
-  it('refuses an XLSX file and a file without the required columns, writing nothing', async () => {
+  it('refuses an XLSX file, another encoding, a file over 5 MB and one without the required columns', async () => {
+    const before = await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`);
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]);
     const xlsx = await upload(t.staff, 'orders.xlsx', zip);
     expect(xlsx.status).toBe(415);
     expect(xlsx.body).toMatchObject({ field: 'file', message: expect.stringContaining('CSV UTF-8') });
+    const latin1 = await upload(t.staff, 'orders.csv', new Uint8Array([0x41, 0x2c, 0xe9, 0x0a]));
+    expect(latin1.status).toBe(415);
+    const huge = await upload(t.staff, 'huge.csv', new Uint8Array(5 * 1024 * 1024 + 1).fill(0x2c));
+    expect(huge.status).toBe(413);
     const headless = await upload(t.staff, 'orders.csv', 'ref,who\nA,b\n');
     expect(headless.status).toBe(400);
     expect(headless.body).toMatchObject({
       message: expect.stringContaining('externalRef, customer, sku, quantity'),
     });
+    expect(await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`)).toEqual(before);
   });
 
   it('is not open to auditors', async () => {
