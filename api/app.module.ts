@@ -21,6 +21,8 @@ import { FeedbackController } from './controllers/feedback.controller';
 import { InboundController, OrderMessageController } from './controllers/inbound.controller';
 import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
+import { ImportController } from './controllers/import.controller';
+import { ApiKeyController } from './controllers/api-key.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
@@ -44,6 +46,8 @@ import { FeedbackService } from './services/feedback.service';
 import { InboundService } from './services/inbound.service';
 import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
+import { ImportService } from './services/import.service';
+import { ApiKeyService } from './services/api-key.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderBulkService } from './services/order-bulk.service';
@@ -151,6 +155,8 @@ export class AppModule {
         MetricsController,
         BackupController,
         TrackingController,
+        ImportController,
+        ApiKeyController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -179,6 +185,8 @@ export class AppModule {
         MetricsService,
         BackupService,
         TrackingService,
+        ImportService,
+        ApiKeyService,
       ],
     };
   }

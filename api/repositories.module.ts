@@ -25,6 +25,8 @@ import {
   TaskRepository,
   ViewRepository,
   InboundRepository,
+  ImportRepository,
+  ApiKeyRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -53,6 +55,8 @@ const repositories: Provider[] = [
   StockRepository,
   TaskRepository,
   ViewRepository,
+  ImportRepository,
+  ApiKeyRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],

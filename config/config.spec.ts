@@ -53,7 +53,12 @@ describe('configuration', () => {
       },
       shutdownGraceMs: 10000,
       backup: { dir: path.resolve('data', 'backups'), cron: null, keep: 7 },
-      auth: { tokenSecret: undefined, tokenTtlSeconds: 28800, adminPassword: undefined },
+      auth: {
+        tokenSecret: undefined,
+        tokenTtlSeconds: 28800,
+        adminPassword: undefined,
+        apiKeyRequestsPerMinute: 600,
+      },
       commands: { key: undefined, previousKeys: [] },
       archive: { sealKey: undefined, previousSealKeys: [] },
       notifications: {

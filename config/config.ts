@@ -126,6 +126,8 @@ export abstract class AppConfig {
     tokenTtlSeconds: number;
     /** Sets the password of user `admin` at start; when unset, a random one is generated once. */
     adminPassword: string | undefined;
+    /** Requests one API key may make per minute (per API process); more are answered 429 with Retry-After. */
+    apiKeyRequestsPerMinute: number;
   };
   /** The key the API signs staff actions with, so that workers carry out only actions the API sent. */
   abstract commands: {
@@ -561,6 +563,7 @@ export function loadConfig(
       tokenSecret: secret(env, 'OMS_TOKEN_SECRET', 32),
       tokenTtlSeconds: positiveInt(env, 'OMS_TOKEN_TTL_SECONDS', 8 * 3600),
       adminPassword: secret(env, 'OMS_ADMIN_PASSWORD', 12),
+      apiKeyRequestsPerMinute: positiveInt(env, 'OMS_API_KEY_RATE_LIMIT', 600),
     },
     commands: {
       key: secret(env, 'OMS_COMMAND_KEY', 32),

@@ -76,7 +76,16 @@ export interface Actor {
   id: string;
   username: string;
   roles: string[];
+  /** Set when a machine client's API key acted: `id` is then the key's id and `username` names the key. */
+  apiKey?: true;
 }
+
+/** Where an order came from. */
+export const ORDER_SOURCES = ['console', 'api', 'import', 'quote'] as const;
+export type OrderSource = (typeof ORDER_SOURCES)[number];
+
+/** Longest `externalRef` accepted: a CRM's or shop's own order id. */
+export const MAX_EXTERNAL_REF_LENGTH = 100;
 
 /** The actor of the system's own decisions (automatic approvals). */
 export const SYSTEM_ACTOR: Actor = { id: 'system', username: 'system', roles: [] };
@@ -113,6 +122,10 @@ export interface OrderInput {
   approvalRule: ApprovalRule;
   /** Set when the client sent an Idempotency-Key: a hash of the key's request body. */
   requestHash: string | null;
+  /** Where the order came from; absent on orders placed before sources were kept (they came from `console`). */
+  source?: OrderSource;
+  /** The sender's own reference, unique per source (the order's id derives from both). */
+  externalRef?: string | null;
 }
 
 export interface Approval {

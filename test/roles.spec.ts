@@ -245,6 +245,25 @@ const TABLE: Cell[] = [
     request: () => ['POST', '/api/webhooks', { url: 'not a url' }],
   },
   { action: 'remove a webhook', allowed: ['admin'], request: () => ['DELETE', `/api/webhooks/${nobody}`] },
+  // Order intake (issue 27): invalid bodies and unknown ids, so an allowed role changes nothing.
+  {
+    action: 'preview an order import',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', '/api/imports/orders', {}],
+  },
+  {
+    action: 'read an import',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', `/api/imports/${nobody}`],
+  },
+  {
+    action: 'commit an import',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/imports/${nobody}/commit`, {}],
+  },
+  { action: 'create an API key', allowed: ['admin'], request: () => ['POST', '/api/api-keys', { name: '' }] },
+  { action: 'list API keys', allowed: ['admin'], request: () => ['GET', '/api/api-keys'] },
+  { action: 'revoke an API key', allowed: ['admin'], request: () => ['DELETE', `/api/api-keys/${nobody}`] },
   { action: 'read escalation policies', allowed: ALL, request: () => ['GET', '/api/escalation-policies'] },
   {
     action: 'change an escalation policy',

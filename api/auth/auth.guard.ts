@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Role } from '../../db/entities';
 import { DomainError } from '../errors/domain.error';
 import type { RequestWithActor } from './actor.decorator';
+import type { Response } from 'express';
+import { RateLimited } from '../services/api-key.service';
 import { AuthService } from './auth.service';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
@@ -26,7 +28,14 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const { actor, sessionToken, sessionId } = await this.auth.authenticateRequest(request);
+    const { actor, sessionToken, sessionId } = await this.auth
+      .authenticateRequest(request)
+      .catch((error: unknown) => {
+        // An API key over its limit: the client is told when to come back.
+        if (error instanceof RateLimited)
+          context.switchToHttp().getResponse<Response>().setHeader('Retry-After', error.retryAfterSeconds);
+        throw error;
+      });
     request.actor = actor;
     request.sessionToken = sessionToken;
     request.sessionId = sessionId;

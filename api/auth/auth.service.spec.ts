@@ -11,7 +11,7 @@ describe('the authentication service at start', () => {
     const config = loadConfig({ OMS_DATA_DIR: dataDir, DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db' });
     // The constructor reads the key before anything touches the database.
     const nothing = undefined as never;
-    expect(() => new AuthService(config, nothing, nothing, nothing, nothing)).toThrow(
+    expect(() => new AuthService(config, nothing, nothing, nothing, nothing, nothing)).toThrow(
       /token-secret.* is empty/,
     );
   });

@@ -25,6 +25,7 @@ import {
   isSafeMethod,
 } from './session';
 import { issueToken, verifyToken } from './tokens';
+import { API_KEY_PREFIX, ApiKeyService } from '../services/api-key.service';
 import { DEFAULT_EMAIL_PREFERENCE, type EmailPreference } from '../../domain/notifications';
 import type { Language } from '../../domain/people';
 
@@ -105,6 +106,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly throttle: LoginThrottleRepository,
     private readonly sessions: SessionRepository,
     private readonly orm: MikroORM,
+    private readonly apiKeys: ApiKeyService,
   ) {
     this.secret =
       config.auth.tokenSecret ??
@@ -304,6 +306,12 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async actorOf(header: string | undefined): Promise<{ actor: Actor; sessionId: string }> {
+    // A machine client's API key: no session; the key's id stands in for one (it names no session row).
+    const key = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+    if (key?.startsWith(API_KEY_PREFIX)) {
+      const actor = await this.apiKeys.authenticate(key);
+      return { actor, sessionId: actor.id };
+    }
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header ?? '')?.[1];
     if (!token) throw new DomainError('unauthenticated', 'sign in first: send Authorization: Bearer <token>');
     const claims = await verifyToken(token, this.secret, new Date());

@@ -13,6 +13,8 @@ export const AUDITED_ENTITIES = [
   'delivery_destination',
   'feedback',
   'order',
+  // A machine client's key, created or revoked by an admin (issue 27).
+  'api_key',
 ] as const;
 
 export class AuditQueryDto extends ListQueryDto {

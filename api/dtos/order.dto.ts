@@ -17,8 +17,11 @@ import {
 } from 'class-validator';
 import {
   AWAITING_VALUES,
+  MAX_EXTERNAL_REF_LENGTH,
+  ORDER_SOURCES,
   ORDER_STATUSES,
   PERMANENT_FAILURES,
+  type OrderSource,
   type Awaiting,
   type OrderShipment,
   type OrderSnapshot,
@@ -64,6 +67,18 @@ export class CreateOrderDto {
   @MaxLength(2000)
   @MultiLine()
   notes?: string;
+
+  @ApiPropertyOptional({
+    example: 'CRM-2026-0042',
+    maxLength: MAX_EXTERNAL_REF_LENGTH,
+    description:
+      "The sender's own order reference, unique per source: placing an order again with a reference already " +
+      'used answers the existing order (200) instead of creating a second one.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_EXTERNAL_REF_LENGTH)
+  externalRef?: string;
 }
 
 export class EditOrderDto {
@@ -132,6 +147,12 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @Min(0)
   @Max(MAX_AMOUNT)
   maxTotal?: number;
+
+  @ApiPropertyOptional({ description: "The sender's own reference (`externalRef`), exactly." })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_EXTERNAL_REF_LENGTH)
+  externalRef?: string;
 }
 
 export class ApproveOrderDto {
@@ -321,6 +342,13 @@ export class OrderDto {
   @ApiProperty({ type: 'integer', description: 'Minor units.' }) total!: number;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({ enum: ORDER_SOURCES, description: 'Where the order came from.' }) source!: OrderSource;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The sender's own reference, unique per source.",
+  })
+  externalRef!: string | null;
   @ApiProperty({ type: ApprovalRuleDto, description: 'The rule this order is decided under.' })
   approvalRule!: ApprovalRuleDto;
   @ApiProperty({ type: [ApprovalDto] }) approvals!: ApprovalDto[];
@@ -380,6 +408,8 @@ export class OrderDto {
       total: order.total,
       currency: order.currency,
       notes: order.notes,
+      source: order.source ?? 'console',
+      externalRef: order.externalRef ?? null,
       approvalRule: order.approvalRule,
       approvals: order.approvals.map((approval) => ({ ...approval, by: actor(approval.by) })),
       stockShortages: order.stockShortages,

@@ -9,6 +9,7 @@ export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
   invalid_state: 409,
   duplicate: 409,
+  unsupported_media: 415,
   idempotency_mismatch: 422,
   throttled: 429,
   unavailable: 503,

@@ -31,13 +31,23 @@ const WITH_BODY = new Set(['post', 'put', 'patch']);
 
 /**
  * How a protected operation may be called: a bearer token, or the console's session cookie, which on a
- * write must come with the session's anti-forgery header. API keys (`Authorization: Bearer oms_…`) join
- * here as one more alternative when they land.
+ * write must come with the session's anti-forgery header. API keys travel as bearer tokens too
+ * (`Authorization: Bearer oms_…`).
  */
 export function securityFor(method: string): Record<string, string[]>[] {
   const { bearer, session, csrf } = SECURITY_SCHEMES;
   return [{ [bearer]: [] }, WRITES.has(method) ? { [session]: [], [csrf]: [] } : { [session]: [] }];
 }
+
+/** Any protected operation may answer this to an API key (`api/services/api-key.service.ts`). */
+const KEY_RATE_LIMITED = {
+  description:
+    'An API key made more requests this minute than its limit; repeat after `Retry-After` seconds.',
+  headers: {
+    'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } },
+  },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDto' } } },
+};
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -55,8 +65,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       {
         type: 'http',
         scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description: 'The accessToken from POST /api/auth/login.',
+        description:
+          'The accessToken from POST /api/auth/login, or an API key (`oms_…`) from POST /api/api-keys.',
       },
       SECURITY_SCHEMES.bearer,
     )
@@ -85,7 +95,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 
 /**
  * Adds what all operations share and writes nullable values the OpenAPI 3.1 way. Public operations get
- * `security: []`; the others their schemes, 401, 403 (unless any role may read), 503. Operations that
+ * `security: []`; the others their schemes, 401, 403 (unless any role may read), 429 (an API key over its
+ * limit), 503. Operations that
  * take input get 400, writes 413 and 415, and a path parameter 404.
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
@@ -107,6 +118,7 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
         const everyone = ROLES.every((role) => roles?.includes(role));
         errors.push(401, 503);
         if (!everyone || WRITES.has(method)) errors.push(403);
+        operation.responses[429] ??= KEY_RATE_LIMITED;
         if (roles) {
           const who = `Roles: ${roles.join(', ')}.`;
           operation.description = operation.description ? `${operation.description}\n\n${who}` : who;

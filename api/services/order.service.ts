@@ -30,6 +30,7 @@ import {
   type EditInput,
   type OrderInput,
   type OrderSnapshot,
+  type OrderSource,
   type RefusalDetails,
 } from '../../domain/order';
 import {
@@ -102,6 +103,22 @@ function earlierOrderIdForKey(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The namespace of order ids derived from a source and an external reference (a random UUID, fixed once). */
+const EXTERNAL_REF_ORDER_NAMESPACE = '6f0d2c4e-8b1a-4e7f-a3d5-9c2b7e1f4a86';
+
+/**
+ * A stable order id for a sender's own reference: the same reference from the same source always names the
+ * same order (and workflow), so a second push, a re-imported file or two concurrent requests meet one order.
+ */
+export function orderIdForExternalRef(source: OrderSource, externalRef: string): string {
+  return uuidv5(`${source}\n${externalRef}`, EXTERNAL_REF_ORDER_NAMESPACE);
+}
+
+/** Where an order placed by this actor comes from, unless the caller says (an import, a quote). */
+function sourceOf(actor: Actor): OrderSource {
+  return actor.apiKey ? 'api' : 'console';
+}
+
 function requestHash(dto: CreateOrderDto): string {
   const canonical = {
     customerId: dto.customerId,
@@ -136,12 +153,29 @@ export class OrderService {
    * Prices the order and starts its workflow (update-with-start), answering once the workflow has written
    * the order's row. The row is written only by the workflow, so a crash at any point leaves either nothing
    * or both. With an Idempotency-Key the order id comes from the key, so duplicates, even concurrent ones,
-   * meet the same workflow; a different body under a used key is a 422.
+   * meet the same workflow; a different body under a used key is a 422. With an `externalRef` the id comes
+   * from the reference and the source, and a reference already used answers its order as it is.
    */
-  async create(dto: CreateOrderDto, actor: Actor, idempotencyKey?: string): Promise<Created> {
+  async create(
+    dto: CreateOrderDto,
+    actor: Actor,
+    idempotencyKey?: string,
+    source: OrderSource = sourceOf(actor),
+  ): Promise<Created> {
+    const externalRef = dto.externalRef ?? null;
     const hash = idempotencyKey === undefined ? null : requestHash(dto);
-    const orderId = idempotencyKey === undefined ? randomUUID() : orderIdForKey(idempotencyKey);
-    if (hash !== null) {
+    // A reference names the order whatever the Idempotency-Key says: one order per reference and source.
+    const orderId =
+      externalRef !== null
+        ? orderIdForExternalRef(source, externalRef)
+        : idempotencyKey === undefined
+          ? randomUUID()
+          : orderIdForKey(idempotencyKey);
+    const joins = hash !== null || externalRef !== null;
+    if (externalRef !== null) {
+      const existing = await this.orders.findById(orderId);
+      if (existing) return { order: await this.view(existing.snapshot, actor), created: false };
+    } else if (hash !== null) {
       const existing =
         (await this.orders.findById(orderId)) ??
         (await this.orders.findById(earlierOrderIdForKey(idempotencyKey!)));
@@ -163,6 +197,8 @@ export class OrderService {
       createdBy: actor,
       approvalRule: await this.settings.currentApprovalRule(),
       requestHash: hash,
+      source,
+      externalRef,
     };
     let snapshot: OrderSnapshot;
     try {
@@ -175,7 +211,7 @@ export class OrderService {
               taskQueue: this.config.temporal.taskQueue,
               args: [input],
               // A concurrent duplicate joins the running workflow; a finished one is never started again.
-              workflowIdConflictPolicy: hash === null ? 'FAIL' : 'USE_EXISTING',
+              workflowIdConflictPolicy: joins ? 'USE_EXISTING' : 'FAIL',
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
               typedSearchAttributes: [
                 { key: ORDER_STATUS_KEY, value: 'created' },
@@ -186,15 +222,22 @@ export class OrderService {
         ),
       );
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError) || hash === null) throw error;
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError) || !joins) throw error;
       const finished = await this.orders.findById(orderId);
       if (!finished) throw error;
-      return { order: await this.sameRequest(finished.snapshot, hash, actor), created: false };
+      return { order: await this.joined(finished.snapshot, hash, externalRef, actor), created: false };
     }
-    if (hash !== null && snapshot.number !== input.number) {
-      return { order: await this.sameRequest(snapshot, hash, actor), created: false };
+    if (joins && snapshot.number !== input.number) {
+      return { order: await this.joined(snapshot, hash, externalRef, actor), created: false };
     }
     return { order: OrderDto.from(snapshot, actor, null), created: true };
+  }
+
+  /** The order an earlier request made: by reference as it is, by Idempotency-Key only for the same body. */
+  private joined(order: OrderSnapshot, hash: string | null, externalRef: string | null, actor: Actor) {
+    return externalRef !== null || hash === null
+      ? this.view(order, actor)
+      : this.sameRequest(order, hash, actor);
   }
 
   private async sameRequest(order: OrderSnapshot, hash: string, actor: Actor): Promise<OrderDto> {
@@ -389,6 +432,8 @@ export class OrderService {
   }
 
   private async assignTo(current: OrderSnapshot, userId: string, actor: Actor, force: boolean) {
+    // Orders are held by people; a machine client's key is not one.
+    if (actor.apiKey) throw new DomainError('forbidden', 'an API key cannot claim or assign orders');
     if (isFinal(current.status)) {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }

@@ -23,6 +23,7 @@ import { Migration20261204500000_shipments } from './Migration20261204500000_shi
 import { Migration20261204510000_saved_views } from './Migration20261204510000_saved_views';
 import { Migration20261204600000_returns } from './Migration20261204600000_returns';
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
+import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -55,5 +56,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204500000_shipments', class: Migration20261204500000_shipments },
   { name: 'Migration20261204510000_saved_views', class: Migration20261204510000_saved_views },
   { name: 'Migration20261204600000_returns', class: Migration20261204600000_returns },
+  { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
 ];

@@ -92,3 +92,12 @@ export {
   type InboundItem,
   type MailboxState,
 } from './inbound.repository';
+export {
+  ImportRepository,
+  type CustomerMatch,
+  type ImportOrder,
+  type ImportResult,
+  type ImportStatus,
+  type StoredImport,
+} from './import.repository';
+export { ApiKeyRepository, type ApiKey, type ApiKeyWithHash } from './api-key.repository';

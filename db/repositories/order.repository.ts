@@ -21,6 +21,8 @@ export interface OrderFilter {
   /** Total within these bounds, minor units, inclusive. */
   minTotal?: number;
   maxTotal?: number;
+  /** The sender's own reference, of any source (see Migration20261204700000_order_intake's index). */
+  externalRef?: string;
   limit: number;
   cursor?: string;
 }
@@ -91,6 +93,7 @@ function filterOf(filter: OrderFilter): { conditions: string[]; params: unknown[
   if (filter.createdTo) add('o.created_at < ?::timestamptz', filter.createdTo);
   if (filter.minTotal !== undefined) add('o.total >= ?', filter.minTotal);
   if (filter.maxTotal !== undefined) add('o.total <= ?', filter.maxTotal);
+  if (filter.externalRef !== undefined) add(`(o.snapshot ->> 'externalRef') = ?`, filter.externalRef);
   if (filter.cursor) {
     const [createdAt, id] = decodeCursor(filter.cursor, 'time');
     conditions.push('(o.created_at, o.id) < (?::timestamptz, ?::uuid)');
