@@ -23,6 +23,7 @@ import { HistoryController } from './controllers/history.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
+import { LocationController } from './controllers/location.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { SettingsController } from './controllers/settings.controller';
@@ -44,6 +45,7 @@ import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
+import { LocationService } from './services/location.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { SettingsService } from './services/settings.service';
@@ -131,6 +133,7 @@ export class AppModule {
         TaskController,
         CustomerController,
         ProductController,
+        LocationController,
         SettingsController,
         ReportController,
         DocumentController,
@@ -150,6 +153,7 @@ export class AppModule {
         TaskService,
         CustomerService,
         ProductService,
+        LocationService,
         SettingsService,
         ReportService,
         DocumentService,

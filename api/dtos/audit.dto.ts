@@ -13,6 +13,8 @@ export const AUDITED_ENTITIES = [
   'delivery_destination',
   'feedback',
   'order',
+  // A stock location (warehouse) created by a manager.
+  'location',
 ] as const;
 
 export class AuditQueryDto extends ListQueryDto {

@@ -20,6 +20,7 @@ import { Migration20261204102000_archive_seal } from './Migration20261204102000_
 import { Migration20261204400000_assignment } from './Migration20261204400000_assignment';
 import { Migration20261204200000_outbox } from './Migration20261204200000_outbox';
 import { Migration20261204500000_shipments } from './Migration20261204500000_shipments';
+import { Migration20261204900000_locations } from './Migration20261204900000_locations';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204400000_assignment', class: Migration20261204400000_assignment },
   { name: 'Migration20261204200000_outbox', class: Migration20261204200000_outbox },
   { name: 'Migration20261204500000_shipments', class: Migration20261204500000_shipments },
+  { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
 ];

@@ -940,7 +940,9 @@ export interface paths {
         };
         /**
          * Read a product
-         * @description Roles: admin, manager, staff, auditor.
+         * @description With its stock per location beside the totals.
+         *
+         *     Roles: admin, manager, staff, auditor.
          */
         get: operations["getProduct"];
         put?: never;
@@ -966,11 +968,39 @@ export interface paths {
         put?: never;
         /**
          * Restock or correct the stock on hand
-         * @description Recorded with who and why.
+         * @description At one location (default `MAIN`); the totals move with it. Recorded with who, why and where.
          *
          *     Roles: admin, manager, staff.
          */
         post: operations["adjustProductStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stock locations
+         * @description `MAIN` first, then by code.
+         *
+         *     Roles: admin, manager.
+         */
+        get: operations["listLocations"];
+        put?: never;
+        /**
+         * Create a stock location
+         * @description Holds nothing until stock is moved to it; audited.
+         *
+         *     Roles: admin, manager.
+         */
+        post: operations["createLocation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1593,7 +1623,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "location";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -2114,7 +2144,7 @@ export interface components {
             /** @description Units of the order's lines that leave now. */
             lines: components["schemas"]["ShipmentLineInputDto"][];
             /**
-             * @description The stock location it leaves from; only `MAIN` until locations are built.
+             * @description The stock location it leaves from (a code from `GET /api/locations`); default `MAIN`.
              * @example MAIN
              */
             location?: string;
@@ -2250,6 +2280,31 @@ export interface components {
             items: components["schemas"]["ProductDto"][];
             nextCursor: string | null;
         };
+        LocationStockDto: {
+            /** @example MAIN */
+            location: string;
+            onHand: number;
+            /** @description The product's reserved units counted against this location (reservations are of a product, not yet of a location: `MAIN` first, then the others by code, up to what each holds). */
+            reserved: number;
+            available: number;
+        };
+        ProductDetailDto: {
+            /** Format: uuid */
+            id: string;
+            sku: string;
+            name: string;
+            unitPrice: number;
+            currency: string;
+            stockOnHand: number;
+            reserved: number;
+            available: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Per location, `MAIN` first; they add up to the totals. */
+            stock: components["schemas"]["LocationStockDto"][];
+        };
         UpdateProductDto: {
             /**
              * @description Letters, digits, dot, dash and underscore; unique.
@@ -2274,11 +2329,37 @@ export interface components {
             delta: number;
             /** @example Delivery from supplier, note 4711 */
             reason: string;
+            /**
+             * @description The stock location whose units move (a code from `GET /api/locations`); default `MAIN`.
+             * @example MAIN
+             */
+            location?: string;
         };
         StockLevelDto: {
             stockOnHand: number;
             reserved: number;
             available: number;
+        };
+        LocationDto: {
+            /** @example MAIN */
+            code: string;
+            /** @example Main warehouse */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LocationListDto: {
+            /** @description `MAIN` first, then by code. */
+            items: components["schemas"]["LocationDto"][];
+        };
+        CreateLocationDto: {
+            /**
+             * @description Capital letters, digits, dash and underscore, up to 32; unique; `MAIN` exists from the start.
+             * @example EAST
+             */
+            code: string;
+            /** @example East warehouse, Hangzhou */
+            name: string;
         };
         ApprovalSettingsDto: {
             /**
@@ -3299,7 +3380,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "location";
                 entityId?: string;
             };
             header?: never;
@@ -6417,7 +6498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductDto"];
+                    "application/json": components["schemas"]["ProductDetailDto"];
                 };
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
@@ -6561,6 +6642,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The product's totals after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6569,7 +6651,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Malformed or invalid input; the message names the field. */
+            /** @description Invalid input; `location` names no stock location. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6605,7 +6687,139 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Stock on hand would fall below what is reserved. */
+            /** @description Stock on hand would fall below what is reserved, or the location holds fewer units. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listLocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationListDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    createLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLocationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The code is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
