@@ -112,7 +112,7 @@ describe('stock locations', () => {
     );
     expect(audit.map((row) => [row.after.delta, row.after.location])).toEqual([
       [7, east],
-      [-5, undefined],
+      [-5, 'MAIN'],
     ]);
   });
 

@@ -94,7 +94,7 @@ export class ProductService {
         throw new DomainError(
           'invalid_state',
           `delta ${dto.delta} refused: location ${error.location} holds fewer units`,
-          { field: 'delta', location: error.location },
+          { field: 'delta' },
         );
       }
       if (error instanceof StockBelowReservedError) {
