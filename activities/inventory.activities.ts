@@ -74,7 +74,9 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
       const written = await new ShipmentRepository(deps.em()).record(orderId, shipment);
       if (!written.ok) {
         throw ApplicationFailure.nonRetryable(
-          `the order's reservation does not hold the units of ${written.notReserved.join(', ')}`,
+          'notReserved' in written
+            ? `the order's reservation does not hold the units of ${written.notReserved.join(', ')}`
+            : `stock location ${written.location} does not hold the units of ${written.notHeld.join(', ')}`,
           PERMANENT_FAILURES.invalidData,
         );
       }

@@ -27,6 +27,7 @@ import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
 import { ViewController } from './controllers/view.controller';
+import { LocationController } from './controllers/location.controller';
 import { ProductController } from './controllers/product.controller';
 import { ReportController } from './controllers/report.controller';
 import { ReturnController } from './controllers/return.controller';
@@ -54,6 +55,7 @@ import { OrderBulkService } from './services/order-bulk.service';
 import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
 import { ViewService } from './services/view.service';
+import { LocationService } from './services/location.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
 import { ReturnService } from './services/return.service';
@@ -143,6 +145,7 @@ export class AppModule {
         ViewController,
         CustomerController,
         ProductController,
+        LocationController,
         SettingsController,
         ReportController,
         ReturnController,
@@ -169,6 +172,7 @@ export class AppModule {
         ViewService,
         CustomerService,
         ProductService,
+        LocationService,
         SettingsService,
         ReportService,
         ReturnService,

@@ -18,8 +18,11 @@ export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 type State = Pick<OrderSnapshot, 'status' | 'awaiting'> & Partial<Pick<OrderSnapshot, 'lines' | 'shipments'>>;
 
-/** Actions that would touch units already shipped: refused once part of the order has left (issue 24). */
-const UNTIL_PART_SHIPPED: readonly OrderAction[] = ['edit', 'cancel'];
+/**
+ * Actions that would touch units already shipped: refused once part of the order has left (issue 24). A
+ * cancellation is not among them: it cancels only what has not shipped.
+ */
+const UNTIL_PART_SHIPPED: readonly OrderAction[] = ['edit'];
 
 const AWAITING_APPROVAL: (Awaiting | null)[] = ['approval', 'manager_approval'];
 

@@ -7,6 +7,7 @@ import {
   shipmentRefusal,
   shipmentsOf,
   shippedQuantities,
+  shippedValue,
   shipsTheRest,
 } from './shipment.rules';
 
@@ -169,11 +170,32 @@ describe('a partly shipped order', () => {
   const partly = after(shipment('a', [['TEA', 8]]));
   const staff = { id: 'u1', username: 'clerk', roles: ['staff'] };
 
-  it('may still be shipped, but neither edited nor cancelled (only what has not shipped would be)', () => {
+  it('may still be shipped or cancelled (what has not shipped), but not edited', () => {
     expect(refusalOf(partly, 'ship')).toBeNull();
     expect(refusalOf(partly, 'edit')).toMatch(/partly shipped/);
-    expect(refusalOf(partly, 'cancel')).toMatch(/partly shipped/);
-    expect(actionsFor(partly, staff)).toEqual(['ship']);
+    expect(refusalOf(partly, 'cancel')).toBeNull();
+    expect(actionsFor(partly, staff)).toEqual(['ship', 'cancel']);
     expect(actionsFor(readyToShip, staff)).toEqual(['edit', 'ship', 'cancel']);
+  });
+});
+
+describe('the value of what shipped', () => {
+  it('is nothing before the first shipment, and the shipped units at their prices after each', () => {
+    expect(shippedValue(readyToShip)).toBe(0);
+    expect(shippedValue(after(shipment('a', [['TEA', 8]])))).toBe(800);
+    expect(shippedValue(after(shipment('a', [['TEA', 8]]), shipment('b', [['CUP', 1]])))).toBe(900);
+  });
+
+  it('is the whole total once everything has shipped', () => {
+    expect(
+      shippedValue(
+        after(
+          shipment('a', [
+            ['TEA', 10],
+            ['CUP', 2],
+          ]),
+        ),
+      ),
+    ).toBe(input.total);
   });
 });

@@ -37,6 +37,15 @@ export function shippedQuantities(order: Shipped): Map<string, number> {
   return shipped;
 }
 
+/** The value of the units shipped so far, at the order's prices (minor units). */
+export function shippedValue(order: Shipped): number {
+  const shipped = shippedQuantities(order);
+  return order.lines.reduce(
+    (sum, line) => sum + line.unitPrice * Math.min(shipped.get(line.sku) ?? 0, line.quantity),
+    0,
+  );
+}
+
 /** Whether some, but not all, of the order has shipped. */
 export function isPartlyShipped(order: Partial<Pick<OrderSnapshot, 'lines' | 'shipments'>>): boolean {
   const { lines = [], shipments = [] } = order;

@@ -205,6 +205,18 @@ async function recordScenarios(): Promise<void> {
         await staff.post(`/api/orders/${order.id}/complete`, {});
         return order.id;
       },
+      'partly-shipped-then-cancelled': async () => {
+        const order = await placeOrder(staff, customerId, [{ sku: plenty, quantity: 5 }]);
+        await staff.post(`/api/orders/${order.id}/approve`, {});
+        await staff.post(`/api/orders/${order.id}/shipments`, {
+          lines: [{ sku: plenty, quantity: 2 }],
+          carrier: 'SF',
+          trackingNumber: 'SF-C1',
+        });
+        // The 3 not shipped are released and their value refunded; the 2 shipped stay recorded and paid.
+        await staff.post(`/api/orders/${order.id}/cancel`, { reason: 'the rest is not wanted' });
+        return order.id;
+      },
       'reminded-repeatedly-under-a-changed-policy': async () => {
         const policy = (
           await manager.get<{ items: { stage: string; levels: unknown }[] }>('/api/escalation-policies')

@@ -317,6 +317,28 @@ const TABLE: Cell[] = [
     allowed: ALL,
     request: () => ['GET', `/api/orders/${nobody}/shipping-label?format=pdf`],
   },
+  {
+    action: "read a shipment's packing slip",
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/shipments/${nobody}/packing-slip`],
+    route: 'GET /api/orders/:id/shipments/:shipmentId/packing-slip',
+  },
+  {
+    action: "read a shipment's shipping label",
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/shipments/${nobody}/shipping-label`],
+    route: 'GET /api/orders/:id/shipments/:shipmentId/shipping-label',
+  },
+  { action: 'list stock locations', allowed: ['admin', 'manager'], request: () => ['GET', '/api/locations'] },
+  {
+    action: 'create a stock location',
+    allowed: ['admin', 'manager'],
+    request: () => [
+      'POST',
+      '/api/locations',
+      { code: `R-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'R' },
+    ],
+  },
   { action: 'read the seller settings', allowed: ALL, request: () => ['GET', '/api/settings/seller'] },
   {
     action: 'change the seller settings',

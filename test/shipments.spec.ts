@@ -2,6 +2,7 @@ import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { readFileSync } from 'node:fs';
+import { trackingKey, trackingToken } from '../config/tracking-link';
 import { LOG_FILE, startStack, type TestStack } from './support/stack';
 
 /**
@@ -80,8 +81,8 @@ describe('shipping an order in parts', () => {
       [tea, 10, 8],
       [cup, 2, 0],
     ]);
-    // What has shipped cannot be un-shipped by an edit or a cancellation (not built for the rest yet).
-    expect(partly.actions).toEqual(['ship']);
+    // What has shipped cannot be un-shipped by an edit; a cancellation cancels only the rest.
+    expect(partly.actions).toEqual(['ship', 'cancel']);
     // The 8 left the warehouse; the other 2 stay reserved for this order.
     expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 92, reserved: 2, available: 90 });
     expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 100, reserved: 2 });
@@ -208,6 +209,179 @@ describe('shipping an order in parts', () => {
     expect(shipped.body.lines.map((line) => line.shippedQuantity)).toEqual([10, 2]);
   });
 
+  describe('documents and tracking per shipment', () => {
+    let order: Order;
+    let tea: string;
+    let cup: string;
+    let first: Shipment;
+    let second: Shipment;
+
+    beforeAll(async () => {
+      ({ order, tea, cup } = await readyOrder());
+      first = (
+        await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+          lines: [{ sku: tea, quantity: 8 }],
+          carrier: 'SF Express',
+          trackingNumber: 'SF-DOC-1',
+        })
+      ).body;
+      second = (
+        await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+          lines: [
+            { sku: tea, quantity: 2 },
+            { sku: cup, quantity: 1 },
+          ],
+          carrier: 'EMS',
+          trackingNumber: 'EMS-DOC-2',
+        })
+      ).body;
+    });
+
+    const document = (shipment: Shipment, kind: string, query = '') =>
+      api.get<string>(`/api/orders/${order.id}/shipments/${shipment.id}/${kind}${query}`);
+
+    /** The quantity column of the packing slip's rows, by SKU. */
+    const packed = (html: string) =>
+      [...html.matchAll(/<tr><td>([^<]+)<\/td><td>[^<]*<\/td><td class="n">(\d+)<\/td><\/tr>/g)].map(
+        ([, sku, quantity]) => [sku, Number(quantity)],
+      );
+
+    it("prints a packing slip of that shipment's lines only, in the customer's language", async () => {
+      const slip = await document(first, 'packing-slip');
+      expect(slip.status).toBe(200);
+      expect(slip.body).toContain('<html lang="zh-CN">');
+      expect(slip.body).toContain('装箱单');
+      expect(packed(slip.body)).toEqual([[tea, 8]]);
+      const other = await document(second, 'packing-slip');
+      expect(packed(other.body)).toEqual([
+        [tea, 2],
+        [cup, 1],
+      ]);
+      // The order's own packing slip still lists every line.
+      const whole = await api.get<string>(`/api/orders/${order.id}/packing-slip`);
+      expect(packed(whole.body)).toEqual([
+        [tea, 10],
+        [cup, 2],
+      ]);
+
+      await api.patch(`/api/customers/${order.customerId as string}`, { language: 'en' });
+      const english = await document(second, 'packing-slip');
+      expect(english.body).toContain('<html lang="en">');
+      expect(english.body).toContain('Packing slip');
+      expect(packed(english.body)).toEqual([
+        [tea, 2],
+        [cup, 1],
+      ]);
+      await api.patch(`/api/customers/${order.customerId as string}`, { language: 'zh-CN' });
+    });
+
+    it("prints a shipping label with that shipment's carrier and tracking number, HTML or PDF", async () => {
+      const label = await document(first, 'shipping-label');
+      expect(label.status).toBe(200);
+      expect(label.body).toContain('SF Express');
+      expect(label.body).toContain('SF-DOC-1');
+      expect(label.body).not.toContain('EMS-DOC-2');
+      const other = await document(second, 'shipping-label');
+      expect(other.body).toContain('EMS-DOC-2');
+      expect(other.body).not.toContain('SF-DOC-1');
+
+      const pdf = await fetch(
+        `${stack.baseUrl}/api/orders/${order.id}/shipments/${first.id}/shipping-label?format=pdf`,
+        { headers: api.headers },
+      );
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(pdf.headers.get('content-disposition')).toMatch(/-shipping-label-1\.pdf"$/);
+    });
+
+    it('shows each shipment on the tracking page: when, carrier, tracking number and units per item', async () => {
+      const page = await fetch(
+        `${stack.baseUrl}/track/${trackingToken(trackingKey(stack.config), order.id)}`,
+      );
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const parcels = [
+        ...html.matchAll(/<dl class="shipment" data-tracking-number="([^"]+)">([\s\S]*?)<\/dl>/g),
+      ];
+      expect(parcels.map(([, trackingNumber]) => trackingNumber)).toEqual(['SF-DOC-1', 'EMS-DOC-2']);
+      const [one, two] = parcels.map(([, , body]) => body!);
+      expect(one).toContain(`<time datetime="${first.shippedAt}">`);
+      expect(one).toContain('SF Express');
+      expect([...one!.matchAll(/data-item="(\d+)">[^<]* × (\d+)</g)].map(([, i, q]) => [i, q])).toEqual([
+        ['1', '8'],
+      ]);
+      expect([...two!.matchAll(/data-item="(\d+)">[^<]* × (\d+)</g)].map(([, i, q]) => [i, q])).toEqual([
+        ['1', '2'],
+        ['2', '1'],
+      ]);
+      // Still nothing about the products themselves: the page keeps SKUs and names to itself.
+      expect(html).not.toContain(tea);
+      expect(html).not.toContain('Product 0');
+    });
+  });
+
+  describe('cancelling a partly shipped order', () => {
+    const ledger = (orderId: string) =>
+      sql<{ kind: string; status: string; amount: string }[]>(
+        `select kind, status, amount from payments where order_id = ? order by id`,
+        [orderId],
+      );
+
+    it('cancels only what has not shipped: releases its stock and refunds its value, once', async () => {
+      // 10 tea at 10.00 and 2 cups at 5.00: 110.00 paid; 8 tea (80.00) leave before the cancellation.
+      const { order, tea, cup } = await readyOrder();
+      const shipped = await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+        lines: [{ sku: tea, quantity: 8 }],
+        carrier: 'SF Express',
+        trackingNumber: 'SF-KEEP',
+      });
+      expect(shipped.status).toBe(201);
+
+      const cancelled = await api.post<Order>(`/api/orders/${order.id}/cancel`, {
+        reason: 'the rest is not wanted',
+      });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({
+        status: 'cancelled',
+        awaiting: null,
+        payment: { status: 'refunded', amount: 8000 },
+      });
+      // What left stays recorded on the order.
+      expect(cancelled.body.shipments).toEqual([shipped.body]);
+      expect(cancelled.body.lines.map((line) => line.shippedQuantity)).toEqual([8, 0]);
+
+      // The 2 tea and 2 cups still in the warehouse are free again; the 8 shipped are gone.
+      expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 92, reserved: 0, available: 92 });
+      expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 100, reserved: 0, available: 100 });
+      // Exactly the unshipped value (2 × 10.00 + 2 × 5.00) went back, in one refund.
+      const refunds = (await ledger(order.id)).filter((row) => row.kind === 'refund');
+      expect(refunds).toEqual([{ kind: 'refund', status: 'succeeded', amount: '3000' }]);
+
+      // A second cancellation is refused and refunds nothing more.
+      const again = await api.post<Refusal>(`/api/orders/${order.id}/cancel`, { reason: 'twice' });
+      expect(again.status).toBe(409);
+      expect((await ledger(order.id)).filter((row) => row.kind === 'refund')).toHaveLength(1);
+
+      // The history tells it: the shipment, the cancellation, the release and the refund of 30.00.
+      const manager = await stack.client(['manager'], 'floor-manager');
+      const history = await manager.get<{ items: { kind: string; details: Record<string, unknown> }[] }>(
+        `/api/orders/${order.id}/history`,
+      );
+      const kinds = history.body.items.map((step) => step.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['stock.shipped', 'action.cancel', 'stock.released']));
+      expect(kinds.indexOf('stock.shipped')).toBeLessThan(kinds.indexOf('action.cancel'));
+      expect(history.body.items.filter((step) => step.kind === 'payment.refunded')).toEqual([
+        expect.objectContaining({ details: expect.objectContaining({ amount: 3000 }) }),
+      ]);
+
+      // The shipment that left keeps its documents after the cancellation.
+      const slip = await api.get<string>(`/api/orders/${order.id}/shipments/${shipped.body.id}/packing-slip`);
+      expect(slip.status).toBe(200);
+      const whole = await api.get<Refusal>(`/api/orders/${order.id}/packing-slip`);
+      expect(whole.status).toBe(409);
+    });
+  });
+
   describe('refuses, writing nothing,', () => {
     let order: Order;
     let tea: string;
@@ -285,13 +459,29 @@ describe('shipping an order in parts', () => {
       await nothingChanged();
     });
 
-    it('an edit or a cancellation of the partly shipped order (409)', async () => {
+    it('an edit of the partly shipped order (409)', async () => {
       const edit = await api.patch<Refusal>(`/api/orders/${order.id}`, { notes: 'later' });
       expect(edit.status).toBe(409);
       expect(edit.body.message).toMatch(/partly shipped/);
-      const cancel = await api.post<Refusal>(`/api/orders/${order.id}/cancel`, { reason: 'changed mind' });
-      expect(cancel.status).toBe(409);
-      expect(cancel.body.message).toMatch(/partly shipped/);
+      await nothingChanged();
+    });
+
+    it("a shipment's documents asked for under another order, or a shipment that does not exist (404)", async () => {
+      const own = (await api.get<Order>(`/api/orders/${order.id}`)).body.shipments[0]!;
+      const other = await readyOrder();
+      for (const kind of ['packing-slip', 'shipping-label']) {
+        const foreign = await api.get<Refusal>(`/api/orders/${other.order.id}/shipments/${own.id}/${kind}`);
+        expect(foreign.status).toBe(404);
+        expect(foreign.body.message).toMatch(/^shipment/);
+        const unknown = await api.get<Refusal>(
+          `/api/orders/${order.id}/shipments/00000000-0000-4000-8000-000000000000/${kind}`,
+        );
+        expect(unknown.status).toBe(404);
+        const noOrder = await api.get<Refusal>(
+          `/api/orders/00000000-0000-4000-8000-000000000000/shipments/${own.id}/${kind}`,
+        );
+        expect(noOrder.status).toBe(404);
+      }
       await nothingChanged();
     });
 

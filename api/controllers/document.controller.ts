@@ -74,6 +74,42 @@ export class DocumentController {
     return send(res, await this.service.render('shipping-label' satisfies DocumentKind, id, query.format));
   }
 
+  @Get('orders/:id/shipments/:shipmentId/packing-slip')
+  @ApiOp('getShipmentPackingSlip', "One shipment's packing slip")
+  @ApiHtmlOrPdf("What goes in that shipment's parcel (its lines only), without prices.")
+  @ApiErrors(
+    [404, 'No such order, or no such shipment of this order.'],
+    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
+  )
+  @Roles(...ANYONE)
+  async shipmentPackingSlip(
+    @Param('id') id: string,
+    @Param('shipmentId') shipmentId: string,
+    @Query() query: DocumentQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, await this.service.render('packing-slip', id, query.format, shipmentId));
+  }
+
+  @Get('orders/:id/shipments/:shipmentId/shipping-label')
+  @ApiOp('getShipmentShippingLabel', "One shipment's shipping label")
+  @ApiHtmlOrPdf(
+    "Recipient, address, that shipment's carrier and tracking number, the order number as a Code 128 barcode.",
+  )
+  @ApiErrors(
+    [404, 'No such order, or no such shipment of this order.'],
+    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
+  )
+  @Roles(...ANYONE)
+  async shipmentShippingLabel(
+    @Param('id') id: string,
+    @Param('shipmentId') shipmentId: string,
+    @Query() query: DocumentQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return send(res, await this.service.render('shipping-label', id, query.format, shipmentId));
+  }
+
   @Get('settings/seller')
   @ApiOp('getSellerSettings', 'Read the seller details printed on documents')
   @ApiOkResponse({ type: SellerDto, description: 'Seller details and tax rate printed on documents.' })

@@ -6,6 +6,7 @@ import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import { SearchQueryDto } from '../dtos/list.dto';
 import {
   CreateProductDto,
+  ProductDetailDto,
   ProductDto,
   ProductPageDto,
   StockAdjustmentDto,
@@ -38,11 +39,11 @@ export class ProductController {
   }
 
   @Get(':id')
-  @ApiOp('getProduct', 'Read a product')
-  @ApiOkResponse({ type: ProductDto })
+  @ApiOp('getProduct', 'Read a product', 'With its stock per location beside the totals.')
+  @ApiOkResponse({ type: ProductDetailDto })
   @ApiErrors(404)
   @Roles(...ANYONE)
-  get(@Param('id') id: string): Promise<ProductDto> {
+  get(@Param('id') id: string): Promise<ProductDetailDto> {
     return this.service.get(id);
   }
 
@@ -60,10 +61,17 @@ export class ProductController {
   }
 
   @Post(':id/stock')
-  @ApiOp('adjustProductStock', 'Restock or correct the stock on hand', 'Recorded with who and why.')
+  @ApiOp(
+    'adjustProductStock',
+    'Restock or correct the stock on hand',
+    'At one location (default `MAIN`); the totals move with it. Recorded with who, why and where.',
+  )
   @HttpCode(200)
-  @ApiOkResponse({ type: StockLevelDto })
-  @ApiErrors(404, [409, 'Stock on hand would fall below what is reserved.'])
+  @ApiOkResponse({ type: StockLevelDto, description: "The product's totals after the move." })
+  @ApiErrors([400, 'Invalid input; `location` names no stock location.'], 404, [
+    409,
+    'Stock on hand would fall below what is reserved, or the location holds fewer units.',
+  ])
   @Roles(...OPERATORS)
   adjustStock(
     @Param('id') id: string,

@@ -4,7 +4,7 @@
  * total split out at the seller's rate.
  */
 import type { Invoice, SellerSetting } from '../../db/repositories';
-import type { OrderSnapshot } from '../../domain/order';
+import type { OrderShipment, OrderSnapshot } from '../../domain/order';
 
 export const DOCUMENT_KINDS = ['invoice', 'packing-slip', 'shipping-label'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -124,8 +124,14 @@ export function documentModel(input: {
   seller: SellerSetting;
   invoice: Invoice | null;
   timeZone: string;
+  /**
+   * One parcel of an order shipped in parts: the document shows only its lines and its carrier and tracking
+   * number (a packing slip or a label per shipment). Without it, the whole order.
+   */
+  shipment?: OrderShipment;
 }): DocumentModel {
-  const { kind, order, customer } = input;
+  const { kind, customer, shipment } = input;
+  const order = shipment ? shipmentOrder(input.order, shipment) : input.order;
   const language = customer.language;
   const money = moneyFormatter(order.currency, language);
   const date = (iso: string) =>
@@ -155,5 +161,24 @@ export function documentModel(input: {
     shipment: order.shipment
       ? { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber }
       : null,
+  };
+}
+
+/**
+ * The order as one of its shipments: that shipment's lines (at the order's prices), their value as the
+ * total, and its carrier and tracking number.
+ */
+function shipmentOrder(order: OrderSnapshot, shipment: OrderShipment): OrderSnapshot {
+  const ordered = new Map(order.lines.map((line) => [line.sku, line]));
+  const lines = shipment.lines.flatMap(({ sku, quantity }) => {
+    const line = ordered.get(sku);
+    return line ? [{ ...line, quantity, lineTotal: line.unitPrice * quantity }] : [];
+  });
+  const { carrier, trackingNumber, shippedAt } = shipment;
+  return {
+    ...order,
+    lines,
+    total: lines.reduce((sum, line) => sum + line.lineTotal, 0),
+    shipment: { carrier, trackingNumber, shippedAt },
   };
 }

@@ -15,6 +15,8 @@ export const AUDITED_ENTITIES = [
   'order',
   // A machine client's key, created or revoked by an admin (issue 27).
   'api_key',
+  // A stock location (warehouse) created by a manager.
+  'location',
 ] as const;
 
 export class AuditQueryDto extends ListQueryDto {

@@ -208,7 +208,7 @@ export class CreateShipmentDto {
 
   @ApiPropertyOptional({
     example: MAIN_LOCATION,
-    description: `The stock location it leaves from; only \`${MAIN_LOCATION}\` until locations are built.`,
+    description: 'The stock location it leaves from (a code from `GET /api/locations`); default `MAIN`.',
   })
   @IsOptional()
   @IsString()

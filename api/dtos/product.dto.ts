@@ -1,5 +1,5 @@
-import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 import type { Product } from '../../db/entities';
 import { IsCurrencyCode, MAX_AMOUNT, MAX_STOCK } from './validators';
 import { MultiLine } from '../errors/input-boundary';
@@ -56,6 +56,28 @@ export class StockAdjustmentDto {
   @Length(1, 500)
   @MultiLine()
   reason!: string;
+
+  @ApiPropertyOptional({
+    example: 'MAIN',
+    description: 'The stock location whose units move (a code from `GET /api/locations`); default `MAIN`.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  location?: string;
+}
+
+/** One product's stock at one location. */
+export class LocationStockDto {
+  @ApiProperty({ example: 'MAIN' }) location!: string;
+  @ApiProperty({ type: 'integer' }) onHand!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "The product's reserved units counted against this location (reservations are of a product, not yet of a location: `MAIN` first, then the others by code, up to what each holds).",
+  })
+  reserved!: number;
+  @ApiProperty({ type: 'integer' }) available!: number;
 }
 
 export class StockLevelDto {
@@ -90,6 +112,15 @@ export class ProductDto {
       updatedAt: product.updatedAt.toISOString(),
     };
   }
+}
+
+/** A product read by id: its totals and its stock per location. */
+export class ProductDetailDto extends ProductDto {
+  @ApiProperty({
+    type: [LocationStockDto],
+    description: 'Per location, `MAIN` first; they add up to the totals.',
+  })
+  stock!: LocationStockDto[];
 }
 
 export class ProductPageDto {

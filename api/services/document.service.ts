@@ -9,6 +9,7 @@ import {
   type StoredSeller,
 } from '../../db/repositories';
 import type { Actor, OrderStatus } from '../../domain/order';
+import { shipmentsOf } from '../../domain/shipment.rules';
 import { barcodeDataUrl, barcodePng } from '../documents/barcode';
 import { documentModel, type DocumentKind } from '../documents/document.model';
 import { renderDocumentPdf } from '../documents/document.pdf';
@@ -41,12 +42,22 @@ export class DocumentService {
    * (gap-free, once per order); a document of an order before `processing`, or cancelled or rejected
    * without an invoice already issued, is a 409 naming the status.
    */
-  async render(kind: DocumentKind, orderId: string, format: 'html' | 'pdf'): Promise<RenderedDocument> {
+  async render(
+    kind: DocumentKind,
+    orderId: string,
+    format: 'html' | 'pdf',
+    shipmentId?: string,
+  ): Promise<RenderedDocument> {
     const order = await this.orders.findById(orderId);
     if (!order) throw notFound('order', orderId);
     const snapshot = order.snapshot;
+    // A shipment of another order is as unknown here as one that does not exist.
+    const shipment =
+      shipmentId === undefined ? undefined : shipmentsOf(snapshot).find((s) => s.id === shipmentId);
+    if (shipmentId !== undefined && !shipment) throw notFound('shipment', shipmentId);
     const issued = kind === 'invoice' ? await this.documents.findInvoice(snapshot.orderId) : null;
-    if (!issued && !PRINTABLE.includes(snapshot.status)) {
+    // A shipment that left has its documents whatever became of the rest of the order (cancelled after it).
+    if (!issued && !shipment && !PRINTABLE.includes(snapshot.status)) {
       throw invalidState(
         `a ${kind.replace('-', ' ')} exists once the order is processing; this order is ${snapshot.status}`,
         snapshot.status,
@@ -77,8 +88,10 @@ export class DocumentService {
           ? (issued ?? (await this.documents.invoiceFor(snapshot.orderId, new Date())))
           : null,
       timeZone: (await this.escalation.calendar()).timeZone,
+      ...(shipment ? { shipment } : {}),
     });
-    const filename = `${model.invoice?.number ?? snapshot.number}-${kind}`;
+    const parcel = shipment ? `-${shipmentsOf(snapshot).indexOf(shipment) + 1}` : '';
+    const filename = `${model.invoice?.number ?? snapshot.number}-${kind}${parcel}`;
     if (format === 'html') {
       return {
         contentType: 'text/html; charset=utf-8',

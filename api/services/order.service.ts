@@ -20,6 +20,7 @@ import {
   type Assignee,
   OrderRepository,
   ProductRepository,
+  LocationRepository,
   SettingsRepository,
   type Page,
 } from '../../db/repositories';
@@ -49,7 +50,7 @@ import {
 } from '../../workflows/order.definitions';
 import { priceLines, type RequestedLine } from '../../domain/order.pricing';
 import { isFinal, refusalOf } from '../../domain/order.state';
-import { MAIN_LOCATION, shipmentRefusal } from '../../domain/shipment.rules';
+import { MAIN_LOCATION, linesToShip, remainingLines, shipmentRefusal } from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import type {
@@ -145,6 +146,7 @@ export class OrderService {
     private readonly products: ProductRepository,
     private readonly settings: SettingsRepository,
     private readonly config: AppConfig,
+    private readonly locations: LocationRepository,
   ) {
     this.commandKeys = commandKeys(config);
   }
@@ -338,7 +340,19 @@ export class OrderService {
 
   /** Hands the order to a carrier. */
   async ship(id: string, dto: ShipOrderDto, actor: Actor): Promise<OrderDto> {
-    return this.act(await this.snapshot(id), shipUpdate, {
+    const current = await this.snapshot(id);
+    // What is left leaves from MAIN: when MAIN does not hold it, answered here rather than failing the step.
+    if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
+      const short = await this.locations.shortAt(MAIN_LOCATION, remainingLines(current));
+      if (short.length > 0) {
+        throw new DomainError(
+          'invalid_state',
+          `location ${MAIN_LOCATION} does not hold the units of ${short.join(', ')}; ship them from their location with POST /api/orders/${current.orderId}/shipments`,
+          { field: 'location', status: current.status, awaiting: current.awaiting },
+        );
+      }
+    }
+    return this.act(current, shipUpdate, {
       actor,
       carrier: dto.carrier,
       trackingNumber: dto.trackingNumber,
@@ -352,17 +366,23 @@ export class OrderService {
   async createShipment(id: string, dto: CreateShipmentDto, actor: Actor): Promise<OrderShipmentDto> {
     const current = await this.snapshot(id);
     const location = dto.location ?? MAIN_LOCATION;
-    if (location !== MAIN_LOCATION) {
-      throw invalidField(
-        'location',
-        `${JSON.stringify(location)} is not a stock location (only ${MAIN_LOCATION})`,
-      );
+    if (!(await this.locations.exists(location))) {
+      throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
     }
     const lines = dto.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
       const refusal = shipmentRefusal(current, lines);
       if (refusal?.kind === 'input')
         throw new DomainError('invalid_input', refusal.message, { field: refusal.field });
+      // Units the location does not hold would fail the workflow's step: answered here, nothing sent.
+      const short = await this.locations.shortAt(location, linesToShip(current, lines));
+      if (short.length > 0 && refusal === null) {
+        throw new DomainError(
+          'invalid_state',
+          `location ${location} does not hold the units of ${short.join(', ')} to ship`,
+          { field: 'location', status: current.status, awaiting: current.awaiting },
+        );
+      }
     }
     const shipmentId = randomUUID();
     const after = await this.act(current, shipPartUpdate, {

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import {
   DuplicateSkuError,
+  LocationRepository,
+  LocationShortError,
   ProductRepository,
   StockAboveLimitError,
   StockBelowReservedError,
@@ -11,9 +13,11 @@ import {
 } from '../../db/repositories';
 import { orderWorkflowId, stockChangedSignal } from '../../workflows/order.definitions';
 import { type Actor } from '../../domain/order';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
 import type { SearchQueryDto } from '../dtos/list.dto';
 import {
   ProductDto,
+  type ProductDetailDto,
   type CreateProductDto,
   type StockAdjustmentDto,
   type UpdateProductDto,
@@ -34,6 +38,7 @@ export class ProductService {
     private readonly products: ProductRepository,
     private readonly stock: StockRepository,
     private readonly temporal: Client,
+    private readonly locations: LocationRepository,
   ) {}
 
   /** Adds a product to the catalogue; a taken SKU is a 409. */
@@ -47,10 +52,10 @@ export class ProductService {
   }
 
   /** One product by id. */
-  async get(id: string): Promise<ProductDto> {
+  async get(id: string): Promise<ProductDetailDto> {
     const product = await this.products.findById(id);
     if (!product) throw notFound('product', id);
-    return ProductDto.from(product);
+    return { ...ProductDto.from(product), stock: await this.locations.levels(id) };
   }
 
   /** A page of products in SKU order. */
@@ -77,10 +82,21 @@ export class ProductService {
    */
   async adjustStock(id: string, dto: StockAdjustmentDto, actor: Actor): Promise<StockLevel> {
     if (!(await this.products.findById(id))) throw notFound('product', id);
+    const location = dto.location ?? MAIN_LOCATION;
+    if (!(await this.locations.exists(location))) {
+      throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
+    }
     let level: StockLevel;
     try {
-      level = await this.stock.adjustOnHand(id, dto.delta, dto.reason, actor);
+      level = await this.locations.adjustAt(id, location, dto.delta, dto.reason, actor);
     } catch (error) {
+      if (error instanceof LocationShortError) {
+        throw new DomainError(
+          'invalid_state',
+          `delta ${dto.delta} refused: location ${error.location} holds fewer units`,
+          { field: 'delta' },
+        );
+      }
       if (error instanceof StockBelowReservedError) {
         throw new DomainError('invalid_state', `delta ${dto.delta} refused: ${error.message}`, {
           field: 'delta',

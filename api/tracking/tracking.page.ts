@@ -7,6 +7,7 @@
 import Handlebars from 'handlebars';
 import type { Language } from '../../domain/people';
 import type { OrderSnapshot, OrderStatus } from '../../domain/order';
+import { shipmentsOf } from '../../domain/shipment.rules';
 
 export type TrackingStep = 'placed' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'rejected';
 
@@ -15,6 +16,17 @@ export interface TrackingView {
   status: OrderStatus;
   steps: { step: TrackingStep; at: string }[];
   shipment: { carrier: string; trackingNumber: string } | null;
+  /**
+   * Each parcel that left, oldest first, with its carrier, tracking number and what was in it: units of the
+   * order's items by their position (1 = the order's first line), never product names or SKUs, which this
+   * page keeps to itself like everything else about the order (a link may be forwarded).
+   */
+  shipments: {
+    carrier: string;
+    trackingNumber: string;
+    shippedAt: string;
+    lines: { item: number; quantity: number }[];
+  }[];
 }
 
 /** The steps an order has passed, oldest first, each with when it happened. */
@@ -26,12 +38,19 @@ export function trackingView(order: OrderSnapshot): TrackingView {
   if (order.completedAt) steps.push({ step: 'delivered', at: order.completedAt });
   if (order.cancellation) steps.push({ step: 'cancelled', at: order.cancellation.at });
   if (order.rejection) steps.push({ step: 'rejected', at: order.rejection.at });
+  const positions = new Map(order.lines.map((line, index) => [line.sku, index + 1]));
   return {
     status: order.status,
     steps,
     shipment: order.shipment
       ? { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber }
       : null,
+    shipments: shipmentsOf(order).map(({ carrier, trackingNumber, shippedAt, lines }) => ({
+      carrier,
+      trackingNumber,
+      shippedAt,
+      lines: lines.map(({ sku, quantity }) => ({ item: positions.get(sku) ?? 0, quantity })),
+    })),
   };
 }
 
@@ -48,6 +67,10 @@ const WORDS = {
     steps: '进度',
     carrier: '承运商',
     trackingNumber: '运单号',
+    shipments: '包裹',
+    shippedAt: '发货时间',
+    contents: '内容',
+    item: '商品',
     statuses: {
       created: '已下单，等待确认',
       processing: '已确认，正在备货',
@@ -71,6 +94,10 @@ const WORDS = {
     steps: 'Progress',
     carrier: 'Carrier',
     trackingNumber: 'Tracking number',
+    shipments: 'Parcels',
+    shippedAt: 'Shipped',
+    contents: 'Contents',
+    item: 'Item',
     statuses: {
       created: 'Placed, awaiting confirmation',
       processing: 'Confirmed, being prepared',
@@ -134,7 +161,14 @@ const PAGE = Handlebars.compile(
 <h2>{{words.steps}}</h2>
 <ol>{{#each steps}}<li data-step="{{step}}">{{name}}<time datetime="{{at}}">{{date}}</time></li>{{/each}}</ol>
 {{#if shipment}}<dl><dt>{{words.carrier}}</dt><dd>{{shipment.carrier}}</dd>
-<dt>{{words.trackingNumber}}</dt><dd>{{shipment.trackingNumber}}</dd></dl>{{/if}}`,
+<dt>{{words.trackingNumber}}</dt><dd>{{shipment.trackingNumber}}</dd></dl>{{/if}}
+{{#if shipments.length}}<h2>{{words.shipments}}</h2>
+{{#each shipments}}<dl class="shipment" data-tracking-number="{{trackingNumber}}">
+<dt>{{../words.shippedAt}}</dt><dd><time datetime="{{shippedAt}}">{{date}}</time></dd>
+<dt>{{../words.carrier}}</dt><dd>{{carrier}}</dd>
+<dt>{{../words.trackingNumber}}</dt><dd>{{trackingNumber}}</dd>
+<dt>{{../words.contents}}</dt><dd>{{#each lines}}<span class="line" data-item="{{item}}">{{../../words.item}} {{item}} × {{quantity}}</span> {{/each}}</dd></dl>
+{{/each}}{{/if}}`,
   { strict: true },
 );
 
@@ -158,6 +192,10 @@ export function renderTrackingPage(view: TrackingView, language: Language, timeZ
       date: format.format(new Date(at)),
     })),
     shipment: view.shipment,
+    shipments: view.shipments.map((shipment) => ({
+      ...shipment,
+      date: format.format(new Date(shipment.shippedAt)),
+    })),
   });
   return LAYOUT({ language, title: words.title, body });
 }

@@ -24,6 +24,7 @@ import { Migration20261204510000_saved_views } from './Migration20261204510000_s
 import { Migration20261204600000_returns } from './Migration20261204600000_returns';
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
+import { Migration20261204900000_locations } from './Migration20261204900000_locations';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -58,4 +59,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204600000_returns', class: Migration20261204600000_returns },
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
+  { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
 ];

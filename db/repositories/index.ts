@@ -11,6 +11,13 @@ export { DuplicateSkuError, ProductRepository } from './product.repository';
 export { SettingsRepository } from './settings.repository';
 export { ShipmentRepository, type ShipmentWritten } from './shipment.repository';
 export {
+  DuplicateLocationError,
+  LocationRepository,
+  LocationShortError,
+  type LocationLevel,
+  type StockLocation,
+} from './location.repository';
+export {
   StockAboveLimitError,
   StockBelowReservedError,
   StockRepository,

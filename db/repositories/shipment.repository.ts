@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderShipment } from '../../domain/order';
+import { LocationRepository, LocationShortError } from './location.repository';
 import { sqlOf } from './sql';
 import { StockRepository } from './stock.repository';
 
@@ -10,7 +11,8 @@ class NotReservedError extends Error {
   }
 }
 
-export type ShipmentWritten = { ok: true } | { ok: false; notReserved: string[] };
+export type ShipmentWritten =
+  { ok: true } | { ok: false; notReserved: string[] } | { ok: false; location: string; notHeld: string[] };
 
 /** Shipments: written by the order workflow's activity, with the stock their goods take, once each. */
 export class ShipmentRepository {
@@ -43,6 +45,8 @@ export class ShipmentRepository {
         // lock the other's update waited for: a deadlock, retried with backoff (seconds per shipment).
         const short = await new StockRepository(em).fulfilPart(connection, orderId, shipment.lines);
         if (short.length > 0) throw new NotReservedError(short);
+        // The units leave the shipment's location (its row, or `MAIN`'s share of the totals).
+        await LocationRepository.ship(connection, shipment.location, shipment.lines);
         for (const [position, line] of shipment.lines.entries()) {
           await connection(
             `insert into order_shipment_lines (shipment_id, position, product_id, sku, quantity)
@@ -54,6 +58,8 @@ export class ShipmentRepository {
       return { ok: true };
     } catch (error) {
       if (error instanceof NotReservedError) return { ok: false, notReserved: error.skus };
+      if (error instanceof LocationShortError)
+        return { ok: false, location: error.location, notHeld: error.skus };
       throw error;
     }
   }

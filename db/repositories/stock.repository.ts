@@ -328,8 +328,17 @@ export class StockRepository {
     return this.waitingFor(connection, [...products.keys()]);
   }
 
-  /** A restock or correction, recorded with who and why. Refuses to go below what is reserved. */
-  async adjustOnHand(productId: string, delta: number, reason: string, actor: Actor): Promise<StockLevel> {
+  /**
+   * A restock or correction, recorded with who and why (and where, when a location is named). Refuses to go
+   * below what is reserved.
+   */
+  async adjustOnHand(
+    productId: string,
+    delta: number,
+    reason: string,
+    actor: Actor,
+    location?: string,
+  ): Promise<StockLevel> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
       const product = (await this.lockProducts(connection, [productId])).get(productId)!;
@@ -348,7 +357,7 @@ export class StockRepository {
         entity: 'product',
         entityId: productId,
         before,
-        after: { ...level(product), delta, reason },
+        after: { ...level(product), delta, reason, ...(location ? { location } : {}) },
       });
       return level(product);
     });

@@ -4,6 +4,7 @@
  * that fails for good is shown as the order's problem and tried again later, never given up.
  */
 import { patched, sleep } from '@temporalio/workflow';
+import { keptOnCancel } from './cancel-unshipped';
 import type { OrderPayment } from './payment';
 import type { OrderRecord } from './record';
 import type { OrderStock } from './stock';
@@ -49,6 +50,6 @@ export class OrderCompensation {
   }
 
   private async giveBack(): Promise<boolean> {
-    return (await this.stock.release()) && (await this.payment.refundAll());
+    return (await this.stock.release()) && (await this.payment.refundAll(keptOnCancel(this.record.order)));
   }
 }

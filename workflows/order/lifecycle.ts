@@ -24,6 +24,7 @@ import { EscalationWatch, type WatchMemory } from '../escalation.watch';
 import { orderWorkflowId } from '../order.definitions';
 import { local, remote } from './proxies';
 import { approval, approvalAfterEdit, approvalLevel } from './approval';
+import { admitCancelOfUnshipped } from './cancel-unshipped';
 import { CommandQueue, check, type Command, type Pending } from './commands';
 import { OrderCompensation } from './compensation';
 import { OrderPayment } from './payment';
@@ -153,6 +154,7 @@ export class OrderLifecycle {
       case 'complete':
         return this.record.change({ status: 'completed', awaiting: null, completedAt: now() });
       case 'cancel':
+        admitCancelOfUnshipped(this.order);
         return this.record.change({
           status: 'cancelled',
           awaiting: null,

@@ -79,15 +79,19 @@ export class OrderPayment {
     return true;
   }
 
-  /** Compensation of `settle`: refunds everything held; false when that failed for good. */
-  async refundAll(): Promise<boolean> {
+  /**
+   * Compensation of `settle`: refunds everything held beyond `kept` (the value of what shipped before a
+   * cancellation, else nothing), once; false when that failed for good.
+   */
+  async refundAll(kept = 0): Promise<boolean> {
     const { orderId, payment } = this.record.order;
     const held = payment?.amount ?? 0;
-    if (held <= 0) return true;
+    const amount = held - kept;
+    if (amount <= 0) return true;
     const refund = () =>
-      remote.refundPayment({ orderId, amount: held, idempotencyKey: `${this.keyPrefix}:refund:final` });
+      remote.refundPayment({ orderId, amount, idempotencyKey: `${this.keyPrefix}:refund:final` });
     if ((await this.record.step('refundPayment', refund)) === null) return false;
-    await this.record.change({ payment: { status: 'refunded', amount: 0, lastError: null } });
+    await this.record.change({ payment: { status: 'refunded', amount: kept, lastError: null } });
     return true;
   }
 }

@@ -1008,7 +1008,9 @@ export interface paths {
         };
         /**
          * Read a product
-         * @description Roles: admin, manager, staff, auditor.
+         * @description With its stock per location beside the totals.
+         *
+         *     Roles: admin, manager, staff, auditor.
          */
         get: operations["getProduct"];
         put?: never;
@@ -1034,11 +1036,39 @@ export interface paths {
         put?: never;
         /**
          * Restock or correct the stock on hand
-         * @description Recorded with who and why.
+         * @description At one location (default `MAIN`); the totals move with it. Recorded with who, why and where.
          *
          *     Roles: admin, manager, staff.
          */
         post: operations["adjustProductStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stock locations
+         * @description `MAIN` first, then by code.
+         *
+         *     Roles: admin, manager.
+         */
+        get: operations["listLocations"];
+        put?: never;
+        /**
+         * Create a stock location
+         * @description Holds nothing until stock is moved to it; audited.
+         *
+         *     Roles: admin, manager.
+         */
+        post: operations["createLocation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1459,6 +1489,46 @@ export interface paths {
          * @description Roles: admin, manager, staff, auditor.
          */
         get: operations["getShippingLabel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/shipments/{shipmentId}/packing-slip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One shipment's packing slip
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getShipmentPackingSlip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/shipments/{shipmentId}/shipping-label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One shipment's shipping label
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getShipmentShippingLabel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2039,7 +2109,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -2611,7 +2681,7 @@ export interface components {
             /** @description Units of the order's lines that leave now. */
             lines: components["schemas"]["ShipmentLineInputDto"][];
             /**
-             * @description The stock location it leaves from; only `MAIN` until locations are built.
+             * @description The stock location it leaves from (a code from `GET /api/locations`); default `MAIN`.
              * @example MAIN
              */
             location?: string;
@@ -2794,6 +2864,31 @@ export interface components {
             items: components["schemas"]["ProductDto"][];
             nextCursor: string | null;
         };
+        LocationStockDto: {
+            /** @example MAIN */
+            location: string;
+            onHand: number;
+            /** @description The product's reserved units counted against this location (reservations are of a product, not yet of a location: `MAIN` first, then the others by code, up to what each holds). */
+            reserved: number;
+            available: number;
+        };
+        ProductDetailDto: {
+            /** Format: uuid */
+            id: string;
+            sku: string;
+            name: string;
+            unitPrice: number;
+            currency: string;
+            stockOnHand: number;
+            reserved: number;
+            available: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Per location, `MAIN` first; they add up to the totals. */
+            stock: components["schemas"]["LocationStockDto"][];
+        };
         UpdateProductDto: {
             /**
              * @description Letters, digits, dot, dash and underscore; unique.
@@ -2818,11 +2913,37 @@ export interface components {
             delta: number;
             /** @example Delivery from supplier, note 4711 */
             reason: string;
+            /**
+             * @description The stock location whose units move (a code from `GET /api/locations`); default `MAIN`.
+             * @example MAIN
+             */
+            location?: string;
         };
         StockLevelDto: {
             stockOnHand: number;
             reserved: number;
             available: number;
+        };
+        LocationDto: {
+            /** @example MAIN */
+            code: string;
+            /** @example Main warehouse */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LocationListDto: {
+            /** @description `MAIN` first, then by code. */
+            items: components["schemas"]["LocationDto"][];
+        };
+        CreateLocationDto: {
+            /**
+             * @description Capital letters, digits, dash and underscore, up to 32; unique; `MAIN` exists from the start.
+             * @example EAST
+             */
+            code: string;
+            /** @example East warehouse, Hangzhou */
+            name: string;
         };
         ApprovalSettingsDto: {
             /**
@@ -4263,7 +4384,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location";
                 entityId?: string;
             };
             header?: never;
@@ -6032,6 +6153,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -7467,6 +7599,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -7553,6 +7696,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -7603,6 +7757,17 @@ export interface operations {
             /** @description The caller has no view of that id (another person’s views are not theirs to see). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8101,7 +8266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductDto"];
+                    "application/json": components["schemas"]["ProductDetailDto"];
                 };
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
@@ -8267,6 +8432,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The product's totals after the move. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8275,7 +8441,7 @@ export interface operations {
                     "application/json": components["schemas"]["StockLevelDto"];
                 };
             };
-            /** @description Malformed or invalid input; the message names the field. */
+            /** @description Invalid input; `location` names no stock location. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8311,7 +8477,161 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Stock on hand would fall below what is reserved. */
+            /** @description Stock on hand would fall below what is reserved, or the location holds fewer units. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listLocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationListDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    createLocation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLocationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The code is taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8996,6 +9316,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9068,6 +9399,17 @@ export interface operations {
             /** @description The request body is not JSON in a supported encoding. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9172,6 +9514,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9221,6 +9574,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9263,6 +9627,17 @@ export interface operations {
             /** @description Nothing with that id (whatever its format). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9367,6 +9742,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9459,6 +9845,17 @@ export interface operations {
             /** @description The request body is not JSON in a supported encoding. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9563,6 +9960,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9655,6 +10063,17 @@ export interface operations {
             /** @description The request body is not JSON in a supported encoding. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9759,6 +10178,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -9823,6 +10253,17 @@ export interface operations {
             /** @description The return is not refunded yet; the message names its status. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10054,6 +10495,152 @@ export interface operations {
             };
             /** @description The order is not processing yet; the message names its status. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getShipmentPackingSlip: {
+        parameters: {
+            query?: {
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+                shipmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What goes in that shipment's parcel (its lines only), without prices. HTML, or a PDF with `?format=pdf`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such order, or no such shipment of this order. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getShipmentShippingLabel: {
+        parameters: {
+            query?: {
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: string;
+                shipmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recipient, address, that shipment's carrier and tracking number, the order number as a Code 128 barcode. HTML, or a PDF with `?format=pdf`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such order, or no such shipment of this order. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10516,6 +11103,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -10614,6 +11212,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -10666,6 +11275,17 @@ export interface operations {
             /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10770,6 +11390,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -10858,6 +11489,17 @@ export interface operations {
             /** @description The request body is not JSON in a supported encoding. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

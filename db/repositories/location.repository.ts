@@ -1,0 +1,191 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../../domain/order';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
+import { AuditRepository } from './audit.repository';
+import { sqlOf, type Sql } from './sql';
+import { StockRepository, type StockLevel } from './stock.repository';
+
+export interface StockLocation {
+  code: string;
+  name: string;
+  createdAt: string;
+}
+
+/** One product's stock at one location. */
+export interface LocationLevel {
+  location: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+/** A location code that is taken. */
+export class DuplicateLocationError extends Error {}
+
+/** A move or a shipment would take more units from a location than it holds. */
+export class LocationShortError extends Error {
+  constructor(
+    readonly location: string,
+    readonly skus: string[],
+  ) {
+    super(`${location} does not hold the units of ${skus.join(', ')}`);
+  }
+}
+
+/**
+ * Stock locations and the units each holds. `MAIN` holds a product's total minus what the other locations
+ * hold (see the migration), so every path that moves stock without naming a location moves `MAIN`'s.
+ * Reservations are of a product, not yet of a location: a location's `reserved` is the product's reserved
+ * units counted against `MAIN` first, then the other locations in code order, up to what each holds.
+ */
+export class LocationRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(): Promise<StockLocation[]> {
+    const rows = await sqlOf(this.em)<{ code: string; name: string; created_at: Date | string }[]>(
+      `select code, name, created_at from stock_locations order by code = 'MAIN' desc, code`,
+    );
+    return rows.map((row) => ({ code: row.code, name: row.name, createdAt: isoTime(row.created_at) }));
+  }
+
+  async exists(code: string): Promise<boolean> {
+    const rows = await sqlOf(this.em)(`select 1 from stock_locations where code = ?`, [code]);
+    return rows.length > 0;
+  }
+
+  async create(code: string, name: string, actor: Actor): Promise<StockLocation> {
+    return this.em.transactional(async (em) => {
+      const [row] = await sqlOf(em)<{ created_at: Date | string }[]>(
+        `insert into stock_locations (code, name) values (?, ?) on conflict (code) do nothing returning created_at`,
+        [code, name],
+      );
+      if (!row) throw new DuplicateLocationError(`location ${code} exists`);
+      await new AuditRepository(em).record({
+        actor,
+        action: 'location.created',
+        entity: 'location',
+        entityId: code,
+        before: null,
+        after: { code, name },
+      });
+      return { code, name, createdAt: isoTime(row.created_at) };
+    });
+  }
+
+  /** The product's stock per location, `MAIN` first, every location listed (none held: zeros). */
+  async levels(productId: string): Promise<LocationLevel[]> {
+    const rows = await sqlOf(this.em)<
+      { code: string; held: number | null; stock_on_hand: number; reserved: number }[]
+    >(
+      `select l.code, s.on_hand as held, p.stock_on_hand, p.reserved
+         from stock_locations l
+         cross join products p
+         left join location_stock s on s.location = l.code and s.product_id = p.id
+        where p.id = ?
+        order by l.code = 'MAIN' desc, l.code`,
+      [productId],
+    );
+    const others = rows.reduce((sum, row) => sum + (row.code === MAIN_LOCATION ? 0 : (row.held ?? 0)), 0);
+    let unplaced = rows[0]?.reserved ?? 0;
+    return rows.map((row) => {
+      const onHand = row.code === MAIN_LOCATION ? row.stock_on_hand - others : (row.held ?? 0);
+      const reserved = Math.min(unplaced, Math.max(onHand, 0));
+      unplaced -= reserved;
+      return { location: row.code, onHand, reserved, available: onHand - reserved };
+    });
+  }
+
+  /**
+   * A restock or correction at one location: the product's totals move with it (and refuse, as before, to
+   * fall below what is reserved), and the location may not fall below zero.
+   */
+  async adjustAt(
+    productId: string,
+    location: string,
+    delta: number,
+    reason: string,
+    actor: Actor,
+  ): Promise<StockLevel> {
+    return this.em.transactional(async (em) => {
+      // The product's row is locked first (by the totals' move), then the location's: as a shipment does.
+      const level = await new StockRepository(em).adjustOnHand(productId, delta, reason, actor, location);
+      const connection = sqlOf(em);
+      if (location !== MAIN_LOCATION) {
+        await connection(
+          `insert into location_stock (product_id, location, on_hand) values (?, ?, 0)
+           on conflict (product_id, location) do nothing`,
+          [productId, location],
+        );
+        const [row] = await connection<{ on_hand: number }[]>(
+          `update location_stock set on_hand = on_hand + ? where product_id = ? and location = ?
+           and on_hand + ? >= 0 returning on_hand`,
+          [delta, productId, location, delta],
+        );
+        if (!row) throw new LocationShortError(location, [productId]);
+      }
+      await mainHoldsItsOwn(connection, [productId]);
+      return level;
+    });
+  }
+
+  /**
+   * A shipment's units leave `location` (inside the shipment's transaction, after the totals moved): taken
+   * from that location's row, or, from `MAIN`, checked to have been there.
+   */
+  static async ship(
+    connection: Sql,
+    location: string,
+    lines: { productId: string; sku: string; quantity: number }[],
+  ) {
+    if (location !== MAIN_LOCATION) {
+      const short: string[] = [];
+      for (const line of lines) {
+        const taken = await connection(
+          `update location_stock set on_hand = on_hand - ? where product_id = ? and location = ?
+           and on_hand >= ? returning 1`,
+          [line.quantity, line.productId, location, line.quantity],
+        );
+        if (taken.length === 0) short.push(line.sku);
+      }
+      if (short.length > 0) throw new LocationShortError(location, short);
+    }
+    await mainHoldsItsOwn(
+      connection,
+      lines.map((line) => line.productId),
+    );
+  }
+
+  /** SKUs of these lines that `location` does not hold enough of now (the API's early answer). */
+  async shortAt(
+    location: string,
+    lines: { productId: string; sku: string; quantity: number }[],
+  ): Promise<string[]> {
+    const short: string[] = [];
+    for (const line of lines) {
+      const level = (await this.levels(line.productId)).find((l) => l.location === location);
+      if (!level || level.onHand < line.quantity) short.push(line.sku);
+    }
+    return short;
+  }
+}
+
+/** A timestamp as the driver gives it (a raw query may answer a string) in ISO form. */
+function isoTime(at: Date | string): string {
+  return new Date(at).toISOString();
+}
+
+/** `MAIN` holds the total minus the other locations: that may not fall below zero. */
+async function mainHoldsItsOwn(connection: Sql, productIds: string[]): Promise<void> {
+  const rows = await connection<{ sku: string }[]>(
+    `select p.sku from products p
+       join (select product_id, sum(on_hand)::int as held from location_stock group by product_id) s
+         on s.product_id = p.id
+      where p.id = any(?::uuid[]) and p.stock_on_hand < s.held`,
+    [`{${productIds.join(',')}}`],
+  );
+  if (rows.length > 0)
+    throw new LocationShortError(
+      MAIN_LOCATION,
+      rows.map((row) => row.sku),
+    );
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { seedCatalogue } from './support/fixtures';
+import type { ApiClient } from './support/http';
+import { placeOrder, stockOf } from './support/orders';
+import { startStack, type TestStack } from './support/stack';
+
+/**
+ * Stock locations (issue 24): warehouses, `MAIN` from the start; stock moved at a location moves the product's
+ * totals with it; a product shows its stock per location; a shipment leaves from a location that holds its
+ * units. Against the real API, workflow and PostgreSQL.
+ */
+type Level = { location: string; onHand: number; reserved: number; available: number };
+type Product = {
+  id: string;
+  sku: string;
+  stockOnHand: number;
+  reserved: number;
+  available: number;
+  stock: Level[];
+};
+type Location = { code: string; name: string; createdAt: string };
+type Refusal = { statusCode: number; message: string; field?: string };
+
+describe('stock locations', () => {
+  let stack: TestStack;
+  let manager: ApiClient;
+  let staff: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    manager = await stack.client(['manager'], 'warehouse-manager');
+    staff = await stack.client(['staff'], 'picker');
+  });
+  afterAll(() => stack.close());
+
+  const sql = <T>(query: string, params: unknown[] = []) =>
+    stack.orm.em.fork().getConnection().execute<T & object>(query, params) as Promise<T>;
+
+  /** A new location with a code no other test uses. */
+  async function newLocation(): Promise<string> {
+    const code = `W-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const created = await manager.post<Location>('/api/locations', { code, name: `Warehouse ${code}` });
+    expect(created.status).toBe(201);
+    return code;
+  }
+
+  const product = async (sku: string) =>
+    (await staff.get<Product>(`/api/products/${(await stockOf(staff, sku)).id}`)).body;
+  const at = (levels: Level[], location: string) => levels.find((level) => level.location === location);
+
+  it('starts with MAIN; managers create more and list them, MAIN first', async () => {
+    const code = await newLocation();
+    const list = await manager.get<{ items: Location[] }>('/api/locations');
+    expect(list.status).toBe(200);
+    expect(list.body.items[0]).toMatchObject({ code: 'MAIN' });
+    expect(list.body.items).toContainEqual({
+      code,
+      name: `Warehouse ${code}`,
+      createdAt: expect.any(String),
+    });
+
+    const audit = await sql<{ action: string }[]>(
+      `select action from audit_log where entity = 'location' and entity_id = ?`,
+      [code],
+    );
+    expect(audit).toEqual([{ action: 'location.created' }]);
+  });
+
+  it('refuses a taken code (409), a malformed one (400), and staff (403), creating nothing', async () => {
+    const code = await newLocation();
+    const before = (await manager.get<{ items: Location[] }>('/api/locations')).body.items.length;
+    const taken = await manager.post<Refusal>('/api/locations', { code, name: 'again' });
+    expect(taken.status).toBe(409);
+    expect((await manager.post<Refusal>('/api/locations', { code: 'MAIN', name: 'again' })).status).toBe(409);
+    const malformed = await manager.post<Refusal>('/api/locations', { code: 'east wing', name: 'x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/^code/);
+    expect((await staff.post('/api/locations', { code: 'W-STAFF', name: 'x' })).status).toBe(403);
+    expect((await staff.get('/api/locations')).status).toBe(403);
+    expect((await manager.get<{ items: Location[] }>('/api/locations')).body.items).toHaveLength(before);
+  });
+
+  it('moves stock at a location: the totals follow, the product shows each location', async () => {
+    const east = await newLocation();
+    const { skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 20 }]);
+    const sku = skus[0]!;
+    const { id } = await stockOf(staff, sku);
+
+    const fresh = await product(sku);
+    expect(fresh.stock[0]).toEqual({ location: 'MAIN', onHand: 20, reserved: 0, available: 20 });
+    expect(at(fresh.stock, east)).toEqual({ location: east, onHand: 0, reserved: 0, available: 0 });
+
+    const moved = await staff.post(`/api/products/${id}/stock`, {
+      delta: 7,
+      reason: 'delivery',
+      location: east,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toEqual({ stockOnHand: 27, reserved: 0, available: 27 });
+    const main = await staff.post(`/api/products/${id}/stock`, { delta: -5, reason: 'breakage' });
+    expect(main.status).toBe(200);
+
+    const after = await product(sku);
+    expect(after).toMatchObject({ stockOnHand: 22, reserved: 0, available: 22 });
+    expect(at(after.stock, 'MAIN')).toEqual({ location: 'MAIN', onHand: 15, reserved: 0, available: 15 });
+    expect(at(after.stock, east)).toEqual({ location: east, onHand: 7, reserved: 0, available: 7 });
+    // Every location listed adds up to the totals.
+    expect(after.stock.reduce((sum, level) => sum + level.onHand, 0)).toBe(22);
+    const audit = await sql<{ after: { location?: string; delta: number } }[]>(
+      `select after from audit_log where action = 'product.stock_adjusted' and entity_id = ? order by id`,
+      [id],
+    );
+    expect(audit.map((row) => [row.after.delta, row.after.location])).toEqual([
+      [7, east],
+      [-5, 'MAIN'],
+    ]);
+  });
+
+  it('refuses an unknown location (400) and more units than a location holds (409), moving nothing', async () => {
+    const east = await newLocation();
+    const { skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 10 }]);
+    const { id } = await stockOf(staff, skus[0]!);
+    await staff.post(`/api/products/${id}/stock`, { delta: 3, reason: 'delivery', location: east });
+    const before = await product(skus[0]!);
+
+    const unknown = await staff.post<Refusal>(`/api/products/${id}/stock`, {
+      delta: 5,
+      reason: 'delivery',
+      location: 'NOWHERE',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ field: 'location' });
+    const tooMany = await staff.post<Refusal>(`/api/products/${id}/stock`, {
+      delta: -4,
+      reason: 'count',
+      location: east,
+    });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.message).toMatch(new RegExp(`location ${east} holds fewer units`));
+    // MAIN holds 10 of the 13: it cannot give 11 either.
+    const fromMain = await staff.post<Refusal>(`/api/products/${id}/stock`, { delta: -11, reason: 'count' });
+    expect(fromMain.status).toBe(409);
+
+    expect(await product(skus[0]!)).toEqual(before);
+  });
+
+  it('ships from a location that holds the units, and refuses one that does not or does not exist', async () => {
+    const east = await newLocation();
+    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 10 }]);
+    const sku = skus[0]!;
+    const { id } = await stockOf(staff, sku);
+    await staff.post(`/api/products/${id}/stock`, { delta: 4, reason: 'delivery', location: east });
+    const placed = await placeOrder(staff, customerId, [{ sku, quantity: 12 }]);
+    const approved = await staff.post(`/api/orders/${placed.id}/approve`, {});
+    expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
+    // 12 reserved, counted against MAIN's 10 first, then the other 2 against the east warehouse's 4.
+    const reserved = await product(sku);
+    expect(at(reserved.stock, 'MAIN')).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
+    expect(at(reserved.stock, east)).toMatchObject({ onHand: 4, reserved: 2, available: 2 });
+
+    // All 12 from MAIN with the single ship action: MAIN holds 10, so it is refused, nothing shipped.
+    const tooMuchFromMain = await staff.post<Refusal>(`/api/orders/${placed.id}/ship`, {
+      carrier: 'EMS',
+      trackingNumber: 'E-ALL',
+    });
+    expect(tooMuchFromMain.status).toBe(409);
+    expect(tooMuchFromMain.body).toMatchObject({ field: 'location' });
+    expect(await product(sku)).toEqual(reserved);
+
+    const shipped = await staff.post(`/api/orders/${placed.id}/shipments`, {
+      lines: [{ sku, quantity: 3 }],
+      location: east,
+      carrier: 'SF',
+      trackingNumber: 'SF-EAST-1',
+    });
+    expect(shipped.status).toBe(201);
+    expect(shipped.body).toMatchObject({ location: east });
+    const afterShipment = await product(sku);
+    expect(afterShipment).toMatchObject({ stockOnHand: 11, reserved: 9 });
+    expect(at(afterShipment.stock, east)).toMatchObject({ onHand: 1 });
+    expect(at(afterShipment.stock, 'MAIN')).toMatchObject({ onHand: 10 });
+
+    const rows = () =>
+      sql<{ location: string }[]>(`select location from order_shipments where order_id = ?`, [placed.id]);
+    const tooMany = await staff.post<Refusal>(`/api/orders/${placed.id}/shipments`, {
+      lines: [{ sku, quantity: 2 }],
+      location: east,
+      carrier: 'SF',
+      trackingNumber: 'SF-EAST-2',
+    });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body).toMatchObject({ field: 'location' });
+    const nowhere = await staff.post<Refusal>(`/api/orders/${placed.id}/shipments`, {
+      lines: [{ sku, quantity: 1 }],
+      location: 'NOWHERE',
+      carrier: 'SF',
+      trackingNumber: 'SF-X',
+    });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body).toMatchObject({ field: 'location' });
+    expect(await rows()).toEqual([{ location: east }]);
+    expect(await product(sku)).toEqual(afterShipment);
+
+    // The rest leaves from MAIN with the single ship action.
+    const rest = await staff.post(`/api/orders/${placed.id}/ship`, {
+      carrier: 'EMS',
+      trackingNumber: 'E-MAIN',
+    });
+    expect(rest.body).toMatchObject({ status: 'shipped' });
+    const done = await product(sku);
+    expect(done).toMatchObject({ stockOnHand: 2, reserved: 0 });
+    expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 1 });
+    expect(at(done.stock, east)).toMatchObject({ onHand: 1 });
+  });
+});
