@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
@@ -6,21 +6,9 @@ import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, Roles } from '../auth/roles.decorator';
 import type { DocumentKind } from '../documents/document.model';
 import { DocumentQueryDto, SellerDto, SellerInputDto } from '../dtos/document.dto';
-import type { RenderedDocument } from '../services/document.service';
+import { sendDocument } from '../documents/send-document';
 import { DocumentService } from '../services/document.service';
 import { ApiErrors, ApiOp, ApiHtmlOrPdf } from '../openapi/decorators';
-
-/** HTML as a string; PDF as a file with its name. */
-function send(response: Response, document: RenderedDocument): string | StreamableFile {
-  if (typeof document.body === 'string') {
-    response.type(document.contentType);
-    return document.body;
-  }
-  return new StreamableFile(document.body, {
-    type: document.contentType,
-    disposition: `inline; filename="${document.filename}"`,
-  });
-}
 
 /** An order's printable documents exist once it is processing; a PDF needs its font. */
 const DocumentErrors = () =>
@@ -45,7 +33,7 @@ export class DocumentController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, await this.service.render('invoice', id, query.format));
+    return sendDocument(res, await this.service.render('invoice', id, query.format));
   }
 
   @Get('orders/:id/packing-slip')
@@ -58,7 +46,7 @@ export class DocumentController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, await this.service.render('packing-slip', id, query.format));
+    return sendDocument(res, await this.service.render('packing-slip', id, query.format));
   }
 
   @Get('orders/:id/shipping-label')
@@ -71,7 +59,10 @@ export class DocumentController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, await this.service.render('shipping-label' satisfies DocumentKind, id, query.format));
+    return sendDocument(
+      res,
+      await this.service.render('shipping-label' satisfies DocumentKind, id, query.format),
+    );
   }
 
   @Get('orders/:id/shipments/:shipmentId/packing-slip')
@@ -88,7 +79,7 @@ export class DocumentController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, await this.service.render('packing-slip', id, query.format, shipmentId));
+    return sendDocument(res, await this.service.render('packing-slip', id, query.format, shipmentId));
   }
 
   @Get('orders/:id/shipments/:shipmentId/shipping-label')
@@ -107,7 +98,7 @@ export class DocumentController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return send(res, await this.service.render('shipping-label', id, query.format, shipmentId));
+    return sendDocument(res, await this.service.render('shipping-label', id, query.format, shipmentId));
   }
 
   @Get('settings/seller')

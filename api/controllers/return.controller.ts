@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, OPERATORS, Roles } from '../auth/roles.decorator';
+import { sendDocument } from '../documents/send-document';
 import { DocumentQueryDto } from '../dtos/document.dto';
 import { EmptyDto, ReasonDto } from '../dtos/order.dto';
 import {
@@ -184,14 +185,6 @@ export class ReturnController {
     @Query() query: DocumentQueryDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string | StreamableFile> {
-    const document = await this.service.creditNote(id, query.format);
-    if (typeof document.body === 'string') {
-      response.type(document.contentType);
-      return document.body;
-    }
-    return new StreamableFile(document.body, {
-      type: document.contentType,
-      disposition: `inline; filename="${document.filename}"`,
-    });
+    return sendDocument(response, await this.service.creditNote(id, query.format));
   }
 }

@@ -29,8 +29,8 @@ import {
   type UnitCondition,
 } from '../../domain/return';
 import { MultiLine } from '../errors/input-boundary';
-import { ActorDto } from './order.dto';
-import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
+import { ActorDto, ShipmentLineInputDto } from './order.dto';
+import { MAX_AMOUNT } from './validators';
 
 export class ReturnSettingsDto {
   @ApiProperty({
@@ -52,18 +52,8 @@ export class ReturnSettingsDto {
   customerMayRequest!: boolean;
 }
 
-export class ReturnLineInputDto {
-  @ApiProperty({ example: 'TEA-001', description: 'A line of the order.' })
-  @IsString()
-  @Length(1, 64)
-  sku!: string;
-
-  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: MAX_QUANTITY })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUANTITY)
-  quantity!: number;
-}
+/** A line of the order and how many of its shipped units come back. */
+export class ReturnLineInputDto extends ShipmentLineInputDto {}
 
 export class CreateReturnDto {
   @ApiProperty({ type: [ReturnLineInputDto], description: 'Shipped units of the order that come back.' })
