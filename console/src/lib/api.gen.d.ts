@@ -1219,6 +1219,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/waiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where orders and returns wait now, by stage and time waited
+         * @description A heat map: a row per stage (orders, then returns), a column per bucket of time waited.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getWaitingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/returns": {
         parameters: {
             query?: never;
@@ -3114,6 +3136,39 @@ export interface components {
             breaches: components["schemas"]["BreachCountDto"][];
             /** @description Open orders longest in their current stage. */
             slowest: components["schemas"]["SlowOrderDto"][];
+        };
+        WaitBucketDto: {
+            /** @enum {string} */
+            key: "under_1h" | "under_4h" | "under_1d" | "under_3d" | "over_3d";
+            /** @description Waited at least this long, seconds. */
+            fromSeconds: number;
+            /** @description And less than this; null: no upper bound. */
+            toSeconds: number | null;
+        };
+        WaitingRowDto: {
+            /** @enum {string} */
+            subject: "order" | "return";
+            /**
+             * @description Orders: what they wait for (`awaiting`); returns: `approval`, `receipt` or `refund`. The board shows an order row with `GET /api/orders?awaiting=<stage>`.
+             * @example approval
+             */
+            stage: string;
+            /** @description How many wait there, per bucket, in the order of `buckets`. */
+            counts: number[];
+            total: number;
+            /**
+             * Format: date-time
+             * @description Since when the oldest waits.
+             */
+            oldestSince: string | null;
+        };
+        WaitingReportDto: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The heat map’s columns. */
+            buckets: components["schemas"]["WaitBucketDto"][];
+            /** @description The heat map’s rows: every order stage, then every return stage, also when nothing waits. */
+            rows: components["schemas"]["WaitingRowDto"][];
         };
         ReturnSettingsDto: {
             /**
@@ -9248,6 +9303,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getWaitingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingReportDto"];
                 };
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
