@@ -109,6 +109,28 @@ export interface paths {
         patch: operations["updateCurrentUser"];
         trace?: never;
     };
+    "/api/auth/me/delegate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Hand the signed-in user’s work to a delegate until a moment, or end that now
+         * @description While it is in force, the caller’s tasks show in the delegate’s `GET /api/tasks?scope=mine` and what would notify the caller notifies the delegate. It ends by itself at `until`. `{userId: null}` ends it now (every request body is a JSON object, so a bare `null` is refused).
+         *
+         *     Roles: admin, manager, staff.
+         */
+        put: operations["delegateCurrentUser"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2047,6 +2069,26 @@ export interface components {
              * @enum {string}
              */
             emailNotifications?: "all" | "assigned" | "digest" | "none";
+        };
+        DelegateDto: {
+            /**
+             * Format: uuid
+             * @description Who gets the caller’s tasks and notifications meanwhile; null ends a delegation now.
+             */
+            userId: string | null;
+            /**
+             * Format: date-time
+             * @description Until when (required with a `userId`): in the future, at most a year ahead.
+             */
+            until?: string;
+        };
+        DelegationDto: {
+            /** @description Null when the caller delegates nothing. */
+            delegate: components["schemas"]["AssigneeDto"] | null;
+            /** Format: date-time */
+            until: string | null;
+            /** @description Whether it is in force now (`until` still ahead). */
+            inForce: boolean;
         };
         CreateUserDto: {
             /**
@@ -4034,6 +4076,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    delegateCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegateDto"];
+            };
+        };
+        responses: {
+            /** @description The caller’s delegation after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDto"];
                 };
             };
             /** @description Malformed or invalid input; the message names the field. */
