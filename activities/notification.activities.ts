@@ -9,13 +9,14 @@ import { isRole } from '../db/entities';
 import {
   AssignmentRepository,
   CustomerRepository,
+  DelegationRepository,
   DeliveryRepository,
   NotificationRepository,
   NotificationSettingsRepository,
   WebhookRepository,
   type NewDelivery,
 } from '../db/repositories';
-import { peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
+import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
 import type { MessageTemplate } from './notification.templates';
@@ -132,7 +133,17 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const holder = (await new AssignmentRepository(em).of([order.orderId])).get(order.orderId);
       const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
       const members = await notifications.recipients(setting.roles, setting.usernames);
-      const responsible = responsibleStaff(members, setting.roles, setting.usernames, assignee);
+      const held = responsibleStaff(members, setting.roles, setting.usernames, assignee);
+      // Someone away hands their part to their delegate while the delegation is in force.
+      const away = await new DelegationRepository(em).inForce(held.map((recipient) => recipient.username));
+      const stand = await notifications.recipients([], [...new Set(away.values())]);
+      const delegates = new Map(
+        [...away].flatMap(([username, delegate]) => {
+          const recipient = stand.find((candidate) => candidate.username === delegate);
+          return recipient ? [[username, recipient] as const] : [];
+        }),
+      );
+      const responsible = handOver(held, delegates);
       const staff = responsible.map((recipient) => ({
         recipient,
         message: renderMessage(
@@ -172,6 +183,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           ...peopleOnOrder(order),
           ...(assignee ? [assignee.username] : []),
         ]);
+        for (const [username, delegate] of delegates)
+          if (personal.has(username)) personal.add(delegate.username);
         for (const { recipient, message } of staff) {
           if (
             recipient.email &&

@@ -55,6 +55,7 @@ import { OrderBulkService } from './services/order-bulk.service';
 import { OrderService } from './services/order.service';
 import { TaskService } from './services/task.service';
 import { ViewService } from './services/view.service';
+import { DelegationService } from './services/delegation.service';
 import { LocationService } from './services/location.service';
 import { ProductService } from './services/product.service';
 import { ReportService } from './services/report.service';
@@ -170,6 +171,7 @@ export class AppModule {
         OrderBulkService,
         TaskService,
         ViewService,
+        DelegationService,
         CustomerService,
         ProductService,
         LocationService,

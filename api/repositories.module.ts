@@ -25,6 +25,7 @@ import {
   StockRepository,
   TaskRepository,
   ViewRepository,
+  DelegationRepository,
   InboundRepository,
   ImportRepository,
   ApiKeyRepository,
@@ -57,6 +58,7 @@ const repositories: Provider[] = [
   StockRepository,
   TaskRepository,
   ViewRepository,
+  DelegationRepository,
   ImportRepository,
   ApiKeyRepository,
 ].map((repository) => ({

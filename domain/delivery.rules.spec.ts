@@ -7,6 +7,7 @@ import {
   peopleOnOrder,
   probeBackoffMs,
   probing,
+  handOver,
   responsibleStaff,
   retryDelayMs,
   wantsEmailNow,
@@ -149,5 +150,29 @@ describe('who of staff hears of an order somebody holds', () => {
 
   it('changes nothing for a kind that does not go to any of the assignee’s roles', () => {
     expect(names(responsibleStaff([zhao], ['manager'], [], li))).toEqual(['zhao']);
+  });
+});
+
+describe('handing over to a delegate', () => {
+  const li = { username: 'li' };
+  const wang = { username: 'wang' };
+  const zhao = { username: 'zhao' };
+
+  it('gives the delegate what was meant for the person away, once', () => {
+    const delegates = new Map([['li', wang]]);
+    expect(handOver([li, zhao], delegates).map((r) => r.username)).toEqual(['wang', 'zhao']);
+    expect(handOver([li, wang], delegates).map((r) => r.username)).toEqual(['wang']);
+  });
+
+  it('changes nothing without a delegate in force, and passes nothing on a second hop', () => {
+    expect(handOver([li, zhao], new Map<string, { username: string }>()).map((r) => r.username)).toEqual([
+      'li',
+      'zhao',
+    ]);
+    const chain = new Map([
+      ['li', wang],
+      ['wang', zhao],
+    ]);
+    expect(handOver([li], chain).map((r) => r.username)).toEqual(['wang']);
   });
 });

@@ -145,6 +145,23 @@ export function responsibleStaff<R extends { username: string; roles: readonly R
 }
 
 /**
+ * Who receives what was meant for people away: each recipient with a delegate in force (by username) is
+ * replaced by the delegate, everyone once (also when the delegate was a recipient already). One hop only: a
+ * delegate's own delegation does not pass it on.
+ */
+export function handOver<R extends { username: string }>(
+  recipients: readonly R[],
+  delegates: ReadonlyMap<string, R>,
+): R[] {
+  const receiving = new Map<string, R>();
+  for (const recipient of recipients) {
+    const actual = delegates.get(recipient.username) ?? recipient;
+    if (!receiving.has(actual.username)) receiving.set(actual.username, actual);
+  }
+  return [...receiving.values()].sort((a, b) => a.username.localeCompare(b.username));
+}
+
+/**
  * Whether a member of staff is e-mailed a notification at once: `all` always, `assigned` when it concerns
  * them personally; `digest` gets it in the next daily digest, `none` only in the inbox.
  */

@@ -317,6 +317,16 @@ const TABLE: Cell[] = [
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', `/api/inbound/${nobody}/close`, {}],
   },
+  {
+    action: 'read the waiting report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/waiting'],
+  },
+  {
+    action: 'hand one’s work to a delegate',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['PUT', '/api/auth/me/delegate', {}],
+  },
   { action: 'create an API key', allowed: ['admin'], request: () => ['POST', '/api/api-keys', { name: '' }] },
   { action: 'list API keys', allowed: ['admin'], request: () => ['GET', '/api/api-keys'] },
   { action: 'revoke an API key', allowed: ['admin'], request: () => ['DELETE', `/api/api-keys/${nobody}`] },

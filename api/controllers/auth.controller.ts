@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor, type RequestWithActor } from '../auth/actor.decorator';
 import { AuthService } from '../auth/auth.service';
-import { ANYONE, Public, Roles } from '../auth/roles.decorator';
+import { ANYONE, OPERATORS, Public, Roles } from '../auth/roles.decorator';
 import {
   DEVICE_COOKIE,
   clearedSessionCookie,
@@ -14,7 +14,9 @@ import {
 } from '../auth/session';
 import type { SignInOrigin } from '../auth/auth.service';
 import { LoginDto, LoginResultDto, MeDto, SessionResultDto, UpdateMeDto } from '../dtos/user.dto';
+import { DelegateDto, DelegationDto } from '../dtos/delegation.dto';
 import { ApiErrors, ApiOp } from '../openapi/decorators';
+import { DelegationService } from '../services/delegation.service';
 
 /** Signing in: wrong credentials, throttled guessing, and the user table out of reach. */
 const SignInErrors = () =>
@@ -38,7 +40,10 @@ function signInOrigin(request: Request): SignInOrigin {
 @ApiTags('identity')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly delegation: DelegationService,
+  ) {}
 
   @Post('login')
   @Public()
@@ -131,5 +136,19 @@ export class AuthController {
     @Req() request: RequestWithActor,
   ): Promise<MeDto> {
     return this.auth.updateMe(actor, dto, request.sessionToken ?? null);
+  }
+
+  @Put('me/delegate')
+  @Roles(...OPERATORS)
+  @ApiOp(
+    'delegateCurrentUser',
+    'Hand the signed-in user’s work to a delegate until a moment, or end that now',
+    'While it is in force, the caller’s tasks show in the delegate’s `GET /api/tasks?scope=mine` and what ' +
+      'would notify the caller notifies the delegate. It ends by itself at `until`. `{userId: null}` ends it ' +
+      'now (every request body is a JSON object, so a bare `null` is refused).',
+  )
+  @ApiOkResponse({ type: DelegationDto, description: 'The caller’s delegation after the change.' })
+  delegate(@Body() dto: DelegateDto, @CurrentActor() actor: Actor): Promise<DelegationDto> {
+    return this.delegation.set(dto, actor);
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OVERSEERS, Roles } from '../auth/roles.decorator';
 import {
@@ -9,6 +9,7 @@ import {
   ReportQueryDto,
   SalesQueryDto,
   SalesReportDto,
+  WaitingReportDto,
   type ReportFormat,
 } from '../dtos/report.dto';
 import { reportCsv } from '../reports/report.csv-views';
@@ -64,5 +65,16 @@ export class ReportController {
   @ApiJsonOrCsv(PipelineReportDto, 'Statuses now; stage times and breaches in the period.')
   async pipeline(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'pipeline', await this.service.pipeline(query), reportCsv.pipeline);
+  }
+
+  @Get('waiting')
+  @ApiOp(
+    'getWaitingReport',
+    'Where orders and returns wait now, by stage and time waited',
+    'A heat map: a row per stage (orders, then returns), a column per bucket of time waited.',
+  )
+  @ApiOkResponse({ type: WaitingReportDto })
+  waiting(): Promise<WaitingReportDto> {
+    return this.service.waiting();
   }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AWAITING_VALUES, ORDER_STATUSES, type OrderStatus } from '../../domain/order';
+import { WAIT_BUCKETS, type WaitBucket, type WaitSubject } from '../../domain/waiting';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -176,4 +177,42 @@ export class PipelineReportDto extends ReportPeriodDto {
   @ApiProperty({ type: [BreachCountDto] }) breaches!: BreachCountDto[];
   @ApiProperty({ type: [SlowOrderDto], description: 'Open orders longest in their current stage.' })
   slowest!: SlowOrderDto[];
+}
+
+export class WaitBucketDto {
+  @ApiProperty({ enum: WAIT_BUCKETS.map((bucket) => bucket.key) }) key!: WaitBucket;
+  @ApiProperty({ type: 'integer', description: 'Waited at least this long, seconds.' }) fromSeconds!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'And less than this; null: no upper bound.' })
+  toSeconds!: number | null;
+}
+
+export class WaitingRowDto {
+  @ApiProperty({ enum: ['order', 'return'] }) subject!: WaitSubject;
+  @ApiProperty({
+    example: 'approval',
+    description:
+      'Orders: what they wait for (`awaiting`); returns: `approval`, `receipt` or `refund`. The board shows ' +
+      'an order row with `GET /api/orders?awaiting=<stage>`.',
+  })
+  stage!: string;
+  @ApiProperty({ type: [Number], description: 'How many wait there, per bucket, in the order of `buckets`.' })
+  counts!: number[];
+  @ApiProperty({ type: 'integer' }) total!: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Since when the oldest waits.',
+  })
+  oldestSince!: string | null;
+}
+
+export class WaitingReportDto {
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty({ type: [WaitBucketDto], description: 'The heat map’s columns.' }) buckets!: WaitBucketDto[];
+  @ApiProperty({
+    type: [WaitingRowDto],
+    description: 'The heat map’s rows: every order stage, then every return stage, also when nothing waits.',
+  })
+  rows!: WaitingRowDto[];
 }

@@ -7,8 +7,10 @@ import type {
   ReportQueryDto,
   SalesQueryDto,
   SalesReportDto,
+  WaitingReportDto,
 } from '../dtos/report.dto';
 import { invalidField } from '../errors/domain.error';
+import { WAIT_BUCKETS, WAIT_ROWS } from '../../domain/waiting';
 import { isTimeZone } from './time-zone';
 
 const DAY_MS = 86_400_000;
@@ -43,6 +45,37 @@ export class ReportService {
     private readonly reports: ReportRepository,
     private readonly escalation: EscalationRepository,
   ) {}
+
+  /**
+   * Where orders and returns wait now, by stage and by how long (the waiting heat map): every stage a row,
+   * also when nothing waits there, each bucket a column.
+   */
+  async waiting(now = new Date()): Promise<WaitingReportDto> {
+    const counts = await this.reports.waitingCounts();
+    const buckets = WAIT_BUCKETS.map(({ key, underSeconds }, index) => ({
+      key,
+      fromSeconds: index === 0 ? 0 : (WAIT_BUCKETS[index - 1]?.underSeconds ?? 0),
+      toSeconds: underSeconds,
+    }));
+    const rows = WAIT_ROWS.map(({ subject, stage }) => {
+      const cells = counts.filter((cell) => cell.subject === subject && cell.stage === stage);
+      const perBucket = buckets.map((_bucket, index) =>
+        cells.filter((cell) => cell.bucket === index).reduce((sum, cell) => sum + cell.count, 0),
+      );
+      const oldest = cells.reduce<Date | null>(
+        (min, cell) => (min === null || cell.oldest < min ? cell.oldest : min),
+        null,
+      );
+      return {
+        subject,
+        stage,
+        counts: perBucket,
+        total: perBucket.reduce((sum, count) => sum + count, 0),
+        oldestSince: oldest?.toISOString() ?? null,
+      };
+    });
+    return { generatedAt: now.toISOString(), buckets, rows };
+  }
 
   /** Orders, revenue (refunds netted), average order value, cancellations and rejections per period and currency. */
   async sales(query: SalesQueryDto): Promise<SalesReportDto> {

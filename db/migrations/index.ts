@@ -21,6 +21,7 @@ import { Migration20261204400000_assignment } from './Migration20261204400000_as
 import { Migration20261204200000_outbox } from './Migration20261204200000_outbox';
 import { Migration20261204500000_shipments } from './Migration20261204500000_shipments';
 import { Migration20261204510000_saved_views } from './Migration20261204510000_saved_views';
+import { Migration20261204520000_delegation } from './Migration20261204520000_delegation';
 import { Migration20261204600000_returns } from './Migration20261204600000_returns';
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
@@ -56,6 +57,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204200000_outbox', class: Migration20261204200000_outbox },
   { name: 'Migration20261204500000_shipments', class: Migration20261204500000_shipments },
   { name: 'Migration20261204510000_saved_views', class: Migration20261204510000_saved_views },
+  { name: 'Migration20261204520000_delegation', class: Migration20261204520000_delegation },
   { name: 'Migration20261204600000_returns', class: Migration20261204600000_returns },
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStatus } from '../../domain/order';
 import { arrayLiteral, sqlOf } from './sql';
+import { RETURN_WAITS, WAIT_THRESHOLDS, type WaitSubject } from '../../domain/waiting';
 import { EXACT_PERCENTILES_UP_TO, percentileOf } from '../reports/percentiles';
 import {
   CUSTOMER_RANKING,
@@ -518,4 +519,35 @@ export class ReportRepository {
     );
     return rows.map((row) => ({ ...row, since: new Date(row.since).toISOString() }));
   }
+
+  /**
+   * What waits now, counted by subject (order, return), stage and wait bucket (`bucket` indexes
+   * WAIT_BUCKETS), with the oldest wait of each cell. Orders wait where their mirror says (`awaiting`, since
+   * `awaiting_since`); returns at their open statuses, since their last change.
+   */
+  async waitingCounts(): Promise<WaitingCount[]> {
+    const rows = await sqlOf(this.em)<
+      { subject: WaitSubject; stage: string; bucket: number; count: number; oldest: Date | string }[]
+    >(
+      `select subject, stage, width_bucket(extract(epoch from now() - since), ?::float8[]) as bucket,
+              count(*)::int as count, min(since) as oldest
+         from (select 'order' as subject, o.awaiting as stage, coalesce(o.awaiting_since, o.updated_at) as since
+                 from orders o where o.awaiting is not null
+               union all
+               select 'return', (?::jsonb)->>r.status, r.updated_at
+                 from order_returns r where r.status = any(?::text[])) waiting
+        group by subject, stage, bucket`,
+      [arrayLiteral(WAIT_THRESHOLDS), JSON.stringify(RETURN_WAITS), arrayLiteral(Object.keys(RETURN_WAITS))],
+    );
+    return rows.map((row) => ({ ...row, bucket: Number(row.bucket), oldest: new Date(row.oldest) }));
+  }
+}
+
+/** One cell of the waiting report. */
+export interface WaitingCount {
+  subject: WaitSubject;
+  stage: string;
+  bucket: number;
+  count: number;
+  oldest: Date;
 }

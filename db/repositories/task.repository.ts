@@ -33,7 +33,9 @@ export class TaskRepository {
 
   async list(scope: TaskScope, userId: string, limit: number): Promise<TaskRow[]> {
     const condition = {
-      mine: 'a.user_id = ?::uuid',
+      // Mine: what I hold, and what those who delegated to me hold while the delegation is in force.
+      mine: `(a.user_id = ?::uuid or a.user_id in
+               (select id from users where delegate_id = ?::uuid and delegate_until > now()))`,
       unassigned: 'a.user_id is null',
       team: 'a.user_id is not null',
     }[scope];
@@ -46,7 +48,7 @@ export class TaskRepository {
         where o.awaiting = any(?::text[]) and ${condition}
         order by coalesce(o.awaiting_since, o.updated_at), o.id
         limit ?`,
-      [arrayLiteral(TASK_WAITS), ...(scope === 'mine' ? [userId] : []), limit],
+      [arrayLiteral(TASK_WAITS), ...(scope === 'mine' ? [userId, userId] : []), limit],
     );
     return rows.map((row) => ({
       orderId: row.id,

@@ -109,6 +109,28 @@ export interface paths {
         patch: operations["updateCurrentUser"];
         trace?: never;
     };
+    "/api/auth/me/delegate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Hand the signed-in user’s work to a delegate until a moment, or end that now
+         * @description While it is in force, the caller’s tasks show in the delegate’s `GET /api/tasks?scope=mine` and what would notify the caller notifies the delegate. It ends by itself at `until`. `{userId: null}` ends it now (every request body is a JSON object, so a bare `null` is refused).
+         *
+         *     Roles: admin, manager, staff.
+         */
+        put: operations["delegateCurrentUser"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1219,6 +1241,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/waiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where orders and returns wait now, by stage and time waited
+         * @description A heat map: a row per stage (orders, then returns), a column per bucket of time waited.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getWaitingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/returns": {
         parameters: {
             query?: never;
@@ -2025,6 +2069,26 @@ export interface components {
              * @enum {string}
              */
             emailNotifications?: "all" | "assigned" | "digest" | "none";
+        };
+        DelegateDto: {
+            /**
+             * Format: uuid
+             * @description Who gets the caller’s tasks and notifications meanwhile; null ends a delegation now.
+             */
+            userId: string | null;
+            /**
+             * Format: date-time
+             * @description Until when (required with a `userId`): in the future, at most a year ahead.
+             */
+            until?: string;
+        };
+        DelegationDto: {
+            /** @description Null when the caller delegates nothing. */
+            delegate: components["schemas"]["AssigneeDto"] | null;
+            /** Format: date-time */
+            until: string | null;
+            /** @description Whether it is in force now (`until` still ahead). */
+            inForce: boolean;
         };
         CreateUserDto: {
             /**
@@ -3115,6 +3179,39 @@ export interface components {
             /** @description Open orders longest in their current stage. */
             slowest: components["schemas"]["SlowOrderDto"][];
         };
+        WaitBucketDto: {
+            /** @enum {string} */
+            key: "under_1h" | "under_4h" | "under_1d" | "under_3d" | "over_3d";
+            /** @description Waited at least this long, seconds. */
+            fromSeconds: number;
+            /** @description And less than this; null: no upper bound. */
+            toSeconds: number | null;
+        };
+        WaitingRowDto: {
+            /** @enum {string} */
+            subject: "order" | "return";
+            /**
+             * @description Orders: what they wait for (`awaiting`); returns: `approval`, `receipt` or `refund`. The board shows an order row with `GET /api/orders?awaiting=<stage>`.
+             * @example approval
+             */
+            stage: string;
+            /** @description How many wait there, per bucket, in the order of `buckets`. */
+            counts: number[];
+            total: number;
+            /**
+             * Format: date-time
+             * @description Since when the oldest waits.
+             */
+            oldestSince: string | null;
+        };
+        WaitingReportDto: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The heat map’s columns. */
+            buckets: components["schemas"]["WaitBucketDto"][];
+            /** @description The heat map’s rows: every order stage, then every return stage, also when nothing waits. */
+            rows: components["schemas"]["WaitingRowDto"][];
+        };
         ReturnSettingsDto: {
             /**
              * @description Days after a unit shipped during which it may be returned.
@@ -3979,6 +4076,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    delegateCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegateDto"];
+            };
+        };
+        responses: {
+            /** @description The caller’s delegation after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDto"];
                 };
             };
             /** @description Malformed or invalid input; the message names the field. */
@@ -9248,6 +9434,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getWaitingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingReportDto"];
                 };
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */
