@@ -3227,7 +3227,7 @@ export interface components {
              * @example TEA-001
              */
             sku: string;
-            /** @example 2 */
+            /** @example 8 */
             quantity: number;
         };
         CreateReturnDto: {
@@ -3297,7 +3297,7 @@ export interface components {
              * @example TEA-001
              */
             sku: string;
-            /** @example 2 */
+            /** @example 8 */
             quantity: number;
             /**
              * @description Resellable units go back on hand; damaged ones do not.
