@@ -37,6 +37,7 @@ describe('configuration', () => {
         consoleDir: path.resolve('dist/console'),
         eventStreamsPerUser: 8,
         metricsToken: null,
+        metricsRefreshSeconds: 15,
       },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',

@@ -74,6 +74,11 @@ export abstract class AppConfig {
     eventStreamsPerUser: number;
     /** The bearer token `/metrics` requires; null: it answers anyone who reaches it (loopback by default). */
     metricsToken: string | null;
+    /**
+     * How old the business gauges of `/metrics` (orders, deliveries, destinations, mailboxes) may be: they are
+     * counted at most once per this many seconds, whatever the number of scrapes.
+     */
+    metricsRefreshSeconds: number;
   };
   abstract webhooks: {
     /**
@@ -535,6 +540,7 @@ export function loadConfig(
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
       eventStreamsPerUser: positiveInt(env, 'OMS_EVENT_STREAMS_PER_USER', 8),
       metricsToken: secret(env, 'OMS_METRICS_TOKEN', 16) ?? null,
+      metricsRefreshSeconds: positiveInt(env, 'OMS_METRICS_REFRESH_SECONDS', 15),
       consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },
