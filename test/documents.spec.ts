@@ -82,6 +82,70 @@ describe('order documents', () => {
     expect(Math.abs(sequence(secondNumber) - sequence(firstNumber))).toBe(1);
   });
 
+  /** The invoice numbers issued so far: the counters' sum and the invoices recorded. */
+  const issuedSoFar = async () => {
+    const [row] = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ counted: number; invoices: number }[]>(
+        `select (select coalesce(sum(last), 0)::int from invoice_counters) as counted,
+                (select count(*)::int from invoices) as invoices`,
+      );
+    return row!;
+  };
+  const storedInvoiceNumber = async (orderId: string) => {
+    const rows = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ number: string }[]>(`select number from invoices where order_id = ?`, [orderId]);
+    return rows[0]?.number ?? null;
+  };
+
+  it('issues the invoice number as the order starts processing, before anyone reads it', async () => {
+    const waiting = await order('zh-CN', false);
+    expect(await storedInvoiceNumber(waiting.id)).toBeNull();
+    const approved = await t.staff.post(`/api/orders/${waiting.id}/approve`, {});
+    expect(approved.status).toBe(200);
+    const number = await storedInvoiceNumber(waiting.id);
+    expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
+    expect(invoiceNumber(await (await get(`/api/orders/${waiting.id}/invoice`)).text())).toBe(number);
+  });
+
+  it("writes nothing when anyone reads an invoice: an auditor's read consumes no number", async () => {
+    const waiting = await order('zh-CN', false);
+    const processing = await order('en');
+    const before = await issuedSoFar();
+    expect((await get(`/api/orders/${waiting.id}/invoice`, t.auditor)).status).toBe(409);
+    for (const client of [t.auditor, t.staff]) {
+      const html = await get(`/api/orders/${processing.id}/invoice`, client);
+      expect(html.status).toBe(200);
+      expect(invoiceNumber(await html.text())).toBe(await storedInvoiceNumber(processing.id));
+    }
+    expect(await issuedSoFar()).toEqual(before);
+    expect(before.counted).toBe(before.invoices);
+  });
+
+  it("keeps each year's invoice numbers gap-free: 1 to the counter's last, each once", async () => {
+    await order('zh-CN');
+    const rows = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ year: number; last: number; numbers: string[] }[]>(
+        `select c.year, c.last, coalesce(array_agg(i.number order by i.number)
+                  filter (where i.number is not null), '{}') as numbers
+           from invoice_counters c left join invoices i on i.number like 'INV-' || c.year || '-%'
+          group by c.year, c.last`,
+      );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { year, last, numbers } of rows) {
+      const expected = Array.from(
+        { length: last },
+        (_, i) => `INV-${year}-${String(i + 1).padStart(6, '0')}`,
+      );
+      expect(numbers).toEqual(expected);
+    }
+  });
+
   it('renders the invoice as HTML in the customer language, every value escaped, with a barcode image', async () => {
     const zh = await order('zh-CN');
     const response = await get(`/api/orders/${zh.id}/invoice`);
