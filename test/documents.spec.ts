@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ISSUE_MISSING_INVOICES } from '../db/migrations/Migration20261204910000_invoices_issued_in_pipeline';
+import { sqlOf } from '../db/repositories/sql';
 import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { pdfText as extractText } from './support/pdf-text';
@@ -144,6 +146,30 @@ describe('order documents', () => {
       );
       expect(numbers).toEqual(expected);
     }
+  });
+
+  it('numbers, at the upgrade, the invoice of an order that was processing before numbers were issued so', async () => {
+    const placed = await order('zh-CN');
+    const issued = await storedInvoiceNumber(placed.id);
+    // As the order stood before the upgrade: processing, no number (it is the newest, so no gap is left).
+    const renumbered = await t.stack.orm.em.fork().transactional(async (em) => {
+      const sql = sqlOf(em);
+      await sql(`lock table invoice_counters in exclusive mode`);
+      const [{ year, last } = { year: 0, last: 0 }] = await sql<{ year: number; last: number }[]>(
+        `select year, last from invoice_counters order by year desc limit 1`,
+      );
+      expect(issued).toBe(`INV-${year}-${String(last).padStart(6, '0')}`);
+      await sql(`delete from invoices where order_id = ?`, [placed.id]);
+      await sql(`update invoice_counters set last = last - 1 where year = ?`, [year]);
+      await sql(ISSUE_MISSING_INVOICES);
+      return (
+        await sql<{ number: string }[]>(`select number from invoices where order_id = ?`, [placed.id])
+      )[0]?.number;
+    });
+    expect(renumbered).toBe(issued);
+    const before = await issuedSoFar();
+    await t.stack.orm.em.fork().getConnection().execute(ISSUE_MISSING_INVOICES);
+    expect(await issuedSoFar()).toEqual(before);
   });
 
   it('renders the invoice as HTML in the customer language, every value escaped, with a barcode image', async () => {

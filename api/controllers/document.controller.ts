@@ -25,8 +25,17 @@ export class DocumentController {
 
   @Get('orders/:id/invoice')
   @ApiOp('getInvoice', "An order's invoice")
-  @ApiHtmlOrPdf("The invoice in the customer's language; its number is assigned once.")
-  @DocumentErrors()
+  @ApiHtmlOrPdf(
+    "The invoice in the customer's language, with the gap-free number it was given as the order started processing (reading it never issues one).",
+  )
+  @ApiErrors(
+    404,
+    [
+      409,
+      'The order is not processing yet, or its invoice has no number yet (an order an older release moved into processing, until its next move); the message names its status.',
+    ],
+    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
+  )
   @Roles(...ANYONE)
   async invoice(
     @Param('id') id: string,

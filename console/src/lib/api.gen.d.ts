@@ -10537,7 +10537,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invoice in the customer's language; its number is assigned once. HTML, or a PDF with `?format=pdf`. */
+            /** @description The invoice in the customer's language, with the gap-free number it was given as the order started processing (reading it never issues one). HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10574,7 +10574,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; the message names its status. */
+            /** @description The order is not processing yet, or its invoice has no number yet (an order an older release moved into processing, until its next move); the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
