@@ -38,6 +38,7 @@ describe('configuration', () => {
         eventStreamsPerUser: 8,
         metricsToken: null,
         metricsRefreshSeconds: 15,
+        heavyWork: { concurrency: 2, queue: 4 },
       },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',

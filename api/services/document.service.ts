@@ -15,6 +15,7 @@ import { barcodeDataUrl, barcodePng } from '../documents/barcode';
 import { documentModel, type DocumentKind } from '../documents/document.model';
 import { renderDocumentPdf } from '../documents/document.pdf';
 import { renderDocumentHtml } from '../documents/document.templates';
+import { HeavyWork } from './heavy-work';
 import type { SellerInputDto } from '../dtos/document.dto';
 import { DomainError, invalidState, notFound } from '../errors/domain.error';
 
@@ -33,6 +34,7 @@ export class DocumentService {
     private readonly customers: CustomerRepository,
     private readonly documents: DocumentRepository,
     private readonly escalation: EscalationRepository,
+    private readonly heavy: HeavyWork,
   ) {}
 
   /**
@@ -41,7 +43,18 @@ export class DocumentService {
    * before `processing`, or cancelled or rejected without an invoice already issued, is a 409 naming the
    * status; so is the invoice of an order that has no number (yet).
    */
-  async render(
+  render(
+    kind: DocumentKind,
+    orderId: string,
+    format: 'html' | 'pdf',
+    shipmentId?: string,
+  ): Promise<RenderedDocument> {
+    const render = () => this.compose(kind, orderId, format, shipmentId);
+    // A PDF takes a processor while it renders: within the process's limit (503 with Retry-After beyond it).
+    return format === 'pdf' ? this.heavy.run(render) : render();
+  }
+
+  private async compose(
     kind: DocumentKind,
     orderId: string,
     format: 'html' | 'pdf',

@@ -4864,9 +4864,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done. Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10513,9 +10515,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10594,9 +10598,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10675,9 +10681,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10756,9 +10764,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10829,9 +10839,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10902,9 +10914,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
