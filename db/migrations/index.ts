@@ -27,6 +27,7 @@ import { Migration20261204800000_inbound_mail } from './Migration20261204800000_
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
 import { Migration20261204910000_invoices_issued_in_pipeline } from './Migration20261204910000_invoices_issued_in_pipeline';
+import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -67,4 +68,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261204910000_invoices_issued_in_pipeline',
     class: Migration20261204910000_invoices_issued_in_pipeline,
   },
+  { name: 'Migration20261205000000_delivery_policy', class: Migration20261205000000_delivery_policy },
 ];
