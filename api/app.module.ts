@@ -42,6 +42,7 @@ import { MetricsService } from './services/metrics.service';
 import { CustomerService } from './services/customer.service';
 import { DeliveryService } from './services/delivery.service';
 import { DocumentService } from './services/document.service';
+import { HeavyWork } from './services/heavy-work';
 import { EscalationService } from './services/escalation.service';
 import { FeedbackService } from './services/feedback.service';
 import { InboundService } from './services/inbound.service';
@@ -179,6 +180,7 @@ export class AppModule {
         ReportService,
         ReturnService,
         DocumentService,
+        HeavyWork,
         FeedbackService,
         InboundService,
         DeliveryService,

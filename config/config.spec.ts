@@ -37,6 +37,8 @@ describe('configuration', () => {
         consoleDir: path.resolve('dist/console'),
         eventStreamsPerUser: 8,
         metricsToken: null,
+        metricsRefreshSeconds: 15,
+        heavyWork: { concurrency: 2, queue: 4 },
       },
       webhooks: { allowedHosts: [] },
       logLevel: 'log',

@@ -74,6 +74,16 @@ export abstract class AppConfig {
     eventStreamsPerUser: number;
     /** The bearer token `/metrics` requires; null: it answers anyone who reaches it (loopback by default). */
     metricsToken: string | null;
+    /**
+     * How old the business gauges of `/metrics` (orders, deliveries, destinations, mailboxes) may be: they are
+     * counted at most once per this many seconds, whatever the number of scrapes.
+     */
+    metricsRefreshSeconds: number;
+    /**
+     * CPU-heavy requests (PDFs, history replays) one API process runs at once, and how many more wait their
+     * turn; beyond that they are answered 503 with Retry-After.
+     */
+    heavyWork: { concurrency: number; queue: number };
   };
   abstract webhooks: {
     /**
@@ -242,6 +252,15 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
     throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a whole number (0 or more), got "${raw}"`);
   return value;
 }
 
@@ -535,6 +554,11 @@ export function loadConfig(
       trustProxy: trustProxy(env, 'OMS_TRUST_PROXY'),
       eventStreamsPerUser: positiveInt(env, 'OMS_EVENT_STREAMS_PER_USER', 8),
       metricsToken: secret(env, 'OMS_METRICS_TOKEN', 16) ?? null,
+      metricsRefreshSeconds: positiveInt(env, 'OMS_METRICS_REFRESH_SECONDS', 15),
+      heavyWork: {
+        concurrency: positiveInt(env, 'OMS_HEAVY_WORK_CONCURRENCY', 2),
+        queue: wholeNumber(env, 'OMS_HEAVY_WORK_QUEUE', 4),
+      },
       consoleDir: path.resolve(env.OMS_CONSOLE_DIR || 'dist/console'),
     },
     webhooks: { allowedHosts: hostList(env, 'OMS_WEBHOOK_ALLOWED_HOSTS') },

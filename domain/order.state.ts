@@ -26,6 +26,13 @@ const UNTIL_PART_SHIPPED: readonly OrderAction[] = ['edit'];
 
 const AWAITING_APPROVAL: (Awaiting | null)[] = ['approval', 'manager_approval'];
 
+/** From `processing` on, an order has something to invoice (the contract's "processing or later"). */
+export const INVOICEABLE: readonly OrderStatus[] = ['processing', 'shipped', 'completed'];
+
+export function isInvoiceable(status: OrderStatus): boolean {
+  return INVOICEABLE.includes(status);
+}
+
 /** When each action is allowed, and how to say what it needs. */
 const ALLOWED: Record<OrderAction, { when: (order: State) => boolean; needs: string }> = {
   approve: { when: (o) => AWAITING_APPROVAL.includes(o.awaiting), needs: 'awaiting approval' },

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { ISSUE_MISSING_INVOICES } from '../db/migrations/Migration20261204910000_invoices_issued_in_pipeline';
+import { sqlOf } from '../db/repositories/sql';
 import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';
 import { pdfText as extractText } from './support/pdf-text';
@@ -80,6 +82,94 @@ describe('order documents', () => {
     const secondNumber = [...numbers][0]!;
     const sequence = (n: string) => Number(n.slice(-6));
     expect(Math.abs(sequence(secondNumber) - sequence(firstNumber))).toBe(1);
+  });
+
+  /** The invoice numbers issued so far: the counters' sum and the invoices recorded. */
+  const issuedSoFar = async () => {
+    const [row] = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ counted: number; invoices: number }[]>(
+        `select (select coalesce(sum(last), 0)::int from invoice_counters) as counted,
+                (select count(*)::int from invoices) as invoices`,
+      );
+    return row!;
+  };
+  const storedInvoiceNumber = async (orderId: string) => {
+    const rows = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ number: string }[]>(`select number from invoices where order_id = ?`, [orderId]);
+    return rows[0]?.number ?? null;
+  };
+
+  it('issues the invoice number as the order starts processing, before anyone reads it', async () => {
+    const waiting = await order('zh-CN', false);
+    expect(await storedInvoiceNumber(waiting.id)).toBeNull();
+    const approved = await t.staff.post(`/api/orders/${waiting.id}/approve`, {});
+    expect(approved.status).toBe(200);
+    const number = await storedInvoiceNumber(waiting.id);
+    expect(number).toMatch(/^INV-\d{4}-\d{6}$/);
+    expect(invoiceNumber(await (await get(`/api/orders/${waiting.id}/invoice`)).text())).toBe(number);
+  });
+
+  it("writes nothing when anyone reads an invoice: an auditor's read consumes no number", async () => {
+    const waiting = await order('zh-CN', false);
+    const processing = await order('en');
+    const before = await issuedSoFar();
+    expect((await get(`/api/orders/${waiting.id}/invoice`, t.auditor)).status).toBe(409);
+    for (const client of [t.auditor, t.staff]) {
+      const html = await get(`/api/orders/${processing.id}/invoice`, client);
+      expect(html.status).toBe(200);
+      expect(invoiceNumber(await html.text())).toBe(await storedInvoiceNumber(processing.id));
+    }
+    expect(await issuedSoFar()).toEqual(before);
+    expect(before.counted).toBe(before.invoices);
+  });
+
+  it("keeps each year's invoice numbers gap-free: 1 to the counter's last, each once", async () => {
+    await order('zh-CN');
+    const rows = await t.stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ year: number; last: number; numbers: string[] }[]>(
+        `select c.year, c.last, coalesce(array_agg(i.number order by i.number)
+                  filter (where i.number is not null), '{}') as numbers
+           from invoice_counters c left join invoices i on i.number like 'INV-' || c.year || '-%'
+          group by c.year, c.last`,
+      );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { year, last, numbers } of rows) {
+      const expected = Array.from(
+        { length: last },
+        (_, i) => `INV-${year}-${String(i + 1).padStart(6, '0')}`,
+      );
+      expect(numbers).toEqual(expected);
+    }
+  });
+
+  it('numbers, at the upgrade, the invoice of an order that was processing before numbers were issued so', async () => {
+    const placed = await order('zh-CN');
+    const issued = await storedInvoiceNumber(placed.id);
+    // As the order stood before the upgrade: processing, no number (it is the newest, so no gap is left).
+    const renumbered = await t.stack.orm.em.fork().transactional(async (em) => {
+      const sql = sqlOf(em);
+      await sql(`lock table invoice_counters in exclusive mode`);
+      const [{ year, last } = { year: 0, last: 0 }] = await sql<{ year: number; last: number }[]>(
+        `select year, last from invoice_counters order by year desc limit 1`,
+      );
+      expect(issued).toBe(`INV-${year}-${String(last).padStart(6, '0')}`);
+      await sql(`delete from invoices where order_id = ?`, [placed.id]);
+      await sql(`update invoice_counters set last = last - 1 where year = ?`, [year]);
+      await sql(ISSUE_MISSING_INVOICES);
+      return (
+        await sql<{ number: string }[]>(`select number from invoices where order_id = ?`, [placed.id])
+      )[0]?.number;
+    });
+    expect(renumbered).toBe(issued);
+    const before = await issuedSoFar();
+    await t.stack.orm.em.fork().getConnection().execute(ISSUE_MISSING_INVOICES);
+    expect(await issuedSoFar()).toEqual(before);
   });
 
   it('renders the invoice as HTML in the customer language, every value escaped, with a barcode image', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
@@ -8,14 +8,15 @@ import type { DocumentKind } from '../documents/document.model';
 import { DocumentQueryDto, SellerDto, SellerInputDto } from '../dtos/document.dto';
 import { sendDocument } from '../documents/send-document';
 import { DocumentService } from '../services/document.service';
-import { ApiErrors, ApiOp, ApiHtmlOrPdf } from '../openapi/decorators';
+import { ApiBusy, ApiErrors, ApiOp, ApiHtmlOrPdf } from '../openapi/decorators';
+
+const PdfBusy = () => ApiBusy('A PDF was asked for and its font is missing (or a dependency is down).');
 
 /** An order's printable documents exist once it is processing; a PDF needs its font. */
 const DocumentErrors = () =>
-  ApiErrors(
-    404,
-    [409, 'The order is not processing yet; the message names its status.'],
-    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
+  applyDecorators(
+    ApiErrors(404, [409, 'The order is not processing yet; the message names its status.']),
+    PdfBusy(),
   );
 
 @ApiTags('documents')
@@ -25,8 +26,14 @@ export class DocumentController {
 
   @Get('orders/:id/invoice')
   @ApiOp('getInvoice', "An order's invoice")
-  @ApiHtmlOrPdf("The invoice in the customer's language; its number is assigned once.")
-  @DocumentErrors()
+  @ApiHtmlOrPdf(
+    "The invoice in the customer's language, with the gap-free number it was given as the order started processing (reading it never issues one).",
+  )
+  @ApiErrors(404, [
+    409,
+    'The order is not processing yet, or its invoice has no number yet (an order an older release moved into processing, until its next move); the message names its status.',
+  ])
+  @PdfBusy()
   @Roles(...ANYONE)
   async invoice(
     @Param('id') id: string,
@@ -68,10 +75,8 @@ export class DocumentController {
   @Get('orders/:id/shipments/:shipmentId/packing-slip')
   @ApiOp('getShipmentPackingSlip', "One shipment's packing slip")
   @ApiHtmlOrPdf("What goes in that shipment's parcel (its lines only), without prices.")
-  @ApiErrors(
-    [404, 'No such order, or no such shipment of this order.'],
-    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
-  )
+  @ApiErrors([404, 'No such order, or no such shipment of this order.'])
+  @PdfBusy()
   @Roles(...ANYONE)
   async shipmentPackingSlip(
     @Param('id') id: string,
@@ -87,10 +92,8 @@ export class DocumentController {
   @ApiHtmlOrPdf(
     "Recipient, address, that shipment's carrier and tracking number, the order number as a Code 128 barcode.",
   )
-  @ApiErrors(
-    [404, 'No such order, or no such shipment of this order.'],
-    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
-  )
+  @ApiErrors([404, 'No such order, or no such shipment of this order.'])
+  @PdfBusy()
   @Roles(...ANYONE)
   async shipmentShippingLabel(
     @Param('id') id: string,

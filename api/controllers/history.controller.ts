@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OVERSEERS, Roles } from '../auth/roles.decorator';
 import { HistoryDto, OrderArchiveDto, VerifyResultDto } from '../dtos/history.dto';
 import { HistoryService } from '../services/history.service';
-import { ApiErrors, ApiOp } from '../openapi/decorators';
+import { ApiBusy, ApiErrors, ApiOp } from '../openapi/decorators';
 
 @ApiTags('audit')
 @ApiErrors(404)
@@ -46,6 +46,7 @@ export class HistoryController {
     type: VerifyResultDto,
     description: 'Whether the recorded history replays against the current workflow code.',
   })
+  @ApiBusy('PostgreSQL or Temporal cannot be reached right now; nothing was done.')
   verify(@Param('id') id: string): Promise<VerifyResultDto> {
     return this.service.verify(id);
   }

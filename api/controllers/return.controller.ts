@@ -28,7 +28,7 @@ import {
   ReturnListDto,
   ReturnSettingsDto,
 } from '../dtos/return.dto';
-import { ApiErrors, ApiHtmlOrPdf, ApiOp } from '../openapi/decorators';
+import { ApiBusy, ApiErrors, ApiHtmlOrPdf, ApiOp } from '../openapi/decorators';
 import { ReturnService } from '../services/return.service';
 
 /** A staff action on a return: 200 with the return after it, 404 for an unknown id, 409 naming the status. */
@@ -174,11 +174,8 @@ export class ReturnController {
   @ApiHtmlOrPdf(
     "The credit note in the customer's language; numbered gap-free per year when the refund is made.",
   )
-  @ApiErrors(
-    404,
-    [409, 'The return is not refunded yet; the message names its status.'],
-    [503, 'A PDF was asked for and its font is missing (or a dependency is down).'],
-  )
+  @ApiErrors(404, [409, 'The return is not refunded yet; the message names its status.'])
+  @ApiBusy('A PDF was asked for and its font is missing (or a dependency is down).')
   @Roles(...ANYONE)
   async creditNote(
     @Param('id') id: string,

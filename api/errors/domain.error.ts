@@ -46,3 +46,14 @@ export function notFound(what: string, id: string): DomainError {
 export function invalidState(message: string, status: string, awaiting: string | null): DomainError {
   return new DomainError('invalid_state', message, { status, awaiting });
 }
+
+/** A refusal the client may repeat after a while: answered with `Retry-After` (seconds). */
+export class RetryLater extends DomainError {
+  constructor(
+    kind: 'throttled' | 'unavailable',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(kind, message);
+  }
+}

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { InvalidCursorError } from '../../db/repositories';
-import { DomainError } from './domain.error';
+import { DomainError, RetryLater } from './domain.error';
 import { unreachableDependency } from './unavailable';
 
 export interface ErrorBody {
@@ -49,6 +49,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   /** Writes the error response; also used by middleware that runs outside Nest's routing. */
   send(response: Response, exception: unknown): void {
     const body = errorBody(exception, this.logger);
+    if (exception instanceof RetryLater)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     // JSON whatever the route declared for its success (`@Header('Content-Type', 'text/plain')` on /metrics
     // is set before the handler runs, and Express's json() keeps a type already set).
     response.status(body.statusCode).type('application/json').json(body);

@@ -43,6 +43,24 @@ export function ApiErrors(...errors: (ErrorStatus | [ErrorStatus, string])[]) {
   );
 }
 
+/**
+ * The 503 of a CPU-heavy operation (a PDF, a history replay): besides an unreachable dependency, the API
+ * process may already be running and queueing as many of them as it may (OMS_HEAVY_WORK_CONCURRENCY,
+ * OMS_HEAVY_WORK_QUEUE); then the answer says after how many seconds to ask again.
+ */
+export const ApiBusy = (description: string) =>
+  ApiResponse({
+    status: 503,
+    description: `${description} Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after \`Retry-After\` seconds.`,
+    type: ErrorDto,
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait, when the process is busy.',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  });
+
 /** A success answer in one or more media types, each with its own schema (JSON: a DTO; text: a string). */
 export function ApiContent(
   status: number,

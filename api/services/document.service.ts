@@ -8,17 +8,16 @@ import {
   OrderRepository,
   type StoredSeller,
 } from '../../db/repositories';
-import type { Actor, OrderStatus } from '../../domain/order';
+import type { Actor } from '../../domain/order';
+import { isInvoiceable } from '../../domain/order.state';
 import { shipmentsOf } from '../../domain/shipment.rules';
 import { barcodeDataUrl, barcodePng } from '../documents/barcode';
 import { documentModel, type DocumentKind } from '../documents/document.model';
 import { renderDocumentPdf } from '../documents/document.pdf';
 import { renderDocumentHtml } from '../documents/document.templates';
+import { HeavyWork } from './heavy-work';
 import type { SellerInputDto } from '../dtos/document.dto';
 import { DomainError, invalidState, notFound } from '../errors/domain.error';
-
-/** From `processing` on an order has something to invoice, pack and ship. */
-const PRINTABLE: readonly OrderStatus[] = ['processing', 'shipped', 'completed'];
 
 export interface RenderedDocument {
   contentType: string;
@@ -35,14 +34,27 @@ export class DocumentService {
     private readonly customers: CustomerRepository,
     private readonly documents: DocumentRepository,
     private readonly escalation: EscalationRepository,
+    private readonly heavy: HeavyWork,
   ) {}
 
   /**
-   * The document of an order in its customer's language. The invoice gets its number on first request
-   * (gap-free, once per order); a document of an order before `processing`, or cancelled or rejected
-   * without an invoice already issued, is a 409 naming the status.
+   * The document of an order in its customer's language. Only reads: the invoice's number was issued as the
+   * order started processing (`DocumentRepository.issueInvoice`), never by a request. A document of an order
+   * before `processing`, or cancelled or rejected without an invoice already issued, is a 409 naming the
+   * status; so is the invoice of an order that has no number (yet).
    */
-  async render(
+  render(
+    kind: DocumentKind,
+    orderId: string,
+    format: 'html' | 'pdf',
+    shipmentId?: string,
+  ): Promise<RenderedDocument> {
+    const render = () => this.compose(kind, orderId, format, shipmentId);
+    // A PDF takes a processor while it renders: within the process's limit (503 with Retry-After beyond it).
+    return format === 'pdf' ? this.heavy.run(render) : render();
+  }
+
+  private async compose(
     kind: DocumentKind,
     orderId: string,
     format: 'html' | 'pdf',
@@ -57,9 +69,19 @@ export class DocumentService {
     if (shipmentId !== undefined && !shipment) throw notFound('shipment', shipmentId);
     const issued = kind === 'invoice' ? await this.documents.findInvoice(snapshot.orderId) : null;
     // A shipment that left has its documents whatever became of the rest of the order (cancelled after it).
-    if (!issued && !shipment && !PRINTABLE.includes(snapshot.status)) {
+    // From `processing` on an order has something to invoice, pack and ship.
+    if (!issued && !shipment && !isInvoiceable(snapshot.status)) {
       throw invalidState(
         `a ${kind.replace('-', ' ')} exists once the order is processing; this order is ${snapshot.status}`,
+        snapshot.status,
+        snapshot.awaiting,
+      );
+    }
+    // Numbered as it moved into processing; an order that an older release moved there gets its number with
+    // its next move (or from the upgrade's migration), never from a read.
+    if (kind === 'invoice' && !issued) {
+      throw invalidState(
+        `this order's invoice has no number yet: it is numbered as the order moves (this order is ${snapshot.status}); try again shortly`,
         snapshot.status,
         snapshot.awaiting,
       );
@@ -83,10 +105,7 @@ export class DocumentService {
         language: customer.language,
       },
       seller: await this.documents.seller(),
-      invoice:
-        kind === 'invoice'
-          ? (issued ?? (await this.documents.invoiceFor(snapshot.orderId, new Date())))
-          : null,
+      invoice: issued,
       timeZone: (await this.escalation.calendar()).timeZone,
       ...(shipment ? { shipment } : {}),
     });

@@ -19,6 +19,8 @@ import { DomainError, notFound } from '../errors/domain.error';
 import { describeHistory, type DecodedEvent, type HistoryStep } from '../history/order-history.decoder';
 import { withReturnSteps } from '../history/return-steps';
 import { bundleWorkflows, prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
+import { HeavyWork } from './heavy-work';
+import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
 
 const GRPC_NOT_FOUND = 5;
 /** The marker Temporal's SDK core records for each local activity, with its type, attempt and result. */
@@ -156,6 +158,7 @@ export class HistoryService {
     private readonly archives: OrderArchiveRepository,
     private readonly returns: ReturnRepository,
     config: AppConfig,
+    private readonly heavy: HeavyWork,
   ) {
     const ring = archiveSealKeys(config);
     this.sealKeys = [ring.current, ...ring.previous];
@@ -225,7 +228,18 @@ export class HistoryService {
    * Replays every run of the order against the workflow code this server runs (a mismatch means it was not
    * produced by it), and checks the archived record against its checksum and keyed seal when there is one.
    */
-  async verify(orderId: string): Promise<VerifyResult> {
+  verify(orderId: string): Promise<VerifyResult> {
+    // Replaying takes a processor while it runs: within the process's limit (503 with Retry-After beyond it).
+    // Its Temporal calls get their own deadline from when it starts: a wait in the queue must not use up the
+    // request's, or a queued replay would answer that Temporal cannot be reached.
+    return this.heavy.run(() =>
+      this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
+        this.verifyNow(orderId),
+      ),
+    );
+  }
+
+  private async verifyNow(orderId: string): Promise<VerifyResult> {
     let archive: { ok: boolean; detail: string } | null = null;
     try {
       const archived = await this.archives.find(orderId, this.sealKeys);

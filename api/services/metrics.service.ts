@@ -11,12 +11,15 @@ import {
 } from '../../db/repositories';
 import { BREAKER_STATES } from '../../domain/notifications';
 import { DomainError } from '../errors/domain.error';
+import { Refreshed } from './refreshed';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges
  * (orders by status and awaiting, deliveries by channel and status, and per delivery destination its outbox
- * depth, oldest wait, breaker state and pause), counted from PostgreSQL at each scrape so every API instance
- * reports the same truth. Stage durations and escalations fired are the
+ * depth, oldest wait, breaker state and pause), counted from PostgreSQL so every API instance reports the
+ * same truth, at most once per OMS_METRICS_REFRESH_SECONDS: scrapes in between (several scrapers, a scraper
+ * hammering the endpoint) are answered from the last count, so scraping never makes the database count every
+ * order at will. Stage durations and escalations fired are the
  * worker's (they happen there): scrape each worker's own `/metrics`.
  */
 @Injectable()
@@ -40,41 +43,45 @@ export class MetricsService {
     private readonly config: AppConfig,
     orders: OrderRepository,
     deliveries: DeliveryRepository,
-    private readonly destinations: DestinationRepository,
+    destinations: DestinationRepository,
     inbound: InboundRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oms_api_' });
+    const refreshMs = config.api.metricsRefreshSeconds * 1000;
+    const stages = new Refreshed(() => orders.countByStage(), refreshMs);
+    const channels = new Refreshed(() => deliveries.countByChannelAndStatus(), refreshMs);
+    const mailboxes = new Refreshed(() => inbound.mailboxes(), refreshMs);
+    this.destinations = new Refreshed(() => destinations.list(), refreshMs);
     new Gauge({
       name: 'oms_orders',
-      help: 'Orders by status and what they wait for (empty when nothing), counted at scrape',
+      help: 'Orders by status and what they wait for (empty when nothing), as last counted',
       labelNames: ['status', 'awaiting'],
       registers: [this.registry],
       async collect() {
-        const rows = await orders.countByStage();
+        const rows = await stages.get();
         this.reset();
         for (const row of rows) this.set({ status: row.status, awaiting: row.awaiting ?? '' }, row.count);
       },
     });
     new Gauge({
       name: 'oms_deliveries',
-      help: 'E-mails and webhook calls by channel and delivery status, counted at scrape',
+      help: 'E-mails and webhook calls by channel and delivery status, as last counted',
       labelNames: ['channel', 'status'],
       registers: [this.registry],
       async collect() {
-        const rows = await deliveries.countByChannelAndStatus();
+        const rows = await channels.get();
         this.reset();
         for (const row of rows) this.set({ channel: row.channel, status: row.status }, row.count);
       },
     });
     // Mail that comes in (docs/inbound-mail.md): each mailbox as its reader last found it.
-    const mailboxes = () => inbound.mailboxes();
     new Gauge({
       name: 'oms_inbound_mailbox_up',
       help: 'Whether the mailbox was read on its last attempt (1), failed (0), or was never read yet (-1)',
       labelNames: ['mailbox'],
       registers: [this.registry],
       async collect() {
-        const list = await mailboxes();
+        const list = await mailboxes.get();
         this.reset();
         for (const m of list)
           this.set({ mailbox: m.key }, m.state === 'ok' ? 1 : m.state === 'down' ? 0 : -1);
@@ -86,7 +93,7 @@ export class MetricsService {
       labelNames: ['mailbox'],
       registers: [this.registry],
       async collect() {
-        const list = await mailboxes();
+        const list = await mailboxes.get();
         this.reset();
         for (const m of list) this.set({ mailbox: m.key }, m.taken);
       },
@@ -113,21 +120,15 @@ export class MetricsService {
     );
   }
 
-  /** The destinations read once per scrape for the four gauges that show them. */
-  private destinationsRead: { at: number; rows: Promise<DestinationView[]> } | null = null;
-  private destinationRows(): Promise<DestinationView[]> {
-    const now = Date.now();
-    if (!this.destinationsRead || now - this.destinationsRead.at > 1000)
-      this.destinationsRead = { at: now, rows: this.destinations.list() };
-    return this.destinationsRead.rows;
-  }
+  /** The destinations, read once for the four gauges that show them. */
+  private readonly destinations: Refreshed<DestinationView[]>;
 
   private destinationGauge(
     name: string,
     help: string,
     value: (destination: DestinationView) => number,
   ): void {
-    const rows = () => this.destinationRows();
+    const rows = () => this.destinations.get();
     new Gauge({
       name,
       help,

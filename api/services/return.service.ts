@@ -29,6 +29,7 @@ import {
   rejectReturnUpdate,
   returnWorkflowId,
 } from '../../workflows/return.definitions';
+import { HeavyWork } from './heavy-work';
 import { creditNoteModel, renderCreditNoteHtml, renderCreditNotePdf } from '../documents/credit-note';
 import type { ReasonDto } from '../dtos/order.dto';
 import {
@@ -64,6 +65,7 @@ export class ReturnService {
     private readonly customers: CustomerRepository,
     private readonly escalation: EscalationRepository,
     private readonly config: AppConfig,
+    private readonly heavy: HeavyWork,
   ) {
     this.commandKeys = commandKeys(config);
   }
@@ -215,10 +217,13 @@ export class ReturnService {
         body: renderCreditNoteHtml(model),
       };
     }
-    const pdf = await renderCreditNotePdf(model, {
-      path: this.config.documents.pdfFont,
-      family: this.config.documents.pdfFontFace,
-    });
+    // Rendering takes a processor while it runs: within the process's limit (503 with Retry-After beyond it).
+    const pdf = await this.heavy.run(() =>
+      renderCreditNotePdf(model, {
+        path: this.config.documents.pdfFont,
+        family: this.config.documents.pdfFontFace,
+      }),
+    );
     return { contentType: 'application/pdf', filename: `${note.number}.pdf`, body: pdf };
   }
 

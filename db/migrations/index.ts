@@ -26,6 +26,7 @@ import { Migration20261204600000_returns } from './Migration20261204600000_retur
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
+import { Migration20261204910000_invoices_issued_in_pipeline } from './Migration20261204910000_invoices_issued_in_pipeline';
 import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
@@ -63,5 +64,9 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
   { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
+  {
+    name: 'Migration20261204910000_invoices_issued_in_pipeline',
+    class: Migration20261204910000_invoices_issued_in_pipeline,
+  },
   { name: 'Migration20261205000000_delivery_policy', class: Migration20261205000000_delivery_policy },
 ];

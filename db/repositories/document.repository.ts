@@ -95,40 +95,32 @@ export class DocumentRepository {
   }
 
   /**
-   * The order's invoice, issued on first call: the year's counter row is locked in the transaction that
-   * records the invoice, so numbers have no gaps and no duplicates, and an order gets exactly one.
+   * Issues the order's invoice unless it has one, inside the caller's transaction: the one that records the
+   * order's move into an invoiceable status (`OrderRepository.mirror`). The year's counter row stays locked
+   * until that transaction ends, so numbers have no gaps and no duplicates, and an order gets exactly one.
+   * Nothing else issues numbers: reading an invoice never writes (issue 23).
    */
-  async invoiceFor(orderId: string, now: Date): Promise<Invoice> {
-    const existing = await this.findInvoice(orderId);
-    if (existing) return existing;
-    return this.em.transactional(async (em) => {
-      const sql = sqlOf(em);
-      const year = now.getUTCFullYear();
-      await sql(`insert into invoice_counters (year, last) values (?, 0) on conflict do nothing`, [year]);
-      const [counter] = await sql<{ last: number }[]>(
-        `select last from invoice_counters where year = ? for update`,
-        [year],
-      );
-      // Another request may have issued this order's invoice while we waited for the lock.
-      const [raced] = await sql<InvoiceRow[]>(`select * from invoices where order_id = ?`, [orderId]);
-      if (raced) return toInvoice(raced);
-      const next = counter!.last + 1;
-      await sql(`update invoice_counters set last = ? where year = ?`, [next, year]);
-      const seller = await new DocumentRepository(em).seller();
-      const { updatedAt: _updatedAt, ...frozen } = seller;
-      const [row] = await sql<InvoiceRow[]>(
-        `insert into invoices (order_id, number, issued_at, seller, tax_rate_bp) values (?, ?, ?, ?::jsonb, ?)
-         returning *`,
-        [
-          orderId,
-          `INV-${year}-${String(next).padStart(6, '0')}`,
-          now,
-          JSON.stringify(frozen),
-          seller.taxRateBp,
-        ],
-      );
-      return toInvoice(row!);
-    });
+  async issueInvoice(orderId: string, at: Date): Promise<Invoice> {
+    const sql = sqlOf(this.em);
+    const [existing] = await sql<InvoiceRow[]>(`select * from invoices where order_id = ?`, [orderId]);
+    if (existing) return toInvoice(existing);
+    const year = at.getUTCFullYear();
+    await sql(`insert into invoice_counters (year, last) values (?, 0) on conflict do nothing`, [year]);
+    const [counter] = await sql<{ last: number }[]>(
+      `select last from invoice_counters where year = ? for update`,
+      [year],
+    );
+    // The order's row is locked by the caller, so no other transaction issues its invoice meanwhile.
+    const next = counter!.last + 1;
+    await sql(`update invoice_counters set last = ? where year = ?`, [next, year]);
+    const seller = await this.seller();
+    const { updatedAt: _updatedAt, ...frozen } = seller;
+    const [row] = await sql<InvoiceRow[]>(
+      `insert into invoices (order_id, number, issued_at, seller, tax_rate_bp) values (?, ?, ?, ?::jsonb, ?)
+       returning *`,
+      [orderId, `INV-${year}-${String(next).padStart(6, '0')}`, at, JSON.stringify(frozen), seller.taxRateBp],
+    );
+    return toInvoice(row!);
   }
 
   /** The order's invoice if one was issued. */

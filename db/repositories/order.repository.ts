@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
 import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
+import { isInvoiceable } from '../../domain/order.state';
+import { DocumentRepository } from './document.repository';
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing, isShortText, numberContaining } from './like';
@@ -356,6 +358,11 @@ export class OrderRepository {
         );
       }
       await projectOrderChange(connection, { previous: previous ?? null, order, oldLines, ledger, items });
+      // The order's invoice number is issued with its move into processing, in this transaction: an order
+      // that shows processing has its number, and reading an invoice never writes. An order that was
+      // invoiceable before numbers were issued here gets its number with its next move.
+      if (isInvoiceable(order.status))
+        await new DocumentRepository(em).issueInvoice(order.orderId, new Date(order.updatedAt));
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
         return { written: true, left: null };
       return { written: true, left: previous ?? null };

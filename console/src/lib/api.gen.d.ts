@@ -4864,9 +4864,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done. Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10513,9 +10515,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10537,7 +10541,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invoice in the customer's language; its number is assigned once. HTML, or a PDF with `?format=pdf`. */
+            /** @description The invoice in the customer's language, with the gap-free number it was given as the order started processing (reading it never issues one). HTML, or a PDF with `?format=pdf`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10574,7 +10578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not processing yet; the message names its status. */
+            /** @description The order is not processing yet, or its invoice has no number yet (an order an older release moved into processing, until its next move); the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10594,9 +10598,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10675,9 +10681,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10756,9 +10764,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10829,9 +10839,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10902,9 +10914,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description A PDF was asked for and its font is missing (or a dependency is down). */
+            /** @description A PDF was asked for and its font is missing (or a dependency is down). Also when this API process is already running and queueing as many PDFs and history replays as it may: repeat after `Retry-After` seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait, when the process is busy. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
