@@ -25,6 +25,7 @@ import { Migration20261204520000_delegation } from './Migration20261204520000_de
 import { Migration20261204600000_returns } from './Migration20261204600000_returns';
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
+import { Migration20261204953000_assignment_rules } from './Migration20261204953000_assignment_rules';
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
@@ -62,4 +63,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
   { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
+  { name: 'Migration20261204953000_assignment_rules', class: Migration20261204953000_assignment_rules },
 ];

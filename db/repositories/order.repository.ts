@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
+import { AssignmentRuleRepository } from './assignment-rule.repository';
 import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { Order } from '../entities';
 import { isUuid } from './ids';
@@ -356,6 +357,8 @@ export class OrderRepository {
         );
       }
       await projectOrderChange(connection, { previous: previous ?? null, order, oldLines, ledger, items });
+      // A new order's first write: the manager's assignment rules give it to someone at once.
+      if (!previous && order.version === 1) await new AssignmentRuleRepository(em).assignNew(order);
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
         return { written: true, left: null };
       return { written: true, left: previous ?? null };
