@@ -92,6 +92,10 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
       em,
       email: Boolean(notifications.smtpUrl),
       digestTimeZone: notifications.digest.timeZone,
+      deliveryPolicy: {
+        attempts: notifications.deliveryAttempts,
+        retryIntervalMs: notifications.retryIntervalMs,
+      },
     }),
     ...DELIVERY_WORKER_SLOTS,
     ...(options.identity ? { identity: `${options.identity}-deliveries` } : {}),

@@ -25,8 +25,9 @@ import { Migration20261204520000_delegation } from './Migration20261204520000_de
 import { Migration20261204600000_returns } from './Migration20261204600000_returns';
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
-import { Migration20261204953000_assignment_rules } from './Migration20261204953000_assignment_rules';
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
+import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
+import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -63,5 +64,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
   { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
-  { name: 'Migration20261204953000_assignment_rules', class: Migration20261204953000_assignment_rules },
+  { name: 'Migration20261205000000_delivery_policy', class: Migration20261205000000_delivery_policy },
+  { name: 'Migration20261205053000_assignment_rules', class: Migration20261205053000_assignment_rules },
 ];

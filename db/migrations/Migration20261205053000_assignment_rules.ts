@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * counter per role, raised by one statement at each order it assigns, so concurrent creations take
  * consecutive turns under the row's lock instead of sharing a count kept in some process's memory.
  */
-export class Migration20261204953000_assignment_rules extends Migration {
+export class Migration20261205053000_assignment_rules extends Migration {
   override up(): void {
     this.addSql(`create table "assignment_rules" (
       "id" int primary key check ("id" = 1),
