@@ -47,6 +47,12 @@ export interface NotifyInput {
   waitedMs?: number;
   /** Which reminder this is (escalations): the wait, the level (1 = first) and its repetition. */
   escalation?: { stage: string; level: number; repetition: number; policyVersion: number };
+  /**
+   * Tells only whoever holds the order (their delegate while one is in force), and nothing at all when
+   * nobody does: the reminder an assignee gets before the policy's levels. The notice's `notify` names whom
+   * it reached (empty when nobody), so the workflow knows whether anyone was reminded.
+   */
+  toHolder?: boolean;
 }
 
 /** Which occurrence was announced, to whom and why: kept in the history's record of the step. */
@@ -99,6 +105,18 @@ function webhookPayload(input: NotifyInput, occurrence: string) {
   };
 }
 
+/** What the history keeps of an occurrence; `notify` is who was named (for `toHolder`, whom it reached). */
+function noticeOf(input: NotifyInput, occurrence: string, holder: string[] | null): Notice {
+  return {
+    kind: input.kind,
+    occurrence,
+    notify: holder ?? input.notify ?? null,
+    waitedMs: input.waitedMs ?? null,
+    escalation: input.escalation ?? null,
+    problem: input.kind === 'order.problem' ? (input.order.problem ?? null) : null,
+  };
+}
+
 /** Notification activities: rendering and planning happen here, sending in the delivery worker. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   return {
@@ -118,22 +136,27 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const keyOf = (recipient: string, channel: string) =>
         `${order.orderId}:${kind}:${occurrence}:${recipient}:${channel}`;
 
-      const setting = input.notify
-        ? {
-            roles: input.notify.filter(isRole),
-            usernames: input.notify.filter((name) => !isRole(name)),
-            customer: false,
-          }
-        : {
-            roles: [],
-            usernames: [],
-            customer: false,
-            ...(await new NotificationSettingsRepository(em).find(kind)),
-          };
+      const holder = (await new AssignmentRepository(em).of([order.orderId])).get(order.orderId);
+      if (input.toHolder && !holder) {
+        return { notice: noticeOf(input, occurrence, []), inbox: 0, outbound: 0 };
+      }
+      const setting = input.toHolder
+        ? { roles: [], usernames: [holder!.username], customer: false }
+        : input.notify
+          ? {
+              roles: input.notify.filter(isRole),
+              usernames: input.notify.filter((name) => !isRole(name)),
+              customer: false,
+            }
+          : {
+              roles: [],
+              usernames: [],
+              customer: false,
+              ...(await new NotificationSettingsRepository(em).find(kind)),
+            };
       const notifications = new NotificationRepository(em);
       // Each person's message is rendered once, in their language, for the inbox and the e-mail alike.
       // Whoever holds the order hears of it instead of the other members of their roles.
-      const holder = (await new AssignmentRepository(em).of([order.orderId])).get(order.orderId);
       const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
       const members = await notifications.recipients(setting.roles, setting.usernames);
       const held = responsibleStaff(members, setting.roles, setting.usernames, assignee);
@@ -147,6 +170,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         }),
       );
       const responsible = handOver(held, delegates);
+      const reached = responsible.map((recipient) => recipient.username);
+      if (input.toHolder && reached.length === 0) {
+        return { notice: noticeOf(input, occurrence, []), inbox: 0, outbound: 0 };
+      }
       const staff = responsible.map((recipient) => ({
         recipient,
         message: renderMessage(
@@ -221,14 +248,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         });
       }
       const planned = await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy);
-      const notice: Notice = {
-        kind,
-        occurrence,
-        notify: input.notify ?? null,
-        waitedMs: input.waitedMs ?? null,
-        escalation: input.escalation ?? null,
-        problem: kind === 'order.problem' ? (order.problem ?? null) : null,
-      };
+      const notice = noticeOf(input, occurrence, input.toHolder ? reached : null);
       return { notice, inbox, outbound: planned };
     },
   };

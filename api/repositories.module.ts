@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
   AssignmentRepository,
+  AssignmentRuleRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,
@@ -34,6 +35,7 @@ import {
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
   AssignmentRepository,
+  AssignmentRuleRepository,
   AuditRepository,
   CustomerRepository,
   DeliveryRepository,

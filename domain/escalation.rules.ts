@@ -68,3 +68,20 @@ export function nextDue(plan: EscalationPlan, since: number, fired: Fired): numb
   }
   return next;
 }
+
+/** The level that fires first in a wait (the earliest `after`), or null for a plan without levels. */
+export function firstLevel(plan: EscalationPlan): PlanLevel | null {
+  return plan.levels.reduce<PlanLevel | null>(
+    (first, level) => (first === null || level.afterMs < first.afterMs ? level : first),
+    null,
+  );
+}
+
+/**
+ * The plan with every level `leadMs` later (in working time when the plan counts it): the policy's levels
+ * behind the reminder the order's assignee got first. Level identities move with them, consistently for the
+ * rest of the wait, since the lead never changes once decided.
+ */
+export function shiftedBy(plan: EscalationPlan, leadMs: number): EscalationPlan {
+  return { ...plan, levels: plan.levels.map((level) => ({ ...level, afterMs: level.afterMs + leadMs })) };
+}

@@ -127,6 +127,66 @@ describe('escalation reminders', () => {
     expect(history.body.items.slice(approvedAt).filter((step) => step.kind === 'timer.fired')).toEqual([]);
   });
 
+  it('reminds the assignee first, then the policy’s levels one first-level interval later', async () => {
+    const holder = await stack.client(['staff'], 'esc-holder');
+    await setApprovalPolicy({ levels: [{ after: 'PT3S', notify: ['manager'] }], businessHours: false });
+    const order = await waitingOrder();
+    expect((await holder.post(`/api/orders/${order.id}/claim`)).status).toBe(200);
+
+    const first = await eventually(
+      () => escalationsFor(holder, order.id),
+      (items) => items.length > 0,
+    );
+    expect(first).toHaveLength(1);
+    // The manager's level follows 3 s after the holder's reminder: nothing for them yet.
+    expect(await escalationsFor(manager, order.id)).toHaveLength(0);
+    await eventually(
+      () => escalationsFor(manager, order.id),
+      (items) => items.length > 0,
+    );
+    expect(await escalationsFor(holder, order.id)).toHaveLength(1);
+
+    const history = await admin.get<{ items: Step[] }>(`/api/orders/${order.id}/history`);
+    const escalations = history.body.items.filter((step) => step.kind === 'order.escalated');
+    expect(escalations.map((step) => step.details)).toEqual([
+      expect.objectContaining({ level: 0, notify: ['esc-holder'] }),
+      expect.objectContaining({ level: 1, notify: ['manager'] }),
+    ]);
+    const [atHolder, atManager] = escalations.map((step) => Number(step.details.waitedSeconds));
+    expect(atHolder).toBeGreaterThanOrEqual(3);
+    expect(atManager).toBeGreaterThanOrEqual(6);
+    await clerk.post(`/api/orders/${order.id}/reject`, { reason: 'test over' });
+  });
+
+  it('reminds the assignee’s delegate instead while a delegation is in force, and the levels as before when nobody holds the order', async () => {
+    const away = await stack.client(['staff'], 'esc-away');
+    const cover = await stack.client(['staff'], 'esc-cover');
+    const coverId = (await cover.get<{ id: string }>('/api/auth/me')).body.id;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await away.put('/api/auth/me/delegate', { userId: coverId, until })).status).toBe(200);
+    try {
+      await setApprovalPolicy({ levels: [{ after: 'PT4S', notify: ['manager'] }], businessHours: false });
+      const held = await waitingOrder();
+      expect((await away.post(`/api/orders/${held.id}/claim`)).status).toBe(200);
+      const nobodys = await waitingOrder();
+      await eventually(
+        () => escalationsFor(cover, held.id),
+        (items) => items.length > 0,
+      );
+      expect(await escalationsFor(away, held.id)).toHaveLength(0);
+      // The order nobody holds reminds the manager at the level's own time, 4 s before the held one would.
+      await eventually(
+        () => escalationsFor(manager, nobodys.id),
+        (items) => items.length > 0,
+      );
+      expect(await escalationsFor(manager, held.id)).toHaveLength(0);
+      for (const order of [held, nobodys])
+        await clerk.post(`/api/orders/${order.id}/reject`, { reason: 'test over' });
+    } finally {
+      await away.put('/api/auth/me/delegate', { userId: null });
+    }
+  });
+
   it('brings a changed policy to orders already waiting: a passed level fires once, at once, never twice', async () => {
     await setApprovalPolicy({ levels: [], businessHours: false });
     const orders = [await waitingOrder(), await waitingOrder()];

@@ -238,6 +238,16 @@ const TABLE: Cell[] = [
     request: () => ['PUT', '/api/settings/notifications/order.processing', { roles: 'invalid' }],
     route: 'PUT /api/settings/notifications/:kind',
   },
+  {
+    action: 'read the assignment rules',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/settings/assignment'],
+  },
+  {
+    action: 'change the assignment rules',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/settings/assignment', { rules: 'invalid' }],
+  },
   { action: 'list webhooks', allowed: ['admin'], request: () => ['GET', '/api/webhooks'] },
   {
     action: 'register a webhook',

@@ -77,4 +77,56 @@ describe('watching an order’s waits', () => {
     expect(next.takeDue(order('approval'), start + 12 * S)).toBeNull();
     expect(next.stageEntered(order('approval'))).toBeNull();
   });
+
+  describe('the assignee first', () => {
+    const twoLevels = plan(1, [
+      { afterMs: 30 * S, repeatMs: null, notify: ['admin'] },
+      { afterMs: 10 * S, repeatMs: null, notify: ['manager'] },
+    ]);
+
+    it('gives the assignee the first level’s time, then the policy’s levels follow that much later', () => {
+      const watch = new EscalationWatch();
+      watch.follow(order('approval'), twoLevels);
+      expect(watch.assigneeTurn(order('approval'), start + 9 * S)).toBeNull();
+      expect(watch.assigneeTurn(order('approval'), start + 10 * S)).toMatchObject({
+        occurrence: 'approval@2026-11-26T08:00:00.000Z:assignee',
+        escalation: { level: 0, repetition: 1 },
+      });
+      watch.assigneeReminded(true);
+      expect(watch.assigneeTurn(order('approval'), start + 11 * S)).toBeNull();
+      expect(watch.takeDue(order('approval'), start + 19 * S)).toBeNull();
+      expect(watch.untilNext(start + 10 * S)).toBe(10 * S);
+      expect(watch.takeDue(order('approval'), start + 20 * S)!.reminders).toEqual([
+        expect.objectContaining({ notify: ['manager'], escalation: expect.objectContaining({ level: 2 }) }),
+      ]);
+      expect(watch.untilNext(start + 20 * S)).toBe(20 * S);
+    });
+
+    it('keeps the policy’s own times when nobody held the order', () => {
+      const watch = new EscalationWatch();
+      watch.follow(order('approval'), twoLevels);
+      watch.assigneeReminded(false);
+      expect(watch.assigneeTurn(order('approval'), start + 10 * S)).toBeNull();
+      expect(watch.takeDue(order('approval'), start + 10 * S)!.reminders).toHaveLength(1);
+    });
+
+    it('never comes once a level has fired in the wait (a wait begun under the earlier rule)', () => {
+      const watch = new EscalationWatch();
+      watch.follow(order('approval'), twoLevels);
+      watch.takeDue(order('approval'), start + 10 * S);
+      expect(watch.assigneeTurn(order('approval'), start + 40 * S)).toBeNull();
+    });
+
+    it('keeps the lead across continue-as-new and comes again in a fresh wait', () => {
+      const watch = new EscalationWatch();
+      watch.follow(order('approval'), remindManager);
+      watch.assigneeReminded(true);
+      const next = new EscalationWatch(JSON.parse(JSON.stringify(watch.memory)) as typeof watch.memory);
+      expect(next.untilNext(start)).toBe(20 * S);
+      const again = start + 60 * S;
+      next.follow(order('shipment', again), null);
+      next.follow(order('approval', again), remindManager);
+      expect(next.assigneeTurn(order('approval', again), again + 10 * S)).not.toBeNull();
+    });
+  });
 });

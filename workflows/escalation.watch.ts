@@ -9,7 +9,15 @@ import {
   type EscalationStage,
   type EscalationState,
 } from '../domain/escalation';
-import { dueReminders, levelKey, nextDue, type Fired } from '../domain/escalation.rules';
+import {
+  dueAt,
+  dueReminders,
+  firstLevel,
+  levelKey,
+  nextDue,
+  shiftedBy,
+  type Fired,
+} from '../domain/escalation.rules';
 import type { OrderSnapshot } from '../domain/order';
 
 /** The watched wait the order is in: the plan it follows and how many reminders of each level have fired. */
@@ -18,6 +26,12 @@ export interface Watch {
   since: number;
   plan: EscalationPlan;
   fired: Fired;
+  /**
+   * Decided when the wait's first reminder falls due: how long the policy's levels follow the reminder the
+   * order's assignee got first (the first level's time), or 0 when nobody held the order then. Absent before
+   * that moment, and in waits whose first reminder fired before assignees were reminded first.
+   */
+  lead?: number;
 }
 
 /** What a watch carries across continue-as-new. */
@@ -95,10 +109,41 @@ export class EscalationWatch {
     }
   }
 
+  /**
+   * The reminder that goes to the order's assignee (or their delegate) alone before any level of the policy,
+   * when it is due now: the wait's first reminder, at the first level's time. Null when it is not due, was
+   * decided already, or a level has fired in this wait.
+   */
+  assigneeTurn(order: OrderSnapshot, now: number): Reminder | null {
+    const watch = this.current;
+    if (!watch || stageOf(order.awaiting) !== watch.stage) return null;
+    if (watch.lead !== undefined || Object.keys(watch.fired).length > 0) return null;
+    const first = firstLevel(watch.plan);
+    if (!first || dueAt(watch.plan, first, watch.since, 0) > now) return null;
+    return {
+      notify: [],
+      occurrence: `${watch.stage}@${new Date(watch.since).toISOString()}:assignee`,
+      waitedMs: now - watch.since,
+      escalation: { stage: watch.stage, level: 0, repetition: 1, policyVersion: watch.plan.version },
+    };
+  }
+
+  /** The assignee's turn was taken: with someone reminded, the policy's levels follow it by the first level's time. */
+  assigneeReminded(reached: boolean): void {
+    const watch = this.current;
+    if (!watch) return;
+    watch.lead = reached ? (firstLevel(watch.plan)?.afterMs ?? 0) : 0;
+  }
+
+  /** The plan the current wait follows now: the policy's, moved back behind the assignee's reminder. */
+  private planOf(watch: Watch): EscalationPlan {
+    return watch.lead ? shiftedBy(watch.plan, watch.lead) : watch.plan;
+  }
+
   /** Milliseconds until the next reminder of the current wait, or null when none will fire. */
   untilNext(now: number): number | null {
     if (!this.current) return null;
-    const next = nextDue(this.current.plan, this.current.since, this.current.fired);
+    const next = nextDue(this.planOf(this.current), this.current.since, this.current.fired);
     return next === null ? null : Math.max(1, next - now);
   }
 
@@ -109,11 +154,12 @@ export class EscalationWatch {
   takeDue(order: OrderSnapshot, now: number): { reminders: Reminder[]; escalation: EscalationState } | null {
     const watch = this.current;
     if (!watch || stageOf(order.awaiting) !== watch.stage) return null;
-    const due = dueReminders(watch.plan, watch.since, watch.fired, now);
+    const plan = this.planOf(watch);
+    const due = dueReminders(plan, watch.since, watch.fired, now);
     if (due.length === 0) return null;
     const since = new Date(watch.since).toISOString();
     const reminders = due.map(({ level, count }): Reminder => {
-      const planLevel = watch.plan.levels[level]!;
+      const planLevel = plan.levels[level]!;
       watch.fired[levelKey(planLevel)] = count;
       return {
         notify: planLevel.notify,

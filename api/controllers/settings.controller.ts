@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, MANAGERS, OVERSEERS, Roles } from '../auth/roles.decorator';
 import { RecipientSettingDto, RecipientSettingInputDto, RecipientSettingListDto } from '../dtos/delivery.dto';
-import { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
+import { ApprovalSettingsDto, ApprovalSettingsInputDto, AssignmentRulesDto } from '../dtos/settings.dto';
 import { SettingsService } from '../services/settings.service';
 import { ApiErrors, ApiOp } from '../openapi/decorators';
 
@@ -33,6 +33,28 @@ export class SettingsController {
     @CurrentActor() actor: Actor,
   ): Promise<ApprovalSettingsDto> {
     return this.service.setApproval(dto, actor);
+  }
+
+  @Get('assignment')
+  @ApiOp('getAssignmentRules', 'Read the rules that assign new orders')
+  @ApiOkResponse({ type: AssignmentRulesDto })
+  @Roles(...OVERSEERS)
+  getAssignment(): Promise<AssignmentRulesDto> {
+    return this.service.getAssignment();
+  }
+
+  @Put('assignment')
+  @ApiOp(
+    'setAssignmentRules',
+    'Change the rules that assign new orders',
+    'Above an amount, a new order goes to a named person or round-robin to the members of a role, ' +
+      'recorded as an assignment by `assignment-rule`. Audited; in force for orders created from now on.',
+  )
+  @ApiOkResponse({ type: AssignmentRulesDto })
+  @ApiErrors(400)
+  @Roles(...MANAGERS)
+  setAssignment(@Body() dto: AssignmentRulesDto, @CurrentActor() actor: Actor): Promise<AssignmentRulesDto> {
+    return this.service.setAssignment(dto, actor);
   }
 
   @Get('notifications')

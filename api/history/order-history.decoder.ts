@@ -82,6 +82,8 @@ function activityStep(
       }
       if (input.kind !== 'order.escalated') return ['notified', { kind: input.kind }];
       const escalation = (input.escalation ?? {}) as Record<string, unknown>;
+      // The assignee's turn (level 0) on an order nobody held reminded nobody: not a step of the order.
+      if (escalation.level === 0 && Array.isArray(input.notify) && input.notify.length === 0) return null;
       return [
         'order.escalated',
         {

@@ -232,7 +232,8 @@ export class OrderService {
     if (joins && snapshot.number !== input.number) {
       return { order: await this.joined(snapshot, hash, externalRef, actor), created: false };
     }
-    return { order: OrderDto.from(snapshot, actor, null), created: true };
+    // The manager's assignment rules may have given the new order to someone as its row was written.
+    return { order: await this.view(snapshot, actor), created: true };
   }
 
   /** The order an earlier request made: by reference as it is, by Idempotency-Key only for the same body. */

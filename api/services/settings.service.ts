@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
+  AssignmentRuleRepository,
   NotificationSettingsRepository,
+  UserRepository,
   SettingsRepository,
   type RecipientSetting,
 } from '../../db/repositories';
 import { NOTIFICATION_KINDS, isCustomerKind } from '../../domain/notifications';
 import type { Actor } from '../../domain/order';
 import type { RecipientSettingInputDto } from '../dtos/delivery.dto';
-import type { ApprovalSettingsDto, ApprovalSettingsInputDto } from '../dtos/settings.dto';
+import type { AssignmentRule } from '../../domain/assignment.rules';
+import type { ApprovalSettingsDto, ApprovalSettingsInputDto, AssignmentRulesDto } from '../dtos/settings.dto';
 import { invalidField, notFound } from '../errors/domain.error';
 
 @Injectable()
@@ -15,7 +18,38 @@ export class SettingsService {
   constructor(
     private readonly settings: SettingsRepository,
     private readonly recipients: NotificationSettingsRepository,
+    private readonly assignmentRules: AssignmentRuleRepository,
+    private readonly users: UserRepository,
   ) {}
+
+  /** The rules that assign new orders, in the order they are checked. */
+  async getAssignment(): Promise<AssignmentRulesDto> {
+    return { rules: await this.assignmentRules.rules() };
+  }
+
+  /**
+   * Replaces the rules. Each names either a person who may hold orders (enabled; staff, manager or admin)
+   * or a role to go round-robin in; a 400 names the field otherwise.
+   */
+  async setAssignment(dto: AssignmentRulesDto, actor: Actor): Promise<AssignmentRulesDto> {
+    const rules: AssignmentRule[] = [];
+    for (const [index, { above, currency, userId, role }] of dto.rules.entries()) {
+      const field = `rules[${index}]`;
+      if ((userId === undefined) === (role === undefined)) {
+        throw invalidField(`${field}.userId`, 'or role must be given, and not both');
+      }
+      if (role !== undefined) {
+        rules.push({ above, currency, role });
+        continue;
+      }
+      const user = await this.users.findById(userId!);
+      if (!user || user.disabled || !user.roles.some((held) => held !== 'auditor')) {
+        throw invalidField(`${field}.userId`, `names no enabled member of staff (${JSON.stringify(userId)})`);
+      }
+      rules.push({ above, currency, userId: user.id });
+    }
+    return { rules: await this.assignmentRules.setRules(rules, actor) };
+  }
 
   /** The approval thresholds in force. */
   getApproval(): Promise<ApprovalSettingsDto> {

@@ -91,6 +91,7 @@ export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedba
 export { ViewRepository, type SavedView } from './view.repository';
 export { DelegationRepository, type Delegation } from './delegation.repository';
 export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
+export { AssignmentRuleRepository } from './assignment-rule.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
 export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';
 export {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
+import { AssignmentRuleRepository } from './assignment-rule.repository';
 import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { isInvoiceable } from '../../domain/order.state';
 import { DocumentRepository } from './document.repository';
@@ -363,6 +364,8 @@ export class OrderRepository {
       // invoiceable before numbers were issued here gets its number with its next move.
       if (isInvoiceable(order.status))
         await new DocumentRepository(em).issueInvoice(order.orderId, new Date(order.updatedAt));
+      // A new order's first write: the manager's assignment rules give it to someone at once.
+      if (!previous && order.version === 1) await new AssignmentRuleRepository(em).assignNew(order);
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
         return { written: true, left: null };
       return { written: true, left: previous ?? null };

@@ -24,6 +24,7 @@ import { EscalationWatch, type WatchMemory } from '../escalation.watch';
 import { orderWorkflowId } from '../order.definitions';
 import { local, remote } from './proxies';
 import { approval, approvalAfterEdit, approvalLevel } from './approval';
+import { remindAssigneeFirst } from './assignee-first';
 import { admitCancelOfUnshipped } from './cancel-unshipped';
 import { CommandQueue, check, type Command, type Pending } from './commands';
 import { OrderCompensation } from './compensation';
@@ -264,8 +265,12 @@ export class OrderLifecycle {
     if (recheckMs !== null && (reminderMs === null || recheckMs <= reminderMs)) this.stock.recheckDue();
   }
 
-  /** Sends every reminder that is due, each level to its own recipients, and records the level reached. */
+  /**
+   * Sends every reminder that is due, the assignee's first, then each level to its own recipients, and
+   * records the level reached.
+   */
   private async remind(): Promise<void> {
+    await remindAssigneeFirst(this.record, this.watch, this.order, Date.now());
     const due = this.watch.takeDue(this.order, Date.now());
     if (!due) return;
     for (const reminder of due.reminders) {
