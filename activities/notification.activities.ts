@@ -20,7 +20,7 @@ import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../dom
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
 import type { MessageTemplate } from './notification.templates';
-import { messageData, renderMessage } from './notification.render';
+import { messageData, renderMessage, type MailNotice } from './notification.render';
 
 export interface NotificationActivityDeps {
   em: () => EntityManager;
@@ -44,6 +44,8 @@ export interface NotifyInput {
   waitedMs?: number;
   /** Which reminder this is (escalations): the wait, the level (1 = first) and its repetition. */
   escalation?: { stage: string; level: number; repetition: number; policyVersion: number };
+  /** The customer's e-mail that joined the order (`order.message`). */
+  mail?: MailNotice;
 }
 
 /** Which occurrence was announced, to whom and why: kept in the history's record of the step. */
@@ -149,7 +151,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         message: renderMessage(
           kind,
           recipient.language,
-          messageData(order, recipient.language, { waitedMs: input.waitedMs }),
+          messageData(order, recipient.language, { waitedMs: input.waitedMs, mail: input.mail }),
         ),
       }));
 

@@ -235,6 +235,75 @@ describe('mail that comes in', () => {
     );
   }, 120_000);
 
+  it("tells the order's assignee of a customer's reply instead of the rest of staff; nobody's order reaches all of staff", async () => {
+    type Inbox = { items: { id: string; kind: string; orderId: string; title: string; body: string }[] };
+    const admin = await stack.client(['admin'], 'admin');
+    const colleague = await stack.client(['staff'], 'inbound-colleague');
+    const clerkId = (await clerk.get<{ id: string }>('/api/auth/me')).body.id;
+    const clerkAddress = `inbound-clerk-${randomUUID().slice(0, 8)}@staff.example`;
+    expect((await admin.patch(`/api/users/${clerkId}`, { email: clerkAddress, language: 'en' })).status).toBe(
+      200,
+    );
+    const told = async (api: ApiClient, orderId: string) =>
+      (await api.get<Inbox>('/api/notifications?limit=500')).body.items.filter(
+        (item) => item.orderId === orderId && item.kind === 'order.message',
+      );
+    const replyTo = async (order: {
+      email: string;
+      confirmation: { subject: string; messageId: string };
+    }) => {
+      const reply = rawMail({
+        from: `Li Wei <${order.email}>`,
+        subject: `Re: ${order.confirmation.subject}`,
+        text: 'Can you add two more boxes of the green tea?',
+        headers: { 'In-Reply-To': order.confirmation.messageId },
+      });
+      await deliver(reply.raw);
+      // Taken (and its notifications planned, which happens before the move) once the inbox is empty again.
+      await eventually(
+        () => folderCount('INBOX'),
+        (count) => count === 0,
+        30_000,
+      );
+      return reply;
+    };
+
+    const held = await orderWithMail();
+    expect((await clerk.post(`/api/orders/${held.order.id}/claim`, {})).status).toBe(200);
+    await replyTo(held);
+    const notices = await eventually(
+      () => told(clerk, held.order.id),
+      (items) => items.length > 0,
+      30_000,
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.title).toContain(held.order.number);
+    expect(notices[0]!.body).toContain('Can you add two more boxes of the green tea?');
+    expect(notices[0]!.body).toContain(`Li Wei <${held.email}>`);
+    expect(await told(colleague, held.order.id)).toEqual([]);
+    // The assignee chose e-mail for what is theirs (`assigned`, the default): it leaves through the outbox.
+    const mailed = await eventually(
+      () =>
+        Promise.resolve(
+          smtp.messages.find((m) => m.to === clerkAddress && m.subject.includes(held.order.number)),
+        ),
+      (mail) => mail !== undefined,
+      30_000,
+    );
+    expect(mailed!.text).toContain('Can you add two more boxes of the green tea?');
+
+    const nobodys = await orderWithMail();
+    await replyTo(nobodys);
+    for (const person of [clerk, colleague])
+      expect(
+        await eventually(
+          () => told(person, nobodys.order.id),
+          (items) => items.length > 0,
+          30_000,
+        ),
+      ).toHaveLength(1);
+  }, 120_000);
+
   it('joins a message naming the order in its subject when the customer writes, not when another does', async () => {
     const { order, email } = await orderWithMail();
     const fromCustomer = rawMail({
@@ -406,6 +475,16 @@ describe('mail that comes in', () => {
     expect((await conversation(order)).map((m) => [m.text, m.automatic])).toEqual([
       ['I am out of the office until Monday.', true],
     ]);
+    // Nobody is told of a machine's mail: once all three left the inbox, the reader is past them.
+    await eventually(
+      () => folderCount('INBOX'),
+      (count) => count === 0,
+      30_000,
+    );
+    const inbox = await clerk.get<{ items: { kind: string; orderId: string }[] }>(
+      '/api/notifications?limit=500',
+    );
+    expect(inbox.body.items.filter((n) => n.orderId === order.id && n.kind === 'order.message')).toEqual([]);
     const open = (await openList()).map((m) => m.subject);
     expect(open).not.toContain('Undelivered Mail Returned to Sender');
     expect(open).not.toContain('Auto: received');

@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { DeliveryDispatcher, type DispatcherLog } from '../activities/delivery.dispatcher';
 import { smtpMailer } from '../activities/delivery.transports';
 import { createDigestActivities } from '../activities/digest.activities';
+import { joinedNotifier } from '../activities/inbound.notify';
 import { InboundReader } from '../activities/inbound.reader';
 import type { AppConfig } from '../config/config';
 import { deliveryTaskQueue } from '../workflows/notification.definitions';
@@ -121,6 +122,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         mailboxes: options.inbound.mailboxes,
         owner,
         pollMs: options.inbound.pollMs,
+        onJoined: joinedNotifier({ em, email: Boolean(notifications.smtpUrl) }),
         log,
       })
     : null;

@@ -2263,7 +2263,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest" | "order-message";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "digest" | "order-message";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2352,7 +2352,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2365,14 +2365,14 @@ export interface components {
             /** @example https://erp.example.com/hooks/oms */
             url: string;
             /** @description The kinds to receive; absent or empty: every kind. */
-            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description?: string;
         };
         CreatedWebhookDto: {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -3047,7 +3047,7 @@ export interface components {
         };
         RecipientSettingDto: {
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message";
             roles: ("admin" | "manager" | "staff" | "auditor")[];
             customer: boolean;
         };
