@@ -82,3 +82,93 @@ export function suggestionFor(subject: string, text: string): InboundSuggestion 
 
 /** The most a stored message's text holds; longer text is cut with a note (the source is not kept). */
 export const MAX_STORED_TEXT = 100_000;
+
+/** The most candidate lines read from one message (the catalogue is asked about each). */
+export const MAX_ORDER_LINE_CANDIDATES = 1000;
+
+/** An order line as a customer wrote it in an e-mail: the line of the text it is on (from 1). */
+export interface MailOrderLine {
+  line: number;
+  sku: string;
+  quantity: number;
+}
+
+/** What may be a SKU in running text: letters, digits and `._/-` (the catalogue decides what is one). */
+const SKU_TOKEN = String.raw`[\p{L}\p{N}][\p{L}\p{N}._/-]{0,63}`;
+const QUANTITY = String.raw`\d{1,7}`;
+const UNITS = String.raw`(?:pcs|pieces?|units?|boxes|box|件|箱|个|盒|套|包|瓶)`;
+/** `TEA-001 x 2`, `TEA-001 × 2`, `TEA-001 * 2`, anywhere in a line, several per line. */
+const SKU_TIMES = new RegExp(
+  String.raw`(?<![\p{L}\p{N}._/-])(${SKU_TOKEN})\s*[x×*]\s*(${QUANTITY})(?!\d)`,
+  'giu',
+);
+/** `2 x TEA-001`, `2 × TEA-001`, anywhere in a line. */
+const TIMES_SKU = new RegExp(String.raw`(?<![\p{L}\p{N}])(${QUANTITY})\s*[x×*]\s*(${SKU_TOKEN})`, 'giu');
+/** A line that is one item: `TEA-001: 2`, `TEA-001 qty 2`, `TEA-001 数量 2`, `TEA-001 2 boxes`, `TEA-001 2件`. */
+const LINE_SKU_QUANTITY = new RegExp(
+  String.raw`^(${SKU_TOKEN})\s*(?:[:：=,，]|qty\.?|quantity|数量[:：]?)?\s*(${QUANTITY})\s*${UNITS}?\.?$`,
+  'iu',
+);
+/** A line that is one item the other way round: `2 boxes TEA-001`, `2件 TEA-001`, `2 of TEA-001`. */
+const LINE_QUANTITY_SKU = new RegExp(
+  String.raw`^(${QUANTITY})\s*(?:${UNITS}|of)\s*(?:of\s+)?(${SKU_TOKEN})\.?$`,
+  'iu',
+);
+/** Where the customer's own words end and the quoted e-mail they answer begins. */
+const QUOTE_STARTS = /^(?:-{2,}\s*original message|on .+ wrote:$|.+写道[:：]$|-----)/i;
+
+/**
+ * The order lines a customer may have meant in an e-mail's text (issue 33: an order by e-mail becomes an
+ * import preview staff commit): `SKU x N` or `N x SKU` anywhere, or a line that is a SKU and a quantity.
+ * Quoted text (`>` lines, and everything after "On … wrote:") is not read: a reply quotes the product's own
+ * e-mail, which lists the order's lines. Only candidates: the caller keeps those whose SKU is in the
+ * catalogue, so that an ordinary word next to a number is not taken for a product.
+ */
+export function orderLineCandidates(text: string): MailOrderLine[] {
+  const found: MailOrderLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    // An order has at most 200 lines; a message with far more candidates is no order to guess at.
+    if (found.length >= MAX_ORDER_LINE_CANDIDATES) break;
+    const line = raw.trim();
+    if (QUOTE_STARTS.test(line)) break;
+    if (line.startsWith('>')) continue;
+    // List markers: `- `, `* `, `• `, `1. `, `1) `.
+    const item = line.replace(/^(?:[-*•·]|\d{1,3}[.)、])\s+/u, '');
+    const add = (sku: string | undefined, quantity: string | undefined) => {
+      if (sku && quantity) found.push({ line: index + 1, sku, quantity: Number(quantity) });
+    };
+    const before = found.length;
+    for (const match of item.matchAll(SKU_TIMES)) add(match[1], match[2]);
+    if (found.length === before) for (const match of item.matchAll(TIMES_SKU)) add(match[2], match[1]);
+    if (found.length === before) {
+      const skuFirst = LINE_SKU_QUANTITY.exec(item);
+      if (skuFirst) add(skuFirst[1], skuFirst[2]);
+      else {
+        const quantityFirst = LINE_QUANTITY_SKU.exec(item);
+        if (quantityFirst) add(quantityFirst[2], quantityFirst[1]);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The candidates whose SKU the catalogue has (`known` answers the catalogue's spelling of a SKU, matched
+ * without regard to case, or undefined), each product once: the same product named twice is one line with
+ * the quantities added, on the line it was first named.
+ */
+export function recognisedOrderLines(
+  candidates: readonly MailOrderLine[],
+  known: (sku: string) => string | undefined,
+): MailOrderLine[] {
+  const lines = new Map<string, MailOrderLine>();
+  for (const candidate of candidates) {
+    const sku = known(candidate.sku);
+    if (sku === undefined || candidate.quantity < 1) continue;
+    const earlier = lines.get(sku);
+    if (earlier) earlier.quantity += candidate.quantity;
+    else lines.set(sku, { ...candidate, sku });
+  }
+  return [...lines.values()];
+}

@@ -340,11 +340,13 @@ describe('mail that comes in', () => {
     expect(item).toMatchObject({ from: 'Zhang Min <zhang.min@unknown.example>', suggestion: 'feedback' });
     expect(item).not.toHaveProperty('customerId');
 
+    // Nothing in it reads as an order line: it cannot be a draft, and stays open.
     const draft = await clerk.post<{ message: string }>(`/api/inbound/${item.id}/file`, {
       as: 'order-draft',
     });
     expect(draft.status).toBe(409);
-    expect(draft.body.message).toMatch(/not available yet/);
+    expect(draft.body.message).toMatch(/no order lines were recognised/);
+    expect((await openList()).map((m) => m.id)).toContain(item.id);
     const filed = await clerk.post(`/api/inbound/${item.id}/file`, { as: 'feedback' });
     expect(filed.status).toBe(200);
     expect((await openList()).map((m) => m.id)).not.toContain(item.id);
@@ -364,6 +366,74 @@ describe('mail that comes in', () => {
         expect.objectContaining({ channel: 'console', message: 'The console is fine.' }),
       ]),
     );
+  }, 120_000);
+
+  it('files an order written in an e-mail as an uncommitted import, which becomes the order only when staff commit it', async () => {
+    type Import = {
+      id: string;
+      status: string;
+      rows: number;
+      valid: number;
+      orders: number;
+      errors: unknown[];
+      results: { externalRef: string; orderId: string | null; created: boolean }[];
+    };
+    const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 5000 }, { unitPrice: 1200 }]);
+    const customer = (await clerk.get<{ email: string }>(`/api/customers/${customerId}`)).body;
+    const message = rawMail({
+      from: `Li Wei <${customer.email}>`,
+      subject: 'New order for next week',
+      text: [
+        'Hello, we would like to order:',
+        `- ${skus[0]} x 3`,
+        `- ${skus[1]!.toLowerCase()}: 2 boxes`,
+        'Our order number 2026 x 7 is for your reference.',
+        '',
+        'Li Wei',
+      ].join('\n'),
+    });
+    await deliver(message.raw);
+    const waiting = await eventually(
+      openList,
+      (items) => items.some((m) => m.subject === 'New order for next week'),
+      30_000,
+    );
+    const item = waiting.find((m) => m.subject === 'New order for next week')!;
+    expect(item).toMatchObject({ customerId, suggestion: 'order' });
+
+    const filed = await clerk.post<{ id: string; importId: string }>(`/api/inbound/${item.id}/file`, {
+      as: 'order-draft',
+    });
+    expect(filed.status).toBe(200);
+    expect(filed.body).toMatchObject({ id: item.id, importId: expect.any(String) as unknown });
+    expect((await openList()).map((m) => m.id)).not.toContain(item.id);
+    expect((await clerk.post(`/api/inbound/${item.id}/file`, { as: 'order-draft' })).status).toBe(409);
+
+    const externalRef = `email-${item.id}`;
+    const preview = await clerk.get<Import>(`/api/imports/${filed.body.importId}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ status: 'previewed', rows: 2, valid: 2, orders: 1, errors: [] });
+    // Nothing is an order before staff commit it.
+    const before = await clerk.get<{ items: unknown[] }>(`/api/orders?externalRef=${externalRef}`);
+    expect(before.body.items).toEqual([]);
+
+    expect((await clerk.post(`/api/imports/${filed.body.importId}/commit`, {})).status).toBe(202);
+    const committed = await eventually(
+      async () => (await clerk.get<Import>(`/api/imports/${filed.body.importId}`)).body,
+      (current) => current.status === 'committed',
+      60_000,
+    );
+    expect(committed.results).toEqual([
+      expect.objectContaining({ externalRef, created: true, orderId: expect.any(String) as unknown }),
+    ]);
+    const order = await clerk.get<
+      OrderBody & { customerId: string; lines: { sku: string; quantity: number }[] }
+    >(`/api/orders/${committed.results[0]!.orderId}`);
+    expect(order.body.customerId).toBe(customerId);
+    expect(order.body.lines.map((line) => [line.sku, line.quantity])).toEqual([
+      [skus[0], 3],
+      [skus[1], 2],
+    ]);
   }, 120_000);
 
   it('takes each message exactly once when a reader dies after storing one and another takes over', async () => {

@@ -377,24 +377,27 @@ export class InboundRepository {
   }
 
   /** One incoming message by id, locked for filing; null when unknown. */
-  async findIncoming(id: string): Promise<(InboundItem & { status: string }) | null> {
+  async findIncoming(id: string): Promise<(InboundItem & { status: string; fromAddress: string }) | null> {
     if (!isUuid(id)) return null;
     const rows = await this.sql<MessageRow[]>(
       `select * from mail_messages where id = ? and direction = 'in'`,
       [id],
     );
-    return rows[0] ? { ...toItem(rows[0]), status: rows[0].status } : null;
+    const row = rows[0];
+    return row ? { ...toItem(row), status: row.status, fromAddress: row.from_address } : null;
   }
 
   /**
-   * Files an open message: as feedback (a feedback row with channel `email`), as a message on an order, or
-   * closes it. Null when it is not open any more (filed or closed by someone else), in the same transaction.
+   * Files an open message: as feedback (a feedback row with channel `email`), as a message on an order, as
+   * the order draft `importId` (an import preview made from it), or closes it. Null when it is not open any
+   * more (filed or closed by someone else), in the same transaction.
    */
   async file(
     id: string,
-    as: 'feedback' | 'message' | 'closed',
+    as: 'feedback' | 'message' | 'order-draft' | 'closed',
     actor: Actor,
     orderId: string | null,
+    importId: string | null = null,
   ): Promise<InboundItem | null> {
     if (!isUuid(id)) return null;
     return this.em.transactional(async (em) => {
@@ -409,6 +412,7 @@ export class InboundRepository {
         as,
         by: { id: actor.id, username: actor.username },
         at: new Date().toISOString(),
+        ...(importId ? { importId } : {}),
       });
       if (as === 'feedback') {
         await sql(
@@ -424,7 +428,7 @@ export class InboundRepository {
       await sql(
         `update mail_messages set status = ?, order_id = coalesce(?, order_id), filed = ?::jsonb where id = ?`,
         [
-          as === 'message' ? 'order' : as === 'feedback' ? 'filed' : 'closed',
+          as === 'message' ? 'order' : as === 'closed' ? 'closed' : 'filed',
           as === 'message' ? orderId : null,
           filed,
           id,

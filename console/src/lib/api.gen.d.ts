@@ -1703,7 +1703,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * File an incoming e-mail as feedback or onto an order
+         * File an incoming e-mail as feedback, onto an order, or as an order draft
          * @description Roles: admin, manager, staff.
          */
         post: operations["fileInbound"];
@@ -3443,7 +3443,7 @@ export interface components {
         };
         FileInboundDto: {
             /**
-             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: not available yet (answers 409).
+             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: an uncommitted import for the sender’s customer from the order lines recognised in the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`), answered as `importId`.
              * @enum {string}
              */
             as: "feedback" | "order-draft" | "message";
@@ -3452,6 +3452,36 @@ export interface components {
              * @description Required for `message`; for `feedback`, what it is about.
              */
             orderId?: string;
+        };
+        FiledInboundDto: {
+            /** Format: uuid */
+            id: string;
+            from: string;
+            subject: string;
+            /** @description Plain text only. */
+            text: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The customer with the sender’s address, if any.
+             */
+            customerId?: string;
+            /**
+             * @description A guess from its words.
+             * @enum {string|null}
+             */
+            suggestion: "feedback" | "order" | null;
+            /** @description Why it could not be read as sent (over 10 MB, malformed): only what could be read is shown. */
+            problem: string | null;
+            /** @description Authentication-Results as received. */
+            authentication: string | null;
+            attachments: components["schemas"]["MailAttachmentDto"][];
+            /**
+             * Format: uuid
+             * @description For `order-draft`: the uncommitted import made from the message (`GET /api/imports/:id`); it becomes an order only when staff commit it (`POST /api/imports/:id/commit`).
+             */
+            importId?: string;
         };
         DeliveryDestinationCheckDto: {
             /** @example smtp */
@@ -11561,13 +11591,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Filed: it leaves the open list. */
+            /** @description Filed: it leaves the open list. `order-draft` answers the import made (`importId`). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboundItemDto"];
+                    "application/json": components["schemas"]["FiledInboundDto"];
                 };
             };
             /** @description Malformed or invalid input; the message names the field. */
@@ -11606,7 +11636,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Not open any more, or `order-draft`, which is not available yet. */
+            /** @description Not open any more, or `order-draft` of a message in which no order line was recognised. */
             409: {
                 headers: {
                     [name: string]: unknown;
