@@ -32,6 +32,8 @@ export interface InboundReaderDeps {
   owner: string;
   /** Wait after a pass that found nothing new. */
   pollMs: number;
+  /** The domain of the product's own Message-IDs, which replies name; `oms.local` when not given. */
+  messageIdDomain?: string;
   log: InboundLog;
   /** Messages per pass at most: the lease is renewed between passes. */
   batchSize?: number;
@@ -147,7 +149,7 @@ export class InboundReader {
       if (!fetched) continue; // expunged by someone else meanwhile
       const source = (tooLarge ? fetched.headers : fetched.source) ?? Buffer.alloc(0);
       const mail = await readMail(source, { mailbox: mailbox.key, uidValidity, uid, size }, tooLarge);
-      const stored = await repository().store(mail);
+      const stored = await repository().store(mail, this.deps.messageIdDomain);
       if (stored.orderId && !mail.automatic && this.deps.onJoined)
         await this.deps.onJoined({
           id: stored.id,

@@ -1,6 +1,7 @@
 import {
   deliveryIdsAnswered,
   isAutomatic,
+  messageIdDomainOf,
   messageIdOf,
   orderLineCandidates,
   orderNumbersIn,
@@ -20,6 +21,18 @@ describe('threading incoming mail', () => {
         messageIdOf(delivery),
       ]),
     ).toEqual([delivery, earlier]);
+  });
+
+  it('gives Message-IDs the domain of the configured From, and threads replies to the earlier oms.local ones', () => {
+    expect(messageIdDomainOf('OMS <Orders@Shop.Example.COM>')).toBe('shop.example.com');
+    expect(messageIdDomainOf('orders@shop.example')).toBe('shop.example');
+    expect(messageIdDomainOf('Order Management <oms@localhost>')).toBe('oms.local');
+    expect(messageIdDomainOf('nobody')).toBe('oms.local');
+    expect(messageIdOf(delivery, 'shop.example')).toBe(`<${delivery}@shop.example>`);
+    expect(deliveryIdsAnswered(`<${delivery}@SHOP.example>`, [messageIdOf(earlier)], 'shop.example')).toEqual(
+      [delivery, earlier],
+    );
+    expect(deliveryIdsAnswered(`<${delivery}@elsewhere.example>`, [], 'shop.example')).toEqual([]);
   });
 
   it("ignores other domains' Message-IDs and ids that are not the product's", () => {

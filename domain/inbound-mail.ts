@@ -3,25 +3,47 @@
  * in a message says which order it is about, and which messages were written by a machine.
  */
 
-/** The domain of the Message-IDs the product gives its e-mails: `<deliveryId@oms.local>`. */
-export const MESSAGE_ID_DOMAIN = 'oms.local';
+/**
+ * The domain of the product's Message-IDs before they took the configured mail domain, and when the
+ * configured From has none: replies to e-mail sent then still thread.
+ */
+export const LEGACY_MESSAGE_ID_DOMAIN = 'oms.local';
 
-/** The Message-ID of the e-mail sent for one delivery (an outbox row). */
-export function messageIdOf(deliveryId: string): string {
-  return `<${deliveryId}@${MESSAGE_ID_DOMAIN}>`;
+/**
+ * The domain the product's Message-IDs carry: the one of its From address (OMS_MAIL_FROM), lower-case, so
+ * that they are the installation's own; `oms.local` when the From's address has no domain with a dot
+ * (the default `oms@localhost`).
+ */
+export function messageIdDomainOf(mailFrom: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom;
+  const domain = /@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)\s*$/i.exec(
+    address.trim(),
+  )?.[1];
+  return domain ? domain.toLowerCase() : LEGACY_MESSAGE_ID_DOMAIN;
+}
+
+/** The Message-ID of the e-mail sent for one delivery (an outbox row): `<deliveryId@domain>`. */
+export function messageIdOf(deliveryId: string, domain: string = LEGACY_MESSAGE_ID_DOMAIN): string {
+  return `<${deliveryId}@${domain}>`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The deliveries an incoming message answers, from its `In-Reply-To` and `References` (newest last, as
- * RFC 5322 orders them): the ids of the product's own Message-IDs among them, nearest answer first.
+ * RFC 5322 orders them): the ids of the product's own Message-IDs among them (of the configured domain, or
+ * the one used before it), nearest answer first.
  */
-export function deliveryIdsAnswered(inReplyTo: string | null, references: readonly string[]): string[] {
+export function deliveryIdsAnswered(
+  inReplyTo: string | null,
+  references: readonly string[],
+  domain: string = LEGACY_MESSAGE_ID_DOMAIN,
+): string[] {
+  const domains = new Set([domain.toLowerCase(), LEGACY_MESSAGE_ID_DOMAIN]);
   const ids: string[] = [];
   for (const messageId of [...(inReplyTo ? [inReplyTo] : []), ...[...references].reverse()]) {
     const match = /^<?([^@<>\s]+)@([^<>\s]+?)>?$/.exec(messageId.trim());
-    if (!match || match[2]!.toLowerCase() !== MESSAGE_ID_DOMAIN) continue;
+    if (!match || !domains.has(match[2]!.toLowerCase())) continue;
     const id = match[1]!.toLowerCase();
     if (UUID.test(id) && !ids.includes(id)) ids.push(id);
   }

@@ -146,7 +146,8 @@ describe('mail that comes in', () => {
 
   it("joins a customer's reply to the order's conversation, and staff's answer goes out threaded", async () => {
     const { order, email, confirmation } = await orderWithMail();
-    expect(confirmation.messageId).toMatch(/^<[0-9a-f-]{36}@oms\.local>$/);
+    // The product's Message-IDs carry its configured mail domain (OMS_MAIL_FROM's).
+    expect(confirmation.messageId).toMatch(/^<[0-9a-f-]{36}@oms\.example>$/);
     const reply = rawMail({
       from: `Li Wei <${email}>`,
       subject: `Re: ${confirmation.subject}`,

@@ -105,6 +105,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     mailer,
     smtpServer: notifications.smtpUrl ? new URL(notifications.smtpUrl).host : null,
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
+    messageIdDomain: notifications.messageIdDomain,
     settings: {
       sendTimeoutMs: notifications.sendTimeoutMs,
       ratePerDestination: notifications.ratePerDestination,
@@ -122,6 +123,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         mailboxes: options.inbound.mailboxes,
         owner,
         pollMs: options.inbound.pollMs,
+        messageIdDomain: notifications.messageIdDomain,
         onJoined: joinedNotifier({ em, email: Boolean(notifications.smtpUrl) }),
         log,
       })

@@ -45,6 +45,7 @@ export class InboundService {
       text,
       this.config.notifications.mailFrom,
       actor,
+      this.config.notifications.messageIdDomain,
     );
   }
 

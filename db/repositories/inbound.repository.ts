@@ -217,7 +217,7 @@ export class InboundRepository {
    * order number in the subject when it comes from that order's customer. Unmatched, it waits in the
    * inbound list (machine-written ones are kept but listed nowhere).
    */
-  async store(mail: IncomingMail): Promise<Stored> {
+  async store(mail: IncomingMail, messageIdDomain?: string): Promise<Stored> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
       const known = await sql<{ id: string; order_id: string | null }[]>(
@@ -232,7 +232,7 @@ export class InboundRepository {
         [mail.fromAddress],
       );
       const customerId = customer[0]?.id ?? null;
-      const orderId = (await orderAnswered(sql, mail)) ?? (await orderNamed(sql, mail));
+      const orderId = (await orderAnswered(sql, mail, messageIdDomain)) ?? (await orderNamed(sql, mail));
       const status = orderId ? 'order' : mail.automatic ? 'automatic' : 'open';
       const inserted = await sql<{ id: string }[]>(
         `insert into mail_messages (id, direction, mailbox, uid_validity, uid, message_id, status, order_id,
@@ -301,6 +301,7 @@ export class InboundRepository {
     text: string,
     from: string,
     actor: Actor,
+    messageIdDomain?: string,
   ): Promise<ConversationMessage> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
@@ -338,7 +339,7 @@ export class InboundRepository {
          values (gen_random_uuid(), 'out', ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?::jsonb, now())
          returning *`,
         [
-          messageIdOf(deliveryId),
+          messageIdOf(deliveryId, messageIdDomain),
           order.id,
           order.customerId,
           from,
@@ -455,8 +456,12 @@ function toItem(row: MessageRow): InboundItem {
 }
 
 /** The order of the product's own e-mail this message answers, nearest answer first. */
-async function orderAnswered(sql: Sql, mail: IncomingMail): Promise<string | null> {
-  const ids = deliveryIdsAnswered(mail.inReplyTo, mail.references);
+async function orderAnswered(
+  sql: Sql,
+  mail: IncomingMail,
+  messageIdDomain: string | undefined,
+): Promise<string | null> {
+  const ids = deliveryIdsAnswered(mail.inReplyTo, mail.references, messageIdDomain);
   if (ids.length === 0) return null;
   const rows = await sql<{ id: string; order_id: string }[]>(
     `select id, order_id from deliveries where id = any(?::uuid[]) and order_id is not null`,
