@@ -340,10 +340,14 @@ class DestinationLane {
     if (failure === null) return { status: 'sent' };
     const error = failure.message;
     if (failure.maybeDelivered && delivery.channel === 'email') return { status: 'unconfirmed', error };
-    const { deliveryAttempts, retryIntervalMs } = this.deps.settings;
+    // The delivery's own policy, whichever process sends it; this process's for rows planned without one.
+    const { attempts, retryIntervalMs } = delivery.policy ?? {
+      attempts: this.deps.settings.deliveryAttempts,
+      retryIntervalMs: this.deps.settings.retryIntervalMs,
+    };
     if (failure.scope === 'delivery') {
       const failures = delivery.failures + 1;
-      if (failure.final || failures >= deliveryAttempts) return { status: 'failed', error };
+      if (failure.final || failures >= attempts) return { status: 'failed', error };
       return {
         status: 'retrying',
         error,

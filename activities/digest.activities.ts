@@ -3,7 +3,12 @@
  * since their last one, written to the outbox like any other e-mail.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DeliveryRepository, NotificationRepository, UserRepository } from '../db/repositories';
+import {
+  DeliveryRepository,
+  NotificationRepository,
+  UserRepository,
+  type DeliveryPolicy,
+} from '../db/repositories';
 import { DIGEST_KIND } from '../domain/notifications';
 import { DIGEST_ITEMS, renderDigest } from './notification.render';
 
@@ -13,6 +18,8 @@ export interface DigestActivityDeps {
   email: boolean;
   /** The time zone a digest shows times in (OMS_DIGEST_TIME_ZONE). */
   digestTimeZone: string;
+  /** Attempts and retry wait the digest's e-mails keep. */
+  deliveryPolicy: DeliveryPolicy;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,19 +57,22 @@ export function createDigestActivities(deps: DigestActivityDeps) {
               total,
               deps.digestTimeZone,
             );
-            added = await new DeliveryRepository(em).plan([
-              {
-                dedupKey: `${DIGEST_KIND}:${reader.id}:${end.toISOString()}`,
-                orderId: null,
-                kind: DIGEST_KIND,
-                channel: 'email',
-                recipient: `user:${reader.username}`,
-                address: reader.email,
-                subject: message.subject,
-                textBody: message.text,
-                htmlBody: message.html,
-              },
-            ]);
+            added = await new DeliveryRepository(em).plan(
+              [
+                {
+                  dedupKey: `${DIGEST_KIND}:${reader.id}:${end.toISOString()}`,
+                  orderId: null,
+                  kind: DIGEST_KIND,
+                  channel: 'email',
+                  recipient: `user:${reader.username}`,
+                  address: reader.email,
+                  subject: message.subject,
+                  textBody: message.text,
+                  htmlBody: message.html,
+                },
+              ],
+              deps.deliveryPolicy,
+            );
           }
           await new UserRepository(em).markDigested(reader.id, end);
           return added;

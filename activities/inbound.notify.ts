@@ -4,7 +4,7 @@
  * roles), delegations apply, e-mail follows each person's preference, and webhooks of the kind are called.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderRepository } from '../db/repositories';
+import { OrderRepository, type DeliveryPolicy } from '../db/repositories';
 import type { JoinedMessage } from './inbound.reader';
 import { createNotificationActivities } from './notification.activities';
 import { mailExcerpt } from './notification.render';
@@ -13,6 +13,8 @@ export interface JoinedNoticeDeps {
   em: () => EntityManager;
   /** Whether an SMTP server is configured: without one, nobody is e-mailed (the inbox still is). */
   email: boolean;
+  /** Attempts and retry wait each planned e-mail or webhook call keeps. */
+  deliveryPolicy: DeliveryPolicy;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   NotificationRepository,
   NotificationSettingsRepository,
   WebhookRepository,
+  type DeliveryPolicy,
   type NewDelivery,
 } from '../db/repositories';
 import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
@@ -28,6 +29,8 @@ export interface NotificationActivityDeps {
   email: boolean;
   /** The link to an order's tracking page that customers' e-mails carry; null leaves it out. */
   trackingLink: ((orderId: string) => string) | null;
+  /** Attempts and retry wait each planned delivery keeps (OMS_DELIVERY_ATTEMPTS, OMS_DELIVERY_RETRY_MS). */
+  deliveryPolicy: DeliveryPolicy;
 }
 
 export interface NotifyInput {
@@ -219,7 +222,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           webhookId: webhook.id,
         });
       }
-      const planned = await new DeliveryRepository(em).plan(outbound);
+      const planned = await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy);
       const notice: Notice = {
         kind,
         occurrence,

@@ -87,6 +87,7 @@ describe('in-app notifications', () => {
       em: () => stack.orm.em.fork(),
       email: false,
       trackingLink: null,
+      deliveryPolicy: { attempts: 8, retryIntervalMs: 5000 },
     });
     const notifyOrder = (input: Parameters<typeof activities.notifyOrder>[0]) =>
       activities.notifyOrder(input);

@@ -24,6 +24,7 @@ type Delivery = {
   attempts: number;
   destination: string | null;
   createdAt: string;
+  lastError: string | null;
 };
 type Destination = {
   id: string;
@@ -309,26 +310,28 @@ describe('the outbox: deliveries apart from the orders, one circuit breaker per 
     const dedupKey = `${orderId}:legacy:${crypto.randomUUID()}`;
     // As a delivery planned before the upgrade: no destination yet, and a workflow of its own.
     await stack.orm.em.fork().transactional(async (em) => {
-      await new DeliveryRepository(em).plan([
-        {
-          dedupKey,
-          orderId: orderId!,
-          kind: 'order.created',
-          channel: 'webhook',
-          recipient: `webhook:${webhook.id}`,
-          address: `${hooks.baseUrl}/oms`,
-          payload: { legacy: true },
-          webhookId: webhook.id,
-        },
-      ]);
-      await em
-        .getConnection()
-        .execute(
-          `update deliveries set destination = null where dedup_key = ?`,
-          [dedupKey],
-          'run',
-          em.getTransactionContext(),
-        );
+      await new DeliveryRepository(em).plan(
+        [
+          {
+            dedupKey,
+            orderId: orderId!,
+            kind: 'order.created',
+            channel: 'webhook',
+            recipient: `webhook:${webhook.id}`,
+            address: `${hooks.baseUrl}/oms`,
+            payload: { legacy: true },
+            webhookId: webhook.id,
+          },
+        ],
+        { attempts: 8, retryIntervalMs: 5000 },
+      );
+      await em.getConnection().execute(
+        `update deliveries set destination = null, max_attempts = null, retry_interval_ms = null
+            where dedup_key = ?`,
+        [dedupKey],
+        'run',
+        em.getTransactionContext(),
+      );
     });
     const [row] = await stack.orm.em
       .fork()
@@ -348,5 +351,42 @@ describe('the outbox: deliveries apart from the orders, one circuit breaker per 
     );
     expect(sent).toMatchObject({ status: 'sent', destination: hookDestination() });
     expect(hooks.calls.filter((call) => call.headers['x-oms-delivery'] === id)).toHaveLength(1);
+  });
+
+  it('gives a delivery the attempts it was planned with, whichever worker sends it', async () => {
+    // Planned by a process set to two attempts; this file's worker would give it eight, five seconds apart.
+    const [orderId] = await moveOrders(1);
+    const dedupKey = `${orderId}:policy:${crypto.randomUUID()}`;
+    await stack.orm.em.fork().transactional(async (em) =>
+      new DeliveryRepository(em).plan(
+        [
+          {
+            dedupKey,
+            orderId: orderId!,
+            kind: 'order.created',
+            channel: 'webhook',
+            recipient: `webhook:${webhook.id}`,
+            address: `${hooks.baseUrl}/refuse`,
+            payload: { policy: true },
+            webhookId: webhook.id,
+          },
+        ],
+        { attempts: 2, retryIntervalMs: 200 },
+      ),
+    );
+    const failed = await eventually(
+      async () =>
+        (await deliveriesOf([orderId!])).find(
+          (d) => d.recipient === `webhook:${webhook.id}` && d.status === 'failed' && d.lastError !== null,
+        ),
+      (d) => d !== undefined,
+      20_000,
+    );
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: 'the receiver answered HTTP 400',
+    });
+    expect(hooks.calls.filter((call) => call.headers['x-oms-delivery'] === failed!.id)).toHaveLength(2);
   });
 });

@@ -93,6 +93,10 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
       em,
       email: Boolean(notifications.smtpUrl),
       digestTimeZone: notifications.digest.timeZone,
+      deliveryPolicy: {
+        attempts: notifications.deliveryAttempts,
+        retryIntervalMs: notifications.retryIntervalMs,
+      },
     }),
     ...DELIVERY_WORKER_SLOTS,
     ...(options.identity ? { identity: `${options.identity}-deliveries` } : {}),
@@ -124,7 +128,14 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         owner,
         pollMs: options.inbound.pollMs,
         messageIdDomain: notifications.messageIdDomain,
-        onJoined: joinedNotifier({ em, email: Boolean(notifications.smtpUrl) }),
+        onJoined: joinedNotifier({
+          em,
+          email: Boolean(notifications.smtpUrl),
+          deliveryPolicy: {
+            attempts: notifications.deliveryAttempts,
+            retryIntervalMs: notifications.retryIntervalMs,
+          },
+        }),
         log,
       })
     : null;

@@ -94,6 +94,10 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     backup: options.backup ?? null,
     email: Boolean(options.notifications.smtpUrl),
     digestTimeZone: options.notifications.digest.timeZone,
+    deliveryPolicy: {
+      attempts: options.notifications.deliveryAttempts,
+      retryIntervalMs: options.notifications.retryIntervalMs,
+    },
     trackingLink: options.trackingLink ?? null,
     commandKeys: options.keys.commands,
     archiveSealKeys: options.keys.archiveSeal,

@@ -100,4 +100,12 @@ export class DeliveryEntity {
   /** Failures of this delivery itself (a receiver refusing it); an unreachable destination does not count. */
   @Property({ type: 'integer' })
   failures: number = 0;
+
+  /** Its own failures before it is marked failed, as planned (null: the sending process's setting). */
+  @Property({ type: 'integer', nullable: true })
+  maxAttempts: number | null = null;
+
+  /** The wait after its first own failure, doubled after each, as planned (null: the sender's setting). */
+  @Property({ type: 'integer', nullable: true })
+  retryIntervalMs: number | null = null;
 }

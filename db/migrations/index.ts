@@ -26,7 +26,8 @@ import { Migration20261204600000_returns } from './Migration20261204600000_retur
 import { Migration20261204800000_inbound_mail } from './Migration20261204800000_inbound_mail';
 import { Migration20261204700000_order_intake } from './Migration20261204700000_order_intake';
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
-import { Migration20261204933000_order_message_notice } from './Migration20261204933000_order_message_notice';
+import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
+import { Migration20261205033000_order_message_notice } from './Migration20261205033000_order_message_notice';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -63,8 +64,9 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204700000_order_intake', class: Migration20261204700000_order_intake },
   { name: 'Migration20261204800000_inbound_mail', class: Migration20261204800000_inbound_mail },
   { name: 'Migration20261204900000_locations', class: Migration20261204900000_locations },
+  { name: 'Migration20261205000000_delivery_policy', class: Migration20261205000000_delivery_policy },
   {
-    name: 'Migration20261204933000_order_message_notice',
-    class: Migration20261204933000_order_message_notice,
+    name: 'Migration20261205033000_order_message_notice',
+    class: Migration20261205033000_order_message_notice,
   },
 ];

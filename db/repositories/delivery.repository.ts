@@ -28,6 +28,12 @@ export interface NewDelivery {
   webhookId?: string;
 }
 
+/** How often a delivery is tried and how long it waits after its own failures; kept in its row. */
+export interface DeliveryPolicy {
+  attempts: number;
+  retryIntervalMs: number;
+}
+
 export interface Delivery {
   id: string;
   orderId: string | null;
@@ -101,9 +107,9 @@ export class DeliveryRepository {
    * Puts the deliveries not planned before into the outbox, due now, in one statement; a message planned
    * before (a retried step) is left as it is. Answers how many were new.
    */
-  async plan(deliveries: NewDelivery[]): Promise<number> {
+  async plan(deliveries: NewDelivery[], policy: DeliveryPolicy): Promise<number> {
     if (deliveries.length === 0) return 0;
-    const row = `(${Array.from({ length: 12 }, () => '?').join(', ')})`;
+    const row = `(${Array.from({ length: 14 }, () => '?').join(', ')})`;
     const rows = deliveries.map(() => row);
     const params = deliveries.flatMap((d) => [
       d.dedupKey,
@@ -118,14 +124,16 @@ export class DeliveryRepository {
       d.payload === undefined ? null : JSON.stringify(d.payload),
       d.webhookId ?? null,
       destinationOf(d.channel, d.address),
+      policy.attempts,
+      policy.retryIntervalMs,
     ]);
     const inserted = await sqlOf(this.em)<{ id: string }[]>(
       `insert into deliveries (dedup_key, order_id, kind, channel, recipient, address, subject, text_body,
-         html_body, payload, webhook_id, destination)
+         html_body, payload, webhook_id, destination, max_attempts, retry_interval_ms)
        select dedup_key, order_id::uuid, kind, channel, recipient, address, subject, text_body, html_body,
-              payload::jsonb, webhook_id::uuid, destination
+              payload::jsonb, webhook_id::uuid, destination, max_attempts::int, retry_interval_ms::int
          from (values ${rows.join(', ')}) as planned (dedup_key, order_id, kind, channel, recipient, address,
-              subject, text_body, html_body, payload, webhook_id, destination)
+              subject, text_body, html_body, payload, webhook_id, destination, max_attempts, retry_interval_ms)
        on conflict (dedup_key) do nothing
        returning id`,
       params,

@@ -44,6 +44,7 @@ export {
   DeliveryRepository,
   type Delivery,
   type DeliveryFilter,
+  type DeliveryPolicy,
   type NewDelivery,
 } from './delivery.repository';
 export {

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Breaker } from '../../domain/delivery.rules';
 import type { BreakerState, Channel, DeliveryStatus } from '../../domain/notifications';
 import { arrayLiteral, sqlOf } from './sql';
+import type { DeliveryPolicy } from './delivery.repository';
 
 /** A destination as its dispatcher holds it: its breaker and whether a manager paused it. */
 export interface HeldDestination {
@@ -28,6 +29,8 @@ export interface ClaimedDelivery {
   attempts: number;
   /** Its own failures before this attempt. */
   failures: number;
+  /** The retry policy it was planned with; null for deliveries planned before policies were kept. */
+  policy: DeliveryPolicy | null;
 }
 
 /** How one attempt ended. */
@@ -225,6 +228,8 @@ export class OutboxRepository {
         references: string[] | null;
         attempts: number;
         failures: number;
+        max_attempts: number | null;
+        retry_interval_ms: number | null;
         created_at: SqlTime;
       }[]
     >(
@@ -238,7 +243,8 @@ export class OutboxRepository {
               lease_until = now() + ? * interval '1 millisecond', updated_at = now()
          from due where d.id = due.id
        returning d.id, d.kind, d.channel, d.address, d.subject, d.text_body, d.html_body, d.payload,
-                 d.webhook_id, d."references", d.attempts, d.failures, d.created_at`,
+                 d.webhook_id, d."references", d.attempts, d.failures, d.max_attempts, d.retry_interval_ms,
+                 d.created_at`,
       [key, limit, leaseMs],
     );
     return rows
@@ -256,6 +262,10 @@ export class OutboxRepository {
         webhookId: row.webhook_id,
         attempts: row.attempts,
         failures: row.failures,
+        policy:
+          row.max_attempts === null || row.retry_interval_ms === null
+            ? null
+            : { attempts: row.max_attempts, retryIntervalMs: row.retry_interval_ms },
       }));
   }
 
