@@ -71,6 +71,8 @@ export interface DispatcherDeps {
   webhookAllowedHosts: readonly string[];
   settings: DispatcherSettings;
   log: DispatcherLog;
+  /** The domain of the e-mails' Message-IDs (the configured From's); `oms.local` when not given. */
+  messageIdDomain?: string;
 }
 
 /** How long a destination stays this process's after its last renewal (renewed every tick). */
@@ -302,7 +304,7 @@ class DestinationLane {
           subject: delivery.subject ?? '',
           text: delivery.textBody ?? '',
           html: delivery.htmlBody ?? '',
-          messageId: messageIdOf(delivery.id),
+          messageId: messageIdOf(delivery.id, this.deps.messageIdDomain),
           references: delivery.references,
         });
       } else {

@@ -32,11 +32,29 @@ export interface InboundReaderDeps {
   owner: string;
   /** Wait after a pass that found nothing new. */
   pollMs: number;
+  /** The domain of the product's own Message-IDs, which replies name; `oms.local` when not given. */
+  messageIdDomain?: string;
   log: InboundLog;
   /** Messages per pass at most: the lease is renewed between passes. */
   batchSize?: number;
+  /**
+   * Tells the people responsible for an order that a customer's message joined it (not for machine-written
+   * mail). Called for every pass over a stored message, before it is moved: a reader that died in between
+   * calls it again, so it must be idempotent by the message's id.
+   */
+  onJoined?: (joined: JoinedMessage) => Promise<void>;
   /** Called after a message is stored and before it is moved: tests stop a reader there. */
   afterStore?: (mailbox: string, uid: number) => Promise<void>;
+}
+
+/** A customer's message that joined an order's conversation. */
+export interface JoinedMessage {
+  /** The stored message's id: what makes telling of it idempotent. */
+  id: string;
+  orderId: string;
+  from: string;
+  subject: string;
+  text: string;
 }
 
 /** How long a mailbox stays this reader's after its last renewal. */
@@ -131,7 +149,15 @@ export class InboundReader {
       if (!fetched) continue; // expunged by someone else meanwhile
       const source = (tooLarge ? fetched.headers : fetched.source) ?? Buffer.alloc(0);
       const mail = await readMail(source, { mailbox: mailbox.key, uidValidity, uid, size }, tooLarge);
-      const stored = await repository().store(mail);
+      const stored = await repository().store(mail, this.deps.messageIdDomain);
+      if (stored.orderId && !mail.automatic && this.deps.onJoined)
+        await this.deps.onJoined({
+          id: stored.id,
+          orderId: stored.orderId,
+          from: mail.fromName ? `${mail.fromName} <${mail.fromAddress}>` : mail.fromAddress,
+          subject: mail.subject,
+          text: mail.text,
+        });
       await this.deps.afterStore?.(mailbox.key, uid);
       await client.messageMove(String(uid), PROCESSED_FOLDER, { uid: true });
       await repository().advance(mailbox.key, this.deps.owner, uidValidity, uid, stored.created ? 1 : 0);

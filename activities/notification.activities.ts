@@ -21,7 +21,7 @@ import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../dom
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
 import type { MessageTemplate } from './notification.templates';
-import { messageData, renderMessage } from './notification.render';
+import { messageData, renderMessage, type MailNotice } from './notification.render';
 
 export interface NotificationActivityDeps {
   em: () => EntityManager;
@@ -53,6 +53,8 @@ export interface NotifyInput {
    * it reached (empty when nobody), so the workflow knows whether anyone was reminded.
    */
   toHolder?: boolean;
+  /** The customer's e-mail that joined the order (`order.message`). */
+  mail?: MailNotice;
 }
 
 /** Which occurrence was announced, to whom and why: kept in the history's record of the step. */
@@ -179,7 +181,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         message: renderMessage(
           kind,
           recipient.language,
-          messageData(order, recipient.language, { waitedMs: input.waitedMs }),
+          messageData(order, recipient.language, { waitedMs: input.waitedMs, mail: input.mail }),
         ),
       }));
 

@@ -68,11 +68,37 @@ export function formatWait(ms: number, language: Language): string {
   return parts.join(language === 'en' ? ' ' : ' ');
 }
 
+/** What a notification of a customer's e-mail says about it (`order.message`). */
+export interface MailNotice {
+  /** The sender as the e-mail gave it (display name and address). */
+  from: string;
+  subject: string;
+  /** The start of its text. */
+  excerpt: string;
+}
+
+/** How much of a customer's e-mail its notification quotes: enough to know what it is about. */
+export const MAIL_EXCERPT_CHARS = 500;
+
+/** The start of an e-mail's text for a notification, cut at a word where it is long. */
+export function mailExcerpt(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length <= MAIL_EXCERPT_CHARS) return trimmed;
+  const cut = trimmed.slice(0, MAIL_EXCERPT_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAIL_EXCERPT_CHARS * 0.8 ? cut.slice(0, space) : cut}…`;
+}
+
 /** The variables every template may use, in the reader's language. */
 export function messageData(
   order: OrderSnapshot,
   language: Language,
-  extra: { customerName?: string | undefined; waitedMs?: number | undefined } = {},
+  extra: {
+    customerName?: string | undefined;
+    waitedMs?: number | undefined;
+    /** The customer's e-mail that joined the order (`order.message`). */
+    mail?: MailNotice | undefined;
+  } = {},
 ) {
   const amount = new Intl.NumberFormat(language, { style: 'currency', currency: order.currency });
   const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
@@ -95,6 +121,7 @@ export function messageData(
     problem: order.problem ?? null,
     ...(extra.customerName !== undefined ? { customer: { name: extra.customerName } } : {}),
     ...(extra.waitedMs !== undefined ? { waited: formatWait(extra.waitedMs, language) } : {}),
+    ...(extra.mail !== undefined ? { mail: extra.mail } : {}),
   };
 }
 

@@ -1,7 +1,15 @@
 import type { OrderSnapshot } from '../domain/order';
 import { CUSTOMER_KINDS, NOTIFICATION_KINDS } from '../domain/notifications';
 import { LANGUAGES } from '../domain/people';
-import { DIGEST_ITEMS, formatWait, messageData, renderDigest, renderMessage } from './notification.render';
+import {
+  DIGEST_ITEMS,
+  MAIL_EXCERPT_CHARS,
+  formatWait,
+  mailExcerpt,
+  messageData,
+  renderDigest,
+  renderMessage,
+} from './notification.render';
 
 /** A snapshot shaped exactly as the workflow produces it (a shipped, then cancelled-like order). */
 const order: OrderSnapshot = {
@@ -50,7 +58,14 @@ describe('notification templates', () => {
   const noBlanks = /\{\{|undefined|null|NaN|\[object/;
 
   it.each(cases(NOTIFICATION_KINDS))('%s renders for staff in %s from real order data', (kind, language) => {
-    const data = messageData(order, language, { waitedMs: 4 * 3600_000 });
+    const data = messageData(order, language, {
+      waitedMs: 4 * 3600_000,
+      mail: {
+        from: 'Li Wei <li.wei@example.com>',
+        subject: 'Two more boxes?',
+        excerpt: 'Can I add two more?',
+      },
+    });
     const message = renderMessage(kind, language, data);
     expect(message.subject).toContain('SO-2026-000123');
     for (const part of [message.subject, message.text, message.html]) expect(part).not.toMatch(noBlanks);
@@ -102,6 +117,25 @@ describe('notification templates', () => {
   it('refuses a customer message for a kind customers do not receive', () => {
     expect(() => renderMessage('order.rejected', 'en', messageData(order, 'en'), 'customer')).toThrow(
       /customers are not told about order.rejected/,
+    );
+  });
+
+  it('quotes a customer’s e-mail to staff escaped in HTML, and only its start', () => {
+    const mail = {
+      from: 'Mallory <m@example.com>',
+      subject: '<img src=x>',
+      excerpt: mailExcerpt(`<script>alert(1)</script> ${'word '.repeat(200)}`),
+    };
+    const message = renderMessage('order.message', 'en', messageData(order, 'en', { mail }));
+    expect(message.html).toContain('&lt;script&gt;');
+    expect(message.html).not.toContain('<script>');
+    expect(message.html).not.toContain('<img');
+    expect(message.text).toContain('Mallory <m@example.com> wrote about order SO-2026-000123');
+    expect(mail.excerpt.length).toBeLessThanOrEqual(MAIL_EXCERPT_CHARS + 1);
+    expect(mail.excerpt.endsWith('word…')).toBe(true);
+    expect(mailExcerpt('  short  ')).toBe('short');
+    expect(() => renderMessage('order.message', 'en', messageData(order, 'en'))).toThrow(
+      /"subject" not defined/,
     );
   });
 

@@ -113,6 +113,20 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
       html: '<p>Step <b>{{problem.step}}</b> of order <b>{{order.number}}</b> failed in a way retrying cannot fix: {{problem.message}}.</p><p>The order can still be cancelled, which releases its stock and refunds its payment.</p>',
     },
   },
+  // The sender is shown as the e-mail gave it: a display name can be forged (the order page shows the
+  // receiving server's authentication result beside it).
+  'order.message': {
+    'zh-CN': {
+      subject: '订单 {{order.number}} 收到客户邮件：{{mail.subject}}',
+      text: '{{mail.from}} 就订单 {{order.number}} 来信：\n\n{{mail.excerpt}}\n\n请在订单的邮件往来中查看和回复。',
+      html: '<p><b>{{mail.from}}</b> 就订单 <b>{{order.number}}</b> 来信：</p><blockquote>{{mail.excerpt}}</blockquote><p>请在订单的邮件往来中查看和回复。</p>',
+    },
+    en: {
+      subject: 'Order {{order.number}}: the customer wrote “{{mail.subject}}”',
+      text: '{{mail.from}} wrote about order {{order.number}}:\n\n{{mail.excerpt}}\n\nRead and answer it in the order’s conversation.',
+      html: '<p><b>{{mail.from}}</b> wrote about order <b>{{order.number}}</b>:</p><blockquote>{{mail.excerpt}}</blockquote><p>Read and answer it in the order’s conversation.</p>',
+    },
+  },
 };
 
 /** The lines of the order as a table, for the customer's messages. */

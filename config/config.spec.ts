@@ -66,6 +66,7 @@ describe('configuration', () => {
       notifications: {
         smtpUrl: undefined,
         mailFrom: 'Order Management <oms@localhost>',
+        messageIdDomain: 'oms.local',
         deliveryAttempts: 8,
         retryIntervalMs: 5000,
         sendTimeoutMs: 5000,

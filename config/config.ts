@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { messageIdDomainOf } from '../domain/inbound-mail';
 import { TASK_QUEUE } from '../workflows/order.definitions';
 import { ConfigError } from './config-error';
 import { readEmbeddedCredentials } from './embedded-credentials';
@@ -158,6 +159,8 @@ export abstract class AppConfig {
     smtpUrl: string | undefined;
     /** The From header of every e-mail. */
     mailFrom: string;
+    /** The domain of the product's Message-IDs: OMS_MAIL_FROM's (docs/inbound-mail.md). */
+    messageIdDomain: string;
     /** Attempts for each e-mail or webhook call before it is marked failed. */
     deliveryAttempts: number;
     /**
@@ -600,6 +603,7 @@ export function loadConfig(
     notifications: {
       smtpUrl: smtpUrl(env, 'OMS_SMTP_URL'),
       mailFrom: env.OMS_MAIL_FROM || 'Order Management <oms@localhost>',
+      messageIdDomain: messageIdDomainOf(env.OMS_MAIL_FROM || 'Order Management <oms@localhost>'),
       deliveryAttempts: positiveInt(env, 'OMS_DELIVERY_ATTEMPTS', 8),
       retryIntervalMs: positiveInt(env, 'OMS_DELIVERY_RETRY_MS', 5000),
       sendTimeoutMs: positiveInt(env, 'OMS_DELIVERY_TIMEOUT_MS', 5000),

@@ -12,6 +12,11 @@ export const NOTIFICATION_KINDS = [
   'order.escalated',
   /** A step of the order failed for good and needs a person; sent to managers and admins. */
   'order.problem',
+  /**
+   * A customer's e-mail joined the order's conversation (a reply, or the order named in its subject); sent
+   * to the people responsible for the order, never to the customer (docs/inbound-mail.md).
+   */
+  'order.message',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

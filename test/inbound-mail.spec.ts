@@ -146,7 +146,8 @@ describe('mail that comes in', () => {
 
   it("joins a customer's reply to the order's conversation, and staff's answer goes out threaded", async () => {
     const { order, email, confirmation } = await orderWithMail();
-    expect(confirmation.messageId).toMatch(/^<[0-9a-f-]{36}@oms\.local>$/);
+    // The product's Message-IDs carry its configured mail domain (OMS_MAIL_FROM's).
+    expect(confirmation.messageId).toMatch(/^<[0-9a-f-]{36}@oms\.example>$/);
     const reply = rawMail({
       from: `Li Wei <${email}>`,
       subject: `Re: ${confirmation.subject}`,
@@ -235,6 +236,75 @@ describe('mail that comes in', () => {
     );
   }, 120_000);
 
+  it("tells the order's assignee of a customer's reply instead of the rest of staff; nobody's order reaches all of staff", async () => {
+    type Inbox = { items: { id: string; kind: string; orderId: string; title: string; body: string }[] };
+    const admin = await stack.client(['admin'], 'admin');
+    const colleague = await stack.client(['staff'], 'inbound-colleague');
+    const clerkId = (await clerk.get<{ id: string }>('/api/auth/me')).body.id;
+    const clerkAddress = `inbound-clerk-${randomUUID().slice(0, 8)}@staff.example`;
+    expect((await admin.patch(`/api/users/${clerkId}`, { email: clerkAddress, language: 'en' })).status).toBe(
+      200,
+    );
+    const told = async (api: ApiClient, orderId: string) =>
+      (await api.get<Inbox>('/api/notifications?limit=500')).body.items.filter(
+        (item) => item.orderId === orderId && item.kind === 'order.message',
+      );
+    const replyTo = async (order: {
+      email: string;
+      confirmation: { subject: string; messageId: string };
+    }) => {
+      const reply = rawMail({
+        from: `Li Wei <${order.email}>`,
+        subject: `Re: ${order.confirmation.subject}`,
+        text: 'Can you add two more boxes of the green tea?',
+        headers: { 'In-Reply-To': order.confirmation.messageId },
+      });
+      await deliver(reply.raw);
+      // Taken (and its notifications planned, which happens before the move) once the inbox is empty again.
+      await eventually(
+        () => folderCount('INBOX'),
+        (count) => count === 0,
+        30_000,
+      );
+      return reply;
+    };
+
+    const held = await orderWithMail();
+    expect((await clerk.post(`/api/orders/${held.order.id}/claim`, {})).status).toBe(200);
+    await replyTo(held);
+    const notices = await eventually(
+      () => told(clerk, held.order.id),
+      (items) => items.length > 0,
+      30_000,
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.title).toContain(held.order.number);
+    expect(notices[0]!.body).toContain('Can you add two more boxes of the green tea?');
+    expect(notices[0]!.body).toContain(`Li Wei <${held.email}>`);
+    expect(await told(colleague, held.order.id)).toEqual([]);
+    // The assignee chose e-mail for what is theirs (`assigned`, the default): it leaves through the outbox.
+    const mailed = await eventually(
+      () =>
+        Promise.resolve(
+          smtp.messages.find((m) => m.to === clerkAddress && m.subject.includes(held.order.number)),
+        ),
+      (mail) => mail !== undefined,
+      30_000,
+    );
+    expect(mailed!.text).toContain('Can you add two more boxes of the green tea?');
+
+    const nobodys = await orderWithMail();
+    await replyTo(nobodys);
+    for (const person of [clerk, colleague])
+      expect(
+        await eventually(
+          () => told(person, nobodys.order.id),
+          (items) => items.length > 0,
+          30_000,
+        ),
+      ).toHaveLength(1);
+  }, 120_000);
+
   it('joins a message naming the order in its subject when the customer writes, not when another does', async () => {
     const { order, email } = await orderWithMail();
     const fromCustomer = rawMail({
@@ -271,11 +341,13 @@ describe('mail that comes in', () => {
     expect(item).toMatchObject({ from: 'Zhang Min <zhang.min@unknown.example>', suggestion: 'feedback' });
     expect(item).not.toHaveProperty('customerId');
 
+    // Nothing in it reads as an order line: it cannot be a draft, and stays open.
     const draft = await clerk.post<{ message: string }>(`/api/inbound/${item.id}/file`, {
       as: 'order-draft',
     });
     expect(draft.status).toBe(409);
-    expect(draft.body.message).toMatch(/not available yet/);
+    expect(draft.body.message).toMatch(/no order lines were recognised/);
+    expect((await openList()).map((m) => m.id)).toContain(item.id);
     const filed = await clerk.post(`/api/inbound/${item.id}/file`, { as: 'feedback' });
     expect(filed.status).toBe(200);
     expect((await openList()).map((m) => m.id)).not.toContain(item.id);
@@ -295,6 +367,74 @@ describe('mail that comes in', () => {
         expect.objectContaining({ channel: 'console', message: 'The console is fine.' }),
       ]),
     );
+  }, 120_000);
+
+  it('files an order written in an e-mail as an uncommitted import, which becomes the order only when staff commit it', async () => {
+    type Import = {
+      id: string;
+      status: string;
+      rows: number;
+      valid: number;
+      orders: number;
+      errors: unknown[];
+      results: { externalRef: string; orderId: string | null; created: boolean }[];
+    };
+    const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 5000 }, { unitPrice: 1200 }]);
+    const customer = (await clerk.get<{ email: string }>(`/api/customers/${customerId}`)).body;
+    const message = rawMail({
+      from: `Li Wei <${customer.email}>`,
+      subject: 'New order for next week',
+      text: [
+        'Hello, we would like to order:',
+        `- ${skus[0]} x 3`,
+        `- ${skus[1]!.toLowerCase()}: 2 boxes`,
+        'Our order number 2026 x 7 is for your reference.',
+        '',
+        'Li Wei',
+      ].join('\n'),
+    });
+    await deliver(message.raw);
+    const waiting = await eventually(
+      openList,
+      (items) => items.some((m) => m.subject === 'New order for next week'),
+      30_000,
+    );
+    const item = waiting.find((m) => m.subject === 'New order for next week')!;
+    expect(item).toMatchObject({ customerId, suggestion: 'order' });
+
+    const filed = await clerk.post<{ id: string; importId: string }>(`/api/inbound/${item.id}/file`, {
+      as: 'order-draft',
+    });
+    expect(filed.status).toBe(200);
+    expect(filed.body).toMatchObject({ id: item.id, importId: expect.any(String) as unknown });
+    expect((await openList()).map((m) => m.id)).not.toContain(item.id);
+    expect((await clerk.post(`/api/inbound/${item.id}/file`, { as: 'order-draft' })).status).toBe(409);
+
+    const externalRef = `email-${item.id}`;
+    const preview = await clerk.get<Import>(`/api/imports/${filed.body.importId}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ status: 'previewed', rows: 2, valid: 2, orders: 1, errors: [] });
+    // Nothing is an order before staff commit it.
+    const before = await clerk.get<{ items: unknown[] }>(`/api/orders?externalRef=${externalRef}`);
+    expect(before.body.items).toEqual([]);
+
+    expect((await clerk.post(`/api/imports/${filed.body.importId}/commit`, {})).status).toBe(202);
+    const committed = await eventually(
+      async () => (await clerk.get<Import>(`/api/imports/${filed.body.importId}`)).body,
+      (current) => current.status === 'committed',
+      60_000,
+    );
+    expect(committed.results).toEqual([
+      expect.objectContaining({ externalRef, created: true, orderId: expect.any(String) as unknown }),
+    ]);
+    const order = await clerk.get<
+      OrderBody & { customerId: string; lines: { sku: string; quantity: number }[] }
+    >(`/api/orders/${committed.results[0]!.orderId}`);
+    expect(order.body.customerId).toBe(customerId);
+    expect(order.body.lines.map((line) => [line.sku, line.quantity])).toEqual([
+      [skus[0], 3],
+      [skus[1], 2],
+    ]);
   }, 120_000);
 
   it('takes each message exactly once when a reader dies after storing one and another takes over', async () => {
@@ -406,6 +546,16 @@ describe('mail that comes in', () => {
     expect((await conversation(order)).map((m) => [m.text, m.automatic])).toEqual([
       ['I am out of the office until Monday.', true],
     ]);
+    // Nobody is told of a machine's mail: once all three left the inbox, the reader is past them.
+    await eventually(
+      () => folderCount('INBOX'),
+      (count) => count === 0,
+      30_000,
+    );
+    const inbox = await clerk.get<{ items: { kind: string; orderId: string }[] }>(
+      '/api/notifications?limit=500',
+    );
+    expect(inbox.body.items.filter((n) => n.orderId === order.id && n.kind === 'order.message')).toEqual([]);
     const open = (await openList()).map((m) => m.subject);
     expect(open).not.toContain('Undelivered Mail Returned to Sender');
     expect(open).not.toContain('Auto: received');

@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { DeliveryDispatcher, type DispatcherLog } from '../activities/delivery.dispatcher';
 import { smtpMailer } from '../activities/delivery.transports';
 import { createDigestActivities } from '../activities/digest.activities';
+import { joinedNotifier } from '../activities/inbound.notify';
 import { InboundReader } from '../activities/inbound.reader';
 import type { AppConfig } from '../config/config';
 import { deliveryTaskQueue } from '../workflows/notification.definitions';
@@ -108,6 +109,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     mailer,
     smtpServer: notifications.smtpUrl ? new URL(notifications.smtpUrl).host : null,
     webhookAllowedHosts: options.webhooks?.allowedHosts ?? [],
+    messageIdDomain: notifications.messageIdDomain,
     settings: {
       sendTimeoutMs: notifications.sendTimeoutMs,
       ratePerDestination: notifications.ratePerDestination,
@@ -125,6 +127,15 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         mailboxes: options.inbound.mailboxes,
         owner,
         pollMs: options.inbound.pollMs,
+        messageIdDomain: notifications.messageIdDomain,
+        onJoined: joinedNotifier({
+          em,
+          email: Boolean(notifications.smtpUrl),
+          deliveryPolicy: {
+            attempts: notifications.deliveryAttempts,
+            retryIntervalMs: notifications.retryIntervalMs,
+          },
+        }),
         log,
       })
     : null;

@@ -5,6 +5,7 @@ import { CurrentActor } from '../auth/actor.decorator';
 import { ANYONE, OPERATORS, Roles } from '../auth/roles.decorator';
 import {
   FileInboundDto,
+  FiledInboundDto,
   InboundItemDto,
   InboundListDto,
   InboundQueryDto,
@@ -59,16 +60,22 @@ export class InboundController {
   }
 
   @Post(':id/file')
-  @ApiOp('fileInbound', 'File an incoming e-mail as feedback or onto an order')
+  @ApiOp('fileInbound', 'File an incoming e-mail as feedback, onto an order, or as an order draft')
   @HttpCode(200)
-  @ApiOkResponse({ type: InboundItemDto, description: 'Filed: it leaves the open list.' })
-  @ApiErrors(404, [409, 'Not open any more, or `order-draft`, which is not available yet.'])
+  @ApiOkResponse({
+    type: FiledInboundDto,
+    description: 'Filed: it leaves the open list. `order-draft` answers the import made (`importId`).',
+  })
+  @ApiErrors(404, [
+    409,
+    'Not open any more, or `order-draft` of a message in which no order line was recognised.',
+  ])
   @Roles(...OPERATORS)
   file(
     @Param('id') id: string,
     @Body() dto: FileInboundDto,
     @CurrentActor() actor: Actor,
-  ): Promise<InboundItemDto> {
+  ): Promise<FiledInboundDto> {
     return this.service.file(id, dto, actor);
   }
 

@@ -72,6 +72,16 @@ export class InboundItemDto {
   @ApiProperty({ type: [MailAttachmentDto] }) attachments!: MailAttachmentDto[];
 }
 
+export class FiledInboundDto extends InboundItemDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'For `order-draft`: the uncommitted import made from the message (`GET /api/imports/:id`); it becomes ' +
+      'an order only when staff commit it (`POST /api/imports/:id/commit`).',
+  })
+  importId?: string;
+}
+
 export class InboundListDto {
   @ApiProperty({ type: [InboundItemDto], description: 'Oldest first.' }) items!: InboundItemDto[];
 }
@@ -81,7 +91,8 @@ export class FileInboundDto {
     enum: ['feedback', 'order-draft', 'message'],
     description:
       '`feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; ' +
-      '`order-draft`: not available yet (answers 409).',
+      '`order-draft`: an uncommitted import for the sender’s customer from the order lines recognised in ' +
+      'the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`), answered as `importId`.',
   })
   @IsIn(['feedback', 'order-draft', 'message'], { message: 'as must be feedback, order-draft or message' })
   as!: 'feedback' | 'order-draft' | 'message';

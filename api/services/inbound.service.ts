@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
-import { CustomerRepository, InboundRepository, type InboundItem } from '../../db/repositories';
+import {
+  CustomerRepository,
+  InboundRepository,
+  ProductRepository,
+  type InboundItem,
+} from '../../db/repositories';
+import { orderLineCandidates, recognisedOrderLines } from '../../domain/inbound-mail';
+import type { ImportRow } from '../../domain/order-import';
 import type { Actor } from '../../domain/order';
 import type { FileInboundDto, InboundListDto, OrderMessageDto, OrderMessagesDto } from '../dtos/inbound.dto';
 import { DomainError, invalidField, notFound } from '../errors/domain.error';
+import { ImportService } from './import.service';
 import { OrderService } from './order.service';
 
 /** How many open messages the list shows at once, oldest first: staff work them down. */
@@ -16,6 +24,8 @@ export class InboundService {
     private readonly inbound: InboundRepository,
     private readonly customers: CustomerRepository,
     private readonly orders: OrderService,
+    private readonly products: ProductRepository,
+    private readonly imports: ImportService,
     private readonly config: AppConfig,
   ) {}
 
@@ -35,6 +45,7 @@ export class InboundService {
       text,
       this.config.notifications.mailFrom,
       actor,
+      this.config.notifications.messageIdDomain,
     );
   }
 
@@ -43,14 +54,9 @@ export class InboundService {
     return { items: await this.inbound.open(OPEN_LIST_LIMIT) };
   }
 
-  /** Files an open message as feedback or onto an order; order drafts wait for the imports. */
-  async file(id: string, dto: FileInboundDto, actor: Actor): Promise<InboundItem> {
-    if (dto.as === 'order-draft')
-      throw new DomainError(
-        'invalid_state',
-        'filing a message as an order draft is not available yet: it needs order imports (/api/imports)',
-        {},
-      );
+  /** Files an open message as feedback, onto an order, or as an order draft (an import preview). */
+  async file(id: string, dto: FileInboundDto, actor: Actor): Promise<InboundItem & { importId?: string }> {
+    if (dto.as === 'order-draft') return this.draft(id, actor);
     if (dto.as === 'message' && dto.orderId === undefined)
       throw invalidField('orderId', 'is required to file a message onto an order');
     if (dto.orderId !== undefined) await this.orders.get(dto.orderId, actor);
@@ -60,6 +66,56 @@ export class InboundService {
   /** Closes an open message without filing it anywhere (spam, a thank-you). */
   async close(id: string, actor: Actor): Promise<InboundItem> {
     return this.settle(id, 'closed', actor, null);
+  }
+
+  /**
+   * Makes an open message an order draft: the order lines recognised in its text (products of the catalogue
+   * with a quantity) become an import preview for the sender's customer, through the same checks as an
+   * uploaded file; staff commit it (`POST /api/imports/:id/commit`), never this. The message's lines are the
+   * preview's rows, so a problem names the line of the e-mail it is on.
+   */
+  private async draft(id: string, actor: Actor): Promise<InboundItem & { importId: string }> {
+    const message = await this.inbound.findIncoming(id);
+    if (!message) throw notFound('inbound message', id);
+    if (message.status !== 'open') throw notOpen(message.status);
+    const candidates = orderLineCandidates(message.text);
+    const catalogue = await this.products.skusIgnoringCase(candidates.map((line) => line.sku));
+    // As written, else the one SKU spelled so in another case (two such SKUs: neither is guessed).
+    const known = (sku: string) => {
+      const spellings = catalogue.get(sku.toLowerCase()) ?? [];
+      return spellings.includes(sku) ? sku : spellings.length === 1 ? spellings[0] : undefined;
+    };
+    const lines = recognisedOrderLines(candidates, known);
+    if (lines.length === 0)
+      throw new DomainError(
+        'invalid_state',
+        'no order lines were recognised in the message: a product of the catalogue with a quantity, ' +
+          'such as "TEA-001 x 2", one or more per line; file it another way or answer the customer',
+        {},
+      );
+    // The reference makes committing idempotent: one message, one order, however often it is committed.
+    const externalRef = `email-${message.id}`;
+    // The import refuses control characters in a cell; a subject may carry a tab.
+    const notes = Array.from(`E-mail from ${message.fromAddress}: ${message.subject}`, (c) =>
+      c < ' ' || c === '\u007f' ? ' ' : c,
+    )
+      .join('')
+      .slice(0, 2000);
+    const rows: ImportRow[] = lines.map((line, index) => ({
+      row: line.line,
+      cells: {
+        externalRef,
+        customer: message.customerId ?? message.fromAddress,
+        sku: line.sku,
+        quantity: String(line.quantity),
+        notes: index === 0 ? notes : '',
+      },
+    }));
+    const preview = await this.imports.previewRows(`e-mail ${message.subject}`.slice(0, 200), rows, actor);
+    // Filed by someone else meanwhile: the preview stays uncommitted and creates nothing.
+    const filed = await this.inbound.file(id, 'order-draft', actor, null, preview.id);
+    if (!filed) throw notOpen((await this.inbound.findIncoming(id))?.status ?? 'gone');
+    return { ...filed, importId: preview.id };
   }
 
   private async settle(
@@ -72,8 +128,10 @@ export class InboundService {
     if (done) return done;
     const current = await this.inbound.findIncoming(id);
     if (!current) throw notFound('inbound message', id);
-    throw new DomainError('invalid_state', `the message is ${current.status}, not open`, {
-      status: current.status,
-    });
+    throw notOpen(current.status);
   }
+}
+
+function notOpen(status: string): DomainError {
+  return new DomainError('invalid_state', `the message is ${status}, not open`, { status });
 }

@@ -28,6 +28,7 @@ import { Migration20261204700000_order_intake } from './Migration20261204700000_
 import { Migration20261204900000_locations } from './Migration20261204900000_locations';
 import { Migration20261204910000_invoices_issued_in_pipeline } from './Migration20261204910000_invoices_issued_in_pipeline';
 import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
+import { Migration20261205033000_order_message_notice } from './Migration20261205033000_order_message_notice';
 import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
@@ -70,5 +71,9 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261204910000_invoices_issued_in_pipeline,
   },
   { name: 'Migration20261205000000_delivery_policy', class: Migration20261205000000_delivery_policy },
+  {
+    name: 'Migration20261205033000_order_message_notice',
+    class: Migration20261205033000_order_message_notice,
+  },
   { name: 'Migration20261205053000_assignment_rules', class: Migration20261205053000_assignment_rules },
 ];

@@ -217,7 +217,7 @@ export class InboundRepository {
    * order number in the subject when it comes from that order's customer. Unmatched, it waits in the
    * inbound list (machine-written ones are kept but listed nowhere).
    */
-  async store(mail: IncomingMail): Promise<Stored> {
+  async store(mail: IncomingMail, messageIdDomain?: string): Promise<Stored> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
       const known = await sql<{ id: string; order_id: string | null }[]>(
@@ -232,7 +232,7 @@ export class InboundRepository {
         [mail.fromAddress],
       );
       const customerId = customer[0]?.id ?? null;
-      const orderId = (await orderAnswered(sql, mail)) ?? (await orderNamed(sql, mail));
+      const orderId = (await orderAnswered(sql, mail, messageIdDomain)) ?? (await orderNamed(sql, mail));
       const status = orderId ? 'order' : mail.automatic ? 'automatic' : 'open';
       const inserted = await sql<{ id: string }[]>(
         `insert into mail_messages (id, direction, mailbox, uid_validity, uid, message_id, status, order_id,
@@ -301,6 +301,7 @@ export class InboundRepository {
     text: string,
     from: string,
     actor: Actor,
+    messageIdDomain?: string,
   ): Promise<ConversationMessage> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
@@ -338,7 +339,7 @@ export class InboundRepository {
          values (gen_random_uuid(), 'out', ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?::jsonb, now())
          returning *`,
         [
-          messageIdOf(deliveryId),
+          messageIdOf(deliveryId, messageIdDomain),
           order.id,
           order.customerId,
           from,
@@ -377,24 +378,27 @@ export class InboundRepository {
   }
 
   /** One incoming message by id, locked for filing; null when unknown. */
-  async findIncoming(id: string): Promise<(InboundItem & { status: string }) | null> {
+  async findIncoming(id: string): Promise<(InboundItem & { status: string; fromAddress: string }) | null> {
     if (!isUuid(id)) return null;
     const rows = await this.sql<MessageRow[]>(
       `select * from mail_messages where id = ? and direction = 'in'`,
       [id],
     );
-    return rows[0] ? { ...toItem(rows[0]), status: rows[0].status } : null;
+    const row = rows[0];
+    return row ? { ...toItem(row), status: row.status, fromAddress: row.from_address } : null;
   }
 
   /**
-   * Files an open message: as feedback (a feedback row with channel `email`), as a message on an order, or
-   * closes it. Null when it is not open any more (filed or closed by someone else), in the same transaction.
+   * Files an open message: as feedback (a feedback row with channel `email`), as a message on an order, as
+   * the order draft `importId` (an import preview made from it), or closes it. Null when it is not open any
+   * more (filed or closed by someone else), in the same transaction.
    */
   async file(
     id: string,
-    as: 'feedback' | 'message' | 'closed',
+    as: 'feedback' | 'message' | 'order-draft' | 'closed',
     actor: Actor,
     orderId: string | null,
+    importId: string | null = null,
   ): Promise<InboundItem | null> {
     if (!isUuid(id)) return null;
     return this.em.transactional(async (em) => {
@@ -409,6 +413,7 @@ export class InboundRepository {
         as,
         by: { id: actor.id, username: actor.username },
         at: new Date().toISOString(),
+        ...(importId ? { importId } : {}),
       });
       if (as === 'feedback') {
         await sql(
@@ -424,7 +429,7 @@ export class InboundRepository {
       await sql(
         `update mail_messages set status = ?, order_id = coalesce(?, order_id), filed = ?::jsonb where id = ?`,
         [
-          as === 'message' ? 'order' : as === 'feedback' ? 'filed' : 'closed',
+          as === 'message' ? 'order' : as === 'closed' ? 'closed' : 'filed',
           as === 'message' ? orderId : null,
           filed,
           id,
@@ -451,8 +456,12 @@ function toItem(row: MessageRow): InboundItem {
 }
 
 /** The order of the product's own e-mail this message answers, nearest answer first. */
-async function orderAnswered(sql: Sql, mail: IncomingMail): Promise<string | null> {
-  const ids = deliveryIdsAnswered(mail.inReplyTo, mail.references);
+async function orderAnswered(
+  sql: Sql,
+  mail: IncomingMail,
+  messageIdDomain: string | undefined,
+): Promise<string | null> {
+  const ids = deliveryIdsAnswered(mail.inReplyTo, mail.references, messageIdDomain);
   if (ids.length === 0) return null;
   const rows = await sql<{ id: string; order_id: string }[]>(
     `select id, order_id from deliveries where id = any(?::uuid[]) and order_id is not null`,

@@ -6,6 +6,7 @@ import { createAudited, updateAudited, type Audited } from './audited';
 import { isUuid } from './ids';
 import { containing } from './like';
 import { decodeCursor, pageOf, type Page } from './pagination';
+import { arrayLiteral } from './sql';
 
 export type NewProduct = Pick<Product, 'sku' | 'name' | 'unitPrice' | 'currency' | 'stockOnHand'>;
 export type ProductChanges = Partial<Pick<Product, 'sku' | 'name' | 'unitPrice' | 'currency'>>;
@@ -52,6 +53,23 @@ export class ProductRepository {
   async findBySkus(skus: string[]): Promise<Map<string, Product>> {
     const products = await this.em.find(Product, { sku: { $in: skus } });
     return new Map(products.map((product) => [product.sku, product]));
+  }
+
+  /**
+   * The catalogue's SKUs among words written by a person, whatever their case (an e-mail's `tea-001`):
+   * each word lower-cased to the SKUs spelled so. Only for short lists of words.
+   */
+  async skusIgnoringCase(words: readonly string[]): Promise<Map<string, string[]>> {
+    const lowered = [...new Set(words.map((word) => word.toLowerCase()))];
+    if (lowered.length === 0) return new Map();
+    const rows = await this.em
+      .getConnection()
+      .execute<{ sku: string }[]>(`select sku from products where lower(sku) = any(?::text[])`, [
+        arrayLiteral(lowered),
+      ]);
+    const found = new Map<string, string[]>();
+    for (const { sku } of rows) found.set(sku.toLowerCase(), [...(found.get(sku.toLowerCase()) ?? []), sku]);
+    return found;
   }
 
   /** In SKU order; `q` matches SKU or name. */

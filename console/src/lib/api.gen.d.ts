@@ -1729,7 +1729,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * File an incoming e-mail as feedback or onto an order
+         * File an incoming e-mail as feedback, onto an order, or as an order draft
          * @description Roles: admin, manager, staff.
          */
         post: operations["fileInbound"];
@@ -2289,7 +2289,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "digest" | "order-message";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "digest" | "order-message";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2378,7 +2378,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2391,14 +2391,14 @@ export interface components {
             /** @example https://erp.example.com/hooks/oms */
             url: string;
             /** @description The kinds to receive; absent or empty: every kind. */
-            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description?: string;
         };
         CreatedWebhookDto: {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -3099,7 +3099,7 @@ export interface components {
         };
         RecipientSettingDto: {
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message";
             roles: ("admin" | "manager" | "staff" | "auditor")[];
             customer: boolean;
         };
@@ -3495,7 +3495,7 @@ export interface components {
         };
         FileInboundDto: {
             /**
-             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: not available yet (answers 409).
+             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: an uncommitted import for the sender’s customer from the order lines recognised in the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`), answered as `importId`.
              * @enum {string}
              */
             as: "feedback" | "order-draft" | "message";
@@ -3504,6 +3504,36 @@ export interface components {
              * @description Required for `message`; for `feedback`, what it is about.
              */
             orderId?: string;
+        };
+        FiledInboundDto: {
+            /** Format: uuid */
+            id: string;
+            from: string;
+            subject: string;
+            /** @description Plain text only. */
+            text: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The customer with the sender’s address, if any.
+             */
+            customerId?: string;
+            /**
+             * @description A guess from its words.
+             * @enum {string|null}
+             */
+            suggestion: "feedback" | "order" | null;
+            /** @description Why it could not be read as sent (over 10 MB, malformed): only what could be read is shown. */
+            problem: string | null;
+            /** @description Authentication-Results as received. */
+            authentication: string | null;
+            attachments: components["schemas"]["MailAttachmentDto"][];
+            /**
+             * Format: uuid
+             * @description For `order-draft`: the uncommitted import made from the message (`GET /api/imports/:id`); it becomes an order only when staff commit it (`POST /api/imports/:id/commit`).
+             */
+            importId?: string;
         };
         DeliveryDestinationCheckDto: {
             /** @example smtp */
@@ -11772,13 +11802,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Filed: it leaves the open list. */
+            /** @description Filed: it leaves the open list. `order-draft` answers the import made (`importId`). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboundItemDto"];
+                    "application/json": components["schemas"]["FiledInboundDto"];
                 };
             };
             /** @description Malformed or invalid input; the message names the field. */
@@ -11817,7 +11847,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description Not open any more, or `order-draft`, which is not available yet. */
+            /** @description Not open any more, or `order-draft` of a message in which no order line was recognised. */
             409: {
                 headers: {
                     [name: string]: unknown;
