@@ -146,8 +146,15 @@ describe('escalation reminders', () => {
     );
     expect(await escalationsFor(holder, order.id)).toHaveLength(1);
 
-    const history = await admin.get<{ items: Step[] }>(`/api/orders/${order.id}/history`);
-    const escalations = history.body.items.filter((step) => step.kind === 'order.escalated');
+    // The inbox is written by the reminder's step, the history records the step once it completed: a moment
+    // later, which a loaded machine stretches.
+    const escalations = await eventually(
+      async () =>
+        (await admin.get<{ items: Step[] }>(`/api/orders/${order.id}/history`)).body.items.filter(
+          (step) => step.kind === 'order.escalated',
+        ),
+      (steps) => steps.length >= 2,
+    );
     expect(escalations.map((step) => step.details)).toEqual([
       expect.objectContaining({ level: 0, notify: ['esc-holder'] }),
       expect.objectContaining({ level: 1, notify: ['manager'] }),

@@ -5,7 +5,7 @@
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { NotifyInput } from '../activities/notification.activities';
+import type { NotifyInput, NotifyResult } from '../activities/notification.activities';
 import { REQUEST_ID_HEADER_KEY } from '../workflows/request-id';
 
 /** Workflow interceptor modules the worker registers (and that prebuilt bundles must include). */
@@ -28,8 +28,11 @@ export interface WorkerActivity {
   lastActivityTaskAt: string | null;
 }
 
-function escalationOf(args: unknown[]): NotifyInput['escalation'] {
+/** The reminder a notifyOrder call fired; none for a holder's reminder when nobody holds the order. */
+function escalationOf(args: unknown[], result: unknown): NotifyInput['escalation'] {
   const [input] = args as [NotifyInput | undefined];
+  const reached = (result as NotifyResult | undefined)?.notice.notify;
+  if (input?.toHolder && !reached?.length) return undefined;
   return input?.escalation;
 }
 
@@ -44,7 +47,8 @@ export function activityInterceptors(activity: WorkerActivity): ActivityIntercep
           const header = input.headers[REQUEST_ID_HEADER_KEY];
           if (header) requestId = defaultPayloadConverter.fromPayload<string>(header);
           const result = await next(input);
-          const escalation = ctx.info.activityType === 'notifyOrder' ? escalationOf(input.args) : undefined;
+          const escalation =
+            ctx.info.activityType === 'notifyOrder' ? escalationOf(input.args, result) : undefined;
           // Counted once the reminder's messages are planned; a planned reminder is never planned again.
           if (escalation) {
             ctx.metricMeter
