@@ -72,7 +72,7 @@ export class DocumentService {
     // From `processing` on an order has something to invoice, pack and ship.
     if (!issued && !shipment && !isInvoiceable(snapshot.status)) {
       throw invalidState(
-        `a ${kind.replace('-', ' ')} exists once the order is processing; this order is ${snapshot.status}`,
+        `${kind === 'invoice' ? 'an' : 'a'} ${kind.replace('-', ' ')} exists once the order is processing; this order is ${snapshot.status}`,
         snapshot.status,
         snapshot.awaiting,
       );
