@@ -45,7 +45,8 @@ export const LEAN_WORKFLOW_PATCH = 'lean-workflow';
  * and answers with the order once it has settled. `memory` is set when a long wait continued as new.
  */
 export async function orderWorkflow(input: OrderInput, memory?: OrderMemory): Promise<OrderSnapshot> {
-  if (memory === undefined && !patched(LEAN_WORKFLOW_PATCH)) return orderWorkflowV1(input);
+  if (memory === undefined && !patched(LEAN_WORKFLOW_PATCH))
+    return orderWorkflowV1(input, { checkSignature: signatureCheck });
   const order = new OrderLifecycle(input, memory);
 
   setHandler(orderQuery, () => order.order);

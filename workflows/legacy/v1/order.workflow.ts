@@ -109,18 +109,33 @@ function refuse(type: string, message: string, order: OrderSnapshot): never {
   throw ApplicationFailure.create({ type, message, details: [details], nonRetryable: true });
 }
 
+/** What today's code gives the frozen workflow to run with. */
+export interface V1Options {
+  /**
+   * The worker's check of a staff action's signature (today's `order/signed-commands.ts`, added after the
+   * freeze): resolves when it holds, rejects with `Forbidden` when not, null when there is nothing to wait for
+   * (a history recorded before the check, which replays its actions unchecked). Without it, as deployed then,
+   * actions are not checked.
+   */
+  checkSignature?: (action: string, input: object, order: () => OrderSnapshot) => Promise<void> | null;
+}
+
 /**
  * The order workflow as it ran before the lean rewrite (every step a remote activity, the SQL mirror its own
  * activity after each change). Frozen, with its own copies of the rules and names it runs by (`rules.ts`,
  * `definitions.ts`): orders started by it replay and finish on it, chosen by `orderWorkflow` when their
- * history has no `lean-workflow` marker. Never change what it does; delete it (and this folder) once
- * `npm run legacy:open` says no order started by it is open.
+ * history has no `lean-workflow` marker. Never change what it does (the one addition since, the check of
+ * staff actions' signatures that today's code hands it, records nothing in histories from before it); delete
+ * it (and this folder) once `npm run legacy:open` says no order started by it is open.
  *
  * Updates change the state synchronously and answer once the order has settled (its next wait reached and
  * mirrored); the main loop does the work between waits: reserve stock, take payment, and on cancellation
  * or rejection release and refund. A lock keeps the loop's activities and the handlers' from interleaving.
  */
-export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot> {
+export async function orderWorkflowV1(
+  input: OrderInput,
+  { checkSignature }: V1Options = {},
+): Promise<OrderSnapshot> {
   const now = () => new Date().toISOString();
   const id = orderWorkflowId(input.orderId);
   let order = initialSnapshot(input, now());
@@ -220,6 +235,12 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
     const refusal = refusalOf(order, action);
     if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, order);
   };
+  /**
+   * The check of the action's signature, or null when there is nothing to wait for: the handler must not await
+   * at all then, so that a history from before the check replays as it ran.
+   */
+  const signed = (action: OrderAction, input: object): Promise<void> | null =>
+    checkSignature ? checkSignature(action, input, () => order) : null;
   const approvalLevel = () => requiredApproval(order.total, order.currency, order.approvalRule);
   const guardApprover = (actor: Actor, action: 'approve' | 'reject') => {
     guard(action);
@@ -324,7 +345,10 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
 
   setHandler(
     approveUpdate,
-    async ({ actor, comment }) => {
+    async (input) => {
+      const { actor, comment } = input;
+      const check = signed('approve', input);
+      if (check) await check;
       await withLock(() => {
         guardApprover(actor, 'approve');
         return change(approved(actor, comment ?? null, false));
@@ -335,7 +359,10 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     rejectUpdate,
-    async ({ actor, reason }) => {
+    async (input) => {
+      const { actor, reason } = input;
+      const check = signed('reject', input);
+      if (check) await check;
       await withLock(() => {
         guardApprover(actor, 'reject');
         return change({ status: 'rejected', awaiting: null, rejection: { by: actor, reason, at: now() } });
@@ -346,7 +373,10 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     editUpdate,
-    async ({ actor, lines, total, notes }) => {
+    async (input) => {
+      const { actor, lines, total, notes } = input;
+      const check = signed('edit', input);
+      if (check) await check;
       await withLock(async () => {
         guard('edit');
         const before = order.total;
@@ -385,7 +415,9 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     retryPaymentUpdate,
-    () => {
+    async (input) => {
+      const check = signed('retryPayment', input);
+      if (check) await check;
       paymentRetryRequested = true;
       return settle();
     },
@@ -393,7 +425,10 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     shipUpdate,
-    async ({ carrier, trackingNumber }) => {
+    async (input) => {
+      const { carrier, trackingNumber } = input;
+      const check = signed('ship', input);
+      if (check) await check;
       await withLock(async () => {
         guard('ship');
         const fulfilled = await step('fulfilStock', () => fulfilStock({ orderId: order.orderId }));
@@ -411,7 +446,9 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     completeUpdate,
-    async () => {
+    async (input) => {
+      const check = signed('complete', input);
+      if (check) await check;
       await withLock(() => {
         guard('complete');
         return change({ status: 'completed', awaiting: null, completedAt: now() });
@@ -422,7 +459,10 @@ export async function orderWorkflowV1(input: OrderInput): Promise<OrderSnapshot>
   );
   setHandler(
     cancelUpdate,
-    async ({ actor, reason }) => {
+    async (input) => {
+      const { actor, reason } = input;
+      const check = signed('cancel', input);
+      if (check) await check;
       await withLock(() => {
         guard('cancel');
         return change({
