@@ -35,6 +35,11 @@ export interface InboundReaderDeps {
   /** The domain of the product's own Message-IDs, which replies name; `oms.local` when not given. */
   messageIdDomain?: string;
   log: InboundLog;
+  /**
+   * Messages of one sender within an hour beyond which the rest are taken for a machine's (kept, threaded,
+   * announced to nobody); default 20.
+   */
+  senderLimit?: number;
   /** Messages per pass at most: the lease is renewed between passes. */
   batchSize?: number;
   /**
@@ -60,6 +65,8 @@ export interface JoinedMessage {
 /** How long a mailbox stays this reader's after its last renewal. */
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** Messages from one sender within an hour that count as a person's. */
+export const DEFAULT_SENDER_LIMIT = 20;
 
 /** Reads every configured mailbox until stopped. */
 export class InboundReader {
@@ -149,8 +156,12 @@ export class InboundReader {
       if (!fetched) continue; // expunged by someone else meanwhile
       const source = (tooLarge ? fetched.headers : fetched.source) ?? Buffer.alloc(0);
       const mail = await readMail(source, { mailbox: mailbox.key, uidValidity, uid, size }, tooLarge);
-      const stored = await repository().store(mail, this.deps.messageIdDomain);
-      if (stored.orderId && !mail.automatic && this.deps.onJoined)
+      const stored = await repository().store(
+        mail,
+        this.deps.messageIdDomain,
+        this.deps.senderLimit ?? DEFAULT_SENDER_LIMIT,
+      );
+      if (stored.orderId && !stored.automatic && this.deps.onJoined)
         await this.deps.onJoined({
           id: stored.id,
           orderId: stored.orderId,

@@ -187,6 +187,8 @@ export abstract class AppConfig {
     mailboxes: InboundMailbox[];
     /** How long a reader waits before it looks at a mailbox again when the last look found nothing. */
     pollMs: number;
+    /** Messages from one sender within an hour beyond which the rest are taken for a machine's. */
+    senderLimit: number;
   };
   abstract tracking: {
     /** HMAC key of the customers' tracking links; when unset, generated once into the data folder. */
@@ -618,6 +620,7 @@ export function loadConfig(
     inbound: {
       mailboxes: inboundMailboxes(env, 'OMS_INBOUND_IMAP_URL'),
       pollMs: positiveInt(env, 'OMS_INBOUND_POLL_MS', 30_000),
+      senderLimit: positiveInt(env, 'OMS_INBOUND_SENDER_LIMIT', 20),
     },
     tracking: {
       secret: secret(env, 'OMS_TRACKING_SECRET', 32),

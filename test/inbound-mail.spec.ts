@@ -516,6 +516,86 @@ describe('mail that comes in', () => {
     expect(warnings).toEqual(['a mailbox could not be read']);
   }, 120_000);
 
+  it('takes more than the per-sender limit in an hour as machine-written: kept and threaded, announced to nobody', async () => {
+    const { order, email, confirmation } = await orderWithMail();
+    const folder = `Flood-${randomUUID().slice(0, 8)}`;
+    await postman.mailboxCreate(folder);
+    // A customer's mail program that answers every message without saying it is a machine, and a stranger.
+    const replies = Array.from({ length: 5 }, (_, i) =>
+      rawMail({
+        from: email,
+        subject: `Re: ${confirmation.subject}`,
+        text: `reply ${i}`,
+        headers: { 'In-Reply-To': confirmation.messageId },
+      }),
+    );
+    const stranger = `flood-${randomUUID().slice(0, 8)}@unknown.example`;
+    const unmatched = Array.from({ length: 4 }, (_, i) =>
+      rawMail({ from: stranger, subject: `Flood ${folder} ${i}`, text: `flood ${i}` }),
+    );
+    for (const message of [...replies, ...unmatched]) await deliver(message.raw, folder);
+    const announced: string[] = [];
+    const reader = new InboundReader({
+      em: () => stack.orm.em.fork(),
+      mailboxes: [
+        {
+          key: `${imap.user}@${imap.host}:${imap.port}/${folder}`,
+          host: imap.host,
+          port: imap.port,
+          secure: false,
+          user: imap.user,
+          password: imap.password,
+          folder,
+        },
+      ],
+      owner: 'flood-reader',
+      pollMs: 100,
+      senderLimit: 3,
+      log: { info: () => undefined, warn: () => undefined },
+      onJoined: (joined) => {
+        announced.push(joined.text);
+        return Promise.resolve();
+      },
+    });
+    reader.start();
+    try {
+      await eventually(
+        () => folderCount(folder),
+        (count) => count === 0,
+        30_000,
+      );
+    } finally {
+      await reader.stop();
+    }
+    const rows = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ text: string; status: string; automatic: boolean; problem: string | null }[]>(
+        `select text, status, automatic, problem from mail_messages
+          where direction = 'in' and from_address in (?, ?) and created_at > now() - interval '1 hour'
+          order by uid`,
+        [email, stranger],
+      );
+    const row = (text: string) => rows.find((r) => r.text === text);
+    // The first three of each sender count as people's mail; the rest are kept and threaded, announced to nobody.
+    expect(announced).toEqual(['reply 0', 'reply 1', 'reply 2']);
+    for (const i of [0, 1, 2]) expect(row(`reply ${i}`)).toMatchObject({ status: 'order', automatic: false });
+    for (const i of [3, 4])
+      expect(row(`reply ${i}`)).toMatchObject({
+        status: 'order',
+        automatic: true,
+        problem: expect.stringContaining('more than 3 messages from this sender within an hour'),
+      });
+    expect((await conversation(order)).map((m) => [m.text, m.automatic])).toEqual(
+      replies.map((_, i) => [`reply ${i}`, i >= 3]),
+    );
+    for (const i of [0, 1, 2]) expect(row(`flood ${i}`)).toMatchObject({ status: 'open', automatic: false });
+    expect(row('flood 3')).toMatchObject({ status: 'automatic', automatic: true });
+    const open = (await openList()).map((m) => m.subject);
+    expect(open).toEqual(expect.arrayContaining([0, 1, 2].map((i) => `Flood ${folder} ${i}`)));
+    expect(open).not.toContain(`Flood ${folder} 3`);
+  }, 120_000);
+
   it('marks automatic replies and bounces as such and keeps them out of the open list', async () => {
     const { order, email, confirmation } = await orderWithMail();
     const outOfOffice = rawMail({

@@ -127,6 +127,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         mailboxes: options.inbound.mailboxes,
         owner,
         pollMs: options.inbound.pollMs,
+        senderLimit: options.inbound.senderLimit,
         messageIdDomain: notifications.messageIdDomain,
         onJoined: joinedNotifier({
           em,

@@ -47,6 +47,8 @@ export interface Stored {
   /** False when this message was stored before (the same UID, or the same Message-ID from another mailbox). */
   created: boolean;
   orderId: string | null;
+  /** Written by a machine, or over its sender's hourly limit: announced to nobody. */
+  automatic: boolean;
 }
 
 /** One message of an order's conversation. */
@@ -215,18 +217,25 @@ export class InboundRepository {
    * Stores a message once (by mailbox+UIDVALIDITY+UID and by Message-ID) and, when it is new, joins it to
    * the order it answers: by its In-Reply-To/References naming one of the product's own e-mails, else by an
    * order number in the subject when it comes from that order's customer. Unmatched, it waits in the
-   * inbound list (machine-written ones are kept but listed nowhere).
+   * inbound list (machine-written ones are kept but listed nowhere). A sender's messages beyond
+   * `senderLimit` within an hour are taken for a machine's: a mail program answering every message without
+   * saying so must not make the product tell staff, who may be e-mailed, over and over.
    */
-  async store(mail: IncomingMail, messageIdDomain?: string): Promise<Stored> {
+  async store(mail: IncomingMail, messageIdDomain?: string, senderLimit = Infinity): Promise<Stored> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
-      const known = await sql<{ id: string; order_id: string | null }[]>(
-        `select id, order_id from mail_messages
+      const known = await sql<{ id: string; order_id: string | null; automatic: boolean }[]>(
+        `select id, order_id, automatic from mail_messages
           where direction = 'in' and ((mailbox = ? and uid_validity = ? and uid = ?) or message_id = ?)
           limit 1`,
         [mail.mailbox, mail.uidValidity, mail.uid, mail.messageId],
       );
-      if (known[0]) return { id: known[0].id, created: false, orderId: known[0].order_id };
+      if (known[0])
+        return { id: known[0].id, created: false, orderId: known[0].order_id, automatic: known[0].automatic };
+      if (!mail.automatic && (await sentWithinHour(sql, mail.fromAddress)) >= senderLimit) {
+        const problem = `more than ${senderLimit} messages from this sender within an hour: taken for a machine's, announced to nobody`;
+        mail = { ...mail, automatic: true, problem: mail.problem ?? problem };
+      }
       const customer = await sql<{ id: string }[]>(
         `select id from customers where lower(email) = lower(?) order by created_at limit 1`,
         [mail.fromAddress],
@@ -266,8 +275,8 @@ export class InboundRepository {
         ],
       );
       // Another reader stored it between the look and the insert (a lease that ran out mid-message).
-      if (!inserted[0]) return { id: '', created: false, orderId: null };
-      return { id: inserted[0].id, created: true, orderId };
+      if (!inserted[0]) return { id: '', created: false, orderId: null, automatic: true };
+      return { id: inserted[0].id, created: true, orderId, automatic: mail.automatic };
     });
   }
 
@@ -485,4 +494,14 @@ async function orderNamed(sql: Sql, mail: IncomingMail): Promise<string | null> 
     [arrayLiteral(numbers), mail.fromAddress],
   );
   return rows[0]?.id ?? null;
+}
+
+/** How many messages the address sent that were stored within the last hour. */
+async function sentWithinHour(sql: Sql, address: string): Promise<number> {
+  const rows = await sql<{ count: string }[]>(
+    `select count(*) from mail_messages
+      where direction = 'in' and lower(from_address) = lower(?) and created_at > now() - interval '1 hour'`,
+    [address],
+  );
+  return Number(rows[0]!.count);
 }
