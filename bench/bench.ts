@@ -15,7 +15,8 @@
  * staff on e-mail `all`, and after the healthy rounds runs the full pipeline with the mail server refusing
  * connections (or a webhook receiver answering after 10 s), brings it back, times the outbox's drain, checks
  * every delivery was sent once, and runs the healthy full rounds again: the pipeline's throughput under the
- * fault against its own healthy throughput in the same run.
+ * fault against its own healthy throughput in the same run. `--fault inbound-flood` puts `--messages N` (1,000)
+ * e-mails in a mailbox the product reads (a Dovecot started here) instead, and times the readers.
  * Each full round at 20 in flight also reads the worker's and the API's metrics, to say where order
  * creation spends its time (the update-with-start, the workflow task, its local activities).
  */
@@ -50,6 +51,8 @@ interface Options {
   waiting: number;
   fault: DeliveryFault | null;
   staff: number;
+  /** inbound-flood: e-mails put in the mailbox. */
+  messages: number;
 }
 
 interface Sample {
@@ -100,6 +103,7 @@ function parseOptions(argv: string[]): Options {
     waiting: value('--waiting', 0),
     fault: (fault as DeliveryFault | undefined) ?? null,
     staff: value('--staff', 20),
+    messages: value('--messages', 1000),
   };
 }
 
@@ -485,7 +489,9 @@ async function historyShape(client: Client, workflowId: string) {
 async function run(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const options = parseOptions(process.argv.slice(2));
-  const deliveries = options.fault ? await deliveryBench(options.fault, options.staff) : null;
+  const deliveries = options.fault
+    ? await deliveryBench(options.fault, options.staff, options.messages)
+    : null;
   const target = await startTarget(options, deliveries?.env ?? {});
   const profile = new CreationProfile([
     target.workerUrl && `${target.workerUrl}/metrics`,
@@ -833,18 +839,28 @@ function summarize(
             `${faultJson.createDuringFault.p50} / ${faultJson.createDuringFault.p99}, ${faultJson.serverErrorsDuringFault}`,
             '—',
           ),
-          row(
-            `${faultJson.fault}: outbox drained after the receiver returned (s); deliveries by status`,
-            `${faultJson.drain.seconds}; ${Object.entries(faultJson.drain.byStatus)
-              .map(([status, count]) => `${status} ${count}`)
-              .join(', ')}`,
-            '—',
-          ),
-          row(
-            `${faultJson.fault}: e-mails received / of them twice; webhook calls / distinct delivery ids`,
-            `${faultJson.drain.emailsReceived} / ${faultJson.drain.emailsTwice}; ${faultJson.drain.webhookCalls} / ${faultJson.drain.webhookIds}`,
-            '—',
-          ),
+          ...(faultJson.drain.inbound
+            ? [
+                row(
+                  `${faultJson.fault}: messages in the mailbox / taken by the readers; seconds from their arrival until all were taken`,
+                  `${faultJson.drain.inbound.messages} / ${faultJson.drain.inbound.taken}; ${faultJson.drain.seconds}`,
+                  '—',
+                ),
+              ]
+            : [
+                row(
+                  `${faultJson.fault}: outbox drained after the receiver returned (s); deliveries by status`,
+                  `${faultJson.drain.seconds}; ${Object.entries(faultJson.drain.byStatus)
+                    .map(([status, count]) => `${status} ${count}`)
+                    .join(', ')}`,
+                  '—',
+                ),
+                row(
+                  `${faultJson.fault}: e-mails received / of them twice; webhook calls / distinct delivery ids`,
+                  `${faultJson.drain.emailsReceived} / ${faultJson.drain.emailsTwice}; ${faultJson.drain.webhookCalls} / ${faultJson.drain.webhookIds}`,
+                  '—',
+                ),
+              ]),
         ]
       : []),
     '',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { InboundReader, PROCESSED_FOLDER } from '../activities/inbound.reader';
 import type { InboundMailbox } from '../config/config';
-import { startImapServer, type ImapServer } from './support/dovecot';
+import { startImapServer, type ImapServer } from '../scripts/dovecot';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, type OrderBody } from './support/orders';

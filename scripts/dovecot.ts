@@ -1,6 +1,7 @@
 /**
- * A real IMAP server for the inbound-mail tests: Debian's Dovecot, started from a config of its own (a free
- * loopback port, no TLS, one passwd-file user, the mail under a temporary directory) and stopped after.
+ * A real IMAP server for the inbound-mail tests and the benchmark's inbound flood: Debian's Dovecot, started
+ * from a config of its own (a free loopback port, no TLS, one passwd-file user, the mail under a temporary
+ * directory) and stopped after.
  * Dovecot refuses to run logins or mail as root, so logins run as `dovenull` and mail as `dovecot`, the users
  * Debian's package creates.
  */
