@@ -66,6 +66,7 @@ export function OrderMessages({ order }: { order: Order }) {
           {send.error && <Alert type="error" showIcon title={describeError(send.error, t).message} />}
           <Button
             type="primary"
+            data-testid="order-message-send"
             disabled={text.trim() === ''}
             loading={send.isPending}
             onClick={() => send.mutate(text, { onSuccess: () => setText('') })}
