@@ -73,6 +73,8 @@ export class InboundReader {
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
+  /** Per mailbox, what ends its reader's wait early: the server announcing a new message (IDLE). */
+  private readonly arrivals = new Map<string, () => void>();
 
   constructor(private readonly deps: InboundReaderDeps) {}
 
@@ -96,7 +98,13 @@ export class InboundReader {
       try {
         const position = await repository().takeMailbox(mailbox.key, this.deps.owner, LEASE_MS);
         if (position) {
-          client = client?.usable ? client : await connect(mailbox);
+          if (!client?.usable) {
+            client = await connect(mailbox);
+            // While the reader waits, the connection idles in the folder (IMAP IDLE, which imapflow enters
+            // a second after the last command): the server's word of a new message ends the wait at once;
+            // the poll interval stays the fallback for a server without IDLE or a missed word.
+            client.on('exists', () => this.arrivals.get(mailbox.key)?.());
+          }
           const taken = await this.pass(mailbox, client, position);
           if (taken > 0) wait = 0;
         } else {
@@ -112,7 +120,7 @@ export class InboundReader {
         this.deps.log.warn('a mailbox could not be read', { mailbox: mailbox.key, error: message });
         wait = Math.min(MAX_BACKOFF_MS, this.deps.pollMs * 2 ** Math.min(failures - 1, 10));
       }
-      if (wait > 0) await this.sleep(wait);
+      if (wait > 0) await this.sleep(wait, mailbox.key);
     }
     if (client?.usable) {
       const open = client;
@@ -177,16 +185,18 @@ export class InboundReader {
     return taken;
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, mailbox: string): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.wakers.delete(wake);
+        if (this.arrivals.get(mailbox) === wake) this.arrivals.delete(mailbox);
         resolve();
       };
       const timer = setTimeout(wake, ms);
       this.wakers.add(wake);
+      this.arrivals.set(mailbox, wake);
     });
   }
 }
@@ -201,6 +211,7 @@ async function connect(mailbox: InboundMailbox): Promise<ImapFlow> {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 60_000,
+    autoIdleDelay: 1000,
   });
   // A dropped connection is noticed by the next command; without a listener the error would crash the process.
   client.on('error', () => undefined);

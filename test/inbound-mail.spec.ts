@@ -516,6 +516,62 @@ describe('mail that comes in', () => {
     expect(warnings).toEqual(['a mailbox could not be read']);
   }, 120_000);
 
+  it('takes a new message at once while waiting, by IMAP IDLE, without waiting for the next poll', async () => {
+    const folder = `Idle-${randomUUID().slice(0, 8)}`;
+    await postman.mailboxCreate(folder);
+    const key = `${imap.user}@${imap.host}:${imap.port}/${folder}`;
+    const reader = new InboundReader({
+      em: () => stack.orm.em.fork(),
+      mailboxes: [
+        {
+          key,
+          host: imap.host,
+          port: imap.port,
+          secure: false,
+          user: imap.user,
+          password: imap.password,
+          folder,
+        },
+      ],
+      owner: 'idle-reader',
+      // Polling alone would look again only after a minute.
+      pollMs: 60_000,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    reader.start();
+    try {
+      // The reader's first pass found the folder empty; it waits now.
+      await eventually(
+        () =>
+          stack.orm.em
+            .fork()
+            .getConnection()
+            .execute<{ state: string }[]>(`select state from inbound_mailboxes where key = ?`, [key]),
+        (rows) => rows[0]?.state === 'ok',
+        30_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const message = rawMail({ from: 'idle@unknown.example', subject: `Idle ${folder}`, text: 'hello' });
+      const delivered = Date.now();
+      await deliver(message.raw, folder);
+      const row = await eventually(
+        () =>
+          stack.orm.em
+            .fork()
+            .getConnection()
+            .execute<{ status: string }[]>(`select status from mail_messages where message_id = ?`, [
+              message.messageId,
+            ]),
+        (rows) => rows.length > 0,
+        20_000,
+      );
+      expect(row).toEqual([{ status: 'open' }]);
+      expect(Date.now() - delivered).toBeLessThan(20_000);
+    } finally {
+      await reader.stop();
+    }
+  }, 120_000);
+
   it('takes more than the per-sender limit in an hour as machine-written: kept and threaded, announced to nobody', async () => {
     const { order, email, confirmation } = await orderWithMail();
     const folder = `Flood-${randomUUID().slice(0, 8)}`;
