@@ -33,6 +33,8 @@ import { ReportController } from './controllers/report.controller';
 import { ReturnController } from './controllers/return.controller';
 import { SettingsController } from './controllers/settings.controller';
 import { TrackingController } from './controllers/tracking.controller';
+import { QuoteController } from './controllers/quote.controller';
+import { QuotePageController } from './controllers/quote-page.controller';
 import { UserController } from './controllers/user.controller';
 import { WebhookController } from './controllers/webhook.controller';
 import { RepositoriesModule } from './repositories.module';
@@ -63,6 +65,7 @@ import { ReportService } from './services/report.service';
 import { ReturnService } from './services/return.service';
 import { SettingsService } from './services/settings.service';
 import { TrackingService } from './services/tracking.service';
+import { QuoteService } from './services/quote.service';
 import { UserService } from './services/user.service';
 import { WebhookService } from './services/webhook.service';
 import { TemporalModule } from './temporal/temporal.module';
@@ -161,6 +164,8 @@ export class AppModule {
         BackupController,
         TrackingController,
         ImportController,
+        QuoteController,
+        QuotePageController,
         ApiKeyController,
       ],
       providers: [
@@ -194,6 +199,7 @@ export class AppModule {
         BackupService,
         TrackingService,
         ImportService,
+        QuoteService,
         ApiKeyService,
       ],
     };

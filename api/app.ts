@@ -23,7 +23,16 @@ export { buildOpenApi } from './openapi/document';
 /** `/api` before every route but the operations endpoints and the customer's tracking page. */
 export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix('api', {
-    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token'],
+    exclude: [
+      'health',
+      'health/live',
+      'health/ready',
+      'metrics',
+      'track/:token',
+      'q/:token',
+      'q/:token/accept',
+      'q/:token/decline',
+    ],
   });
 }
 
@@ -52,8 +61,8 @@ export function securityHeaders() {
   });
 }
 
-/** Paths the console never answers: the API, operations endpoints, and the customer's tracking page. */
-const NOT_CONSOLE = /^\/(api|health|metrics|track)(\/|$)/;
+/** Paths the console never answers: the API, operations endpoints, and the customer's tracking and quote pages. */
+const NOT_CONSOLE = /^\/(api|health|metrics|track|q)(\/|$)/;
 
 /**
  * Serves the built web console at `/`: its files (hashed assets cached for a year), and its entry page for

@@ -10,31 +10,46 @@ import path from 'node:path';
 import type { AppConfig } from './config';
 import { secretFile } from './secret-file';
 
-const CONTEXT = 'order-tracking-link:v1:';
+/**
+ * What a signature is for: the signed text starts with it, so a tracking link's signature never opens
+ * anything else signed with the same key (a quote's link, config/quote-link.ts).
+ */
+export type LinkPurpose = 'order-tracking-link:v1:' | 'quote-link:v1:';
+const CONTEXT: LinkPurpose = 'order-tracking-link:v1:';
 /** 128 bits of the HMAC-SHA256: as hard to guess as a random UUID, and a link short enough to type. */
 const SIGNATURE_BYTES = 16;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function signature(key: string, orderId: string): Buffer {
+function signature(key: string, purpose: LinkPurpose, id: string): Buffer {
   return createHmac('sha256', key)
-    .update(CONTEXT + orderId)
+    .update(purpose + id)
     .digest()
     .subarray(0, SIGNATURE_BYTES);
 }
 
+/** A token `<id>.<signature>` signing a UUID for one purpose. */
+export function signedLinkToken(key: string, purpose: LinkPurpose, id: string): string {
+  return `${id}.${signature(key, purpose, id).toString('base64url')}`;
+}
+
+/** The id a token was signed for with this purpose, or null for anything else (tampered, truncated, another key or purpose). */
+export function idOfSignedLinkToken(key: string, purpose: LinkPurpose, token: string): string | null {
+  const [id, mac, ...rest] = token.split('.');
+  if (rest.length > 0 || !id || !mac || !UUID.test(id) || !/^[\w-]{22}$/.test(mac)) return null;
+  // Compared as text: decoding would ignore the last character's spare bits, so two links would open one page.
+  const given = Buffer.from(mac);
+  const expected = Buffer.from(signature(key, purpose, id).toString('base64url'));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
+}
+
 /** The token of an order's tracking link. */
 export function trackingToken(key: string, orderId: string): string {
-  return `${orderId}.${signature(key, orderId).toString('base64url')}`;
+  return signedLinkToken(key, CONTEXT, orderId);
 }
 
 /** The order id a token was signed for, or null for anything else (tampered, truncated, another key). */
 export function orderIdOfTrackingToken(key: string, token: string): string | null {
-  const [orderId, mac, ...rest] = token.split('.');
-  if (rest.length > 0 || !orderId || !mac || !UUID.test(orderId) || !/^[\w-]{22}$/.test(mac)) return null;
-  // Compared as text: decoding would ignore the last character's spare bits, so two links would open one page.
-  const given = Buffer.from(mac);
-  const expected = Buffer.from(signature(key, orderId).toString('base64url'));
-  return given.length === expected.length && timingSafeEqual(given, expected) ? orderId : null;
+  return idOfSignedLinkToken(key, CONTEXT, token);
 }
 
 /** The whole link for a customer's e-mail: `<public URL>/track/<token>`. */

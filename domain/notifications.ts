@@ -53,5 +53,11 @@ export const DIGEST_KIND = 'digest';
 /** The kind of an e-mail staff wrote to a customer from an order (docs/inbound-mail.md). */
 export const ORDER_MESSAGE_KIND = 'order-message';
 
-/** What a delivery may be about: a notification kind, the daily digest, or staff writing to a customer. */
-export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND, ORDER_MESSAGE_KIND] as const;
+/** The kind of the e-mail that sends a customer their quote's link (docs/quotes.md). */
+export const QUOTE_KIND = 'quote';
+
+/**
+ * What a delivery may be about: a notification kind, the daily digest, staff writing to a customer, or a
+ * quote sent to one.
+ */
+export const DELIVERY_KINDS = [...NOTIFICATION_KINDS, DIGEST_KIND, ORDER_MESSAGE_KIND, QUOTE_KIND] as const;

@@ -28,10 +28,13 @@ const PUBLIC = [
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics',
+  'GET /q/{token}',
   'GET /track/{token}',
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/auth/session',
+  'POST /q/{token}/accept',
+  'POST /q/{token}/decline',
 ];
 
 function operationsOf(document: Document) {

@@ -337,6 +337,18 @@ const TABLE: Cell[] = [
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['PUT', '/api/auth/me/delegate', {}],
   },
+  {
+    action: 'create a quote',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', '/api/quotes', { customerId: nobody, lines: [], validUntil: 'soon' }],
+  },
+  { action: 'list quotes', allowed: ALL, request: () => ['GET', '/api/quotes'] },
+  { action: 'read a quote', allowed: ALL, request: () => ['GET', `/api/quotes/${nobody}`] },
+  {
+    action: 'send a quote',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/quotes/${nobody}/send`, {}],
+  },
   { action: 'create an API key', allowed: ['admin'], request: () => ['POST', '/api/api-keys', { name: '' }] },
   { action: 'list API keys', allowed: ['admin'], request: () => ['GET', '/api/api-keys'] },
   { action: 'revoke an API key', allowed: ['admin'], request: () => ['DELETE', `/api/api-keys/${nobody}`] },
@@ -512,6 +524,9 @@ describe('the role table', () => {
             'GET /api/docs',
             // The customer's tracking page: no sign-in, a signed link instead (test/tracking.spec.ts).
             'GET /track/',
+            // The customer's quote page and its answers: a signed link instead (test/quotes.spec.ts).
+            'GET /q/',
+            'POST /q/',
           ].some((open) => route.startsWith(open)),
       );
     // Every other served route has a row in the table above.

@@ -17,6 +17,8 @@ export const AUDITED_ENTITIES = [
   'api_key',
   // A stock location (warehouse) created by a manager.
   'location',
+  // A quote: made and sent by staff, accepted or declined by its customer (actor `customer:<id>`).
+  'quote',
 ] as const;
 
 export class AuditQueryDto extends ListQueryDto {

@@ -8,7 +8,7 @@ export class ErrorDto {
   @ApiProperty({ example: 'cannot ship an order that is created (awaiting approval)' }) message!: string;
   @ApiPropertyOptional({ description: 'The field of the request that was wrong.', example: 'lines.0.sku' })
   field?: string;
-  @ApiPropertyOptional({ description: 'The current status of the order (or delivery) on a 409.' })
+  @ApiPropertyOptional({ description: 'The current status of the order (or delivery, or quote) on a 409.' })
   status?: string;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'What the order waits for, on a 409.' })
   awaiting?: string | null;

@@ -156,13 +156,15 @@ export class OrderService {
    * the order's row. The row is written only by the workflow, so a crash at any point leaves either nothing
    * or both. With an Idempotency-Key the order id comes from the key, so duplicates, even concurrent ones,
    * meet the same workflow; a different body under a used key is a 422. With an `externalRef` the id comes
-   * from the reference and the source, and a reference already used answers its order as it is.
+   * from the reference and the source, and a reference already used answers its order as it is. `quoted`:
+   * the lines as a quote priced them (an accepted quote keeps its prices), instead of today's catalogue.
    */
   async create(
     dto: CreateOrderDto,
     actor: Actor,
     idempotencyKey?: string,
     source: OrderSource = sourceOf(actor),
+    quoted?: Pick<OrderInput, 'lines' | 'currency' | 'total'>,
   ): Promise<Created> {
     const externalRef = dto.externalRef ?? null;
     const hash = idempotencyKey === undefined ? null : requestHash(dto);
@@ -186,7 +188,7 @@ export class OrderService {
     const customer = await this.customers.findById(dto.customerId);
     if (!customer)
       throw invalidField('customerId', `names an unknown customer ${JSON.stringify(dto.customerId)}`);
-    const priced = await this.price(dto.lines);
+    const priced = quoted ?? (await this.price(dto.lines));
 
     const input: OrderInput = {
       orderId,

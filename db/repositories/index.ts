@@ -111,3 +111,11 @@ export {
   type StoredImport,
 } from './import.repository';
 export { ApiKeyRepository, type ApiKey, type ApiKeyWithHash } from './api-key.repository';
+export {
+  QuoteRepository,
+  type LockedQuote,
+  type NewQuote,
+  type Quote,
+  type QuoteFilter,
+  type QuoteMail,
+} from './quote.repository';
