@@ -1,3 +1,4 @@
+import { loggedPath } from './logged-path';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -109,15 +110,6 @@ function requestLogging(config: AppConfig): DynamicModule {
       logDestination(config),
     ],
   });
-}
-
-/**
- * A request's path as the log keeps it: no query string (it may hold search text), and no tracking token
- * (`/track/<token>` is the customer's link: whoever reads the logs could follow it to the order).
- */
-export function loggedPath(url: string): string {
-  const path = url.split('?', 1)[0] ?? url;
-  return path.replace(/^\/track\/[^/]+/, '/track/…');
 }
 
 /** The HTTP application, built from an already validated configuration. */
