@@ -87,9 +87,8 @@ export class CreateOrderDto {
   externalRef?: string;
 
   @ApiPropertyOptional({
-    default: false,
     description:
-      'Reserve and ship what is available now, line by line; the rest waits for stock (the order awaits ' +
+      'Default false. Reserve and ship what is available now, line by line; the rest waits for stock (the order awaits ' +
       '`stock` only while nothing reserved is left to ship). Without it the order reserves all its lines or ' +
       'waits for all of them.',
   })
