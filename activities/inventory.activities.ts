@@ -65,6 +65,12 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
       return { held: result.held, shortages: result.shortages };
     },
 
+    /** An `allowPartial` order's lines were edited: its reservation is cut to the new lines (never grown). */
+    async trimReservation({ orderId, lines }: AdjustReservationInput): Promise<void> {
+      const waiting = await new StockRepository(deps.em()).trimReservation(orderId, stockLines(lines));
+      await deps.notifyStockChanged(waiting.filter((id) => id !== orderId));
+    },
+
     /** Moves an existing reservation to the edited lines, all or nothing. */
     async adjustReservation({ orderId, lines }: AdjustReservationInput): Promise<ReserveStockResult> {
       const result = await new StockRepository(deps.em()).adjust(orderId, stockLines(lines));

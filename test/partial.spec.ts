@@ -255,6 +255,29 @@ describe('orders that allow partial fulfilment', () => {
     expect(await stockOf(api, race)).toMatchObject({ stockOnHand: 10, reserved: 10, available: 0 });
   });
 
+  it('keeps what it holds through an edit, and gives back only what the new lines do not need', async () => {
+    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 1000, stockOnHand: 8 }]);
+    const tea = skus[0]!;
+    const first = await placeApproved(customerId, [{ sku: tea, quantity: 10 }], true);
+    const second = await placeApproved(customerId, [{ sku: tea, quantity: 2 }], true);
+    expect(units(first)).toEqual([[tea, 10, 0, 8]]);
+    // Earlier in line for the same product, the first order is served first: the second gets nothing yet.
+    expect(second).toMatchObject({ awaiting: 'stock', payment: null });
+
+    const edited = await api.patch<Order>(`/api/orders/${first.id}`, { lines: [{ sku: tea, quantity: 5 }] });
+    expect(edited.status).toBe(200);
+    if (edited.body.awaiting === 'approval') {
+      expect((await api.post(`/api/orders/${first.id}/approve`, {})).status).toBe(200);
+    }
+    const held = await awaiting(first.id, 'shipment');
+    expect(units(held)).toEqual([[tea, 5, 0, 5]]);
+    expect(held).toMatchObject({ stockShortages: [], payment: { status: 'captured', amount: 5000 } });
+    // The 3 given back wake the second order, which takes 2 of them.
+    const served = await awaiting(second.id, 'shipment');
+    expect(units(served)).toEqual([[tea, 2, 0, 2]]);
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 8, reserved: 7, available: 1 });
+  });
+
   it('leaves an order without allowPartial as it was: it reserves all of it or waits', async () => {
     const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 1000, stockOnHand: 8 }]);
     const tea = skus[0]!;

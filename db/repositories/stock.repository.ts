@@ -244,6 +244,51 @@ export class StockRepository {
     });
   }
 
+  /**
+   * An `allowPartial` order's lines were edited: what it holds of each product is cut to the new line's
+   * quantity (a product no longer ordered is given back entirely), and it leaves the queue for products it no
+   * longer orders; what it keeps stays held, so an edit never loses units to another order. The next
+   * `reserveAvailable` tops it up. Answers the orders waiting for the units given back, to be woken.
+   */
+  async trimReservation(orderId: string, lines: StockLine[]): Promise<string[]> {
+    return this.em.transactional(async (em) => {
+      const connection = sqlOf(em);
+      const held = await connection<{ product_id: string; quantity: number }[]>(
+        `select product_id, quantity from order_reservations where order_id = ?`,
+        [orderId],
+      );
+      const wanted = new Map(lines.map((line) => [line.productId, line.quantity]));
+      const products = await this.lockProducts(
+        connection,
+        held.map((row) => row.product_id),
+      );
+      const released: string[] = [];
+      for (const row of held) {
+        const keep = Math.min(row.quantity, wanted.get(row.product_id) ?? 0);
+        if (keep === row.quantity) continue;
+        await this.move(connection, products.get(row.product_id)!, 'release', 0, keep - row.quantity, {
+          orderId,
+        });
+        released.push(row.product_id);
+        if (keep > 0)
+          await connection(
+            `update order_reservations set quantity = ? where order_id = ? and product_id = ?`,
+            [keep, orderId, row.product_id],
+          );
+        else
+          await connection(`delete from order_reservations where order_id = ? and product_id = ?`, [
+            orderId,
+            row.product_id,
+          ]);
+      }
+      await connection(`delete from stock_waits where order_id = ? and not (product_id = any(?::uuid[]))`, [
+        orderId,
+        uuidArray(wanted.keys()),
+      ]);
+      return this.waitingFor(connection, released);
+    });
+  }
+
   /** The first order in line for each of these products. */
   private async headsOfQueue(connection: Sql, productIds: string[]): Promise<string[]> {
     const rows = await connection<{ order_id: string }[]>(

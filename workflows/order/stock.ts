@@ -130,24 +130,24 @@ export class OrderStock {
   }
 
   /**
-   * An `allowPartial` order's lines were edited (nothing has shipped: an edit is refused after that). Held in
-   * full, the reservation moves to the new lines, all or nothing, as for any order; held in part, it is given
-   * back and the next pass reserves what is available of the new lines, keeping the order's place in the
-   * queue (its creation time). Answers the changes to record with the edit.
+   * An `allowPartial` order's lines were edited (nothing has shipped: an edit is refused after that). What it
+   * holds is cut to the new lines and kept, never lost to another order; the next pass reserves what is
+   * available of the rest, in the order's place in the queue. Answers the changes to record with the edit.
    */
   async editedInPart(lines: OrderLine[]): Promise<Partial<Pick<OrderSnapshot, 'allocated' | 'reserved'>>> {
     const order = this.record.order;
-    if (order.reserved) {
-      await this.adjust(lines);
-      return { allocated: lines.map(({ sku, quantity }) => ({ sku, quantity })) };
-    }
     this.changed();
     if (!(order.allocated ?? []).some((line) => line.quantity > 0)) return {};
-    if (
-      (await this.record.step('releaseStock', () => local.releaseStock({ orderId: order.orderId }))) === null
-    )
-      refuse(FAILURE.stepFailed, stepFailedMessage('edit'), this.record.order);
-    return { allocated: [], reserved: false };
+    const trimmed = await this.record.step('trimReservation', () =>
+      local.trimReservation({ orderId: order.orderId, lines }),
+    );
+    if (trimmed === null) refuse(FAILURE.stepFailed, stepFailedMessage('edit'), this.record.order);
+    const before = new Map((order.allocated ?? []).map((line) => [line.sku, line.quantity]));
+    const allocated = lines.map(({ sku, quantity }) => ({
+      sku,
+      quantity: Math.min(quantity, before.get(sku) ?? 0),
+    }));
+    return { allocated, reserved: false };
   }
 
   /** Moves the reservation to edited lines, all or nothing; refuses the edit when the stock is not there. */
@@ -184,7 +184,7 @@ export class OrderStock {
     const orderId = this.record.order.orderId;
     if ((await this.record.step('releaseStock', () => local.releaseStock({ orderId }))) === null)
       return false;
-    if (this.partial) {
+    if (this.partial && this.record.order.allocated !== undefined) {
       // What shipped stays allocated; what was held is back in stock.
       const shipped = shippedQuantities(this.record.order);
       const allocated = this.record.order.lines.map(({ sku }) => ({ sku, quantity: shipped.get(sku) ?? 0 }));
