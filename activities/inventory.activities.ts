@@ -31,6 +31,13 @@ export interface ShipGoodsInput {
   shipment: OrderShipment;
 }
 
+export interface ReserveAvailableResult {
+  /** Units the order holds of each line now, by SKU. */
+  held: { sku: string; quantity: number }[];
+  /** What is still missing of each line that waits for stock. */
+  shortages: StockShortage[];
+}
+
 export type ReserveStockResult = { ok: true } | { ok: false; shortages: StockShortage[] };
 
 const stockLines = (lines: OrderLine[]): StockLine[] =>
@@ -46,6 +53,22 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
       // This order left the queue: whoever is now first in line may be able to go too.
       await deps.notifyStockChanged(result.next);
       return { ok: true };
+    },
+
+    /**
+     * An `allowPartial` order reserves what is available now of each line, first come first served per
+     * product; the rest waits in the queue. `lines` are what the order still needs, shipped units left out.
+     */
+    async reserveAvailable({ orderId, lines, since }: ReserveStockInput): Promise<ReserveAvailableResult> {
+      const result = await new StockRepository(deps.em()).reserveAvailable(orderId, stockLines(lines), since);
+      if (result.next.length > 0) await deps.notifyStockChanged(result.next);
+      return { held: result.held, shortages: result.shortages };
+    },
+
+    /** An `allowPartial` order's lines were edited: its reservation is cut to the new lines (never grown). */
+    async trimReservation({ orderId, lines }: AdjustReservationInput): Promise<void> {
+      const waiting = await new StockRepository(deps.em()).trimReservation(orderId, stockLines(lines));
+      await deps.notifyStockChanged(waiting.filter((id) => id !== orderId));
     },
 
     /** Moves an existing reservation to the edited lines, all or nothing. */

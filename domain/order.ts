@@ -126,6 +126,11 @@ export interface OrderInput {
   source?: OrderSource;
   /** The sender's own reference, unique per source (the order's id derives from both). */
   externalRef?: string | null;
+  /**
+   * Reserve and ship what is available now, the rest waiting for stock (issue 24); absent (false) on orders
+   * that reserve all their lines or wait for all of them.
+   */
+  allowPartial?: boolean;
 }
 
 export interface Approval {
@@ -145,6 +150,12 @@ export interface Shipment {
 }
 
 /** Some units of some lines, as one shipment takes them. */
+/** Units of one line of the order, by SKU. */
+export interface AllocatedLine {
+  sku: string;
+  quantity: number;
+}
+
 export interface ShipmentLine {
   productId: string;
   sku: string;
@@ -194,6 +205,11 @@ export interface OrderSnapshot extends Omit<OrderInput, 'createdBy'> {
   /** Whether stock for the current lines is reserved. */
   reserved: boolean;
   stockShortages: StockShortage[];
+  /**
+   * An `allowPartial` order's units of each line reserved so far, shipped or not (absent before its first
+   * reservation and on other orders, whose lines are reserved all at once: `reserved`).
+   */
+  allocated?: AllocatedLine[];
   payment: PaymentState | null;
   /** The latest shipment's carrier and tracking; set when the last unit has shipped. */
   shipment: Shipment | null;

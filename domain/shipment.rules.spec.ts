@@ -3,7 +3,9 @@ import { actionsFor, initialSnapshot, refusalOf } from './order.state';
 import {
   isPartlyShipped,
   linesToShip,
+  readyLines,
   remainingLines,
+  reservedQuantities,
   shipmentRefusal,
   shipmentsOf,
   shippedQuantities,
@@ -197,5 +199,64 @@ describe('the value of what shipped', () => {
         ),
       ),
     ).toBe(input.total);
+  });
+});
+
+describe('an order that allows partial fulfilment', () => {
+  // 8 of 10 tea and both cups reserved; then 6 tea shipped.
+  const partial: OrderSnapshot = {
+    ...readyToShip,
+    allowPartial: true,
+    reserved: false,
+    allocated: [
+      { sku: 'TEA', quantity: 8 },
+      { sku: 'CUP', quantity: 2 },
+    ],
+  };
+  const partlyShipped: OrderSnapshot = { ...partial, shipments: [shipment('a', [['TEA', 6]])] };
+
+  it('is ready to ship only what it has reserved and not shipped', () => {
+    expect(reservedQuantities(partial)).toEqual(
+      new Map([
+        ['TEA', 8],
+        ['CUP', 2],
+      ]),
+    );
+    expect(readyLines(partlyShipped)).toEqual([
+      { productId: 'p-TEA', sku: 'TEA', quantity: 2 },
+      { productId: 'p-CUP', sku: 'CUP', quantity: 2 },
+    ]);
+    expect(remainingLines(partlyShipped)).toEqual([
+      { productId: 'p-TEA', sku: 'TEA', quantity: 4 },
+      { productId: 'p-CUP', sku: 'CUP', quantity: 2 },
+    ]);
+  });
+
+  it('refuses a shipment of units not reserved (a state: 409), and takes what is reserved', () => {
+    expect(shipmentRefusal(partlyShipped, [{ sku: 'TEA', quantity: 3 }])).toEqual({
+      kind: 'state',
+      field: 'lines.0.quantity',
+      message:
+        'lines.0.quantity 3 of TEA is more than is reserved and ready to ship (2); the rest waits for stock',
+    });
+    expect(shipmentRefusal(partlyShipped, [{ sku: 'TEA', quantity: 5 }])?.message).toContain(
+      'more than is left to ship (4)',
+    );
+    expect(shipmentRefusal(partlyShipped, [{ sku: 'TEA', quantity: 2 }])).toBeNull();
+  });
+
+  it('has nothing ready before its first reservation', () => {
+    const { allocated: _allocated, ...none } = partial;
+    expect(readyLines(none)).toEqual([]);
+  });
+
+  it('counts, for any other order, every unit not shipped as reserved once it is reserved, else none', () => {
+    expect(reservedQuantities(after(shipment('a', [['TEA', 8]])))).toEqual(
+      new Map([
+        ['TEA', 2],
+        ['CUP', 2],
+      ]),
+    );
+    expect(reservedQuantities({ ...readyToShip, reserved: false }).get('TEA')).toBe(0);
   });
 });

@@ -8,7 +8,8 @@ import type { OrderLine, OrderShipment, OrderSnapshot, ShipmentLine } from './or
 /** The one stock location until locations are built (issue 24). */
 export const MAIN_LOCATION = 'MAIN';
 
-type Shipped = Pick<OrderSnapshot, 'orderId' | 'lines' | 'shipment' | 'shipments'>;
+type Shipped = Pick<OrderSnapshot, 'orderId' | 'lines' | 'shipment' | 'shipments'> &
+  Partial<Pick<OrderSnapshot, 'allowPartial' | 'allocated' | 'reserved'>>;
 
 /**
  * The order's shipments, oldest first. An order that shipped before shipments were recorded one by one
@@ -62,6 +63,38 @@ export function remainingLines(order: Shipped): ShipmentLine[] {
   });
 }
 
+/**
+ * Units of each line reserved and not shipped yet, per SKU: what is ready to ship. An `allowPartial` order
+ * counts what it has reserved so far; any other order has all its lines reserved or none (`reserved`).
+ */
+export function reservedQuantities(order: Shipped): Map<string, number> {
+  const shipped = shippedQuantities(order);
+  const allocated = new Map((order.allocated ?? []).map((line) => [line.sku, line.quantity]));
+  const reserved = new Map<string, number>();
+  for (const { sku, quantity } of order.lines) {
+    const held = order.allowPartial
+      ? Math.min(allocated.get(sku) ?? 0, quantity)
+      : order.reserved
+        ? quantity
+        : 0;
+    reserved.set(sku, Math.max(0, held - (shipped.get(sku) ?? 0)));
+  }
+  return reserved;
+}
+
+/**
+ * What `ship` takes: everything left, or for an `allowPartial` order what is reserved and not shipped yet
+ * (the rest waits for stock).
+ */
+export function readyLines(order: Shipped): ShipmentLine[] {
+  if (!order.allowPartial) return remainingLines(order);
+  const ready = reservedQuantities(order);
+  return order.lines.flatMap(({ productId, sku }) => {
+    const quantity = ready.get(sku) ?? 0;
+    return quantity > 0 ? [{ productId, sku, quantity }] : [];
+  });
+}
+
 /** Why a requested shipment is refused: bad input names a field (400); more than is left is a state (409). */
 export interface ShipmentRefusal {
   kind: 'input' | 'state';
@@ -79,6 +112,7 @@ export function shipmentRefusal(
 ): ShipmentRefusal | null {
   if (requested.length === 0) return { kind: 'input', field: 'lines', message: 'lines must not be empty' };
   const left = new Map(remainingLines(order).map((line) => [line.sku, line.quantity]));
+  const ready = order.allowPartial ? reservedQuantities(order) : left;
   const ordered = new Set(order.lines.map((line: OrderLine) => line.sku));
   const seen = new Set<string>();
   for (const [index, { sku, quantity }] of requested.entries()) {
@@ -107,6 +141,14 @@ export function shipmentRefusal(
         kind: 'state',
         field: `${at}.quantity`,
         message: `${at}.quantity ${quantity} of ${sku} is more than is left to ship (${remaining})`,
+      };
+    }
+    const reserved = ready.get(sku) ?? 0;
+    if (quantity > reserved) {
+      return {
+        kind: 'state',
+        field: `${at}.quantity`,
+        message: `${at}.quantity ${quantity} of ${sku} is more than is reserved and ready to ship (${reserved}); the rest waits for stock`,
       };
     }
   }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -29,7 +30,12 @@ import {
   type Actor,
 } from '../../domain/order';
 import { actionsFor, ORDER_ACTIONS, type OrderAction } from '../../domain/order.state';
-import { MAIN_LOCATION, shipmentsOf, shippedQuantities } from '../../domain/shipment.rules';
+import {
+  MAIN_LOCATION,
+  reservedQuantities,
+  shipmentsOf,
+  shippedQuantities,
+} from '../../domain/shipment.rules';
 import { ListQueryDto } from './list.dto';
 import { MAX_AMOUNT, MAX_QUANTITY } from './validators';
 import { MultiLine } from '../errors/input-boundary';
@@ -79,6 +85,16 @@ export class CreateOrderDto {
   @IsString()
   @Length(1, MAX_EXTERNAL_REF_LENGTH)
   externalRef?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Default false. Reserve and ship what is available now, line by line; the rest waits for stock (the order awaits ' +
+      '`stock` only while nothing reserved is left to ship). Without it the order reserves all its lines or ' +
+      'waits for all of them.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowPartial?: boolean;
 }
 
 export class EditOrderDto {
@@ -236,6 +252,13 @@ export class OrderLineDto {
   @ApiProperty({ type: 'integer', description: 'Minor units.' }) lineTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Units of this line shipped so far.' })
   shippedQuantity!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Units of this line reserved for the order and not shipped yet (ready to ship); the rest of what has ' +
+      'not shipped waits for stock.',
+  })
+  reservedQuantity!: number;
 }
 
 export class ShipmentLineDto {
@@ -342,6 +365,10 @@ export class OrderDto {
   @ApiProperty({ type: 'integer', description: 'Minor units.' }) total!: number;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({
+    description: 'Whether the order reserves and ships what is available now, the rest waiting for stock.',
+  })
+  allowPartial!: boolean;
   @ApiProperty({ enum: ORDER_SOURCES, description: 'Where the order came from.' }) source!: OrderSource;
   @ApiProperty({
     type: String,
@@ -390,6 +417,7 @@ export class OrderDto {
     const closure = (c: OrderSnapshot['cancellation']) =>
       c ? { by: actor(c.by), reason: c.reason, at: c.at } : null;
     const shipped = shippedQuantities(order);
+    const reserved = reservedQuantities(order);
     return {
       id: order.orderId,
       number: order.number,
@@ -404,10 +432,12 @@ export class OrderDto {
         unitPrice,
         lineTotal,
         shippedQuantity: shipped.get(sku) ?? 0,
+        reservedQuantity: reserved.get(sku) ?? 0,
       })),
       total: order.total,
       currency: order.currency,
       notes: order.notes,
+      allowPartial: order.allowPartial ?? false,
       source: order.source ?? 'console',
       externalRef: order.externalRef ?? null,
       approvalRule: order.approvalRule,

@@ -50,7 +50,7 @@ import {
 } from '../../workflows/order.definitions';
 import { priceLines, type RequestedLine } from '../../domain/order.pricing';
 import { isFinal, refusalOf } from '../../domain/order.state';
-import { MAIN_LOCATION, linesToShip, remainingLines, shipmentRefusal } from '../../domain/shipment.rules';
+import { MAIN_LOCATION, linesToShip, readyLines, shipmentRefusal } from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import type {
@@ -203,6 +203,7 @@ export class OrderService {
       requestHash: hash,
       source,
       externalRef,
+      ...(dto.allowPartial ? { allowPartial: true } : {}),
     };
     let snapshot: OrderSnapshot;
     try {
@@ -346,7 +347,7 @@ export class OrderService {
     const current = await this.snapshot(id);
     // What is left leaves from MAIN: when MAIN does not hold it, answered here rather than failing the step.
     if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
-      const short = await this.locations.shortAt(MAIN_LOCATION, remainingLines(current));
+      const short = await this.locations.shortAt(MAIN_LOCATION, readyLines(current));
       if (short.length > 0) {
         throw new DomainError(
           'invalid_state',

@@ -16,6 +16,14 @@ export type ReservationResult =
     }
   | { ok: false; shortages: StockShortage[]; queued: boolean };
 
+export interface PartialReservation {
+  /** Units the order holds of each line after the call, by SKU. */
+  held: { sku: string; quantity: number }[];
+  shortages: StockShortage[];
+  /** Orders now first in line for products this order stopped waiting for, to be woken. */
+  next: string[];
+}
+
 export interface StockLevel {
   stockOnHand: number;
   reserved: number;
@@ -164,6 +172,120 @@ export class StockRepository {
           lines.map((line) => line.productId),
         ),
       } as const;
+    });
+  }
+
+  /**
+   * Reserves what is available now of each line (an `allowPartial` order), on top of what the order already
+   * holds; `lines` are what the order still needs in all, shipped units left out. First come first served per
+   * product: a line whose product has earlier orders queued takes nothing and queues; a line that cannot get
+   * all it needs takes what there is and queues for the rest. The products are locked in id order as in
+   * `reserve`, so concurrent orders cannot take the same units. Answers what the order holds of each line
+   * now, what is still missing of each line (`requested`) and what is left free of it (`available`, 0 unless
+   * earlier orders wait for it), and the orders now first in line for products this order stopped waiting for.
+   */
+  async reserveAvailable(orderId: string, lines: StockLine[], since: string): Promise<PartialReservation> {
+    return this.em.transactional(async (em) => {
+      const connection = sqlOf(em);
+      const productIds = lines.map((line) => line.productId);
+      const products = await this.lockProducts(connection, productIds);
+      const held = new Map(
+        (
+          await connection<{ product_id: string; quantity: number }[]>(
+            `select product_id, quantity from order_reservations where order_id = ?`,
+            [orderId],
+          )
+        ).map((row) => [row.product_id, row.quantity]),
+      );
+      const queuedBefore = new Set(
+        (
+          await connection<{ product_id: string }[]>(
+            `select distinct product_id from stock_waits
+              where product_id = any(?::uuid[]) and order_id <> ? and (since, order_id) < (?::timestamptz, ?::uuid)`,
+            [uuidArray(productIds), orderId, since, orderId],
+          )
+        ).map((row) => row.product_id),
+      );
+      const answer: PartialReservation = { held: [], shortages: [], next: [] };
+      const servedNow: string[] = [];
+      for (const line of lines) {
+        const product = products.get(line.productId);
+        const has = held.get(line.productId) ?? 0;
+        const need = line.quantity - has;
+        const available = product ? Math.max(0, product.stock_on_hand - product.reserved) : 0;
+        const take =
+          product && !queuedBefore.has(line.productId) ? Math.min(Math.max(need, 0), available) : 0;
+        if (take > 0) {
+          await this.move(connection, product!, 'reservation', 0, take, { orderId });
+          await connection(
+            `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)
+             on conflict (order_id, product_id) do update set quantity = excluded.quantity`,
+            [orderId, line.productId, has + take],
+          );
+        }
+        answer.held.push({ sku: line.sku, quantity: has + take });
+        if (need - take > 0) {
+          answer.shortages.push({ sku: line.sku, requested: need - take, available: available - take });
+          await connection(
+            `insert into stock_waits (order_id, product_id, quantity, since) values (?, ?, ?, ?)
+             on conflict (order_id, product_id) do update set quantity = excluded.quantity`,
+            [orderId, line.productId, need - take, since],
+          );
+        } else {
+          const left = await connection(
+            `delete from stock_waits where order_id = ? and product_id = ? returning 1`,
+            [orderId, line.productId],
+          );
+          if (left.length > 0) servedNow.push(line.productId);
+        }
+      }
+      if (servedNow.length > 0) answer.next = await this.headsOfQueue(connection, servedNow);
+      return answer;
+    });
+  }
+
+  /**
+   * An `allowPartial` order's lines were edited: what it holds of each product is cut to the new line's
+   * quantity (a product no longer ordered is given back entirely), and it leaves the queue for products it no
+   * longer orders; what it keeps stays held, so an edit never loses units to another order. The next
+   * `reserveAvailable` tops it up. Answers the orders waiting for the units given back, to be woken.
+   */
+  async trimReservation(orderId: string, lines: StockLine[]): Promise<string[]> {
+    return this.em.transactional(async (em) => {
+      const connection = sqlOf(em);
+      const held = await connection<{ product_id: string; quantity: number }[]>(
+        `select product_id, quantity from order_reservations where order_id = ?`,
+        [orderId],
+      );
+      const wanted = new Map(lines.map((line) => [line.productId, line.quantity]));
+      const products = await this.lockProducts(
+        connection,
+        held.map((row) => row.product_id),
+      );
+      const released: string[] = [];
+      for (const row of held) {
+        const keep = Math.min(row.quantity, wanted.get(row.product_id) ?? 0);
+        if (keep === row.quantity) continue;
+        await this.move(connection, products.get(row.product_id)!, 'release', 0, keep - row.quantity, {
+          orderId,
+        });
+        released.push(row.product_id);
+        if (keep > 0)
+          await connection(
+            `update order_reservations set quantity = ? where order_id = ? and product_id = ?`,
+            [keep, orderId, row.product_id],
+          );
+        else
+          await connection(`delete from order_reservations where order_id = ? and product_id = ?`, [
+            orderId,
+            row.product_id,
+          ]);
+      }
+      await connection(`delete from stock_waits where order_id = ? and not (product_id = any(?::uuid[]))`, [
+        orderId,
+        uuidArray(wanted.keys()),
+      ]);
+      return this.waitingFor(connection, released);
     });
   }
 

@@ -20,6 +20,7 @@ import {
   type OrderStatus,
 } from '../../domain/order';
 import { initialSnapshot, isAwaitingApproval } from '../../domain/order.state';
+import { readyLines } from '../../domain/shipment.rules';
 import { EscalationWatch, type WatchMemory } from '../escalation.watch';
 import { orderWorkflowId } from '../order.definitions';
 import { local, remote } from './proxies';
@@ -119,7 +120,23 @@ export class OrderLifecycle {
   /** What the order does by itself now: while processing and approved, reserve stock, then take payment. */
   private async advance(): Promise<void> {
     if (this.order.status !== 'processing' || isAwaitingApproval(this.order)) return;
+    if (this.stock.partial) return this.advanceInPart();
     if (!this.order.reserved && !(await this.stock.reserve())) return;
+    if (!(await this.payment.settle())) return;
+    if (this.order.awaiting !== 'shipment') await this.record.change({ awaiting: 'shipment' });
+  }
+
+  /**
+   * An `allowPartial` order: reserves what is available now (the rest waits for stock); with something
+   * reserved to ship, takes payment for the whole order and awaits `shipment`; awaits `stock` while nothing
+   * reserved is left to ship.
+   */
+  private async advanceInPart(): Promise<void> {
+    if (!this.order.reserved) await this.stock.reserveAvailable();
+    if (readyLines(this.order).length === 0) {
+      if (this.order.awaiting !== 'stock') await this.record.change({ awaiting: 'stock' });
+      return;
+    }
     if (!(await this.payment.settle())) return;
     if (this.order.awaiting !== 'shipment') await this.record.change({ awaiting: 'shipment' });
   }
@@ -167,10 +184,11 @@ export class OrderLifecycle {
   /** New lines (already priced by the API) or notes; the reservation follows, and approval if need be. */
   private async edit({ actor, lines, total, notes }: EditInput): Promise<void> {
     const before = this.order;
-    if (lines && before.reserved) await this.stock.adjust(lines);
+    const inPart = lines && this.stock.partial ? await this.stock.editedInPart(lines) : {};
+    if (lines && before.reserved && !this.stock.partial) await this.stock.adjust(lines);
     const after = total ?? before.total;
     await this.record.change({
-      ...(lines ? { lines, total: after, stockShortages: [] } : {}),
+      ...(lines ? { lines, total: after, stockShortages: [], ...inPart } : {}),
       ...(notes !== undefined ? { notes } : {}),
       ...approvalAfterEdit(before, actor, after),
     });

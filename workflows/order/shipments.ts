@@ -19,7 +19,7 @@ import {
 import {
   MAIN_LOCATION,
   linesToShip,
-  remainingLines,
+  readyLines,
   shipmentRefusal,
   shipsTheRest,
 } from '../../domain/shipment.rules';
@@ -60,9 +60,9 @@ export class OrderShipments {
     );
   }
 
-  /** Ships everything that is left: the `ship` action. */
+  /** Ships everything that is left (of an `allowPartial` order, everything reserved): the `ship` action. */
   async shipRest({ carrier, trackingNumber, actor }: ShipInput): Promise<void> {
-    const lines = remainingLines(this.record.order);
+    const lines = readyLines(this.record.order);
     await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
   }
 

@@ -2683,6 +2683,8 @@ export interface components {
              * @example CRM-2026-0042
              */
             externalRef?: string;
+            /** @description Default false. Reserve and ship what is available now, line by line; the rest waits for stock (the order awaits `stock` only while nothing reserved is left to ship). Without it the order reserves all its lines or waits for all of them. */
+            allowPartial?: boolean;
         };
         OrderLineDto: {
             sku: string;
@@ -2694,6 +2696,8 @@ export interface components {
             lineTotal: number;
             /** @description Units of this line shipped so far. */
             shippedQuantity: number;
+            /** @description Units of this line reserved for the order and not shipped yet (ready to ship); the rest of what has not shipped waits for stock. */
+            reservedQuantity: number;
         };
         ApprovalRuleDto: {
             version: number;
@@ -2782,6 +2786,8 @@ export interface components {
             total: number;
             currency: string;
             notes: string | null;
+            /** @description Whether the order reserves and ships what is available now, the rest waiting for stock. */
+            allowPartial: boolean;
             /**
              * @description Where the order came from.
              * @enum {string}
