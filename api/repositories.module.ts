@@ -30,6 +30,7 @@ import {
   InboundRepository,
   ImportRepository,
   ApiKeyRepository,
+  IntegrationEventRepository,
 } from '../db/repositories';
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
@@ -63,6 +64,7 @@ const repositories: Provider[] = [
   DelegationRepository,
   ImportRepository,
   ApiKeyRepository,
+  IntegrationEventRepository,
 ].map((repository) => ({
   provide: repository,
   inject: [EntityManager],
