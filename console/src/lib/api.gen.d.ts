@@ -1899,7 +1899,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a spreadsheet of order lines and check it
-         * @description CSV (UTF-8, with or without BOM), one order line per row, grouped into orders by `externalRef`; columns `externalRef, customer, sku, quantity` and optional `notes` (see docs/intake.md). Every row is checked and each problem named by row and field; nothing but the preview is written until commit.
+         * @description CSV (UTF-8, with or without BOM) or XLSX (its first sheet; formula cells as their cached values, never evaluated), one order line per row, grouped into orders by `externalRef`; columns `externalRef, customer, sku, quantity` and optional `notes` (see docs/intake.md). Every row is checked and each problem named by row and field; nothing but the preview is written until commit.
          *
          *     Roles: admin, manager, staff.
          */
@@ -12460,7 +12460,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description The CSV file.
+                     * @description The CSV or XLSX file.
                      */
                     file: string;
                 };
@@ -12476,7 +12476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportDto"];
                 };
             };
-            /** @description No file, an unreadable CSV, a header without the required columns, or more than 20000 rows. */
+            /** @description No file, an unreadable CSV or XLSX workbook, a header without the required columns, or more than 20000 rows. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12512,7 +12512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The file is not UTF-8 CSV (an XLSX file is refused: XLSX is not accepted yet). */
+            /** @description The file is neither UTF-8 CSV nor XLSX. */
             415: {
                 headers: {
                     [name: string]: unknown;
