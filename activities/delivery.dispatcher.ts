@@ -37,6 +37,7 @@ import {
   type Breaker,
   type BreakerSettings,
 } from '../domain/delivery.rules';
+import { isCloudEvent, orderEvent, type CloudEvent } from '../domain/cloud-events';
 import { messageIdOf } from '../domain/inbound-mail';
 import type { Channel } from '../domain/notifications';
 import { SendFailure, postWebhook, type Mailer } from './delivery.transports';
@@ -76,6 +77,23 @@ export interface DispatcherDeps {
 }
 
 /** How long a destination stays this process's after its last renewal (renewed every tick). */
+/**
+ * What a webhook call carries: the CloudEvent it was planned with. A call planned before the envelope (its
+ * payload `{event, occurrence, occurredAt, order, …}`) is wrapped as it goes, under the delivery's id, which
+ * its retries keep.
+ */
+export function webhookBody(delivery: Pick<ClaimedDelivery, 'id' | 'kind' | 'payload'>): CloudEvent {
+  if (isCloudEvent(delivery.payload)) return delivery.payload;
+  const legacy = (delivery.payload ?? {}) as { occurredAt?: unknown; order?: { id?: unknown } };
+  return orderEvent({
+    id: delivery.id,
+    type: delivery.kind,
+    orderId: typeof legacy.order?.id === 'string' ? legacy.order.id : '',
+    time: typeof legacy.occurredAt === 'string' ? legacy.occurredAt : new Date().toISOString(),
+    data: delivery.payload,
+  });
+}
+
 const DESTINATION_LEASE_MS = 15_000;
 
 const sleep = (ms: number, wake: (resolve: () => void) => void) =>
@@ -315,7 +333,7 @@ class DestinationLane {
         await postWebhook({
           url: delivery.address,
           secret,
-          body: JSON.stringify(delivery.payload),
+          body: JSON.stringify(webhookBody(delivery)),
           deliveryId: delivery.id,
           kind: delivery.kind,
           allowedHosts: this.deps.webhookAllowedHosts,

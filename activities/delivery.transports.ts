@@ -9,6 +9,7 @@ import {
   pinnedLookup,
 } from '../config/destinations';
 import nodemailer from 'nodemailer';
+import { CLOUD_EVENTS_CONTENT_TYPE } from '../domain/cloud-events';
 
 /** One e-mail, ready to send. */
 export interface MailMessage {
@@ -174,6 +175,7 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 export interface WebhookCall {
   url: string;
   secret: string;
+  /** A CloudEvent in structured JSON mode. */
   body: string;
   deliveryId: string;
   kind: string;
@@ -212,7 +214,7 @@ function answerScope(status: number): SendFailure['scope'] {
 }
 
 /**
- * Posts a signed webhook call; throws a SendFailure unless the receiver answers 2xx within the call's
+ * Posts a signed webhook call (a CloudEvent, `application/cloudevents+json`); throws a SendFailure unless the receiver answers 2xx within the call's
  * timeout. The host is resolved and checked against the destination policy at connection time, so the
  * address checked is the address called, and no redirect is followed. A call cut off may still have reached
  * the receiver: the next attempt carries the same `X-OMS-Delivery` id, by which receivers deduplicate.
@@ -232,7 +234,7 @@ export async function postWebhook(call: WebhookCall, now = Date.now()): Promise<
       {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': CLOUD_EVENTS_CONTENT_TYPE,
           'content-length': Buffer.byteLength(call.body),
           'user-agent': 'oms-webhooks/1',
           'x-oms-event': call.kind,

@@ -11,12 +11,15 @@ import {
   CustomerRepository,
   DelegationRepository,
   DeliveryRepository,
+  IntegrationEventRepository,
   NotificationRepository,
   NotificationSettingsRepository,
   WebhookRepository,
+  eventIdOf,
   type DeliveryPolicy,
   type NewDelivery,
 } from '../db/repositories';
+import { orderEvent } from '../domain/cloud-events';
 import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
@@ -78,8 +81,8 @@ export interface NotifyResult {
   outbound: number;
 }
 
-/** The webhook body: what happened, and the order as it is now. */
-function webhookPayload(input: NotifyInput, occurrence: string) {
+/** The data of the event machine clients receive: what happened, and the order as it is now. */
+function eventData(input: NotifyInput, occurrence: string) {
   const { order } = input;
   return {
     event: input.kind,
@@ -237,6 +240,17 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           }
         }
       }
+      // The event machine clients receive, as a webhook call and in the stream they may poll instead; its
+      // id is the same in both and across retries of this step.
+      const eventKey = `${order.orderId}:${kind}:${occurrence}`;
+      const event = orderEvent({
+        id: eventIdOf(eventKey),
+        type: kind,
+        orderId: order.orderId,
+        time: order.updatedAt,
+        data: eventData(input, occurrence),
+      });
+      await new IntegrationEventRepository(em).record(eventKey, event);
       for (const webhook of await new WebhookRepository(em).activeFor(kind)) {
         outbound.push({
           dedupKey: keyOf(`webhook:${webhook.id}`, 'webhook'),
@@ -245,7 +259,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           channel: 'webhook',
           recipient: `webhook:${webhook.id}`,
           address: webhook.url,
-          payload: webhookPayload(input, occurrence),
+          payload: event,
           webhookId: webhook.id,
         });
       }

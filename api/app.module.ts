@@ -24,6 +24,7 @@ import { HealthController } from './controllers/health.controller';
 import { HistoryController } from './controllers/history.controller';
 import { ImportController } from './controllers/import.controller';
 import { ApiKeyController } from './controllers/api-key.controller';
+import { IntegrationController } from './controllers/integration.controller';
 import { NotificationController } from './controllers/notification.controller';
 import { OrderController } from './controllers/order.controller';
 import { TaskController } from './controllers/task.controller';
@@ -53,6 +54,7 @@ import { HealthService } from './services/health.service';
 import { HistoryService } from './services/history.service';
 import { ImportService } from './services/import.service';
 import { ApiKeyService } from './services/api-key.service';
+import { IntegrationEventService } from './services/integration-event.service';
 import { NotificationService } from './services/notification.service';
 import { OrderEventsService } from './services/order-events.service';
 import { OrderBulkService } from './services/order-bulk.service';
@@ -159,6 +161,7 @@ export class AppModule {
         QuoteController,
         QuotePageController,
         ApiKeyController,
+        IntegrationController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -193,6 +196,7 @@ export class AppModule {
         ImportService,
         QuoteService,
         ApiKeyService,
+        IntegrationEventService,
       ],
     };
   }

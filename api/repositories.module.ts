@@ -30,6 +30,7 @@ import {
   InboundRepository,
   ImportRepository,
   ApiKeyRepository,
+  IntegrationEventRepository,
   QuoteRepository,
 } from '../db/repositories';
 
@@ -64,6 +65,7 @@ const repositories: Provider[] = [
   DelegationRepository,
   ImportRepository,
   ApiKeyRepository,
+  IntegrationEventRepository,
   QuoteRepository,
 ].map((repository) => ({
   provide: repository,

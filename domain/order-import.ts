@@ -1,5 +1,6 @@
 /**
- * Reading a spreadsheet of order lines (issue 27): a CSV file as Excel writes it, one order line per row,
+ * Reading a spreadsheet of order lines (issue 27): a CSV file as Excel writes it (or an XLSX sheet's rows,
+ * read in api/imports/xlsx.reader.ts), one order line per row,
  * lines grouped into orders by the sender's reference. Pure: text in, rows and problems out; which customers
  * and products exist is checked by the API against the database afterwards.
  *
@@ -139,9 +140,14 @@ export type Table = { ok: true; rows: ImportRow[] } | { ok: false; message: stri
 
 /**
  * The records under the header as rows by column. The header must name every required column; unknown
- * columns are ignored; rows with nothing in them (a sheet's trailing empty rows) are skipped.
+ * columns are ignored; rows with nothing in them (a sheet's trailing empty rows) are skipped. `rowOf` gives
+ * a record's row number as the spreadsheet shows it (a CSV's records are rows 1, 2, …; a workbook's sheet
+ * leaves out its empty rows).
  */
-export function readImportTable(records: string[][]): Table {
+export function readImportTable(
+  records: string[][],
+  rowOf: (index: number) => number = (index) => index + 1,
+): Table {
   const [header, ...lines] = records;
   if (!header) return { ok: false, message: 'the file is empty' };
   const position = new Map<ImportColumn, number>();
@@ -153,7 +159,7 @@ export function readImportTable(records: string[][]): Table {
   if (missing.length > 0) {
     return {
       ok: false,
-      message: `the header row (row 1) lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; it needs ${REQUIRED_COLUMNS.join(', ')} (notes optional)`,
+      message: `the header row (row ${rowOf(0)}) lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; it needs ${REQUIRED_COLUMNS.join(', ')} (notes optional)`,
     };
   }
   const rows: ImportRow[] = [];
@@ -168,7 +174,7 @@ export function readImportTable(records: string[][]): Table {
         return [column, at === undefined ? '' : (record[at] ?? '')];
       }),
     ) as Record<ImportColumn, string>;
-    rows.push({ row: index + 2, cells });
+    rows.push({ row: rowOf(index + 1), cells });
   }
   if (rows.length === 0) return { ok: false, message: 'the file has no rows under its header' };
   return { ok: true, rows };

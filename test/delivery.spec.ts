@@ -165,11 +165,28 @@ describe('notifications by e-mail and webhook', () => {
       const timestamp = Number(call.headers['x-oms-timestamp']);
       expect(Math.abs(Date.now() / 1000 - timestamp)).toBeLessThan(120);
       expect(call.headers['x-oms-signature']).toBe(webhookSignature(webhook.secret, timestamp, call.body));
+      expect(call.headers['content-type']).toBe('application/cloudevents+json');
     }
-    const shippedCall = JSON.parse(calls.find((c) => c.headers['x-oms-event'] === 'order.shipped')!.body) as {
-      order: { number: string; shipment: { trackingNumber: string } };
-    };
-    expect(shippedCall.order).toMatchObject({ number: order.number, shipment: { trackingNumber: 'SF2026' } });
+    // Each call is a CloudEvent (structured JSON mode) whose data is what happened and the order as it is.
+    const events = calls.map((c) => JSON.parse(c.body) as Record<string, unknown>);
+    expect(new Set(events.map((e) => e.id)).size).toBe(4);
+    const shippedCall = events.find((e) => e.type === 'order.shipped')!;
+    expect(shippedCall).toEqual({
+      specversion: '1.0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      source: '/api/orders',
+      type: 'order.shipped',
+      subject: order.id,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+      datacontenttype: 'application/json',
+      data: expect.objectContaining({
+        event: 'order.shipped',
+        order: expect.objectContaining({ id: order.id, number: order.number, status: 'shipped' }),
+      }),
+    });
+    expect((shippedCall.data as { order: unknown }).order).toMatchObject({
+      shipment: { trackingNumber: 'SF2026' },
+    });
     expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(13);
   });
 
@@ -179,7 +196,10 @@ describe('notifications by e-mail and webhook', () => {
     const failed = deliveries.find((d) => d.recipient === `webhook:${refused.id}`)!;
     expect(failed).toMatchObject({ status: 'failed', attempts: 3, kind: 'order.created' });
     expect(failed.lastError).toBe('the receiver answered HTTP 400');
-    expect(refusing.calls.filter((c) => c.path === '/refuse' && c.body.includes(order.id))).toHaveLength(3);
+    const attempts = refusing.calls.filter((c) => c.path === '/refuse' && c.body.includes(order.id));
+    expect(attempts).toHaveLength(3);
+    // Every attempt carries the same event: the receiver deduplicates by its id.
+    expect(new Set(attempts.map((c) => (JSON.parse(c.body) as { id: string }).id)).size).toBe(1);
     const listed = await clerk.get<{ items: Delivery[] }>(`/api/deliveries?status=failed&channel=webhook`);
     expect(listed.body.items.map((d) => d.id)).toContain(failed.id);
     expect((await clerk.get(`/api/deliveries?status=lost`)).status).toBe(400);

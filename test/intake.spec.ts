@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient, type ApiResponse } from './support/http';
@@ -211,12 +212,15 @@ describe('importing orders from a spreadsheet', () => {
     );
   });
 
-  it('refuses an XLSX file, another encoding, a file over 5 MB and one without the required columns', async () => {
+  it('refuses a damaged XLSX file, another encoding, a file over 5 MB and one without the required columns', async () => {
     const before = await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`);
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]);
     const xlsx = await upload(t.staff, 'orders.xlsx', zip);
-    expect(xlsx.status).toBe(415);
-    expect(xlsx.body).toMatchObject({ field: 'file', message: expect.stringContaining('CSV UTF-8') });
+    expect(xlsx.status).toBe(400);
+    expect(xlsx.body).toMatchObject({
+      field: 'file',
+      message: expect.stringContaining('not a readable XLSX'),
+    });
     const latin1 = await upload(t.staff, 'orders.csv', new Uint8Array([0x41, 0x2c, 0xe9, 0x0a]));
     expect(latin1.status).toBe(415);
     const huge = await upload(t.staff, 'huge.csv', new Uint8Array(5 * 1024 * 1024 + 1).fill(0x2c));
@@ -227,6 +231,55 @@ describe('importing orders from a spreadsheet', () => {
       message: expect.stringContaining('externalRef, customer, sku, quantity'),
     });
     expect(await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`)).toEqual(before);
+  });
+
+  it('reads the first sheet of an XLSX workbook with the same checks, rows numbered as the sheet shows them', async () => {
+    const { customerId, skus } = await seedCatalogue(t.staff, [{ unitPrice: 1000 }, { unitPrice: 250 }]);
+    const [tea, cup] = [skus[0]!, skus[1]!];
+    const tag = randomUUID().slice(0, 8);
+    const ref = (name: string) => `X${name}-${tag}`;
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Orders');
+    workbook.addWorksheet('Ignored').addRow(['externalRef', 'customer', 'sku', 'quantity']);
+    sheet.addRow(['externalRef', 'customer', 'sku', 'quantity', 'notes']);
+    sheet.addRow([ref('A'), customerId, tea, 2, 'Leave at the door']);
+    // A formula cell counts as its cached value, as text; the formula is never evaluated.
+    sheet.addRow([ref('A'), customerId, cup, { formula: '1+2', result: 3 }]);
+    // Row 4 stays empty: the rows below keep the numbers the spreadsheet shows.
+    sheet.getRow(5).values = [ref('B'), customerId, 'NO-SUCH-SKU', 1];
+    sheet.getRow(6).values = [ref('C'), customerId, tea, { formula: 'A1', result: 'two' }];
+    sheet.getRow(7).values = [ref('D'), customerId, tea, 2.5];
+    sheet.getRow(8).values = [ref('E'), customerId, tea, { formula: 'SUM(1,1)' }];
+    sheet.getRow(9).values = [ref('F'), customerId, tea, '=1+1'];
+    const file = new Uint8Array(await workbook.xlsx.writeBuffer());
+
+    const before = await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`);
+    const preview = await upload(t.staff, 'orders.xlsx', file);
+    expect(preview.status).toBe(201);
+    expect(preview.body).toMatchObject({ status: 'previewed', rows: 7, valid: 2, orders: 1 });
+    expect(preview.body.errors).toEqual([
+      { row: 5, field: 'sku', message: expect.stringContaining('unknown product') },
+      { row: 6, field: 'quantity', message: expect.stringContaining('whole number, not "two"') },
+      { row: 7, field: 'quantity', message: expect.stringContaining('whole number, not "2.5"') },
+      { row: 8, field: 'quantity', message: expect.any(String) },
+      { row: 9, field: 'quantity', message: expect.stringContaining('formulas are not evaluated') },
+    ]);
+    expect(await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`)).toEqual([
+      { n: before[0]!.n + 1 },
+    ]);
+    expect(await ordersWithRefs([ref('A')])).toEqual([]);
+
+    const done = await committed(t.staff, preview.body.id);
+    expect(done.results).toEqual([expect.objectContaining({ externalRef: ref('A'), created: true })]);
+    const order = (
+      await t.staff.get<{ lines: { sku: string; quantity: number }[] }>(
+        `/api/orders/${done.results[0]!.orderId}`,
+      )
+    ).body;
+    expect(order.lines.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([
+      { sku: tea, quantity: 2 },
+      { sku: cup, quantity: 3 },
+    ]);
   });
 
   it('is not open to auditors', async () => {

@@ -352,6 +352,11 @@ const TABLE: Cell[] = [
   { action: 'create an API key', allowed: ['admin'], request: () => ['POST', '/api/api-keys', { name: '' }] },
   { action: 'list API keys', allowed: ['admin'], request: () => ['GET', '/api/api-keys'] },
   { action: 'revoke an API key', allowed: ['admin'], request: () => ['DELETE', `/api/api-keys/${nobody}`] },
+  {
+    action: 'poll the order events',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/integration/events?limit=1'],
+  },
   { action: 'read escalation policies', allowed: ALL, request: () => ['GET', '/api/escalation-policies'] },
   {
     action: 'change an escalation policy',

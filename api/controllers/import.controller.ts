@@ -26,7 +26,8 @@ export class ImportController {
   @ApiOp(
     'previewOrderImport',
     'Upload a spreadsheet of order lines and check it',
-    'CSV (UTF-8, with or without BOM), one order line per row, grouped into orders by `externalRef`; columns ' +
+    'CSV (UTF-8, with or without BOM) or XLSX (its first sheet; formula cells as their cached values, never ' +
+      'evaluated), one order line per row, grouped into orders by `externalRef`; columns ' +
       '`externalRef, customer, sku, quantity` and optional `notes` (see docs/intake.md). Every row is checked ' +
       'and each problem named by row and field; nothing but the preview is written until commit.',
   )
@@ -35,17 +36,17 @@ export class ImportController {
     schema: {
       type: 'object',
       required: ['file'],
-      properties: { file: { type: 'string', format: 'binary', description: 'The CSV file.' } },
+      properties: { file: { type: 'string', format: 'binary', description: 'The CSV or XLSX file.' } },
     },
   })
   @ApiCreatedResponse({ type: ImportDto, description: 'The preview.' })
   @ApiErrors(
     [
       400,
-      `No file, an unreadable CSV, a header without the required columns, or more than ${MAX_IMPORT_ROWS} rows.`,
+      `No file, an unreadable CSV or XLSX workbook, a header without the required columns, or more than ${MAX_IMPORT_ROWS} rows.`,
     ],
     [413, `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`],
-    [415, 'The file is not UTF-8 CSV (an XLSX file is refused: XLSX is not accepted yet).'],
+    [415, 'The file is neither UTF-8 CSV nor XLSX.'],
   )
   @Roles(...OPERATORS)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } }))

@@ -21,6 +21,7 @@ import {
 } from '../../domain/order-import';
 import { priceLines } from '../../domain/order.pricing';
 import { ImportDto } from '../dtos/import.dto';
+import { readXlsx } from '../imports/xlsx.reader';
 import { DomainError, notFound } from '../errors/domain.error';
 import { OrderService } from './order.service';
 
@@ -59,18 +60,24 @@ export class ImportService implements OnApplicationBootstrap {
     for (const { id, committedBy } of unfinished) this.startRun(id, committedBy);
   }
 
-  /** Previews an uploaded CSV file: every row checked, nothing but the preview written. */
+  /** Previews an uploaded CSV or XLSX file: every row checked, nothing but the preview written. */
   async previewFile(file: UploadedFile | undefined, actor: Actor): Promise<ImportDto> {
     if (!file)
-      throw new DomainError('invalid_input', 'file is missing: send the CSV as multipart field "file"', {
-        field: 'file',
-      });
-    if (looksLikeZip(file.buffer)) {
       throw new DomainError(
-        'unsupported_media',
-        'XLSX files are not accepted yet; in Excel save the sheet as "CSV UTF-8 (comma delimited)"',
+        'invalid_input',
+        'file is missing: send the CSV or XLSX file as multipart field "file"',
         { field: 'file' },
       );
+    if (looksLikeZip(file.buffer)) {
+      // An XLSX workbook: its first sheet, read as the workbook stores it (formulas as their cached values).
+      const sheet = await readXlsx(file.buffer);
+      if (!sheet.ok) throw new DomainError('invalid_input', sheet.message, { field: 'file' });
+      const table = readImportTable(
+        sheet.records.map((record) => record.cells),
+        (index) => sheet.records[index]?.row ?? index + 1,
+      );
+      if (!table.ok) throw new DomainError('invalid_input', table.message, { field: 'file' });
+      return this.previewRows(file.originalname || 'upload.xlsx', table.rows, actor);
     }
     const decoded = decodeCsv(file.buffer);
     if (!decoded.ok) throw new DomainError('unsupported_media', decoded.message, { field: 'file' });

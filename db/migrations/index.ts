@@ -30,6 +30,7 @@ import { Migration20261204910000_invoices_issued_in_pipeline } from './Migration
 import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
 import { Migration20261205033000_order_message_notice } from './Migration20261205033000_order_message_notice';
 import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
+import { Migration20261205060000_integration_events } from './Migration20261205060000_integration_events';
 import { Migration20261205100000_quotes } from './Migration20261205100000_quotes';
 import { Migration20261206010000_inbound_sender_rate } from './Migration20261206010000_inbound_sender_rate';
 
@@ -78,6 +79,10 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261205033000_order_message_notice,
   },
   { name: 'Migration20261205053000_assignment_rules', class: Migration20261205053000_assignment_rules },
+  {
+    name: 'Migration20261205060000_integration_events',
+    class: Migration20261205060000_integration_events,
+  },
   { name: 'Migration20261205100000_quotes', class: Migration20261205100000_quotes },
   { name: 'Migration20261206010000_inbound_sender_rate', class: Migration20261206010000_inbound_sender_rate },
 ];

@@ -111,6 +111,7 @@ export {
   type StoredImport,
 } from './import.repository';
 export { ApiKeyRepository, type ApiKey, type ApiKeyWithHash } from './api-key.repository';
+export { IntegrationEventRepository, UnknownEventError, eventIdOf } from './integration-event.repository';
 export {
   QuoteRepository,
   type LockedQuote,

@@ -1899,7 +1899,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a spreadsheet of order lines and check it
-         * @description CSV (UTF-8, with or without BOM), one order line per row, grouped into orders by `externalRef`; columns `externalRef, customer, sku, quantity` and optional `notes` (see docs/intake.md). Every row is checked and each problem named by row and field; nothing but the preview is written until commit.
+         * @description CSV (UTF-8, with or without BOM) or XLSX (its first sheet; formula cells as their cached values, never evaluated), one order line per row, grouped into orders by `externalRef`; columns `externalRef, customer, sku, quantity` and optional `notes` (see docs/intake.md). Every row is checked and each problem named by row and field; nothing but the preview is written until commit.
          *
          *     Roles: admin, manager, staff.
          */
@@ -2123,6 +2123,28 @@ export interface paths {
          *     Roles: admin.
          */
         delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poll the order events the webhooks get
+         * @description CloudEvents 1.0, oldest first, after the event `after` names: the same ids, types and data as webhook calls carry, for systems that cannot receive them. Pass `next` as `after` to continue; an event is never skipped or repeated. API keys (`Authorization: Bearer oms_…`) with one of the roles may poll.
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["listIntegrationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4013,6 +4035,62 @@ export interface components {
         };
         ApiKeyListDto: {
             items: components["schemas"]["ApiKeyDto"][];
+        };
+        OrderEventDataDto: {
+            /** @example order.shipped */
+            event: string;
+            /**
+             * @description Which occurrence of the kind this is.
+             * @example v5
+             */
+            occurrence: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The order as it is now: id, number, status, awaiting, customerId, total, currency, lines, shipment. */
+            order: {
+                [key: string]: unknown;
+            };
+            /** @description How long the order has waited (reminders). */
+            waitedMs?: number;
+            /** @description Which reminder (reminders). */
+            escalation?: {
+                [key: string]: unknown;
+            };
+        };
+        CloudEventDto: {
+            /** @enum {string} */
+            specversion: "1.0";
+            /**
+             * Format: uuid
+             * @description Unique per event; the same in every webhook call and poll of it.
+             */
+            id: string;
+            /** @example /api/orders */
+            source: string;
+            /**
+             * @description The notification kind.
+             * @example order.shipped
+             */
+            type: string;
+            /**
+             * Format: uuid
+             * @description The order's id.
+             */
+            subject: string;
+            /** Format: date-time */
+            time: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: components["schemas"]["OrderEventDataDto"];
+        };
+        IntegrationEventPageDto: {
+            /** @description Oldest first. */
+            items: components["schemas"]["CloudEventDto"][];
+            /**
+             * Format: uuid
+             * @description What to pass as `after` next time: the last item's id, or the given `after` when nothing came after it (null when the stream is empty).
+             */
+            next: string | null;
         };
     };
     responses: never;
@@ -12597,7 +12675,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description The CSV file.
+                     * @description The CSV or XLSX file.
                      */
                     file: string;
                 };
@@ -12613,7 +12691,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportDto"];
                 };
             };
-            /** @description No file, an unreadable CSV, a header without the required columns, or more than 20000 rows. */
+            /** @description No file, an unreadable CSV or XLSX workbook, a header without the required columns, or more than 20000 rows. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12649,7 +12727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The file is not UTF-8 CSV (an XLSX file is refused: XLSX is not accepted yet). */
+            /** @description The file is neither UTF-8 CSV nor XLSX. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13546,6 +13624,76 @@ export interface operations {
             };
             /** @description Nothing with that id (whatever its format). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listIntegrationEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The id of the last event read (an item's `id`, or the previous answer's `next`); without it the stream starts at its first event. */
+                after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationEventPageDto"];
+                };
+            };
+            /** @description `after` names no event of the stream, or `limit` is out of range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
