@@ -117,6 +117,16 @@ export function messageData(
       lineTotal: money(line.lineTotal),
     })),
     shipment: order.shipment,
+    // The latest parcel and how much of the order has left (`order.shipment`, several shipments).
+    parcel: order.shipments?.at(-1) ?? null,
+    progress: {
+      parcels: order.shipments?.length ?? 0,
+      shipped: (order.shipments ?? []).reduce(
+        (sum, shipment) => sum + shipment.lines.reduce((units, line) => units + line.quantity, 0),
+        0,
+      ),
+      total: order.lines.reduce((sum, line) => sum + line.quantity, 0),
+    },
     reason: order.cancellation?.reason ?? order.rejection?.reason ?? null,
     problem: order.problem ?? null,
     ...(extra.customerName !== undefined ? { customer: { name: extra.customerName } } : {}),

@@ -53,6 +53,18 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
       html: '<p>Order <b>{{order.number}}</b> left with {{shipment.carrier}}, tracking number <code>{{shipment.trackingNumber}}</code>.</p>',
     },
   },
+  'order.shipment': {
+    'zh-CN': {
+      subject: '订单 {{order.number}} 部分发货（{{progress.shipped}}/{{progress.total}} 件）',
+      text: '订单 {{order.number}} 的第 {{progress.parcels}} 个包裹已由 {{parcel.carrier}} 发出，运单号 {{parcel.trackingNumber}}；已发 {{progress.shipped}} 件，共 {{progress.total}} 件，其余稍后发出。',
+      html: '<p>订单 <b>{{order.number}}</b> 的第 {{progress.parcels}} 个包裹已由 {{parcel.carrier}} 发出，运单号 <code>{{parcel.trackingNumber}}</code>；已发 {{progress.shipped}} 件，共 {{progress.total}} 件，其余稍后发出。</p>',
+    },
+    en: {
+      subject: 'Order {{order.number}} partly shipped ({{progress.shipped}} of {{progress.total}} units)',
+      text: 'Parcel {{progress.parcels}} of order {{order.number}} left with {{parcel.carrier}}, tracking number {{parcel.trackingNumber}}: {{progress.shipped}} of {{progress.total}} units shipped, the rest follows.',
+      html: '<p>Parcel {{progress.parcels}} of order <b>{{order.number}}</b> left with {{parcel.carrier}}, tracking number <code>{{parcel.trackingNumber}}</code>: {{progress.shipped}} of {{progress.total}} units shipped, the rest follows.</p>',
+    },
+  },
   'order.completed': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已完成',
@@ -164,6 +176,19 @@ export const CUSTOMER_TEMPLATES: Record<CustomerKind, Record<Language, MessageTe
       subject: 'Order confirmation {{order.number}}',
       text: `Dear {{customer.name}},\n\nwe have received your order {{order.number}}.\n\n${LINES_TEXT.en}\n\nWe will write again when it ships.${TRACKING_TEXT.en}`,
       html: `<p>Dear {{customer.name}},</p><p>we have received your order <b>{{order.number}}</b>.</p>${LINES_HTML.en}<p>We will write again when it ships.</p>${TRACKING_HTML.en}`,
+    },
+  },
+  'order.shipment': {
+    'zh-CN': {
+      subject: '您的订单 {{order.number}} 已部分发货（{{progress.shipped}}/{{progress.total}} 件）',
+      text: `{{customer.name}}，您好：\n\n您的订单 {{order.number}} 的第 {{progress.parcels}} 个包裹已由 {{parcel.carrier}} 发出，运单号 {{parcel.trackingNumber}}。已发 {{progress.shipped}} 件，共 {{progress.total}} 件；其余发出时我们会再通知您。${TRACKING_TEXT['zh-CN']}`,
+      html: `<p>{{customer.name}}，您好：</p><p>您的订单 <b>{{order.number}}</b> 的第 {{progress.parcels}} 个包裹已由 {{parcel.carrier}} 发出。</p><p>运单号：<code>{{parcel.trackingNumber}}</code></p><p>已发 {{progress.shipped}} 件，共 {{progress.total}} 件；其余发出时我们会再通知您。</p>${TRACKING_HTML['zh-CN']}`,
+    },
+    en: {
+      subject:
+        'Part of your order {{order.number}} has shipped ({{progress.shipped}} of {{progress.total}} units)',
+      text: `Dear {{customer.name}},\n\nparcel {{progress.parcels}} of your order {{order.number}} left with {{parcel.carrier}}, tracking number {{parcel.trackingNumber}}. {{progress.shipped}} of {{progress.total}} units have shipped; we will write again when the rest does.${TRACKING_TEXT.en}`,
+      html: `<p>Dear {{customer.name}},</p><p>parcel {{progress.parcels}} of your order <b>{{order.number}}</b> left with {{parcel.carrier}}.</p><p>Tracking number: <code>{{parcel.trackingNumber}}</code></p><p>{{progress.shipped}} of {{progress.total}} units have shipped; we will write again when the rest does.</p>${TRACKING_HTML.en}`,
     },
   },
   'order.shipped': {

@@ -6,6 +6,11 @@ export const NOTIFICATION_KINDS = [
   'order.created',
   'order.processing',
   'order.shipped',
+  /**
+   * Part of the order left in a shipment and the rest follows ("8 of 10 units shipped"); the shipment that
+   * takes the last unit is `order.shipped` (docs/shipments.md).
+   */
+  'order.shipment',
   'order.completed',
   'order.cancelled',
   'order.rejected',
@@ -20,8 +25,13 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** The kinds a customer may be told about, by e-mail: confirmation, shipment, completion. */
-export const CUSTOMER_KINDS = ['order.created', 'order.shipped', 'order.completed'] as const;
+/** The kinds a customer may be told about, by e-mail: confirmation, shipments, completion. */
+export const CUSTOMER_KINDS = [
+  'order.created',
+  'order.shipment',
+  'order.shipped',
+  'order.completed',
+] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 export const isCustomerKind = (kind: string): kind is CustomerKind =>
   (CUSTOMER_KINDS as readonly string[]).includes(kind);

@@ -33,6 +33,7 @@ import { Migration20261205053000_assignment_rules } from './Migration20261205053
 import { Migration20261205060000_integration_events } from './Migration20261205060000_integration_events';
 import { Migration20261205100000_quotes } from './Migration20261205100000_quotes';
 import { Migration20261206010000_inbound_sender_rate } from './Migration20261206010000_inbound_sender_rate';
+import { Migration20261206020000_shipment_notice } from './Migration20261206020000_shipment_notice';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -85,4 +86,5 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261205100000_quotes', class: Migration20261205100000_quotes },
   { name: 'Migration20261206010000_inbound_sender_rate', class: Migration20261206010000_inbound_sender_rate },
+  { name: 'Migration20261206020000_shipment_notice', class: Migration20261206020000_shipment_notice },
 ];

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderSnapshot, PermanentFailureKind, RefusalDetails } from '../../domain/order';
+import type { NotificationKind } from '../../domain/notifications';
 import { withChanges } from '../../domain/order.state';
 import type { EscalationWatch } from '../escalation.watch';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../order.definitions';
@@ -82,6 +83,11 @@ export class OrderRecord {
       await this.showProblem(name, failure);
       return null;
     }
+  }
+
+  /** Tells of something that happened without a change of status, once per occurrence. */
+  async announce(kind: NotificationKind, occurrence: string): Promise<void> {
+    await this.step('notifyOrder', () => local.notifyOrder({ kind, order: this.current, occurrence }));
   }
 
   /** Publishes status and wait to visibility when they changed: one upsert per settled step. */

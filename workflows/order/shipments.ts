@@ -29,6 +29,12 @@ import { now, refuse, stepFailedMessage, type OrderRecord } from './record';
 /** Marks orders whose `ship` action records a shipment of what is left, like a partial one. */
 export const PARTIAL_SHIPMENTS_PATCH = 'partial-shipments';
 
+/**
+ * Marks orders that announce a shipment which leaves the rest of the order behind (`order.shipment`, "8 of
+ * 10 units shipped"): histories from before replay without the notice.
+ */
+export const SHIPMENT_NOTICE_PATCH = 'shipment-notice';
+
 /** Refuses a partial shipment that does not fit what is left of the order (the state is checked before). */
 export function shipmentCheck(order: OrderSnapshot, { lines }: ShipPartInput): void {
   const refusal = shipmentRefusal(order, lines);
@@ -82,7 +88,12 @@ export class OrderShipments {
     if (left === null) refuse(FAILURE.stepFailed, stepFailedMessage('shipment'), this.record.order);
     const shipments = [...(order.shipments ?? []), shipment];
     const { carrier, trackingNumber, shippedAt } = shipment;
-    if (!shipsTheRest(order, shipment)) return this.record.change({ shipments });
+    if (!shipsTheRest(order, shipment)) {
+      await this.record.change({ shipments });
+      if (patched(SHIPMENT_NOTICE_PATCH))
+        await this.record.announce('order.shipment', `shipment:${shipment.id}`);
+      return;
+    }
     return this.record.change({
       shipments,
       status: 'shipped',
