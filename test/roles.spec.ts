@@ -297,6 +297,16 @@ const TABLE: Cell[] = [
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', `/api/returns/${nobody}/${step}`, {}],
   })),
+  ...(['claim', 'unclaim'] as const).map((step): Cell => ({
+    action: `${step} a return`,
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/returns/${nobody}/${step}`, {}],
+  })),
+  {
+    action: 'assign a return',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/returns/${nobody}/assign`, { userId: nobody }],
+  },
   {
     action: 'read a credit note',
     allowed: ALL,

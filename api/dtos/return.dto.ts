@@ -29,7 +29,7 @@ import {
   type UnitCondition,
 } from '../../domain/return';
 import { MultiLine } from '../errors/input-boundary';
-import { ActorDto, ShipmentLineInputDto } from './order.dto';
+import { ActorDto, AssigneeDto, ShipmentLineInputDto } from './order.dto';
 import { MAX_AMOUNT } from './validators';
 
 export class ReturnSettingsDto {
@@ -170,8 +170,18 @@ export class ReturnDto {
     description: 'What the signed-in user may do with the return now.',
   })
   actions!: ReturnAction[];
+  @ApiProperty({
+    type: AssigneeDto,
+    nullable: true,
+    description: 'Who works on the return (claimed, or assigned by a manager); null when nobody does.',
+  })
+  assignee!: AssigneeDto | null;
 
-  static from(snapshot: ReturnSnapshot, viewer: Pick<Actor, 'roles'>): ReturnDto {
+  static from(
+    snapshot: ReturnSnapshot,
+    viewer: Pick<Actor, 'roles'>,
+    assignee: AssigneeDto | null,
+  ): ReturnDto {
     return {
       id: snapshot.returnId,
       number: snapshot.number,
@@ -188,8 +198,16 @@ export class ReturnDto {
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,
       actions: returnActionsFor(snapshot.status, viewer),
+      assignee,
     };
   }
+}
+
+export class AssignReturnDto {
+  @ApiProperty({ format: 'uuid', description: 'The user who is to work on the return.' })
+  @IsString()
+  @Length(1, 64)
+  userId!: string;
 }
 
 export class ReturnListDto {

@@ -30,6 +30,7 @@ import { Migration20261204910000_invoices_issued_in_pipeline } from './Migration
 import { Migration20261205000000_delivery_policy } from './Migration20261205000000_delivery_policy';
 import { Migration20261205033000_order_message_notice } from './Migration20261205033000_order_message_notice';
 import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
+import { Migration20261205100000_return_assignments } from './Migration20261205100000_return_assignments';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -76,4 +77,8 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261205033000_order_message_notice,
   },
   { name: 'Migration20261205053000_assignment_rules', class: Migration20261205053000_assignment_rules },
+  {
+    name: 'Migration20261205100000_return_assignments',
+    class: Migration20261205100000_return_assignments,
+  },
 ];

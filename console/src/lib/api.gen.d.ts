@@ -886,7 +886,7 @@ export interface paths {
         };
         /**
          * What waits for whom
-         * @description Open orders waiting for a person, oldest wait first.
+         * @description Open orders and returns waiting for a person, oldest wait first.
          *
          *     Roles: admin, manager, staff.
          */
@@ -1481,6 +1481,70 @@ export interface paths {
          *     Roles: admin, manager, staff.
          */
         post: operations["closeReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/returns/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a return to work on
+         * @description 409 names who holds it when someone else does.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["claimReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/returns/{id}/unclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Free a return nobody should hold any longer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["unclaimReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/returns/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a return to a person
+         * @description Managers assign anyone; staff only themselves.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["assignReturn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2199,7 +2263,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "return" | "api_key" | "location";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -2789,24 +2853,40 @@ export interface components {
         };
         TaskDto: {
             /**
-             * Format: uuid
-             * @description The order.
-             */
-            orderId: string;
-            /** @example SO-2026-000123 */
-            number: string;
-            /** @enum {string} */
-            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
-            /**
-             * @description The action the order waits for.
+             * @description Whether an order or a return waits.
              * @enum {string}
              */
-            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel";
+            kind: "order" | "return";
+            /**
+             * Format: uuid
+             * @description The order (for a return, the order it returns units of).
+             */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The return; null for an order.
+             */
+            returnId: string | null;
+            /**
+             * @description The order's number, or the return's (RT-…).
+             * @example SO-2026-000123
+             */
+            number: string;
+            /**
+             * @description The wait: an order's `awaiting`, or a return's stage (`approval`, `receipt`, `refund`).
+             * @enum {string}
+             */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | "receipt" | "refund";
+            /**
+             * @description The action it waits for (a return: `approve`, `receive` or `refund`).
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel" | "receive" | "refund" | "close";
             /** Format: date-time */
             waitingSince: string;
             /** @description How long it has waited, in seconds, when answered. */
             waitedSeconds: number;
-            /** @description Minor units. */
+            /** @description Minor units: the order's total, or the value of the return's units. */
             total: number;
             currency: string;
             assignee: components["schemas"]["AssigneeDto"] | null;
@@ -3338,6 +3418,8 @@ export interface components {
             updatedAt: string;
             /** @description What the signed-in user may do with the return now. */
             actions: ("approve" | "reject" | "receive" | "refund" | "close")[];
+            /** @description Who works on the return (claimed, or assigned by a manager); null when nobody does. */
+            assignee: components["schemas"]["AssigneeDto"] | null;
         };
         ReturnListDto: {
             /** @description Newest first, at most 200. */
@@ -3364,6 +3446,13 @@ export interface components {
         RefundReturnDto: {
             /** @description Minor units; by default the value of the received units. Never more than the order paid minus earlier refunds. */
             amount?: number;
+        };
+        AssignReturnDto: {
+            /**
+             * Format: uuid
+             * @description The user who is to work on the return.
+             */
+            userId: string;
         };
         SellerDto: {
             name: string;
@@ -4652,7 +4741,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "return" | "api_key" | "location";
                 entityId?: string;
             };
             header?: never;
@@ -7785,7 +7874,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Orders waiting for a person, oldest wait first. */
+            /** @description Orders and returns waiting for a person, oldest wait first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10624,6 +10713,333 @@ export interface operations {
                 };
             };
             /** @description The return is not refunded; the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    claimReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not open (not closed or rejected), or it is held by someone else; the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    unclaimReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Someone else holds it and the actor is not a manager. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not held by the caller (it changed hands meanwhile); the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    assignReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignReturnDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description `userId` names no enabled user who works on orders. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Staff naming anyone but themselves. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not open (not closed or rejected), or it is held by someone else (staff); the message names its status. */
             409: {
                 headers: {
                     [name: string]: unknown;
