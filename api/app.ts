@@ -23,7 +23,7 @@ export { buildOpenApi } from './openapi/document';
 /** `/api` before every route but the operations endpoints and the customer's tracking page. */
 export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix('api', {
-    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token'],
+    exclude: ['health', 'health/live', 'health/ready', 'metrics', 'track/:token', 'track/:token/returns'],
   });
 }
 
@@ -130,6 +130,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     next();
   });
   app.use(assignRequestId);
+  // The tracking page's return form is a plain HTML form (the page runs no script): its fields, flat.
+  app.use('/track', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 300 }));
   app.use(...jsonBody());
   app.use(runWithRequestId);
   app.use(temporalDeadline(app.get(Client)));

@@ -522,6 +522,8 @@ describe('the role table', () => {
             'GET /api/docs',
             // The customer's tracking page: no sign-in, a signed link instead (test/tracking.spec.ts).
             'GET /track/',
+            // The customer's return request through that link (test/return-customer.spec.ts).
+            'POST /track/',
           ].some((open) => route.startsWith(open)),
       );
     // Every other served route has a row in the table above.

@@ -202,6 +202,10 @@ export class ReturnRepository {
   }
 
   /** Units of each SKU that the order's returns (all but rejected ones) take back. */
+  returnedForOrder(orderId: string): Promise<Map<string, number>> {
+    return isUuid(orderId) ? this.returnedUnits(sqlOf(this.em), orderId) : Promise.resolve(new Map());
+  }
+
   private async returnedUnits(sql: Sql, orderId: string): Promise<Map<string, number>> {
     const rows = await sql<{ sku: string; quantity: string }[]>(
       `select l.sku, sum(l.quantity) as quantity from order_return_lines l
