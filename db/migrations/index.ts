@@ -31,6 +31,7 @@ import { Migration20261205000000_delivery_policy } from './Migration202612050000
 import { Migration20261205033000_order_message_notice } from './Migration20261205033000_order_message_notice';
 import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
 import { Migration20261205100000_return_assignments } from './Migration20261205100000_return_assignments';
+import { Migration20261205110000_return_escalation } from './Migration20261205110000_return_escalation';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -81,4 +82,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261205100000_return_assignments',
     class: Migration20261205100000_return_assignments,
   },
+  { name: 'Migration20261205110000_return_escalation', class: Migration20261205110000_return_escalation },
 ];

@@ -2373,7 +2373,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "digest" | "order-message";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "digest" | "order-message";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2462,7 +2462,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2475,14 +2475,14 @@ export interface components {
             /** @example https://erp.example.com/hooks/oms */
             url: string;
             /** @description The kinds to receive; absent or empty: every kind. */
-            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description?: string;
         };
         CreatedWebhookDto: {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2511,7 +2511,7 @@ export interface components {
         };
         PolicyDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             levels: components["schemas"]["PolicyLevelDto"][];
             businessHours: boolean;
             version: number;
@@ -2529,7 +2529,7 @@ export interface components {
         };
         PolicyChangeDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             levels: components["schemas"]["PolicyLevelDto"][];
             businessHours: boolean;
             version: number;
@@ -2604,7 +2604,7 @@ export interface components {
             orderId: string;
             number: string;
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             /** @enum {string} */
             awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
@@ -2618,7 +2618,7 @@ export interface components {
         };
         OverdueLevelDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             level: number;
             orders: components["schemas"]["OverdueOrderDto"][];
         };
@@ -3199,7 +3199,7 @@ export interface components {
         };
         RecipientSettingDto: {
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated";
             roles: ("admin" | "manager" | "staff" | "auditor")[];
             customer: boolean;
         };
@@ -6248,7 +6248,7 @@ export interface operations {
     listOverdueOrders: {
         parameters: {
             query?: {
-                stage?: "approval" | "shipment" | "delivery";
+                stage?: "approval" | "shipment" | "delivery" | "return";
             };
             header?: never;
             path?: never;
