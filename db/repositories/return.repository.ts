@@ -203,7 +203,8 @@ export class ReturnRepository {
 
   /** Units of each SKU that the order's returns (all but rejected ones) take back. */
   returnedForOrder(orderId: string): Promise<Map<string, number>> {
-    return isUuid(orderId) ? this.returnedUnits(sqlOf(this.em), orderId) : Promise.resolve(new Map());
+    if (!isUuid(orderId)) return Promise.resolve(new Map<string, number>());
+    return this.returnedUnits(sqlOf(this.em), orderId);
   }
 
   private async returnedUnits(sql: Sql, orderId: string): Promise<Map<string, number>> {
