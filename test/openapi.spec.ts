@@ -32,6 +32,8 @@ const PUBLIC = [
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/auth/session',
+  // The customer's return request through the tracking link (the signed token is the key).
+  'POST /track/{token}/returns',
 ];
 
 function operationsOf(document: Document) {
