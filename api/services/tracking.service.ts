@@ -61,6 +61,7 @@ const refused = (status: TrackingAnswer['status'], refusal: TrackingRefusal): Tr
 @Injectable()
 export class TrackingService {
   private readonly key: string;
+  private readonly logger = new Logger('Tracking');
 
   constructor(
     private readonly config: AppConfig,
@@ -171,8 +172,6 @@ export class TrackingService {
       };
     }
   }
-
-  private readonly logger = new Logger('Tracking');
 
   /** The request as staff's `POST /api/orders/:id/returns` takes it, checked as that route checks it. */
   private async returnRequest(order: OrderSnapshot, body: unknown, form: boolean): Promise<CreateReturnDto> {
