@@ -14,6 +14,8 @@ import {
   IntegrationEventRepository,
   NotificationRepository,
   NotificationSettingsRepository,
+  OrderRepository,
+  ReturnAssignmentRepository,
   WebhookRepository,
   eventIdOf,
   type DeliveryPolicy,
@@ -23,8 +25,10 @@ import { orderEvent } from '../domain/cloud-events';
 import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
+import type { Language } from '../domain/people';
+import type { ReturnSnapshot } from '../domain/return';
 import type { MessageTemplate } from './notification.templates';
-import { messageData, renderMessage, type MailNotice } from './notification.render';
+import { formatWait, messageData, renderMessage, type MailNotice } from './notification.render';
 
 export interface NotificationActivityDeps {
   em: () => EntityManager;
@@ -267,5 +271,74 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const notice = noticeOf(input, occurrence, input.toHolder ? reached : null);
       return { notice, inbox, outbound: planned };
     },
+
+    /**
+     * Reminds the people responsible for a return that waits too long (escalation stage `return`): the
+     * policy level's roles and users, whoever holds the return instead of the other members of their roles,
+     * delegates for those away; in the inbox (e-mail is not sent for returns yet). One message per
+     * recipient and occurrence (dedup key), so a retried run delivers nothing twice. Answers whom it reached.
+     */
+    async notifyReturnEscalated(input: ReturnReminderInput): Promise<{ notified: string[]; inbox: number }> {
+      const { snapshot: ret } = input;
+      const em = deps.em();
+      const roles = input.notify.filter(isRole);
+      const usernames = input.notify.filter((name) => !isRole(name));
+      const holder = (await new ReturnAssignmentRepository(em).of([ret.returnId])).get(ret.returnId);
+      const notifications = new NotificationRepository(em);
+      const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
+      const members = await notifications.recipients(roles, usernames);
+      const held = responsibleStaff(members, roles, usernames, assignee);
+      const away = await new DelegationRepository(em).inForce(held.map((recipient) => recipient.username));
+      const stand = await notifications.recipients([], [...new Set(away.values())]);
+      const delegates = new Map(
+        [...away].flatMap(([username, delegate]) => {
+          const recipient = stand.find((candidate) => candidate.username === delegate);
+          return recipient ? [[username, recipient] as const] : [];
+        }),
+      );
+      const responsible = handOver(held, delegates);
+      const order = await new OrderRepository(em).findById(ret.orderId);
+      const kind = 'return.escalated';
+      const inbox = await notifications.deliver(
+        responsible.map((recipient) => {
+          const orderNumber = order?.snapshot.number ?? ret.orderId;
+          const message = renderMessage(kind, recipient.language, {
+            // The e-mail layout names the order.
+            order: { number: orderNumber },
+            ret: {
+              number: ret.number,
+              orderNumber,
+              awaitingText: RETURN_WAIT_TEXT[recipient.language][input.stage],
+            },
+            waited: formatWait(input.waitedMs, recipient.language),
+          });
+          return {
+            recipientId: recipient.id,
+            kind,
+            orderId: ret.orderId,
+            title: message.subject,
+            body: message.text,
+            dedupKey: `${ret.orderId}:${kind}:return:${ret.returnId}:${input.occurrence}:${recipient.id}:inbox`,
+          };
+        }),
+      );
+      return { notified: responsible.map((recipient) => recipient.username), inbox };
+    },
   };
 }
+
+/** A reminder of a return's wait, from its workflow. */
+export interface ReturnReminderInput {
+  snapshot: ReturnSnapshot;
+  /** The return's wait: for approval, or for its units. */
+  stage: 'approval' | 'receipt';
+  notify: string[];
+  /** The wait, the level and its repetition: part of the dedup key. */
+  occurrence: string;
+  waitedMs: number;
+}
+
+const RETURN_WAIT_TEXT: Record<Language, Record<ReturnReminderInput['stage'], string>> = {
+  'zh-CN': { approval: '审批', receipt: '收货' },
+  en: { approval: 'approval', receipt: 'the units to arrive' },
+};

@@ -57,7 +57,25 @@ describe('notification templates', () => {
     kinds.flatMap((kind) => LANGUAGES.map((language) => [kind, language] as const));
   const noBlanks = /\{\{|undefined|null|NaN|\[object/;
 
-  it.each(cases(NOTIFICATION_KINDS))('%s renders for staff in %s from real order data', (kind, language) => {
+  const orderKinds = NOTIFICATION_KINDS.filter((kind) => kind !== 'return.escalated');
+
+  it.each(LANGUAGES)(
+    'return.escalated renders for staff in %s, naming the return and its order',
+    (language) => {
+      const message = renderMessage('return.escalated', language, {
+        order: { number: 'SO-2026-000123' },
+        ret: { number: 'RT-2026-000007', orderNumber: 'SO-2026-000123', awaitingText: 'approval' },
+        waited: '4 hours',
+      });
+      for (const part of [message.subject, message.text, message.html]) {
+        expect(part).toContain('RT-2026-000007');
+        expect(part).not.toMatch(noBlanks);
+      }
+      expect(message.text).toContain('SO-2026-000123');
+    },
+  );
+
+  it.each(cases(orderKinds))('%s renders for staff in %s from real order data', (kind, language) => {
     const data = messageData(order, language, {
       waitedMs: 4 * 3600_000,
       mail: {

@@ -101,6 +101,18 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
       html: '<p>Order <b>{{order.number}}</b> was rejected: {{reason}}.</p>',
     },
   },
+  'return.escalated': {
+    'zh-CN': {
+      subject: '退货单 {{ret.number}} 等待过久',
+      text: '订单 {{ret.orderNumber}} 的退货单 {{ret.number}} 已等待{{ret.awaitingText}} {{waited}}，请尽快处理。',
+      html: '<p>订单 {{ret.orderNumber}} 的退货单 <b>{{ret.number}}</b> 已等待{{ret.awaitingText}} <b>{{waited}}</b>，请尽快处理。</p>',
+    },
+    en: {
+      subject: 'Return {{ret.number}} is waiting too long',
+      text: 'Return {{ret.number}} of order {{ret.orderNumber}} has been awaiting {{ret.awaitingText}} for {{waited}}; please act on it.',
+      html: '<p>Return <b>{{ret.number}}</b> of order {{ret.orderNumber}} has been awaiting {{ret.awaitingText}} for <b>{{waited}}</b>; please act on it.</p>',
+    },
+  },
   'order.escalated': {
     'zh-CN': {
       subject: '订单 {{order.number}} 等待过久',

@@ -29,6 +29,7 @@ export function applyGlobalPrefix(app: INestApplication): void {
       'health/ready',
       'metrics',
       'track/:token',
+      'track/:token/returns',
       'q/:token',
       'q/:token/accept',
       'q/:token/decline',
@@ -139,6 +140,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     next();
   });
   app.use(assignRequestId);
+  // The tracking page's return form is a plain HTML form (the page runs no script): its fields, flat.
+  app.use('/track', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 300 }));
   app.use(...jsonBody());
   app.use(runWithRequestId);
   app.use(temporalDeadline(app.get(Client)));

@@ -5,7 +5,8 @@
 import type { WorkCalendar } from './business-hours';
 import type { Awaiting } from './order';
 
-export const ESCALATION_STAGES = ['approval', 'shipment', 'delivery'] as const;
+/** The order's watched waits, and `return`: a return waiting for approval or for its units (issue 25). */
+export const ESCALATION_STAGES = ['approval', 'shipment', 'delivery', 'return'] as const;
 export type EscalationStage = (typeof ESCALATION_STAGES)[number];
 
 /** The watched wait an order is in, if any (staff and manager approval are one wait). */

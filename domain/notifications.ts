@@ -22,6 +22,8 @@ export const NOTIFICATION_KINDS = [
    * to the people responsible for the order, never to the customer (docs/inbound-mail.md).
    */
   'order.message',
+  /** A return waited too long for approval or for its units, past its escalation policy (stage `return`). */
+  'return.escalated',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -4,6 +4,7 @@ import {
   returnActionsFor,
   returnLines,
   returnRefusal,
+  returnableUnits,
   shippedLines,
   type ReturnLine,
   type ShippedLine,
@@ -102,6 +103,19 @@ describe('which units of an order may come back', () => {
     expect(returnLines([tea, cup], [{ sku: 'TEA', quantity: 2 }])).toEqual([
       { productId: 'p1', sku: 'TEA', quantity: 2, unitPrice: 1000 },
     ]);
+  });
+});
+
+describe('what the customer may still send back (the tracking page’s form)', () => {
+  it('offers shipped units minus those other returns take, by the line’s position, while the window is open', () => {
+    expect(returnableUnits([cup, tea], new Map([['TEA', 2]]), 30, day(29))).toEqual([
+      { item: 2, sku: 'TEA', left: 3 },
+    ]);
+  });
+
+  it('offers nothing once every unit is taken back or the window has closed', () => {
+    expect(returnableUnits([tea], new Map([['TEA', 5]]), 30, day(1))).toEqual([]);
+    expect(returnableUnits([tea], none, 30, day(31))).toEqual([]);
   });
 });
 

@@ -177,6 +177,25 @@ export function returnRefusal(
   return null;
 }
 
+/**
+ * What the customer may still ask back of each line now: shipped units minus what other returns (not
+ * rejected) take, while the line's window is open. Lines with nothing left are absent; `item` is the
+ * line's position in the order (1 = first), as the tracking page names it.
+ */
+export function returnableUnits(
+  shipped: readonly ShippedLine[],
+  alreadyReturned: ReadonlyMap<string, number>,
+  windowDays: number,
+  now: Date,
+): { item: number; sku: string; left: number }[] {
+  return shipped.flatMap((line, index) => {
+    const left = line.shipped - (alreadyReturned.get(line.sku) ?? 0);
+    if (left <= 0 || line.lastShippedAt === null) return [];
+    if (now.getTime() > Date.parse(line.lastShippedAt) + windowDays * DAY_MS) return [];
+    return [{ item: index + 1, sku: line.sku, left }];
+  });
+}
+
 /** The requested lines with their products and prices, in the order's line order. */
 export function returnLines(
   shipped: readonly ShippedLine[],

@@ -35,6 +35,8 @@ const PUBLIC = [
   'POST /api/auth/session',
   'POST /q/{token}/accept',
   'POST /q/{token}/decline',
+  // The customer's return request through the tracking link (the signed token is the key).
+  'POST /track/{token}/returns',
 ];
 
 function operationsOf(document: Document) {

@@ -297,6 +297,16 @@ const TABLE: Cell[] = [
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', `/api/returns/${nobody}/${step}`, {}],
   })),
+  ...(['claim', 'unclaim'] as const).map((step): Cell => ({
+    action: `${step} a return`,
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/returns/${nobody}/${step}`, {}],
+  })),
+  {
+    action: 'assign a return',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['POST', `/api/returns/${nobody}/assign`, { userId: nobody }],
+  },
   {
     action: 'read a credit note',
     allowed: ALL,
@@ -532,6 +542,8 @@ describe('the role table', () => {
             // The customer's quote page and its answers: a signed link instead (test/quotes.spec.ts).
             'GET /q/',
             'POST /q/',
+            // The customer's return request through that link (test/return-customer.spec.ts).
+            'POST /track/',
           ].some((open) => route.startsWith(open)),
       );
     // Every other served route has a row in the table above.

@@ -11,6 +11,9 @@ export const escalationPolicyChangedSignal = defineSignal<[EscalationPlan]>('esc
 
 /** The visibility query that finds every order waiting in a stage (staff and manager approval are one wait). */
 export function waitingOrdersQuery(stage: EscalationStage): string {
+  // Returns have no search attribute of their wait: every running return gets the plan, and one that
+  // waits for nobody ignores it.
+  if (stage === 'return') return `WorkflowType = 'returnWorkflow' AND ExecutionStatus = 'Running'`;
   const awaiting = AWAITING_VALUES.filter((value) => stageOf(value) === stage).map((value) => `'${value}'`);
   return `WorkflowType = 'orderWorkflow' AND ExecutionStatus = 'Running' AND OrderAwaiting IN (${awaiting.join(', ')})`;
 }

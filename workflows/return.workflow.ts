@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { SYSTEM_ACTOR, type ActorInput } from '../domain/order';
 import { isFinalReturn, type ReturnAction, type ReturnSnapshot } from '../domain/return';
 import { signatureCheck } from './order/signed-commands';
@@ -14,6 +14,7 @@ import {
   type RefundReturnInput,
   type ReturnReasonInput,
 } from './return.definitions';
+import { RETURN_ESCALATION_PATCH, watchReturnWaits } from './return/escalation';
 import { ReturnLifecycle } from './return/lifecycle';
 
 /** How long a refunded return stays open for a person to close it before the system does. */
@@ -55,8 +56,13 @@ export async function returnWorkflow(input: ReturnSnapshot): Promise<ReturnSnaps
   action<RefundReturnInput>(refundReturnUpdate, 'refund', (input) => life.refund(input));
   action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
 
+  // Reminders while the return waits for a person (escalation stage `return`); returns started before
+  // this was built are not watched.
+  const watching = patched(RETURN_ESCALATION_PATCH) ? watchReturnWaits(life) : Promise.resolve();
+
   const settled = () => ['refunded', 'exchanged'].includes(life.snapshot.status);
   await condition(() => isFinalReturn(life.snapshot.status) || settled());
+  await watching;
   if (!isFinalReturn(life.snapshot.status)) {
     const closed = await condition(() => isFinalReturn(life.snapshot.status), CLOSES_AFTER);
     if (!closed) await life.inTurn('close', () => life.close(SYSTEM_ACTOR)).catch(() => undefined);

@@ -20,6 +20,7 @@ import { sendDocument } from '../documents/send-document';
 import { DocumentQueryDto } from '../dtos/document.dto';
 import { EmptyDto, ReasonDto } from '../dtos/order.dto';
 import {
+  AssignReturnDto,
   CreateReturnDto,
   ListReturnsQueryDto,
   ReceiveReturnDto,
@@ -167,6 +168,39 @@ export class ReturnController {
   @Roles(...OPERATORS)
   close(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<ReturnDto> {
     return this.service.close(id, actor);
+  }
+
+  @Post('returns/:id/claim')
+  @ApiOp('claimReturn', 'Take a return to work on', '409 names who holds it when someone else does.')
+  @ActionResponses('open (not closed or rejected), or it is held by someone else')
+  @Roles(...OPERATORS)
+  claim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<ReturnDto> {
+    return this.service.claim(id, actor);
+  }
+
+  @Post('returns/:id/unclaim')
+  @ApiOp('unclaimReturn', 'Free a return nobody should hold any longer')
+  @ActionResponses('held by the caller (it changed hands meanwhile)')
+  @ApiErrors([403, 'Someone else holds it and the actor is not a manager.'])
+  @Roles(...OPERATORS)
+  unclaim(@Param('id') id: string, @Body() _dto: EmptyDto, @CurrentActor() actor: Actor): Promise<ReturnDto> {
+    return this.service.unclaim(id, actor);
+  }
+
+  @Post('returns/:id/assign')
+  @ApiOp('assignReturn', 'Give a return to a person', 'Managers assign anyone; staff only themselves.')
+  @ActionResponses('open (not closed or rejected), or it is held by someone else (staff)')
+  @ApiErrors(
+    [400, '`userId` names no enabled user who works on orders.'],
+    [403, 'Staff naming anyone but themselves.'],
+  )
+  @Roles(...OPERATORS)
+  assign(
+    @Param('id') id: string,
+    @Body() dto: AssignReturnDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<ReturnDto> {
+    return this.service.assign(id, dto, actor);
   }
 
   @Get('returns/:id/credit-note')

@@ -13,8 +13,15 @@ export class TaskController {
   constructor(private readonly service: TaskService) {}
 
   @Get()
-  @ApiOkResponse({ type: TaskListDto, description: 'Orders waiting for a person, oldest wait first.' })
-  @ApiOp('listTasks', 'What waits for whom', 'Open orders waiting for a person, oldest wait first.')
+  @ApiOkResponse({
+    type: TaskListDto,
+    description: 'Orders and returns waiting for a person, oldest wait first.',
+  })
+  @ApiOp(
+    'listTasks',
+    'What waits for whom',
+    'Open orders and returns waiting for a person, oldest wait first.',
+  )
   @Roles(...OPERATORS)
   list(@Query() query: TaskQueryDto, @CurrentActor() actor: Actor): Promise<TaskListDto> {
     return this.service.list(query, actor);

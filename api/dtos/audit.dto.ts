@@ -13,6 +13,8 @@ export const AUDITED_ENTITIES = [
   'delivery_destination',
   'feedback',
   'order',
+  // Who works on a return: claimed, assigned, unclaimed.
+  'return',
   // A machine client's key, created or revoked by an admin (issue 27).
   'api_key',
   // A stock location (warehouse) created by a manager.

@@ -29,7 +29,7 @@ import {
   type UnitCondition,
 } from '../../domain/return';
 import { MultiLine } from '../errors/input-boundary';
-import { ActorDto, ShipmentLineInputDto } from './order.dto';
+import { ActorDto, AssigneeDto, ShipmentLineInputDto } from './order.dto';
 import { MAX_AMOUNT } from './validators';
 
 export class ReturnSettingsDto {
@@ -46,7 +46,8 @@ export class ReturnSettingsDto {
   windowDays!: number;
 
   @ApiProperty({
-    description: 'Whether customers may request a return from the tracking page (not built yet).',
+    description:
+      'Whether customers may request a return from the tracking page (`POST /track/:token/returns`).',
   })
   @IsBoolean()
   customerMayRequest!: boolean;
@@ -170,8 +171,18 @@ export class ReturnDto {
     description: 'What the signed-in user may do with the return now.',
   })
   actions!: ReturnAction[];
+  @ApiProperty({
+    type: AssigneeDto,
+    nullable: true,
+    description: 'Who works on the return (claimed, or assigned by a manager); null when nobody does.',
+  })
+  assignee!: AssigneeDto | null;
 
-  static from(snapshot: ReturnSnapshot, viewer: Pick<Actor, 'roles'>): ReturnDto {
+  static from(
+    snapshot: ReturnSnapshot,
+    viewer: Pick<Actor, 'roles'>,
+    assignee: AssigneeDto | null,
+  ): ReturnDto {
     return {
       id: snapshot.returnId,
       number: snapshot.number,
@@ -188,10 +199,50 @@ export class ReturnDto {
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,
       actions: returnActionsFor(snapshot.status, viewer),
+      assignee,
     };
   }
 }
 
+export class AssignReturnDto {
+  @ApiProperty({ format: 'uuid', description: 'The user who is to work on the return.' })
+  @IsString()
+  @Length(1, 64)
+  userId!: string;
+}
+
 export class ReturnListDto {
   @ApiProperty({ type: [ReturnDto], description: 'Newest first, at most 200.' }) items!: ReturnDto[];
+}
+
+/** A return as the customer who asked for it sees it (no staff names, no actions). */
+export class CustomerReturnDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'RT-2026-000001' }) number!: string;
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ enum: RETURN_STATUSES }) status!: ReturnStatus;
+  @ApiProperty({ type: [ReturnLineDto] }) lines!: ReturnLineDto[];
+  @ApiProperty({ enum: RETURN_RESOLUTIONS }) resolution!: ReturnResolution;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** The customer's request from the tracking page: the staff request's fields, `resolution` optional. */
+export class CustomerReturnRequestDto {
+  @ApiProperty({ type: [ReturnLineInputDto], description: 'Shipped units of the order that come back.' })
+  lines!: ReturnLineInputDto[];
+  @ApiProperty({ example: 'Wrong size' }) reason!: string;
+  @ApiPropertyOptional({ enum: RETURN_RESOLUTIONS, default: 'refund' }) resolution?: ReturnResolution;
+}
+
+/** The tracking page's form: units of each item by position (`item-1`, `item-2`, …) and the reason. */
+export class CustomerReturnFormDto {
+  @ApiProperty({ example: 'Wrong size' }) reason!: string;
+  @ApiPropertyOptional({
+    name: 'item-1',
+    type: 'integer',
+    minimum: 0,
+    description: "Units of the order's first item; `item-2` for the second, and so on.",
+  })
+  'item-1'?: number;
 }

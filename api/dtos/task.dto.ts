@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AWAITING_VALUES, type Awaiting } from '../../domain/order';
-import { ORDER_ACTIONS, type OrderAction } from '../../domain/order.state';
-import { TASK_SCOPES, type TaskScope } from '../../domain/tasks';
+import { ORDER_ACTIONS } from '../../domain/order.state';
+import { RETURN_ACTIONS } from '../../domain/return';
+import {
+  TASK_AWAITING,
+  TASK_KINDS,
+  TASK_SCOPES,
+  type TaskAction,
+  type TaskAwaiting,
+  type TaskKind,
+  type TaskScope,
+} from '../../domain/tasks';
 import { AssigneeDto } from './order.dto';
 
 export class TaskQueryDto {
@@ -25,14 +33,35 @@ export class TaskQueryDto {
   limit?: number;
 }
 
+const TASK_ACTIONS = [...new Set<TaskAction>([...ORDER_ACTIONS, ...RETURN_ACTIONS])];
+
 export class TaskDto {
-  @ApiProperty({ format: 'uuid', description: 'The order.' }) orderId!: string;
-  @ApiProperty({ example: 'SO-2026-000123' }) number!: string;
-  @ApiProperty({ enum: AWAITING_VALUES }) awaiting!: Awaiting;
-  @ApiProperty({ enum: ORDER_ACTIONS, description: 'The action the order waits for.' }) action!: OrderAction;
+  @ApiProperty({ enum: TASK_KINDS, description: 'Whether an order or a return waits.' }) kind!: TaskKind;
+  @ApiProperty({ format: 'uuid', description: 'The order (for a return, the order it returns units of).' })
+  orderId!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The return; null for an order.',
+  })
+  returnId!: string | null;
+  @ApiProperty({ example: 'SO-2026-000123', description: "The order's number, or the return's (RT-…)." })
+  number!: string;
+  @ApiProperty({
+    enum: TASK_AWAITING,
+    description: "The wait: an order's `awaiting`, or a return's stage (`approval`, `receipt`, `refund`).",
+  })
+  awaiting!: TaskAwaiting;
+  @ApiProperty({
+    enum: TASK_ACTIONS,
+    description: 'The action it waits for (a return: `approve`, `receive` or `refund`).',
+  })
+  action!: TaskAction;
   @ApiProperty({ format: 'date-time' }) waitingSince!: string;
   @ApiProperty({ description: 'How long it has waited, in seconds, when answered.' }) waitedSeconds!: number;
-  @ApiProperty({ description: 'Minor units.' }) total!: number;
+  @ApiProperty({ description: "Minor units: the order's total, or the value of the return's units." })
+  total!: number;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: AssigneeDto, nullable: true }) assignee!: AssigneeDto | null;
 }

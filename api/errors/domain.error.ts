@@ -7,6 +7,7 @@ export const DOMAIN_ERROR_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  gone: 410,
   invalid_state: 409,
   duplicate: 409,
   unsupported_media: 415,

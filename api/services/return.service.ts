@@ -10,9 +10,13 @@ import {
   CustomerRepository,
   EscalationRepository,
   OrderRepository,
+  ReturnAssignmentRepository,
   ReturnRepository,
+  UserRepository,
+  type Assignee,
 } from '../../db/repositories';
 import { FAILURE, type Actor, type ActorInput, type RefusalDetails } from '../../domain/order';
+import { MANAGERS, OPERATORS } from '../../domain/people';
 import {
   BUILT_RESOLUTIONS,
   isFinalReturn,
@@ -34,6 +38,7 @@ import { creditNoteModel, renderCreditNoteHtml, renderCreditNotePdf } from '../d
 import type { ReasonDto } from '../dtos/order.dto';
 import {
   ReturnDto,
+  type AssignReturnDto,
   type CreateReturnDto,
   type ListReturnsQueryDto,
   type ReceiveReturnDto,
@@ -49,6 +54,19 @@ const UPDATE_DEADLINE_MS = 60_000;
 /** A 409 naming the return's status. */
 const returnState = (message: string, status: string) =>
   new DomainError('invalid_state', message, { status });
+
+function isManager(actor: Actor): boolean {
+  return actor.roles.some((role) => (MANAGERS as readonly string[]).includes(role));
+}
+
+/** Someone else holds the return (or took it meanwhile): 409 naming them. */
+function held(assignee: Assignee | null, status: string): DomainError {
+  return new DomainError(
+    'invalid_state',
+    assignee ? `the return is held by ${assignee.username}` : 'the return changed hands meanwhile; try again',
+    { assignee, status },
+  );
+}
 
 /**
  * Returns of shipped units (issue 25): requested here (checked and written in one transaction that locks
@@ -66,6 +84,8 @@ export class ReturnService {
     private readonly escalation: EscalationRepository,
     private readonly config: AppConfig,
     private readonly heavy: HeavyWork,
+    private readonly assignments: ReturnAssignmentRepository,
+    private readonly users: UserRepository,
   ) {
     this.commandKeys = commandKeys(config);
   }
@@ -104,7 +124,7 @@ export class ReturnService {
       },
       (snapshot) => this.start(snapshot),
     );
-    if (created.ok) return ReturnDto.from(created.snapshot, actor);
+    if (created.ok) return ReturnDto.from(created.snapshot, actor, null);
     const { refusal } = created;
     if (refusal === null) throw notFound('order', orderId);
     if (refusal.kind === 'input') {
@@ -132,7 +152,12 @@ export class ReturnService {
 
   /** The return as last recorded, with what the viewer may do with it now. */
   async get(id: string, viewer: Actor): Promise<ReturnDto> {
-    return ReturnDto.from(await this.snapshot(id), viewer);
+    return this.view(await this.snapshot(id), viewer);
+  }
+
+  private async view(snapshot: ReturnSnapshot, viewer: Actor): Promise<ReturnDto> {
+    const assignees = await this.assignments.of([snapshot.returnId]);
+    return ReturnDto.from(snapshot, viewer, assignees.get(snapshot.returnId) ?? null);
   }
 
   private async snapshot(id: string): Promise<ReturnSnapshot> {
@@ -144,7 +169,64 @@ export class ReturnService {
   /** Returns newest first, by order and status. */
   async list(query: ListReturnsQueryDto, viewer: Actor): Promise<{ items: ReturnDto[] }> {
     const items = await this.returns.list({ ...query, limit: 200 });
-    return { items: items.map((snapshot) => ReturnDto.from(snapshot, viewer)) };
+    const assignees = await this.assignments.of(items.map((snapshot) => snapshot.returnId));
+    return {
+      items: items.map((snapshot) =>
+        ReturnDto.from(snapshot, viewer, assignees.get(snapshot.returnId) ?? null),
+      ),
+    };
+  }
+
+  /** The actor takes the return; 409 when someone else holds it (claim race: one wins), or it is final. */
+  async claim(id: string, actor: Actor): Promise<ReturnDto> {
+    return this.assignTo(await this.snapshot(id), actor.id, actor, false);
+  }
+
+  /**
+   * A manager gives the return to anyone who works on orders, taking it from whoever held it; staff may
+   * only name themselves (that is a claim).
+   */
+  async assign(id: string, dto: AssignReturnDto, actor: Actor): Promise<ReturnDto> {
+    const current = await this.snapshot(id);
+    const manager = isManager(actor);
+    if (!manager && dto.userId !== actor.id) {
+      throw new DomainError('forbidden', 'only a manager assigns a return to someone else');
+    }
+    const user = await this.users.findById(dto.userId);
+    if (!user || user.disabled || !user.roles.some((role) => OPERATORS.includes(role))) {
+      throw invalidField(
+        'userId',
+        `names no active user who works on returns (${JSON.stringify(dto.userId)})`,
+      );
+    }
+    return this.assignTo(current, user.id, actor, manager);
+  }
+
+  /** Frees the return: its holder, or a manager for anyone. Freeing a free return changes nothing. */
+  async unclaim(id: string, actor: Actor): Promise<ReturnDto> {
+    const current = await this.snapshot(id);
+    const holder = (await this.assignments.of([current.returnId])).get(current.returnId);
+    if (holder && holder.id !== actor.id && !isManager(actor)) {
+      throw new DomainError(
+        'forbidden',
+        `the return is held by ${holder.username}; only they or a manager free it`,
+        { assignee: holder },
+      );
+    }
+    const change = await this.assignments.unassign(current.returnId, actor, holder?.id);
+    if (!change.changed && change.assignee !== null) throw held(change.assignee, current.status);
+    return this.view(current, actor);
+  }
+
+  private async assignTo(current: ReturnSnapshot, userId: string, actor: Actor, force: boolean) {
+    // Returns are held by people; a machine client's key is not one.
+    if (actor.apiKey) throw new DomainError('forbidden', 'an API key cannot claim or assign returns');
+    if (isFinalReturn(current.status)) {
+      throw returnState(`the return is already ${current.status}`, current.status);
+    }
+    const change = await this.assignments.assign(current.returnId, userId, actor, force);
+    if (change.assignee?.id !== userId) throw held(change.assignee, current.status);
+    return ReturnDto.from(current, actor, change.assignee);
   }
 
   approve(id: string, actor: Actor): Promise<ReturnDto> {
@@ -250,7 +332,7 @@ export class ReturnService {
           args: [signCommand(this.commandKeys, workflowId, update.name, arg, new Date())],
         }),
       );
-      return ReturnDto.from(after, arg.actor);
+      return await this.view(after, arg.actor);
     } catch (error) {
       throw await this.refusal(current.returnId, error);
     }

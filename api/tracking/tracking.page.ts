@@ -71,6 +71,15 @@ const WORDS = {
     shippedAt: '发货时间',
     contents: '内容',
     item: '商品',
+    returnTitle: '申请退货',
+    returnHint: '请填写要退回的件数（最多为已发货且尚未退回的件数）。',
+    returnUpTo: '最多',
+    returnReason: '退货原因',
+    returnSubmit: '提交退货申请',
+    returnRequested: '退货申请已提交',
+    returnNumber: '退货单号',
+    returnRefused: '退货申请未能提交',
+    back: '返回订单跟踪',
     statuses: {
       created: '已下单，等待确认',
       processing: '已确认，正在备货',
@@ -98,6 +107,16 @@ const WORDS = {
     shippedAt: 'Shipped',
     contents: 'Contents',
     item: 'Item',
+    returnTitle: 'Request a return',
+    returnHint:
+      'Say how many units of each item you are sending back (at most what shipped and is not yet returned).',
+    returnUpTo: 'up to',
+    returnReason: 'Reason',
+    returnSubmit: 'Request the return',
+    returnRequested: 'Your return is requested',
+    returnNumber: 'Return number',
+    returnRefused: 'The return could not be requested',
+    back: 'Back to the order',
     statuses: {
       created: 'Placed, awaiting confirmation',
       processing: 'Confirmed, being prepared',
@@ -168,9 +187,30 @@ const PAGE = Handlebars.compile(
 <dt>{{../words.carrier}}</dt><dd>{{carrier}}</dd>
 <dt>{{../words.trackingNumber}}</dt><dd>{{trackingNumber}}</dd>
 <dt>{{../words.contents}}</dt><dd>{{#each lines}}<span class="line" data-item="{{item}}">{{../../words.item}} {{item}} × {{quantity}}</span> {{/each}}</dd></dl>
-{{/each}}{{/if}}`,
+{{/each}}{{/if}}
+{{#if returnForm}}<h2>{{words.returnTitle}}</h2>
+<form method="post" action="/track/{{returnForm.token}}/returns" class="return-form">
+<p>{{words.returnHint}}</p>
+{{#each returnForm.items}}<p><label>{{../words.item}} {{item}} ({{../words.returnUpTo}} {{left}})
+<input type="number" name="item-{{item}}" min="0" max="{{left}}" value="0" data-item="{{item}}"></label></p>
+{{/each}}<p><label>{{words.returnReason}}<br><textarea name="reason" required maxlength="2000" rows="3" cols="40"></textarea></label></p>
+<p><button type="submit">{{words.returnSubmit}}</button></p></form>{{/if}}`,
   { strict: true },
 );
+
+const RETURN_ANSWER = Handlebars.compile(
+  `<h1>{{heading}}</h1>
+{{#if number}}<dl><dt>{{words.returnNumber}}</dt><dd data-return-number="{{number}}">{{number}}</dd></dl>{{/if}}
+{{#if message}}<p class="refusal">{{message}}</p>{{/if}}
+<p><a href="/track/{{token}}">{{words.back}}</a></p>`,
+  { strict: true },
+);
+
+/** The tracking page's return form: the token it posts to, and each item the customer may still send back. */
+export interface ReturnForm {
+  token: string;
+  items: { item: number; left: number }[];
+}
 
 const REFUSAL = Handlebars.compile(
   `<h1>{{zhTitle}} · {{enTitle}}</h1><p lang="zh-CN">{{zh}}</p><p lang="en">{{en}}</p>`,
@@ -178,7 +218,12 @@ const REFUSAL = Handlebars.compile(
 );
 
 /** The page for one order in the customer's language; dates in the business's time zone. */
-export function renderTrackingPage(view: TrackingView, language: Language, timeZone: string): string {
+export function renderTrackingPage(
+  view: TrackingView,
+  language: Language,
+  timeZone: string,
+  returnForm: ReturnForm | null = null,
+): string {
   const words = WORDS[language];
   const format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   const body = PAGE({
@@ -196,6 +241,28 @@ export function renderTrackingPage(view: TrackingView, language: Language, timeZ
       ...shipment,
       date: format.format(new Date(shipment.shippedAt)),
     })),
+    returnForm: returnForm && returnForm.items.length > 0 ? returnForm : null,
+  });
+  return LAYOUT({ language, title: words.title, body });
+}
+
+/**
+ * The answer to the tracking page's return form: the return's number, or why it was refused (the API's
+ * message, which names the field), with a link back to the page.
+ */
+export function renderReturnAnswer(
+  language: Language,
+  token: string,
+  answer: { number: string } | { message: string },
+): string {
+  const words = WORDS[language];
+  const requested = 'number' in answer;
+  const body = RETURN_ANSWER({
+    words,
+    token,
+    heading: requested ? words.returnRequested : words.returnRefused,
+    number: requested ? answer.number : null,
+    message: requested ? null : answer.message,
   });
   return LAYOUT({ language, title: words.title, body });
 }

@@ -32,6 +32,8 @@ import { Migration20261205033000_order_message_notice } from './Migration2026120
 import { Migration20261205053000_assignment_rules } from './Migration20261205053000_assignment_rules';
 import { Migration20261205060000_integration_events } from './Migration20261205060000_integration_events';
 import { Migration20261205100000_quotes } from './Migration20261205100000_quotes';
+import { Migration20261205100000_return_assignments } from './Migration20261205100000_return_assignments';
+import { Migration20261205110000_return_escalation } from './Migration20261205110000_return_escalation';
 import { Migration20261206010000_inbound_sender_rate } from './Migration20261206010000_inbound_sender_rate';
 import { Migration20261206020000_shipment_notice } from './Migration20261206020000_shipment_notice';
 
@@ -85,6 +87,11 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261205060000_integration_events,
   },
   { name: 'Migration20261205100000_quotes', class: Migration20261205100000_quotes },
+  {
+    name: 'Migration20261205100000_return_assignments',
+    class: Migration20261205100000_return_assignments,
+  },
+  { name: 'Migration20261205110000_return_escalation', class: Migration20261205110000_return_escalation },
   { name: 'Migration20261206010000_inbound_sender_rate', class: Migration20261206010000_inbound_sender_rate },
   { name: 'Migration20261206020000_shipment_notice', class: Migration20261206020000_shipment_notice },
 ];

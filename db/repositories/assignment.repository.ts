@@ -17,29 +17,52 @@ export interface AssignmentChange {
 }
 
 interface AssigneeRow {
-  order_id: string;
+  subject_id: string;
   id: string;
   username: string;
   display_name: string;
 }
 
+/** What can be held by a person: its table of assignments, the table's key, and its audit entity. */
+export interface AssignmentSubject {
+  table: 'order_assignments' | 'return_assignments';
+  key: 'order_id' | 'return_id';
+  entity: 'order' | 'return';
+}
+
+export const ORDER_ASSIGNMENTS: AssignmentSubject = {
+  table: 'order_assignments',
+  key: 'order_id',
+  entity: 'order',
+};
+export const RETURN_ASSIGNMENTS: AssignmentSubject = {
+  table: 'return_assignments',
+  key: 'return_id',
+  entity: 'return',
+};
+
 /**
- * Who works on which order (table `order_assignments`). Every change is one conditional statement, so
+ * Who works on which order (table `order_assignments`), or which return (`return_assignments`, see
+ * `ReturnAssignmentRepository`). Every change is one conditional statement, so
  * concurrent claims are decided by PostgreSQL's row lock, and is audited in the same transaction.
  */
 export class AssignmentRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly subject: AssignmentSubject = ORDER_ASSIGNMENTS,
+  ) {}
 
-  /** The assignees of these orders; orders nobody holds are absent. */
+  /** The assignees of these orders (returns); those nobody holds are absent. */
   async of(orderIds: readonly string[]): Promise<Map<string, Assignee>> {
     if (orderIds.length === 0) return new Map();
+    const { table, key } = this.subject;
     const rows = await sqlOf(this.em)<AssigneeRow[]>(
-      `select a.order_id, u.id, u.username, u.display_name
-         from order_assignments a join users u on u.id = a.user_id
-        where a.order_id = any(?::uuid[])`,
+      `select a.${key} as subject_id, u.id, u.username, u.display_name
+         from ${table} a join users u on u.id = a.user_id
+        where a.${key} = any(?::uuid[])`,
       [arrayLiteral(orderIds)],
     );
-    return new Map(rows.map((row) => [row.order_id, assignee(row)]));
+    return new Map(rows.map((row) => [row.subject_id, assignee(row)]));
   }
 
   /**
@@ -47,27 +70,28 @@ export class AssignmentRepository {
    * assignment) it takes the order from whoever holds it. Answers the assignee after the statement.
    */
   async assign(orderId: string, userId: string, by: Actor, force: boolean): Promise<AssignmentChange> {
+    const { table, key, entity } = this.subject;
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
-      const before = (await new AssignmentRepository(em).of([orderId])).get(orderId) ?? null;
+      const before = (await new AssignmentRepository(em, this.subject).of([orderId])).get(orderId) ?? null;
       // The upsert's WHERE is checked on the row as committed by a concurrent claim (PostgreSQL waits for
       // its lock), so of two simultaneous claims on a free order exactly one sets the user.
       const won = await sql<{ user_id: string }[]>(
-        `insert into order_assignments (order_id, user_id, assigned_by, assigned_at)
+        `insert into ${table} (${key}, user_id, assigned_by, assigned_at)
               values (?, ?, ?::jsonb, now())
-         on conflict (order_id) do update
+         on conflict (${key}) do update
                set user_id = excluded.user_id, assigned_by = excluded.assigned_by, assigned_at = now()
-             where ?::boolean or order_assignments.user_id is null or order_assignments.user_id = excluded.user_id
+             where ?::boolean or ${table}.user_id is null or ${table}.user_id = excluded.user_id
          returning user_id`,
         [orderId, userId, JSON.stringify(actorView(by)), force],
       );
-      const after = (await new AssignmentRepository(em).of([orderId])).get(orderId) ?? null;
+      const after = (await new AssignmentRepository(em, this.subject).of([orderId])).get(orderId) ?? null;
       const changed = won.length > 0 && before?.id !== userId;
       if (changed) {
         await new AuditRepository(em).record({
           actor: by,
-          action: by.id === userId ? 'order.claimed' : 'order.assigned',
-          entity: 'order',
+          action: by.id === userId ? `${entity}.claimed` : `${entity}.assigned`,
+          entity,
           entityId: orderId,
           before: { assignee: before },
           after: { assignee: after },
@@ -79,19 +103,20 @@ export class AssignmentRepository {
 
   /** Frees the order; with `holder`, only when that user holds it. Answers the assignee after. */
   async unassign(orderId: string, by: Actor, holder?: string): Promise<AssignmentChange> {
+    const { table, key, entity } = this.subject;
     return this.em.transactional(async (em) => {
-      const before = (await new AssignmentRepository(em).of([orderId])).get(orderId) ?? null;
+      const before = (await new AssignmentRepository(em, this.subject).of([orderId])).get(orderId) ?? null;
       if (before === null) return { changed: false, assignee: null };
-      const freed = await sqlOf(em)<{ order_id: string }[]>(
-        `update order_assignments set user_id = null, assigned_by = ?::jsonb, assigned_at = now()
-          where order_id = ? and user_id = ? returning order_id`,
+      const freed = await sqlOf(em)<unknown[]>(
+        `update ${table} set user_id = null, assigned_by = ?::jsonb, assigned_at = now()
+          where ${key} = ? and user_id = ? returning ${key}`,
         [JSON.stringify(actorView(by)), orderId, holder ?? before.id],
       );
       if (freed.length === 0) return { changed: false, assignee: before };
       await new AuditRepository(em).record({
         actor: by,
-        action: 'order.unclaimed',
-        entity: 'order',
+        action: `${entity}.unclaimed`,
+        entity,
         entityId: orderId,
         before: { assignee: before },
         after: { assignee: null },
@@ -101,7 +126,14 @@ export class AssignmentRepository {
   }
 }
 
-function assignee(row: Omit<AssigneeRow, 'order_id'>): Assignee {
+/** Who works on which return (table `return_assignments`): the same statements as for orders. */
+export class ReturnAssignmentRepository extends AssignmentRepository {
+  constructor(em: EntityManager) {
+    super(em, RETURN_ASSIGNMENTS);
+  }
+}
+
+function assignee(row: Omit<AssigneeRow, 'subject_id'>): Assignee {
   return { id: row.id, username: row.username, displayName: row.display_name };
 }
 

@@ -65,7 +65,7 @@ export class EscalationRepository {
 
   async policies(): Promise<StoredPolicy[]> {
     const rows = await sqlOf(this.em)<PolicyRow[]>(
-      `select * from escalation_policies order by array_position(array['approval','shipment','delivery'], stage)`,
+      `select * from escalation_policies order by array_position(array['approval','shipment','delivery','return'], stage)`,
     );
     return rows.map(toPolicy);
   }

@@ -90,7 +90,12 @@ export {
 export { FeedbackRepository, type Feedback, type FeedbackFilter } from './feedback.repository';
 export { ViewRepository, type SavedView } from './view.repository';
 export { DelegationRepository, type Delegation } from './delegation.repository';
-export { AssignmentRepository, type Assignee, type AssignmentChange } from './assignment.repository';
+export {
+  AssignmentRepository,
+  ReturnAssignmentRepository,
+  type Assignee,
+  type AssignmentChange,
+} from './assignment.repository';
 export { AssignmentRuleRepository } from './assignment-rule.repository';
 export { TaskRepository, type TaskRow } from './task.repository';
 export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';

@@ -202,6 +202,11 @@ export class ReturnRepository {
   }
 
   /** Units of each SKU that the order's returns (all but rejected ones) take back. */
+  returnedForOrder(orderId: string): Promise<Map<string, number>> {
+    if (!isUuid(orderId)) return Promise.resolve(new Map<string, number>());
+    return this.returnedUnits(sqlOf(this.em), orderId);
+  }
+
   private async returnedUnits(sql: Sql, orderId: string): Promise<Map<string, number>> {
     const rows = await sql<{ sku: string; quantity: string }[]>(
       `select l.sku, sum(l.quantity) as quantity from order_return_lines l

@@ -886,7 +886,7 @@ export interface paths {
         };
         /**
          * What waits for whom
-         * @description Open orders waiting for a person, oldest wait first.
+         * @description Open orders and returns waiting for a person, oldest wait first.
          *
          *     Roles: admin, manager, staff.
          */
@@ -1487,6 +1487,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/returns/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a return to work on
+         * @description 409 names who holds it when someone else does.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["claimReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/returns/{id}/unclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Free a return nobody should hold any longer
+         * @description Roles: admin, manager, staff.
+         */
+        post: operations["unclaimReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/returns/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a return to a person
+         * @description Managers assign anyone; staff only themselves.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        post: operations["assignReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/returns/{id}/credit-note": {
         parameters: {
             query?: never;
@@ -1882,6 +1946,26 @@ export interface paths {
         get: operations["getTrackingPage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/track/{token}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer requests a return of shipped units through the tracking link (no sign-in)
+         * @description Only while the managers' return settings say `customerMayRequest: true`; the link authorises its order only. The same checks as `POST /api/orders/:id/returns` (shipped units, minus what other returns take back, within the window). The tracking page's form posts `application/x-www-form-urlencoded` (`item-<position>` units, `reason`) and gets HTML back; a JSON body gets JSON.
+         */
+        post: operations["requestReturnAsCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2345,7 +2429,7 @@ export interface components {
             /** @example product.updated */
             action: string;
             /** @enum {string} */
-            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location" | "quote";
+            entity: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "return" | "api_key" | "location" | "quote";
             entityId: string;
             before: {
                 [key: string]: unknown;
@@ -2435,7 +2519,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "digest" | "order-message" | "quote";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "digest" | "order-message" | "quote";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2524,7 +2608,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2537,14 +2621,14 @@ export interface components {
             /** @example https://erp.example.com/hooks/oms */
             url: string;
             /** @description The kinds to receive; absent or empty: every kind. */
-            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description?: string;
         };
         CreatedWebhookDto: {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2573,7 +2657,7 @@ export interface components {
         };
         PolicyDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             levels: components["schemas"]["PolicyLevelDto"][];
             businessHours: boolean;
             version: number;
@@ -2591,7 +2675,7 @@ export interface components {
         };
         PolicyChangeDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             levels: components["schemas"]["PolicyLevelDto"][];
             businessHours: boolean;
             version: number;
@@ -2666,7 +2750,7 @@ export interface components {
             orderId: string;
             number: string;
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             /** @enum {string} */
             awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
             /** @description The highest level reminded so far (1 = first). */
@@ -2680,7 +2764,7 @@ export interface components {
         };
         OverdueLevelDto: {
             /** @enum {string} */
-            stage: "approval" | "shipment" | "delivery";
+            stage: "approval" | "shipment" | "delivery" | "return";
             level: number;
             orders: components["schemas"]["OverdueOrderDto"][];
         };
@@ -2941,24 +3025,40 @@ export interface components {
         };
         TaskDto: {
             /**
-             * Format: uuid
-             * @description The order.
-             */
-            orderId: string;
-            /** @example SO-2026-000123 */
-            number: string;
-            /** @enum {string} */
-            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery";
-            /**
-             * @description The action the order waits for.
+             * @description Whether an order or a return waits.
              * @enum {string}
              */
-            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel";
+            kind: "order" | "return";
+            /**
+             * Format: uuid
+             * @description The order (for a return, the order it returns units of).
+             */
+            orderId: string;
+            /**
+             * Format: uuid
+             * @description The return; null for an order.
+             */
+            returnId: string | null;
+            /**
+             * @description The order's number, or the return's (RT-…).
+             * @example SO-2026-000123
+             */
+            number: string;
+            /**
+             * @description The wait: an order's `awaiting`, or a return's stage (`approval`, `receipt`, `refund`).
+             * @enum {string}
+             */
+            awaiting: "approval" | "manager_approval" | "stock" | "payment" | "shipment" | "delivery" | "receipt" | "refund";
+            /**
+             * @description The action it waits for (a return: `approve`, `receive` or `refund`).
+             * @enum {string}
+             */
+            action: "approve" | "reject" | "edit" | "retryPayment" | "ship" | "complete" | "cancel" | "receive" | "refund" | "close";
             /** Format: date-time */
             waitingSince: string;
             /** @description How long it has waited, in seconds, when answered. */
             waitedSeconds: number;
-            /** @description Minor units. */
+            /** @description Minor units: the order's total, or the value of the return's units. */
             total: number;
             currency: string;
             assignee: components["schemas"]["AssigneeDto"] | null;
@@ -3251,7 +3351,7 @@ export interface components {
         };
         RecipientSettingDto: {
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated";
             roles: ("admin" | "manager" | "staff" | "auditor")[];
             customer: boolean;
         };
@@ -3261,7 +3361,7 @@ export interface components {
         RecipientSettingInputDto: {
             /** @description Staff roles told of this kind (inbox, and e-mail). */
             roles: ("admin" | "manager" | "staff" | "auditor")[];
-            /** @description Whether the order's customer is e-mailed; only for order.created, order.shipped, order.completed. */
+            /** @description Whether the order's customer is e-mailed; only for order.created, order.shipment, order.shipped, order.completed. */
             customer?: boolean;
         };
         SalesItemDto: {
@@ -3422,7 +3522,7 @@ export interface components {
              * @example 30
              */
             windowDays: number;
-            /** @description Whether customers may request a return from the tracking page (not built yet). */
+            /** @description Whether customers may request a return from the tracking page (`POST /track/:token/returns`). */
             customerMayRequest: boolean;
         };
         ReturnLineInputDto: {
@@ -3490,6 +3590,8 @@ export interface components {
             updatedAt: string;
             /** @description What the signed-in user may do with the return now. */
             actions: ("approve" | "reject" | "receive" | "refund" | "close")[];
+            /** @description Who works on the return (claimed, or assigned by a manager); null when nobody does. */
+            assignee: components["schemas"]["AssigneeDto"] | null;
         };
         ReturnListDto: {
             /** @description Newest first, at most 200. */
@@ -3516,6 +3618,13 @@ export interface components {
         RefundReturnDto: {
             /** @description Minor units; by default the value of the received units. Never more than the order paid minus earlier refunds. */
             amount?: number;
+        };
+        AssignReturnDto: {
+            /**
+             * Format: uuid
+             * @description The user who is to work on the return.
+             */
+            userId: string;
         };
         SellerDto: {
             name: string;
@@ -3821,6 +3930,39 @@ export interface components {
         BackupListDto: {
             /** @description Newest first. */
             items: components["schemas"]["BackupDto"][];
+        };
+        CustomerReturnDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example RT-2026-000001 */
+            number: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "received" | "refunded" | "exchanged" | "closed" | "rejected";
+            lines: components["schemas"]["ReturnLineDto"][];
+            /** @enum {string} */
+            resolution: "refund" | "exchange";
+            reason: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CustomerReturnRequestDto: {
+            /** @description Shipped units of the order that come back. */
+            lines: components["schemas"]["ReturnLineInputDto"][];
+            /** @example Wrong size */
+            reason: string;
+            /**
+             * @default refund
+             * @enum {string}
+             */
+            resolution: "refund" | "exchange";
+        };
+        CustomerReturnFormDto: {
+            /** @example Wrong size */
+            reason: string;
+            /** @description Units of the order's first item; `item-2` for the second, and so on. */
+            "item-1"?: number;
         };
         ImportErrorDto: {
             /**
@@ -4945,7 +5087,7 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
-                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "api_key" | "location" | "quote";
+                entity?: "customer" | "product" | "settings" | "user" | "webhook" | "delivery" | "delivery_destination" | "feedback" | "order" | "return" | "api_key" | "location" | "quote";
                 entityId?: string;
             };
             header?: never;
@@ -6399,7 +6541,7 @@ export interface operations {
     listOverdueOrders: {
         parameters: {
             query?: {
-                stage?: "approval" | "shipment" | "delivery";
+                stage?: "approval" | "shipment" | "delivery" | "return";
             };
             header?: never;
             path?: never;
@@ -8078,7 +8220,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Orders waiting for a person, oldest wait first. */
+            /** @description Orders and returns waiting for a person, oldest wait first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10965,6 +11107,333 @@ export interface operations {
             };
         };
     };
+    claimReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not open (not closed or rejected), or it is held by someone else; the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    unclaimReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Someone else holds it and the actor is not a manager. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not held by the caller (it changed hands meanwhile); the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    assignReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignReturnDto"];
+            };
+        };
+        responses: {
+            /** @description The return after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
+            /** @description `userId` names no enabled user who works on orders. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Staff naming anyone but themselves. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The return is not open (not closed or rejected), or it is held by someone else (staff); the message names its status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     getCreditNote: {
         parameters: {
             query?: {
@@ -12649,6 +13118,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "text/html": string;
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    requestReturnAsCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerReturnRequestDto"];
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                } & components["schemas"]["CustomerReturnFormDto"];
+            };
+        };
+        responses: {
+            /** @description The return, `requested`; recorded with the customer as who asked. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerReturnDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Bad input; the message (and `field`) names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Customers may not request returns (`customerMayRequest` is false). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Not a valid tracking link. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description More units than shipped minus already returned, units not shipped, or past the window; names the field and the order status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many wrong links from this address; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                     "text/html": string;
                 };
             };
