@@ -34,6 +34,17 @@ const order: OrderSnapshot = {
   stockShortages: [],
   payment: { status: 'captured', amount: 27480, lastError: null },
   shipment: { carrier: 'SF Express', trackingNumber: 'SF1234567890', shippedAt: '2026-11-26T02:00:00.000Z' },
+  shipments: [
+    {
+      id: 's1',
+      lines: [{ productId: 'p1', sku: 'TEA-001', quantity: 2 }],
+      location: 'MAIN',
+      carrier: 'SF Express',
+      trackingNumber: 'SF1234567890',
+      shippedAt: '2026-11-26T02:00:00.000Z',
+      by: { id: 'u', username: 'li' },
+    },
+  ],
   cancellation: {
     by: { id: 'u', username: 'li', roles: ['staff'] },
     reason: '客户要求',

@@ -93,6 +93,7 @@ describe('configuration', () => {
     });
     expect(config.inbound).toEqual({
       pollMs: 5000,
+      senderLimit: 20,
       mailboxes: [
         {
           key: 'orders@shop.example@mail.shop.example:993/INBOX',
