@@ -36,7 +36,11 @@ const AWAITING_TEXT: Record<Language, Record<Awaiting, string>> = {
 };
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function render(source: string, data: object, escape: boolean): string {
+/**
+ * A handlebars template in strict mode (a missing variable is an error), compiled once: HTML-escaped, or
+ * not for subjects and plain text. Also renders the quote e-mail (api/quotes/quote.mail.ts).
+ */
+export function render(source: string, data: object, escape: boolean): string {
   const key = `${escape ? 'html' : 'text'}:${source}`;
   let template = compiled.get(key);
   if (!template) {

@@ -128,6 +128,17 @@ describe('mail that comes in', () => {
     return status.messages;
   };
 
+  /** A folder of the test mailbox of its own, read as the product reads a configured mailbox. */
+  const mailboxOf = (folder: string): InboundMailbox => ({
+    key: `${imap.user}@${imap.host}:${imap.port}/${folder}`,
+    host: imap.host,
+    port: imap.port,
+    secure: false,
+    user: imap.user,
+    password: imap.password,
+    folder,
+  });
+
   async function orderWithMail() {
     const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 5000 }]);
     const customer = (await clerk.get<{ email: string }>(`/api/customers/${customerId}`)).body;
@@ -446,15 +457,7 @@ describe('mail that comes in', () => {
     for (const message of messages) await deliver(message.raw, folder);
     // The same message delivered twice (to two addresses of the product, say) is one message.
     await deliver(messages[0]!.raw, folder);
-    const mailbox: InboundMailbox = {
-      key: `${imap.user}@${imap.host}:${imap.port}/${folder}`,
-      host: imap.host,
-      port: imap.port,
-      secure: false,
-      user: imap.user,
-      password: imap.password,
-      folder,
-    };
+    const mailbox = mailboxOf(folder);
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (message: string) => void warnings.push(message) };
     let died = false;
@@ -519,20 +522,10 @@ describe('mail that comes in', () => {
   it('takes a new message at once while waiting, by IMAP IDLE, without waiting for the next poll', async () => {
     const folder = `Idle-${randomUUID().slice(0, 8)}`;
     await postman.mailboxCreate(folder);
-    const key = `${imap.user}@${imap.host}:${imap.port}/${folder}`;
+    const { key } = mailboxOf(folder);
     const reader = new InboundReader({
       em: () => stack.orm.em.fork(),
-      mailboxes: [
-        {
-          key,
-          host: imap.host,
-          port: imap.port,
-          secure: false,
-          user: imap.user,
-          password: imap.password,
-          folder,
-        },
-      ],
+      mailboxes: [mailboxOf(folder)],
       owner: 'idle-reader',
       // Polling alone would look again only after a minute.
       pollMs: 60_000,
@@ -593,17 +586,7 @@ describe('mail that comes in', () => {
     const announced: string[] = [];
     const reader = new InboundReader({
       em: () => stack.orm.em.fork(),
-      mailboxes: [
-        {
-          key: `${imap.user}@${imap.host}:${imap.port}/${folder}`,
-          host: imap.host,
-          port: imap.port,
-          secure: false,
-          user: imap.user,
-          password: imap.password,
-          folder,
-        },
-      ],
+      mailboxes: [mailboxOf(folder)],
       owner: 'flood-reader',
       pollMs: 100,
       senderLimit: 3,

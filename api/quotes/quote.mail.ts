@@ -3,7 +3,7 @@
  * link where they accept or decline it. Simplified Chinese and English like the other customer e-mails;
  * handlebars in strict mode (a missing value is an error, never a blank); the HTML part escapes every value.
  */
-import Handlebars from 'handlebars';
+import { render } from '../../activities/notification.render';
 import type { Language } from '../../domain/people';
 import type { Quote } from '../../db/repositories';
 import { quoteFacts } from './quote.page';
@@ -32,17 +32,6 @@ const LAYOUT: Record<Language, string> = {
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>本邮件由订单管理系统自动发送，报价单号 {{number}}。</small></p></body></html>',
   en: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{subject}}</title></head><body>{{{content}}}<hr><p><small>Sent automatically by the order management system about quote {{number}}.</small></p></body></html>',
 };
-
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function render(source: string, data: object, escape: boolean): string {
-  const key = `${escape ? 'html' : 'text'}:${source}`;
-  let template = compiled.get(key);
-  if (!template) {
-    template = Handlebars.compile(source, { strict: true, noEscape: !escape });
-    compiled.set(key, template);
-  }
-  return template(data);
-}
 
 /** The quote's e-mail to its customer, in their language, with the link `url`; dates in the business's zone. */
 export function renderQuoteMail(
