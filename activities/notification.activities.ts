@@ -108,6 +108,16 @@ function eventData(input: NotifyInput, occurrence: string) {
         lineTotal,
       })),
       shipment: order.shipment,
+      // What a CRM or shop finds its own record by, and each parcel (an order may leave in several).
+      source: order.source ?? 'console',
+      externalRef: order.externalRef ?? null,
+      shipments: (order.shipments ?? []).map(({ id, lines, carrier, trackingNumber, shippedAt }) => ({
+        id,
+        lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        carrier,
+        trackingNumber,
+        shippedAt,
+      })),
     },
     ...(input.waitedMs !== undefined ? { waitedMs: input.waitedMs } : {}),
     ...(input.escalation ? { escalation: input.escalation } : {}),

@@ -19,7 +19,7 @@ type CloudEvent = {
   subject: string;
   time: string;
   datacontenttype: string;
-  data: { event: string; order: { id: string; status: string } };
+  data: { event: string; order: { id: string; status: string; externalRef?: string | null } };
 };
 type Page = { items: CloudEvent[]; next: string | null };
 
@@ -109,6 +109,13 @@ describe('the order events machine clients get', () => {
       expect(received.find((call) => call.id === event.id)).toEqual(event);
     }
     expect(new Set(polled.map((e) => e.id)).size).toBe(4);
+    // What a CRM finds its record by, and each parcel with its tracking number (docs/integration-guide.md).
+    expect(polled.find((e) => e.type === 'order.shipped')?.data.order).toMatchObject({
+      externalRef: null,
+      shipments: [
+        { lines: [{ sku: expect.any(String), quantity: 1 }], carrier: 'SF Express', trackingNumber: 'SF1' },
+      ],
+    });
 
     // A poller taking one at a time reads the same events, each once.
     const oneByOne = (await readAll(t.auditor, from, 1)).filter((e) => e.subject === order.id);

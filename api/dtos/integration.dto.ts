@@ -23,7 +23,7 @@ export class OrderEventDataDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'The order as it is now: id, number, status, awaiting, customerId, total, currency, lines, shipment.',
+      "The order as it is now: id, number, status, awaiting, customerId, total, currency, lines, shipment (the last), source, externalRef (the sender's own reference) and shipments (each parcel: id, lines, carrier, trackingNumber, shippedAt).",
   })
   order!: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'integer', description: 'How long the order has waited (reminders).' })
