@@ -345,7 +345,15 @@ describe('quotes', () => {
     expect(await quoteCount()).toBe(before);
   });
 
+  /** Wrong links are counted per address with the tracking page's: every test here comes from loopback. */
+  const forgetWrongLinks = () =>
+    stack.orm.em
+      .fork()
+      .getConnection()
+      .execute(`delete from login_throttle where key like 'tracking-address:%'`);
+
   it('answers 404 to a forged, truncated or tracking link, and 409 to a draft being answered', async () => {
+    await forgetWrongLinks();
     const quote = await makeQuote();
     const real = quoteToken(key, quote.id);
     for (const token of [
@@ -362,6 +370,27 @@ describe('quotes', () => {
     const draft = await answerByJson<ErrorBody>(real, 'accept');
     expect(draft).toMatchObject({ status: 409, body: { status: 'draft' } });
     expect((await staff.get<QuoteBody>(`/api/quotes/${quote.id}`)).body.status).toBe('draft');
+  });
+
+  it('slows link guessing from one address like the tracking page: after ten wrong links even a right one waits', async () => {
+    await forgetWrongLinks();
+    try {
+      const quote = await makeQuote();
+      const token = await send(quote);
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++)
+        statuses.push((await page(`${randomUUID()}.AAAAAAAAAAAAAAAAAAAAAA`)).status);
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(404));
+      expect(statuses[10]).toBe(429);
+      // While the address waits, the right link is refused too (as a page and as JSON): no guess is confirmed.
+      const right = await page(token);
+      expect(right.status).toBe(429);
+      expect(await right.text()).toContain('Too many attempts');
+      expect((await answerByJson<ErrorBody>(token, 'accept')).status).toBe(429);
+      expect((await staff.get<QuoteBody>(`/api/quotes/${quote.id}`)).body.status).toBe('sent');
+    } finally {
+      await forgetWrongLinks();
+    }
   });
 
   it('is read by auditors but made and sent only by staff, managers and admins', async () => {

@@ -7,6 +7,7 @@ import { QuotePublicDto } from '../dtos/quote.dto';
 import { DomainError } from '../errors/domain.error';
 import { ApiContent, ApiErrors, ApiOp, TEXT } from '../openapi/decorators';
 import { renderQuoteNotFound } from '../quotes/quote.page';
+import { renderTrackingRefusal } from '../tracking/tracking.page';
 import { QuoteService, type QuotePageAnswer } from '../services/quote.service';
 
 /** Whether the caller asked for JSON (`Accept: application/json`) rather than the page (browsers ask for HTML). */
@@ -15,6 +16,8 @@ const wantsJson = (request: Request) =>
 
 const PAGE = { 'text/html': TEXT, 'application/json': QuotePublicDto };
 const NOT_FOUND = { 'text/html': TEXT, 'application/json': ErrorDto };
+const THROTTLED =
+  'Too many wrong quote or tracking links from this address (one budget for both); wait and retry.';
 
 /**
  * The customer's quote page: no sign-in, the signed link from the quote's e-mail is the key. HTML for a
@@ -30,6 +33,7 @@ export class QuotePageController {
   @ApiOp('getQuotePage', "The customer's quote page (no sign-in)")
   @ApiContent(200, 'The quote in the customer’s language, with Accept and Decline while it is sent.', PAGE)
   @ApiContent(404, 'Not a valid quote link (tampered, truncated, a tracking link, or unknown).', NOT_FOUND)
+  @ApiContent(429, THROTTLED, NOT_FOUND)
   @ApiErrors(503)
   page(
     @Param('token') token: string,
@@ -49,6 +53,7 @@ export class QuotePageController {
   )
   @ApiContent(200, 'The accepted quote with its order.', PAGE)
   @ApiContent(404, 'Not a valid quote link.', NOT_FOUND)
+  @ApiContent(429, THROTTLED, NOT_FOUND)
   @ApiContent(409, 'The quote is a draft, declined or expired: the page, or the error naming `status`.', {
     'text/html': TEXT,
     'application/json': ErrorDto,
@@ -67,6 +72,7 @@ export class QuotePageController {
   @ApiOp('declineQuote', 'The customer declines the quote (no sign-in)')
   @ApiContent(200, 'The declined quote.', PAGE)
   @ApiContent(404, 'Not a valid quote link.', NOT_FOUND)
+  @ApiContent(429, THROTTLED, NOT_FOUND)
   @ApiContent(409, 'The quote is a draft, accepted or expired: the page, or the error naming `status`.', {
     'text/html': TEXT,
     'application/json': ErrorDto,
@@ -97,9 +103,14 @@ export class QuotePageController {
     const json = wantsJson(request);
     let answer: QuotePageAnswer;
     try {
-      answer = await work();
+      answer = await this.service.fromAddress(request.ip ?? '', work);
     } catch (error) {
-      if (json || !(error instanceof DomainError) || error.kind !== 'not_found') throw error;
+      if (json || !(error instanceof DomainError)) throw error;
+      if (error.kind === 'throttled') {
+        response.status(429).type('html');
+        return renderTrackingRefusal('throttled');
+      }
+      if (error.kind !== 'not_found') throw error;
       response.status(404).type('html');
       return renderQuoteNotFound();
     }

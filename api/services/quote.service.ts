@@ -5,6 +5,7 @@ import { quoteIdOfToken, quoteUrl } from '../../config/quote-link';
 import { trackingKey } from '../../config/tracking-link';
 import {
   CustomerRepository,
+  LoginThrottleRepository,
   EscalationRepository,
   OrderRepository,
   ProductRepository,
@@ -19,6 +20,7 @@ import { DomainError, invalidField, notFound } from '../errors/domain.error';
 import { renderQuoteMail } from '../quotes/quote.mail';
 import { renderQuotePage } from '../quotes/quote.page';
 import { OrderService } from './order.service';
+import { TRACKING_THROTTLE } from './tracking.service';
 
 /** An ISO 8601 date-time with its zone (`Z` or an offset): a quote's end is an instant, never a local time. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -64,6 +66,7 @@ export class QuoteService {
     private readonly orders: OrderRepository,
     private readonly escalation: EscalationRepository,
     private readonly orderService: OrderService,
+    private readonly throttle: LoginThrottleRepository,
   ) {
     this.key = trackingKey(config);
   }
@@ -134,6 +137,24 @@ export class QuoteService {
     if (!result) throw notFound('quote', id);
     if (!result.sent) throw quoteRefused(result.quote, 'send');
     return QuoteDto.from(result.quote);
+  }
+
+  /**
+   * Runs the answer to a quote link seen from an address, with link guessing slowed as on the tracking page,
+   * in one budget with it (ten wrong links free, then a doubling wait): a link that names no quote counts, and
+   * while the address waits even a right link is refused (429), so the answer never tells a guess was right.
+   */
+  async fromAddress<T>(address: string, work: () => Promise<T>): Promise<T> {
+    const key = `tracking-address:${address}`;
+    if (await this.throttle.isWaiting(key)) throw throttled();
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'not_found') {
+        if (!(await this.throttle.admit(key, TRACKING_THROTTLE))) throw throttled();
+      }
+      throw error;
+    }
   }
 
   /** The customer's page for a link: the quote in their language, with Accept and Decline while it is sent. */
@@ -227,3 +248,5 @@ export class QuoteService {
     return new DomainError('not_found', 'this quote link is not valid');
   }
 }
+
+const throttled = () => new DomainError('throttled', 'too many attempts; wait a little and try again');
