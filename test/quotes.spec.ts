@@ -393,6 +393,54 @@ describe('quotes', () => {
     }
   });
 
+  it('shows in the quotes report how many quotes became orders', async () => {
+    type Report = {
+      items: {
+        currency: string;
+        quotes: number;
+        sent: number;
+        accepted: number;
+        declined: number;
+        open: number;
+        conversionRate: number | null;
+        acceptedValue: number;
+      }[];
+    };
+    const cny = async () =>
+      (await auditor.get<Report>('/api/reports/quotes')).body.items.find((i) => i.currency === 'CNY') ?? {
+        quotes: 0,
+        sent: 0,
+        accepted: 0,
+        declined: 0,
+        open: 0,
+        acceptedValue: 0,
+      };
+    const before = await cny();
+    const won = await makeQuote();
+    await answerByJson(await send(won), 'accept');
+    await answerByJson(await send(await makeQuote()), 'decline');
+    await makeQuote();
+    const after = await cny();
+    expect({
+      quotes: after.quotes - before.quotes,
+      sent: after.sent - before.sent,
+      accepted: after.accepted - before.accepted,
+      declined: after.declined - before.declined,
+      open: after.open - before.open,
+      acceptedValue: after.acceptedValue - before.acceptedValue,
+    }).toEqual({ quotes: 3, sent: 2, accepted: 1, declined: 1, open: 1, acceptedValue: won.total });
+    const report = await auditor.get<Report>('/api/reports/quotes');
+    const row = report.body.items.find((i) => i.currency === 'CNY')!;
+    expect(row.conversionRate).toBeCloseTo(row.accepted / row.sent, 3);
+    const csv = await fetch(`${stack.baseUrl}/api/reports/quotes?format=csv`, {
+      headers: auditor.headers,
+    });
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('currency,quotes,sent,accepted,declined,expired,open,conversionRate');
+    expect((await staff.get('/api/reports/quotes')).status).toBe(403);
+    expect((await auditor.get('/api/reports/quotes?from=2026-13-01')).status).toBe(400);
+  });
+
   it('is read by auditors but made and sent only by staff, managers and admins', async () => {
     const refused = await auditor.post('/api/quotes', {
       customerId: customer.id,

@@ -338,6 +338,11 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/inbound/${nobody}/close`, {}],
   },
   {
+    action: 'read the quote conversion report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/quotes'],
+  },
+  {
     action: 'read the waiting report',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', '/api/reports/waiting'],

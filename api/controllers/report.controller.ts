@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { OVERSEERS, Roles } from '../auth/roles.decorator';
 import {
   PipelineReportDto,
+  QuoteReportDto,
   RankingQueryDto,
   RankingReportDto,
   ReportQueryDto,
@@ -65,6 +66,17 @@ export class ReportController {
   @ApiJsonOrCsv(PipelineReportDto, 'Statuses now; stage times and breaches in the period.')
   async pipeline(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'pipeline', await this.service.pipeline(query), reportCsv.pipeline);
+  }
+
+  @Get('quotes')
+  @ApiOp(
+    'getQuoteReport',
+    'Quotes made in the period and how many became orders',
+    'Per currency: sent, accepted (each an order), declined, expired, still open, and the conversion (accepted of sent).',
+  )
+  @ApiJsonOrCsv(QuoteReportDto, 'Per currency.')
+  async quotes(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(response, query.format, 'quotes', await this.service.quotes(query), reportCsv.quotes);
   }
 
   @Get('waiting')

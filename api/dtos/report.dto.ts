@@ -216,3 +216,28 @@ export class WaitingReportDto {
   })
   rows!: WaitingRowDto[];
 }
+
+export class QuoteConversionItemDto {
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: 'integer', description: 'Quotes made in the period.' }) quotes!: number;
+  @ApiProperty({ type: 'integer', description: 'Of them, sent to the customer.' }) sent!: number;
+  @ApiProperty({ type: 'integer', description: 'Of them, accepted: each became an order.' })
+  accepted!: number;
+  @ApiProperty({ type: 'integer' }) declined!: number;
+  @ApiProperty({ type: 'integer', description: 'Unanswered at `validUntil`.' }) expired!: number;
+  @ApiProperty({ type: 'integer', description: 'Still a draft or sent, and valid.' }) open!: number;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'Accepted of sent, 0..1 (null when none was sent).',
+  })
+  conversionRate!: number | null;
+  @ApiProperty({ type: 'integer', description: 'Minor units: the totals of all the quotes.' })
+  quotedValue!: number;
+  @ApiProperty({ type: 'integer', description: 'Minor units: the totals of the accepted ones.' })
+  acceptedValue!: number;
+}
+
+export class QuoteReportDto extends ReportPeriodDto {
+  @ApiProperty({ type: [QuoteConversionItemDto] }) items!: QuoteConversionItemDto[];
+}

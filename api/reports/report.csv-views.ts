@@ -1,8 +1,35 @@
-import type { PipelineReportDto, RankingReportDto, SalesReportDto } from '../dtos/report.dto';
+import type { PipelineReportDto, QuoteReportDto, RankingReportDto, SalesReportDto } from '../dtos/report.dto';
 import { toCsv } from './report.csv';
 
 /** Each report as one CSV table, column names as in the JSON answer. */
 export const reportCsv = {
+  quotes: (report: QuoteReportDto): string =>
+    toCsv(
+      [
+        'currency',
+        'quotes',
+        'sent',
+        'accepted',
+        'declined',
+        'expired',
+        'open',
+        'conversionRate',
+        'quotedValue',
+        'acceptedValue',
+      ],
+      report.items.map((i) => [
+        i.currency,
+        i.quotes,
+        i.sent,
+        i.accepted,
+        i.declined,
+        i.expired,
+        i.open,
+        i.conversionRate ?? '',
+        i.quotedValue,
+        i.acceptedValue,
+      ]),
+    ),
   sales: (report: SalesReportDto): string =>
     toCsv(
       [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EscalationRepository, ReportRepository, type Period, type RankedRow } from '../../db/repositories';
 import type {
   PipelineReportDto,
+  QuoteReportDto,
   RankingQueryDto,
   RankingReportDto,
   ReportQueryDto,
@@ -94,6 +95,19 @@ export class ReportService {
         averageOrderValue: row.paidOrders > 0 ? Math.round(row.revenue / row.paidOrders) : 0,
         cancelled: row.cancelled,
         rejected: row.rejected,
+      })),
+    };
+  }
+
+  /** Quotes made in the period and what became of them, per currency: the quote-to-order conversion. */
+  async quotes(query: ReportQueryDto): Promise<QuoteReportDto> {
+    const period = await this.period(query);
+    const rows = await this.reports.quoteConversion(period);
+    return {
+      ...period,
+      items: rows.map((row) => ({
+        ...row,
+        conversionRate: row.sent > 0 ? Math.round((row.accepted / row.sent) * 10_000) / 10_000 : null,
       })),
     };
   }

@@ -100,6 +100,42 @@ export class ReportRepository {
    * through primary-key ranges: no time zone arithmetic per row, and a month is about 30 day rows instead
    * of 3,000 buckets. Every real zone's offset is a multiple of 15 minutes, so the edges are whole buckets.
    */
+  /**
+   * Quotes made in the period (local dates), per currency: how many were sent, accepted (each an order),
+   * declined, expired (an open quote past `valid_until` reads expired, whether or not that was written), or
+   * are still open, with their values.
+   */
+  async quoteConversion(period: Period): Promise<QuoteConversionRow[]> {
+    const rows = await sqlOf(this.em)<Record<string, string>[]>(
+      `with made as (
+         select currency, total, sent_at,
+                case when status in ('draft', 'sent') and valid_until <= now() then 'expired' else status end as status
+           from quotes
+          where created_at >= (?::date::timestamp at time zone ?)
+            and created_at < ((?::date + 1)::timestamp at time zone ?))
+       select currency, count(*) as quotes, count(*) filter (where sent_at is not null) as sent,
+              count(*) filter (where status = 'accepted') as accepted,
+              count(*) filter (where status = 'declined') as declined,
+              count(*) filter (where status = 'expired') as expired,
+              count(*) filter (where status in ('draft', 'sent')) as open,
+              coalesce(sum(total), 0) as quoted_value,
+              coalesce(sum(total) filter (where status = 'accepted'), 0) as accepted_value
+         from made group by currency order by currency`,
+      [period.from, period.timeZone, period.to, period.timeZone],
+    );
+    return rows.map((row) => ({
+      currency: row.currency!,
+      quotes: Number(row.quotes),
+      sent: Number(row.sent),
+      accepted: Number(row.accepted),
+      declined: Number(row.declined),
+      expired: Number(row.expired),
+      open: Number(row.open),
+      quotedValue: Number(row.quoted_value),
+      acceptedValue: Number(row.accepted_value),
+    }));
+  }
+
   async sales(period: Period, groupBy: SalesGrouping): Promise<SalesRow[]> {
     const rows = await sqlOf(this.em)<Record<string, string>[]>(
       `with periods as (
@@ -550,4 +586,17 @@ export interface WaitingCount {
   bucket: number;
   count: number;
   oldest: Date;
+}
+
+/** One currency's quotes of a period (`quoteConversion`). */
+export interface QuoteConversionRow {
+  currency: string;
+  quotes: number;
+  sent: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  open: number;
+  quotedValue: number;
+  acceptedValue: number;
 }

@@ -1267,6 +1267,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quotes made in the period and how many became orders
+         * @description Per currency: sent, accepted (each an order), declined, expired, still open, and the conversion (accepted of sent).
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getQuoteReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/waiting": {
         parameters: {
             query?: never;
@@ -3483,6 +3505,35 @@ export interface components {
             /** @description Open orders longest in their current stage. */
             slowest: components["schemas"]["SlowOrderDto"][];
         };
+        QuoteConversionItemDto: {
+            currency: string;
+            /** @description Quotes made in the period. */
+            quotes: number;
+            /** @description Of them, sent to the customer. */
+            sent: number;
+            /** @description Of them, accepted: each became an order. */
+            accepted: number;
+            declined: number;
+            /** @description Unanswered at `validUntil`. */
+            expired: number;
+            /** @description Still a draft or sent, and valid. */
+            open: number;
+            /** @description Accepted of sent, 0..1 (null when none was sent). */
+            conversionRate: number | null;
+            /** @description Minor units: the totals of all the quotes. */
+            quotedValue: number;
+            /** @description Minor units: the totals of the accepted ones. */
+            acceptedValue: number;
+        };
+        QuoteReportDto: {
+            /** @example 2026-11-01 */
+            from: string;
+            /** @example 2026-11-30 */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            items: components["schemas"]["QuoteConversionItemDto"][];
+        };
         WaitBucketDto: {
             /** @enum {string} */
             key: "under_1h" | "under_4h" | "under_1d" | "under_3d" | "over_3d";
@@ -4188,7 +4239,7 @@ export interface components {
             occurrence: string;
             /** Format: date-time */
             occurredAt: string;
-            /** @description The order as it is now: id, number, status, awaiting, customerId, total, currency, lines, shipment. */
+            /** @description The order as it is now: id, number, status, awaiting, customerId, total, currency, lines, shipment (the last), source, externalRef (the sender's own reference) and shipments (each parcel: id, lines, carrier, trackingNumber, shippedAt). */
             order: {
                 [key: string]: unknown;
             };
@@ -10140,6 +10191,83 @@ export interface operations {
             };
         };
     };
+    getQuoteReport: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per currency. `?format=csv` answers the same as a CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteReportDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     getWaitingReport: {
         parameters: {
             query?: never;
@@ -13858,6 +13986,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many wrong quote or tracking links from this address (one budget for both); wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -13937,6 +14075,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Too many wrong quote or tracking links from this address (one budget for both); wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
             503: {
                 headers: {
@@ -14013,6 +14161,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many wrong quote or tracking links from this address (one budget for both); wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
