@@ -36,6 +36,7 @@ const PUBLIC = [
   'POST /q/{token}/accept',
   'POST /q/{token}/decline',
   // The customer's return request through the tracking link (the signed token is the key).
+  'POST /track/{token}',
   'POST /track/{token}/returns',
 ];
 

@@ -105,9 +105,21 @@ describe('customer tracking page', () => {
     expect(html).not.toContain('<script');
   });
 
-  it('shows nothing else about the order, the customer or the business', async () => {
+  it('shows nothing else about the order, the customer or the business, also with its return form', async () => {
     const placed = await shipped('zh-CN');
-    const html = await (await open(trackingToken(key, placed.id))).text();
+    // With customers allowed to ask for returns the page carries a form: it posts to the page's own URL.
+    const manager = await stack.client(['manager'], 'tracking-manager');
+    const settings = (await manager.get<object>('/api/settings/returns')).body;
+    expect(
+      (await manager.put('/api/settings/returns', { ...settings, customerMayRequest: true })).status,
+    ).toBe(200);
+    let html: string;
+    try {
+      html = await (await open(trackingToken(key, placed.id))).text();
+    } finally {
+      await manager.put('/api/settings/returns', settings);
+    }
+    expect(html).toContain('<form method="post" class="return-form">');
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('已发货');
     for (const secret of Object.values(placed.secrets)) expect(html).not.toContain(secret);

@@ -189,7 +189,7 @@ const PAGE = Handlebars.compile(
 <dt>{{../words.contents}}</dt><dd>{{#each lines}}<span class="line" data-item="{{item}}">{{../../words.item}} {{item}} × {{quantity}}</span> {{/each}}</dd></dl>
 {{/each}}{{/if}}
 {{#if returnForm}}<h2>{{words.returnTitle}}</h2>
-<form method="post" action="/track/{{returnForm.token}}/returns" class="return-form">
+<form method="post" class="return-form">
 <p>{{words.returnHint}}</p>
 {{#each returnForm.items}}<p><label>{{../words.item}} {{item}} ({{../words.returnUpTo}} {{left}})
 <input type="number" name="item-{{item}}" min="0" max="{{left}}" value="0" data-item="{{item}}"></label></p>

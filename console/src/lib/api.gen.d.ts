@@ -1967,7 +1967,11 @@ export interface paths {
         /** The customer's tracking page for one order (no sign-in) */
         get: operations["getTrackingPage"];
         put?: never;
-        post?: never;
+        /**
+         * The tracking page's return form, posted to the page's own URL (no sign-in)
+         * @description Only while the managers' return settings say `customerMayRequest: true`; the link authorises its order only. The same checks as `POST /api/orders/:id/returns` (shipped units, minus what other returns take back, within the window). The tracking page's form posts `application/x-www-form-urlencoded` (`item-<position>` units, `reason`) and gets HTML back; a JSON body gets JSON.
+         */
+        post: operations["requestReturnFromTrackingPage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3982,22 +3986,6 @@ export interface components {
             /** @description Newest first. */
             items: components["schemas"]["BackupDto"][];
         };
-        CustomerReturnDto: {
-            /** Format: uuid */
-            id: string;
-            /** @example RT-2026-000001 */
-            number: string;
-            /** Format: uuid */
-            orderId: string;
-            /** @enum {string} */
-            status: "requested" | "approved" | "received" | "refunded" | "exchanged" | "closed" | "rejected";
-            lines: components["schemas"]["ReturnLineDto"][];
-            /** @enum {string} */
-            resolution: "refund" | "exchange";
-            reason: string;
-            /** Format: date-time */
-            createdAt: string;
-        };
         CustomerReturnRequestDto: {
             /** @description Shipped units of the order that come back. */
             lines: components["schemas"]["ReturnLineInputDto"][];
@@ -4014,6 +4002,22 @@ export interface components {
             reason: string;
             /** @description Units of the order's first item; `item-2` for the second, and so on. */
             "item-1"?: number;
+        };
+        CustomerReturnDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example RT-2026-000001 */
+            number: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "received" | "refunded" | "exchanged" | "closed" | "rejected";
+            lines: components["schemas"]["ReturnLineDto"][];
+            /** @enum {string} */
+            resolution: "refund" | "exchange";
+            reason: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         ImportErrorDto: {
             /**
@@ -13246,6 +13250,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "text/html": string;
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    requestReturnFromTrackingPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerReturnRequestDto"];
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                } & components["schemas"]["CustomerReturnFormDto"];
+            };
+        };
+        responses: {
+            /** @description The return, `requested`; recorded with the customer as who asked. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerReturnDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Bad input; the message (and `field`) names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Customers may not request returns (`customerMayRequest` is false). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description Not a valid tracking link. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description More units than shipped minus already returned, units not shipped, or past the window; names the field and the order status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description The order ended longer ago than OMS_TRACKING_LINK_DAYS. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                    "text/html": string;
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too many wrong links from this address; wait and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                     "text/html": string;
                 };
             };
