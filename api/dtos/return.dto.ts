@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PickType, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -216,16 +216,16 @@ export class ReturnListDto {
 }
 
 /** A return as the customer who asked for it sees it (no staff names, no actions). */
-export class CustomerReturnDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'RT-2026-000001' }) number!: string;
-  @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ enum: RETURN_STATUSES }) status!: ReturnStatus;
-  @ApiProperty({ type: [ReturnLineDto] }) lines!: ReturnLineDto[];
-  @ApiProperty({ enum: RETURN_RESOLUTIONS }) resolution!: ReturnResolution;
-  @ApiProperty() reason!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-}
+export class CustomerReturnDto extends PickType(ReturnDto, [
+  'id',
+  'number',
+  'orderId',
+  'status',
+  'lines',
+  'resolution',
+  'reason',
+  'createdAt',
+] as const) {}
 
 /** The customer's request from the tracking page: the staff request's fields, `resolution` optional. */
 export class CustomerReturnRequestDto {
