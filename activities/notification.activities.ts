@@ -5,7 +5,7 @@
  * for a mail server or a receiver.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isRole } from '../db/entities';
+import { isRole, type Role } from '../db/entities';
 import {
   AssignmentRepository,
   CustomerRepository,
@@ -20,6 +20,7 @@ import {
   eventIdOf,
   type DeliveryPolicy,
   type NewDelivery,
+  type Recipient,
 } from '../db/repositories';
 import { orderEvent } from '../domain/cloud-events';
 import { handOver, peopleOnOrder, responsibleStaff, wantsEmailNow } from '../domain/delivery.rules';
@@ -136,6 +137,32 @@ function noticeOf(input: NotifyInput, occurrence: string, holder: string[] | nul
   };
 }
 
+/**
+ * Who hears of something addressed to `roles` and `usernames`: whoever holds the order or return
+ * (`holder`) instead of the other members of their roles, and for someone away their delegate while the
+ * delegation is in force.
+ */
+async function responsibleFor(
+  em: EntityManager,
+  roles: Role[],
+  usernames: string[],
+  holder: string | null,
+): Promise<{ responsible: Recipient[]; assignee: Recipient | null; delegates: Map<string, Recipient> }> {
+  const notifications = new NotificationRepository(em);
+  const [assignee = null] = holder ? await notifications.recipients([], [holder]) : [];
+  const members = await notifications.recipients(roles, usernames);
+  const held = responsibleStaff(members, roles, usernames, assignee);
+  const away = await new DelegationRepository(em).inForce(held.map((recipient) => recipient.username));
+  const stand = await notifications.recipients([], [...new Set(away.values())]);
+  const delegates = new Map(
+    [...away].flatMap(([username, delegate]) => {
+      const recipient = stand.find((candidate) => candidate.username === delegate);
+      return recipient ? [[username, recipient] as const] : [];
+    }),
+  );
+  return { responsible: handOver(held, delegates), assignee, delegates };
+}
+
 /** Notification activities: rendering and planning happen here, sending in the delivery worker. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   return {
@@ -175,20 +202,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             };
       const notifications = new NotificationRepository(em);
       // Each person's message is rendered once, in their language, for the inbox and the e-mail alike.
-      // Whoever holds the order hears of it instead of the other members of their roles.
-      const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
-      const members = await notifications.recipients(setting.roles, setting.usernames);
-      const held = responsibleStaff(members, setting.roles, setting.usernames, assignee);
-      // Someone away hands their part to their delegate while the delegation is in force.
-      const away = await new DelegationRepository(em).inForce(held.map((recipient) => recipient.username));
-      const stand = await notifications.recipients([], [...new Set(away.values())]);
-      const delegates = new Map(
-        [...away].flatMap(([username, delegate]) => {
-          const recipient = stand.find((candidate) => candidate.username === delegate);
-          return recipient ? [[username, recipient] as const] : [];
-        }),
+      const { responsible, assignee, delegates } = await responsibleFor(
+        em,
+        setting.roles,
+        setting.usernames,
+        holder?.username ?? null,
       );
-      const responsible = handOver(held, delegates);
       const reached = responsible.map((recipient) => recipient.username);
       if (input.toHolder && reached.length === 0) {
         return { notice: noticeOf(input, occurrence, []), inbox: 0, outbound: 0 };
@@ -295,18 +314,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const usernames = input.notify.filter((name) => !isRole(name));
       const holder = (await new ReturnAssignmentRepository(em).of([ret.returnId])).get(ret.returnId);
       const notifications = new NotificationRepository(em);
-      const [assignee = null] = holder ? await notifications.recipients([], [holder.username]) : [];
-      const members = await notifications.recipients(roles, usernames);
-      const held = responsibleStaff(members, roles, usernames, assignee);
-      const away = await new DelegationRepository(em).inForce(held.map((recipient) => recipient.username));
-      const stand = await notifications.recipients([], [...new Set(away.values())]);
-      const delegates = new Map(
-        [...away].flatMap(([username, delegate]) => {
-          const recipient = stand.find((candidate) => candidate.username === delegate);
-          return recipient ? [[username, recipient] as const] : [];
-        }),
-      );
-      const responsible = handOver(held, delegates);
+      const { responsible } = await responsibleFor(em, roles, usernames, holder?.username ?? null);
       const order = await new OrderRepository(em).findById(ret.orderId);
       const kind = 'return.escalated';
       const inbox = await notifications.deliver(
