@@ -19,6 +19,7 @@ import { ContractViolation } from './support/openapi-check';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder } from './support/orders';
+import { keepSettings } from './support/kept-settings';
 import { startStack, type TestStack } from './support/stack';
 
 const RUNS = Number(process.env.OMS_FUZZ_RUNS ?? 300);
@@ -247,8 +248,11 @@ describe('every endpoint under generated hostile input', () => {
     words: () => words,
   };
 
+  let putSettingsBack: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
     stack = await startStack();
+    putSettingsBack = await keepSettings(stack.orm);
     for (const role of ['admin', 'manager', 'staff', 'auditor'] as const) {
       clients.set(
         role,
@@ -268,7 +272,10 @@ describe('every endpoint under generated hostile input', () => {
     const users = await clients.get('admin')!.get<{ items: { id: string }[] }>('/api/users');
     for (const user of users.body.items) otherIds.add(user.id);
   }, 120_000);
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await putSettingsBack?.();
+    await stack.close();
+  });
 
   /** Counts and checksums of the tables the API itself writes (workflows write the others later). */
   async function apiTables(): Promise<string> {
