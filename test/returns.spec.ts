@@ -363,4 +363,71 @@ describe('returns', () => {
       await manager.put('/api/settings/returns', before);
     }
   });
+
+  it('reports the return rate per product (returned of shipped) and the reasons, rejected returns left out', async () => {
+    const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 1000, stockOnHand: 100 }]);
+    const sku = skus[0]!;
+    const orders: OrderBody[] = [];
+    for (const index of [1, 2]) {
+      const placed = await placeOrder(api, customerId, [{ sku, quantity: 5 }]);
+      expect((await api.post(`/api/orders/${placed.id}/approve`, {})).status).toBe(200);
+      const shipment = await api.post(`/api/orders/${placed.id}/shipments`, {
+        lines: [{ sku, quantity: 5 }],
+        carrier: 'SF Express',
+        trackingNumber: `SF-R${index}-${placed.number}`,
+      });
+      expect(shipment.status).toBe(201);
+      orders.push(placed);
+    }
+    const reason = `Too big ${sku}`;
+    const ask = (orderId: string, quantity: number, why: string) =>
+      api.post<Return>(`/api/orders/${orderId}/returns`, {
+        lines: [{ sku, quantity }],
+        reason: why,
+        resolution: 'refund',
+      });
+    const first = await ask(orders[0]!.id, 2, reason);
+    expect((await api.post(`/api/returns/${first.body.id}/approve`, {})).status).toBe(200);
+    const received = await api.post<Return>(`/api/returns/${first.body.id}/receive`, {
+      lines: [
+        { sku, quantity: 1, condition: 'resellable' },
+        { sku, quantity: 1, condition: 'damaged' },
+      ],
+    });
+    expect(received.body.status).toBe('received');
+    // The same reason typed otherwise counts as the same; a rejected return does not count at all.
+    expect((await ask(orders[1]!.id, 1, `  ${reason.toUpperCase()} `)).status).toBe(201);
+    const rejected = await ask(orders[1]!.id, 2, `Changed mind ${sku}`);
+    expect(
+      (await manager.post(`/api/returns/${rejected.body.id}/reject`, { reason: 'Outside the policy' }))
+        .status,
+    ).toBe(200);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const query = `from=${today}&to=${today}&timeZone=UTC`;
+    const report = await manager.get<{
+      items: Record<string, unknown>[];
+      reasons: { reason: string; returns: number; units: number }[];
+    }>(`/api/reports/returns?${query}`);
+    expect(report.status).toBe(200);
+    expect(report.body.items.find((item) => item.sku === sku)).toEqual({
+      productId: expect.any(String),
+      sku,
+      name: expect.any(String),
+      returnedUnits: 3,
+      returns: 2,
+      damagedUnits: 1,
+      shippedUnits: 10,
+      returnRate: 0.3,
+    });
+    expect(report.body.reasons.filter((row) => row.reason.endsWith(sku.toLowerCase()))).toEqual([
+      { reason: reason.toLowerCase(), returns: 2, units: 3 },
+    ]);
+
+    const csv = await manager.get<string>(`/api/reports/returns?${query}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(String(csv.body)).toContain('sku,name,returnedUnits,returns,damagedUnits,shippedUnits,returnRate');
+    expect(String(csv.body)).toMatch(new RegExp(`${sku},[^\\n]*,3,2,1,10,0\\.3`));
+    expect((await api.get(`/api/reports/returns?${query}`)).status).toBe(403);
+  });
 });

@@ -343,6 +343,11 @@ const TABLE: Cell[] = [
     request: () => ['GET', '/api/reports/quotes'],
   },
   {
+    action: 'read the returns report',
+    allowed: ['admin', 'manager', 'auditor'],
+    request: () => ['GET', '/api/reports/returns'],
+  },
+  {
     action: 'read the waiting report',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', '/api/reports/waiting'],

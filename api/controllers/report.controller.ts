@@ -5,6 +5,7 @@ import { OVERSEERS, Roles } from '../auth/roles.decorator';
 import {
   PipelineReportDto,
   QuoteReportDto,
+  ReturnReportDto,
   RankingQueryDto,
   RankingReportDto,
   ReportQueryDto,
@@ -77,6 +78,17 @@ export class ReportController {
   @ApiJsonOrCsv(QuoteReportDto, 'Per currency.')
   async quotes(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
     return answer(response, query.format, 'quotes', await this.service.quotes(query), reportCsv.quotes);
+  }
+
+  @Get('returns')
+  @ApiOp(
+    'getReturnReport',
+    'Returns of the period: the rate per product and the reasons',
+    'Returns requested in the period, rejected ones left out. Per product: units returned (of them damaged), returns, units shipped in the period and the rate (returned of shipped). Per reason: returns and units (JSON only; the CSV is the per-product table).',
+  )
+  @ApiJsonOrCsv(ReturnReportDto, 'Per product, and per reason in JSON.')
+  async returns(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    return answer(response, query.format, 'returns', await this.service.returns(query), reportCsv.returns);
   }
 
   @Get('waiting')

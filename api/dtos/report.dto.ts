@@ -241,3 +241,35 @@ export class QuoteConversionItemDto {
 export class QuoteReportDto extends ReportPeriodDto {
   @ApiProperty({ type: [QuoteConversionItemDto] }) items!: QuoteConversionItemDto[];
 }
+
+export class ReturnRateItemDto {
+  @ApiProperty({ format: 'uuid' }) productId!: string;
+  @ApiProperty() sku!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'integer', description: 'Units in returns requested in the period (not rejected).' })
+  returnedUnits!: number;
+  @ApiProperty({ type: 'integer', description: 'Returns naming the product.' }) returns!: number;
+  @ApiProperty({ type: 'integer', description: 'Of the returned units, those received damaged.' })
+  damagedUnits!: number;
+  @ApiProperty({ type: 'integer', description: 'Units of the product shipped in the period.' })
+  shippedUnits!: number;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'Returned of shipped in the period, 0.. (null when none shipped in it).',
+  })
+  returnRate!: number | null;
+}
+
+export class ReturnReasonItemDto {
+  @ApiProperty({ description: 'The reason as given, in lower case without outer spaces.' }) reason!: string;
+  @ApiProperty({ type: 'integer' }) returns!: number;
+  @ApiProperty({ type: 'integer' }) units!: number;
+}
+
+export class ReturnReportDto extends ReportPeriodDto {
+  @ApiProperty({ type: [ReturnRateItemDto], description: 'Per product, most units returned first.' })
+  items!: ReturnRateItemDto[];
+  @ApiProperty({ type: [ReturnReasonItemDto], description: 'Per reason, most returns first (JSON only).' })
+  reasons!: ReturnReasonItemDto[];
+}

@@ -1,8 +1,27 @@
-import type { PipelineReportDto, QuoteReportDto, RankingReportDto, SalesReportDto } from '../dtos/report.dto';
+import type {
+  PipelineReportDto,
+  QuoteReportDto,
+  RankingReportDto,
+  ReturnReportDto,
+  SalesReportDto,
+} from '../dtos/report.dto';
 import { toCsv } from './report.csv';
 
 /** Each report as one CSV table, column names as in the JSON answer. */
 export const reportCsv = {
+  returns: (report: ReturnReportDto): string =>
+    toCsv(
+      ['sku', 'name', 'returnedUnits', 'returns', 'damagedUnits', 'shippedUnits', 'returnRate'],
+      report.items.map((i) => [
+        i.sku,
+        i.name,
+        i.returnedUnits,
+        i.returns,
+        i.damagedUnits,
+        i.shippedUnits,
+        i.returnRate ?? '',
+      ]),
+    ),
   quotes: (report: QuoteReportDto): string =>
     toCsv(
       [

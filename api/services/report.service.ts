@@ -3,6 +3,7 @@ import { EscalationRepository, ReportRepository, type Period, type RankedRow } f
 import type {
   PipelineReportDto,
   QuoteReportDto,
+  ReturnReportDto,
   RankingQueryDto,
   RankingReportDto,
   ReportQueryDto,
@@ -109,6 +110,19 @@ export class ReportService {
         ...row,
         conversionRate: row.sent > 0 ? Math.round((row.accepted / row.sent) * 10_000) / 10_000 : null,
       })),
+    };
+  }
+
+  /** Returns of the period: the rate per product (returned of shipped) and the reasons given. */
+  async returns(query: ReportQueryDto): Promise<ReturnReportDto> {
+    const period = await this.period(query);
+    const { products, reasons } = await this.reports.returnRates(period);
+    const share = (part: number, whole: number) =>
+      whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+    return {
+      ...period,
+      items: products.map((row) => ({ ...row, returnRate: share(row.returnedUnits, row.shippedUnits) })),
+      reasons,
     };
   }
 

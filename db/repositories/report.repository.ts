@@ -136,6 +136,66 @@ export class ReportRepository {
     }));
   }
 
+  /**
+   * Returns requested in the period (local dates), rejected ones left out, per product: units returned
+   * (and of them received damaged), how many returns, and the units the product shipped in the same period,
+   * so the rate reads "returned of shipped"; and per reason (as typed, compared without case or outer
+   * spaces): returns and units.
+   */
+  async returnRates(period: Period): Promise<{ products: ReturnRateRow[]; reasons: ReturnReasonRow[] }> {
+    const sql = sqlOf(this.em);
+    const within = (column: string) =>
+      `${column} >= (?::date::timestamp at time zone ?) and ${column} < ((?::date + 1)::timestamp at time zone ?)`;
+    const bounds = [period.from, period.timeZone, period.to, period.timeZone];
+    const products = await sql<Record<string, string>[]>(
+      `with returned as (
+         select l.product_id, l.sku, l.quantity, r.id as return_id,
+                coalesce((select sum((d->>'quantity')::int) from jsonb_array_elements(rr.lines) d
+                           where d->>'sku' = l.sku and d->>'condition' = 'damaged'), 0) as damaged
+           from order_returns r
+           join order_return_lines l on l.return_id = r.id
+           left join return_receipts rr on rr.return_id = r.id
+          where r.status <> 'rejected' and ${within('r.created_at')}),
+       shipped as (
+         select sl.product_id, sum(sl.quantity) as units
+           from order_shipments s join order_shipment_lines sl on sl.shipment_id = s.id
+          where ${within('s.shipped_at')}
+          group by sl.product_id)
+       select p.id as product_id, p.sku, p.name, sum(returned.quantity) as returned_units,
+              count(distinct returned.return_id) as returns, sum(returned.damaged) as damaged_units,
+              coalesce(max(shipped.units), 0) as shipped_units
+         from returned
+         join products p on p.id = returned.product_id
+         left join shipped on shipped.product_id = returned.product_id
+        group by p.id, p.sku, p.name
+        order by returned_units desc, p.sku`,
+      [...bounds, ...bounds],
+    );
+    const reasons = await sql<Record<string, string>[]>(
+      `select lower(btrim(r.snapshot->>'reason')) as reason, count(distinct r.id) as returns, sum(l.quantity) as units
+         from order_returns r join order_return_lines l on l.return_id = r.id
+        where r.status <> 'rejected' and ${within('r.created_at')}
+        group by 1 order by returns desc, units desc, reason`,
+      bounds,
+    );
+    return {
+      products: products.map((row) => ({
+        productId: row.product_id!,
+        sku: row.sku!,
+        name: row.name!,
+        returnedUnits: Number(row.returned_units),
+        returns: Number(row.returns),
+        damagedUnits: Number(row.damaged_units),
+        shippedUnits: Number(row.shipped_units),
+      })),
+      reasons: reasons.map((row) => ({
+        reason: row.reason!,
+        returns: Number(row.returns),
+        units: Number(row.units),
+      })),
+    };
+  }
+
   async sales(period: Period, groupBy: SalesGrouping): Promise<SalesRow[]> {
     const rows = await sqlOf(this.em)<Record<string, string>[]>(
       `with periods as (
@@ -599,4 +659,22 @@ export interface QuoteConversionRow {
   open: number;
   quotedValue: number;
   acceptedValue: number;
+}
+
+/** One product's returns of a period (`returnRates`). */
+export interface ReturnRateRow {
+  productId: string;
+  sku: string;
+  name: string;
+  returnedUnits: number;
+  returns: number;
+  damagedUnits: number;
+  shippedUnits: number;
+}
+
+/** One reason's returns of a period (`returnRates`). */
+export interface ReturnReasonRow {
+  reason: string;
+  returns: number;
+  units: number;
 }

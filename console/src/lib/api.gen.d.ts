@@ -1289,6 +1289,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Returns of the period: the rate per product and the reasons
+         * @description Returns requested in the period, rejected ones left out. Per product: units returned (of them damaged), returns, units shipped in the period and the rate (returned of shipped). Per reason: returns and units (JSON only; the CSV is the per-product table).
+         *
+         *     Roles: admin, manager, auditor.
+         */
+        get: operations["getReturnReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/waiting": {
         parameters: {
             query?: never;
@@ -3537,6 +3559,40 @@ export interface components {
             /** @example Asia/Shanghai */
             timeZone: string;
             items: components["schemas"]["QuoteConversionItemDto"][];
+        };
+        ReturnRateItemDto: {
+            /** Format: uuid */
+            productId: string;
+            sku: string;
+            name: string;
+            /** @description Units in returns requested in the period (not rejected). */
+            returnedUnits: number;
+            /** @description Returns naming the product. */
+            returns: number;
+            /** @description Of the returned units, those received damaged. */
+            damagedUnits: number;
+            /** @description Units of the product shipped in the period. */
+            shippedUnits: number;
+            /** @description Returned of shipped in the period, 0.. (null when none shipped in it). */
+            returnRate: number | null;
+        };
+        ReturnReasonItemDto: {
+            /** @description The reason as given, in lower case without outer spaces. */
+            reason: string;
+            returns: number;
+            units: number;
+        };
+        ReturnReportDto: {
+            /** @example 2026-11-01 */
+            from: string;
+            /** @example 2026-11-30 */
+            to: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @description Per product, most units returned first. */
+            items: components["schemas"]["ReturnRateItemDto"][];
+            /** @description Per reason, most returns first (JSON only). */
+            reasons: components["schemas"]["ReturnReasonItemDto"][];
         };
         WaitBucketDto: {
             /** @enum {string} */
@@ -10220,6 +10276,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuoteReportDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getReturnReport: {
+        parameters: {
+            query?: {
+                /** @description First local date (default: 29 days before `to`; for the pipeline 6). */
+                from?: string;
+                /** @description Last local date, included (default: today). */
+                to?: string;
+                /** @description IANA time zone of the dates and periods (default: the business calendar's). */
+                timeZone?: string;
+                /** @description `csv`: UTF-8 with a BOM. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per product, and per reason in JSON. `?format=csv` answers the same as a CSV file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnReportDto"];
                     "text/csv": string;
                 };
             };
