@@ -273,6 +273,11 @@ export function receivedValue(lines: readonly ReturnLine[], received: readonly R
   return received.reduce((sum, line) => sum + line.quantity * (prices.get(line.sku) ?? 0), 0);
 }
 
+/** What the requested units are worth at the order's prices. */
+export function returnValue(lines: readonly ReturnLine[]): number {
+  return lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+}
+
 /** When each action is allowed. */
 const ALLOWED: Record<ReturnAction, readonly ReturnStatus[]> = {
   approve: ['requested'],

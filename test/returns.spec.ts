@@ -5,7 +5,7 @@ import path from 'node:path';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import { findTemporalBinary } from '../scripts/temporal-server';
 import { returnWorkflowId } from '../workflows/return.definitions';
-import { seedCatalogue } from './support/fixtures';
+import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
@@ -334,6 +334,45 @@ describe('returns', () => {
     expect(await refunds(order.id)).toEqual([
       { amount: '1000', idempotency_key: `return:${created.body.id}:refund` },
     ]);
+  });
+
+  it('approves a return worth no more than the orders’ auto-approval threshold at once, as the system', async () => {
+    const small = await shippedOrder();
+    const large = await shippedOrder();
+    const rule = (await manager.get<Record<string, unknown>>('/api/settings/approval')).body;
+    const { version: _version, ...limits } = rule;
+    const set = await manager.put('/api/settings/approval', { ...limits, autoApproveBelow: 1500 });
+    expect(set.status).toBe(200);
+    try {
+      const ask = (orderId: string, sku: string, quantity: number) =>
+        api.post<Return>(`/api/orders/${orderId}/returns`, {
+          lines: [{ sku, quantity }],
+          reason: 'Not needed',
+          resolution: 'refund',
+        });
+      const within = await ask(small.order.id, small.sku, 1); // 10.00
+      const above = await ask(large.order.id, large.sku, 2); // 20.00
+      expect([within.status, above.status]).toEqual([201, 201]);
+      const approved = await eventually(
+        () => api.get<Return>(`/api/returns/${within.body.id}`),
+        (response) => response.body.status === 'approved',
+      );
+      expect(approved.body).toMatchObject({ status: 'approved', actions: ['reject', 'receive'] });
+      const history = await manager.get<History>(`/api/orders/${small.order.id}/history`);
+      const step = history.body.items.find((item) => item.kind === 'return.approved');
+      expect(step?.actor?.username).toBe('system');
+      expect(step?.details).toMatchObject({ rule: { autoApproveBelow: 1500 } });
+      // Above the threshold a person decides, as before.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await api.get<Return>(`/api/returns/${above.body.id}`)).body.status).toBe('requested');
+      const handle = stack.temporal.workflow.getHandle(returnWorkflowId(within.body.id));
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+        await handle.fetchHistory(),
+      );
+    } finally {
+      await manager.put('/api/settings/approval', limits);
+    }
   });
 
   it('lets managers set the window, and refuses returns after it closed', async () => {

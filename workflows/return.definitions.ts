@@ -14,6 +14,15 @@ export function returnWorkflowId(returnId: string): string {
   return `return:${returnId}`;
 }
 
+/**
+ * How the API started the return. `autoApproveUpTo`: the approval rule's threshold (minor units, the rule's
+ * version) when the return's value is within it in the rule's currency; the workflow then approves it as the
+ * system. Returns started before this was built have no options, and wait for a person as they did.
+ */
+export interface ReturnStartOptions {
+  autoApproval?: { ruleVersion: number; upTo: number };
+}
+
 export interface ReturnReasonInput extends ActorInput {
   reason: string;
 }

@@ -12,6 +12,7 @@ import {
   returnQuery,
   type ReceiveInput,
   type RefundReturnInput,
+  type ReturnStartOptions,
   type ReturnReasonInput,
 } from './return.definitions';
 import { RETURN_ESCALATION_PATCH, watchReturnWaits } from './return/escalation';
@@ -26,7 +27,10 @@ const CLOSES_AFTER = '30 days';
  * update signed by the API and checked by the worker, like the order's), carried out one at a time by
  * `ReturnLifecycle` (`return/lifecycle.ts`).
  */
-export async function returnWorkflow(input: ReturnSnapshot): Promise<ReturnSnapshot> {
+export async function returnWorkflow(
+  input: ReturnSnapshot,
+  options: ReturnStartOptions = {},
+): Promise<ReturnSnapshot> {
   const life = new ReturnLifecycle(input);
   setHandler(returnQuery, () => life.snapshot);
 
@@ -55,6 +59,16 @@ export async function returnWorkflow(input: ReturnSnapshot): Promise<ReturnSnaps
   );
   action<RefundReturnInput>(refundReturnUpdate, 'refund', (input) => life.refund(input));
   action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
+
+  // Within the manager's threshold for orders (like an order's), approved at once, in turn with staff actions.
+  if (options.autoApproval) {
+    const { ruleVersion, upTo } = options.autoApproval;
+    await life
+      .inTurn('approve', () =>
+        life.approve(SYSTEM_ACTOR, { rule: { version: ruleVersion, autoApproveBelow: upTo } }),
+      )
+      .catch(() => undefined);
+  }
 
   // Reminders while the return waits for a person (escalation stage `return`); returns started before
   // this was built are not watched.

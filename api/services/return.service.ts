@@ -12,15 +12,24 @@ import {
   OrderRepository,
   ReturnAssignmentRepository,
   ReturnRepository,
+  SettingsRepository,
   UserRepository,
   type Assignee,
 } from '../../db/repositories';
-import { FAILURE, type Actor, type ActorInput, type RefusalDetails } from '../../domain/order';
+import { requiredApproval } from '../../domain/approval.rules';
+import {
+  FAILURE,
+  type Actor,
+  type ActorInput,
+  type ApprovalRule,
+  type RefusalDetails,
+} from '../../domain/order';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import {
   BUILT_RESOLUTIONS,
   isFinalReturn,
   receivedValue,
+  returnValue,
   type ReturnSettings,
   type ReturnSnapshot,
 } from '../../domain/return';
@@ -32,6 +41,7 @@ import {
   refundReturnUpdate,
   rejectReturnUpdate,
   returnWorkflowId,
+  type ReturnStartOptions,
 } from '../../workflows/return.definitions';
 import { HeavyWork } from './heavy-work';
 import { creditNoteModel, renderCreditNoteHtml, renderCreditNotePdf } from '../documents/credit-note';
@@ -86,6 +96,7 @@ export class ReturnService {
     private readonly heavy: HeavyWork,
     private readonly assignments: ReturnAssignmentRepository,
     private readonly users: UserRepository,
+    private readonly approvalSettings: SettingsRepository,
   ) {
     this.commandKeys = commandKeys(config);
   }
@@ -112,6 +123,7 @@ export class ReturnService {
         `${dto.resolution} is not built yet; only refund returns can be requested`,
       );
     }
+    const rule = await this.approvalSettings.currentApprovalRule();
     const created = await this.returns.create(
       {
         returnId: randomUUID(),
@@ -122,7 +134,7 @@ export class ReturnService {
         actor,
         now: new Date(),
       },
-      (snapshot) => this.start(snapshot),
+      (snapshot) => this.start(snapshot, rule),
     );
     if (created.ok) return ReturnDto.from(created.snapshot, actor, null);
     const { refusal } = created;
@@ -138,13 +150,20 @@ export class ReturnService {
     });
   }
 
-  /** Starts the return's workflow; a failure rolls the return's row back. */
-  private async start(snapshot: ReturnSnapshot): Promise<void> {
+  /**
+   * Starts the return's workflow; a failure rolls the return's row back. A return worth no more than the
+   * orders' auto-approval threshold (same currency) is approved by its workflow at once, as such an order is.
+   */
+  private async start(snapshot: ReturnSnapshot, rule: ApprovalRule): Promise<void> {
+    const options: ReturnStartOptions =
+      requiredApproval(returnValue(snapshot.lines), snapshot.currency, rule) === 'auto'
+        ? { autoApproval: { ruleVersion: rule.version, upTo: rule.autoApproveBelow } }
+        : {};
     await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
       this.temporal.workflow.start(RETURN_WORKFLOW, {
         workflowId: returnWorkflowId(snapshot.returnId),
         taskQueue: this.config.temporal.taskQueue,
-        args: [snapshot],
+        args: [snapshot, options],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
     );

@@ -72,8 +72,8 @@ export class ReturnLifecycle {
     return turn;
   }
 
-  approve(by: Who): Promise<void> {
-    return this.change({ status: 'approved' }, by);
+  approve(by: Who, why: Record<string, unknown> = {}): Promise<void> {
+    return this.change({ status: 'approved' }, by, why);
   }
 
   reject({ reason, actor }: ReturnReasonInput): Promise<void> {
