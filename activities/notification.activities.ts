@@ -29,7 +29,13 @@ import type { OrderSnapshot } from '../domain/order';
 import type { Language } from '../domain/people';
 import type { ReturnSnapshot } from '../domain/return';
 import type { MessageTemplate } from './notification.templates';
-import { formatWait, messageData, renderMessage, type MailNotice } from './notification.render';
+import {
+  formatWait,
+  messageData,
+  renderMessage,
+  returnMessageData,
+  type MailNotice,
+} from './notification.render';
 
 export interface NotificationActivityDeps {
   em: () => EntityManager;
@@ -299,6 +305,129 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const planned = await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy);
       const notice = noticeOf(input, occurrence, input.toHolder ? reached : null);
       return { notice, inbox, outbound: planned };
+    },
+
+    /**
+     * Tells of a return's change (`return.updated`): the order's customer by e-mail in their language (when
+     * the kind's setting says so, the default), the staff of the kind's roles in their inbox (none by
+     * default; the return's holder instead of the other members of their roles), and machine clients as a
+     * CloudEvent (webhooks and the polled stream), the return with it. One message per recipient and change
+     * (dedup keys carry the return's version), so a retried run sends nothing twice.
+     */
+    async notifyReturn({
+      snapshot: ret,
+    }: {
+      snapshot: ReturnSnapshot;
+    }): Promise<{ inbox: number; outbound: number }> {
+      const em = deps.em();
+      const kind = 'return.updated';
+      const occurrence = `return:${ret.returnId}:v${ret.version}`;
+      const keyOf = (recipient: string, channel: string) =>
+        `${ret.orderId}:${kind}:${occurrence}:${recipient}:${channel}`;
+      const setting = {
+        roles: [],
+        usernames: [],
+        customer: false,
+        ...(await new NotificationSettingsRepository(em).find(kind)),
+      };
+      const order = (await new OrderRepository(em).findById(ret.orderId))?.snapshot;
+      if (!order) return { inbox: 0, outbound: 0 };
+      const holder = (await new ReturnAssignmentRepository(em).of([ret.returnId])).get(ret.returnId);
+      const { responsible } = await responsibleFor(
+        em,
+        setting.roles,
+        setting.usernames,
+        holder?.username ?? null,
+      );
+      const inbox = await new NotificationRepository(em).deliver(
+        responsible.map((recipient) => {
+          const message = renderMessage(
+            kind,
+            recipient.language,
+            returnMessageData(ret, order, recipient.language),
+          );
+          return {
+            recipientId: recipient.id,
+            kind,
+            orderId: ret.orderId,
+            title: message.subject,
+            body: message.text,
+            dedupKey: keyOf(recipient.id, 'inbox'),
+          };
+        }),
+      );
+      const outbound: NewDelivery[] = [];
+      if (deps.email && setting.customer) {
+        const customer = await new CustomerRepository(em).findById(order.customerId);
+        if (customer) {
+          const message = renderMessage(
+            kind,
+            customer.language,
+            {
+              ...returnMessageData(ret, order, customer.language, { customerName: customer.name }),
+              ...(deps.trackingLink ? { trackingUrl: deps.trackingLink(order.orderId) } : {}),
+            },
+            'customer',
+          );
+          outbound.push({
+            dedupKey: keyOf(`customer:${customer.id}`, 'email'),
+            orderId: ret.orderId,
+            kind,
+            channel: 'email',
+            recipient: `customer:${customer.id}`,
+            address: customer.email,
+            subject: message.subject,
+            textBody: message.text,
+            htmlBody: message.html,
+          });
+        }
+      }
+      const eventKey = `${ret.orderId}:${kind}:${occurrence}`;
+      const event = orderEvent({
+        id: eventIdOf(eventKey),
+        type: kind,
+        orderId: ret.orderId,
+        time: ret.updatedAt,
+        data: {
+          event: kind,
+          occurrence,
+          occurredAt: ret.updatedAt,
+          order: {
+            id: order.orderId,
+            number: order.number,
+            status: order.status,
+            awaiting: order.awaiting,
+            customerId: order.customerId,
+            total: order.total,
+            currency: order.currency,
+          },
+          return: {
+            id: ret.returnId,
+            number: ret.number,
+            status: ret.status,
+            resolution: ret.resolution,
+            reason: ret.reason,
+            lines: ret.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+            received: ret.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+            refundedAmount: ret.refundedAmount,
+            currency: ret.currency,
+          },
+        },
+      });
+      await new IntegrationEventRepository(em).record(eventKey, event);
+      for (const webhook of await new WebhookRepository(em).activeFor(kind)) {
+        outbound.push({
+          dedupKey: keyOf(`webhook:${webhook.id}`, 'webhook'),
+          orderId: ret.orderId,
+          kind,
+          channel: 'webhook',
+          recipient: `webhook:${webhook.id}`,
+          address: webhook.url,
+          payload: event,
+          webhookId: webhook.id,
+        });
+      }
+      return { inbox, outbound: await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy) };
     },
 
     /**

@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import { type Language } from '../domain/people';
 import type { Awaiting, OrderSnapshot } from '../domain/order';
+import type { ReturnSnapshot, ReturnStatus } from '../domain/return';
 import {
   CUSTOMER_TEMPLATES,
   DIGEST_LAYOUT,
@@ -93,6 +94,61 @@ export function mailExcerpt(text: string): string {
   return `${space > MAIL_EXCERPT_CHARS * 0.8 ? cut.slice(0, space) : cut}…`;
 }
 
+/** Formats minor units of a currency as the reader's language writes money. */
+function moneyIn(currency: string, language: Language): (minor: number) => string {
+  const amount = new Intl.NumberFormat(language, { style: 'currency', currency });
+  const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
+  return (minor) => amount.format(minor / 10 ** digits);
+}
+
+/** A return's status for staff ("Return RT-… approved"), and as a sentence to the customer. */
+const RETURN_STATUS: Record<Language, Record<ReturnStatus, { label: string; text: string }>> = {
+  'zh-CN': {
+    requested: { label: '已申请', text: '我们已收到您的退货申请，审核后会再通知您' },
+    approved: { label: '已批准', text: '已批准，请将商品寄回给我们' },
+    rejected: { label: '未获批准', text: '很抱歉，未获批准' },
+    received: { label: '已收货', text: '我们已收到退回的商品，正在办理' },
+    refunded: { label: '已退款', text: '已为您退款' },
+    exchanged: { label: '已换货', text: '换货商品将另行发出' },
+    closed: { label: '已关闭', text: '已办结' },
+  },
+  en: {
+    requested: {
+      label: 'requested',
+      text: 'we have received your request and will write again once it is reviewed',
+    },
+    approved: { label: 'approved', text: 'approved: please send the units back to us' },
+    rejected: { label: 'rejected', text: 'we are sorry, it was not approved' },
+    received: { label: 'received', text: 'we have received the units and are dealing with them' },
+    refunded: { label: 'refunded', text: 'we have refunded you' },
+    exchanged: { label: 'exchanged', text: 'the replacement will ship separately' },
+    closed: { label: 'closed', text: 'it is closed' },
+  },
+};
+
+/** The variables of `return.updated`: the order's, and the return's as it is now. */
+export function returnMessageData(
+  ret: ReturnSnapshot,
+  order: OrderSnapshot,
+  language: Language,
+  extra: { customerName?: string } = {},
+) {
+  const money = moneyIn(ret.currency, language);
+  const names = new Map(order.lines.map((line) => [line.sku, line.name]));
+  const status = RETURN_STATUS[language][ret.status];
+  return {
+    ...messageData(order, language, extra),
+    ret: {
+      number: ret.number,
+      statusLabel: status.label,
+      statusText: status.text,
+      lines: ret.lines.map(({ sku, quantity }) => ({ name: names.get(sku) ?? sku, quantity })),
+      refunded: ret.status === 'refunded' && ret.refundedAmount ? money(ret.refundedAmount) : null,
+      reason: ret.status === 'rejected' ? (ret.rejection?.reason ?? null) : null,
+    },
+  };
+}
+
 /** The variables every template may use, in the reader's language. */
 export function messageData(
   order: OrderSnapshot,
@@ -104,9 +160,7 @@ export function messageData(
     mail?: MailNotice | undefined;
   } = {},
 ) {
-  const amount = new Intl.NumberFormat(language, { style: 'currency', currency: order.currency });
-  const digits = amount.resolvedOptions().maximumFractionDigits ?? 2;
-  const money = (minor: number) => amount.format(minor / 10 ** digits);
+  const money = moneyIn(order.currency, language);
   return {
     order: {
       number: order.number,

@@ -1,4 +1,5 @@
 import type { OrderSnapshot } from '../domain/order';
+import type { ReturnSnapshot } from '../domain/return';
 import { CUSTOMER_KINDS, NOTIFICATION_KINDS } from '../domain/notifications';
 import { LANGUAGES } from '../domain/people';
 import {
@@ -8,6 +9,7 @@ import {
   mailExcerpt,
   messageData,
   renderDigest,
+  returnMessageData,
   renderMessage,
 } from './notification.render';
 
@@ -63,6 +65,35 @@ const order: OrderSnapshot = {
   updatedAt: '2026-11-26T02:00:00.000Z',
 };
 
+/** A return of the order above, refunded. */
+const ret: ReturnSnapshot = {
+  returnId: '0e1d2c3b-4a59-4687-8a9b-0c1d2e3f4a5b',
+  number: 'RT-2026-000007',
+  orderId: order.orderId,
+  currency: 'CNY',
+  status: 'refunded',
+  resolution: 'refund',
+  reason: 'Too big',
+  lines: [{ productId: 'p1', sku: 'TEA-001', quantity: 1, unitPrice: 12990 }],
+  received: [{ productId: 'p1', sku: 'TEA-001', quantity: 1, condition: 'resellable' }],
+  refundedAmount: 12990,
+  rejection: null,
+  createdBy: { id: 'u', username: 'li' },
+  createdAt: '2026-11-27T02:00:00.000Z',
+  updatedAt: '2026-11-28T02:00:00.000Z',
+  version: 4,
+};
+
+/** The data a kind is rendered with: the order's, and for `return.updated` the return's too. */
+const dataFor = (
+  kind: (typeof NOTIFICATION_KINDS)[number],
+  language: (typeof LANGUAGES)[number],
+  extra: Parameters<typeof messageData>[2] = {},
+) =>
+  kind === 'return.updated'
+    ? returnMessageData(ret, order, language, extra.customerName ? { customerName: extra.customerName } : {})
+    : messageData(order, language, extra);
+
 describe('notification templates', () => {
   const cases = (kinds: readonly (typeof NOTIFICATION_KINDS)[number][]) =>
     kinds.flatMap((kind) => LANGUAGES.map((language) => [kind, language] as const));
@@ -87,7 +118,7 @@ describe('notification templates', () => {
   );
 
   it.each(cases(orderKinds))('%s renders for staff in %s from real order data', (kind, language) => {
-    const data = messageData(order, language, {
+    const data = dataFor(kind, language, {
       waitedMs: 4 * 3600_000,
       mail: {
         from: 'Li Wei <li.wei@example.com>',
@@ -107,7 +138,7 @@ describe('notification templates', () => {
   });
 
   it.each(cases(CUSTOMER_KINDS))('%s renders for the customer in %s, addressed by name', (kind, language) => {
-    const data = messageData(order, language, { customerName: '王小明' });
+    const data = dataFor(kind, language, { customerName: '王小明' });
     const message = renderMessage(kind, language, data, 'customer');
     for (const part of [message.subject, message.text, message.html]) expect(part).not.toMatch(noBlanks);
     expect(message.text).toContain('王小明');
@@ -117,18 +148,23 @@ describe('notification templates', () => {
       expect(message.html).toContain('<td>Cup</td><td>1</td>');
     }
     if (kind === 'order.shipped') expect(message.html).toContain('<code>SF1234567890</code>');
+    if (kind === 'return.updated') {
+      expect(message.subject).toContain('RT-2026-000007');
+      expect(message.text).toMatch(/Longjing × 1/);
+      expect(message.text).toMatch(/129\.90/);
+    }
   });
 
   it.each(cases(CUSTOMER_KINDS))('%s carries the tracking link in %s when one is given', (kind, language) => {
     const trackingUrl = 'https://shop.example/track/7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978.abc_DEF-123';
-    const data = { ...messageData(order, language, { customerName: '王小明' }), trackingUrl };
+    const data = { ...dataFor(kind, language, { customerName: '王小明' }), trackingUrl };
     const message = renderMessage(kind, language, data, 'customer');
     expect(message.text).toContain(trackingUrl);
     expect(message.html).toContain(`<a href="${trackingUrl}">`);
     const without = renderMessage(
       kind,
       language,
-      messageData(order, language, { customerName: '王' }),
+      dataFor(kind, language, { customerName: '王' }),
       'customer',
     );
     expect(without.text).not.toContain('/track/');

@@ -101,6 +101,18 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
       html: '<p>Order <b>{{order.number}}</b> was rejected: {{reason}}.</p>',
     },
   },
+  'return.updated': {
+    'zh-CN': {
+      subject: '订单 {{order.number}} 的退货单 {{ret.number}} {{ret.statusLabel}}',
+      text: '订单 {{order.number}} 的退货单 {{ret.number}} {{ret.statusLabel}}。',
+      html: '<p>订单 {{order.number}} 的退货单 <b>{{ret.number}}</b> {{ret.statusLabel}}。</p>',
+    },
+    en: {
+      subject: 'Return {{ret.number}} of order {{order.number}} {{ret.statusLabel}}',
+      text: 'Return {{ret.number}} of order {{order.number}} {{ret.statusLabel}}.',
+      html: '<p>Return <b>{{ret.number}}</b> of order {{order.number}} {{ret.statusLabel}}.</p>',
+    },
+  },
   'return.escalated': {
     'zh-CN': {
       subject: '退货单 {{ret.number}} 等待过久',
@@ -178,6 +190,18 @@ const TRACKING_HTML = {
 };
 
 export const CUSTOMER_TEMPLATES: Record<CustomerKind, Record<Language, MessageTemplate>> = {
+  'return.updated': {
+    'zh-CN': {
+      subject: '您的退货单 {{ret.number}}：{{ret.statusText}}',
+      text: `{{customer.name}}，您好：\n\n您订单 {{order.number}} 的退货单 {{ret.number}}（{{#each ret.lines}}{{#unless @first}}、{{/unless}}{{name}} × {{quantity}}{{/each}}）：{{ret.statusText}}。{{#if ret.refunded}}\n\n退款金额：{{ret.refunded}}，将退回您的原付款方式。{{/if}}{{#if ret.reason}}\n\n原因：{{ret.reason}}{{/if}}${TRACKING_TEXT['zh-CN']}`,
+      html: `<p>{{customer.name}}，您好：</p><p>您订单 <b>{{order.number}}</b> 的退货单 <b>{{ret.number}}</b>（{{#each ret.lines}}{{#unless @first}}、{{/unless}}{{name}} × {{quantity}}{{/each}}）：{{ret.statusText}}。</p>{{#if ret.refunded}}<p>退款金额：<b>{{ret.refunded}}</b>，将退回您的原付款方式。</p>{{/if}}{{#if ret.reason}}<p>原因：{{ret.reason}}</p>{{/if}}${TRACKING_HTML['zh-CN']}`,
+    },
+    en: {
+      subject: 'Your return {{ret.number}}: {{ret.statusText}}',
+      text: `Dear {{customer.name}},\n\nyour return {{ret.number}} of order {{order.number}} ({{#each ret.lines}}{{#unless @first}}, {{/unless}}{{name}} × {{quantity}}{{/each}}): {{ret.statusText}}.{{#if ret.refunded}}\n\nAmount refunded: {{ret.refunded}}, to your original means of payment.{{/if}}{{#if ret.reason}}\n\nReason: {{ret.reason}}{{/if}}${TRACKING_TEXT.en}`,
+      html: `<p>Dear {{customer.name}},</p><p>your return <b>{{ret.number}}</b> of order <b>{{order.number}}</b> ({{#each ret.lines}}{{#unless @first}}, {{/unless}}{{name}} × {{quantity}}{{/each}}): {{ret.statusText}}.</p>{{#if ret.refunded}}<p>Amount refunded: <b>{{ret.refunded}}</b>, to your original means of payment.</p>{{/if}}{{#if ret.reason}}<p>Reason: {{ret.reason}}</p>{{/if}}${TRACKING_HTML.en}`,
+    },
+  },
   'order.created': {
     'zh-CN': {
       subject: '订单确认 {{order.number}}',

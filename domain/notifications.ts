@@ -24,15 +24,21 @@ export const NOTIFICATION_KINDS = [
   'order.message',
   /** A return waited too long for approval or for its units, past its escalation policy (stage `return`). */
   'return.escalated',
+  /**
+   * A return changed: requested, approved, rejected, received, refunded (docs/returns.md); the customer is
+   * e-mailed by default, staff only if a manager names their roles.
+   */
+  'return.updated',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** The kinds a customer may be told about, by e-mail: confirmation, shipments, completion. */
+/** The kinds a customer may be told about, by e-mail: confirmation, shipments, completion, returns. */
 export const CUSTOMER_KINDS = [
   'order.created',
   'order.shipment',
   'order.shipped',
   'order.completed',
+  'return.updated',
 ] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
 export const isCustomerKind = (kind: string): kind is CustomerKind =>

@@ -60,6 +60,9 @@ export async function returnWorkflow(
   action<RefundReturnInput>(refundReturnUpdate, 'refund', (input) => life.refund(input));
   action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
 
+  // The request itself was written by the API: the customer hears of it here.
+  await life.tell();
+
   // Within the manager's threshold for orders (like an order's), approved at once, in turn with staff actions.
   if (options.autoApproval) {
     const { ruleVersion, upTo } = options.autoApproval;

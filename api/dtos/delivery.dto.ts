@@ -190,7 +190,7 @@ export class RecipientSettingInputDto {
 
   @ApiPropertyOptional({
     description:
-      "Whether the order's customer is e-mailed; only for order.created, order.shipment, order.shipped, order.completed.",
+      "Whether the order's customer is e-mailed; only for order.created, order.shipment, order.shipped, order.completed, return.updated.",
   })
   @IsOptional()
   @IsBoolean()

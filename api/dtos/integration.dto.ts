@@ -34,6 +34,13 @@ export class OrderEventDataDto {
     description: 'Which reminder (reminders).',
   })
   escalation?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The return as it is now (`return.updated`): id, number, status, resolution, reason, lines, received, refundedAmount, currency.',
+  })
+  return?: Record<string, unknown>;
 }
 
 /** One order event in CloudEvents 1.0 structured JSON form, as a webhook call carries it. */

@@ -5,7 +5,7 @@
  * idempotency key, so a retried refund is made once. Staff actions run one at a time, each checked against
  * the state it meets, not only the state its validator saw.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { FAILURE, type Actor, type RefusalDetails } from '../../domain/order';
 import {
   receiptRefusal,
@@ -155,5 +155,29 @@ export class ReturnLifecycle {
       },
     });
     this.current = next;
+    await this.tell();
+  }
+
+  /**
+   * Tells the customer (and whoever the kind's setting names) of the return as it is now, `return.updated`;
+   * a side channel: its failure never holds the return up. Returns that changed before this was built do
+   * not tell of those changes.
+   */
+  async tell(): Promise<void> {
+    if (!TOLD.includes(this.current.status) || !patched(RETURN_NOTICE_PATCH)) return;
+    await local.notifyReturn({ snapshot: this.current }).catch(() => undefined);
   }
 }
+
+/** Marks returns whose changes are told to the customer (`return.updated`). */
+export const RETURN_NOTICE_PATCH = 'return-notice';
+
+/** The changes a customer hears of; `closed` is the staff's bookkeeping. */
+const TOLD: readonly ReturnStatus[] = [
+  'requested',
+  'approved',
+  'rejected',
+  'received',
+  'refunded',
+  'exchanged',
+];

@@ -2567,7 +2567,7 @@ export interface components {
              */
             orderId: string | null;
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "digest" | "order-message" | "quote";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "return.updated" | "digest" | "order-message" | "quote";
             /** @enum {string} */
             channel: "email" | "webhook";
             /**
@@ -2656,7 +2656,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "return.updated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2669,14 +2669,14 @@ export interface components {
             /** @example https://erp.example.com/hooks/oms */
             url: string;
             /** @description The kinds to receive; absent or empty: every kind. */
-            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
+            kinds?: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "return.updated")[];
             description?: string;
         };
         CreatedWebhookDto: {
             /** Format: uuid */
             id: string;
             url: string;
-            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated")[];
+            kinds: ("order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "return.updated")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -3399,7 +3399,7 @@ export interface components {
         };
         RecipientSettingDto: {
             /** @enum {string} */
-            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated";
+            kind: "order.created" | "order.processing" | "order.shipped" | "order.shipment" | "order.completed" | "order.cancelled" | "order.rejected" | "order.escalated" | "order.problem" | "order.message" | "return.escalated" | "return.updated";
             roles: ("admin" | "manager" | "staff" | "auditor")[];
             customer: boolean;
         };
@@ -3409,7 +3409,7 @@ export interface components {
         RecipientSettingInputDto: {
             /** @description Staff roles told of this kind (inbox, and e-mail). */
             roles: ("admin" | "manager" | "staff" | "auditor")[];
-            /** @description Whether the order's customer is e-mailed; only for order.created, order.shipment, order.shipped, order.completed. */
+            /** @description Whether the order's customer is e-mailed; only for order.created, order.shipment, order.shipped, order.completed, return.updated. */
             customer?: boolean;
         };
         SalesItemDto: {
@@ -4307,6 +4307,10 @@ export interface components {
             waitedMs?: number;
             /** @description Which reminder (reminders). */
             escalation?: {
+                [key: string]: unknown;
+            };
+            /** @description The return as it is now (`return.updated`): id, number, status, resolution, reason, lines, received, refundedAmount, currency. */
+            return?: {
                 [key: string]: unknown;
             };
         };
