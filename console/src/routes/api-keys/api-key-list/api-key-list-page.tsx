@@ -117,7 +117,13 @@ export function ApiKeyListPage() {
                   cancelText={t('common.cancel')}
                   onConfirm={() => void revokeNow(key.id)}
                 >
-                  <Button size="small" danger aria-label={t('apiKeys.revokeNamed', { name: key.name })}>
+                  {/* No space inserted into a two-character label: the accessible name starts with the text shown. */}
+                  <Button
+                    size="small"
+                    danger
+                    autoInsertSpace={false}
+                    aria-label={t('apiKeys.revokeNamed', { name: key.name })}
+                  >
                     {t('apiKeys.revoke')}
                   </Button>
                 </Popconfirm>
