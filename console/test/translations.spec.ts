@@ -4,6 +4,7 @@ import { DELIVERY_KINDS } from '../../domain/notifications';
 import { AWAITING_VALUES, ORDER_STATUSES } from '../../domain/order';
 import { ORDER_ACTIONS } from '../../domain/order.state';
 import { ROLES } from '../../domain/people';
+import { QUOTE_STATUSES } from '../../domain/quote';
 
 /** Every key either language has, the other has too; every key the code names exists in both. */
 const dir = path.join(__dirname, '..', 'src', 'i18n', 'translations');
@@ -31,6 +32,7 @@ function sources(folder: string): string[] {
 /** Keys built at run time from a value (`status.${order.status}`): every value they can take. */
 const ENUMERATED: Record<string, string[]> = {
   status: [...ORDER_STATUSES],
+  'quotes.status': [...QUOTE_STATUSES],
   awaiting: [...AWAITING_VALUES, 'none'],
   roles: [...ROLES],
   'orders.actions': [...ORDER_ACTIONS],

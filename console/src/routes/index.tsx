@@ -47,6 +47,22 @@ export const PAGES: PageRoute[] = [
     Component: page(() => import('./orders/order-detail/order-detail-page'), 'OrderDetailPage'),
   },
   {
+    path: '/quotes',
+    roles: ANYONE,
+    Component: page(() => import('./quotes/quote-list/quote-list-page'), 'QuoteListPage'),
+    nav: { key: 'nav.quotes', group: 'work' },
+  },
+  {
+    path: '/quotes/new',
+    roles: OPERATORS,
+    Component: page(() => import('./quotes/quote-create/quote-create-page'), 'QuoteCreatePage'),
+  },
+  {
+    path: '/quotes/:id',
+    roles: ANYONE,
+    Component: page(() => import('./quotes/quote-detail/quote-detail-page'), 'QuoteDetailPage'),
+  },
+  {
     path: '/notifications',
     roles: ANYONE,
     Component: page(
@@ -159,6 +175,12 @@ export const PAGES: PageRoute[] = [
     roles: ADMINS,
     Component: page(() => import('./webhooks/webhook-list/webhook-list-page'), 'WebhookListPage'),
     nav: { key: 'nav.webhooks', group: 'admin' },
+  },
+  {
+    path: '/api-keys',
+    roles: ADMINS,
+    Component: page(() => import('./api-keys/api-key-list/api-key-list-page'), 'ApiKeyListPage'),
+    nav: { key: 'nav.apiKeys', group: 'admin' },
   },
   {
     path: '/audit',
