@@ -8,6 +8,7 @@ import { createInventoryActivities, type InventoryActivityDeps } from './invento
 import { createNotificationActivities, type NotificationActivityDeps } from './notification.activities';
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
 import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
+import { createQuoteActivities, type QuoteActivityDeps } from './quote.activities';
 import { createReturnActivities, type ReturnActivityDeps } from './return.activities';
 
 export type ActivityDeps = OrderActivityDeps &
@@ -19,7 +20,8 @@ export type ActivityDeps = OrderActivityDeps &
   EscalationActivityDeps &
   BackupActivityDeps &
   CommandActivityDeps &
-  ReturnActivityDeps;
+  ReturnActivityDeps &
+  QuoteActivityDeps;
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -35,5 +37,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createBackupActivities(deps),
     ...createCommandActivities(deps),
     ...createReturnActivities(deps),
+    ...createQuoteActivities(deps),
   };
 }

@@ -114,7 +114,7 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Starts the product as `npm start` does (its own data folder and ports), or uses the running one. */
-async function startTarget(options: Options, env: Record<string, string>): Promise<Target> {
+export async function startTarget(options: Options, env: Record<string, string>): Promise<Target> {
   if (options.reuse) {
     const config = loadConfig();
     const password =
@@ -205,7 +205,7 @@ function rssOf(entry: string, dataDir: string | null): number | null {
   return null;
 }
 
-type Call = (
+export type Call = (
   method: string,
   route: string,
   body?: unknown,
@@ -216,7 +216,7 @@ type Call = (
 const serverErrors: Record<number, number> = {};
 const serverErrorCount = () => Object.values(serverErrors).reduce((sum, count) => sum + count, 0);
 
-async function signIn(apiUrl: string, password: string): Promise<Call> {
+export async function signIn(apiUrl: string, password: string): Promise<Call> {
   const login = await fetch(`${apiUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

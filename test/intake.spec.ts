@@ -212,6 +212,54 @@ describe('importing orders from a spreadsheet', () => {
     );
   });
 
+  it('goes on with a commit after the API restarts in the middle: every order made once, the import finished', async () => {
+    const { customerId, skus } = await seedCatalogue(
+      t.staff,
+      [0, 1].map(() => ({ unitPrice: 100, stockOnHand: 10_000 })),
+    );
+    const tag = randomUUID().slice(0, 8);
+    const count = 160;
+    const refs = Array.from({ length: count }, (_, i) => `RESUME-${tag}-${String(i).padStart(3, '0')}`);
+    const lines = ['externalRef,customer,sku,quantity'];
+    for (const ref of refs)
+      lines.push(`${ref},${customerId},${skus[0]},1`, `${ref},${customerId},${skus[1]},2`);
+    const preview = await upload(t.staff, 'resume.csv', lines.join('\n'));
+    expect(preview.body).toMatchObject({ valid: count * 2, orders: count });
+    const id = preview.body.id;
+    expect((await t.staff.post(`/api/imports/${id}/commit`, {})).status).toBe(202);
+
+    // Some orders made (a first batch of results written), most not yet: the API stops and starts again.
+    const midway = await eventually(
+      async () => (await t.staff.get<Import>(`/api/imports/${id}`)).body,
+      (view) => view.processed >= 20 || view.status === 'committed',
+      60_000,
+    );
+    expect(midway.status).toBe('committing');
+    await t.stack.restartApi();
+    const [atRestart] = await sql<{ status: string; done: number }[]>(
+      `select status, jsonb_array_length(results) as done from order_imports where id = ?`,
+      [id],
+    );
+    expect(atRestart!.status).toBe('committing');
+    expect(atRestart!.done).toBeLessThan(count);
+    expect(atRestart!.done).toBeGreaterThanOrEqual(midway.processed);
+
+    const done = await eventually(
+      async () => (await t.staff.get<Import>(`/api/imports/${id}`)).body,
+      (view) => view.status === 'committed',
+      120_000,
+    );
+    expect(done).toMatchObject({ status: 'committed', processed: count });
+    // Each order once in the results, made once (the run stopped cleanly: nothing to redo), and in PostgreSQL.
+    expect(done.results.map((r) => r.externalRef).sort()).toEqual(refs);
+    expect(done.results.every((r) => r.created && r.orderId !== null)).toBe(true);
+    expect(new Set(done.results.map((r) => r.orderId)).size).toBe(count);
+    const made = await ordersWithRefs(refs);
+    expect(made.map((o) => o.ref)).toEqual(refs);
+    expect(made.every((o) => o.source === 'import')).toBe(true);
+    expect(made.map((o) => o.id).sort()).toEqual(done.results.map((r) => r.orderId).sort());
+  }, 240_000);
+
   it('refuses a damaged XLSX file, another encoding, a file over 5 MB and one without the required columns', async () => {
     const before = await sql<{ n: number }[]>(`select count(*)::int as n from order_imports`);
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]);

@@ -6,6 +6,7 @@ import type { ApiClient } from './support/http';
 import type { OrderBody } from './support/orders';
 import { startSmtpReceiver, type SmtpReceiver } from './support/receivers';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { quoteWorkflowId } from '../workflows/quote.definitions';
 
 interface QuoteBody {
   id: string;
@@ -320,6 +321,70 @@ describe('quotes', () => {
     expect(text).not.toContain('<form');
     expect((await staff.post<ErrorBody>(`/api/quotes/${quote.id}/send`, {})).body.status).toBe('expired');
     expect(await ordersFor(quote.id)).toEqual([]);
+  });
+
+  /** The quote's row as stored (not as a read computes it) and its audit entries, oldest first. */
+  const stored = async (quoteId: string) => {
+    const connection = stack.orm.em.getConnection();
+    const [row] = await connection.execute<{ status: string }[]>(`select status from quotes where id = ?`, [
+      quoteId,
+    ]);
+    const audit = await connection.execute<{ action: string; actor: { username: string } }[]>(
+      `select action, actor from audit_log where entity = 'quote' and entity_id = ? order by id`,
+      [quoteId],
+    );
+    return { status: row?.status, actions: audit.map((entry) => entry.action), audit };
+  };
+
+  it('is marked expired in its row by its timer at validUntil, with nobody reading it; accepting it then is refused', async () => {
+    const validUntil = new Date(Date.now() + 3000);
+    const quote = await makeQuote(validUntil.toISOString());
+    const token = await send(quote);
+    // Sent again: the same timer, not a second one.
+    const timer = stack.temporal.workflow.getHandle(quoteWorkflowId(quote.id));
+    const { runId } = await timer.describe();
+    expect((await staff.post<QuoteBody>(`/api/quotes/${quote.id}/send`, {})).status).toBe(200);
+    expect((await timer.describe()).runId).toBe(runId);
+    expect((await stored(quote.id)).status).toBe('sent');
+
+    // Only the database is looked at until the timer has run: no read computes the status.
+    expect(await timer.result()).toEqual({ outcome: 'expired' });
+    expect(Date.now()).toBeGreaterThanOrEqual(validUntil.getTime());
+    const after = await stored(quote.id);
+    expect(after.status).toBe('expired');
+    expect(after.actions).toEqual(['quote.created', 'quote.sent', 'quote.sent', 'quote.expired']);
+    expect(after.audit[3]!.actor.username).toBe('system');
+
+    const accept = await answerByJson<ErrorBody>(token, 'accept');
+    expect(accept).toMatchObject({ status: 409, body: { status: 'expired' } });
+    expect(await ordersFor(quote.id)).toEqual([]);
+    // The refusal found it expired already: nothing more is written.
+    expect((await stored(quote.id)).actions.filter((action) => action === 'quote.expired')).toHaveLength(1);
+  });
+
+  it('leaves a quote answered before validUntil as it is when its timer runs out', async () => {
+    const validUntil = new Date(Date.now() + 3000);
+    const accepted = await makeQuote(validUntil.toISOString());
+    const declined = await makeQuote(validUntil.toISOString());
+    const acceptToken = await send(accepted);
+    const declineToken = await send(declined);
+    expect((await answerByJson<PublicQuote>(acceptToken, 'accept')).status).toBe(200);
+    expect((await answerByJson<PublicQuote>(declineToken, 'decline')).status).toBe(200);
+
+    const timer = (id: string) => stack.temporal.workflow.getHandle(quoteWorkflowId(id)).result();
+    expect(await timer(accepted.id)).toEqual({ outcome: 'answered', status: 'accepted' });
+    expect(await timer(declined.id)).toEqual({ outcome: 'answered', status: 'declined' });
+    expect(Date.now()).toBeGreaterThanOrEqual(validUntil.getTime());
+    for (const [quote, status] of [
+      [accepted, 'accepted'],
+      [declined, 'declined'],
+    ] as const) {
+      const after = await stored(quote.id);
+      expect(after.status).toBe(status);
+      expect(after.actions).not.toContain('quote.expired');
+    }
+    expect((await staff.get<QuoteBody>(`/api/quotes/${accepted.id}`)).body.status).toBe('accepted');
+    expect(await ordersFor(accepted.id)).toHaveLength(1);
   });
 
   it('refuses bad input naming the field, and writes nothing', async () => {

@@ -6,3 +6,4 @@ export { scheduledBackupWorkflow } from './backup.workflow';
 export { orderArchiveWorkflow } from './archive.workflow';
 export { escalationRolloutWorkflow } from './escalation.rollout';
 export { returnWorkflow } from './return.workflow';
+export { quoteExpiryWorkflow } from './quote.workflow';

@@ -1,5 +1,10 @@
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   ImportRepository,
@@ -42,10 +47,12 @@ const PROGRESS_BATCH = 20;
  * valid orders through the normal order path, each its own workflow, idempotently by reference.
  */
 @Injectable()
-export class ImportService implements OnApplicationBootstrap {
+export class ImportService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Import');
   /** Commits running in this process, so a repeated commit request does not start a second run. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Set when the process stops: running commits take no further order and write down their progress. */
+  private stopping = false;
 
   constructor(
     private readonly imports: ImportRepository,
@@ -58,6 +65,16 @@ export class ImportService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const unfinished = await RequestContext.create(this.orm.em, () => this.imports.unfinished());
     for (const { id, committedBy } of unfinished) this.startRun(id, committedBy);
+  }
+
+  /**
+   * The process is stopping (a deploy, SIGTERM): each running commit finishes the orders it is creating,
+   * writes their results and stops there, still `committing`, so the next start goes on from the next order
+   * with nothing to redo. Runs before the database and Temporal connections close.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.running.values());
   }
 
   /** Previews an uploaded CSV or XLSX file: every row checked, nothing but the preview written. */
@@ -167,7 +184,7 @@ export class ImportService implements OnApplicationBootstrap {
   }
 
   private startRun(id: string, actor: Actor): void {
-    if (this.running.has(id)) return;
+    if (this.running.has(id) || this.stopping) return;
     const run = this.run(id, actor)
       .catch((error: unknown) => this.logger.error(`import ${id} stopped: ${String(error)}`))
       .finally(() => this.running.delete(id));
@@ -187,8 +204,9 @@ export class ImportService implements OnApplicationBootstrap {
       await inContext(() => this.imports.addResults(id, batch));
     };
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const order = next;
+      for (;;) {
+        const order = this.stopping ? undefined : queue.shift();
+        if (!order) return;
         // Awaited first: `pending.push(await …)` would read `pending` before a flush swapped it.
         const result = await inContext(() => this.createOne(order, actor));
         pending.push(result);
@@ -197,6 +215,10 @@ export class ImportService implements OnApplicationBootstrap {
     };
     await Promise.all(Array.from({ length: COMMIT_CONCURRENCY }, worker));
     await flush();
+    if (this.stopping) {
+      this.logger.log(`import ${id}: stopping with ${queue.length} orders left; the next start goes on`);
+      return;
+    }
     await inContext(() => this.imports.finish(id));
   }
 

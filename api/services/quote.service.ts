@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { AppConfig } from '../../config/config';
 import { quoteIdOfToken, quoteUrl } from '../../config/quote-link';
 import { trackingKey } from '../../config/tracking-link';
@@ -21,6 +22,8 @@ import { renderQuoteMail } from '../quotes/quote.mail';
 import { renderQuotePage } from '../quotes/quote.page';
 import { OrderService } from './order.service';
 import { TRACKING_THROTTLE } from './tracking.service';
+import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
+import { QUOTE_EXPIRY_WORKFLOW, quoteExpiryStart } from '../../workflows/quote.definitions';
 
 /** An ISO 8601 date-time with its zone (`Z` or an offset): a quote's end is an instant, never a local time. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -67,6 +70,7 @@ export class QuoteService {
     private readonly escalation: EscalationRepository,
     private readonly orderService: OrderService,
     private readonly throttle: LoginThrottleRepository,
+    private readonly temporal: Client,
   ) {
     this.key = trackingKey(config);
   }
@@ -117,7 +121,9 @@ export class QuoteService {
 
   /**
    * E-mails the customer the quote with its signed link (through the outbox) and marks it sent; a sent quote
-   * may be sent again (the same link). 409 once it is answered or expired.
+   * may be sent again (the same link). 409 once it is answered or expired. The quote's timer
+   * (`quoteExpiryWorkflow`, id `quote:<id>`) starts before the change commits, once per quote however often
+   * it is sent; if Temporal cannot be reached nothing is written and sending again retries it.
    */
   async send(id: string, actor: Actor): Promise<QuoteDto> {
     const quote = await this.found(id);
@@ -133,10 +139,24 @@ export class QuoteService {
         ...renderQuoteMail(current, { name: customer.name, language: customer.language }, url, timeZone),
       }),
       actor,
+      (sent) => this.startTimer(sent),
     );
     if (!result) throw notFound('quote', id);
     if (!result.sent) throw quoteRefused(result.quote, 'send');
     return QuoteDto.from(result.quote);
+  }
+
+  /** Starts the quote's expiry timer, or finds it running (a quote sent again). */
+  private async startTimer(quote: Quote): Promise<void> {
+    await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
+      this.temporal.workflow.start(
+        QUOTE_EXPIRY_WORKFLOW,
+        quoteExpiryStart(this.config.temporal.taskQueue, {
+          quoteId: quote.id,
+          validUntil: quote.validUntil.toISOString(),
+        }),
+      ),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor, OrderLine } from '../../domain/order';
+import { SYSTEM_ACTOR, type Actor, type OrderLine } from '../../domain/order';
 import { QUOTE_KIND } from '../../domain/notifications';
 import { OPEN_QUOTE_STATUSES, quoteStatusAt, type QuoteStatus } from '../../domain/quote';
 import { AuditRepository } from './audit.repository';
@@ -102,7 +102,7 @@ const auditView = (quote: Quote) => ({
 export interface LockedQuote {
   accepted(orderId: string, actor: Actor): Promise<Quote>;
   declined(actor: Actor): Promise<Quote>;
-  /** Writes down that the quote expired (it already reads so); no audit entry: nobody did it. */
+  /** Writes down that the quote expired (it already reads so), audited as `quote.expired` by the system. */
   expired(): Promise<void>;
 }
 
@@ -178,7 +178,7 @@ export class QuoteRepository {
 
   /**
    * Marks the quote sent and puts the customer's e-mail in the outbox, in one transaction with its audit
-   * entry, if `allowed` says yes for the quote as it is under the lock; answers the quote (sent, or as it
+   * entry (and `sending`, which starts its timer), if `allowed` says yes for the quote as it is under the lock; answers the quote (sent, or as it
    * was when refused) and whether it was sent.
    */
   async send(
@@ -186,6 +186,8 @@ export class QuoteRepository {
     allowed: (quote: Quote) => boolean,
     mail: (quote: Quote) => QuoteMail,
     actor: Actor,
+    /** Runs before the transaction commits (the quote's timer starts here); its failure rolls it all back. */
+    sending: (quote: Quote) => Promise<void> = () => Promise.resolve(),
     now = new Date(),
   ): Promise<{ quote: Quote; sent: boolean } | null> {
     return this.em.transactional(async (em) => {
@@ -221,6 +223,7 @@ export class QuoteRepository {
         before: auditView(current),
         after: { ...auditView(sent), to: message.address },
       });
+      await sending(sent);
       return { quote: sent, sent: true };
     });
   }
@@ -259,14 +262,67 @@ export class QuoteRepository {
         accepted: (orderId, actor) => answer('accepted', orderId, actor),
         declined: (actor) => answer('declined', null, actor),
         expired: async () => {
-          await sql(`update quotes set status = 'expired' where id = ? and status = any(?::text[])`, [
-            id,
-            arrayLiteral(OPEN_QUOTE_STATUSES),
-          ]);
+          await expireOpen(em, id, now);
         },
       });
     });
   }
+
+  /**
+   * The quote's timer has run out (`quoteExpiryWorkflow`): marks it `expired` if it is still open and due at
+   * `now`, with its audit entry, in one conditional update. An accept or decline holding the row makes the
+   * update wait for it and then find the quote answered.
+   */
+  async expireIfDue(
+    id: string,
+    now = new Date(),
+  ): Promise<
+    | { outcome: 'expired' }
+    | { outcome: 'answered'; status: QuoteStatus | null }
+    | { outcome: 'early'; remainingMs: number }
+  > {
+    return this.em.transactional(async (em) => {
+      if (await expireOpen(em, id, now)) return { outcome: 'expired' as const };
+      const [row] = await sqlOf(em)<Pick<QuoteRow, 'status' | 'valid_until'>[]>(
+        `select status, valid_until from quotes where id = ?`,
+        [id],
+      );
+      if (row && OPEN_QUOTE_STATUSES.includes(row.status))
+        return {
+          outcome: 'early' as const,
+          remainingMs: new Date(row.valid_until).getTime() - now.getTime(),
+        };
+      return { outcome: 'answered' as const, status: row?.status ?? null };
+    });
+  }
+}
+
+/**
+ * Writes `expired` into an open quote due at `now` (one conditional update) and audits it as done by the
+ * system; answers whether it did.
+ */
+async function expireOpen(em: EntityManager, id: string, now: Date): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  // The row is locked first (waiting for an accept or decline holding it, then reading what it wrote), so
+  // the status before is the one this update replaces.
+  const [row] = await sqlOf(em)<(QuoteRow & { stored_status: QuoteStatus })[]>(
+    `with current as (select id, status from quotes where id = ? for update)
+     update quotes set status = 'expired' from current
+      where quotes.id = current.id and current.status = any(?::text[]) and quotes.valid_until <= ?
+      returning quotes.*, current.status as stored_status`,
+    [id, arrayLiteral(OPEN_QUOTE_STATUSES), now.toISOString()],
+  );
+  if (!row) return false;
+  const after = quoteOf(row, now);
+  await new AuditRepository(em).record({
+    actor: SYSTEM_ACTOR,
+    action: 'quote.expired',
+    entity: 'quote',
+    entityId: id,
+    before: { ...auditView(after), status: row.stored_status },
+    after: auditView(after),
+  });
+  return true;
 }
 
 async function locked(sql: Sql, id: string, now: Date): Promise<Quote | null> {
