@@ -169,6 +169,55 @@ async function responsibleFor(
   return { responsible: handOver(held, delegates), assignee, delegates };
 }
 
+type KeyOf = (recipient: string, channel: string) => string;
+
+/** The outbox row of one e-mail of an occurrence. */
+function emailOf(
+  keyOf: KeyOf,
+  orderId: string,
+  kind: NotificationKind,
+  recipient: string,
+  address: string,
+  message: MessageTemplate,
+): NewDelivery {
+  return {
+    dedupKey: keyOf(recipient, 'email'),
+    orderId,
+    kind,
+    channel: 'email',
+    recipient,
+    address,
+    subject: message.subject,
+    textBody: message.text,
+    htmlBody: message.html,
+  };
+}
+
+/**
+ * Records the event machine clients receive in the stream they may poll, and answers a webhook call of it for
+ * every webhook of the kind; its id is the same in both and across retries of the step.
+ */
+async function publish(
+  em: EntityManager,
+  occurrence: { kind: NotificationKind; orderId: string; occurrence: string; time: string; keyOf: KeyOf },
+  data: object,
+): Promise<NewDelivery[]> {
+  const { kind, orderId, keyOf } = occurrence;
+  const eventKey = `${orderId}:${kind}:${occurrence.occurrence}`;
+  const event = orderEvent({ id: eventIdOf(eventKey), type: kind, orderId, time: occurrence.time, data });
+  await new IntegrationEventRepository(em).record(eventKey, event);
+  return (await new WebhookRepository(em).activeFor(kind)).map((webhook) => ({
+    dedupKey: keyOf(`webhook:${webhook.id}`, 'webhook'),
+    orderId,
+    kind,
+    channel: 'webhook',
+    recipient: `webhook:${webhook.id}`,
+    address: webhook.url,
+    payload: event,
+    webhookId: webhook.id,
+  }));
+}
+
 /** Notification activities: rendering and planning happen here, sending in the delivery worker. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   return {
@@ -239,17 +288,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       );
 
       const outbound: NewDelivery[] = [];
-      const email = (recipient: string, address: string, message: MessageTemplate): NewDelivery => ({
-        dedupKey: keyOf(recipient, 'email'),
-        orderId: order.orderId,
-        kind,
-        channel: 'email',
-        recipient,
-        address,
-        subject: message.subject,
-        textBody: message.text,
-        htmlBody: message.html,
-      });
+      const email = (recipient: string, address: string, message: MessageTemplate) =>
+        emailOf(keyOf, order.orderId, kind, recipient, address, message);
       if (deps.email) {
         // Who this occurrence concerns personally: named by the reminder, holding the order, or having acted on it.
         const personal = new Set([
@@ -279,29 +319,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           }
         }
       }
-      // The event machine clients receive, as a webhook call and in the stream they may poll instead; its
-      // id is the same in both and across retries of this step.
-      const eventKey = `${order.orderId}:${kind}:${occurrence}`;
-      const event = orderEvent({
-        id: eventIdOf(eventKey),
-        type: kind,
-        orderId: order.orderId,
-        time: order.updatedAt,
-        data: eventData(input, occurrence),
-      });
-      await new IntegrationEventRepository(em).record(eventKey, event);
-      for (const webhook of await new WebhookRepository(em).activeFor(kind)) {
-        outbound.push({
-          dedupKey: keyOf(`webhook:${webhook.id}`, 'webhook'),
-          orderId: order.orderId,
-          kind,
-          channel: 'webhook',
-          recipient: `webhook:${webhook.id}`,
-          address: webhook.url,
-          payload: event,
-          webhookId: webhook.id,
-        });
-      }
+      outbound.push(
+        ...(await publish(
+          em,
+          { kind, orderId: order.orderId, occurrence, time: order.updatedAt, keyOf },
+          eventData(input, occurrence),
+        )),
+      );
       const planned = await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy);
       const notice = noticeOf(input, occurrence, input.toHolder ? reached : null);
       return { notice, inbox, outbound: planned };
@@ -369,64 +393,42 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             },
             'customer',
           );
-          outbound.push({
-            dedupKey: keyOf(`customer:${customer.id}`, 'email'),
-            orderId: ret.orderId,
-            kind,
-            channel: 'email',
-            recipient: `customer:${customer.id}`,
-            address: customer.email,
-            subject: message.subject,
-            textBody: message.text,
-            htmlBody: message.html,
-          });
+          outbound.push(
+            emailOf(keyOf, ret.orderId, kind, `customer:${customer.id}`, customer.email, message),
+          );
         }
       }
-      const eventKey = `${ret.orderId}:${kind}:${occurrence}`;
-      const event = orderEvent({
-        id: eventIdOf(eventKey),
-        type: kind,
-        orderId: ret.orderId,
-        time: ret.updatedAt,
-        data: {
-          event: kind,
-          occurrence,
-          occurredAt: ret.updatedAt,
-          order: {
-            id: order.orderId,
-            number: order.number,
-            status: order.status,
-            awaiting: order.awaiting,
-            customerId: order.customerId,
-            total: order.total,
-            currency: order.currency,
+      outbound.push(
+        ...(await publish(
+          em,
+          { kind, orderId: ret.orderId, occurrence, time: ret.updatedAt, keyOf },
+          {
+            event: kind,
+            occurrence,
+            occurredAt: ret.updatedAt,
+            order: {
+              id: order.orderId,
+              number: order.number,
+              status: order.status,
+              awaiting: order.awaiting,
+              customerId: order.customerId,
+              total: order.total,
+              currency: order.currency,
+            },
+            return: {
+              id: ret.returnId,
+              number: ret.number,
+              status: ret.status,
+              resolution: ret.resolution,
+              reason: ret.reason,
+              lines: ret.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+              received: ret.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+              refundedAmount: ret.refundedAmount,
+              currency: ret.currency,
+            },
           },
-          return: {
-            id: ret.returnId,
-            number: ret.number,
-            status: ret.status,
-            resolution: ret.resolution,
-            reason: ret.reason,
-            lines: ret.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-            received: ret.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
-            refundedAmount: ret.refundedAmount,
-            currency: ret.currency,
-          },
-        },
-      });
-      await new IntegrationEventRepository(em).record(eventKey, event);
-      for (const webhook of await new WebhookRepository(em).activeFor(kind)) {
-        outbound.push({
-          dedupKey: keyOf(`webhook:${webhook.id}`, 'webhook'),
-          orderId: ret.orderId,
-          kind,
-          channel: 'webhook',
-          recipient: `webhook:${webhook.id}`,
-          address: webhook.url,
-          payload: event,
-          webhookId: webhook.id,
-        });
-      }
+        )),
+      );
       return { inbox, outbound: await new DeliveryRepository(em).plan(outbound, deps.deliveryPolicy) };
     },
 
