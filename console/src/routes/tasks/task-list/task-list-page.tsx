@@ -141,10 +141,10 @@ function TaskActions({ task, onError }: { task: Task; onError: (message: string 
           size="small"
           loading={hold.isPending}
           data-testid={`claim-${task.number}`}
-          aria-label={t('tasks.claimNamed', { number: task.number })}
           onClick={() => void run(() => hold.mutateAsync({ action: 'claim' }))}
         >
           {t('assignment.claim')}
+          <span className="visually-hidden"> {task.number}</span>
         </Button>
       )}
       {direct && (
@@ -167,14 +167,15 @@ function TaskActions({ task, onError }: { task: Task; onError: (message: string 
             type="primary"
             loading={act.isPending}
             data-testid={`${task.action}-${task.number}`}
-            aria-label={`${t(`orders.actions.${task.action}`)} ${task.number}`}
           >
             {t(`orders.actions.${task.action}`)}
+            <span className="visually-hidden"> {task.number}</span>
           </Button>
         </Popconfirm>
       )}
-      <Link to={`/orders/${task.orderId}`} aria-label={t('tasks.openNamed', { number: task.number })}>
+      <Link to={`/orders/${task.orderId}`}>
         {t('tasks.open')}
+        <span className="visually-hidden"> {task.number}</span>
       </Link>
     </Space>
   );
