@@ -77,6 +77,14 @@ describe('tasks, navigation counts and the heat map in the console', () => {
     await signIn(consolePage.page, username);
     return consolePage.page;
   };
+  /** Axe once no button is busy (a loading button is drawn faded) and transitions have ended. */
+  const axeWhenQuiet = async (page: Page) => {
+    const busy = page.locator('.ant-btn-loading');
+    const deadline = Date.now() + 15_000;
+    while ((await busy.count()) > 0 && Date.now() < deadline) await page.waitForTimeout(100);
+    await page.waitForTimeout(400);
+    return axeViolations(page);
+  };
   /** The number in a navigation entry's badge; 0 when it has none. */
   const navCount = async (page: Page, testId: string) => {
     const badge = page.getByTestId(testId);
@@ -124,7 +132,7 @@ describe('tasks, navigation counts and the heat map in the console', () => {
       await page.waitForURL((url) => url.pathname === '/tasks/unassigned');
       await settled(page);
       await page.getByRole('tab', { name: s.tasks.scopes.unassigned!, selected: true }).waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeWhenQuiet(page)).toEqual([]);
       await screenshot(page, `${language}-tasks-unassigned`);
 
       await page.getByRole('button', { name: `${s.assignment.claim} ${mine.number}` }).click();
@@ -143,7 +151,7 @@ describe('tasks, navigation counts and the heat map in the console', () => {
         (awaiting) => awaiting !== 'approval',
         20_000,
       );
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeWhenQuiet(page)).toEqual([]);
       await screenshot(page, `${language}-tasks-mine`);
 
       // Someone else cancels an unassigned order: the order event refreshes the count, no reload.
@@ -180,7 +188,7 @@ describe('tasks, navigation counts and the heat map in the console', () => {
         await away.get<{ delegate: { id: string } | null; inForce: boolean }>('/api/auth/me/delegate')
       ).body;
       expect(saved).toMatchObject({ delegate: { id: coverMe.id }, inForce: true });
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeWhenQuiet(page)).toEqual([]);
       await screenshot(page, `${language}-delegation`);
 
       await page.getByTestId('delegation-end').click();
@@ -213,7 +221,7 @@ describe('tasks, navigation counts and the heat map in the console', () => {
       await settled(page);
       await page.getByRole('heading', { level: 1, name: s.waiting.title }).waitFor();
       await page.getByTestId('waiting-cell-order-approval-under_1h').waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await axeWhenQuiet(page)).toEqual([]);
       await screenshot(page, `${language}-waiting`);
 
       const cell = page.getByTestId('waiting-cell-order-approval-under_1h');

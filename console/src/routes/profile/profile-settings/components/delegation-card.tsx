@@ -99,8 +99,7 @@ export function DelegationCard() {
           </Button>
           <Button
             danger
-            disabled={!current?.delegate || !current.inForce}
-            loading={save.isPending}
+            disabled={!current?.delegate || !current.inForce || save.isPending}
             onClick={() => void submit({ userId: null })}
             data-testid="delegation-end"
           >
