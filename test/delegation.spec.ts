@@ -59,6 +59,33 @@ describe('delegation while away', () => {
     return news(other, orderId);
   };
 
+  it('reads the current delegation, and lists whom one may name (enabled staff, managers, admins)', async () => {
+    const none = await delegate({ userId: null });
+    expect(none.status).toBe(200);
+    expect((await t.away.get<Delegation>('/api/auth/me/delegate')).body).toEqual({
+      delegate: null,
+      until: null,
+      inForce: false,
+    });
+    const until = new Date(Date.now() + 7_200_000).toISOString();
+    expect((await delegate({ userId: cover.id, until })).status).toBe(200);
+    const read = await t.away.get<Delegation>('/api/auth/me/delegate');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ delegate: { id: cover.id, username: 'deleg-cover' }, inForce: true });
+    expect(new Date(read.body.until ?? '').toISOString()).toBe(until);
+    // The delegate's own delegation is theirs: the cover delegates nothing.
+    expect((await t.cover.get<Delegation>('/api/auth/me/delegate')).body.delegate).toBeNull();
+    await delegate({ userId: null });
+
+    const people = await t.away.get<{ items: { id: string; username: string; roles: string[] }[] }>(
+      '/api/tasks/people',
+    );
+    expect(people.status).toBe(200);
+    const names = people.body.items.map((person) => person.username);
+    expect(names).toEqual(expect.arrayContaining(['deleg-away', 'deleg-cover', 'deleg-boss']));
+    expect(names).not.toContain('deleg-auditor');
+  });
+
   it('gives the delegate the person’s tasks and notifications while it is in force', async () => {
     const set = await delegate({ userId: cover.id, until: new Date(Date.now() + 3_600_000).toISOString() });
     expect(set.status).toBe(200);

@@ -358,6 +358,16 @@ const TABLE: Cell[] = [
     request: () => ['PUT', '/api/auth/me/delegate', {}],
   },
   {
+    action: 'read one’s delegation',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', '/api/auth/me/delegate'],
+  },
+  {
+    action: 'list who may hold work',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', '/api/tasks/people'],
+  },
+  {
     action: 'create a quote',
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['POST', '/api/quotes', { customerId: nobody, lines: [], validUntil: 'soon' }],

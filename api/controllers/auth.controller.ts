@@ -138,6 +138,19 @@ export class AuthController {
     return this.auth.updateMe(actor, dto, request.sessionToken ?? null);
   }
 
+  @Get('me/delegate')
+  @Roles(...OPERATORS)
+  @ApiOp(
+    'getCurrentDelegation',
+    'Read the signed-in user’s delegation',
+    'The delegate and until when; `inForce` is false once `until` has passed. `{delegate: null, until: null}` ' +
+      'when there is none.',
+  )
+  @ApiOkResponse({ type: DelegationDto })
+  getDelegation(@CurrentActor() actor: Actor): Promise<DelegationDto> {
+    return this.delegation.get(actor);
+  }
+
   @Put('me/delegate')
   @Roles(...OPERATORS)
   @ApiOp(

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
 import { OPERATORS, Roles } from '../auth/roles.decorator';
-import { TaskListDto, TaskQueryDto } from '../dtos/task.dto';
+import { TaskListDto, TaskPeopleDto, TaskQueryDto } from '../dtos/task.dto';
 import { ApiOp } from '../openapi/decorators';
 import { TaskService } from '../services/task.service';
 
@@ -25,5 +25,18 @@ export class TaskController {
   @Roles(...OPERATORS)
   list(@Query() query: TaskQueryDto, @CurrentActor() actor: Actor): Promise<TaskListDto> {
     return this.service.list(query, actor);
+  }
+
+  @Get('people')
+  @ApiOkResponse({ type: TaskPeopleDto })
+  @ApiOp(
+    'listTaskPeople',
+    'Who may hold work',
+    'Enabled staff, managers and admins, by username: whom an order or a return may be assigned to, and ' +
+      'whom one may name as a delegate.',
+  )
+  @Roles(...OPERATORS)
+  people(): Promise<TaskPeopleDto> {
+    return this.service.people();
   }
 }

@@ -12,6 +12,7 @@ import {
   type TaskKind,
   type TaskScope,
 } from '../../domain/tasks';
+import { ROLES, type Role } from '../../domain/people';
 import { AssigneeDto } from './order.dto';
 
 export class TaskQueryDto {
@@ -69,4 +70,16 @@ export class TaskDto {
 export class TaskListDto {
   @ApiProperty({ enum: TASK_SCOPES }) scope!: TaskScope;
   @ApiProperty({ type: [TaskDto], description: 'Oldest wait first.' }) items!: TaskDto[];
+}
+
+export class TaskPersonDto extends AssigneeDto {
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+}
+
+export class TaskPeopleDto {
+  @ApiProperty({
+    type: [TaskPersonDto],
+    description: 'Enabled staff, managers and admins, by username: who may hold an order or be a delegate.',
+  })
+  items!: TaskPersonDto[];
 }

@@ -20,6 +20,11 @@ export class DelegationService {
     private readonly users: UserRepository,
   ) {}
 
+  /** The caller's delegation: also one that has run out (then `inForce` is false), or none. */
+  async get(actor: Actor, now = new Date()): Promise<DelegationDto> {
+    return this.toDto(await this.delegations.of(actor.id), now);
+  }
+
   async set(dto: DelegateDto, actor: Actor, now = new Date()): Promise<DelegationDto> {
     if (dto.userId === null) return this.toDto(await this.delegations.set(actor, null), now);
     if (dto.userId === actor.id) throw invalidField('userId', 'names yourself; name someone else');

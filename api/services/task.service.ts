@@ -1,12 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { TaskRepository } from '../../db/repositories';
+import { TaskRepository, UserRepository } from '../../db/repositories';
 import type { Actor } from '../../domain/order';
+import { OPERATORS, hasRole } from '../../domain/people';
 import { AWAITED_ACTION, RETURN_AWAITED_ACTION } from '../../domain/tasks';
-import type { TaskListDto, TaskQueryDto } from '../dtos/task.dto';
+import type { TaskListDto, TaskPeopleDto, TaskQueryDto } from '../dtos/task.dto';
 
 @Injectable()
 export class TaskService {
-  constructor(private readonly tasks: TaskRepository) {}
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly users: UserRepository,
+  ) {}
+
+  /** Who may hold work or stand in for someone: enabled staff, managers and admins, by username. */
+  async people(): Promise<TaskPeopleDto> {
+    const users = await this.users.list();
+    return {
+      items: users
+        .filter((user) => !user.disabled && hasRole(user.roles, OPERATORS))
+        .map(({ id, username, displayName, roles }) => ({ id, username, displayName, roles: [...roles] })),
+    };
+  }
 
   /**
    * What waits for a person in the scope (orders and returns), oldest wait first, with the action and the

@@ -5,6 +5,9 @@ import { AWAITING_VALUES, ORDER_STATUSES } from '../../domain/order';
 import { ORDER_ACTIONS } from '../../domain/order.state';
 import { ROLES } from '../../domain/people';
 import { QUOTE_STATUSES } from '../../domain/quote';
+import { RETURN_ACTIONS } from '../../domain/return';
+import { TASK_KINDS, TASK_SCOPES } from '../../domain/tasks';
+import { WAIT_BUCKETS, WAIT_ROWS } from '../../domain/waiting';
 
 /** Every key either language has, the other has too; every key the code names exists in both. */
 const dir = path.join(__dirname, '..', 'src', 'i18n', 'translations');
@@ -37,7 +40,13 @@ const ENUMERATED: Record<string, string[]> = {
   roles: [...ROLES],
   'orders.actions': [...ORDER_ACTIONS],
   'orders.confirm': ['approve', 'reject', 'cancel', 'ship', 'complete', 'retryPayment'],
-  'tasks.kinds': ['approve', 'retryPayment', 'ship', 'complete'],
+  'tasks.kinds': [...TASK_KINDS],
+  'tasks.scopes': [...TASK_SCOPES],
+  'tasks.scopeHelp': [...TASK_SCOPES],
+  'tasks.actions': [...ORDER_ACTIONS, ...RETURN_ACTIONS],
+  'waiting.subjects': ['order', 'return'],
+  'waiting.buckets': WAIT_BUCKETS.map((bucket) => bucket.key),
+  'waiting.stages': WAIT_ROWS.map((row) => `${row.subject}.${row.stage}`),
   'layout.stream': ['connecting', 'live', 'reconnecting'],
   'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
   'settings.escalation.stages': ['approval', 'shipment', 'delivery'],

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useNotifications } from '../hooks/api/notifications';
-import { useMyTasks } from '../hooks/api/orders';
+import { useTasks } from '../hooks/api/tasks';
 import { useOrderEventStream } from '../lib/events';
 import { hasRole, OPERATORS } from '../lib/roles';
 import { useMe, useSession } from '../lib/session';
@@ -21,9 +21,11 @@ export function Shell() {
   const stream = useOrderEventStream(true);
   const [collapsed, setCollapsed] = useState(false);
   const operator = hasRole(me.roles, OPERATORS);
-  const tasks = useMyTasks(operator);
+  const mine = useTasks('mine', operator, true);
+  const unassigned = useTasks('unassigned', operator, true);
   const unread = useNotifications(true);
-  const taskCount = tasks.data?.tasks.length ?? 0;
+  const taskCount = mine.data?.items.length ?? 0;
+  const unassignedCount = unassigned.data?.items.length ?? 0;
   const unreadCount = unread.data?.items.length ?? 0;
 
   const items = useMemo<MenuProps['items']>(
@@ -33,14 +35,28 @@ export function Shell() {
           (page) => page.nav?.group === group && hasRole(me.roles, page.roles),
         ).map((page) => {
           const label = t(page.nav!.key);
-          const count = page.path === '/tasks' ? taskCount : page.path === '/notifications' ? unreadCount : 0;
+          const count =
+            page.path === '/tasks'
+              ? taskCount
+              : page.path === '/tasks/unassigned'
+                ? unassignedCount
+                : page.path === '/notifications'
+                  ? unreadCount
+                  : 0;
           return {
             key: page.path,
             label: (
               <Link to={page.path}>
                 <Space>
                   {label}
-                  {count > 0 && <Badge count={count} size="small" aria-label={t('nav.count', { count })} />}
+                  {count > 0 && (
+                    <Badge
+                      count={count}
+                      size="small"
+                      aria-label={t('nav.count', { count })}
+                      data-testid={`nav-count${page.path.replace(/\//g, '-')}`}
+                    />
+                  )}
                 </Space>
               </Link>
             ),
@@ -50,7 +66,7 @@ export function Shell() {
           ? { type: 'group' as const, key: group, label: t(`nav.group.${group}`), children }
           : null;
       }).filter((item) => item !== null),
-    [me.roles, t, taskCount, unreadCount],
+    [me.roles, t, taskCount, unassignedCount, unreadCount],
   );
   const selected =
     PAGES.filter(

@@ -116,7 +116,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read the signed-in user’s delegation
+         * @description The delegate and until when; `inForce` is false once `until` has passed. `{delegate: null, until: null}` when there is none.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        get: operations["getCurrentDelegation"];
         /**
          * Hand the signed-in user’s work to a delegate until a moment, or end that now
          * @description While it is in force, the caller’s tasks show in the delegate’s `GET /api/tasks?scope=mine` and what would notify the caller notifies the delegate. It ends by itself at `until`. `{userId: null}` ends it now (every request body is a JSON object, so a bare `null` is refused).
@@ -891,6 +897,28 @@ export interface paths {
          *     Roles: admin, manager, staff.
          */
         get: operations["listTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who may hold work
+         * @description Enabled staff, managers and admins, by username: whom an order or a return may be assigned to, and whom one may name as a delegate.
+         *
+         *     Roles: admin, manager, staff.
+         */
+        get: operations["listTaskPeople"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2374,6 +2402,14 @@ export interface components {
              */
             emailNotifications?: "all" | "assigned" | "digest" | "none";
         };
+        DelegationDto: {
+            /** @description Null when the caller delegates nothing. */
+            delegate: components["schemas"]["AssigneeDto"] | null;
+            /** Format: date-time */
+            until: string | null;
+            /** @description Whether it is in force now (`until` still ahead). */
+            inForce: boolean;
+        };
         DelegateDto: {
             /**
              * Format: uuid
@@ -2385,14 +2421,6 @@ export interface components {
              * @description Until when (required with a `userId`): in the future, at most a year ahead.
              */
             until?: string;
-        };
-        DelegationDto: {
-            /** @description Null when the caller delegates nothing. */
-            delegate: components["schemas"]["AssigneeDto"] | null;
-            /** Format: date-time */
-            until: string | null;
-            /** @description Whether it is in force now (`until` still ahead). */
-            inForce: boolean;
         };
         CreateUserDto: {
             /**
@@ -3116,6 +3144,19 @@ export interface components {
             scope: "mine" | "unassigned" | "team";
             /** @description Oldest wait first. */
             items: components["schemas"]["TaskDto"][];
+        };
+        TaskPersonDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example clerk */
+            username: string;
+            /** @example 王小明 */
+            displayName: string;
+            roles: ("admin" | "manager" | "staff" | "auditor")[];
+        };
+        TaskPeopleDto: {
+            /** @description Enabled staff, managers and admins, by username: who may hold an order or be a delegate. */
+            items: components["schemas"]["TaskPersonDto"][];
         };
         ViewFiltersDto: {
             /** @enum {string} */
@@ -4748,6 +4789,63 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getCurrentDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8351,6 +8449,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    listTaskPeople: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPeopleDto"];
                 };
             };
             /** @description No credentials, or a token that is invalid, expired or revoked. */

@@ -36,6 +36,17 @@ export const PAGES: PageRoute[] = [
     nav: { key: 'nav.tasks', group: 'work' },
   },
   {
+    path: '/tasks/unassigned',
+    roles: OPERATORS,
+    Component: page(() => import('./tasks/task-list/task-list-page'), 'TaskListPage'),
+    nav: { key: 'nav.unassigned', group: 'work' },
+  },
+  {
+    path: '/tasks/team',
+    roles: MANAGERS,
+    Component: page(() => import('./tasks/task-list/task-list-page'), 'TaskListPage'),
+  },
+  {
     path: '/orders/new',
     roles: OPERATORS,
     Component: page(() => import('./orders/order-create/order-create-page'), 'OrderCreatePage'),
@@ -151,6 +162,12 @@ export const PAGES: PageRoute[] = [
     roles: OVERSEERS,
     Component: page(() => import('./reports/pipeline-report/pipeline-report-page'), 'PipelineReportPage'),
     nav: { key: 'nav.reportPipeline', group: 'reports' },
+  },
+  {
+    path: '/reports/waiting',
+    roles: OVERSEERS,
+    Component: page(() => import('./reports/waiting-report/waiting-report-page'), 'WaitingReportPage'),
+    nav: { key: 'nav.reportWaiting', group: 'reports' },
   },
   {
     path: '/feedback',

@@ -10,6 +10,7 @@ import { dateTime, duration, money } from '../../../lib/format';
 import { ADMINS, hasRole, OVERSEERS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
 import { HistoryPanel } from './components/history-panel';
+import { OrderAssignee } from './components/order-assignee';
 import { OrderActions } from './components/order-actions';
 import { OrderDocuments } from './components/order-documents';
 import { OrderMessages } from './components/order-messages';
@@ -68,6 +69,9 @@ function OrderDetail({ order }: { order: Order }) {
               {order.shipment
                 ? `${order.shipment.carrier} · ${order.shipment.trackingNumber} · ${dateTime(order.shipment.shippedAt, lang)}`
                 : '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('tasks.assignee')}>
+              <OrderAssignee order={order} />
             </Descriptions.Item>
             <Descriptions.Item label={t('orders.fields.waiting')}>
               {order.awaiting && waited !== null

@@ -4,7 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../../components/page-header';
 import type { Schemas } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
+import { hasRole, OPERATORS } from '../../../lib/roles';
 import { useMe, useSession } from '../../../lib/session';
+import { DelegationCard } from './components/delegation-card';
 
 type Preference = Schemas['MeDto']['emailNotifications'];
 const PREFERENCES: Preference[] = ['all', 'assigned', 'digest', 'none'];
@@ -59,6 +61,7 @@ export function ProfileSettingsPage() {
           </Space>
         </Radio.Group>
       </Card>
+      {hasRole(me.roles, OPERATORS) && <DelegationCard />}
     </>
   );
 }
