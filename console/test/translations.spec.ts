@@ -36,6 +36,7 @@ const ENUMERATED: Record<string, string[]> = {
   'orders.actions': [...ORDER_ACTIONS],
   'orders.confirm': ['approve', 'reject', 'cancel', 'ship', 'complete', 'retryPayment'],
   'tasks.kinds': ['approve', 'retryPayment', 'ship', 'complete'],
+  'orders.bulk.actions': ['approve', 'reject', 'cancel', 'ship', 'complete', 'assign'],
   'layout.stream': ['connecting', 'live', 'reconnecting'],
   'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
   'settings.escalation.stages': ['approval', 'shipment', 'delivery'],
