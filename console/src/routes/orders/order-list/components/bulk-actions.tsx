@@ -216,10 +216,12 @@ export function BulkActions({
                 key: 'result',
                 render: (_, row) =>
                   row.status === 200 ? (
-                    <Tag color="green">{t('orders.bulk.ok')}</Tag>
+                    <Tag className="bulk-result-ok">{t('orders.bulk.ok')}</Tag>
                   ) : (
                     <Space direction="vertical" size={0}>
-                      <Tag color="red">{t('orders.bulk.refused', { status: row.status })}</Tag>
+                      <Tag className="bulk-result-refused">
+                        {t('orders.bulk.refused', { status: row.status })}
+                      </Tag>
                       <Typography.Text data-testid="bulk-reason">{row.message}</Typography.Text>
                     </Space>
                   ),

@@ -78,7 +78,7 @@ export function SavedViews({ filters }: { filters: BoardFilters }) {
           title={t('orders.views.delete')}
           okText={t('common.remove')}
           cancelText={t('common.cancel')}
-          okButtonProps={{ danger: true, loading: remove.isPending }}
+          okButtonProps={{ danger: true, loading: remove.isPending, 'data-testid': 'delete-view-confirm' }}
           onOk={() => void confirmDelete()}
           onCancel={closeDelete}
         >
