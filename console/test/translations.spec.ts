@@ -47,6 +47,7 @@ const ENUMERATED: Record<string, string[]> = {
   'waiting.subjects': ['order', 'return'],
   'waiting.buckets': WAIT_BUCKETS.map((bucket) => bucket.key),
   'waiting.stages': WAIT_ROWS.map((row) => `${row.subject}.${row.stage}`),
+  'orders.bulk.actions': ['approve', 'reject', 'cancel', 'ship', 'complete', 'assign'],
   'layout.stream': ['connecting', 'live', 'reconnecting'],
   'nav.group': ['work', 'data', 'manage', 'audit', 'admin'],
   'settings.escalation.stages': ['approval', 'shipment', 'delivery'],

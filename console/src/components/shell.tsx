@@ -9,6 +9,7 @@ import { hasRole, OPERATORS } from '../lib/roles';
 import { useMe, useSession } from '../lib/session';
 import { PAGES } from '../routes';
 import { LanguageSwitch } from './language-switch';
+import { useSavedViewsNav } from './saved-views-nav';
 
 const GROUPS = ['work', 'data', 'manage', 'reports', 'audit', 'admin'] as const;
 
@@ -27,6 +28,7 @@ export function Shell() {
   const taskCount = mine.data?.items.length ?? 0;
   const unassignedCount = unassigned.data?.items.length ?? 0;
   const unreadCount = unread.data?.items.length ?? 0;
+  const savedViews = useSavedViewsNav();
 
   const items = useMemo<MenuProps['items']>(
     () =>
@@ -87,7 +89,11 @@ export function Shell() {
       >
         <div className="shell-brand">{t('app.name')}</div>
         <nav aria-label={t('layout.navigation')}>
-          <Menu mode="inline" selectedKeys={[selected]} items={items} />
+          <Menu
+            mode="inline"
+            selectedKeys={[savedViews.selected ?? selected]}
+            items={savedViews.insert(items)}
+          />
         </nav>
       </Layout.Sider>
       <Layout>

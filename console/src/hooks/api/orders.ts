@@ -125,3 +125,22 @@ export function useVerifyHistory(id: string) {
     () => [],
   );
 }
+
+export type BulkOrderAction = Schemas['BulkOrderActionDto'];
+export type BulkResult = Schemas['BulkResultItemDto'];
+
+/**
+ * One action on many orders in one request (`POST /api/orders/bulk`); answers a row per order, each ok or
+ * refused on its own. Every list is refreshed after it, and the detail of each order it changed.
+ */
+export function useBulkOrderAction() {
+  const queryClient = useQueryClient();
+  return useApiMutation(
+    async (body: BulkOrderAction) => unwrap(await api.POST('/api/orders/bulk', { body })).results,
+    (results) => {
+      for (const { order } of results)
+        if (order) queryClient.setQueryData(ordersQueryKeys.detail(order.id), order);
+      return [ordersQueryKeys.lists(), ...results.map(({ id }) => ordersQueryKeys.history(id))];
+    },
+  );
+}

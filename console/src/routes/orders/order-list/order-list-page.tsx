@@ -1,5 +1,6 @@
 import {
   Button,
+  Checkbox,
   DatePicker,
   Input,
   InputNumber,
@@ -21,39 +22,53 @@ import type { Order } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { dateTime, money } from '../../../lib/format';
 import { hasRole, OPERATORS } from '../../../lib/roles';
+import { filtersFromParams, paramsFromFilters } from '../../../lib/board-filters';
 import { useMe } from '../../../lib/session';
 import { AWAITING_VALUES, ORDER_STATUSES } from '../../../../../domain/order';
+import { BulkActions } from './components/bulk-actions';
+import { SavedViews } from './components/saved-views';
 
-/** A whole number of minor units from the URL, or nothing. */
-const minorUnits = (value: string | null) =>
-  value !== null && /^\d+$/.test(value) ? { value: Number(value) } : null;
+const NOTHING = new Map<string, Order>();
 
-/** The order board: every order, filtered and searched, updated live, paged by cursor. */
+/**
+ * The order board: every order, filtered and searched, updated live, paged by cursor; operators select
+ * orders for one action on all of them, and anyone saves the filters as a named view.
+ */
 export function OrderListPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const [customerSearch, setCustomerSearch] = useState('');
+  const filters: OrderFilters = filtersFromParams(params);
   // Dates in the URL are local calendar days (`from`, `to`, both included); the API takes instants.
   const from = params.get('from') ? dayjs(params.get('from')) : null;
   const to = params.get('to') ? dayjs(params.get('to')) : null;
-  const minTotal = minorUnits(params.get('minTotal'));
-  const maxTotal = minorUnits(params.get('maxTotal'));
-  const filters: OrderFilters = {
-    ...(params.get('status') ? { status: params.get('status') as Order['status'] } : {}),
-    ...(params.get('awaiting') ? { awaiting: params.get('awaiting') as OrderFilters['awaiting'] } : {}),
-    ...(params.get('customerId') ? { customerId: params.get('customerId')! } : {}),
-    ...(params.get('q') ? { q: params.get('q')! } : {}),
-    ...(from?.isValid() ? { createdFrom: from.startOf('day').toISOString() } : {}),
-    ...(to?.isValid() ? { createdTo: to.add(1, 'day').startOf('day').toISOString() } : {}),
-    ...(minTotal ? { minTotal: minTotal.value } : {}),
-    ...(maxTotal ? { maxTotal: maxTotal.value } : {}),
-  };
+  const minTotal = filters.minTotal;
+  const maxTotal = filters.maxTotal;
   const pageSize = Number(params.get('pageSize') ?? 100);
   const pages = useOrderPages(filters, pageSize);
   const customers = useCustomers({ limit: 20, ...(customerSearch ? { q: customerSearch } : {}) });
   const customerName = useCustomerNames();
   const orders = useMemo(() => pages.data?.pages.flatMap((page) => page.items) ?? [], [pages.data]);
+  const operator = hasRole(me.roles, OPERATORS);
+  // The selection belongs to the filters it was made under: other filters start with none.
+  const filterKey = paramsFromFilters(filters).toString();
+  const [selection, setSelection] = useState({ filterKey, orders: new Map<string, Order>() });
+  const chosen = selection.filterKey === filterKey ? selection.orders : NOTHING;
+  const select = (change: (next: Map<string, Order>) => void) => {
+    const next = new Map(chosen);
+    change(next);
+    setSelection({ filterKey, orders: next });
+  };
+  // In the board's order; an order that left the board since it was chosen (another person changed it)
+  // stays chosen, after the rest, so the request says what became of it.
+  const shown = new Set(orders.map((order) => order.id));
+  const selected = [
+    ...orders.filter((order) => chosen.has(order.id)),
+    ...[...chosen.values()].filter((order) => !shown.has(order.id)),
+  ];
+  const allShown = orders.length > 0 && orders.every((order) => chosen.has(order.id));
+  const someShown = orders.some((order) => chosen.has(order.id));
 
   const set = (key: string, value: string | undefined) => setMany({ [key]: value });
   const setMany = (values: Record<string, string | undefined>) => {
@@ -105,7 +120,7 @@ export function OrderListPage() {
     <>
       <div className="page-header">
         <Typography.Title level={1}>{t('orders.list.title')}</Typography.Title>
-        {hasRole(me.roles, OPERATORS) && (
+        {operator && (
           <Link to="/orders/new">
             <Button type="primary">{t('orders.list.new')}</Button>
           </Link>
@@ -168,7 +183,7 @@ export function OrderListPage() {
             placeholder={t('orders.list.minTotal')}
             min={0}
             precision={2}
-            value={minTotal ? minTotal.value / 100 : null}
+            value={minTotal === undefined ? null : minTotal / 100}
             onChange={(value) => setAmount('minTotal', value)}
             style={{ width: 130 }}
           />
@@ -177,11 +192,12 @@ export function OrderListPage() {
             placeholder={t('orders.list.maxTotal')}
             min={0}
             precision={2}
-            value={maxTotal ? maxTotal.value / 100 : null}
+            value={maxTotal === undefined ? null : maxTotal / 100}
             onChange={(value) => setAmount('maxTotal', value)}
             style={{ width: 130 }}
           />
         </Space.Compact>
+        <SavedViews filters={filters} />
       </Space>
       {pages.error && (
         <Typography.Text type="danger">{describeError(pages.error, t).message}</Typography.Text>
@@ -194,9 +210,46 @@ export function OrderListPage() {
         dataSource={orders}
         loading={pages.isLoading}
         pagination={false}
+        rowSelection={
+          operator
+            ? {
+                columnWidth: 48,
+                preserveSelectedRowKeys: true,
+                selectedRowKeys: [...chosen.keys()],
+                columnTitle: (
+                  <Checkbox
+                    aria-label={t('orders.bulk.selectAll')}
+                    data-testid="select-all"
+                    checked={allShown}
+                    indeterminate={someShown && !allShown}
+                    disabled={orders.length === 0}
+                    onChange={(event) =>
+                      select((next) => {
+                        for (const order of orders)
+                          if (event.target.checked) next.set(order.id, order);
+                          else next.delete(order.id);
+                      })
+                    }
+                  />
+                ),
+                onSelect: (order, checked) =>
+                  select((next) => (checked ? next.set(order.id, order) : next.delete(order.id))),
+                getCheckboxProps: (order) => ({
+                  'aria-label': t('orders.bulk.selectOne', { number: order.number }),
+                }),
+              }
+            : undefined
+        }
         virtual
         scroll={{ y: 620, x: 900 }}
       />
+      {operator && (
+        <BulkActions
+          selected={selected}
+          board={orders}
+          onClear={() => setSelection({ filterKey, orders: new Map() })}
+        />
+      )}
       <Space className="filters" style={{ marginTop: 12 }}>
         <Typography.Text type="secondary">{t('orders.list.shown', { count: orders.length })}</Typography.Text>
         {pages.hasNextPage && (
