@@ -137,6 +137,7 @@ describe('importing orders in the console', () => {
       [refs[2]!, email, skus[0]!, 0],
     ]);
     const firstId = await choose('订单.xlsx', XLSX_TYPE, withProblems);
+    await page.getByTestId('import-preview').getByText('订单.xlsx', { exact: true }).waitFor();
     expect(await page.getByTestId('import-rows').innerText()).toBe('4');
     expect(await page.getByTestId('import-valid').innerText()).toBe('2');
     expect(await page.getByTestId('import-orders').innerText()).toBe('1');
