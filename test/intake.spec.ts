@@ -15,6 +15,7 @@ type Result = { externalRef: string; orderId: string | null; number: string | nu
 type Import = {
   id: string;
   status: string;
+  fileName: string;
   rows: number;
   valid: number;
   orders: number;
@@ -333,6 +334,19 @@ describe('importing orders from a spreadsheet', () => {
   it('is not open to auditors', async () => {
     const auditor = await t.stack.client(['auditor'], 'intake-auditor');
     expect((await upload(auditor, 'orders.csv', 'externalRef,customer,sku,quantity\n')).status).toBe(403);
+  });
+
+  it("keeps a file's name as written, Chinese included (browsers send it as UTF-8)", async () => {
+    const preview = await upload(
+      t.staff,
+      '订单 12月.csv',
+      'externalRef,customer,sku,quantity\nA,nobody,X,1\n',
+    );
+    expect(preview.status).toBe(201);
+    expect(preview.body).toMatchObject({ fileName: '订单 12月.csv', rows: 1 });
+    expect((await t.staff.get<Import>(`/api/imports/${preview.body.id}`)).body).toMatchObject({
+      fileName: '订单 12月.csv',
+    });
   });
 });
 

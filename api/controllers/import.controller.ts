@@ -49,7 +49,13 @@ export class ImportController {
     [415, 'The file is neither UTF-8 CSV nor XLSX.'],
   )
   @Roles(...OPERATORS)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 } }))
+  // Browsers send the file's name as UTF-8 bytes; multer would read them as Latin-1 (订单.csv → è®¢å.csv).
+  @UseInterceptors(
+    FileInterceptor('file', {
+      limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 },
+      defParamCharset: 'utf8',
+    }),
+  )
   preview(@UploadedFile() file: Upload | undefined, @CurrentActor() actor: Actor): Promise<ImportDto> {
     return this.service.previewFile(file, actor);
   }

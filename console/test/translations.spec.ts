@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DELIVERY_KINDS } from '../../domain/notifications';
 import { AWAITING_VALUES, ORDER_STATUSES } from '../../domain/order';
+import { IMPORT_COLUMNS } from '../../domain/order-import';
 import { ORDER_ACTIONS } from '../../domain/order.state';
 import { ROLES } from '../../domain/people';
 import { QUOTE_STATUSES } from '../../domain/quote';
@@ -57,6 +58,7 @@ const ENUMERATED: Record<string, string[]> = {
   'deliveries.destinations.stateHelp': ['closed', 'half_open', 'open'],
   'profile.emailNotifications.options': ['all', 'assigned', 'digest', 'none'],
   'profile.emailNotifications.help': ['all', 'assigned', 'digest', 'none'],
+  'imports.columns': [...IMPORT_COLUMNS],
 };
 
 describe('the console translations', () => {

@@ -53,6 +53,17 @@ export const PAGES: PageRoute[] = [
     nav: { key: 'nav.newOrder', group: 'work' },
   },
   {
+    path: '/imports',
+    roles: OPERATORS,
+    Component: page(() => import('./imports/order-import/order-import-page'), 'OrderImportPage'),
+    nav: { key: 'nav.imports', group: 'work' },
+  },
+  {
+    path: '/imports/:id',
+    roles: OPERATORS,
+    Component: page(() => import('./imports/order-import/order-import-page'), 'OrderImportPage'),
+  },
+  {
     path: '/orders/:id',
     roles: ANYONE,
     Component: page(() => import('./orders/order-detail/order-detail-page'), 'OrderDetailPage'),
