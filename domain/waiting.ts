@@ -19,6 +19,25 @@ export const WAIT_THRESHOLDS: number[] = WAIT_BUCKETS.flatMap(({ underSeconds })
   underSeconds === null ? [] : [underSeconds],
 );
 
+/**
+ * The instants a bucket's waits began between, as the board filters them (`awaitingSinceFrom` included,
+ * `awaitingSinceTo` excluded): what waited at least the bucket's lower bound and less than its upper one at
+ * `now`. The heat map's cells open the board with these.
+ */
+export function bucketSince(
+  bucket: WaitBucket,
+  now: number,
+): { awaitingSinceFrom?: string; awaitingSinceTo?: string } {
+  const index = WAIT_BUCKETS.findIndex(({ key }) => key === bucket);
+  const under = WAIT_BUCKETS[index]!.underSeconds;
+  const over = index === 0 ? 0 : WAIT_BUCKETS[index - 1]!.underSeconds!;
+  const at = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+  return {
+    ...(under === null ? {} : { awaitingSinceFrom: at(under) }),
+    ...(index === 0 ? {} : { awaitingSinceTo: at(over) }),
+  };
+}
+
 /** A return waits at these: for approval, for the units to arrive, for the refund. */
 export const RETURN_WAITS = { requested: 'approval', approved: 'receipt', received: 'refund' } as const;
 

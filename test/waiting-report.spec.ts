@@ -1,3 +1,4 @@
+import { bucketSince, WAIT_BUCKETS } from '../domain/waiting';
 import { seedCatalogue } from './support/fixtures';
 import { placeOrder } from './support/orders';
 import { useStack } from './support/stack';
@@ -43,6 +44,30 @@ describe('the waiting report', () => {
     expect(approvalRow(later).counts[0]).toBe(approvalRow(placed).counts[0]! - 1);
     expect(approvalRow(later).counts[3]).toBe(approvalRow(placed).counts[3]! + 1);
     expect(new Date(approvalRow(later).oldestSince!).getTime()).toBeLessThan(Date.now() - 47 * 3_600_000);
+
+    // A cell opens the board on exactly its orders: the stage, and when their waits began.
+    const board = async (bucket: (typeof WAIT_BUCKETS)[number]['key']) => {
+      const query = new URLSearchParams({
+        awaiting: 'approval',
+        limit: '200',
+        ...bucketSince(bucket, Date.now()),
+      });
+      const page = await t.boss.get<{ items: { id: string }[] }>(`/api/orders?${query.toString()}`);
+      expect(page.status).toBe(200);
+      return page.body.items.map((item) => item.id);
+    };
+    const recent = await board('under_1h');
+    const days = await board('under_3d');
+    expect(recent).toContain(orders[1]!.id);
+    expect(recent).not.toContain(orders[0]!.id);
+    expect(days).toContain(orders[0]!.id);
+    expect(days).not.toContain(orders[1]!.id);
+    expect(days).toHaveLength(approvalRow(later).counts[3]!);
+    const backwards = await t.boss.get<{ field?: string; message: string }>(
+      `/api/orders?awaitingSinceFrom=2026-12-02T00:00:00Z&awaitingSinceTo=2026-12-01T00:00:00Z`,
+    );
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.message).toContain('awaitingSinceTo');
   });
 
   it('has a row for every order and return stage, also where nothing waits', async () => {

@@ -148,6 +148,20 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO 8601 date-time' })
   createdTo?: string;
 
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "Waiting since this instant or later (the order's `awaitingSince`): the heat map's time buckets.",
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'awaitingSinceFrom must be an ISO 8601 date-time' })
+  awaitingSinceFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Waiting since before this instant.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'awaitingSinceTo must be an ISO 8601 date-time' })
+  awaitingSinceTo?: string;
+
   @ApiPropertyOptional({ type: 'integer', description: 'Total at least this, minor units.', minimum: 0 })
   @IsOptional()
   @Type(() => Number)

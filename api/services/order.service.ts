@@ -297,6 +297,9 @@ export class OrderService {
   async list(query: ListOrdersQueryDto, viewer: Actor): Promise<Page<OrderDto>> {
     if (query.createdFrom && query.createdTo && Date.parse(query.createdTo) < Date.parse(query.createdFrom))
       throw invalidField('createdTo', 'must not be before createdFrom');
+    const { awaitingSinceFrom: sinceFrom, awaitingSinceTo: sinceTo } = query;
+    if (sinceFrom && sinceTo && Date.parse(sinceTo) < Date.parse(sinceFrom))
+      throw invalidField('awaitingSinceTo', 'must not be before awaitingSinceFrom');
     if (query.minTotal !== undefined && query.maxTotal !== undefined && query.maxTotal < query.minTotal)
       throw invalidField('maxTotal', 'must not be less than minTotal');
     const page = await this.orders.list(query);

@@ -21,6 +21,9 @@ export interface OrderFilter {
   createdFrom?: string;
   /** Created before this instant (ISO 8601). */
   createdTo?: string;
+  /** Waiting in the current stage since an instant within these bounds (from included, ISO 8601). */
+  awaitingSinceFrom?: string;
+  awaitingSinceTo?: string;
   /** Total within these bounds, minor units, inclusive. */
   minTotal?: number;
   maxTotal?: number;
@@ -94,6 +97,8 @@ function filterOf(filter: OrderFilter): { conditions: string[]; params: unknown[
   if (filter.awaiting) add('o.awaiting = ?', filter.awaiting);
   if (filter.createdFrom) add('o.created_at >= ?::timestamptz', filter.createdFrom);
   if (filter.createdTo) add('o.created_at < ?::timestamptz', filter.createdTo);
+  if (filter.awaitingSinceFrom) add('o.awaiting_since >= ?::timestamptz', filter.awaitingSinceFrom);
+  if (filter.awaitingSinceTo) add('o.awaiting_since < ?::timestamptz', filter.awaitingSinceTo);
   if (filter.minTotal !== undefined) add('o.total >= ?', filter.minTotal);
   if (filter.maxTotal !== undefined) add('o.total <= ?', filter.maxTotal);
   if (filter.externalRef !== undefined) add(`(o.snapshot ->> 'externalRef') = ?`, filter.externalRef);

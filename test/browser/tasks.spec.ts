@@ -16,6 +16,7 @@ import {
   signIn,
   type ConsolePage,
 } from '../support/browser';
+import { bucketSince } from '../../domain/waiting';
 import { eventually, seedCatalogue } from '../support/fixtures';
 import type { ApiClient } from '../support/http';
 import { placeOrder, type OrderBody } from '../support/orders';
@@ -35,7 +36,11 @@ const strings = (language: string) =>
   ) as Strings;
 
 type Tasks = { items: { orderId: string; number: string }[] };
-type Waiting = { buckets: { key: string }[]; rows: { subject: string; stage: string; counts: number[] }[] };
+type Waiting = {
+  generatedAt: string;
+  buckets: { key: string }[];
+  rows: { subject: string; stage: string; counts: number[] }[];
+};
 
 describe('tasks, navigation counts and the heat map in the console', () => {
   let stack: TestStack;
@@ -202,18 +207,36 @@ describe('tasks, navigation counts and the heat map in the console', () => {
 
     it(`shows the manager where work waits; a cell opens the board with exactly those orders (${language})`, async () => {
       await person(['manager'], `tk-boss-${tag}`, language);
+      // One order waiting for approval has waited two days (the mirror's clock, which the report reads): the
+      // under-an-hour cell leaves it out, and so must the board that cell opens.
+      for (let i = 0; i < 2; i += 1) await placeOrder(admin, customerId, [{ sku, quantity: 1 }]);
+      const all = (
+        await admin.get<{ items: { id: string; number: string }[] }>(
+          '/api/orders?awaiting=approval&limit=100',
+        )
+      ).body.items;
+      expect(all.length).toBeGreaterThan(1);
+      const aged = all[0]!;
+      await stack.orm.em
+        .fork()
+        .getConnection()
+        .execute(`update orders set awaiting_since = now() - interval '2 days' where id = ?`, [aged.id]);
       const report = (await admin.get<Waiting>('/api/reports/waiting')).body;
       const column = report.buckets.findIndex((bucket) => bucket.key === 'under_1h');
       const approval = report.rows.find((row) => row.subject === 'order' && row.stage === 'approval')!;
-      // Everything in this fresh stack has waited under an hour: the row is this one cell.
       expect(approval.counts[column]).toBeGreaterThan(0);
-      expect(approval.counts.reduce((sum, count) => sum + count, 0)).toBe(approval.counts[column]);
+      const window = new URLSearchParams({
+        awaiting: 'approval',
+        limit: '100',
+        ...bucketSince('under_1h', Date.parse(report.generatedAt)),
+      });
       const expected = (
-        await admin.get<{ items: { number: string }[] }>('/api/orders?awaiting=approval&limit=100')
+        await admin.get<{ items: { number: string }[] }>(`/api/orders?${window.toString()}`)
       ).body.items
         .map((order) => order.number)
         .sort();
       expect(expected).toHaveLength(approval.counts[column]!);
+      expect(expected).not.toContain(aged.number);
 
       const page = await open(`tk-boss-${tag}`);
       await page.getByRole('navigation').getByText(s.nav.reportWaiting!, { exact: true }).click();
@@ -230,8 +253,12 @@ describe('tasks, navigation counts and the heat map in the console', () => {
       expect(await page.getByTestId('waiting-cell-return-approval-under_1h').locator('a').count()).toBe(0);
       await cell.getByRole('link').click();
       await page.waitForURL(
-        (url) => url.pathname === '/orders' && url.searchParams.get('awaiting') === 'approval',
+        (url) =>
+          url.pathname === '/orders' &&
+          url.searchParams.get('awaiting') === 'approval' &&
+          url.searchParams.has('awaitingSinceFrom'),
       );
+      await page.getByTestId('wait-window').waitFor();
       const board = page.getByTestId('order-board');
       const numbers = await eventually(
         async () =>

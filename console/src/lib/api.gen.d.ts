@@ -6835,6 +6835,10 @@ export interface operations {
                 createdFrom?: string;
                 /** @description Created before this instant. */
                 createdTo?: string;
+                /** @description Waiting since this instant or later (the order's `awaitingSince`): the heat map's time buckets. */
+                awaitingSinceFrom?: string;
+                /** @description Waiting since before this instant. */
+                awaitingSinceTo?: string;
                 /** @description Total at least this, minor units. */
                 minTotal?: number;
                 /** @description Total at most this, minor units. */

@@ -54,3 +54,18 @@ export function paramsFromFilters(filters: BoardFilters): URLSearchParams {
 export function filtersKey(params: URLSearchParams): string {
   return paramsFromFilters(filtersFromParams(params)).toString();
 }
+
+/**
+ * When the waits began, from the address (`awaitingSinceFrom` included, `awaitingSinceTo` excluded, instants):
+ * a heat-map cell's orders. Not part of a saved view (a view keeps filters, not a moment's window).
+ */
+export function waitWindowFromParams(params: URLSearchParams): {
+  awaitingSinceFrom?: string;
+  awaitingSinceTo?: string;
+} {
+  const instant = (key: string) => {
+    const value = params.get(key);
+    return value && dayjs(value).isValid() ? { [key]: dayjs(value).toISOString() } : {};
+  };
+  return { ...instant('awaitingSinceFrom'), ...instant('awaitingSinceTo') };
+}

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Checkbox,
   DatePicker,
@@ -22,7 +23,7 @@ import type { Order } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { dateTime, money } from '../../../lib/format';
 import { hasRole, OPERATORS } from '../../../lib/roles';
-import { filtersFromParams, paramsFromFilters } from '../../../lib/board-filters';
+import { filtersFromParams, paramsFromFilters, waitWindowFromParams } from '../../../lib/board-filters';
 import { useMe } from '../../../lib/session';
 import { AWAITING_VALUES, ORDER_STATUSES } from '../../../../../domain/order';
 import { BulkActions } from './components/bulk-actions';
@@ -46,7 +47,8 @@ export function OrderListPage() {
   const minTotal = filters.minTotal;
   const maxTotal = filters.maxTotal;
   const pageSize = Number(params.get('pageSize') ?? 100);
-  const pages = useOrderPages(filters, pageSize);
+  const waitWindow = waitWindowFromParams(params);
+  const pages = useOrderPages({ ...filters, ...waitWindow }, pageSize);
   const customers = useCustomers({ limit: 20, ...(customerSearch ? { q: customerSearch } : {}) });
   const customerName = useCustomerNames();
   const orders = useMemo(() => pages.data?.pages.flatMap((page) => page.items) ?? [], [pages.data]);
@@ -199,6 +201,26 @@ export function OrderListPage() {
         </Space.Compact>
         <SavedViews filters={filters} />
       </Space>
+      {(waitWindow.awaitingSinceFrom || waitWindow.awaitingSinceTo) && (
+        <Alert
+          data-testid="wait-window"
+          type="info"
+          showIcon
+          style={{ marginTop: 12 }}
+          title={t('orders.list.waitWindow', {
+            from: waitWindow.awaitingSinceFrom ? dateTime(waitWindow.awaitingSinceFrom, i18n.language) : '…',
+            to: waitWindow.awaitingSinceTo ? dateTime(waitWindow.awaitingSinceTo, i18n.language) : '…',
+          })}
+          action={
+            <Button
+              size="small"
+              onClick={() => setMany({ awaitingSinceFrom: undefined, awaitingSinceTo: undefined })}
+            >
+              {t('orders.list.clearWaitWindow')}
+            </Button>
+          }
+        />
+      )}
       {pages.error && (
         <Typography.Text type="danger">{describeError(pages.error, t).message}</Typography.Text>
       )}

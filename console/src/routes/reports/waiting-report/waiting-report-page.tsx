@@ -6,6 +6,7 @@ import { useWaitingReport } from '../../../hooks/api/tasks';
 import type { Schemas } from '../../../lib/client';
 import { describeError } from '../../../lib/errors';
 import { dateTime, duration } from '../../../lib/format';
+import { bucketSince } from '../../../../../domain/waiting';
 
 type Row = Schemas['WaitingRowDto'];
 
@@ -19,8 +20,9 @@ function heat(count: number, max: number): string {
 
 /**
  * Where work waits now (managers, admins, auditors): a row per stage (orders, then returns), a column per
- * waited-time bucket. An order cell opens the board filtered to the stage (`/orders?awaiting=<stage>`); the
- * board has no filter for when the wait began, so it shows the whole row. Return rows have no page to open.
+ * waited-time bucket. An order cell opens the board on exactly its orders: the stage, and when their waits
+ * began as of the report (`/orders?awaiting=<stage>&awaitingSinceFrom=…&awaitingSinceTo=…`). Return rows
+ * have no page to open.
  */
 export function WaitingReportPage() {
   const { t, i18n } = useTranslation();
@@ -69,7 +71,10 @@ export function WaitingReportPage() {
               if (count === 0 || row.subject !== 'order') return <span>{count}</span>;
               return (
                 <Link
-                  to={`/orders?awaiting=${encodeURIComponent(row.stage)}`}
+                  to={`/orders?${new URLSearchParams({
+                    awaiting: row.stage,
+                    ...bucketSince(bucket.key, Date.parse(report.data!.generatedAt)),
+                  }).toString()}`}
                   className="heat-link"
                   aria-label={t('waiting.cellLink', {
                     count,
