@@ -1,4 +1,4 @@
-import { bucketSince, WAIT_BUCKETS } from '../domain/waiting';
+import { bucketSince, type WAIT_BUCKETS } from '../domain/waiting';
 import { seedCatalogue } from './support/fixtures';
 import { placeOrder } from './support/orders';
 import { useStack } from './support/stack';
