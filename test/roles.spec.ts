@@ -338,6 +338,16 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/inbound/${nobody}/close`, {}],
   },
   {
+    action: 'download an inbound mail’s attachment',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', `/api/inbound/${nobody}/attachments/0`],
+  },
+  {
+    action: 'download an attachment of an order’s conversation',
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/messages/${nobody}/attachments/0`],
+  },
+  {
     action: 'read the quote conversion report',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', '/api/reports/quotes'],
