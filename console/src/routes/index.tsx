@@ -36,6 +36,12 @@ export const PAGES: PageRoute[] = [
     nav: { key: 'nav.tasks', group: 'work' },
   },
   {
+    path: '/inbound',
+    roles: OPERATORS,
+    Component: page(() => import('./inbound/inbound-list/inbound-list-page'), 'InboundListPage'),
+    nav: { key: 'nav.inbound', group: 'work' },
+  },
+  {
     path: '/orders/new',
     roles: OPERATORS,
     Component: page(() => import('./orders/order-create/order-create-page'), 'OrderCreatePage'),
