@@ -179,7 +179,11 @@ function InboundCard({ item, onDone }: { item: Item; onDone: (done: Done) => voi
               {item.attachments.map((attachment, n) => (
                 <li key={n}>
                   {attachment.kept ? (
-                    <a href={inboundAttachmentUrl(item.id, n)} download={attachment.name}>
+                    <a
+                      href={inboundAttachmentUrl(item.id, n)}
+                      download={attachment.name}
+                      style={{ textDecoration: 'underline' }}
+                    >
                       {attachment.name}
                     </a>
                   ) : (

@@ -46,6 +46,7 @@ export function OrderMessages({ order }: { order: Order }) {
                         key={n}
                         href={`/api/orders/${order.id}/messages/${message.id}/attachments/${n}`}
                         download={attachment.name}
+                        style={{ textDecoration: 'underline' }}
                       >
                         {attachment.name}
                       </a>
