@@ -341,11 +341,13 @@ const TABLE: Cell[] = [
     action: 'download an inbound mail’s attachment',
     allowed: ['admin', 'manager', 'staff'],
     request: () => ['GET', `/api/inbound/${nobody}/attachments/0`],
+    route: 'GET /api/inbound/:id/attachments/:n',
   },
   {
     action: 'download an attachment of an order’s conversation',
     allowed: ALL,
     request: () => ['GET', `/api/orders/${nobody}/messages/${nobody}/attachments/0`],
+    route: 'GET /api/orders/:id/messages/:messageId/attachments/:n',
   },
   {
     action: 'read the quote conversion report',
