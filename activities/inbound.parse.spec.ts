@@ -5,7 +5,7 @@ const place = { mailbox: 'test@127.0.0.1:143/INBOX', uidValidity: 7, uid: 1, siz
 const mime = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 
 describe('reading a message', () => {
-  it('keeps HTML mail as plain text only, and attachments as their name, size and type', async () => {
+  it('keeps HTML mail as plain text only, and allowed attachments with their bytes', async () => {
     const mail = await readMail(
       mime([
         'From: "Li Wei" <Li.Wei@Example.com>',
@@ -42,11 +42,66 @@ describe('reading a message', () => {
       references: ['<r0@oms.local>', '<r1@oms.local>'],
       automatic: false,
       authentication: 'mx.oms.example; dmarc=fail header.from=example.com',
-      attachments: [{ name: 'lines.csv', type: 'text/csv', size: expect.any(Number) as unknown }],
+      attachments: [{ name: 'lines.csv', type: 'text/csv', size: expect.any(Number) as unknown, kept: true }],
       problem: null,
     });
+    expect(mail.files.map((f) => [f.n, f.bytes.toString()])).toEqual([[0, 'sku,quantity\r\nA4,20']]);
     expect(mail.text).toContain('Hello');
     expect(mail.text).not.toMatch(/<|script|alert/);
+  });
+
+  it('refuses attachments of other types, over the size limit, or whose content is not their type, saying why', async () => {
+    const part = (type: string, name: string, body: string) => [
+      '--b',
+      `Content-Type: ${type}; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(body).toString('base64'),
+    ];
+    const mail = await readMail(
+      mime([
+        'From: a@example.com',
+        'Subject: files',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'see attached',
+        ...part('application/x-msdownload', 'setup.exe', 'MZ...'),
+        ...part('image/png', 'photo.png', '<script>alert(1)</script>'),
+        ...part('text/plain', 'big.txt', 'x'.repeat(2000)),
+        ...part('application/octet-stream', 'Report.PDF', '%PDF-1.4 ...'),
+        ...part('image/svg+xml', 'logo.svg', '<svg onload="alert(1)"/>'),
+        '--b--',
+        '',
+      ]),
+      place,
+      false,
+      1000,
+    );
+    expect(mail.attachments).toEqual([
+      expect.objectContaining({
+        name: 'setup.exe',
+        kept: false,
+        refused: expect.stringMatching(/type application\/x-msdownload is not kept/) as unknown,
+      }),
+      expect.objectContaining({
+        name: 'photo.png',
+        kept: false,
+        refused: expect.stringMatching(/content is not image\/png/) as unknown,
+      }),
+      expect.objectContaining({
+        name: 'big.txt',
+        kept: false,
+        refused: expect.stringMatching(/larger than the 1000 bytes/) as unknown,
+      }),
+      { name: 'Report.PDF', size: 12, type: 'application/pdf', kept: true },
+      expect.objectContaining({ name: 'logo.svg', kept: false }),
+    ]);
+    expect(mail.files.map((f) => f.n)).toEqual([3]);
   });
 
   it('knows an auto-reply by its Auto-Submitted header', async () => {

@@ -1,13 +1,14 @@
 /**
  * Turns a message as the IMAP server holds it into what the product keeps (docs/inbound-mail.md): text only
- * (HTML is converted to plain text by mailparser and never stored or shown as HTML), attachments as
- * metadata only, the threading headers, whether a machine wrote it, and the receiving server's
+ * (HTML is converted to plain text by mailparser and never stored or shown as HTML), attachments of the
+ * allowed types within the size limit (the others listed as refused), the threading headers, whether a machine wrote it, and the receiving server's
  * authentication verdict, shown beside the sender rather than trusted.
  */
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
+import { DEFAULT_ATTACHMENT_MAX_BYTES, judgeAttachment } from '../domain/inbound-attachments';
 import { MAX_STORED_TEXT, isAutomatic, suggestionFor } from '../domain/inbound-mail';
-import type { AttachmentInfo, IncomingMail } from '../db/repositories';
+import type { AttachmentBytes, AttachmentInfo, IncomingMail } from '../db/repositories';
 
 /** Messages larger than this are recorded from their headers alone, with a note for staff. */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -63,11 +64,14 @@ const cut = (text: string): string =>
 /**
  * Reads one message. `headersOnly` when only its headers were fetched (a message over MAX_MESSAGE_BYTES);
  * a message mailparser cannot read at all is recorded with the reason instead of failing the reader.
+ * Attachments of an allowed type within `attachmentMaxBytes` are kept (their bytes in `files`), the others
+ * listed as refused with the reason.
  */
 export async function readMail(
   source: Buffer,
   place: MessagePlace,
   headersOnly = false,
+  attachmentMaxBytes = DEFAULT_ATTACHMENT_MAX_BYTES,
 ): Promise<IncomingMail> {
   let parsed: ParsedMail;
   try {
@@ -90,6 +94,7 @@ export async function readMail(
       automatic: false,
       authentication: null,
       attachments: [],
+      files: [],
       suggestion: null,
       problem: `The message could not be read (${error instanceof Error ? error.message : String(error)}).`,
       at: new Date(),
@@ -101,11 +106,24 @@ export async function readMail(
   const references = (
     typeof parsed.references === 'string' ? parsed.references.split(/\s+/) : (parsed.references ?? [])
   ).filter(Boolean);
-  const listed: AttachmentInfo[] = parsed.attachments.slice(0, MAX_LISTED_ATTACHMENTS).map((a) => ({
-    name: clean(a.filename ?? 'attachment').slice(0, 200),
-    size: a.size,
-    type: a.contentType.slice(0, 100),
-  }));
+  const files: AttachmentBytes[] = [];
+  const listed: AttachmentInfo[] = parsed.attachments.slice(0, MAX_LISTED_ATTACHMENTS).map((a, n) => {
+    const name = clean(a.filename ?? 'attachment').slice(0, 200);
+    const verdict = judgeAttachment(
+      { name, declaredType: a.contentType, bytes: a.content },
+      attachmentMaxBytes,
+    );
+    if (!verdict.kept)
+      return {
+        name,
+        size: a.size,
+        type: clean(a.contentType).slice(0, 100),
+        kept: false,
+        refused: verdict.reason,
+      };
+    files.push({ n, bytes: a.content });
+    return { name, size: a.size, type: verdict.type, kept: true };
+  });
   const notes: string[] = [];
   if (headersOnly)
     notes.push(
@@ -137,6 +155,7 @@ export async function readMail(
     }),
     authentication: clean(headerText(headers.get('authentication-results')) ?? '').slice(0, 1000) || null,
     attachments: headersOnly ? [] : listed,
+    files: headersOnly ? [] : files,
     suggestion: suggestionFor(subject, text),
     problem: notes.length ? notes.join(' ') : null,
     // When it was taken, not its Date header: the sender writes that, and a conversation is ordered by it.

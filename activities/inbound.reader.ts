@@ -40,6 +40,8 @@ export interface InboundReaderDeps {
    * announced to nobody); default 20.
    */
   senderLimit?: number;
+  /** Bytes per attachment kept at most; larger ones are listed as refused. Default 5 MB. */
+  attachmentMaxBytes?: number;
   /** Messages per pass at most: the lease is renewed between passes. */
   batchSize?: number;
   /**
@@ -163,7 +165,12 @@ export class InboundReader {
       );
       if (!fetched) continue; // expunged by someone else meanwhile
       const source = (tooLarge ? fetched.headers : fetched.source) ?? Buffer.alloc(0);
-      const mail = await readMail(source, { mailbox: mailbox.key, uidValidity, uid, size }, tooLarge);
+      const mail = await readMail(
+        source,
+        { mailbox: mailbox.key, uidValidity, uid, size },
+        tooLarge,
+        this.deps.attachmentMaxBytes,
+      );
       const stored = await repository().store(
         mail,
         this.deps.messageIdDomain,

@@ -75,7 +75,7 @@ describe('configuration', () => {
         breaker: { threshold: 3, backoffMs: 2000, maxBackoffMs: 60000 },
         digest: { cron: '0 8 * * *', timeZone: 'Asia/Shanghai' },
       },
-      inbound: { mailboxes: [], pollMs: 30000, senderLimit: 20 },
+      inbound: { mailboxes: [], pollMs: 30000, senderLimit: 20, attachmentMaxBytes: 5 * 1024 * 1024 },
       tracking: { secret: undefined, linkDays: 30, publicUrl: 'http://127.0.0.1:3000' },
       tracing: null,
       documents: {
@@ -94,6 +94,7 @@ describe('configuration', () => {
     expect(config.inbound).toEqual({
       pollMs: 5000,
       senderLimit: 20,
+      attachmentMaxBytes: 5 * 1024 * 1024,
       mailboxes: [
         {
           key: 'orders@shop.example@mail.shop.example:993/INBOX',

@@ -189,6 +189,8 @@ export abstract class AppConfig {
     pollMs: number;
     /** Messages from one sender within an hour beyond which the rest are taken for a machine's. */
     senderLimit: number;
+    /** Bytes per attachment kept at most (OMS_INBOUND_ATTACHMENT_MAX_BYTES, default 5 MB). */
+    attachmentMaxBytes: number;
   };
   abstract tracking: {
     /** HMAC key of the customers' tracking links; when unset, generated once into the data folder. */
@@ -621,6 +623,7 @@ export function loadConfig(
       mailboxes: inboundMailboxes(env, 'OMS_INBOUND_IMAP_URL'),
       pollMs: positiveInt(env, 'OMS_INBOUND_POLL_MS', 30_000),
       senderLimit: positiveInt(env, 'OMS_INBOUND_SENDER_LIMIT', 20),
+      attachmentMaxBytes: positiveInt(env, 'OMS_INBOUND_ATTACHMENT_MAX_BYTES', 5 * 1024 * 1024),
     },
     tracking: {
       secret: secret(env, 'OMS_TRACKING_SECRET', 32),

@@ -338,6 +338,18 @@ const TABLE: Cell[] = [
     request: () => ['POST', `/api/inbound/${nobody}/close`, {}],
   },
   {
+    action: 'download an inbound mail’s attachment',
+    allowed: ['admin', 'manager', 'staff'],
+    request: () => ['GET', `/api/inbound/${nobody}/attachments/0`],
+    route: 'GET /api/inbound/:id/attachments/:n',
+  },
+  {
+    action: 'download an attachment of an order’s conversation',
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/messages/${nobody}/attachments/0`],
+    route: 'GET /api/orders/:id/messages/:messageId/attachments/:n',
+  },
+  {
     action: 'read the quote conversion report',
     allowed: ['admin', 'manager', 'auditor'],
     request: () => ['GET', '/api/reports/quotes'],

@@ -128,6 +128,7 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         owner,
         pollMs: options.inbound.pollMs,
         senderLimit: options.inbound.senderLimit,
+        attachmentMaxBytes: options.inbound.attachmentMaxBytes,
         messageIdDomain: notifications.messageIdDomain,
         onJoined: joinedNotifier({
           em,

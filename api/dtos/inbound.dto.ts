@@ -4,7 +4,22 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-
 export class MailAttachmentDto {
   @ApiProperty({ example: 'order.xlsx' }) name!: string;
   @ApiProperty({ type: 'integer', description: 'Bytes.' }) size!: number;
-  @ApiProperty({ example: 'application/pdf' }) type!: string;
+  @ApiProperty({
+    example: 'application/pdf',
+    description: 'When kept, the type it is served with; otherwise as the e-mail declared it.',
+  })
+  type!: string;
+  @ApiProperty({
+    description:
+      'Whether its bytes are kept: downloadable by its position in `attachments` (from 0). Only images ' +
+      '(PNG, JPEG, GIF, WebP), PDF, CSV, XLSX and plain text within the size limit are kept.',
+  })
+  kept!: boolean;
+  @ApiPropertyOptional({
+    example: 'larger than the 5 MB kept per attachment',
+    description: 'Why it was not kept (its type, its size, or content that is not its type).',
+  })
+  refused?: string;
 }
 
 export class OrderMessageDto {
@@ -17,7 +32,10 @@ export class OrderMessageDto {
   @ApiProperty({ description: 'Plain text only: HTML mail is converted to text, never shown as HTML.' })
   text!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ type: [MailAttachmentDto], description: 'What was attached; the files are not kept.' })
+  @ApiProperty({
+    type: [MailAttachmentDto],
+    description: 'What was attached; the kept ones are downloaded from `…/attachments/:n`.',
+  })
   attachments!: MailAttachmentDto[];
   @ApiProperty({
     description: 'Written by a machine (an auto-reply, a bounce): never answered automatically.',
@@ -91,8 +109,10 @@ export class FileInboundDto {
     enum: ['feedback', 'order-draft', 'message'],
     description:
       '`feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; ' +
-      '`order-draft`: an uncommitted import for the sender’s customer from the order lines recognised in ' +
-      'the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`), answered as `importId`.',
+      '`order-draft`: an uncommitted import, answered as `importId`: from the first kept CSV or XLSX ' +
+      'attachment when there is one (read as an upload to `POST /api/imports/orders`), else for the ' +
+      'sender’s customer from the order lines recognised in the text (a SKU of the catalogue with a ' +
+      'quantity, such as `TEA-001 x 2`).',
   })
   @IsIn(['feedback', 'order-draft', 'message'], { message: 'as must be feedback, order-draft or message' })
   as!: 'feedback' | 'order-draft' | 'message';

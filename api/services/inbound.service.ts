@@ -5,9 +5,11 @@ import {
   InboundRepository,
   ProductRepository,
   type InboundItem,
+  type StoredAttachment,
 } from '../../db/repositories';
+import { SPREADSHEET_TYPES } from '../../domain/inbound-attachments';
 import { orderLineCandidates, recognisedOrderLines } from '../../domain/inbound-mail';
-import type { ImportRow } from '../../domain/order-import';
+import { MAX_IMPORT_BYTES, type ImportRow } from '../../domain/order-import';
 import type { Actor } from '../../domain/order';
 import type { FileInboundDto, InboundListDto, OrderMessageDto, OrderMessagesDto } from '../dtos/inbound.dto';
 import { DomainError, invalidField, notFound } from '../errors/domain.error';
@@ -63,6 +65,26 @@ export class InboundService {
     return this.settle(id, dto.as, actor, dto.orderId ?? null);
   }
 
+  /** A kept attachment of an incoming message (404 when unknown or refused). */
+  async attachment(id: string, n: number): Promise<StoredAttachment> {
+    const found = await this.inbound.attachment(id, n);
+    if (!found) throw notFound('attachment', `${id}/${n}`);
+    return found;
+  }
+
+  /** A kept attachment of a message on an order the viewer can see (404 otherwise). */
+  async orderAttachment(
+    orderId: string,
+    messageId: string,
+    n: number,
+    viewer: Actor,
+  ): Promise<StoredAttachment> {
+    await this.orders.get(orderId, viewer);
+    const found = await this.inbound.attachment(messageId, n, orderId);
+    if (!found) throw notFound('attachment', `${messageId}/${n}`);
+    return found;
+  }
+
   /** Closes an open message without filing it anywhere (spam, a thank-you). */
   async close(id: string, actor: Actor): Promise<InboundItem> {
     return this.settle(id, 'closed', actor, null);
@@ -78,6 +100,42 @@ export class InboundService {
     const message = await this.inbound.findIncoming(id);
     if (!message) throw notFound('inbound message', id);
     if (message.status !== 'open') throw notOpen(message.status);
+    const spreadsheet = message.attachments.findIndex(
+      (a) => a.kept && SPREADSHEET_TYPES.includes(a.type as (typeof SPREADSHEET_TYPES)[number]),
+    );
+    const preview =
+      spreadsheet >= 0
+        ? await this.draftFromAttachment(id, spreadsheet, actor)
+        : await this.draftFromText(message, actor);
+    // Filed by someone else meanwhile: the preview stays uncommitted and creates nothing.
+    const filed = await this.inbound.file(id, 'order-draft', actor, null, preview.id);
+    if (!filed) throw notOpen((await this.inbound.findIncoming(id))?.status ?? 'gone');
+    return { ...filed, importId: preview.id };
+  }
+
+  /**
+   * An attached CSV or XLSX file read as an upload to `POST /api/imports/orders` is (the same parser, checks
+   * and limits): its columns name the customer, so the sender's address plays no part.
+   */
+  private async draftFromAttachment(id: string, n: number, actor: Actor): Promise<{ id: string }> {
+    const file = await this.attachment(id, n);
+    if (file.bytes.length > MAX_IMPORT_BYTES)
+      throw new DomainError(
+        'invalid_input',
+        `the attached ${file.name} is larger than the ${MAX_IMPORT_BYTES / 1024 / 1024} MB an import takes`,
+        { field: 'attachments' },
+      );
+    return this.imports.previewFile(
+      { originalname: file.name, size: file.bytes.length, buffer: file.bytes },
+      actor,
+    );
+  }
+
+  /** The order lines recognised in the message's text, as the rows of an import. */
+  private async draftFromText(
+    message: InboundItem & { fromAddress: string },
+    actor: Actor,
+  ): Promise<{ id: string }> {
     const candidates = orderLineCandidates(message.text);
     const catalogue = await this.products.skusIgnoringCase(candidates.map((line) => line.sku));
     // As written, else the one SKU spelled so in another case (two such SKUs: neither is guessed).
@@ -111,11 +169,7 @@ export class InboundService {
         notes: index === 0 ? notes : '',
       },
     }));
-    const preview = await this.imports.previewRows(`e-mail ${message.subject}`.slice(0, 200), rows, actor);
-    // Filed by someone else meanwhile: the preview stays uncommitted and creates nothing.
-    const filed = await this.inbound.file(id, 'order-draft', actor, null, preview.id);
-    if (!filed) throw notOpen((await this.inbound.findIncoming(id))?.status ?? 'gone');
-    return { ...filed, importId: preview.id };
+    return this.imports.previewRows(`e-mail ${message.subject}`.slice(0, 200), rows, actor);
   }
 
   private async settle(

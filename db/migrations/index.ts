@@ -37,6 +37,7 @@ import { Migration20261205110000_return_escalation } from './Migration2026120511
 import { Migration20261206010000_inbound_sender_rate } from './Migration20261206010000_inbound_sender_rate';
 import { Migration20261206020000_shipment_notice } from './Migration20261206020000_shipment_notice';
 import { Migration20261206030000_return_notice } from './Migration20261206030000_return_notice';
+import { Migration20261206030500_inbound_attachments } from './Migration20261206030500_inbound_attachments';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -96,4 +97,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206010000_inbound_sender_rate', class: Migration20261206010000_inbound_sender_rate },
   { name: 'Migration20261206020000_shipment_notice', class: Migration20261206020000_shipment_notice },
   { name: 'Migration20261206030000_return_notice', class: Migration20261206030000_return_notice },
+  {
+    name: 'Migration20261206030500_inbound_attachments',
+    class: Migration20261206030500_inbound_attachments,
+  },
 ];

@@ -10,12 +10,41 @@ import type { Actor } from '../../domain/order';
 import { isUuid } from './ids';
 import { arrayLiteral, sqlOf, type Sql } from './sql';
 
-/** An attachment as stored: what it was, never its bytes. */
+/**
+ * An attachment as listed: what it was, whether its bytes are kept (in `mail_attachments`, downloadable by
+ * its position in the list) or why they were refused.
+ */
 export interface AttachmentInfo {
   name: string;
   size: number;
+  /** The type it is served with when kept; as the e-mail declared it otherwise. */
   type: string;
+  kept: boolean;
+  refused?: string;
 }
+
+/** A kept attachment's bytes, by its position in the message's `attachments`. */
+export interface AttachmentBytes {
+  n: number;
+  bytes: Buffer;
+}
+
+/** A kept attachment, to be downloaded or read as an order draft. */
+export interface StoredAttachment {
+  name: string;
+  type: string;
+  bytes: Buffer;
+}
+
+/** Listed attachments as stored (rows from before the bytes were kept have no `kept`). */
+const listed = (attachments: readonly Partial<AttachmentInfo>[]): AttachmentInfo[] =>
+  attachments.map((a) => ({
+    name: a.name ?? 'attachment',
+    size: a.size ?? 0,
+    type: a.type ?? 'application/octet-stream',
+    kept: a.kept === true,
+    ...(a.refused ? { refused: a.refused } : {}),
+  }));
 
 /** A message read from a mailbox, reduced to what is kept (text only, attachments as metadata). */
 export interface IncomingMail {
@@ -34,6 +63,8 @@ export interface IncomingMail {
   automatic: boolean;
   authentication: string | null;
   attachments: AttachmentInfo[];
+  /** The bytes of the attachments kept (those listed with `kept: true`). */
+  files: AttachmentBytes[];
   suggestion: InboundSuggestion;
   /** Why the message could not be read as it was (too large, malformed): shown to staff. */
   problem: string | null;
@@ -106,7 +137,7 @@ interface MessageRow {
   subject: string;
   text: string;
   at: SqlTime;
-  attachments: AttachmentInfo[];
+  attachments: Partial<AttachmentInfo>[];
   automatic: boolean;
   authentication: string | null;
   customer_id: string | null;
@@ -276,6 +307,12 @@ export class InboundRepository {
       );
       // Another reader stored it between the look and the insert (a lease that ran out mid-message).
       if (!inserted[0]) return { id: '', created: false, orderId: null, automatic: true };
+      for (const file of mail.files)
+        await sql(`insert into mail_attachments (message_id, n, bytes) values (?, ?, ?)`, [
+          inserted[0].id,
+          file.n,
+          file.bytes,
+        ]);
       return { id: inserted[0].id, created: true, orderId, automatic: mail.automatic };
     });
   }
@@ -295,7 +332,7 @@ export class InboundRepository {
       subject: row.subject,
       text: row.text,
       at: iso(row.at),
-      attachments: row.attachments,
+      attachments: listed(row.attachments),
       automatic: row.automatic,
       authentication: row.authentication,
     }));
@@ -398,6 +435,25 @@ export class InboundRepository {
   }
 
   /**
+   * A kept attachment of an incoming message by its position in the message's list; null when the message
+   * or the attachment is unknown, or its bytes were not kept. `orderId` limits it to that order's messages.
+   */
+  async attachment(messageId: string, n: number, orderId?: string): Promise<StoredAttachment | null> {
+    if (!isUuid(messageId) || (orderId !== undefined && !isUuid(orderId))) return null;
+    if (!Number.isSafeInteger(n) || n < 0 || n > 1000) return null;
+    const rows = await this.sql<{ attachments: Partial<AttachmentInfo>[]; bytes: Buffer }[]>(
+      `select m.attachments, a.bytes from mail_messages m
+         join mail_attachments a on a.message_id = m.id and a.n = ?
+        where m.id = ? and m.direction = 'in' and (?::uuid is null or m.order_id = ?::uuid)`,
+      [n, messageId, orderId ?? null, orderId ?? null],
+    );
+    const row = rows[0];
+    const info = row ? listed(row.attachments)[n] : undefined;
+    if (!row || !info?.kept) return null;
+    return { name: info.name, type: info.type, bytes: Buffer.from(row.bytes) };
+  }
+
+  /**
    * Files an open message: as feedback (a feedback row with channel `email`), as a message on an order, as
    * the order draft `importId` (an import preview made from it), or closes it. Null when it is not open any
    * more (filed or closed by someone else), in the same transaction.
@@ -460,7 +516,7 @@ function toItem(row: MessageRow): InboundItem {
     suggestion: row.suggestion,
     problem: row.problem,
     authentication: row.authentication,
-    attachments: row.attachments,
+    attachments: listed(row.attachments),
   };
 }
 

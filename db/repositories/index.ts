@@ -101,8 +101,10 @@ export { TaskRepository, type TaskRow } from './task.repository';
 export { ReturnRepository, type CreditNote, type NewReturn, type ReturnCreated } from './return.repository';
 export {
   InboundRepository,
+  type AttachmentBytes,
   type AttachmentInfo,
   type ConversationMessage,
+  type StoredAttachment,
   type IncomingMail,
   type InboundItem,
   type MailboxState,

@@ -1835,6 +1835,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/messages/{messageId}/attachments/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a kept attachment of a customer's message on the order
+         * @description Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getOrderMessageAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inbound": {
         parameters: {
             query?: never;
@@ -1869,6 +1889,26 @@ export interface paths {
          * @description Roles: admin, manager, staff.
          */
         post: operations["fileInbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbound/{id}/attachments/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a kept attachment of an incoming e-mail
+         * @description Roles: admin, manager, staff.
+         */
+        get: operations["getInboundAttachment"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3843,8 +3883,18 @@ export interface components {
             name: string;
             /** @description Bytes. */
             size: number;
-            /** @example application/pdf */
+            /**
+             * @description When kept, the type it is served with; otherwise as the e-mail declared it.
+             * @example application/pdf
+             */
             type: string;
+            /** @description Whether its bytes are kept: downloadable by its position in `attachments` (from 0). Only images (PNG, JPEG, GIF, WebP), PDF, CSV, XLSX and plain text within the size limit are kept. */
+            kept: boolean;
+            /**
+             * @description Why it was not kept (its type, its size, or content that is not its type).
+             * @example larger than the 5 MB kept per attachment
+             */
+            refused?: string;
         };
         OrderMessageDto: {
             /** Format: uuid */
@@ -3862,7 +3912,7 @@ export interface components {
             text: string;
             /** Format: date-time */
             at: string;
-            /** @description What was attached; the files are not kept. */
+            /** @description What was attached; the kept ones are downloaded from `…/attachments/:n`. */
             attachments: components["schemas"]["MailAttachmentDto"][];
             /** @description Written by a machine (an auto-reply, a bounce): never answered automatically. */
             automatic: boolean;
@@ -3908,7 +3958,7 @@ export interface components {
         };
         FileInboundDto: {
             /**
-             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: an uncommitted import for the sender’s customer from the order lines recognised in the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`), answered as `importId`.
+             * @description `feedback`: into the feedback list (channel `email`); `message`: onto the order `orderId`; `order-draft`: an uncommitted import, answered as `importId`: from the first kept CSV or XLSX attachment when there is one (read as an upload to `POST /api/imports/orders`), else for the sender’s customer from the order lines recognised in the text (a SKU of the catalogue with a quantity, such as `TEA-001 x 2`).
              * @enum {string}
              */
             as: "feedback" | "order-draft" | "message";
@@ -12908,6 +12958,84 @@ export interface operations {
             };
         };
     };
+    getOrderMessageAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as it was attached, as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), with the Content-Type of its kept type (never what the e-mail claimed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "application/pdf": string;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such order, message or attachment, or the attachment was not kept. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     listInbound: {
         parameters: {
             query?: {
@@ -13001,7 +13129,7 @@ export interface operations {
                     "application/json": components["schemas"]["FiledInboundDto"];
                 };
             };
-            /** @description Malformed or invalid input; the message names the field. */
+            /** @description `order-draft` from an attached file the import refuses (its columns, a damaged XLSX). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13055,8 +13183,94 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The request body is not JSON in a supported encoding. */
+            /** @description `order-draft` from an attached CSV file that is not UTF-8. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getInboundAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as it was attached, as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), with the Content-Type of its kept type (never what the e-mail claimed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "application/pdf": string;
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Malformed or invalid input; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such message or attachment, or the attachment was not kept. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,6 +47,12 @@ export const PAGES: PageRoute[] = [
     Component: page(() => import('./tasks/task-list/task-list-page'), 'TaskListPage'),
   },
   {
+    path: '/inbound',
+    roles: OPERATORS,
+    Component: page(() => import('./inbound/inbound-list/inbound-list-page'), 'InboundListPage'),
+    nav: { key: 'nav.inbound', group: 'work' },
+  },
+  {
     path: '/orders/new',
     roles: OPERATORS,
     Component: page(() => import('./orders/order-create/order-create-page'), 'OrderCreatePage'),

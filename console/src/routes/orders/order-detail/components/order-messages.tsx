@@ -38,11 +38,25 @@ export function OrderMessages({ order }: { order: Order }) {
                 {message.text}
               </Typography.Paragraph>
               {message.attachments.length > 0 && (
-                <Typography.Text type="secondary">
-                  {t('orders.messages.attachments', {
-                    names: message.attachments.map((a) => a.name).join(', '),
-                  })}
-                </Typography.Text>
+                <Space wrap size={4}>
+                  <Typography.Text type="secondary">{t('orders.messages.attachments')}</Typography.Text>
+                  {message.attachments.map((attachment, n) =>
+                    attachment.kept ? (
+                      <a
+                        key={n}
+                        href={`/api/orders/${order.id}/messages/${message.id}/attachments/${n}`}
+                        download={attachment.name}
+                        style={{ textDecoration: 'underline' }}
+                      >
+                        {attachment.name}
+                      </a>
+                    ) : (
+                      <Typography.Text key={n} type="secondary" title={attachment.refused}>
+                        {attachment.name} ({t('inbound.refused')})
+                      </Typography.Text>
+                    ),
+                  )}
+                </Space>
               )}
               {message.authentication && (
                 <Typography.Text type="secondary">
