@@ -1,5 +1,6 @@
-import { Alert, Button, Card, Col, Descriptions, Row, Spin, Table, Tabs, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Row, Spin, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { PricedLines } from '../../../components/priced-lines';
 import { useParams } from 'react-router-dom';
 import { StatusTag } from '../../../components/status-tag';
 import { useCustomer } from '../../../hooks/api/customers';
@@ -113,29 +114,12 @@ function OrderDetail({ order }: { order: Order }) {
       </Col>
       <Col span={24}>
         <Card title={t('orders.detail.lines')} size="small">
-          <Table
-            rowKey="sku"
-            size="small"
-            pagination={false}
-            dataSource={order.lines}
-            scroll={{ x: 600 }}
-            columns={[
-              { title: t('orders.fields.sku'), dataIndex: 'sku' },
-              { title: t('orders.fields.product'), dataIndex: 'name' },
-              { title: t('orders.fields.quantity'), dataIndex: 'quantity', align: 'right' },
-              { title: t('orders.fields.unitPrice'), dataIndex: 'unitPrice', align: 'right', render: m },
-              { title: t('orders.fields.lineTotal'), dataIndex: 'lineTotal', align: 'right', render: m },
-            ]}
-            summary={() => (
-              <Table.Summary.Row>
-                <Table.Summary.Cell index={0} colSpan={4}>
-                  <strong>{t('orders.fields.total')}</strong>
-                </Table.Summary.Cell>
-                <Table.Summary.Cell index={1} align="right">
-                  <strong data-testid="order-total">{m(order.total)}</strong>
-                </Table.Summary.Cell>
-              </Table.Summary.Row>
-            )}
+          <PricedLines
+            lines={order.lines}
+            total={order.total}
+            currency={order.currency}
+            totalLabel="orders.fields.total"
+            totalTestId="order-total"
           />
         </Card>
       </Col>

@@ -1,12 +1,13 @@
-import { Alert, Button, Card, Col, Descriptions, Row, Spin, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Row, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PricedLines } from '../../../components/priced-lines';
 import { Link, useParams } from 'react-router-dom';
 import { useCustomer } from '../../../hooks/api/customers';
 import { useOrder } from '../../../hooks/api/orders';
 import { useQuote, useSendQuote, type Quote } from '../../../hooks/api/quotes';
 import { describeError } from '../../../lib/errors';
-import { dateTime, money } from '../../../lib/format';
+import { dateTime } from '../../../lib/format';
 import { hasRole, OPERATORS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
 import { describeQuoteError, QuoteStatusTag } from '../components/quote-status-tag';
@@ -31,7 +32,6 @@ function QuoteDetail({ quote }: { quote: Quote }) {
   const [error, setError] = useState<string | null>(null);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const lang = i18n.language;
-  const m = (minor: number) => money(minor, quote.currency, lang);
   const sendable = hasRole(me.roles, OPERATORS) && (quote.status === 'draft' || quote.status === 'sent');
 
   const sendNow = async () => {
@@ -118,29 +118,12 @@ function QuoteDetail({ quote }: { quote: Quote }) {
         </Col>
         <Col span={24}>
           <Card title={t('quotes.fields.lines')} size="small">
-            <Table
-              rowKey="sku"
-              size="small"
-              pagination={false}
-              dataSource={quote.lines}
-              scroll={{ x: 600 }}
-              columns={[
-                { title: t('orders.fields.sku'), dataIndex: 'sku' },
-                { title: t('orders.fields.product'), dataIndex: 'name' },
-                { title: t('orders.fields.quantity'), dataIndex: 'quantity', align: 'right' },
-                { title: t('orders.fields.unitPrice'), dataIndex: 'unitPrice', align: 'right', render: m },
-                { title: t('orders.fields.lineTotal'), dataIndex: 'lineTotal', align: 'right', render: m },
-              ]}
-              summary={() => (
-                <Table.Summary.Row>
-                  <Table.Summary.Cell index={0} colSpan={4}>
-                    <strong>{t('quotes.fields.total')}</strong>
-                  </Table.Summary.Cell>
-                  <Table.Summary.Cell index={1} align="right">
-                    <strong data-testid="quote-total">{m(quote.total)}</strong>
-                  </Table.Summary.Cell>
-                </Table.Summary.Row>
-              )}
+            <PricedLines
+              lines={quote.lines}
+              total={quote.total}
+              currency={quote.currency}
+              totalLabel="quotes.fields.total"
+              totalTestId="quote-total"
             />
           </Card>
         </Col>
