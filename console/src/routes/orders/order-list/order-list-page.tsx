@@ -266,11 +266,7 @@ export function OrderListPage() {
         scroll={{ y: 620, x: 900 }}
       />
       {operator && (
-        <BulkActions
-          selected={selected}
-          board={orders}
-          onClear={() => setSelection({ filterKey, orders: new Map() })}
-        />
+        <BulkActions selected={selected} onClear={() => setSelection({ filterKey, orders: new Map() })} />
       )}
       <Space className="filters" style={{ marginTop: 12 }}>
         <Typography.Text type="secondary">{t('orders.list.shown', { count: orders.length })}</Typography.Text>

@@ -2,12 +2,11 @@ import { Alert, Button, Form, Input, Modal, Select, Space, Table, Tag, Typograph
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { useQuery } from '@tanstack/react-query';
-import { usersQueryKeys } from '../../../../hooks/api/operations';
 import { useBulkOrderAction, type BulkOrderAction, type BulkResult } from '../../../../hooks/api/orders';
-import { api, unwrap, type Order } from '../../../../lib/client';
+import { useTaskPeople } from '../../../../hooks/api/tasks';
+import type { Order } from '../../../../lib/client';
 import { describeError, fieldName } from '../../../../lib/errors';
-import { ADMINS, hasRole, MANAGERS } from '../../../../lib/roles';
+import { hasRole, MANAGERS } from '../../../../lib/roles';
 import { useMe } from '../../../../lib/session';
 
 /** What the board does to many orders at once (the bulk endpoint also has claim and unclaim). */
@@ -31,31 +30,19 @@ const lines = (text: string | undefined) =>
     .filter((line) => line !== '');
 
 /**
- * The people an order may be given to: oneself always; for admins everyone enabled who is not only an
- * auditor (the user list is theirs); for managers also everyone already holding an order on the board,
- * since the API has no staff directory for them. Staff may only take orders themselves.
+ * The people an order may be given to: oneself always; for managers and admins every enabled member of staff,
+ * manager and admin (`GET /api/tasks/people`). Staff may only take orders themselves.
  */
-function usePeople(orders: Order[]) {
+function usePeople() {
   const me = useMe();
-  const admin = hasRole(me.roles, ADMINS);
   const manager = hasRole(me.roles, MANAGERS);
-  // The user list is the admins' only (the same query as the users page).
-  const users = useQuery({
-    queryKey: usersQueryKeys.lists(),
-    queryFn: async () => unwrap(await api.GET('/api/users')),
-    enabled: admin,
-  });
+  const staff = useTaskPeople(manager);
   return useMemo(() => {
     const people = new Map<string, string>([[me.id, me.username]]);
-    if (manager) {
-      for (const user of users.data?.items ?? [])
-        if (!user.disabled && user.roles.some((role) => role !== 'auditor'))
-          people.set(user.id, `${user.displayName} (${user.username})`);
-      for (const { assignee } of orders)
-        if (assignee) people.set(assignee.id, `${assignee.displayName} (${assignee.username})`);
-    }
+    for (const person of staff.data?.items ?? [])
+      people.set(person.id, `${person.displayName} (${person.username})`);
     return [...people].map(([value, label]) => ({ value, label }));
-  }, [me, manager, users.data, orders]);
+  }, [me, staff.data]);
 }
 
 /**
@@ -64,13 +51,10 @@ function usePeople(orders: Order[]) {
  */
 export function BulkActions({
   selected,
-  board,
   onClear,
 }: {
   /** The selected orders in the board's order (a pasted column of tracking numbers follows it). */
   selected: Order[];
-  /** The orders the board shows, whose holders may be offered for assignment. */
-  board: Order[];
   onClear: () => void;
 }) {
   const { t } = useTranslation();
@@ -79,7 +63,7 @@ export function BulkActions({
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const bulk = useBulkOrderAction();
-  const people = usePeople(board);
+  const people = usePeople();
 
   // The API decides what may be done to each order (`actions`); an action none of them offers is greyed.
   const offered = (action: BulkAction) =>
