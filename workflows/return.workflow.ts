@@ -16,7 +16,7 @@ import {
   type ReturnReasonInput,
 } from './return.definitions';
 import { RETURN_ESCALATION_PATCH, watchReturnWaits } from './return/escalation';
-import { ReturnLifecycle } from './return/lifecycle';
+import { RETURN_ONE_AT_A_TIME_PATCH, ReturnLifecycle } from './return/lifecycle';
 
 /** How long a refunded return stays open for a person to close it before the system does. */
 const CLOSES_AFTER = '30 days';
@@ -31,7 +31,7 @@ export async function returnWorkflow(
   input: ReturnSnapshot,
   options: ReturnStartOptions = {},
 ): Promise<ReturnSnapshot> {
-  const life = new ReturnLifecycle(input);
+  const life = new ReturnLifecycle(input, patched(RETURN_ONE_AT_A_TIME_PATCH));
   setHandler(returnQuery, () => life.snapshot);
 
   const action = <Input extends ActorInput>(
@@ -43,7 +43,10 @@ export async function returnWorkflow(
     setHandler(
       update,
       async (input: Input) => {
-        await signatureCheck(update.name, input, () => ({ ...life.snapshot, awaiting: null }) as never);
+        const verify = () =>
+          signatureCheck(update.name, input, () => ({ ...life.snapshot, awaiting: null }) as never);
+        if (life.oneAtATime) return life.inTurn(name, () => run(input), verify);
+        await verify();
         return life.inTurn(name, () => run(input));
       },
       { validator: validate },
@@ -61,7 +64,7 @@ export async function returnWorkflow(
   action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
 
   // The request itself was written by the API: the customer hears of it here.
-  await life.tell();
+  await life.outside(() => life.tell());
 
   // Within the manager's threshold for orders (like an order's), approved at once, in turn with staff actions.
   if (options.autoApproval) {

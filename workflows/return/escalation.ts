@@ -34,7 +34,7 @@ export async function watchReturnWaits(life: ReturnLifecycle): Promise<void> {
     if (!wait) return;
     const { version } = life.snapshot;
     const since = Date.parse(life.snapshot.updatedAt);
-    const loaded = await local.escalationPlan({ stage: 'return' });
+    const loaded = (await life.outside(() => local.escalationPlan({ stage: 'return' })))!;
     const fired: Fired = {};
     // A new wait starts afresh; what fired in it stays fired when a changed policy arrives.
     while (life.snapshot.version === version) {
@@ -51,13 +51,18 @@ export async function watchReturnWaits(life: ReturnLifecycle): Promise<void> {
       for (const { level, count } of dueReminders(plan, since, fired, Date.now())) {
         const planLevel = plan.levels[level]!;
         fired[levelKey(planLevel)] = count;
-        await local.notifyReturnEscalated({
-          snapshot: life.snapshot,
-          stage: wait,
-          notify: planLevel.notify,
-          occurrence: `${wait}@${new Date(since).toISOString()}:${levelKey(planLevel)}:${count}`,
-          waitedMs: Date.now() - since,
-        });
+        // Waits for a staff action running now; not sent when that action ended the wait.
+        await life.outside(
+          () =>
+            local.notifyReturnEscalated({
+              snapshot: life.snapshot,
+              stage: wait,
+              notify: planLevel.notify,
+              occurrence: `${wait}@${new Date(since).toISOString()}:${levelKey(planLevel)}:${count}`,
+              waitedMs: Date.now() - since,
+            }),
+          () => life.snapshot.version === version,
+        );
       }
     }
   }

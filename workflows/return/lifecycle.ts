@@ -37,10 +37,20 @@ const person = ({ id, username }: Who): Who => ({ id, username });
 
 export class ReturnLifecycle {
   private current: ReturnSnapshot;
-  /** The staff action running now: the next one starts when it has settled. */
+  /** The work running now: the next one starts when it has settled. */
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(input: ReturnSnapshot) {
+  /**
+   * @param oneAtATime everything the return does with the outside world (staff actions with their signature
+   * check, its first notice, the escalation watch's policy loads and reminders) runs one after the other, so
+   * that at most one local activity is ever in flight. Side by side, their results reached the workflow in the
+   * order they finished, and on replay all at once: the history did not replay. False for returns started
+   * before (`RETURN_ONE_AT_A_TIME_PATCH`), which replay as they ran.
+   */
+  constructor(
+    input: ReturnSnapshot,
+    readonly oneAtATime = false,
+  ) {
     this.current = input;
   }
 
@@ -61,13 +71,34 @@ export class ReturnLifecycle {
     if (refusal) refuse(FAILURE.invalidInput, refusal.message, this.current.status, refusal.field);
   }
 
-  /** Runs the staff actions one after the other, each against the state it meets. */
-  inTurn(action: ReturnAction, run: () => Promise<void>): Promise<ReturnSnapshot> {
-    const turn = this.running.then(async () => {
+  /**
+   * Runs the staff actions one after the other, each against the state it meets; `verify` (the signature
+   * check) first, in turn, when the return does one thing at a time.
+   */
+  inTurn(
+    action: ReturnAction,
+    run: () => Promise<void>,
+    verify?: () => Promise<void> | null,
+  ): Promise<ReturnSnapshot> {
+    return this.alone(async () => {
+      if (verify) await verify();
       this.checkState(action);
       await run();
       return this.current;
     });
+  }
+
+  /**
+   * Runs work with the outside world that is not a staff action: alone, when the return does one thing at a
+   * time, and then only if it is still `wanted` when its turn comes; at once (as before) otherwise.
+   */
+  outside<T>(work: () => Promise<T>, wanted: () => boolean = () => true): Promise<T | undefined> {
+    if (!this.oneAtATime) return work();
+    return this.alone(async () => (wanted() ? work() : undefined));
+  }
+
+  private alone<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.running.then(work);
     this.running = turn.catch(() => undefined);
     return turn;
   }
@@ -168,6 +199,9 @@ export class ReturnLifecycle {
     await local.notifyReturn({ snapshot: this.current }).catch(() => undefined);
   }
 }
+
+/** Marks returns that do one thing with the outside world at a time (see `ReturnLifecycle`). */
+export const RETURN_ONE_AT_A_TIME_PATCH = 'return-one-at-a-time';
 
 /** Marks returns whose changes are told to the customer (`return.updated`). */
 export const RETURN_NOTICE_PATCH = 'return-notice';
