@@ -28,6 +28,7 @@ import { isCustomerKind, type NotificationKind } from '../domain/notifications';
 import type { OrderSnapshot } from '../domain/order';
 import type { Language } from '../domain/people';
 import type { ReturnSnapshot } from '../domain/return';
+import type { ReturnWaitStage } from '../domain/waiting';
 import type { MessageTemplate } from './notification.templates';
 import {
   formatWait,
@@ -479,8 +480,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 /** A reminder of a return's wait, from its workflow. */
 export interface ReturnReminderInput {
   snapshot: ReturnSnapshot;
-  /** The return's wait: for approval, or for its units. */
-  stage: 'approval' | 'receipt';
+  /** The return's wait: for approval, for its units, or for its refund. */
+  stage: ReturnWaitStage;
   notify: string[];
   /** The wait, the level and its repetition: part of the dedup key. */
   occurrence: string;
@@ -488,6 +489,6 @@ export interface ReturnReminderInput {
 }
 
 const RETURN_WAIT_TEXT: Record<Language, Record<ReturnReminderInput['stage'], string>> = {
-  'zh-CN': { approval: '审批', receipt: '收货' },
-  en: { approval: 'approval', receipt: 'the units to arrive' },
+  'zh-CN': { approval: '审批', receipt: '收货', refund: '退款' },
+  en: { approval: 'approval', receipt: 'the units to arrive', refund: 'the refund' },
 };

@@ -124,6 +124,44 @@ describe('escalation of returns', () => {
     await t.anna.post(`/api/returns/${free.id}/reject`, { reason: 'done' });
   });
 
+  it('reminds of a received return until it is refunded, and its history replays', async () => {
+    const set = await t.boss.put<Policy>('/api/escalation-policies/return', {
+      levels: [{ after: 'PT4S', notify: ['resc-boss'] }],
+    });
+    expect(set.status).toBe(200);
+    const received = await requestedReturn();
+    expect((await t.anna.post(`/api/returns/${received.id}/approve`, {})).status).toBe(200);
+    const receipt = await t.anna.post(`/api/returns/${received.id}/receive`, {
+      lines: [{ sku, quantity: 1, condition: 'resellable' }],
+    });
+    expect(receipt.status).toBe(200);
+    const refundWait = (items: Inbox['items']) =>
+      items.filter((item) => item.body.includes('the refund') || item.body.includes('退款'));
+    expect(
+      refundWait(
+        await eventually(
+          () => reminders(t.boss, received.number),
+          (items) => refundWait(items).length >= 1,
+          30_000,
+        ),
+      ),
+    ).toHaveLength(1);
+
+    const refunded = await t.anna.post<Return>(`/api/returns/${received.id}/refund`, {});
+    expect(refunded.body).toMatchObject({ status: 'refunded' });
+    // Refunded: no longer waiting for a person, so nobody is reminded again.
+    const after = (await reminders(t.boss, received.number)).length;
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(await reminders(t.boss, received.number)).toHaveLength(after);
+    expect((await t.anna.post(`/api/returns/${received.id}/close`, {})).status).toBe(200);
+    const handle = t.stack.temporal.workflow.getHandle(returnWorkflowId(received.id));
+    expect(await handle.result()).toMatchObject({ status: 'closed' });
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+      await handle.fetchHistory(),
+    );
+  });
+
   it('brings a changed policy to returns already waiting', async () => {
     await t.boss.put('/api/escalation-policies/return', { levels: [] });
     const waiting = await requestedReturn();

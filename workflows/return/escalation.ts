@@ -1,13 +1,15 @@
 /**
- * Escalation reminders for a return (stage `return`, issue 25): while a return waits for approval or for its
- * units, the managers' policy for returns reminds the people it names, level by level, as an order's waits
- * do; the return's assignee hears of it instead of the other members of their roles. Deterministic: durable
- * timers from the moment the wait began (the return's last change), re-timed when a changed policy arrives.
+ * Escalation reminders for a return (stage `return`, issue 25): while a return waits for approval, for its
+ * units or for its refund, the managers' policy for returns reminds the people it names, level by level, as
+ * an order's waits do; the return's assignee hears of it instead of the other members of their roles.
+ * Deterministic: durable timers from the moment the wait began (the return's last change), re-timed when a
+ * changed policy arrives.
  */
 import { condition, setHandler } from '@temporalio/workflow';
 import type { EscalationPlan } from '../../domain/escalation';
 import { dueReminders, levelKey, nextDue, type Fired } from '../../domain/escalation.rules';
 import type { ReturnStatus } from '../../domain/return';
+import { RETURN_WAITS, type ReturnWaitStage } from '../../domain/waiting';
 import { escalationPolicyChangedSignal } from '../escalation.definitions';
 import { local } from '../order/proxies';
 import type { ReturnLifecycle } from './lifecycle';
@@ -15,11 +17,14 @@ import type { ReturnLifecycle } from './lifecycle';
 /** Marks returns whose waits are watched by the escalation policy of stage `return`. */
 export const RETURN_ESCALATION_PATCH = 'return-escalation';
 
-/** The waits of a return that a person ends, by the return's status. */
-const WATCHED: Partial<Record<ReturnStatus, 'approval' | 'receipt'>> = {
-  requested: 'approval',
-  approved: 'receipt',
-};
+/**
+ * The wait of a return that a person ends, by the return's status (`RETURN_WAITS`, as tasks and the waiting
+ * report name them). Returns started before they did one thing at a time are not reminded of their refund.
+ */
+function watchedWait(life: ReturnLifecycle): ReturnWaitStage | undefined {
+  const wait = (RETURN_WAITS as Partial<Record<ReturnStatus, ReturnWaitStage>>)[life.snapshot.status];
+  return wait === 'refund' && !life.oneAtATime ? undefined : wait;
+}
 
 /** Watches each wait of the return until it no longer waits for a person (received, or final). */
 export async function watchReturnWaits(life: ReturnLifecycle): Promise<void> {
@@ -30,7 +35,7 @@ export async function watchReturnWaits(life: ReturnLifecycle): Promise<void> {
     policy.changes++;
   });
   for (;;) {
-    const wait = WATCHED[life.snapshot.status];
+    const wait = watchedWait(life);
     if (!wait) return;
     const { version } = life.snapshot;
     const since = Date.parse(life.snapshot.updatedAt);
