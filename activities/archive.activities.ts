@@ -1,11 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { KeyRing } from '../config/keys';
 import { OrderArchiveRepository, type ArchivedHistory } from '../db/repositories';
 import { ORDER_ARCHIVE_WORKFLOW, orderArchiveStart, orderWorkflowId } from '../workflows/order.definitions';
-import { fetchOrderRuns } from './order-runs';
+import {
+  RETURN_ARCHIVE_WORKFLOW,
+  returnArchiveStart,
+  returnWorkflowId,
+} from '../workflows/return.definitions';
+import { fetchOrderRuns, type History } from './order-runs';
 
 export interface ArchiveActivityDeps {
   em: () => EntityManager;
@@ -22,11 +27,32 @@ export interface ArchiveActivityDeps {
  * record once the order's workflow has closed (`archiveClosedOrder`). Nothing else writes it.
  */
 export function createArchiveActivities(deps: ArchiveActivityDeps) {
+  /** A return's workflow history as Temporal holds it now; null once Temporal has removed it. */
+  async function returnHistory(returnId: string): Promise<History | null> {
+    try {
+      return await deps.client.workflow.getHandle(returnWorkflowId(returnId)).fetchHistory();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** Whether the workflow is still running (a missing one is not). */
+  async function running(workflowId: string): Promise<boolean> {
+    try {
+      return (await deps.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   /**
    * Writes the finished order's complete record: the order with its lines, approvals and shipment, the
-   * payment ledger, the notifications and deliveries so far, and every run of its workflow history as it
-   * stands. One compressed JSON document with a SHA-256 and a keyed seal; running it again adds a record
-   * only when the history has grown.
+   * payment ledger, the notifications and deliveries so far, its returns (events, credit note and workflow
+   * history) and every run of its workflow history as it stands. One compressed JSON document with a SHA-256
+   * and a keyed seal; `events` counts the order's and its returns' history events, so running it again adds
+   * a record only when a history has grown (a return moved on or ended since).
    */
   async function archiveOrder({ orderId }: { orderId: string }): Promise<{ events: number; bytes: number }> {
     const em = deps.em();
@@ -38,6 +64,16 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
       history,
       ...(earlier.length ? { earlierRuns: earlier.reverse() } : {}),
     };
+    const returns = await Promise.all(
+      parts.returns.map(async (row) => {
+        const history = await returnHistory(row.id);
+        return { ...row, history: history ? (JSON.parse(historyToJSON(history)) as unknown) : null };
+      }),
+    );
+    const returnEvents = returns.reduce(
+      (sum, row) => sum + ((row.history as History)?.events?.length ?? 0),
+      0,
+    );
     const record = JSON.stringify({
       orderId,
       order: parts.order,
@@ -47,9 +83,10 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
       payments: parts.payments,
       notifications: parts.notifications,
       deliveries: parts.deliveries,
+      returns,
       ...histories,
     });
-    const events = runs.reduce((sum, run) => sum + (run.events?.length ?? 0), 0);
+    const events = runs.reduce((sum, run) => sum + (run.events?.length ?? 0), returnEvents);
     await new OrderArchiveRepository(em).save(orderId, record, events, deps.archiveSealKeys.current);
     return { events, bytes: Buffer.byteLength(record) };
   }
@@ -72,6 +109,33 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
           `the workflow of order ${orderId} has not closed yet`,
           'OrderOpen',
         );
+      await archiveOrder({ orderId });
+    },
+
+    /** Starts archiving the order again once the return's workflow has closed (a return ended); idempotent. */
+    async startReturnArchive({ returnId, orderId }: { returnId: string; orderId: string }): Promise<void> {
+      try {
+        await deps.client.workflow.start(
+          RETURN_ARCHIVE_WORKFLOW,
+          returnArchiveStart(deps.taskQueue, returnId, orderId),
+        );
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+
+    /**
+     * Once the return's workflow has closed (until then it fails, to be retried), adds the order's record
+     * with the return in its final state, when the order's own workflow has closed; while the order still
+     * runs, the record it writes when it closes holds the return.
+     */
+    async archiveClosedReturn({ returnId, orderId }: { returnId: string; orderId: string }): Promise<void> {
+      if (await running(returnWorkflowId(returnId)))
+        throw ApplicationFailure.retryable(
+          `the workflow of return ${returnId} has not closed yet`,
+          'ReturnOpen',
+        );
+      if (await running(orderWorkflowId(orderId))) return;
       await archiveOrder({ orderId });
     },
 

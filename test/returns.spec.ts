@@ -207,6 +207,59 @@ describe('returns', () => {
     writeFileSync(path.join(folder, `${name}.json`), json);
   }
 
+  it("adds a return that ends after its order was archived to the order's archived record", async () => {
+    const auditor = await stack.client(['auditor'], 'returns-archive-auditor');
+    const { order, sku } = await shippedOrder();
+    expect((await api.post(`/api/orders/${order.id}/complete`, {})).status).toBe(200);
+    type Archive = { sha256: string; events: number; record: { returns: Record<string, unknown>[] } };
+    const archiveOf = () => auditor.get<Archive>(`/api/orders/${order.id}/archive`);
+    const before = await eventually(archiveOf, (response) => response.status === 200);
+    expect(before.body.record.returns).toEqual([]);
+
+    const { id, number } = (
+      await api.post<Return>(`/api/orders/${order.id}/returns`, {
+        lines: [{ sku, quantity: 1 }],
+        reason: 'Arrived late',
+        resolution: 'refund',
+      })
+    ).body;
+    await api.post(`/api/returns/${id}/approve`, {});
+    await api.post(`/api/returns/${id}/receive`, { lines: [{ sku, quantity: 1, condition: 'resellable' }] });
+    expect((await api.post<Return>(`/api/returns/${id}/refund`, {})).body.status).toBe('refunded');
+    expect((await api.post<Return>(`/api/returns/${id}/close`, {})).body.status).toBe('closed');
+
+    // The return's workflow closes, then a fuller record is added; the first stays as it was.
+    const after = await eventually(
+      archiveOf,
+      (response) => response.body.events > before.body.events,
+      30_000,
+    );
+    const [archived] = after.body.record.returns as {
+      id: string;
+      number: string;
+      status: string;
+      events: { kind: string }[];
+      credit_note: { number: string; amount: number } | null;
+      history: { events: { eventType: string }[] };
+    }[];
+    expect(archived).toMatchObject({ id, number, status: 'closed', credit_note: { amount: 1000 } });
+    expect(archived!.events.map((event) => event.kind)).toEqual([
+      'return.requested',
+      'return.approved',
+      'return.received',
+      'return.refunded',
+      'return.closed',
+    ]);
+    expect(archived!.history.events.at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    const orderEvents = (after.body.record as unknown as { history: { events: unknown[] } }).history.events;
+    expect(after.body.events).toBe(orderEvents.length + archived!.history.events.length);
+    const stored = await sql<{ events: number }[]>(
+      `select events from order_archives where order_id = ? order by events`,
+      [order.id],
+    );
+    expect(stored.map((row) => row.events)).toEqual([before.body.events, after.body.events]);
+  });
+
   it('lets one of two returns racing for the same units win, and refuses the other with 409', async () => {
     const { order, sku } = await shippedOrder();
     const body = { lines: [{ sku, quantity: 3 }], reason: 'Duplicate', resolution: 'refund' };

@@ -3,7 +3,7 @@ import type * as activities from '../activities';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
-const { archiveClosedOrder } = proxyLocalActivities<Activities>({
+const { archiveClosedOrder, archiveClosedReturn } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   // Until the order's workflow has closed (it closes right after starting this one), and through outages.
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -15,4 +15,12 @@ const { archiveClosedOrder } = proxyLocalActivities<Activities>({
  */
 export async function orderArchiveWorkflow(orderId: string): Promise<void> {
   await archiveClosedOrder({ orderId });
+}
+
+/**
+ * Adds a return that has ended to its order's archived record, once the return's workflow has closed (so the
+ * record holds its complete history). The return's workflow starts it as its last step.
+ */
+export async function returnArchiveWorkflow(returnId: string, orderId: string): Promise<void> {
+  await archiveClosedReturn({ returnId, orderId });
 }

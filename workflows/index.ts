@@ -3,7 +3,7 @@ export { orderWorkflow } from './order.workflow';
 export { deliveryWorkflow } from './delivery.workflow';
 export { notificationDigestWorkflow } from './digest.workflow';
 export { scheduledBackupWorkflow } from './backup.workflow';
-export { orderArchiveWorkflow } from './archive.workflow';
+export { orderArchiveWorkflow, returnArchiveWorkflow } from './archive.workflow';
 export { escalationRolloutWorkflow } from './escalation.rollout';
 export { returnWorkflow } from './return.workflow';
 export { quoteExpiryWorkflow } from './quote.workflow';

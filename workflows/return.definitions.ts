@@ -14,6 +14,14 @@ export function returnWorkflowId(returnId: string): string {
   return `return:${returnId}`;
 }
 
+/** The workflow that adds the return, once ended, to its order's archived record. */
+export const RETURN_ARCHIVE_WORKFLOW = 'returnArchiveWorkflow';
+export const returnArchiveWorkflowId = (returnId: string) => `return-archive:${returnId}`;
+/** Where and how it starts: on the installation's task queue (OMS_TASK_QUEUE), as the order's archiving. */
+export function returnArchiveStart(taskQueue: string, returnId: string, orderId: string) {
+  return { taskQueue, workflowId: returnArchiveWorkflowId(returnId), args: [returnId, orderId] };
+}
+
 /**
  * How the API started the return. `autoApproveUpTo`: the approval rule's threshold (minor units, the rule's
  * version) when the return's value is within it in the rule's currency; the workflow then approves it as the

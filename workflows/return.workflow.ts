@@ -2,6 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { SYSTEM_ACTOR, type ActorInput } from '../domain/order';
 import { isFinalReturn, type ReturnAction, type ReturnSnapshot } from '../domain/return';
+import { local } from './order/proxies';
 import { signatureCheck } from './order/signed-commands';
 import {
   approveReturnUpdate,
@@ -17,6 +18,9 @@ import {
 } from './return.definitions';
 import { RETURN_ESCALATION_PATCH, watchReturnWaits } from './return/escalation';
 import { RETURN_ONE_AT_A_TIME_PATCH, ReturnLifecycle } from './return/lifecycle';
+
+/** Marks returns that add themselves, once ended, to their order's archived record. */
+export const RETURN_ARCHIVE_PATCH = 'return-archive';
 
 /** How long a refunded return stays open for a person to close it before the system does. */
 const CLOSES_AFTER = '30 days';
@@ -88,5 +92,10 @@ export async function returnWorkflow(
     if (!closed) await life.inTurn('close', () => life.close(SYSTEM_ACTOR)).catch(() => undefined);
   }
   await condition(allHandlersFinished);
+  // The order's archived record gets the return as it ended (returns started before this was built do not).
+  if (patched(RETURN_ARCHIVE_PATCH)) {
+    const { returnId, orderId } = life.snapshot;
+    await life.outside(() => local.startReturnArchive({ returnId, orderId }));
+  }
   return life.snapshot;
 }

@@ -35,7 +35,11 @@ export class OrderArchiveDto {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty({ format: 'date-time' }) archivedAt!: string;
   @ApiProperty({ description: 'SHA-256 of the record JSON, checked on every read.' }) sha256!: string;
-  @ApiProperty({ type: 'integer', description: 'Workflow history events in the record, over all runs.' })
+  @ApiProperty({
+    type: 'integer',
+    description:
+      "Workflow history events in the record, over all the order's runs and its returns' histories.",
+  })
   events!: number;
   @ApiProperty({
     type: 'integer',
@@ -48,7 +52,7 @@ export class OrderArchiveDto {
     type: 'object',
     additionalProperties: true,
     description:
-      'order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first).',
+      'order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, returns (each with its snapshot, events, credit_note and its workflow history; a record is added when a return ends after the order was archived), history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first).',
   })
   record!: Record<string, unknown>;
 }

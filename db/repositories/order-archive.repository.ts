@@ -19,6 +19,8 @@ export interface OrderRecordParts {
   payments: Record<string, unknown>[];
   notifications: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
+  /** The order's returns, each with its events and credit note (null before its refund). */
+  returns: (Record<string, unknown> & { id: string })[];
 }
 
 export interface ArchivedOrder {
@@ -42,9 +44,9 @@ export interface ArchivedHistory {
 }
 
 /**
- * The one permanent record of finished orders, written by the order's workflow as its last step: order,
- * lines, payments, shipment, approvals, notifications, deliveries and the workflow history in one JSON
- * document, gzip-compressed, with the SHA-256 of the JSON and a keyed seal over both (see the migration
+ * The one permanent record of finished orders, written by the order's workflow as its last step (and again
+ * when one of its returns ends): order, lines, payments, shipment, approvals, notifications, deliveries,
+ * returns and the workflow histories in one JSON document, gzip-compressed, with the SHA-256 of the JSON and a keyed seal over both (see the migration
  * `archive_seal`). Rows are only ever added: a fuller record is a new row, and the newest is the record.
  * The audit trail reads it once Temporal has removed the workflow.
  */
@@ -74,6 +76,14 @@ export class OrderArchiveRepository {
             `select id, kind, channel, recipient, address, subject, status, attempts, last_error, created_at,
                     sent_at
                from deliveries where order_id = ? order by created_at, id`,
+            [orderId],
+          ),
+          returns: await sql(
+            `select r.id, r.number, r.status, r.resolution, r.snapshot, r.version, r.created_at, r.updated_at,
+                    (select coalesce(json_agg(e order by e.version), '[]'::json)
+                       from order_return_events e where e.return_id = r.id) as events,
+                    (select row_to_json(c) from credit_notes c where c.return_id = r.id) as credit_note
+               from order_returns r where r.order_id = ? order by r.created_at, r.id`,
             [orderId],
           ),
         };
