@@ -171,6 +171,23 @@ describe('notification templates', () => {
     expect(without.html).not.toContain('<a ');
   });
 
+  it.each(LANGUAGES)(
+    'says in %s that the units already shipped of a cancelled order stay shipped',
+    (language) => {
+      // The fixture order has shipped 2 of its 3 units.
+      const partly = renderMessage('order.cancelled', language, messageData(order, language));
+      const none = renderMessage(
+        'order.cancelled',
+        language,
+        messageData({ ...order, shipments: [], shipment: null }, language),
+      );
+      for (const part of [partly.text, partly.html])
+        expect(part).toMatch(language === 'en' ? /2 of 3 units/ : /2 件（共 3 件）/);
+      for (const part of [none.text, none.html]) expect(part).not.toMatch(/2 of 3|共 3 件/);
+      expect(none.text).toMatch(language === 'en' ? /any payment refunded/ : /已收款项将退回/);
+    },
+  );
+
   it('escapes values in HTML bodies but not in plain text', () => {
     const hostile = { ...order, shipment: { ...order.shipment!, carrier: '<script>x</script>' } };
     const message = renderMessage('order.shipped', 'en', messageData(hostile, 'en'));

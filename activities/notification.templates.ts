@@ -80,13 +80,13 @@ export const STAFF_TEMPLATES: Record<NotificationKind, Record<Language, MessageT
   'order.cancelled': {
     'zh-CN': {
       subject: '订单 {{order.number}} 已取消',
-      text: '订单 {{order.number}} 已取消，原因：{{reason}}。库存已释放，已收款项将退回。',
-      html: '<p>订单 <b>{{order.number}}</b> 已取消，原因：{{reason}}。</p><p>库存已释放，已收款项将退回。</p>',
+      text: '订单 {{order.number}} 已取消，原因：{{reason}}。{{#if progress.parcels}}已发出的 {{progress.shipped}} 件（共 {{progress.total}} 件）不受影响；其余库存已释放，未发货部分的款项将退回。{{else}}库存已释放，已收款项将退回。{{/if}}',
+      html: '<p>订单 <b>{{order.number}}</b> 已取消，原因：{{reason}}。</p><p>{{#if progress.parcels}}已发出的 {{progress.shipped}} 件（共 {{progress.total}} 件）不受影响；其余库存已释放，未发货部分的款项将退回。{{else}}库存已释放，已收款项将退回。{{/if}}</p>',
     },
     en: {
       subject: 'Order {{order.number}} cancelled',
-      text: 'Order {{order.number}} was cancelled: {{reason}}. Reserved stock is released and any payment refunded.',
-      html: '<p>Order <b>{{order.number}}</b> was cancelled: {{reason}}.</p><p>Reserved stock is released and any payment refunded.</p>',
+      text: 'Order {{order.number}} was cancelled: {{reason}}. {{#if progress.parcels}}The {{progress.shipped}} of {{progress.total}} units already shipped stay shipped; the rest of its reserved stock is released and what was paid for the rest refunded.{{else}}Reserved stock is released and any payment refunded.{{/if}}',
+      html: '<p>Order <b>{{order.number}}</b> was cancelled: {{reason}}.</p><p>{{#if progress.parcels}}The {{progress.shipped}} of {{progress.total}} units already shipped stay shipped; the rest of its reserved stock is released and what was paid for the rest refunded.{{else}}Reserved stock is released and any payment refunded.{{/if}}</p>',
     },
   },
   'order.rejected': {
