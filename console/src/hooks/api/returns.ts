@@ -16,13 +16,15 @@ export type ReturnAction = Return['actions'][number];
 /** How often a just-requested return is read again: its workflow approves a small one by itself. */
 const REQUESTED_POLL_MS = 5000;
 
-/** Returns newest first (at most 200, the API's limit), by status and order. */
-export function useReturns(query: { status?: ReturnStatus; orderId?: string }, enabled = true) {
+/**
+ * Returns newest first (at most 200, the API's limit), by status and order. `keepPrevious` shows the last
+ * answer while another filter loads (the list page); an order's returns never show another order's.
+ */
+export function useReturns(query: { status?: ReturnStatus; orderId?: string }, keepPrevious = false) {
   return useQuery({
     queryKey: returnsQueryKeys.list(query),
-    enabled,
     queryFn: async () => unwrap(await api.GET('/api/returns', { params: { query } })),
-    placeholderData: keepPreviousData,
+    ...(keepPrevious ? { placeholderData: keepPreviousData } : {}),
   });
 }
 

@@ -12,7 +12,7 @@ export function ReturnListPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? undefined) as ReturnStatus | undefined;
-  const returns = useReturns(status ? { status } : {});
+  const returns = useReturns(status ? { status } : {}, true);
 
   const setStatus = (value?: string) => {
     const next = new URLSearchParams(params);
