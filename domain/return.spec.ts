@@ -6,6 +6,7 @@ import {
   returnRefusal,
   returnableUnits,
   shippedLines,
+  type ReceivedLine,
   type ReturnLine,
   type ShippedLine,
 } from './return';
@@ -147,12 +148,11 @@ describe('receiving a return', () => {
   });
 
   it('values the received units at the order prices, damaged ones included: the default refund', () => {
-    expect(
-      receivedValue(lines, [
-        { productId: 'p1', sku: 'TEA', quantity: 1, condition: 'resellable' },
-        { productId: 'p1', sku: 'TEA', quantity: 1, condition: 'damaged' },
-      ]),
-    ).toBe(2000);
+    const received: ReceivedLine[] = [
+      { productId: 'p1', sku: 'TEA', quantity: 1, condition: 'resellable' },
+      { productId: 'p1', sku: 'TEA', quantity: 1, condition: 'damaged' },
+    ];
+    expect(receivedValue(lines, received)).toBe(2000);
   });
 });
 

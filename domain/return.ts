@@ -268,13 +268,16 @@ export function receivedLines(
 }
 
 /** What the received units are worth at the order's prices, in whatever condition: the default refund. */
-export function receivedValue(lines: readonly ReturnLine[], received: readonly ReceivedLine[]): number {
+export function receivedValue(
+  lines: readonly Pick<ReturnLine, 'sku' | 'unitPrice'>[],
+  received: readonly Pick<ReceivedLine, 'sku' | 'quantity'>[],
+): number {
   const prices = new Map(lines.map((line) => [line.sku, line.unitPrice]));
   return received.reduce((sum, line) => sum + line.quantity * (prices.get(line.sku) ?? 0), 0);
 }
 
 /** What the requested units are worth at the order's prices. */
-export function returnValue(lines: readonly ReturnLine[]): number {
+export function returnValue(lines: readonly Pick<ReturnLine, 'quantity' | 'unitPrice'>[]): number {
   return lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
 }
 

@@ -6,7 +6,7 @@ import { IMPORT_COLUMNS } from '../../domain/order-import';
 import { ORDER_ACTIONS } from '../../domain/order.state';
 import { ROLES } from '../../domain/people';
 import { QUOTE_STATUSES } from '../../domain/quote';
-import { RETURN_ACTIONS } from '../../domain/return';
+import { RETURN_ACTIONS, RETURN_RESOLUTIONS, RETURN_STATUSES, UNIT_CONDITIONS } from '../../domain/return';
 import { TASK_KINDS, TASK_SCOPES } from '../../domain/tasks';
 import { WAIT_BUCKETS, WAIT_ROWS } from '../../domain/waiting';
 
@@ -37,6 +37,12 @@ function sources(folder: string): string[] {
 const ENUMERATED: Record<string, string[]> = {
   status: [...ORDER_STATUSES],
   'quotes.status': [...QUOTE_STATUSES],
+  'returns.status': [...RETURN_STATUSES],
+  'returns.actions': [...RETURN_ACTIONS],
+  'returns.confirm': ['approve', 'close'],
+  'returns.resolutions': [...RETURN_RESOLUTIONS],
+  'returns.conditions': [...UNIT_CONDITIONS],
+  'returns.receive.unitsOf': [...UNIT_CONDITIONS],
   awaiting: [...AWAITING_VALUES, 'none'],
   roles: [...ROLES],
   'orders.actions': [...ORDER_ACTIONS],

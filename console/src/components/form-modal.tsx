@@ -1,11 +1,12 @@
 import { Alert, Form, Modal, type FormInstance } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describeError, fieldName } from '../lib/errors';
+import type { TFunction } from 'i18next';
+import { describeError, fieldName, type ErrorDescription } from '../lib/errors';
 
 /**
  * A modal form that sends one request: a 400 marks the field it names, anything else shows above the
- * form in words.
+ * form in words (by `describe`, for resources whose 409 names their own status).
  */
 export function FormModal<Values extends object>({
   title,
@@ -13,6 +14,9 @@ export function FormModal<Values extends object>({
   onClose,
   onSubmit,
   initialValues,
+  okText,
+  danger = false,
+  describe = describeError,
   children,
 }: {
   title: string;
@@ -20,6 +24,10 @@ export function FormModal<Values extends object>({
   onClose: () => void;
   onSubmit: (values: Values) => Promise<unknown>;
   initialValues?: Partial<Values>;
+  /** The submit button's words; "Save" unless given. */
+  okText?: string;
+  danger?: boolean;
+  describe?: (error: unknown, t: TFunction) => ErrorDescription;
   children: (form: FormInstance<Values>) => ReactNode;
 }) {
   const { t } = useTranslation();
@@ -38,7 +46,7 @@ export function FormModal<Values extends object>({
       await onSubmit(values);
       close();
     } catch (failure) {
-      const described = describeError(failure, t);
+      const described = describe(failure, t);
       const name = described.field ? fieldName(described.field) : null;
       if (name && form.getFieldInstance(name) !== undefined) {
         form.setFields([{ name: name as never, errors: [described.message] }]);
@@ -53,9 +61,9 @@ export function FormModal<Values extends object>({
     <Modal
       open={open}
       title={title}
-      okText={t('common.save')}
+      okText={okText ?? t('common.save')}
       cancelText={t('common.cancel')}
-      okButtonProps={{ loading: busy }}
+      okButtonProps={{ loading: busy, danger }}
       onOk={() => form.submit()}
       onCancel={close}
       destroyOnHidden

@@ -91,6 +91,17 @@ export const PAGES: PageRoute[] = [
     Component: page(() => import('./quotes/quote-detail/quote-detail-page'), 'QuoteDetailPage'),
   },
   {
+    path: '/returns',
+    roles: ANYONE,
+    Component: page(() => import('./returns/return-list/return-list-page'), 'ReturnListPage'),
+    nav: { key: 'nav.returns', group: 'work' },
+  },
+  {
+    path: '/returns/:id',
+    roles: ANYONE,
+    Component: page(() => import('./returns/return-detail/return-detail-page'), 'ReturnDetailPage'),
+  },
+  {
     path: '/notifications',
     roles: ANYONE,
     Component: page(

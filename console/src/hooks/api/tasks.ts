@@ -8,6 +8,7 @@ import { api, unwrap, type Schemas } from '../../lib/client';
 import { useApiMutation } from '../../lib/query';
 import { ordersQueryKeys } from './orders';
 import { reportsQueryKeys } from './reports';
+import { returnsQueryKeys } from './returns';
 
 export type Task = Schemas['TaskDto'];
 export type TaskScope = Schemas['TaskListDto']['scope'];
@@ -49,7 +50,7 @@ export function useTaskPeople(enabled = true) {
 
 export type HoldAction = { action: 'claim' } | { action: 'unclaim' } | { action: 'assign'; userId: string };
 
-/** Claims, frees or assigns an order or a return; refreshes the order and every list (tasks included). */
+/** Claims, frees or assigns an order or a return; refreshes it, its order and every list (tasks included). */
 export function useHold(subject: { kind: 'order' | 'return'; id: string; orderId: string }) {
   const queryClient = useQueryClient();
   return useApiMutation(
@@ -71,7 +72,10 @@ export function useHold(subject: { kind: 'order' | 'return'; id: string; orderId
     (output) => {
       if (subject.kind === 'order' && output)
         queryClient.setQueryData(ordersQueryKeys.detail(subject.id), output);
-      return [ordersQueryKeys.detail(subject.orderId), ordersQueryKeys.lists()];
+      const order = [ordersQueryKeys.detail(subject.orderId), ordersQueryKeys.lists()];
+      return subject.kind === 'return'
+        ? [returnsQueryKeys.detail(subject.id), returnsQueryKeys.lists(), ...order]
+        : order;
     },
   );
 }

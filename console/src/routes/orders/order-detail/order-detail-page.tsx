@@ -15,6 +15,7 @@ import { OrderAssignee } from './components/order-assignee';
 import { OrderActions } from './components/order-actions';
 import { OrderDocuments } from './components/order-documents';
 import { OrderMessages } from './components/order-messages';
+import { OrderReturns } from './components/order-returns';
 import { PipelineDiagram } from './components/pipeline-diagram';
 
 /** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
@@ -169,6 +170,7 @@ function OrderDetail({ order }: { order: Order }) {
       ) : (
         details
       )}
+      <OrderReturns order={order} />
       <OrderMessages order={order} />
     </>
   );

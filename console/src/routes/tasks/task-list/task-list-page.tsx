@@ -16,6 +16,9 @@ export const SCOPE_PATHS: Record<TaskScope, string> = {
   team: '/tasks/team',
 };
 
+/** Where a task is worked on: a return's own page, or the order's. */
+const taskPath = (task: Task) => (task.returnId ? `/returns/${task.returnId}` : `/orders/${task.orderId}`);
+
 /** Order actions taken from the list without a form (the order page asks for the rest, e.g. ship). */
 const DIRECT_ACTIONS = ['approve', 'complete', 'retryPayment'] as const;
 type DirectAction = (typeof DIRECT_ACTIONS)[number];
@@ -79,7 +82,7 @@ export function TaskListPage() {
             key: 'number',
             render: (_, task) => (
               <Space size="small">
-                <Link to={`/orders/${task.orderId}`}>{task.number}</Link>
+                <Link to={taskPath(task)}>{task.number}</Link>
                 {task.kind === 'return' && <Tag>{t('tasks.kinds.return')}</Tag>}
               </Space>
             ),
@@ -116,7 +119,7 @@ export function TaskListPage() {
   );
 }
 
-/** Claim what nobody holds; take the waiting step itself where it needs no form; else open the order. */
+/** Claim what nobody holds; take the waiting step itself where it needs no form; else open the order or return. */
 function TaskActions({ task, onError }: { task: Task; onError: (message: string | null) => void }) {
   const { t } = useTranslation();
   const me = useMe();
@@ -173,7 +176,7 @@ function TaskActions({ task, onError }: { task: Task; onError: (message: string 
           </Button>
         </Popconfirm>
       )}
-      <Link to={`/orders/${task.orderId}`}>
+      <Link to={taskPath(task)}>
         {t('tasks.open')}
         <span className="visually-hidden"> {task.number}</span>
       </Link>
