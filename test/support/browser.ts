@@ -117,6 +117,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(source);
+  // The page as it settles, not mid-transition: a button fading back from its loading state (or a tint
+  // easing in) has, for 0.2 s, colours it never keeps, and a loaded machine catches axe inside that window.
+  // Transitions and finite animations jump to their end (getAnimations starts any transition due first);
+  // endless ones (spinners) are left running. A string: this program has no DOM types.
+  await page.evaluate(
+    'for (const a of document.getAnimations()) { try { a.finish(); } catch { /* endless: left running */ } }',
+  );
   // Runs in the page (a string: this program has no DOM types).
   const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
   return result.violations
