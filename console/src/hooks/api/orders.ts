@@ -108,6 +108,20 @@ export function useOrderAction(id: string) {
   );
 }
 
+export type ShipmentInput = Schemas['CreateShipmentDto'];
+
+/**
+ * Ships some units of some lines (`POST /api/orders/:id/shipments`); answers the shipment. The order it
+ * changed is read again (its lines' figures, its shipments, perhaps its status).
+ */
+export function useCreateShipment(id: string) {
+  return useApiMutation(
+    async (body: ShipmentInput) =>
+      unwrap(await api.POST('/api/orders/{id}/shipments', { params: { path: { id } }, body })),
+    () => [ordersQueryKeys.detail(id), ordersQueryKeys.history(id), ordersQueryKeys.lists()],
+  );
+}
+
 /** Places an order under an Idempotency-Key chosen once per form, so a double click creates one order. */
 export function useCreateOrder() {
   return useApiMutation(
