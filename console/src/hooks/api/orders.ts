@@ -18,6 +18,8 @@ export interface OrderFilters {
   /** Minor units, inclusive. */
   minTotal?: number;
   maxTotal?: number;
+  /** Processing with at least one shipment (true), or any other order (false). */
+  partlyShipped?: boolean;
 }
 
 const PAGE = 100;
