@@ -209,6 +209,53 @@ describe('shipping an order in parts', () => {
     expect(shipped.body.lines.map((line) => line.shippedQuantity)).toEqual([10, 2]);
   });
 
+  it("lists partly shipped orders with the board's filter (partlyShipped), and drops them once all has shipped", async () => {
+    const { order, tea, cup } = await readyOrder();
+    const { customerId } = order as Order & { customerId: string };
+    // Another order of the same customer, approved and not shipped at all.
+    const untouched = await placeOrder(api, customerId, [{ sku: cup, quantity: 1 }]);
+    await api.post(`/api/orders/${untouched.id}/approve`, {});
+    const ids = async (query: string) =>
+      (await api.get<{ items: Order[] }>(`/api/orders?customerId=${customerId}&${query}`)).body.items.map(
+        (listed) => listed.id,
+      );
+
+    expect(await ids('partlyShipped=true')).toEqual([]);
+    expect(await ids('partlyShipped=false')).toEqual([untouched.id, order.id]);
+
+    await api.post(`/api/orders/${order.id}/shipments`, {
+      lines: [{ sku: tea, quantity: 4 }],
+      carrier: 'SF Express',
+      trackingNumber: 'SF-BOARD-1',
+    });
+    expect(await ids('partlyShipped=true')).toEqual([order.id]);
+    expect(await ids('partlyShipped=false')).toEqual([untouched.id]);
+    // It combines with the other filters and with search, as they combine with each other.
+    expect(await ids('partlyShipped=true&status=processing&awaiting=shipment')).toEqual([order.id]);
+    expect(await ids(`partlyShipped=true&q=${encodeURIComponent(order.number)}`)).toEqual([order.id]);
+    expect(await ids(`partlyShipped=true&q=${encodeURIComponent(untouched.number)}`)).toEqual([]);
+    const listed = (
+      await api.get<{ items: Order[] }>(`/api/orders?customerId=${customerId}&partlyShipped=true`)
+    ).body.items[0]!;
+    expect(listed.lines.map((line) => line.shippedQuantity)).toEqual([4, 0]);
+
+    // The shipment that takes the last unit makes it shipped: no longer partly shipped.
+    await api.post(`/api/orders/${order.id}/ship`, { carrier: 'EMS', trackingNumber: 'EMS-BOARD-2' });
+    expect(await ids('partlyShipped=true')).toEqual([]);
+    expect(await ids('partlyShipped=false')).toEqual([untouched.id, order.id]);
+
+    // Anything but true or false is a 400 naming the filter; a saved view keeps it.
+    const refused = await api.get<Refusal>('/api/orders?partlyShipped=yes');
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/partlyShipped/);
+    const view = await api.post<{ filters: Record<string, unknown> }>('/api/views', {
+      name: `Partly shipped ${order.number}`,
+      filters: { partlyShipped: true, customerId },
+    });
+    expect(view.status).toBe(201);
+    expect(view.body.filters).toEqual({ partlyShipped: true, customerId });
+  });
+
   describe('documents and tracking per shipment', () => {
     let order: Order;
     let tea: string;

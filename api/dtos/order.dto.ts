@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -177,6 +177,16 @@ export class ListOrdersQueryDto extends ListQueryDto {
   @Min(0)
   @Max(MAX_AMOUNT)
   maxTotal?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'true: orders part of which has shipped and the rest not yet (`processing` with at least one shipment); ' +
+      'false: every other order.',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'partlyShipped must be true or false' })
+  partlyShipped?: boolean;
 
   @ApiPropertyOptional({ description: "The sender's own reference (`externalRef`), exactly." })
   @IsOptional()

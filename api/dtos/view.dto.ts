@@ -13,6 +13,7 @@ export class ViewFiltersDto extends PickType(ListOrdersQueryDto, [
   'createdTo',
   'minTotal',
   'maxTotal',
+  'partlyShipped',
 ] as const) {}
 
 export class CreateViewDto {

@@ -27,6 +27,8 @@ export interface OrderFilter {
   /** Total within these bounds, minor units, inclusive. */
   minTotal?: number;
   maxTotal?: number;
+  /** Processing with at least one shipment (true), or any other order (false). */
+  partlyShipped?: boolean;
   /** The sender's own reference, of any source (see Migration20261204700000_order_intake's index). */
   externalRef?: string;
   limit: number;
@@ -80,6 +82,10 @@ const listed = (rows: ListedRow[], limit: number): Page<OrderSnapshot> => {
   return { items: page.items.map((row) => row.snapshot), nextCursor: page.nextCursor };
 };
 
+/** `processing` with at least one shipment; never null (snapshots from before shipments have none). */
+const PARTLY_SHIPPED = `(o.status = 'processing' and coalesce(jsonb_typeof(o.snapshot -> 'shipments') = 'array'
+  and o.snapshot -> 'shipments' <> '[]'::jsonb, false))`;
+
 /**
  * The list's filters as SQL conditions on `orders o`. The cursor is one row comparison, so that
  * `(created_at, id)` indexes (newest, per status, per customer) read from it straight on.
@@ -101,6 +107,9 @@ function filterOf(filter: OrderFilter): { conditions: string[]; params: unknown[
   if (filter.awaitingSinceTo) add('o.awaiting_since < ?::timestamptz', filter.awaitingSinceTo);
   if (filter.minTotal !== undefined) add('o.total >= ?', filter.minTotal);
   if (filter.maxTotal !== undefined) add('o.total <= ?', filter.maxTotal);
+  // Read from the snapshot the list shows (its `shipments`), so a row the filter finds shows them too.
+  if (filter.partlyShipped !== undefined)
+    conditions.push(`${filter.partlyShipped ? '' : 'not '}${PARTLY_SHIPPED}`);
   if (filter.externalRef !== undefined) add(`(o.snapshot ->> 'externalRef') = ?`, filter.externalRef);
   if (filter.cursor) {
     const [createdAt, id] = decodeCursor(filter.cursor, 'time');

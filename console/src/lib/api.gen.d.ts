@@ -3224,6 +3224,8 @@ export interface components {
             minTotal?: number;
             /** @description Total at most this, minor units. */
             maxTotal?: number;
+            /** @description true: orders part of which has shipped and the rest not yet (`processing` with at least one shipment); false: every other order. */
+            partlyShipped?: boolean;
         };
         ViewDto: {
             /** Format: uuid */
@@ -6893,6 +6895,8 @@ export interface operations {
                 minTotal?: number;
                 /** @description Total at most this, minor units. */
                 maxTotal?: number;
+                /** @description true: orders part of which has shipped and the rest not yet (`processing` with at least one shipment); false: every other order. */
+                partlyShipped?: boolean;
                 /** @description The sender's own reference (`externalRef`), exactly. */
                 externalRef?: string;
             };

@@ -9,7 +9,17 @@ import type { Schemas } from './client';
 export type BoardFilters = Schemas['ViewFiltersDto'];
 
 /** The address keys the board reads, in the order it writes them. */
-const KEYS = ['status', 'awaiting', 'customerId', 'q', 'from', 'to', 'minTotal', 'maxTotal'] as const;
+const KEYS = [
+  'status',
+  'awaiting',
+  'customerId',
+  'q',
+  'from',
+  'to',
+  'minTotal',
+  'maxTotal',
+  'partlyShipped',
+] as const;
 
 /** A whole number of minor units from the address, or nothing. */
 const minorUnits = (value: string | null) => (value !== null && /^\d+$/.test(value) ? Number(value) : null);
@@ -20,6 +30,8 @@ export function filtersFromParams(params: URLSearchParams): BoardFilters {
   const to = params.get('to') ? dayjs(params.get('to')) : null;
   const minTotal = minorUnits(params.get('minTotal'));
   const maxTotal = minorUnits(params.get('maxTotal'));
+  const partly = params.get('partlyShipped');
+  const partlyShipped = partly === 'true' ? true : partly === 'false' ? false : null;
   return {
     ...(params.get('status') ? { status: params.get('status') as BoardFilters['status'] } : {}),
     ...(params.get('awaiting') ? { awaiting: params.get('awaiting') as BoardFilters['awaiting'] } : {}),
@@ -29,6 +41,7 @@ export function filtersFromParams(params: URLSearchParams): BoardFilters {
     ...(to?.isValid() ? { createdTo: to.add(1, 'day').startOf('day').toISOString() } : {}),
     ...(minTotal !== null ? { minTotal } : {}),
     ...(maxTotal !== null ? { maxTotal } : {}),
+    ...(partlyShipped !== null ? { partlyShipped } : {}),
   };
 }
 
@@ -44,6 +57,7 @@ export function paramsFromFilters(filters: BoardFilters): URLSearchParams {
     to: filters.createdTo ? dayjs(filters.createdTo).subtract(1, 'day').format('YYYY-MM-DD') : undefined,
     minTotal: filters.minTotal === undefined ? undefined : String(filters.minTotal),
     maxTotal: filters.maxTotal === undefined ? undefined : String(filters.maxTotal),
+    partlyShipped: filters.partlyShipped === undefined ? undefined : String(filters.partlyShipped),
   };
   const params = new URLSearchParams();
   for (const key of KEYS) if (values[key]) params.set(key, values[key]);

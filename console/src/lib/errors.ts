@@ -4,7 +4,7 @@ import { ApiError } from './client';
 
 export interface ErrorDescription {
   message: string;
-  /** The request field the error is about (400), to mark it in the form. */
+  /** The request field the error is about (400, or a 409 about one field), to mark it in the form. */
   field?: string;
   /** The order's status now (409), so the page can refresh it. */
   conflict?: boolean;
@@ -24,7 +24,12 @@ export function describeError(error: unknown, t: TFunction): ErrorDescription {
       return { message: t('errors.forbidden', { detail: body.message }) };
     case 404:
       return { message: t('errors.notFound') };
-    case 409:
+    case 409: {
+      // A refusal about one field (`lines.0.quantity … is more than is left to ship`, a location that does
+      // not hold the units): its own words say what to change, where the order's status alone would not.
+      const field = body.field ?? /^(\w+\.\d+\.\w+) /.exec(body.message)?.[1];
+      if (field)
+        return { message: t('errors.conflictField', { detail: body.message }), field, conflict: true };
       return {
         message: body.status
           ? t('errors.conflict', {
@@ -34,6 +39,7 @@ export function describeError(error: unknown, t: TFunction): ErrorDescription {
           : t('errors.conflictOther', { detail: body.message }),
         conflict: true,
       };
+    }
     case 413:
       return { message: t('errors.tooLarge') };
     case 422:

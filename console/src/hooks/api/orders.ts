@@ -18,6 +18,8 @@ export interface OrderFilters {
   /** Minor units, inclusive. */
   minTotal?: number;
   maxTotal?: number;
+  /** Processing with at least one shipment (true), or any other order (false). */
+  partlyShipped?: boolean;
 }
 
 const PAGE = 100;
@@ -105,6 +107,20 @@ export function useOrderAction(id: string) {
       queryClient.setQueryData(ordersQueryKeys.detail(order.id), order);
       return afterAction(order);
     },
+  );
+}
+
+export type ShipmentInput = Schemas['CreateShipmentDto'];
+
+/**
+ * Ships some units of some lines (`POST /api/orders/:id/shipments`); answers the shipment. The order it
+ * changed is read again (its lines' figures, its shipments, perhaps its status).
+ */
+export function useCreateShipment(id: string) {
+  return useApiMutation(
+    async (body: ShipmentInput) =>
+      unwrap(await api.POST('/api/orders/{id}/shipments', { params: { path: { id } }, body })),
+    () => [ordersQueryKeys.detail(id), ordersQueryKeys.history(id), ordersQueryKeys.lists()],
   );
 }
 

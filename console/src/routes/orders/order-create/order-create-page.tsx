@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
@@ -20,6 +20,7 @@ export function OrderCreatePage() {
   const [customerId, setCustomerId] = useState<string | undefined>();
   const [lines, setLines] = useState<EditableLine[]>([]);
   const [notes, setNotes] = useState('');
+  const [allowPartial, setAllowPartial] = useState(false);
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const customers = useCustomers({ limit: 20, ...(customerSearch ? { q: customerSearch } : {}) });
   const create = useCreateOrder();
@@ -37,6 +38,7 @@ export function OrderCreatePage() {
           customerId,
           lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
           ...(notes.trim() ? { notes } : {}),
+          ...(allowPartial ? { allowPartial } : {}),
         },
       });
       void navigate(`/orders/${order.id}`);
@@ -88,6 +90,18 @@ export function OrderCreatePage() {
               value={notes}
               onChange={(e) => setNotes(e.target.value)}
             />
+          </Form.Item>
+          <Form.Item
+            help={t('orders.create.allowPartialHelp')}
+            validateStatus={error?.field === 'allowPartial' ? 'error' : undefined}
+          >
+            <Checkbox
+              id="order-allow-partial"
+              checked={allowPartial}
+              onChange={(e) => setAllowPartial(e.target.checked)}
+            >
+              {t('orders.create.allowPartial')}
+            </Checkbox>
           </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit" loading={create.isPending} disabled={lines.length === 0}>

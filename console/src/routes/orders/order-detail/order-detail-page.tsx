@@ -14,8 +14,10 @@ import { HistoryPanel } from './components/history-panel';
 import { OrderAssignee } from './components/order-assignee';
 import { OrderActions } from './components/order-actions';
 import { OrderDocuments } from './components/order-documents';
+import { OrderFulfilment } from './components/order-fulfilment';
 import { OrderMessages } from './components/order-messages';
 import { OrderReturns } from './components/order-returns';
+import { OrderShipments } from './components/order-shipments';
 import { PipelineDiagram } from './components/pipeline-diagram';
 
 /** One order: who, what, how much, where it is in the pipeline, what happened, and what you may do now. */
@@ -123,6 +125,12 @@ function OrderDetail({ order }: { order: Order }) {
             totalTestId="order-total"
           />
         </Card>
+      </Col>
+      <Col span={24}>
+        <OrderFulfilment order={order} />
+      </Col>
+      <Col span={24}>
+        <OrderShipments order={order} />
       </Col>
     </Row>
   );

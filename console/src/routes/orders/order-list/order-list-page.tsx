@@ -8,6 +8,7 @@ import {
   Select,
   Space,
   Table,
+  Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
@@ -96,7 +97,14 @@ export function OrderListPage() {
       title: t('orders.fields.status'),
       key: 'status',
       width: 280,
-      render: (_, order) => <StatusTag status={order.status} awaiting={order.awaiting} />,
+      render: (_, order) => (
+        <>
+          <StatusTag status={order.status} awaiting={order.awaiting} />
+          {order.status === 'processing' && order.shipments.length > 0 && (
+            <Tag data-testid="partly-shipped">{t('orders.list.partlyShippedTag')}</Tag>
+          )}
+        </>
+      ),
     },
     {
       title: t('orders.fields.customer'),
@@ -199,6 +207,13 @@ export function OrderListPage() {
             style={{ width: 130 }}
           />
         </Space.Compact>
+        <Checkbox
+          checked={filters.partlyShipped === true}
+          onChange={(event) => set('partlyShipped', event.target.checked ? 'true' : undefined)}
+          data-testid="filter-partly-shipped"
+        >
+          {t('orders.list.partlyShipped')}
+        </Checkbox>
         <SavedViews filters={filters} />
       </Space>
       {(waitWindow.awaitingSinceFrom || waitWindow.awaitingSinceTo) && (
