@@ -609,6 +609,9 @@ async function contention(call: Call, manager2: Call, customer: string): Promise
 
 // --------------------------------------------------------------------------------------------- checks
 
+/** A refund of the order's own (an edit's difference, a cancellation's), not a return's. */
+const ORDER_REFUND = `p.kind = 'refund' and p.status = 'succeeded' and p.idempotency_key not like 'return:%'`;
+
 /** The invariants, as the README lists them for an operator; each query returns the offending rows. */
 export const INVARIANTS: { name: string; sql: string }[] = [
   {
@@ -648,31 +651,109 @@ export const INVARIANTS: { name: string; sql: string }[] = [
            where p.reserved <> coalesce((select sum(quantity) from order_reservations r where r.product_id = p.id), 0)`,
   },
   {
-    name: 'payments: no charge or refund twice; captured minus refunded is the total for shipped orders, 0 for cancelled ones',
+    // A return's refund carries the key `return:<id>:refund`, the order's own `order:<id>:refund:…`: the
+    // order's refunds are counted here, the returns' in the invariants below.
+    name: "payments: no charge or order refund twice; captured minus the order's own refunds is the total for shipped orders, 0 for cancelled ones (return refunds apart)",
     sql: `select o.id, o.status, o.total,
                  coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0) as captured,
-                 coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) as refunded,
+                 coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) as refunded,
                  count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') as captures
             from orders o left join payments p on p.order_id = o.id
            group by o.id
           having count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') > 1
-              or count(*) filter (where p.kind = 'refund' and p.status = 'succeeded') > 1
+              or count(*) filter (where ${ORDER_REFUND}) > 1
               or (o.status in ('shipped', 'completed') and
                   coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
-                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> o.total)
+                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> o.total)
               or (o.status in ('cancelled', 'rejected') and
                   coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
-                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> 0)`,
+                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> 0)`,
+  },
+  {
+    name: 'return refunds: each refunded return has exactly one refund in the ledger, under its key, on its order, for its amount; a return not refunded has none',
+    sql: `with ledger as (
+            select split_part(idempotency_key, ':', 2) as return_id, count(*) as refunds, sum(amount) as amount,
+                   array_agg(idempotency_key order by id) as keys,
+                   array_agg(distinct order_id) as orders
+              from payments
+             where kind = 'refund' and status = 'succeeded' and idempotency_key like 'return:%'
+             group by 1)
+          select coalesce(r.id::text, l.return_id) as return_id, r.number, r.order_id, r.status,
+                 (r.snapshot->>'refundedAmount')::bigint as refunded_amount, l.refunds, l.amount, l.keys, l.orders
+            from order_returns r full join ledger l on l.return_id = r.id::text
+           where r.id is null
+              or (r.snapshot->>'refundedAmount' is null and l.refunds is not null)
+              or (r.snapshot->>'refundedAmount' is not null and (
+                    l.refunds is null or l.refunds <> 1 or l.amount <> (r.snapshot->>'refundedAmount')::bigint
+                    or l.orders <> array[r.order_id]
+                    or l.keys <> array['return:' || r.id || ':refund']))`,
+  },
+  {
+    name: 'refunds: never more than was captured, per order (cancellation and return refunds together)',
+    sql: `select order_id,
+                 coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
+                 coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded
+            from payments where status = 'succeeded'
+           group by order_id
+          having coalesce(sum(amount) filter (where kind = 'refund'), 0) > coalesce(sum(amount) filter (where kind = 'capture'), 0)`,
+  },
+  {
+    name: "ledger balances per order: the order's captured and refunded figures are the ledger's; captured minus the order's own refunds is what its payment holds; its return refunds are what its refunded returns say",
+    sql: `with ledger as (
+            select order_id,
+                   coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
+                   coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded,
+                   coalesce(sum(amount) filter (where kind = 'refund' and idempotency_key like 'return:%'), 0) as return_refunds
+              from payments where status = 'succeeded' group by order_id),
+          returned as (
+            select order_id, sum((snapshot->>'refundedAmount')::bigint) as refunded
+              from order_returns where snapshot->>'refundedAmount' is not null group by order_id)
+          select o.id, o.status, o.captured, o.refunded,
+                 coalesce((o.snapshot->'payment'->>'amount')::bigint, 0) as payment_holds,
+                 coalesce(l.captured, 0) as ledger_captured, coalesce(l.refunded, 0) as ledger_refunded,
+                 coalesce(l.return_refunds, 0) as ledger_return_refunds, coalesce(r.refunded, 0) as returns_refunded
+            from orders o
+            left join ledger l on l.order_id = o.id
+            left join returned r on r.order_id = o.id
+           where o.captured <> coalesce(l.captured, 0)
+              or o.refunded <> coalesce(l.refunded, 0)
+              or coalesce((o.snapshot->'payment'->>'amount')::bigint, 0)
+                   <> coalesce(l.captured - l.refunded + l.return_refunds, 0)
+              or coalesce(l.return_refunds, 0) <> coalesce(r.refunded, 0)`,
+  },
+  {
+    name: "return receipts: each received return's resellable units came back on hand once",
+    sql: `with receipts as (
+            select r.number, r.order_id, (line->>'productId')::uuid as product_id, sum((line->>'quantity')::int) as resellable
+              from return_receipts rr
+              join order_returns r on r.id = rr.return_id
+              cross join jsonb_array_elements(rr.lines) as line
+             where line->>'condition' = 'resellable'
+             group by 1, 2, 3),
+          moved as (
+            select order_id, product_id, reason, sum(delta_on_hand) as moved
+              from stock_movements
+             where kind = 'adjustment' and order_id is not null and reason like 'returned with %'
+             group by 1, 2, 3)
+          select coalesce(c.number, substr(m.reason, 15)) as number, coalesce(c.order_id, m.order_id) as order_id,
+                 coalesce(c.product_id, m.product_id) as product_id, c.resellable, m.moved
+            from receipts c
+            full join moved m on m.order_id = c.order_id and m.product_id = c.product_id
+                             and m.reason = 'returned with ' || c.number
+           where c.resellable is distinct from m.moved`,
   },
   {
     name: 'notifications: one per recipient, kind and occurrence',
     sql: `select recipient_id, kind, dedup_key, count(*) from notifications group by 1, 2, 3 having count(*) > 1`,
   },
   {
-    name: 'audit: every stock adjustment outside workflows has its audit row',
+    // A return's resellable units come back as an adjustment of its order, recorded by the return's
+    // receipt (checked above), not by an audit row.
+    name: 'audit: every stock adjustment outside workflows and returns has its audit row',
     sql: `select m.id, m.product_id, m.delta_on_hand from stock_movements m
-           where m.kind = 'adjustment' and m.actor is not null
-             and (select count(*) from stock_movements n where n.product_id = m.product_id and n.kind = 'adjustment' and n.actor is not null)
+           where m.kind = 'adjustment' and m.actor is not null and m.order_id is null
+             and (select count(*) from stock_movements n
+                   where n.product_id = m.product_id and n.kind = 'adjustment' and n.actor is not null and n.order_id is null)
                > (select count(*) from audit_log a where a.action = 'product.stock_adjusted' and a.entity_id = m.product_id::text)`,
   },
 ];
