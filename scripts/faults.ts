@@ -7,9 +7,12 @@
  *   there: `GOBIN=/root/go/toxiproxy-bin go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0`,
  *   or OMS_TOXIPROXY_BIN);
  * - a scripted staff client keeps orders in flight at mixed stages: straight through, cancelled, edited,
- *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit); every
- *   request that fails for want of the service (503, a reset connection) is repeated as a client would,
- *   order creation with the same Idempotency-Key;
+ *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit), and
+ *   shipped then returned: units requested back, approved, received and refunded (sometimes two returns
+ *   racing for more than the order holds, one of them refused), each refund sent just before the next
+ *   fault strikes, so that some are on their way when the worker (which runs the payment gateway),
+ *   PostgreSQL (its ledger) or Temporal goes; every request that fails for want of the service (503, a
+ *   reset connection) is repeated as a client would, order creation with the same Idempotency-Key;
  * - meanwhile a fault every few seconds: SIGKILL of a worker, of the API, of the Temporal dev server, of
  *   PostgreSQL (the launcher's supervisor brings each back), Toxiproxy cutting or slowing the second API's
  *   connections; and the receivers of e-mail and webhooks failing for a while, then back: the SMTP server
@@ -17,7 +20,8 @@
  *   answering 500 or only after 10 s, with 22 members of staff on e-mail `all`;
  * - contention: 100 concurrent orders for 10 units, edit and cancel of one order at once, two managers
  *   approving one order at once;
- * - then, once every order is idle, the invariants (the same queries as in the README) and the figures;
+ * - then, once every order and return is idle, each return driven to its end (closed, or `received` with
+ *   the 409 that refused its refund), the invariants (the same queries as in the README) and the figures;
  *   and once the outbox has drained, that every delivery was sent (or, for an e-mail whose sender was
  *   killed mid-send, left `unconfirmed`), no e-mail arrived twice, and every webhook call reached its
  *   receiver, again only by the same delivery id.
@@ -36,6 +40,7 @@ import { loadConfig } from '../config/config';
 import { EXTERNAL_TEMPORAL_VARIABLES } from '../config/temporal';
 import { connectClient } from '../ops/temporal-connection';
 import { orderWorkflowId } from '../workflows/order.definitions';
+import { returnWorkflowId } from '../workflows/return.definitions';
 import { freePort } from './ports';
 import { prng } from './prng';
 import {
@@ -47,13 +52,21 @@ import {
 
 const short = process.env.OMS_FAULTS_MODE === 'short' || process.argv.includes('--short');
 const PLAN = short
-  ? { inFlight: 20, loadSeconds: 75, faultEveryMs: [6000, 10_000], contention: 100, receiverDownMs: 20_000 }
+  ? {
+      inFlight: 20,
+      loadSeconds: 75,
+      faultEveryMs: [6000, 10_000],
+      contention: 100,
+      receiverDownMs: 20_000,
+      refundWaitMs: 15_000,
+    }
   : {
       inFlight: 200,
       loadSeconds: 600,
       faultEveryMs: [15_000, 30_000],
       contention: 100,
       receiverDownMs: 120_000,
+      refundWaitMs: 40_000,
     };
 /** Members of staff with an e-mail address who chose every e-mail: each order makes dozens of deliveries. */
 const STAFF_ON_EMAIL = 22;
@@ -74,6 +87,8 @@ const figures = {
   repeated: 0,
   faults: {} as Record<string, number>,
   recoveries: [] as { fault: string; seconds: number }[],
+  /** Refund requests sent and not yet answered when each kind of fault struck, summed over its strikes. */
+  refundsInFlightAtFault: {} as Record<string, number>,
 };
 
 // ---------------------------------------------------------------------------------------------- stack
@@ -382,7 +397,17 @@ async function act(call: Call, id: string, action: string, body: unknown = {}): 
 }
 
 async function oneOrder(call: Call, catalogue: Catalogue): Promise<void> {
-  const path = pick(['through', 'through', 'cancel', 'edit', 'stock', 'declined'] as const);
+  const path = pick([
+    'through',
+    'through',
+    'cancel',
+    'edit',
+    'stock',
+    'declined',
+    'return',
+    'return',
+  ] as const);
+  if (path === 'return') return oneReturn(call, catalogue);
   if (path === 'declined') {
     const id = await createOrder(call, catalogue.broke, catalogue.plenty.sku, 1);
     await act(call, id, 'approve', { comment: 'faults' });
@@ -428,6 +453,172 @@ async function restocker(apiUrl: string, token: string, catalogue: Catalogue, un
   }
 }
 
+// -------------------------------------------------------------------------------------------- returns
+
+interface TrackedReturn {
+  id: string;
+  orderId: string;
+  /** One of two or more returns of the order refunded 30.00 each of its 50.00 at once. */
+  racing: boolean;
+  /** The 409 that refused its refund (the order holds less than asked), or null. */
+  refusal: string | null;
+}
+
+/** Every return the load made or found on its orders, by id. */
+const returns = new Map<string, TrackedReturn>();
+/** Returns answered 201, to be found in the database. */
+const returnsCreated = new Set<string>();
+let refundsInFlight = 0;
+/** Orders meant to come back that never shipped, with the state they were left in. */
+const unshipped: string[] = [];
+
+/**
+ * Refunds wait here for the next fault, which lets them go just before it strikes: a refund takes
+ * milliseconds, so left to chance almost none would be in flight when the worker (and the payment gateway
+ * it runs), PostgreSQL (the gateway's ledger) or Temporal goes away. None waits longer than
+ * `PLAN.refundWaitMs`.
+ */
+const refundGate: (() => void)[] = [];
+
+function atNextFault(): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      refundGate.splice(refundGate.indexOf(go), 1);
+      resolve();
+    }, PLAN.refundWaitMs);
+    refundGate.push(go);
+  });
+}
+
+function openRefundGate(): number {
+  const waiting = refundGate.splice(0);
+  for (const go of waiting) go();
+  return waiting.length;
+}
+
+/** A return action that may have happened already when its first answer was lost: a 409 is then fine. */
+async function returnAct(call: Call, id: string, action: string, body: unknown = {}): Promise<Answer> {
+  const answer = await call('POST', `/returns/${id}/${action}`, body);
+  expectStatus(answer, [200, 409], `${action} of return ${id}`);
+  return answer;
+}
+
+/**
+ * An order of 5 units shipped (and completed before or after), then units back for a refund: usually one
+ * return of 2 units refunded at their value, 20.00 of the 50.00 paid (so that a refund made twice would
+ * still fit what the order holds: only its idempotency key keeps it single); sometimes two returns of 1 unit
+ * each, both refunded 30.00 at once, so that one is refused (the return stays `received`, its 409 says
+ * why). Each refund waits for the next fault and is sent just before it.
+ */
+async function oneReturn(call: Call, catalogue: Catalogue): Promise<void> {
+  const racing = random() < 0.25;
+  const completeFirst = random() < 0.5;
+  const { sku } = catalogue.plenty;
+  const orderId = await createOrder(call, catalogue.customer, sku, 5);
+  await act(call, orderId, 'approve', { comment: 'faults' });
+  const shipped = await act(call, orderId, 'ship', { carrier: 'SF', trackingNumber: orderId.slice(0, 12) });
+  if (shipped.status !== 200) {
+    // A 409 after a lost answer, or an order that did not get to shipment (its payment failed under a
+    // fault): then there is nothing to take back, and the order stays where it is, as in `oneOrder`.
+    const order = await call('GET', `/orders/${orderId}`);
+    if (!['shipped', 'completed'].includes(order.body.status as string)) {
+      unshipped.push(`${orderId} ${String(order.body.status)}/${String(order.body.awaiting)}`);
+      return;
+    }
+  }
+  if (completeFirst) await act(call, orderId, 'complete');
+
+  // Not idempotent: a request repeated after its answer was lost may make a second return (or a 409 when
+  // the units are taken), so the order's returns are read back and all of them are driven.
+  let refusedRequest = '';
+  for (const quantity of racing ? [1, 1] : [2]) {
+    const answer = await call('POST', `/orders/${orderId}/returns`, {
+      lines: [{ sku, quantity }],
+      reason: 'faults',
+      resolution: 'refund',
+    });
+    expectStatus(answer, [201, 409], `return of ${orderId}`);
+    if (answer.status === 201) returnsCreated.add(answer.body.id as string);
+    else refusedRequest = JSON.stringify(answer.body);
+  }
+  const listed = await call('GET', `/returns?orderId=${orderId}`);
+  expectStatus(listed, [200], `returns of ${orderId}`);
+  const mine = (listed.body.items as { id: string; lines: { sku: string; quantity: number }[] }[]).map(
+    (item) => {
+      const tracked: TrackedReturn = { id: item.id, orderId, racing, refusal: null };
+      returns.set(item.id, tracked);
+      return { tracked, units: item.lines.reduce((sum, line) => sum + line.quantity, 0) };
+    },
+  );
+  if (mine.length === 0) throw new Error(`order ${orderId} has no return: ${refusedRequest}`);
+  await Promise.all(
+    mine.map(async ({ tracked, units }) => {
+      await returnAct(call, tracked.id, 'approve');
+      const lines =
+        units > 1
+          ? [
+              { sku, quantity: units - 1, condition: 'resellable' },
+              { sku, quantity: 1, condition: 'damaged' },
+            ]
+          : [{ sku, quantity: units, condition: 'resellable' }];
+      await returnAct(call, tracked.id, 'receive', { lines });
+    }),
+  );
+  await atNextFault();
+  await Promise.all(
+    mine.map(async ({ tracked }) => {
+      refundsInFlight++;
+      let refunded: Answer;
+      try {
+        refunded = await returnAct(call, tracked.id, 'refund', racing ? { amount: 3000 } : {});
+      } finally {
+        refundsInFlight--;
+      }
+      // 409 `received`: refused (or, after a lost answer, the first refund still on its way: the final
+      // pass sees which). 409 `refunded`: the first answer was lost.
+      if (refunded.status === 409 && refunded.body.status === 'received')
+        tracked.refusal = String(refunded.body.message);
+      else await returnAct(call, tracked.id, 'close');
+    }),
+  );
+  if (!completeFirst) await act(call, orderId, 'complete');
+}
+
+/**
+ * Once the load has stopped: closes the returns whose refund went through after its request was answered
+ * 409, then checks each order's returns: the one return of 2 units refunded (now closed); of racing
+ * returns exactly one refunded, the others `received` with the 409 that refused their refund.
+ */
+async function finishReturns(call: Call): Promise<{ problems: string[]; refused: string[] }> {
+  const problems: string[] = [];
+  const refused: string[] = [];
+  const byOrder = new Map<string, { tracked: TrackedReturn; status: string }[]>();
+  for (const tracked of returns.values()) {
+    const answer = await call('GET', `/returns/${tracked.id}`);
+    expectStatus(answer, [200], `return ${tracked.id}`);
+    let status = answer.body.status as string;
+    if (status === 'refunded') status = (await returnAct(call, tracked.id, 'close')).body.status as string;
+    if (status === 'received' && tracked.refusal) refused.push(tracked.refusal);
+    byOrder.set(tracked.orderId, [...(byOrder.get(tracked.orderId) ?? []), { tracked, status }]);
+  }
+  for (const [orderId, found] of byOrder) {
+    const closed = found.filter((item) => item.status === 'closed').length;
+    const left = found.filter(
+      (item) => item.status !== 'closed' && !(item.status === 'received' && item.tracked.refusal),
+    );
+    const racing = found[0]!.tracked.racing;
+    if (closed !== 1 || left.length > 0 || (!racing && found.length !== 1))
+      problems.push(
+        `returns of order ${orderId} (${racing ? 'racing' : 'one'}) ended ${found.map((item) => `${item.status}${item.tracked.refusal ? ' (refused)' : ''}`).join(', ')}`,
+      );
+  }
+  return { problems, refused };
+}
+
 // --------------------------------------------------------------------------------------------- faults
 
 function pidFromOutput(output: string, name: string): number | null {
@@ -459,6 +650,19 @@ async function healthy(url: string, timeoutMs = 180_000): Promise<void> {
 }
 
 async function injectFault(stack: Stack, kind: string): Promise<void> {
+  // The refunds waiting for a fault go now, and the fault strikes while some are on their way (not for the
+  // receivers' faults: a refund sends no e-mail or webhook of its own before it is recorded). A kill waits
+  // a while for a refund to be waiting, so that the first kills of a run, before any order has come back,
+  // do not miss them.
+  if (!/SMTP|webhook/.test(kind)) {
+    const until = Date.now() + (kind.startsWith('kill') ? PLAN.refundWaitMs : 0);
+    while (refundGate.length === 0 && Date.now() < until) await sleep(200);
+    const released = openRefundGate();
+    if (released) await sleep(50 + random() * 150);
+    figures.refundsInFlightAtFault[kind] = (figures.refundsInFlightAtFault[kind] ?? 0) + refundsInFlight;
+    if (released || refundsInFlight)
+      log(`${kind}: ${released} refunds released, ${refundsInFlight} refund requests in flight`);
+  }
   figures.faults[kind] = (figures.faults[kind] ?? 0) + 1;
   const began = Date.now();
   const output = stack.output();
@@ -470,6 +674,12 @@ async function injectFault(stack: Stack, kind: string): Promise<void> {
   switch (kind) {
     case 'kill worker':
       killed(pidFromOutput(output, pick(['worker-1', 'worker-2'])), 'a worker');
+      await sleep(1500);
+      break;
+    case 'kill both workers':
+      // Whichever worker runs a refund (and the payment gateway inside it), it goes.
+      killed(pidFromOutput(output, 'worker-1'), 'worker 1');
+      killed(pidFromOutput(output, 'worker-2'), 'worker 2');
       await sleep(1500);
       break;
     case 'kill API':
@@ -759,12 +969,14 @@ export const INVARIANTS: { name: string; sql: string }[] = [
 ];
 
 async function settle(db: PgClient): Promise<void> {
-  // Idle when nothing changed for ten seconds (or after five minutes).
+  // Idle when no order, return or payment changed for ten seconds (or after five minutes).
   let last = '';
   const deadline = Date.now() + 300_000;
   for (;;) {
     const { rows } = await db.query<{ state: string }>(
-      `select max(updated_at)::text || count(*) as state from orders`,
+      `select concat_ws(' ', (select max(updated_at)::text || count(*) from orders),
+                             (select max(updated_at)::text || count(*) from order_returns),
+                             (select max(id)::text from payments)) as state`,
     );
     const state = rows[0]!.state;
     if (state === last || Date.now() > deadline) return;
@@ -800,8 +1012,36 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
         }),
       );
     }
+    // Each return answered 201 is in the database; each the load drove has its workflow, whose history
+    // says how often its refund was tried (more than once: a fault struck while it was on its way).
+    const { rows: foundReturns } = await db.query<{ id: string }>(
+      `select id from order_returns where id = any($1::uuid[])`,
+      [[...returnsCreated]],
+    );
+    const lostReturns = returnsCreated.size - foundReturns.length;
+    if (lostReturns) problems.push(`${lostReturns} returns answered 201 are missing from the database`);
+    const refundAttempts: number[] = [];
+    for (const id of returns.keys()) {
+      try {
+        const history = await temporal.workflow.getHandle(returnWorkflowId(id)).fetchHistory();
+        const refunds = new Set<string>();
+        for (const event of history.events ?? []) {
+          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'refundReturn')
+            refunds.add(String(event.eventId));
+          const started = event.activityTaskStartedEventAttributes;
+          if (started && refunds.has(String(started.scheduledEventId)))
+            refundAttempts.push(started.attempt ?? 1);
+        }
+      } catch {
+        noWorkflow++;
+      }
+    }
     await connection.close();
-    if (noWorkflow) problems.push(`${noWorkflow} orders have no workflow`);
+    if (noWorkflow) problems.push(`${noWorkflow} orders or returns have no workflow`);
+    const retried = refundAttempts.filter((attempts) => attempts > 1);
+    log(
+      `returns: ${returns.size} driven (${returnsCreated.size} answered 201); their workflows ran ${refundAttempts.length} refund activities, ${retried.length} of them needed more than one attempt (at most ${Math.max(1, ...refundAttempts)})`,
+    );
     const { rows: stuck } = await db.query<{ count: string }>(
       `select count(*) from orders where status not in ('completed', 'cancelled', 'rejected') and awaiting is null`,
     );
@@ -825,7 +1065,7 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
     log(
       `orders by state: ${states.map((row) => `${row.status}/${row.awaiting ?? '-'} ${row.count}`).join(', ')}`,
     );
-    return { lost: lost + noWorkflow, doubled, problems };
+    return { lost: lost + lostReturns + noWorkflow, doubled, problems };
   } finally {
     await db.end();
   }
@@ -984,6 +1224,7 @@ async function main(): Promise<void> {
     const faultKinds = [
       'kill worker',
       'SMTP down',
+      'kill both workers',
       'kill API',
       'webhook answering 500',
       'kill Temporal',
@@ -1018,6 +1259,14 @@ async function main(): Promise<void> {
     });
     await Promise.all([...lanes, injector, restocker(stack.apiUrl, token, catalogue, over)]);
 
+    // Refunds still on their way (a 409 answered while the first request's refund was being retried)
+    // land first; then every return is driven to its end before the invariants.
+    const db = new PgClient({ connectionString: stack.ownerUrl });
+    await db.connect();
+    await settle(db).finally(() => db.end());
+    const finished = await finishReturns(call);
+    problems.push(...finished.problems);
+
     const result = await check(stack);
     problems.push(...(await checkDeliveries(stack)));
     problems.push(...result.problems);
@@ -1033,7 +1282,15 @@ async function main(): Promise<void> {
     );
     console.log(`restocks answered 200: ${restocks.ok}, outcome unknown: ${restocks.uncertain}`);
     for (const [kind, count] of Object.entries(figures.faults))
-      console.log(`fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}`);
+      console.log(
+        `fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}  refunds in flight ${figures.refundsInFlightAtFault[kind] ?? '-'}`,
+      );
+    if (unshipped.length)
+      console.log(`orders meant to come back that never shipped: ${unshipped.length} (${unshipped[0]})`);
+    const byGateway = finished.refused.filter((reason) => reason.startsWith('the refund was refused'));
+    console.log(
+      `returns: ${returns.size}, refunds refused because the order held less: ${finished.refused.length - byGateway.length} by the API, ${byGateway.length} by the payment gateway${byGateway.length ? ` ("${byGateway[0]}")` : ''}`,
+    );
     console.log(`lost: ${result.lost}, doubled or inconsistent: ${result.doubled}`);
     if (problems.length) {
       console.log('\nPROBLEMS:');
