@@ -7,9 +7,12 @@
  *   there: `GOBIN=/root/go/toxiproxy-bin go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0`,
  *   or OMS_TOXIPROXY_BIN);
  * - a scripted staff client keeps orders in flight at mixed stages: straight through, cancelled, edited,
- *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit); every
- *   request that fails for want of the service (503, a reset connection) is repeated as a client would,
- *   order creation with the same Idempotency-Key;
+ *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit), and
+ *   shipped then returned: units requested back, approved, received and refunded (sometimes two returns
+ *   racing for more than the order holds, one of them refused), each refund sent just before the next
+ *   fault strikes, so that some are on their way when the worker (which runs the payment gateway),
+ *   PostgreSQL (its ledger) or Temporal goes; every request that fails for want of the service (503, a
+ *   reset connection) is repeated as a client would, order creation with the same Idempotency-Key;
  * - meanwhile a fault every few seconds: SIGKILL of a worker, of the API, of the Temporal dev server, of
  *   PostgreSQL (the launcher's supervisor brings each back), Toxiproxy cutting or slowing the second API's
  *   connections; and the receivers of e-mail and webhooks failing for a while, then back: the SMTP server
@@ -17,7 +20,8 @@
  *   answering 500 or only after 10 s, with 22 members of staff on e-mail `all`;
  * - contention: 100 concurrent orders for 10 units, edit and cancel of one order at once, two managers
  *   approving one order at once;
- * - then, once every order is idle, the invariants (the same queries as in the README) and the figures;
+ * - then, once every order and return is idle, each return driven to its end (closed, or `received` with
+ *   the 409 that refused its refund), the invariants (the same queries as in the README) and the figures;
  *   and once the outbox has drained, that every delivery was sent (or, for an e-mail whose sender was
  *   killed mid-send, left `unconfirmed`), no e-mail arrived twice, and every webhook call reached its
  *   receiver, again only by the same delivery id.
@@ -36,6 +40,7 @@ import { loadConfig } from '../config/config';
 import { EXTERNAL_TEMPORAL_VARIABLES } from '../config/temporal';
 import { connectClient } from '../ops/temporal-connection';
 import { orderWorkflowId } from '../workflows/order.definitions';
+import { returnWorkflowId } from '../workflows/return.definitions';
 import { freePort } from './ports';
 import { prng } from './prng';
 import {
@@ -47,13 +52,21 @@ import {
 
 const short = process.env.OMS_FAULTS_MODE === 'short' || process.argv.includes('--short');
 const PLAN = short
-  ? { inFlight: 20, loadSeconds: 75, faultEveryMs: [6000, 10_000], contention: 100, receiverDownMs: 20_000 }
+  ? {
+      inFlight: 20,
+      loadSeconds: 75,
+      faultEveryMs: [6000, 10_000],
+      contention: 100,
+      receiverDownMs: 20_000,
+      refundWaitMs: 15_000,
+    }
   : {
       inFlight: 200,
       loadSeconds: 600,
       faultEveryMs: [15_000, 30_000],
       contention: 100,
       receiverDownMs: 120_000,
+      refundWaitMs: 40_000,
     };
 /** Members of staff with an e-mail address who chose every e-mail: each order makes dozens of deliveries. */
 const STAFF_ON_EMAIL = 22;
@@ -74,6 +87,8 @@ const figures = {
   repeated: 0,
   faults: {} as Record<string, number>,
   recoveries: [] as { fault: string; seconds: number }[],
+  /** Refund requests sent and not yet answered when each kind of fault struck, summed over its strikes. */
+  refundsInFlightAtFault: {} as Record<string, number>,
 };
 
 // ---------------------------------------------------------------------------------------------- stack
@@ -382,7 +397,17 @@ async function act(call: Call, id: string, action: string, body: unknown = {}): 
 }
 
 async function oneOrder(call: Call, catalogue: Catalogue): Promise<void> {
-  const path = pick(['through', 'through', 'cancel', 'edit', 'stock', 'declined'] as const);
+  const path = pick([
+    'through',
+    'through',
+    'cancel',
+    'edit',
+    'stock',
+    'declined',
+    'return',
+    'return',
+  ] as const);
+  if (path === 'return') return oneReturn(call, catalogue);
   if (path === 'declined') {
     const id = await createOrder(call, catalogue.broke, catalogue.plenty.sku, 1);
     await act(call, id, 'approve', { comment: 'faults' });
@@ -428,6 +453,172 @@ async function restocker(apiUrl: string, token: string, catalogue: Catalogue, un
   }
 }
 
+// -------------------------------------------------------------------------------------------- returns
+
+interface TrackedReturn {
+  id: string;
+  orderId: string;
+  /** One of two or more returns of the order refunded 30.00 each of its 50.00 at once. */
+  racing: boolean;
+  /** The 409 that refused its refund (the order holds less than asked), or null. */
+  refusal: string | null;
+}
+
+/** Every return the load made or found on its orders, by id. */
+const returns = new Map<string, TrackedReturn>();
+/** Returns answered 201, to be found in the database. */
+const returnsCreated = new Set<string>();
+let refundsInFlight = 0;
+/** Orders meant to come back that never shipped, with the state they were left in. */
+const unshipped: string[] = [];
+
+/**
+ * Refunds wait here for the next fault, which lets them go just before it strikes: a refund takes
+ * milliseconds, so left to chance almost none would be in flight when the worker (and the payment gateway
+ * it runs), PostgreSQL (the gateway's ledger) or Temporal goes away. None waits longer than
+ * `PLAN.refundWaitMs`.
+ */
+const refundGate: (() => void)[] = [];
+
+function atNextFault(): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      refundGate.splice(refundGate.indexOf(go), 1);
+      resolve();
+    }, PLAN.refundWaitMs);
+    refundGate.push(go);
+  });
+}
+
+function openRefundGate(): number {
+  const waiting = refundGate.splice(0);
+  for (const go of waiting) go();
+  return waiting.length;
+}
+
+/** A return action that may have happened already when its first answer was lost: a 409 is then fine. */
+async function returnAct(call: Call, id: string, action: string, body: unknown = {}): Promise<Answer> {
+  const answer = await call('POST', `/returns/${id}/${action}`, body);
+  expectStatus(answer, [200, 409], `${action} of return ${id}`);
+  return answer;
+}
+
+/**
+ * An order of 5 units shipped (and completed before or after), then units back for a refund: usually one
+ * return of 2 units refunded at their value, 20.00 of the 50.00 paid (so that a refund made twice would
+ * still fit what the order holds: only its idempotency key keeps it single); sometimes two returns of 1 unit
+ * each, both refunded 30.00 at once, so that one is refused (the return stays `received`, its 409 says
+ * why). Each refund waits for the next fault and is sent just before it.
+ */
+async function oneReturn(call: Call, catalogue: Catalogue): Promise<void> {
+  const racing = random() < 0.25;
+  const completeFirst = random() < 0.5;
+  const { sku } = catalogue.plenty;
+  const orderId = await createOrder(call, catalogue.customer, sku, 5);
+  await act(call, orderId, 'approve', { comment: 'faults' });
+  const shipped = await act(call, orderId, 'ship', { carrier: 'SF', trackingNumber: orderId.slice(0, 12) });
+  if (shipped.status !== 200) {
+    // A 409 after a lost answer, or an order that did not get to shipment (its payment failed under a
+    // fault): then there is nothing to take back, and the order stays where it is, as in `oneOrder`.
+    const order = await call('GET', `/orders/${orderId}`);
+    if (!['shipped', 'completed'].includes(order.body.status as string)) {
+      unshipped.push(`${orderId} ${String(order.body.status)}/${String(order.body.awaiting)}`);
+      return;
+    }
+  }
+  if (completeFirst) await act(call, orderId, 'complete');
+
+  // Not idempotent: a request repeated after its answer was lost may make a second return (or a 409 when
+  // the units are taken), so the order's returns are read back and all of them are driven.
+  let refusedRequest = '';
+  for (const quantity of racing ? [1, 1] : [2]) {
+    const answer = await call('POST', `/orders/${orderId}/returns`, {
+      lines: [{ sku, quantity }],
+      reason: 'faults',
+      resolution: 'refund',
+    });
+    expectStatus(answer, [201, 409], `return of ${orderId}`);
+    if (answer.status === 201) returnsCreated.add(answer.body.id as string);
+    else refusedRequest = JSON.stringify(answer.body);
+  }
+  const listed = await call('GET', `/returns?orderId=${orderId}`);
+  expectStatus(listed, [200], `returns of ${orderId}`);
+  const mine = (listed.body.items as { id: string; lines: { sku: string; quantity: number }[] }[]).map(
+    (item) => {
+      const tracked: TrackedReturn = { id: item.id, orderId, racing, refusal: null };
+      returns.set(item.id, tracked);
+      return { tracked, units: item.lines.reduce((sum, line) => sum + line.quantity, 0) };
+    },
+  );
+  if (mine.length === 0) throw new Error(`order ${orderId} has no return: ${refusedRequest}`);
+  await Promise.all(
+    mine.map(async ({ tracked, units }) => {
+      await returnAct(call, tracked.id, 'approve');
+      const lines =
+        units > 1
+          ? [
+              { sku, quantity: units - 1, condition: 'resellable' },
+              { sku, quantity: 1, condition: 'damaged' },
+            ]
+          : [{ sku, quantity: units, condition: 'resellable' }];
+      await returnAct(call, tracked.id, 'receive', { lines });
+    }),
+  );
+  await atNextFault();
+  await Promise.all(
+    mine.map(async ({ tracked }) => {
+      refundsInFlight++;
+      let refunded: Answer;
+      try {
+        refunded = await returnAct(call, tracked.id, 'refund', racing ? { amount: 3000 } : {});
+      } finally {
+        refundsInFlight--;
+      }
+      // 409 `received`: refused (or, after a lost answer, the first refund still on its way: the final
+      // pass sees which). 409 `refunded`: the first answer was lost.
+      if (refunded.status === 409 && refunded.body.status === 'received')
+        tracked.refusal = String(refunded.body.message);
+      else await returnAct(call, tracked.id, 'close');
+    }),
+  );
+  if (!completeFirst) await act(call, orderId, 'complete');
+}
+
+/**
+ * Once the load has stopped: closes the returns whose refund went through after its request was answered
+ * 409, then checks each order's returns: the one return of 2 units refunded (now closed); of racing
+ * returns exactly one refunded, the others `received` with the 409 that refused their refund.
+ */
+async function finishReturns(call: Call): Promise<{ problems: string[]; refused: string[] }> {
+  const problems: string[] = [];
+  const refused: string[] = [];
+  const byOrder = new Map<string, { tracked: TrackedReturn; status: string }[]>();
+  for (const tracked of returns.values()) {
+    const answer = await call('GET', `/returns/${tracked.id}`);
+    expectStatus(answer, [200], `return ${tracked.id}`);
+    let status = answer.body.status as string;
+    if (status === 'refunded') status = (await returnAct(call, tracked.id, 'close')).body.status as string;
+    if (status === 'received' && tracked.refusal) refused.push(tracked.refusal);
+    byOrder.set(tracked.orderId, [...(byOrder.get(tracked.orderId) ?? []), { tracked, status }]);
+  }
+  for (const [orderId, found] of byOrder) {
+    const closed = found.filter((item) => item.status === 'closed').length;
+    const left = found.filter(
+      (item) => item.status !== 'closed' && !(item.status === 'received' && item.tracked.refusal),
+    );
+    const racing = found[0]!.tracked.racing;
+    if (closed !== 1 || left.length > 0 || (!racing && found.length !== 1))
+      problems.push(
+        `returns of order ${orderId} (${racing ? 'racing' : 'one'}) ended ${found.map((item) => `${item.status}${item.tracked.refusal ? ' (refused)' : ''}`).join(', ')}`,
+      );
+  }
+  return { problems, refused };
+}
+
 // --------------------------------------------------------------------------------------------- faults
 
 function pidFromOutput(output: string, name: string): number | null {
@@ -459,6 +650,19 @@ async function healthy(url: string, timeoutMs = 180_000): Promise<void> {
 }
 
 async function injectFault(stack: Stack, kind: string): Promise<void> {
+  // The refunds waiting for a fault go now, and the fault strikes while some are on their way (not for the
+  // receivers' faults: a refund sends no e-mail or webhook of its own before it is recorded). A kill waits
+  // a while for a refund to be waiting, so that the first kills of a run, before any order has come back,
+  // do not miss them.
+  if (!/SMTP|webhook/.test(kind)) {
+    const until = Date.now() + (kind.startsWith('kill') ? PLAN.refundWaitMs : 0);
+    while (refundGate.length === 0 && Date.now() < until) await sleep(200);
+    const released = openRefundGate();
+    if (released) await sleep(50 + random() * 150);
+    figures.refundsInFlightAtFault[kind] = (figures.refundsInFlightAtFault[kind] ?? 0) + refundsInFlight;
+    if (released || refundsInFlight)
+      log(`${kind}: ${released} refunds released, ${refundsInFlight} refund requests in flight`);
+  }
   figures.faults[kind] = (figures.faults[kind] ?? 0) + 1;
   const began = Date.now();
   const output = stack.output();
@@ -470,6 +674,12 @@ async function injectFault(stack: Stack, kind: string): Promise<void> {
   switch (kind) {
     case 'kill worker':
       killed(pidFromOutput(output, pick(['worker-1', 'worker-2'])), 'a worker');
+      await sleep(1500);
+      break;
+    case 'kill both workers':
+      // Whichever worker runs a refund (and the payment gateway inside it), it goes.
+      killed(pidFromOutput(output, 'worker-1'), 'worker 1');
+      killed(pidFromOutput(output, 'worker-2'), 'worker 2');
       await sleep(1500);
       break;
     case 'kill API':
@@ -609,6 +819,9 @@ async function contention(call: Call, manager2: Call, customer: string): Promise
 
 // --------------------------------------------------------------------------------------------- checks
 
+/** A refund of the order's own (an edit's difference, a cancellation's), not a return's. */
+const ORDER_REFUND = `p.kind = 'refund' and p.status = 'succeeded' and p.idempotency_key not like 'return:%'`;
+
 /** The invariants, as the README lists them for an operator; each query returns the offending rows. */
 export const INVARIANTS: { name: string; sql: string }[] = [
   {
@@ -648,42 +861,122 @@ export const INVARIANTS: { name: string; sql: string }[] = [
            where p.reserved <> coalesce((select sum(quantity) from order_reservations r where r.product_id = p.id), 0)`,
   },
   {
-    name: 'payments: no charge or refund twice; captured minus refunded is the total for shipped orders, 0 for cancelled ones',
+    // A return's refund carries the key `return:<id>:refund`, the order's own `order:<id>:refund:…`: the
+    // order's refunds are counted here, the returns' in the invariants below.
+    name: "payments: no charge or order refund twice; captured minus the order's own refunds is the total for shipped orders, 0 for cancelled ones (return refunds apart)",
     sql: `select o.id, o.status, o.total,
                  coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0) as captured,
-                 coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) as refunded,
+                 coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) as refunded,
                  count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') as captures
             from orders o left join payments p on p.order_id = o.id
            group by o.id
           having count(*) filter (where p.kind = 'capture' and p.status = 'succeeded') > 1
-              or count(*) filter (where p.kind = 'refund' and p.status = 'succeeded') > 1
+              or count(*) filter (where ${ORDER_REFUND}) > 1
               or (o.status in ('shipped', 'completed') and
                   coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
-                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> o.total)
+                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> o.total)
               or (o.status in ('cancelled', 'rejected') and
                   coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
-                  - coalesce(sum(p.amount) filter (where p.kind = 'refund' and p.status = 'succeeded'), 0) <> 0)`,
+                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> 0)`,
+  },
+  {
+    name: 'return refunds: each refunded return has exactly one refund in the ledger, under its key, on its order, for its amount; a return not refunded has none',
+    sql: `with ledger as (
+            select split_part(idempotency_key, ':', 2) as return_id, count(*) as refunds, sum(amount) as amount,
+                   array_agg(idempotency_key order by id) as keys,
+                   array_agg(distinct order_id) as orders
+              from payments
+             where kind = 'refund' and status = 'succeeded' and idempotency_key like 'return:%'
+             group by 1)
+          select coalesce(r.id::text, l.return_id) as return_id, r.number, r.order_id, r.status,
+                 (r.snapshot->>'refundedAmount')::bigint as refunded_amount, l.refunds, l.amount, l.keys, l.orders
+            from order_returns r full join ledger l on l.return_id = r.id::text
+           where r.id is null
+              or (r.snapshot->>'refundedAmount' is null and l.refunds is not null)
+              or (r.snapshot->>'refundedAmount' is not null and (
+                    l.refunds is null or l.refunds <> 1 or l.amount <> (r.snapshot->>'refundedAmount')::bigint
+                    or l.orders <> array[r.order_id]
+                    or l.keys <> array['return:' || r.id || ':refund']))`,
+  },
+  {
+    name: 'refunds: never more than was captured, per order (cancellation and return refunds together)',
+    sql: `select order_id,
+                 coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
+                 coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded
+            from payments where status = 'succeeded'
+           group by order_id
+          having coalesce(sum(amount) filter (where kind = 'refund'), 0) > coalesce(sum(amount) filter (where kind = 'capture'), 0)`,
+  },
+  {
+    name: "ledger balances per order: the order's captured and refunded figures are the ledger's; captured minus the order's own refunds is what its payment holds; its return refunds are what its refunded returns say",
+    sql: `with ledger as (
+            select order_id,
+                   coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
+                   coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded,
+                   coalesce(sum(amount) filter (where kind = 'refund' and idempotency_key like 'return:%'), 0) as return_refunds
+              from payments where status = 'succeeded' group by order_id),
+          returned as (
+            select order_id, sum((snapshot->>'refundedAmount')::bigint) as refunded
+              from order_returns where snapshot->>'refundedAmount' is not null group by order_id)
+          select o.id, o.status, o.captured, o.refunded,
+                 coalesce((o.snapshot->'payment'->>'amount')::bigint, 0) as payment_holds,
+                 coalesce(l.captured, 0) as ledger_captured, coalesce(l.refunded, 0) as ledger_refunded,
+                 coalesce(l.return_refunds, 0) as ledger_return_refunds, coalesce(r.refunded, 0) as returns_refunded
+            from orders o
+            left join ledger l on l.order_id = o.id
+            left join returned r on r.order_id = o.id
+           where o.captured <> coalesce(l.captured, 0)
+              or o.refunded <> coalesce(l.refunded, 0)
+              or coalesce((o.snapshot->'payment'->>'amount')::bigint, 0)
+                   <> coalesce(l.captured - l.refunded + l.return_refunds, 0)
+              or coalesce(l.return_refunds, 0) <> coalesce(r.refunded, 0)`,
+  },
+  {
+    name: "return receipts: each received return's resellable units came back on hand once",
+    sql: `with receipts as (
+            select r.number, r.order_id, (line->>'productId')::uuid as product_id, sum((line->>'quantity')::int) as resellable
+              from return_receipts rr
+              join order_returns r on r.id = rr.return_id
+              cross join jsonb_array_elements(rr.lines) as line
+             where line->>'condition' = 'resellable'
+             group by 1, 2, 3),
+          moved as (
+            select order_id, product_id, reason, sum(delta_on_hand) as moved
+              from stock_movements
+             where kind = 'adjustment' and order_id is not null and reason like 'returned with %'
+             group by 1, 2, 3)
+          select coalesce(c.number, substr(m.reason, 15)) as number, coalesce(c.order_id, m.order_id) as order_id,
+                 coalesce(c.product_id, m.product_id) as product_id, c.resellable, m.moved
+            from receipts c
+            full join moved m on m.order_id = c.order_id and m.product_id = c.product_id
+                             and m.reason = 'returned with ' || c.number
+           where c.resellable is distinct from m.moved`,
   },
   {
     name: 'notifications: one per recipient, kind and occurrence',
     sql: `select recipient_id, kind, dedup_key, count(*) from notifications group by 1, 2, 3 having count(*) > 1`,
   },
   {
-    name: 'audit: every stock adjustment outside workflows has its audit row',
+    // A return's resellable units come back as an adjustment of its order, recorded by the return's
+    // receipt (checked above), not by an audit row.
+    name: 'audit: every stock adjustment outside workflows and returns has its audit row',
     sql: `select m.id, m.product_id, m.delta_on_hand from stock_movements m
-           where m.kind = 'adjustment' and m.actor is not null
-             and (select count(*) from stock_movements n where n.product_id = m.product_id and n.kind = 'adjustment' and n.actor is not null)
+           where m.kind = 'adjustment' and m.actor is not null and m.order_id is null
+             and (select count(*) from stock_movements n
+                   where n.product_id = m.product_id and n.kind = 'adjustment' and n.actor is not null and n.order_id is null)
                > (select count(*) from audit_log a where a.action = 'product.stock_adjusted' and a.entity_id = m.product_id::text)`,
   },
 ];
 
 async function settle(db: PgClient): Promise<void> {
-  // Idle when nothing changed for ten seconds (or after five minutes).
+  // Idle when no order, return or payment changed for ten seconds (or after five minutes).
   let last = '';
   const deadline = Date.now() + 300_000;
   for (;;) {
     const { rows } = await db.query<{ state: string }>(
-      `select max(updated_at)::text || count(*) as state from orders`,
+      `select concat_ws(' ', (select max(updated_at)::text || count(*) from orders),
+                             (select max(updated_at)::text || count(*) from order_returns),
+                             (select max(id)::text from payments)) as state`,
     );
     const state = rows[0]!.state;
     if (state === last || Date.now() > deadline) return;
@@ -719,8 +1012,36 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
         }),
       );
     }
+    // Each return answered 201 is in the database; each the load drove has its workflow, whose history
+    // says how often its refund was tried (more than once: a fault struck while it was on its way).
+    const { rows: foundReturns } = await db.query<{ id: string }>(
+      `select id from order_returns where id = any($1::uuid[])`,
+      [[...returnsCreated]],
+    );
+    const lostReturns = returnsCreated.size - foundReturns.length;
+    if (lostReturns) problems.push(`${lostReturns} returns answered 201 are missing from the database`);
+    const refundAttempts: number[] = [];
+    for (const id of returns.keys()) {
+      try {
+        const history = await temporal.workflow.getHandle(returnWorkflowId(id)).fetchHistory();
+        const refunds = new Set<string>();
+        for (const event of history.events ?? []) {
+          if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'refundReturn')
+            refunds.add(String(event.eventId));
+          const started = event.activityTaskStartedEventAttributes;
+          if (started && refunds.has(String(started.scheduledEventId)))
+            refundAttempts.push(started.attempt ?? 1);
+        }
+      } catch {
+        noWorkflow++;
+      }
+    }
     await connection.close();
-    if (noWorkflow) problems.push(`${noWorkflow} orders have no workflow`);
+    if (noWorkflow) problems.push(`${noWorkflow} orders or returns have no workflow`);
+    const retried = refundAttempts.filter((attempts) => attempts > 1);
+    log(
+      `returns: ${returns.size} driven (${returnsCreated.size} answered 201); their workflows ran ${refundAttempts.length} refund activities, ${retried.length} of them needed more than one attempt (at most ${Math.max(1, ...refundAttempts)})`,
+    );
     const { rows: stuck } = await db.query<{ count: string }>(
       `select count(*) from orders where status not in ('completed', 'cancelled', 'rejected') and awaiting is null`,
     );
@@ -744,7 +1065,7 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
     log(
       `orders by state: ${states.map((row) => `${row.status}/${row.awaiting ?? '-'} ${row.count}`).join(', ')}`,
     );
-    return { lost: lost + noWorkflow, doubled, problems };
+    return { lost: lost + lostReturns + noWorkflow, doubled, problems };
   } finally {
     await db.end();
   }
@@ -903,6 +1224,7 @@ async function main(): Promise<void> {
     const faultKinds = [
       'kill worker',
       'SMTP down',
+      'kill both workers',
       'kill API',
       'webhook answering 500',
       'kill Temporal',
@@ -937,6 +1259,14 @@ async function main(): Promise<void> {
     });
     await Promise.all([...lanes, injector, restocker(stack.apiUrl, token, catalogue, over)]);
 
+    // Refunds still on their way (a 409 answered while the first request's refund was being retried)
+    // land first; then every return is driven to its end before the invariants.
+    const db = new PgClient({ connectionString: stack.ownerUrl });
+    await db.connect();
+    await settle(db).finally(() => db.end());
+    const finished = await finishReturns(call);
+    problems.push(...finished.problems);
+
     const result = await check(stack);
     problems.push(...(await checkDeliveries(stack)));
     problems.push(...result.problems);
@@ -952,7 +1282,15 @@ async function main(): Promise<void> {
     );
     console.log(`restocks answered 200: ${restocks.ok}, outcome unknown: ${restocks.uncertain}`);
     for (const [kind, count] of Object.entries(figures.faults))
-      console.log(`fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}`);
+      console.log(
+        `fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}  refunds in flight ${figures.refundsInFlightAtFault[kind] ?? '-'}`,
+      );
+    if (unshipped.length)
+      console.log(`orders meant to come back that never shipped: ${unshipped.length} (${unshipped[0]})`);
+    const byGateway = finished.refused.filter((reason) => reason.startsWith('the refund was refused'));
+    console.log(
+      `returns: ${returns.size}, refunds refused because the order held less: ${finished.refused.length - byGateway.length} by the API, ${byGateway.length} by the payment gateway${byGateway.length ? ` ("${byGateway[0]}")` : ''}`,
+    );
     console.log(`lost: ${result.lost}, doubled or inconsistent: ${result.doubled}`);
     if (problems.length) {
       console.log('\nPROBLEMS:');
