@@ -1,7 +1,8 @@
-import { Alert, Button, Form, Input, Modal, Space } from 'antd';
+import { Alert, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
+import { ActionButtons } from '../../../../components/action-buttons';
 import { ordersQueryKeys, useOrderAction, type OrderActionInput } from '../../../../hooks/api/orders';
 import type { Order, OrderAction } from '../../../../lib/client';
 import { describeError, fieldName } from '../../../../lib/errors';
@@ -66,19 +67,13 @@ export function OrderActions({ order }: { order: Order }) {
   const formAction = open && open !== 'edit' ? open : null;
   return (
     <>
-      <Space wrap data-testid="order-actions">
-        {order.actions.map((action) => (
-          <Button
-            key={action}
-            type={DANGER.includes(action) ? 'default' : 'primary'}
-            danger={DANGER.includes(action)}
-            onClick={() => setOpen(action)}
-            data-action={action}
-          >
-            {t(`orders.actions.${action}`)}
-          </Button>
-        ))}
-      </Space>
+      <ActionButtons
+        actions={order.actions}
+        danger={DANGER}
+        label={(action) => t(`orders.actions.${action}`)}
+        onPick={setOpen}
+        testId="order-actions"
+      />
       {formAction && (
         <Modal
           open

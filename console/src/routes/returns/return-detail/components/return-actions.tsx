@@ -1,8 +1,9 @@
-import { Button, Form, Input, InputNumber, Space, Typography } from 'antd';
+import { Form, Input, InputNumber, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { receivedValue } from '../../../../../../domain/return';
+import { ActionButtons } from '../../../../components/action-buttons';
 import { FormModal } from '../../../../components/form-modal';
 import {
   returnsQueryKeys,
@@ -49,19 +50,13 @@ export function ReturnActions({ ret }: { ret: Return }) {
   };
   return (
     <>
-      <Space wrap data-testid="return-actions">
-        {ret.actions.map((action) => (
-          <Button
-            key={action}
-            type={DANGER.includes(action) ? 'default' : 'primary'}
-            danger={DANGER.includes(action)}
-            onClick={() => setOpen(action)}
-            data-action={action}
-          >
-            {t(`returns.actions.${action}`)}
-          </Button>
-        ))}
-      </Space>
+      <ActionButtons
+        actions={ret.actions}
+        danger={DANGER}
+        label={(action) => t(`returns.actions.${action}`)}
+        onPick={setOpen}
+        testId="return-actions"
+      />
       {(open === 'approve' || open === 'close') && (
         <FormModal<object> {...modal} onSubmit={() => run({ action: open })}>
           {() => <p>{t(`returns.confirm.${open}`, { number: ret.number })}</p>}
