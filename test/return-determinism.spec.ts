@@ -75,6 +75,7 @@ describe('a return replays as it ran', () => {
         recordReturn: () => Promise.resolve(),
         notifyReturn: () => Promise.resolve(),
         notifyReturnEscalated: () => Promise.resolve({ notified: [], inbox: 0 }),
+        startReturnArchive: () => Promise.resolve(),
         // Every load after the first (the new wait an action starts) ends after the action's own work.
         escalationPlan: async () => {
           if (planLoads++ > 0) await new Promise((resolve) => setTimeout(resolve, 400));
