@@ -64,16 +64,12 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
       history,
       ...(earlier.length ? { earlierRuns: earlier.reverse() } : {}),
     };
-    const returns = await Promise.all(
-      parts.returns.map(async (row) => {
-        const history = await returnHistory(row.id);
-        return { ...row, history: history ? (JSON.parse(historyToJSON(history)) as unknown) : null };
-      }),
-    );
-    const returnEvents = returns.reduce(
-      (sum, row) => sum + ((row.history as History)?.events?.length ?? 0),
-      0,
-    );
+    const returnHistories = await Promise.all(parts.returns.map((row) => returnHistory(row.id)));
+    const returns = parts.returns.map((row, i) => {
+      const history = returnHistories[i];
+      return { ...row, history: history ? (JSON.parse(historyToJSON(history)) as unknown) : null };
+    });
+    const events = [...runs, ...returnHistories].reduce((sum, run) => sum + (run?.events?.length ?? 0), 0);
     const record = JSON.stringify({
       orderId,
       order: parts.order,
@@ -86,7 +82,6 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
       returns,
       ...histories,
     });
-    const events = runs.reduce((sum, run) => sum + (run.events?.length ?? 0), returnEvents);
     await new OrderArchiveRepository(em).save(orderId, record, events, deps.archiveSealKeys.current);
     return { events, bytes: Buffer.byteLength(record) };
   }
@@ -103,8 +98,7 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
 
     /** Archives the order once its workflow has closed; until then it fails, to be retried. */
     async archiveClosedOrder({ orderId }: { orderId: string }): Promise<void> {
-      const { status } = await deps.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
-      if (status.name === 'RUNNING')
+      if (await running(orderWorkflowId(orderId)))
         throw ApplicationFailure.retryable(
           `the workflow of order ${orderId} has not closed yet`,
           'OrderOpen',
