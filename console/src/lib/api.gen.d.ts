@@ -2597,14 +2597,14 @@ export interface components {
             archivedAt: string;
             /** @description SHA-256 of the record JSON, checked on every read. */
             sha256: string;
-            /** @description Workflow history events in the record, over all runs. */
+            /** @description Workflow history events in the record, over all the order's runs and its returns' histories. */
             events: number;
             /**
              * @description 2: sealed with the archive key as well as its SHA-256; 1: archived before the keyed seal, checked by its SHA-256 only.
              * @enum {integer}
              */
             sealVersion: 1 | 2;
-            /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
+            /** @description order, lines, approvals, shipment, payments (the ledger), notifications, deliveries, returns (each with its snapshot, events, credit_note and its workflow history; a record is added when a return ends after the order was archived), history (Temporal JSON of the last run, up to the archiving step) and, for an order that continued as new, earlierRuns (oldest first). */
             record: {
                 [key: string]: unknown;
             };
