@@ -126,6 +126,12 @@ const RETURN_STATUS: Record<Language, Record<ReturnStatus, { label: string; text
   },
 };
 
+/** An exchange's replacement order, after the sentence that it ships separately. */
+const REPLACEMENT_TEXT: Record<Language, (number: string) => string> = {
+  'zh-CN': (number) => `（换货订单 ${number}）`,
+  en: (number) => `, as order ${number}`,
+};
+
 /** The variables of `return.updated`: the order's, and the return's as it is now. */
 export function returnMessageData(
   ret: ReturnSnapshot,
@@ -141,7 +147,9 @@ export function returnMessageData(
     ret: {
       number: ret.number,
       statusLabel: status.label,
-      statusText: status.text,
+      statusText: ret.replacement
+        ? `${status.text}${REPLACEMENT_TEXT[language](ret.replacement.number)}`
+        : status.text,
       lines: ret.lines.map(({ sku, quantity }) => ({ name: names.get(sku) ?? sku, quantity })),
       refunded: ret.status === 'refunded' && ret.refundedAmount ? money(ret.refundedAmount) : null,
       reason: ret.status === 'rejected' ? (ret.rejection?.reason ?? null) : null,

@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { RefundExceedsCaptureError, ReturnRepository } from '../db/repositories';
-import type { Actor } from '../domain/order';
+import {
+  OrderRepository,
+  RefundExceedsCaptureError,
+  ReturnRepository,
+  SettingsRepository,
+} from '../db/repositories';
+import { orderIdForExternalRef } from '../db/order-ids';
+import type { Actor, OrderInput } from '../domain/order';
 import { FAILURE } from '../domain/order';
 import type { ReceivedLine, ReturnEvent, ReturnSnapshot } from '../domain/return';
 import type { PaymentGateway } from './payment.gateway';
@@ -25,6 +31,11 @@ export interface ReceiveReturnInput {
   at: string;
 }
 
+export interface PrepareReplacementInput {
+  snapshot: ReturnSnapshot;
+  actor: Actor;
+}
+
 export interface RefundReturnInput {
   returnId: string;
   orderId: string;
@@ -44,6 +55,48 @@ export function createReturnActivities(deps: ReturnActivityDeps) {
     async receiveReturn({ snapshot, lines, by, at }: ReceiveReturnInput): Promise<void> {
       const waiting = await new ReturnRepository(deps.em()).receive(snapshot, lines, by, at);
       await deps.notifyStockChanged(waiting);
+    },
+
+    /**
+     * The replacement order of an exchange: the received units, of the returned order's customer and
+     * currency, at no charge (source `exchange`, the return's id as its reference, so its id is the
+     * return's). Its number is taken here, or kept once the order is written; numbers may skip.
+     */
+    async prepareReplacement({ snapshot, actor }: PrepareReplacementInput): Promise<OrderInput> {
+      const em = deps.em();
+      const orders = new OrderRepository(em);
+      const order = await orders.findById(snapshot.orderId);
+      if (!order) throw ApplicationFailure.nonRetryable(`order ${snapshot.orderId} is gone`);
+      const { customerId, currency, lines } = order.snapshot;
+      const replaced = new Map<string, number>();
+      for (const line of snapshot.received)
+        replaced.set(line.sku, (replaced.get(line.sku) ?? 0) + line.quantity);
+      const orderId = orderIdForExternalRef('exchange', snapshot.returnId);
+      // Placed already (the workflow wrote its row): the same order, under its number.
+      const placed = await orders.findById(orderId);
+      return {
+        orderId,
+        number: placed?.snapshot.number ?? (await orders.nextNumber(new Date())),
+        customerId,
+        currency,
+        lines: lines
+          .filter((line) => replaced.has(line.sku))
+          .map(({ productId, sku, name }) => ({
+            productId,
+            sku,
+            name,
+            quantity: replaced.get(sku)!,
+            unitPrice: 0,
+            lineTotal: 0,
+          })),
+        total: 0,
+        notes: `Replacement for return ${snapshot.number} of order ${order.snapshot.number}`,
+        createdBy: actor,
+        approvalRule: await new SettingsRepository(em).currentApprovalRule(),
+        requestHash: null,
+        source: 'exchange',
+        externalRef: snapshot.returnId,
+      };
     },
 
     /**

@@ -80,8 +80,8 @@ export interface Actor {
   apiKey?: true;
 }
 
-/** Where an order came from. */
-export const ORDER_SOURCES = ['console', 'api', 'import', 'quote'] as const;
+/** Where an order came from; `exchange`: the replacement units of a return resolved by exchange (issue 25). */
+export const ORDER_SOURCES = ['console', 'api', 'import', 'quote', 'exchange'] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 
 /** Longest `externalRef` accepted: a CRM's or shop's own order id. */

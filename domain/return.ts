@@ -24,9 +24,6 @@ export const FINAL_RETURN_STATUSES: readonly ReturnStatus[] = ['closed', 'reject
 export const RETURN_RESOLUTIONS = ['refund', 'exchange'] as const;
 export type ReturnResolution = (typeof RETURN_RESOLUTIONS)[number];
 
-/** Resolutions this release carries out; an exchange is refused until it is built. */
-export const BUILT_RESOLUTIONS: readonly ReturnResolution[] = ['refund'];
-
 export const UNIT_CONDITIONS = ['resellable', 'damaged'] as const;
 export type UnitCondition = (typeof UNIT_CONDITIONS)[number];
 
@@ -68,12 +65,23 @@ export interface ReturnSnapshot {
   received: ReceivedLine[];
   /** Minor units refunded, once refunded. */
   refundedAmount: number | null;
+  /**
+   * The order that ships the replacement units of an exchange, once the units are received; absent on
+   * returns resolved by refund (and on those written before exchanges were built).
+   */
+  replacement?: ReturnReplacement | null;
   rejection: { reason: string; by: Pick<Actor, 'id' | 'username'>; at: string } | null;
   createdBy: Pick<Actor, 'id' | 'username'>;
   createdAt: string;
   updatedAt: string;
   /** Grows with every change, so a late mirror write never overwrites a newer one. */
   version: number;
+}
+
+/** The replacement order of an exchange: a new order of the received units, at no charge. */
+export interface ReturnReplacement {
+  orderId: string;
+  number: string;
 }
 
 /** One change of a return, as the return and its order's history show it. */

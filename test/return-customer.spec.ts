@@ -147,7 +147,7 @@ describe('returns requested by the customer', () => {
       [{ lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }], reason: 'x' }, 400, 'lines.0.sku'],
       [{ lines: [{ sku, quantity: 0 }], reason: 'x' }, 400, 'lines.0.quantity'],
       [{ lines: [{ sku, quantity: 1 }] }, 400, 'reason'],
-      [{ lines: [{ sku, quantity: 1 }], reason: 'x', resolution: 'exchange' }, 400, 'resolution'],
+      [{ lines: [{ sku, quantity: 1 }], reason: 'x', resolution: 'swap' }, 400, 'resolution'],
       // The link decides the order; a body cannot name another.
       [{ lines: [{ sku, quantity: 1 }], reason: 'x', orderId: order.id }, 400, 'orderId'],
     ];

@@ -281,7 +281,7 @@ describe('returns', () => {
     expect((await api.post(`/api/orders/${order.id}/returns`, body)).status).toBe(201);
   });
 
-  it('refuses more units than shipped, unknown lines, unknown orders and exchanges, writing nothing', async () => {
+  it('refuses more units than shipped, unknown lines, unknown orders and resolutions, writing nothing', async () => {
     const { order, sku } = await shippedOrder(3);
     const ask = (lines: unknown, resolution = 'refund') =>
       api.post<Refusal>(`/api/orders/${order.id}/returns`, { lines, reason: 'x', resolution });
@@ -299,10 +299,9 @@ describe('returns', () => {
     expect(zero.status).toBe(400);
     expect(zero.body.message).toContain('quantity');
 
-    const exchange = await ask([{ sku, quantity: 1 }], 'exchange');
-    expect(exchange.status).toBe(400);
-    expect(exchange.body).toMatchObject({ field: 'resolution' });
-    expect(exchange.body.message).toContain('not built yet');
+    const swap = await ask([{ sku, quantity: 1 }], 'swap');
+    expect(swap.status).toBe(400);
+    expect(swap.body).toMatchObject({ field: 'resolution' });
 
     const unknownOrder = await api.post('/api/orders/00000000-0000-4000-8000-000000000000/returns', {
       lines: [{ sku, quantity: 1 }],

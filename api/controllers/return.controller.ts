@@ -72,17 +72,13 @@ export class ReturnController {
   @ApiOp(
     'createReturn',
     'Request a return of shipped units of an order',
-    "Starts the return's workflow; `status` is `requested`. Only `refund` returns are built yet.",
+    "Starts the return's workflow; `status` is `requested`. An `exchange` return places its replacement order when its units are received.",
   )
   @ApiCreatedResponse({ type: ReturnDto, description: 'The return.' })
-  @ApiErrors(
-    [400, 'A line the order does not have, a repeated line, or `exchange` (not built yet); names the field.'],
-    404,
-    [
-      409,
-      'More units than shipped minus already returned, units not shipped, or past the return window; names the field and the order status.',
-    ],
-  )
+  @ApiErrors([400, 'A line the order does not have, or a repeated line; names the field.'], 404, [
+    409,
+    'More units than shipped minus already returned, units not shipped, or past the return window; names the field and the order status.',
+  ])
   @Roles(...OPERATORS)
   create(
     @Param('id') id: string,

@@ -73,7 +73,8 @@ export class CreateReturnDto {
 
   @ApiProperty({
     enum: RETURN_RESOLUTIONS,
-    description: '`exchange` is refused (400) until exchanges are built; see docs/returns.md.',
+    description:
+      '`refund`: the received units are refunded (`POST /api/returns/{id}/refund`). `exchange`: receiving the units places a replacement order of them at no charge (`replacement`), which reserves, waits for stock and ships as any order; the return becomes `exchanged`.',
   })
   @IsIn(RETURN_RESOLUTIONS)
   resolution!: ReturnResolution;
@@ -148,6 +149,11 @@ export class ReturnRejectionDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
+export class ReturnReplacementDto {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ example: 'SO-2026-000042' }) number!: string;
+}
+
 export class ReturnDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'RT-2026-000001' }) number!: string;
@@ -162,6 +168,13 @@ export class ReturnDto {
   @ApiProperty({ type: 'integer', nullable: true, description: 'Minor units refunded, once refunded.' })
   refundedAmount!: number | null;
   @ApiProperty({ type: ReturnRejectionDto, nullable: true }) rejection!: ReturnRejectionDto | null;
+  @ApiProperty({
+    type: ReturnReplacementDto,
+    nullable: true,
+    description:
+      'An exchange: the order that ships the replacement units (source `exchange`), once the units are received; null otherwise.',
+  })
+  replacement!: ReturnReplacementDto | null;
   @ApiProperty({ type: ActorDto }) createdBy!: ActorDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -195,6 +208,7 @@ export class ReturnDto {
       received: snapshot.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
       refundedAmount: snapshot.refundedAmount,
       rejection: snapshot.rejection,
+      replacement: snapshot.replacement ?? null,
       createdBy: snapshot.createdBy,
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,

@@ -13,6 +13,7 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { orderIdForExternalRef } from '../../db/order-ids';
 import {
   AssignmentRepository,
   CustomerRepository,
@@ -102,17 +103,6 @@ function orderIdForKey(key: string): string {
 function earlierOrderIdForKey(key: string): string {
   const hex = createHash('sha256').update(`oms:order:${key}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** The namespace of order ids derived from a source and an external reference (a random UUID, fixed once). */
-const EXTERNAL_REF_ORDER_NAMESPACE = '6f0d2c4e-8b1a-4e7f-a3d5-9c2b7e1f4a86';
-
-/**
- * A stable order id for a sender's own reference: the same reference from the same source always names the
- * same order (and workflow), so a second push, a re-imported file or two concurrent requests meet one order.
- */
-export function orderIdForExternalRef(source: OrderSource, externalRef: string): string {
-  return uuidv5(`${source}\n${externalRef}`, EXTERNAL_REF_ORDER_NAMESPACE);
 }
 
 /** Where an order placed by this actor comes from, unless the caller says (an import, a quote). */

@@ -26,7 +26,6 @@ import {
 } from '../../domain/order';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import {
-  BUILT_RESOLUTIONS,
   isFinalReturn,
   receivedValue,
   returnValue,
@@ -117,12 +116,6 @@ export class ReturnService {
    * all. Of two requests racing for the same units, the second sees the first and is a 409.
    */
   async create(orderId: string, dto: CreateReturnDto, actor: Actor): Promise<ReturnDto> {
-    if (!BUILT_RESOLUTIONS.includes(dto.resolution)) {
-      throw invalidField(
-        'resolution',
-        `${dto.resolution} is not built yet; only refund returns can be requested`,
-      );
-    }
     const rule = await this.approvalSettings.currentApprovalRule();
     const created = await this.returns.create(
       {

@@ -5,7 +5,8 @@
  * idempotency key, so a retried refund is made once. Staff actions run one at a time, each checked against
  * the state it meets, not only the state its validator saw.
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { FAILURE, type Actor, type RefusalDetails } from '../../domain/order';
 import {
   receiptRefusal,
@@ -17,6 +18,8 @@ import {
   type ReturnStatus,
 } from '../../domain/return';
 import type { ReceiveInput, RefundReturnInput, ReturnReasonInput } from '../return.definitions';
+import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY, orderWorkflowId } from '../order.definitions';
+import type { orderWorkflow } from '../order.workflow';
 import { local, remote } from '../order/proxies';
 import { now } from '../order/record';
 
@@ -112,7 +115,10 @@ export class ReturnLifecycle {
     return this.change({ status: 'rejected', rejection }, actor, { reason });
   }
 
-  /** Records the receipt, puts resellable units back on hand, and marks the return received. */
+  /**
+   * Records the receipt, puts resellable units back on hand, and marks the return received; an exchange
+   * then places its replacement order at once.
+   */
   async receive(input: ReceiveInput): Promise<void> {
     this.checkReceipt(input);
     const received = receivedLines(this.current.lines, input.lines);
@@ -124,6 +130,36 @@ export class ReturnLifecycle {
     });
     await this.change({ status: 'received', received }, input.actor, {
       received: received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+    });
+    if (this.current.resolution === 'exchange') await this.exchange(input.actor);
+  }
+
+  /**
+   * An exchange's replacement: a new order of the received units at no charge, started as this workflow's
+   * child and left to run on its own (it outlives the return): it reserves, waits for stock, is shipped
+   * with its tracking number and tells the customer as any order does. The return is then `exchanged`.
+   */
+  private async exchange(actor: Actor): Promise<void> {
+    const order = await local.prepareReplacement({ snapshot: this.current, actor });
+    try {
+      await startChild<typeof orderWorkflow>('orderWorkflow', {
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: ORDER_STATUS_KEY, value: 'created' },
+          { key: ORDER_AWAITING_KEY, value: 'approval' },
+        ],
+      });
+    } catch (error) {
+      // Placed already (its id is the return's): the exchange goes on with that order.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const replacement = { orderId: order.orderId, number: order.number };
+    await this.change({ status: 'exchanged', replacement }, actor, {
+      replacementOrderId: order.orderId,
+      replacementNumber: order.number,
     });
   }
 

@@ -1396,7 +1396,7 @@ export interface paths {
         put?: never;
         /**
          * Request a return of shipped units of an order
-         * @description Starts the return's workflow; `status` is `requested`. Only `refund` returns are built yet.
+         * @description Starts the return's workflow; `status` is `requested`. An `exchange` return places its replacement order when its units are received.
          *
          *     Roles: admin, manager, staff.
          */
@@ -3014,7 +3014,7 @@ export interface components {
              * @description Where the order came from.
              * @enum {string}
              */
-            source: "console" | "api" | "import" | "quote";
+            source: "console" | "api" | "import" | "quote" | "exchange";
             /** @description The sender's own reference, unique per source. */
             externalRef: string | null;
             /** @description The rule this order is decided under. */
@@ -3734,7 +3734,7 @@ export interface components {
             /** @example Wrong size */
             reason: string;
             /**
-             * @description `exchange` is refused (400) until exchanges are built; see docs/returns.md.
+             * @description `refund`: the received units are refunded (`POST /api/returns/{id}/refund`). `exchange`: receiving the units places a replacement order of them at no charge (`replacement`), which reserves, waits for stock and ships as any order; the return becomes `exchanged`.
              * @enum {string}
              */
             resolution: "refund" | "exchange";
@@ -3757,6 +3757,12 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        ReturnReplacementDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** @example SO-2026-000042 */
+            number: string;
+        };
         ReturnDto: {
             /** Format: uuid */
             id: string;
@@ -3777,6 +3783,8 @@ export interface components {
             /** @description Minor units refunded, once refunded. */
             refundedAmount: number | null;
             rejection: components["schemas"]["ReturnRejectionDto"] | null;
+            /** @description An exchange: the order that ships the replacement units (source `exchange`), once the units are received; null otherwise. */
+            replacement: components["schemas"]["ReturnReplacementDto"] | null;
             createdBy: components["schemas"]["ActorDto"];
             /** Format: date-time */
             createdAt: string;
@@ -10840,7 +10848,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReturnDto"];
                 };
             };
-            /** @description A line the order does not have, a repeated line, or `exchange` (not built yet); names the field. */
+            /** @description A line the order does not have, or a repeated line; names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;

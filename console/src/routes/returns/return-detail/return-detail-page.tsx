@@ -69,18 +69,7 @@ function ReturnDetail({ ret }: { ret: Return }) {
           </Card>
         </Col>
         <Col xs={24} xl={12}>
-          <Card title={t('returns.detail.refund')} size="small">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t('returns.fields.refunded')}>
-                <span data-testid="return-refunded">
-                  {ret.refundedAmount === null ? '—' : money(ret.refundedAmount, ret.currency, lang)}
-                </span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('returns.creditNote.title')}>
-                <CreditNoteLinks ret={ret} />
-              </Descriptions.Item>
-            </Descriptions>
-          </Card>
+          {ret.resolution === 'exchange' ? <Replacement ret={ret} /> : <Refund ret={ret} />}
         </Col>
         <Col span={24}>
           <Card title={t('returns.detail.lines')} size="small">
@@ -124,5 +113,45 @@ function ReceivedLines({ ret }: { ret: Return }) {
         },
       ]}
     />
+  );
+}
+
+/** A refund return's money: what was refunded, and its credit note. */
+function Refund({ ret }: { ret: Return }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <Card title={t('returns.detail.refund')} size="small">
+      <Descriptions column={1} size="small">
+        <Descriptions.Item label={t('returns.fields.refunded')}>
+          <span data-testid="return-refunded">
+            {ret.refundedAmount === null ? '—' : money(ret.refundedAmount, ret.currency, lang)}
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('returns.creditNote.title')}>
+          <CreditNoteLinks ret={ret} />
+        </Descriptions.Item>
+      </Descriptions>
+    </Card>
+  );
+}
+
+/** An exchange's replacement order, once the units are received. */
+function Replacement({ ret }: { ret: Return }) {
+  const { t } = useTranslation();
+  return (
+    <Card title={t('returns.detail.exchange')} size="small">
+      <Descriptions column={1} size="small">
+        <Descriptions.Item label={t('returns.fields.replacement')}>
+          {ret.replacement ? (
+            <Link to={`/orders/${ret.replacement.orderId}`} data-testid="return-replacement-link">
+              {ret.replacement.number}
+            </Link>
+          ) : (
+            t('returns.detail.replacementPending')
+          )}
+        </Descriptions.Item>
+      </Descriptions>
+    </Card>
   );
 }
