@@ -29,6 +29,8 @@ export interface ReceiveReturnInput {
   lines: ReceivedLine[];
   by: Pick<Actor, 'id' | 'username'>;
   at: string;
+  /** Where the units came back (resellable ones are stocked there); `MAIN` when absent. */
+  location?: string;
 }
 
 export interface PrepareReplacementInput {
@@ -51,9 +53,12 @@ export function createReturnActivities(deps: ReturnActivityDeps) {
       await new ReturnRepository(deps.em()).record(snapshot, event);
     },
 
-    /** Records the receipt once and puts resellable units back on hand; wakes orders waiting for them. */
-    async receiveReturn({ snapshot, lines, by, at }: ReceiveReturnInput): Promise<void> {
-      const waiting = await new ReturnRepository(deps.em()).receive(snapshot, lines, by, at);
+    /**
+     * Records the receipt once and puts resellable units back on hand at the location they came back to;
+     * wakes orders waiting for them.
+     */
+    async receiveReturn({ snapshot, lines, by, at, location }: ReceiveReturnInput): Promise<void> {
+      const waiting = await new ReturnRepository(deps.em()).receive(snapshot, lines, by, at, location);
       await deps.notifyStockChanged(waiting);
     },
 

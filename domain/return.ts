@@ -63,6 +63,8 @@ export interface ReturnSnapshot {
   reason: string;
   lines: ReturnLine[];
   received: ReceivedLine[];
+  /** The stock location the units came back to, once received (absent on returns received before). */
+  receivedLocation?: string | null;
   /** Minor units refunded, once refunded. */
   refundedAmount: number | null;
   /**

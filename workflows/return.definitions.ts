@@ -37,6 +37,8 @@ export interface ReturnReasonInput extends ActorInput {
 
 export interface ReceiveInput extends ActorInput {
   lines: { sku: string; quantity: number; condition: UnitCondition }[];
+  /** The stock location the units came back to; `MAIN` when absent. */
+  location?: string;
 }
 
 export interface RefundReturnInput extends ActorInput {

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Actor } from '../../domain/order';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
 import {
   RETURN_ACTIONS,
   RETURN_RESOLUTIONS,
@@ -100,6 +101,16 @@ export class ReceiveReturnDto {
   @ValidateNested({ each: true })
   @Type(() => ReceiveLineInputDto)
   lines!: ReceiveLineInputDto[];
+
+  @ApiPropertyOptional({
+    example: MAIN_LOCATION,
+    description:
+      'The stock location the units came back to (a code from `GET /api/locations`); resellable units are stocked there. Default `MAIN`.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  location?: string;
 }
 
 export class RefundReturnDto {
@@ -167,6 +178,13 @@ export class ReturnDto {
   received!: ReceivedLineDto[];
   @ApiProperty({ type: 'integer', nullable: true, description: 'Minor units refunded, once refunded.' })
   refundedAmount!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: MAIN_LOCATION,
+    description: 'The stock location the units came back to; null until received.',
+  })
+  receivedLocation!: string | null;
   @ApiProperty({ type: ReturnRejectionDto, nullable: true }) rejection!: ReturnRejectionDto | null;
   @ApiProperty({
     type: ReturnReplacementDto,
@@ -207,6 +225,7 @@ export class ReturnDto {
       currency: snapshot.currency,
       received: snapshot.received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
       refundedAmount: snapshot.refundedAmount,
+      receivedLocation: snapshot.receivedLocation ?? (snapshot.received.length > 0 ? MAIN_LOCATION : null),
       rejection: snapshot.rejection,
       replacement: snapshot.replacement ?? null,
       createdBy: snapshot.createdBy,

@@ -9,6 +9,7 @@ import { commandKeys, type KeyRing } from '../../config/keys';
 import {
   CustomerRepository,
   EscalationRepository,
+  LocationRepository,
   OrderRepository,
   ReturnAssignmentRepository,
   ReturnRepository,
@@ -96,6 +97,7 @@ export class ReturnService {
     private readonly assignments: ReturnAssignmentRepository,
     private readonly users: UserRepository,
     private readonly approvalSettings: SettingsRepository,
+    private readonly locations: LocationRepository,
   ) {
     this.commandKeys = commandKeys(config);
   }
@@ -249,10 +251,14 @@ export class ReturnService {
     return this.act(id, rejectReturnUpdate, { actor, reason: dto.reason });
   }
 
-  receive(id: string, dto: ReceiveReturnDto, actor: Actor): Promise<ReturnDto> {
+  async receive(id: string, dto: ReceiveReturnDto, actor: Actor): Promise<ReturnDto> {
+    if (dto.location !== undefined && !(await this.locations.exists(dto.location))) {
+      throw invalidField('location', `${JSON.stringify(dto.location)} is not a stock location`);
+    }
     return this.act(id, receiveReturnUpdate, {
       actor,
       lines: dto.lines.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+      ...(dto.location === undefined ? {} : { location: dto.location }),
     });
   }
 

@@ -155,6 +155,25 @@ export class LocationRepository {
     );
   }
 
+  /**
+   * Units come back into `location` (inside the caller's transaction, after the product's totals grew by
+   * them): counted at that location instead of `MAIN`.
+   */
+  static async receive(
+    connection: Sql,
+    location: string,
+    lines: { productId: string; quantity: number }[],
+  ): Promise<void> {
+    if (location === MAIN_LOCATION) return;
+    for (const line of lines) {
+      await connection(
+        `insert into location_stock (product_id, location, on_hand) values (?, ?, ?)
+         on conflict (product_id, location) do update set on_hand = location_stock.on_hand + excluded.on_hand`,
+        [line.productId, location, line.quantity],
+      );
+    }
+  }
+
   /** SKUs of these lines that `location` does not hold enough of now (the API's early answer). */
   async shortAt(
     location: string,

@@ -12,12 +12,14 @@ import {
   type ReturnSnapshot,
   type ReturnStatus,
 } from '../../domain/return';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
 import { projectLedger } from '../projections';
 import { AuditRepository } from './audit.repository';
 import { DocumentRepository, type SellerSetting } from './document.repository';
 import { isUuid } from './ids';
 import { PaymentRepository } from './payment.repository';
 import { sqlOf, type Sql } from './sql';
+import { LocationRepository } from './location.repository';
 import { StockRepository } from './stock.repository';
 
 export interface NewReturn {
@@ -317,6 +319,7 @@ export class ReturnRepository {
     lines: ReceivedLine[],
     by: Pick<Actor, 'id' | 'username'>,
     at: string,
+    location: string = MAIN_LOCATION,
   ): Promise<string[]> {
     return this.em.transactional(async (em) => {
       const sql = sqlOf(em);
@@ -328,11 +331,15 @@ export class ReturnRepository {
       if (inserted.length === 0) return [];
       const resellable = lines.filter((line) => line.condition === 'resellable');
       if (resellable.length === 0) return [];
-      return new StockRepository(em).restock(
-        sql,
-        resellable.map(({ productId, quantity }) => ({ productId, quantity })),
-        { orderId: snapshot.orderId, reason: `returned with ${snapshot.number}`, actor: by },
-      );
+      const units = resellable.map(({ productId, quantity }) => ({ productId, quantity }));
+      // The totals first (their rows locked), then the location's own rows: the order every stock move keeps.
+      const waiting = await new StockRepository(em).restock(sql, units, {
+        orderId: snapshot.orderId,
+        reason: `returned with ${snapshot.number} to ${location}`,
+        actor: by,
+      });
+      await LocationRepository.receive(sql, location, units);
+      return waiting;
     });
   }
 

@@ -20,6 +20,7 @@ import {
 import type { ReceiveInput, RefundReturnInput, ReturnReasonInput } from '../return.definitions';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY, orderWorkflowId } from '../order.definitions';
 import type { orderWorkflow } from '../order.workflow';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
 import { local, remote } from '../order/proxies';
 import { now } from '../order/record';
 
@@ -122,14 +123,17 @@ export class ReturnLifecycle {
   async receive(input: ReceiveInput): Promise<void> {
     this.checkReceipt(input);
     const received = receivedLines(this.current.lines, input.lines);
+    const location = input.location ?? MAIN_LOCATION;
     await local.receiveReturn({
       snapshot: this.current,
       lines: received,
       by: person(input.actor),
       at: now(),
+      location,
     });
-    await this.change({ status: 'received', received }, input.actor, {
+    await this.change({ status: 'received', received, receivedLocation: location }, input.actor, {
       received: received.map(({ sku, quantity, condition }) => ({ sku, quantity, condition })),
+      location,
     });
     if (this.current.resolution === 'exchange') await this.exchange(input.actor);
   }

@@ -3782,6 +3782,11 @@ export interface components {
             received: components["schemas"]["ReceivedLineDto"][];
             /** @description Minor units refunded, once refunded. */
             refundedAmount: number | null;
+            /**
+             * @description The stock location the units came back to; null until received.
+             * @example MAIN
+             */
+            receivedLocation: string | null;
             rejection: components["schemas"]["ReturnRejectionDto"] | null;
             /** @description An exchange: the order that ships the replacement units (source `exchange`), once the units are received; null otherwise. */
             replacement: components["schemas"]["ReturnReplacementDto"] | null;
@@ -3816,6 +3821,11 @@ export interface components {
         ReceiveReturnDto: {
             /** @description Units received, per SKU and condition; at most the units of the return. */
             lines: components["schemas"]["ReceiveLineInputDto"][];
+            /**
+             * @description The stock location the units came back to (a code from `GET /api/locations`); resellable units are stocked there. Default `MAIN`.
+             * @example MAIN
+             */
+            location?: string;
         };
         RefundReturnDto: {
             /** @description Minor units; by default the value of the received units. Never more than the order paid minus earlier refunds. */
