@@ -1,8 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
-import { ShipmentRepository, StockRepository } from '../db/repositories';
+import { LocationRepository, ShipmentRepository, StockRepository } from '../db/repositories';
+import { planParcels, type Parcel } from '../domain/shipment.rules';
 import type { StockLine } from '../db/repositories';
-import { PERMANENT_FAILURES, type OrderLine, type OrderShipment, type StockShortage } from '../domain/order';
+import {
+  PERMANENT_FAILURES,
+  type OrderLine,
+  type OrderShipment,
+  type ShipmentLine,
+  type StockShortage,
+} from '../domain/order';
 
 export interface InventoryActivityDeps {
   em: () => EntityManager;
@@ -93,6 +100,15 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
      * reservation, once (by the shipment's id). Units the reservation does not hold are a defect of the
      * order's state, not an outage: the step fails for good and the order shows it as its problem.
      */
+    /**
+     * Where everything ready leaves from when no location is named: one location that holds it all, or
+     * parcels from several (see `planParcels`); `parcels` is null when they do not hold it together.
+     */
+    async planParcels({ lines }: { lines: ShipmentLine[] }): Promise<{ parcels: Parcel[] | null }> {
+      const holdings = await new LocationRepository(deps.em()).holdings(lines.map((line) => line.productId));
+      return { parcels: planParcels(lines, holdings) };
+    },
+
     async shipGoods({ orderId, shipment }: ShipGoodsInput): Promise<{ shipment: OrderShipment }> {
       const written = await new ShipmentRepository(deps.em()).record(orderId, shipment);
       if (!written.ok) {

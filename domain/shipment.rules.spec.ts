@@ -1,6 +1,7 @@
 import type { OrderInput, OrderShipment, OrderSnapshot } from './order';
 import { actionsFor, initialSnapshot, refusalOf } from './order.state';
 import {
+  planParcels,
   isPartlyShipped,
   linesToShip,
   readyLines,
@@ -258,5 +259,37 @@ describe('an order that allows partial fulfilment', () => {
       ]),
     );
     expect(reservedQuantities({ ...readyToShip, reserved: false }).get('TEA')).toBe(0);
+  });
+});
+
+describe('the parcels of everything ready', () => {
+  const tea = { productId: 'p-tea', sku: 'TEA', quantity: 10 };
+  const cup = { productId: 'p-cup', sku: 'CUP', quantity: 2 };
+  const place = (location: string, held: Record<string, number>) => ({
+    location,
+    onHand: new Map(Object.entries(held)),
+  });
+
+  it('sends it all from the first location, in order of preference, that holds it all', () => {
+    const holdings = [place('MAIN', { 'p-tea': 10, 'p-cup': 1 }), place('EAST', { 'p-tea': 10, 'p-cup': 5 })];
+    expect(planParcels([tea, cup], holdings)).toEqual([{ location: 'EAST', lines: [tea, cup] }]);
+    expect(planParcels([tea], holdings)).toEqual([{ location: 'MAIN', lines: [tea] }]);
+  });
+
+  it('splits line by line over the locations in order when none holds it all', () => {
+    const holdings = [
+      place('MAIN', { 'p-tea': 8 }),
+      place('EAST', { 'p-cup': 2 }),
+      place('WEST', { 'p-tea': 5 }),
+    ];
+    expect(planParcels([tea, cup], holdings)).toEqual([
+      { location: 'MAIN', lines: [{ ...tea, quantity: 8 }] },
+      { location: 'EAST', lines: [cup] },
+      { location: 'WEST', lines: [{ ...tea, quantity: 2 }] },
+    ]);
+  });
+
+  it('answers null when the locations together do not hold it', () => {
+    expect(planParcels([tea], [place('MAIN', { 'p-tea': 6 }), place('EAST', { 'p-tea': 3 })])).toBeNull();
   });
 });

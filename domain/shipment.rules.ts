@@ -171,3 +171,36 @@ export function linesToShip(
 export function shipsTheRest(order: Shipped, shipment: OrderShipment): boolean {
   return remainingLines({ ...order, shipments: [...(order.shipments ?? []), shipment] }).length === 0;
 }
+
+/** Units of each product one location holds, in the order locations are preferred (`MAIN` first). */
+export type LocationHoldings = { location: string; onHand: Map<string, number> }[];
+
+/** One parcel of a shipment of everything ready: the units one location sends. */
+export interface Parcel {
+  location: string;
+  lines: ShipmentLine[];
+}
+
+/**
+ * How everything ready leaves when no location is named (`ship`): from the first location, in order of
+ * preference, that holds all of it, in one parcel; otherwise line by line from the locations in that order,
+ * one parcel per location that sends something. Null when all the locations together do not hold it.
+ */
+export function planParcels(lines: ShipmentLine[], holdings: LocationHoldings): Parcel[] | null {
+  const holds = (place: LocationHoldings[number], line: ShipmentLine) =>
+    (place.onHand.get(line.productId) ?? 0) >= line.quantity;
+  const whole = holdings.find((place) => lines.every((line) => holds(place, line)));
+  if (whole) return [{ location: whole.location, lines }];
+  const left = new Map(lines.map((line) => [line.productId, line.quantity]));
+  const parcels: Parcel[] = [];
+  for (const place of holdings) {
+    const taken = lines.flatMap(({ productId, sku }) => {
+      const quantity = Math.min(left.get(productId) ?? 0, place.onHand.get(productId) ?? 0);
+      if (quantity <= 0) return [];
+      left.set(productId, left.get(productId)! - quantity);
+      return [{ productId, sku, quantity }];
+    });
+    if (taken.length > 0) parcels.push({ location: place.location, lines: taken });
+  }
+  return [...left.values()].every((quantity) => quantity === 0) ? parcels : null;
+}

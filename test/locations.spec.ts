@@ -1,4 +1,6 @@
+import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { orderWorkflowId } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf } from './support/orders';
@@ -158,15 +160,6 @@ describe('stock locations', () => {
     expect(at(reserved.stock, 'MAIN')).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
     expect(at(reserved.stock, east)).toMatchObject({ onHand: 4, reserved: 2, available: 2 });
 
-    // All 12 from MAIN with the single ship action: MAIN holds 10, so it is refused, nothing shipped.
-    const tooMuchFromMain = await staff.post<Refusal>(`/api/orders/${placed.id}/ship`, {
-      carrier: 'EMS',
-      trackingNumber: 'E-ALL',
-    });
-    expect(tooMuchFromMain.status).toBe(409);
-    expect(tooMuchFromMain.body).toMatchObject({ field: 'location' });
-    expect(await product(sku)).toEqual(reserved);
-
     const shipped = await staff.post(`/api/orders/${placed.id}/shipments`, {
       lines: [{ sku, quantity: 3 }],
       location: east,
@@ -201,7 +194,7 @@ describe('stock locations', () => {
     expect(await rows()).toEqual([{ location: east }]);
     expect(await product(sku)).toEqual(afterShipment);
 
-    // The rest leaves from MAIN with the single ship action.
+    // The rest (9) leaves from MAIN, which holds it all, with the single ship action.
     const rest = await staff.post(`/api/orders/${placed.id}/ship`, {
       carrier: 'EMS',
       trackingNumber: 'E-MAIN',
@@ -211,5 +204,45 @@ describe('stock locations', () => {
     expect(done).toMatchObject({ stockOnHand: 2, reserved: 0 });
     expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 1 });
     expect(at(done.stock, east)).toMatchObject({ onHand: 1 });
+  });
+
+  it('ships an order of 10 with 8 at MAIN and 2 at another location in two shipments, one from each', async () => {
+    const west = await newLocation();
+    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 8 }]);
+    const sku = skus[0]!;
+    const { id } = await stockOf(staff, sku);
+    await staff.post(`/api/products/${id}/stock`, { delta: 2, reason: 'delivery', location: west });
+    const placed = await placeOrder(staff, customerId, [{ sku, quantity: 10 }]);
+    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({
+      awaiting: 'shipment',
+    });
+
+    // The single ship action: no location holds all 10, so each sends what it holds, in a shipment of its own.
+    type Shipped = {
+      status: string;
+      shipments: { location: string; lines: { sku: string; quantity: number }[]; trackingNumber: string }[];
+    };
+    const shipped = await staff.post<Shipped>(`/api/orders/${placed.id}/ship`, {
+      carrier: 'SF',
+      trackingNumber: 'SF-SPLIT',
+    });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body.status).toBe('shipped');
+    expect(shipped.body.shipments.map(({ location, lines }) => [location, lines])).toEqual([
+      ['MAIN', [{ sku, quantity: 8 }]],
+      [west, [{ sku, quantity: 2 }]],
+    ]);
+    const done = await product(sku);
+    expect(done).toMatchObject({ stockOnHand: 0, reserved: 0 });
+    expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 0 });
+    expect(at(done.stock, west)).toMatchObject({ onHand: 0 });
+
+    // The order's history replays against today's workflow code.
+    const handle = stack.temporal.workflow.getHandle(orderWorkflowId(placed.id));
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
   });
 });

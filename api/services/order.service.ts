@@ -51,7 +51,13 @@ import {
 } from '../../workflows/order.definitions';
 import { priceLines, type RequestedLine } from '../../domain/order.pricing';
 import { isFinal, refusalOf } from '../../domain/order.state';
-import { MAIN_LOCATION, linesToShip, readyLines, shipmentRefusal } from '../../domain/shipment.rules';
+import {
+  MAIN_LOCATION,
+  linesToShip,
+  planParcels,
+  readyLines,
+  shipmentRefusal,
+} from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
 import { MANAGERS, OPERATORS } from '../../domain/people';
 import type {
@@ -338,13 +344,15 @@ export class OrderService {
   /** Hands the order to a carrier. */
   async ship(id: string, dto: ShipOrderDto, actor: Actor): Promise<OrderDto> {
     const current = await this.snapshot(id);
-    // What is left leaves from MAIN: when MAIN does not hold it, answered here rather than failing the step.
+    // What is left leaves from the locations that hold it (the workflow plans the parcels again as it ships):
+    // when they do not hold it together, answered here rather than failing the step.
     if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
-      const short = await this.locations.shortAt(MAIN_LOCATION, readyLines(current));
-      if (short.length > 0) {
+      const lines = readyLines(current);
+      const holdings = await this.locations.holdings(lines.map((line) => line.productId));
+      if (planParcels(lines, holdings) === null) {
         throw new DomainError(
           'invalid_state',
-          `location ${MAIN_LOCATION} does not hold the units of ${short.join(', ')}; ship them from their location with POST /api/orders/${current.orderId}/shipments`,
+          `the stock locations together do not hold the units of ${lines.map((line) => line.sku).join(', ')} to ship`,
           { field: 'location', status: current.status, awaiting: current.awaiting },
         );
       }

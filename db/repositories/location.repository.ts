@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../domain/order';
-import { MAIN_LOCATION } from '../../domain/shipment.rules';
+import { MAIN_LOCATION, type LocationHoldings } from '../../domain/shipment.rules';
 import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
 import { StockRepository, type StockLevel } from './stock.repository';
@@ -93,6 +93,19 @@ export class LocationRepository {
       unplaced -= reserved;
       return { location: row.code, onHand, reserved, available: onHand - reserved };
     });
+  }
+
+  /** What each location holds of these products, `MAIN` first, then the others by code. */
+  async holdings(productIds: string[]): Promise<LocationHoldings> {
+    const places = new Map<string, Map<string, number>>();
+    for (const productId of new Set(productIds)) {
+      for (const level of await this.levels(productId)) {
+        const onHand = places.get(level.location) ?? new Map<string, number>();
+        onHand.set(productId, level.onHand);
+        places.set(level.location, onHand);
+      }
+    }
+    return [...places].map(([location, onHand]) => ({ location, onHand }));
   }
 
   /**

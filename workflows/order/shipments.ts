@@ -30,6 +30,12 @@ import { now, refuse, stepFailedMessage, type OrderRecord } from './record';
 export const PARTIAL_SHIPMENTS_PATCH = 'partial-shipments';
 
 /**
+ * Marks orders whose `ship` action sends what is ready from the locations that hold it (one parcel per
+ * location, see `planParcels`); before, it all left from `MAIN`.
+ */
+export const SHIP_BY_LOCATION_PATCH = 'ship-by-location';
+
+/**
  * Marks orders that announce a shipment which leaves the rest of the order behind (`order.shipment`, "8 of
  * 10 units shipped"): histories from before replay without the notice.
  */
@@ -66,10 +72,29 @@ export class OrderShipments {
     );
   }
 
-  /** Ships everything that is left (of an `allowPartial` order, everything reserved): the `ship` action. */
+  /**
+   * Ships everything that is left (of an `allowPartial` order, everything reserved): the `ship` action. It
+   * leaves from one location that holds it all, or in one parcel per location (each its own shipment, under
+   * the same carrier and tracking number); the last parcel makes the order `shipped`.
+   */
   async shipRest({ carrier, trackingNumber, actor }: ShipInput): Promise<void> {
     const lines = readyLines(this.record.order);
-    await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
+    if (!patched(SHIP_BY_LOCATION_PATCH)) {
+      await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
+      return;
+    }
+    const { parcels } = await local.planParcels({ lines });
+    if (parcels === null) {
+      refuse(
+        FAILURE.invalidTransition,
+        `the stock locations together do not hold the units of ${lines.map((line) => line.sku).join(', ')} to ship`,
+        this.record.order,
+        'location',
+      );
+    }
+    for (const { location, lines: sent } of parcels) {
+      await this.ship({ id: uuid4(), lines: sent, location, carrier, trackingNumber }, actor);
+    }
   }
 
   private async ship(
