@@ -282,4 +282,61 @@ describe('stock locations', () => {
     expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 0 });
     expect(at(done.stock, west)).toMatchObject({ onHand: 0 });
   }, 180_000);
+
+  it('lets managers set the order of preference: ship sends from the preferred location that holds it all', async () => {
+    const west = await newLocation();
+    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 5 }]);
+    const sku = skus[0]!;
+    const { id } = await stockOf(staff, sku);
+    await staff.post(`/api/products/${id}/stock`, { delta: 5, reason: 'delivery', location: west });
+    const before = (await manager.get<{ preference: string[] }>('/api/settings/locations')).body.preference;
+    expect(before[0]).toBe('MAIN');
+    expect(before[before.length - 1]).toBe(west);
+
+    // Refused, changing nothing: a location left out, one named twice, an unknown one; staff may not.
+    const others = before.filter((code) => code !== west);
+    for (const preference of [others, [west, ...before], [west, 'NOWHERE', ...others.slice(1)]]) {
+      const refused = await manager.put<Refusal>('/api/settings/locations', { preference });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ field: 'preference' });
+    }
+    expect((await staff.put('/api/settings/locations', { preference: before })).status).toBe(403);
+    expect((await manager.get<{ preference: string[] }>('/api/settings/locations')).body.preference).toEqual(
+      before,
+    );
+
+    const preferred = [west, ...others];
+    try {
+      const set = await manager.put<{ preference: string[] }>('/api/settings/locations', {
+        preference: preferred,
+      });
+      expect(set).toMatchObject({ status: 200, body: { preference: preferred } });
+      expect((await manager.get<{ items: Location[] }>('/api/locations')).body.items[0]).toMatchObject({
+        code: west,
+      });
+      const audit = await sql<{ before: unknown; after: unknown }[]>(
+        `select before, after from audit_log where action = 'settings.locations_changed' order by id desc limit 1`,
+      );
+      expect(audit).toEqual([{ before: { preference: before }, after: { preference: preferred } }]);
+
+      // Both hold the 3 ordered: they leave from the preferred one, which the reserved units count against.
+      const placed = await placeOrder(staff, customerId, [{ sku, quantity: 3 }]);
+      await staff.post(`/api/orders/${placed.id}/approve`, {});
+      const reserved = await product(sku);
+      expect(reserved.stock[0]).toMatchObject({ location: west, onHand: 5, reserved: 3 });
+      expect(at(reserved.stock, 'MAIN')).toMatchObject({ onHand: 5, reserved: 0 });
+      const shipped = await staff.post<{ shipments: { location: string }[] }>(
+        `/api/orders/${placed.id}/ship`,
+        {
+          carrier: 'SF',
+          trackingNumber: `SF-${placed.number}`,
+        },
+      );
+      expect(shipped.body.shipments.map((shipment) => shipment.location)).toEqual([west]);
+      expect(at((await product(sku)).stock, west)).toMatchObject({ onHand: 2 });
+    } finally {
+      // Other tests (and files) ship from MAIN first.
+      await manager.put('/api/settings/locations', { preference: before });
+    }
+  });
 });

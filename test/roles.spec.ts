@@ -474,6 +474,16 @@ const TABLE: Cell[] = [
       { code: `R-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'R' },
     ],
   },
+  {
+    action: 'read the order of preference among stock locations',
+    allowed: ['admin', 'manager'],
+    request: () => ['GET', '/api/settings/locations'],
+  },
+  {
+    action: 'set the order of preference among stock locations',
+    allowed: ['admin', 'manager'],
+    request: () => ['PUT', '/api/settings/locations', {}],
+  },
   { action: 'read the seller settings', allowed: ALL, request: () => ['GET', '/api/settings/seller'] },
   {
     action: 'change the seller settings',

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches } from 'class-validator';
 import { MultiLine } from '../errors/input-boundary';
 
 export class CreateLocationDto {
@@ -29,5 +29,25 @@ export class LocationDto {
 }
 
 export class LocationListDto {
-  @ApiProperty({ type: [LocationDto], description: '`MAIN` first, then by code.' }) items!: LocationDto[];
+  @ApiProperty({
+    type: [LocationDto],
+    description: "In the managers' order of preference (`GET /api/settings/locations`).",
+  })
+  items!: LocationDto[];
+}
+
+/** The order in which locations send and are counted against (issue 24). */
+export class LocationPreferenceDto {
+  @ApiProperty({
+    type: [String],
+    example: ['MAIN', 'EAST'],
+    description:
+      "Every location's code once, most preferred first: `ship` sends everything ready from the first that holds it all (otherwise from each in this order), and a product's reserved units are counted against them in this order. `MAIN` first, then by code, until a manager sets it; a new location goes last.",
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @Length(1, 32, { each: true })
+  preference!: string[];
 }

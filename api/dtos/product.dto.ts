@@ -74,7 +74,7 @@ export class LocationStockDto {
   @ApiProperty({
     type: 'integer',
     description:
-      "The product's reserved units counted against this location (reservations are of a product, not yet of a location: `MAIN` first, then the others by code, up to what each holds).",
+      "The product's reserved units counted against this location (reservations are of a product, not yet of a location: in the managers' order of preference, `GET /api/settings/locations`, up to what each holds).",
   })
   reserved!: number;
   @ApiProperty({ type: 'integer' }) available!: number;

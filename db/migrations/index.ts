@@ -38,6 +38,7 @@ import { Migration20261206010000_inbound_sender_rate } from './Migration20261206
 import { Migration20261206020000_shipment_notice } from './Migration20261206020000_shipment_notice';
 import { Migration20261206030000_return_notice } from './Migration20261206030000_return_notice';
 import { Migration20261206030500_inbound_attachments } from './Migration20261206030500_inbound_attachments';
+import { Migration20261206040000_location_preference } from './Migration20261206040000_location_preference';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -100,5 +101,9 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261206030500_inbound_attachments',
     class: Migration20261206030500_inbound_attachments,
+  },
+  {
+    name: 'Migration20261206040000_location_preference',
+    class: Migration20261206040000_location_preference,
   },
 ];

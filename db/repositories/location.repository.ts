@@ -36,14 +36,15 @@ export class LocationShortError extends Error {
  * Stock locations and the units each holds. `MAIN` holds a product's total minus what the other locations
  * hold (see the migration), so every path that moves stock without naming a location moves `MAIN`'s.
  * Reservations are of a product, not yet of a location: a location's `reserved` is the product's reserved
- * units counted against `MAIN` first, then the other locations in code order, up to what each holds.
+ * units counted against the locations in the manager's order of preference (`MAIN` first until a manager
+ * says otherwise), up to what each holds.
  */
 export class LocationRepository {
   constructor(private readonly em: EntityManager) {}
 
   async list(): Promise<StockLocation[]> {
     const rows = await sqlOf(this.em)<{ code: string; name: string; created_at: Date | string }[]>(
-      `select code, name, created_at from stock_locations order by code = 'MAIN' desc, code`,
+      `select code, name, created_at from stock_locations order by preference, code`,
     );
     return rows.map((row) => ({ code: row.code, name: row.name, createdAt: isoTime(row.created_at) }));
   }
@@ -56,7 +57,9 @@ export class LocationRepository {
   async create(code: string, name: string, actor: Actor): Promise<StockLocation> {
     return this.em.transactional(async (em) => {
       const [row] = await sqlOf(em)<{ created_at: Date | string }[]>(
-        `insert into stock_locations (code, name) values (?, ?) on conflict (code) do nothing returning created_at`,
+        `insert into stock_locations (code, name, preference)
+         values (?, ?, (select coalesce(max(preference), -1) + 1 from stock_locations))
+         on conflict (code) do nothing returning created_at`,
         [code, name],
       );
       if (!row) throw new DuplicateLocationError(`location ${code} exists`);
@@ -72,7 +75,35 @@ export class LocationRepository {
     });
   }
 
-  /** The product's stock per location, `MAIN` first, every location listed (none held: zeros). */
+  /**
+   * Replaces the order of preference (every location's code, once, most preferred first) and records before
+   * and after in the audit log. False when `codes` are not exactly the locations there are.
+   */
+  async setPreference(codes: string[], actor: Actor): Promise<boolean> {
+    return this.em.transactional(async (em) => {
+      const connection = sqlOf(em);
+      const rows = await connection<{ code: string }[]>(
+        `select code from stock_locations order by preference, code for update`,
+      );
+      const before = rows.map((row) => row.code);
+      if (codes.length !== before.length || [...codes].sort().join('\n') !== [...before].sort().join('\n'))
+        return false;
+      for (const [position, code] of codes.entries()) {
+        await connection(`update stock_locations set preference = ? where code = ?`, [position, code]);
+      }
+      await new AuditRepository(em).record({
+        actor,
+        action: 'settings.locations_changed',
+        entity: 'settings',
+        entityId: 'locations',
+        before: { preference: before },
+        after: { preference: codes },
+      });
+      return true;
+    });
+  }
+
+  /** The product's stock per location in the order of preference, every location listed (none held: zeros). */
   async levels(productId: string): Promise<LocationLevel[]> {
     const rows = await sqlOf(this.em)<
       { code: string; held: number | null; stock_on_hand: number; reserved: number }[]
@@ -82,7 +113,7 @@ export class LocationRepository {
          cross join products p
          left join location_stock s on s.location = l.code and s.product_id = p.id
         where p.id = ?
-        order by l.code = 'MAIN' desc, l.code`,
+        order by l.preference, l.code`,
       [productId],
     );
     const others = rows.reduce((sum, row) => sum + (row.code === MAIN_LOCATION ? 0 : (row.held ?? 0)), 0);
@@ -95,7 +126,7 @@ export class LocationRepository {
     });
   }
 
-  /** What each location holds of these products, `MAIN` first, then the others by code. */
+  /** What each location holds of these products, in the order of preference. */
   async holdings(productIds: string[]): Promise<LocationHoldings> {
     const places = new Map<string, Map<string, number>>();
     for (const productId of new Set(productIds)) {

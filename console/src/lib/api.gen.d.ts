@@ -1106,7 +1106,7 @@ export interface paths {
         };
         /**
          * List stock locations
-         * @description `MAIN` first, then by code.
+         * @description In the managers' order of preference.
          *
          *     Roles: admin, manager.
          */
@@ -1119,6 +1119,32 @@ export interface paths {
          *     Roles: admin, manager.
          */
         post: operations["createLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the order of preference among stock locations
+         * @description Roles: admin, manager.
+         */
+        get: operations["getLocationPreference"];
+        /**
+         * Set the order of preference among stock locations
+         * @description Where `ship` sends from first, and against which location reserved units are counted first; audited (`settings.locations_changed`).
+         *
+         *     Roles: admin, manager.
+         */
+        put: operations["setLocationPreference"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3341,7 +3367,7 @@ export interface components {
             /** @example MAIN */
             location: string;
             onHand: number;
-            /** @description The product's reserved units counted against this location (reservations are of a product, not yet of a location: `MAIN` first, then the others by code, up to what each holds). */
+            /** @description The product's reserved units counted against this location (reservations are of a product, not yet of a location: in the managers' order of preference, `GET /api/settings/locations`, up to what each holds). */
             reserved: number;
             available: number;
         };
@@ -3406,8 +3432,18 @@ export interface components {
             createdAt: string;
         };
         LocationListDto: {
-            /** @description `MAIN` first, then by code. */
+            /** @description In the managers' order of preference (`GET /api/settings/locations`). */
             items: components["schemas"]["LocationDto"][];
+        };
+        LocationPreferenceDto: {
+            /**
+             * @description Every location's code once, most preferred first: `ship` sends everything ready from the first that holds it all (otherwise from each in this order), and a product's reserved units are counted against them in this order. `MAIN` first, then by code, until a manager sets it; a new location goes last.
+             * @example [
+             *       "MAIN",
+             *       "EAST"
+             *     ]
+             */
+            preference: string[];
         };
         CreateLocationDto: {
             /**
@@ -9684,6 +9720,151 @@ export interface operations {
             };
             /** @description The code is taken. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is larger than the limit (1 MB). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The request body is not JSON in a supported encoding. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getLocationPreference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationPreferenceDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    setLocationPreference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationPreferenceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationPreferenceDto"];
+                };
+            };
+            /** @description Not every location exactly once; names `preference`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Your roles may not do this, or a write signed in by the session cookie came without X-CSRF-Token. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
