@@ -124,6 +124,16 @@ describe('returns requested by the customer', () => {
     );
     // What is left to return shrinks by what was asked.
     expect(await page(token)).toMatch(/name="item-1" min="0" max="3"/);
+
+    // The form also asks for an exchange (a refund is checked to begin with); anything else is refused.
+    expect(html).toMatch(/name="resolution" value="refund" checked/);
+    expect(html).toContain('name="resolution" value="exchange"');
+    const swap = await postForm(token, { 'item-1': '1', reason: 'Broken', resolution: 'swap' });
+    expect(swap.status).toBe(400);
+    const exchange = await postForm(token, { 'item-1': '1', reason: 'Broken', resolution: 'exchange' });
+    expect(exchange.status).toBe(201);
+    const returns = await t.desk.get<{ items: Return[] }>(`/api/returns?orderId=${order.id}`);
+    expect(returns.body.items.map((item) => item.resolution).sort()).toEqual(['exchange', 'refund']);
   });
 
   it('answers a JSON request as staff’s route does: 201, then 409 and 400 naming the field, writing nothing', async () => {

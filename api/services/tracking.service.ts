@@ -189,11 +189,14 @@ function customerActor(order: OrderSnapshot): Actor {
   return { id: order.customerId, username: 'customer', roles: ['customer'] };
 }
 
-/** The page's form as a request: units per item position (0 or absent: none of that item) and a reason. */
+/**
+ * The page's form as a request: units per item position (0 or absent: none of that item), a reason, and
+ * refund (the default) or exchange.
+ */
 function formRequest(order: OrderSnapshot, fields: Record<string, unknown>) {
   const lines: { sku: string; quantity: number }[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (name === 'reason') continue;
+    if (name === 'reason' || name === 'resolution') continue;
     const item = ITEM_FIELD.exec(name);
     const line = item ? order.lines[Number(item[1]) - 1] : undefined;
     if (!line) throw invalidField(name, 'is not an item of this order');
@@ -203,5 +206,5 @@ function formRequest(order: OrderSnapshot, fields: Record<string, unknown>) {
     const quantity = Number(value.trim());
     if (quantity > 0) lines.push({ sku: line.sku, quantity });
   }
-  return { lines, reason: fields.reason, resolution: 'refund' };
+  return { lines, reason: fields.reason, resolution: fields.resolution ?? 'refund' };
 }

@@ -75,6 +75,9 @@ const WORDS = {
     returnHint: '请填写要退回的件数（最多为已发货且尚未退回的件数）。',
     returnUpTo: '最多',
     returnReason: '退货原因',
+    returnResolution: '处理方式',
+    returnRefund: '退款',
+    returnExchange: '换货（寄出同样的商品）',
     returnSubmit: '提交退货申请',
     returnRequested: '退货申请已提交',
     returnNumber: '退货单号',
@@ -112,6 +115,9 @@ const WORDS = {
       'Say how many units of each item you are sending back (at most what shipped and is not yet returned).',
     returnUpTo: 'up to',
     returnReason: 'Reason',
+    returnResolution: 'What you would like',
+    returnRefund: 'A refund',
+    returnExchange: 'An exchange (the same items sent again)',
     returnSubmit: 'Request the return',
     returnRequested: 'Your return is requested',
     returnNumber: 'Return number',
@@ -194,6 +200,9 @@ const PAGE = Handlebars.compile(
 {{#each returnForm.items}}<p><label>{{../words.item}} {{item}} ({{../words.returnUpTo}} {{left}})
 <input type="number" name="item-{{item}}" min="0" max="{{left}}" value="0" data-item="{{item}}"></label></p>
 {{/each}}<p><label>{{words.returnReason}}<br><textarea name="reason" required maxlength="2000" rows="3" cols="40"></textarea></label></p>
+<fieldset><legend>{{words.returnResolution}}</legend>
+<label><input type="radio" name="resolution" value="refund" checked> {{words.returnRefund}}</label>
+<label><input type="radio" name="resolution" value="exchange"> {{words.returnExchange}}</label></fieldset>
 <p><button type="submit">{{words.returnSubmit}}</button></p></form>{{/if}}`,
   { strict: true },
 );
