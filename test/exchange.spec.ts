@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { returnWorkflowId } from '../workflows/return.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
+import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { startSmtpReceiver, type SmtpReceiver } from './support/receivers';
@@ -167,8 +168,10 @@ describe('exchanges', () => {
     await returnHandle.result();
     const bundle = { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } };
     await Worker.runReplayHistory(bundle, await returnHandle.fetchHistory());
+    recordHistory(stack, returnHandle.workflowId, 'returns', 'exchanged-then-closed');
     const orderHandle = stack.temporal.workflow.getHandle(orderWorkflowId(replacement.orderId));
     await Worker.runReplayHistory(bundle, await orderHandle.fetchHistory(), orderHandle.workflowId);
+    recordHistory(stack, orderHandle.workflowId, '', 'replacement-of-an-exchange-shipped');
   }, 180_000);
 
   it('replaces resellable units from the units that came back, and refuses a refund of an exchange', async () => {

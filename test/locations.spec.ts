@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
+import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
@@ -244,6 +245,7 @@ describe('stock locations', () => {
       await handle.fetchHistory(),
       handle.workflowId,
     );
+    recordHistory(stack, handle.workflowId, '', 'shipped-from-two-locations-at-once');
   });
 
   // Fifty orders through the pipeline at once: a minute's work on a busy 2-core machine.

@@ -1,11 +1,8 @@
 import { Worker } from '@temporalio/worker';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { creditLimitGateway } from '../activities/payment.gateway';
-import { findTemporalBinary } from '../scripts/temporal-server';
 import { returnWorkflowId } from '../workflows/return.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
+import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
@@ -183,29 +180,8 @@ describe('returns', () => {
       { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
       await handle.fetchHistory(),
     );
-    if (process.env.OMS_RECORD_HISTORIES) recordHistory(handle.workflowId, 'refunded-then-closed');
+    recordHistory(stack, handle.workflowId, 'returns', 'refunded-then-closed');
   });
-
-  /** Keeps the history as a fixture that test/replay.spec.ts replays from then on (`npm run fixtures:record`). */
-  function recordHistory(workflowId: string, name: string): void {
-    const json = execFileSync(
-      findTemporalBinary(process.env.OMS_TEMPORAL_BIN) ?? 'temporal',
-      [
-        'workflow',
-        'show',
-        '--workflow-id',
-        workflowId,
-        '--address',
-        stack.config.temporal.address,
-        '--output',
-        'json',
-      ],
-      { encoding: 'utf8' },
-    );
-    const folder = path.join(__dirname, 'fixtures', 'histories', 'returns');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, `${name}.json`), json);
-  }
 
   it("adds a return that ends after its order was archived to the order's archived record", async () => {
     const auditor = await stack.client(['auditor'], 'returns-archive-auditor');
