@@ -3,7 +3,6 @@ import { awaitingFor, mayApprove, requiredApproval } from './approval.rules';
 import type { Actor, Awaiting, OrderInput, OrderSnapshot, OrderStatus } from './order';
 import { FINAL_STATUSES } from './order';
 import { stageOf } from './escalation';
-import { isPartlyShipped } from './shipment.rules';
 
 export const ORDER_ACTIONS = [
   'approve',
@@ -17,12 +16,6 @@ export const ORDER_ACTIONS = [
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 type State = Pick<OrderSnapshot, 'status' | 'awaiting'> & Partial<Pick<OrderSnapshot, 'lines' | 'shipments'>>;
-
-/**
- * Actions that would touch units already shipped: refused once part of the order has left (issue 24). A
- * cancellation is not among them: it cancels only what has not shipped.
- */
-const UNTIL_PART_SHIPPED: readonly OrderAction[] = ['edit'];
 
 const AWAITING_APPROVAL: (Awaiting | null)[] = ['approval', 'manager_approval'];
 
@@ -58,10 +51,9 @@ export function isAwaitingApproval(order: State): boolean {
 /** Null when the action is allowed now, otherwise a sentence naming the current status. */
 export function refusalOf(order: State, action: OrderAction): string | null {
   const rule = ALLOWED[action];
-  if (rule.when(order)) {
-    if (!UNTIL_PART_SHIPPED.includes(action) || !isPartlyShipped(order)) return null;
-    return `cannot ${action} the order: it is ${order.status} and partly shipped; ${action} of what has not shipped is not supported yet`;
-  }
+  // Once part of the order has left, an edit and a cancellation touch only what has not shipped (issue 24;
+  // `editRefusal` in shipment.rules.ts checks the edited lines).
+  if (rule.when(order)) return null;
   const waiting = order.awaiting ? `, awaiting ${order.awaiting}` : '';
   return `cannot ${action} the order: it is ${order.status}${waiting}; ${action} needs an order ${rule.needs}`;
 }

@@ -1,7 +1,10 @@
 import type { OrderInput, OrderShipment, OrderSnapshot } from './order';
 import { actionsFor, initialSnapshot, refusalOf } from './order.state';
 import {
+  editRefusal,
+  keepShippedPrices,
   planParcels,
+  unshippedLines,
   isPartlyShipped,
   linesToShip,
   readyLines,
@@ -173,12 +176,51 @@ describe('a partly shipped order', () => {
   const partly = after(shipment('a', [['TEA', 8]]));
   const staff = { id: 'u1', username: 'clerk', roles: ['staff'] };
 
-  it('may still be shipped or cancelled (what has not shipped), but not edited', () => {
+  it('may still be shipped, cancelled or edited (what has not shipped)', () => {
     expect(refusalOf(partly, 'ship')).toBeNull();
-    expect(refusalOf(partly, 'edit')).toMatch(/partly shipped/);
+    expect(refusalOf(partly, 'edit')).toBeNull();
     expect(refusalOf(partly, 'cancel')).toBeNull();
-    expect(actionsFor(partly, staff)).toEqual(['ship', 'cancel']);
-    expect(actionsFor(readyToShip, staff)).toEqual(['edit', 'ship', 'cancel']);
+    expect(actionsFor(partly, staff)).toEqual(['edit', 'ship', 'cancel']);
+  });
+
+  it('keeps its shipped units through an edit, and something to ship', () => {
+    expect(
+      editRefusal(partly, [
+        { sku: 'TEA', quantity: 8 },
+        { sku: 'CUP', quantity: 1 },
+      ]),
+    ).toBeNull();
+    expect(editRefusal(partly, [{ sku: 'TEA', quantity: 9 }])).toBeNull();
+    expect(
+      editRefusal(partly, [
+        { sku: 'CUP', quantity: 1 },
+        { sku: 'TEA', quantity: 7 },
+      ]),
+    ).toMatchObject({
+      kind: 'state',
+      field: 'lines.1.quantity',
+    });
+    expect(editRefusal(partly, [{ sku: 'CUP', quantity: 2 }])).toMatchObject({ field: 'lines' });
+    expect(editRefusal(partly, [{ sku: 'TEA', quantity: 8 }])?.message).toContain('leaves nothing to ship');
+    expect(editRefusal(readyToShip, [{ sku: 'CUP', quantity: 1 }])).toBeNull();
+  });
+
+  it('reserves only what is left of edited lines, at the price the shipped units were sold at', () => {
+    const edited = [
+      { productId: 'p-tea', sku: 'TEA', name: 'Tea', quantity: 10, unitPrice: 1500, lineTotal: 15000 },
+      { productId: 'p-cup', sku: 'CUP', name: 'Cup', quantity: 1, unitPrice: 700, lineTotal: 700 },
+    ];
+    expect(unshippedLines(partly, edited).map(({ sku, quantity }) => [sku, quantity])).toEqual([
+      ['TEA', 2],
+      ['CUP', 1],
+    ]);
+    const teaPrice = partly.lines.find((line) => line.sku === 'TEA')!.unitPrice;
+    const kept = keepShippedPrices(partly, edited);
+    expect(kept.lines.map(({ sku, unitPrice, lineTotal }) => [sku, unitPrice, lineTotal])).toEqual([
+      ['TEA', teaPrice, teaPrice * 10],
+      ['CUP', 700, 700],
+    ]);
+    expect(kept.total).toBe(teaPrice * 10 + 700);
   });
 });
 

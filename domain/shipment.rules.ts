@@ -204,3 +204,57 @@ export function planParcels(lines: ShipmentLine[], holdings: LocationHoldings): 
   }
   return [...left.values()].every((quantity) => quantity === 0) ? parcels : null;
 }
+
+/**
+ * Why edited lines do not fit a partly shipped order (issue 24: an edit touches only what has not shipped):
+ * every line with shipped units stays, at no fewer units than shipped, and something must be left to ship
+ * (otherwise what has not shipped is cancelled, not edited away). Null when they fit, or nothing shipped.
+ */
+export function editRefusal(
+  order: Shipped,
+  lines: Pick<ShipmentLine, 'sku' | 'quantity'>[],
+): ShipmentRefusal | null {
+  const shipped = shippedQuantities(order);
+  if (shipped.size === 0) return null;
+  const wanted = new Map(lines.map((line) => [line.sku, line.quantity]));
+  for (const [sku, units] of shipped) {
+    if ((wanted.get(sku) ?? 0) >= units) continue;
+    const index = lines.findIndex((line) => line.sku === sku);
+    return {
+      kind: 'state',
+      field: index < 0 ? 'lines' : `lines.${index}.quantity`,
+      message: `${sku} has shipped ${units} units: the order keeps at least ${units} of it`,
+    };
+  }
+  const left = lines.some((line) => line.quantity > (shipped.get(line.sku) ?? 0));
+  if (!left)
+    return {
+      kind: 'state',
+      field: 'lines',
+      message: 'the edit leaves nothing to ship: cancel what has not shipped instead',
+    };
+  return null;
+}
+
+/** Edited lines less what has shipped of each: what the order still reserves or waits for. */
+export function unshippedLines<Line extends ShipmentLine>(order: Shipped, lines: Line[]): Line[] {
+  const shipped = shippedQuantities(order);
+  return lines.flatMap((line) => {
+    const left = line.quantity - (shipped.get(line.sku) ?? 0);
+    return left > 0 ? [{ ...line, quantity: left }] : [];
+  });
+}
+
+/**
+ * Edited lines as priced now, except that a line with shipped units keeps the price the order charged for
+ * it (what left at that price stays at it), with the total over them.
+ */
+export function keepShippedPrices(order: Shipped, lines: OrderLine[]): { lines: OrderLine[]; total: number } {
+  const shipped = shippedQuantities(order);
+  const charged = new Map(order.lines.map((line) => [line.sku, line.unitPrice]));
+  const kept = lines.map((line) => {
+    const unitPrice = shipped.has(line.sku) ? (charged.get(line.sku) ?? line.unitPrice) : line.unitPrice;
+    return { ...line, unitPrice, lineTotal: unitPrice * line.quantity };
+  });
+  return { lines: kept, total: kept.reduce((sum, line) => sum + line.lineTotal, 0) };
+}

@@ -1,4 +1,6 @@
-import { seedCatalogue } from './support/fixtures';
+import { Worker } from '@temporalio/worker';
+import { orderWorkflowId } from '../workflows/order.definitions';
+import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { placeOrder, stockOf, type OrderBody } from './support/orders';
 import { readFileSync } from 'node:fs';
@@ -81,8 +83,8 @@ describe('shipping an order in parts', () => {
       [tea, 10, 8],
       [cup, 2, 0],
     ]);
-    // What has shipped cannot be un-shipped by an edit; a cancellation cancels only the rest.
-    expect(partly.actions).toEqual(['ship', 'cancel']);
+    // An edit and a cancellation touch only the rest (what has shipped stays shipped).
+    expect(partly.actions).toEqual(['edit', 'ship', 'cancel']);
     // The 8 left the warehouse; the other 2 stay reserved for this order.
     expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 92, reserved: 2, available: 90 });
     expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 100, reserved: 2 });
@@ -367,6 +369,63 @@ describe('shipping an order in parts', () => {
     });
   });
 
+  it('edits what has not shipped of a partly shipped order: stock, money and the shipped units follow', async () => {
+    // 10 tea at 10.00 and 2 cups at 5.00 (110.00 paid); 6 tea leave; then the tea's price goes up.
+    const { order, tea, cup } = await readyOrder();
+    const first = await api.post<Shipment>(`/api/orders/${order.id}/shipments`, {
+      lines: [{ sku: tea, quantity: 6 }],
+      carrier: 'SF Express',
+      trackingNumber: 'SF-EDIT-1',
+    });
+    expect(first.status).toBe(201);
+    const teaProduct = await stockOf(api, tea);
+    expect((await api.patch(`/api/products/${teaProduct.id}`, { unitPrice: 1200 })).status).toBe(200);
+
+    // The rest of the tea goes down to 2 (8 in all), the cups up to 3: the tea keeps the price it was sold at.
+    const edited = await api.patch<Order>(`/api/orders/${order.id}`, {
+      lines: [
+        { sku: tea, quantity: 8 },
+        { sku: cup, quantity: 3 },
+      ],
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ status: 'processing', awaiting: 'shipment', total: 9500 });
+    expect(edited.body.lines.map((line) => [line.sku, line.quantity, line.shippedQuantity])).toEqual([
+      [tea, 8, 6],
+      [cup, 3, 0],
+    ]);
+    // Reserved: what is left to ship, 2 tea and 3 cups; the difference (15.00) refunded.
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 94, reserved: 2 });
+    expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 100, reserved: 3 });
+    const paid = await eventually(
+      () => api.get<Order>(`/api/orders/${order.id}`),
+      (answer) => answer.body.payment?.amount === 9500,
+    );
+    expect(paid.body.payment).toMatchObject({ status: 'captured', amount: 9500 });
+
+    // The rest leaves with the single ship action: shipped, 8 tea and 3 cups in all.
+    const rest = await api.post<Order>(`/api/orders/${order.id}/ship`, {
+      carrier: 'SF Express',
+      trackingNumber: 'SF-EDIT-2',
+    });
+    expect(rest.body.status).toBe('shipped');
+    expect(rest.body.shipments.map((shipment) => shipment.lines)).toEqual([
+      [{ sku: tea, quantity: 6 }],
+      [
+        { sku: tea, quantity: 2 },
+        { sku: cup, quantity: 3 },
+      ],
+    ]);
+    expect(await stockOf(api, tea)).toMatchObject({ stockOnHand: 92, reserved: 0 });
+    expect(await stockOf(api, cup)).toMatchObject({ stockOnHand: 97, reserved: 0 });
+    const handle = stack.temporal.workflow.getHandle(orderWorkflowId(order.id));
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+      await handle.fetchHistory(),
+      handle.workflowId,
+    );
+  });
+
   describe('cancelling a partly shipped order', () => {
     const ledger = (orderId: string) =>
       sql<{ kind: string; status: string; amount: string }[]>(
@@ -506,10 +565,26 @@ describe('shipping an order in parts', () => {
       await nothingChanged();
     });
 
-    it('an edit of the partly shipped order (409)', async () => {
-      const edit = await api.patch<Refusal>(`/api/orders/${order.id}`, { notes: 'later' });
-      expect(edit.status).toBe(409);
-      expect(edit.body.message).toMatch(/partly shipped/);
+    it('an edit that takes away shipped units, or leaves nothing to ship (409, naming the field)', async () => {
+      const fewer = await api.patch<Refusal>(`/api/orders/${order.id}`, {
+        lines: [
+          { sku: tea, quantity: 5 },
+          { sku: cup, quantity: 2 },
+        ],
+      });
+      expect(fewer.status).toBe(409);
+      expect(fewer.body).toMatchObject({ field: 'lines.0.quantity', status: 'processing' });
+      expect(fewer.body.message).toContain('has shipped 6 units');
+      const gone = await api.patch<Refusal>(`/api/orders/${order.id}`, {
+        lines: [{ sku: cup, quantity: 2 }],
+      });
+      expect(gone.status).toBe(409);
+      expect(gone.body).toMatchObject({ field: 'lines' });
+      const nothingLeft = await api.patch<Refusal>(`/api/orders/${order.id}`, {
+        lines: [{ sku: tea, quantity: 6 }],
+      });
+      expect(nothingLeft.status).toBe(409);
+      expect(nothingLeft.body.message).toContain('leaves nothing to ship');
       await nothingChanged();
     });
 

@@ -53,6 +53,8 @@ import { priceLines, type RequestedLine } from '../../domain/order.pricing';
 import { isFinal, refusalOf } from '../../domain/order.state';
 import {
   MAIN_LOCATION,
+  editRefusal,
+  keepShippedPrices,
   linesToShip,
   planParcels,
   readyLines,
@@ -320,7 +322,19 @@ export class OrderService {
           `are priced in ${priced.currency} but the order is in ${current.currency}`,
         );
       }
-      Object.assign(edit, { lines: priced.lines, total: priced.total });
+      // Once part of the order has left, lines with shipped units keep their price and their shipped units.
+      const kept = keepShippedPrices(current, priced.lines);
+      if (!isFinal(current.status) && refusalOf(current, 'edit') === null) {
+        const refusal = editRefusal(current, kept.lines);
+        if (refusal) {
+          throw new DomainError('invalid_state', refusal.message, {
+            field: refusal.field,
+            status: current.status,
+            awaiting: current.awaiting,
+          });
+        }
+      }
+      Object.assign(edit, kept);
     }
     if (dto.notes !== undefined) edit.notes = dto.notes;
     return this.act(current, editUpdate, edit);

@@ -15,6 +15,7 @@ import type {
 } from '../../domain/order';
 import { mayApprove } from '../../domain/approval.rules';
 import { refusalOf } from '../../domain/order.state';
+import { editRefusal } from '../../domain/shipment.rules';
 import { refuse } from './record';
 import { shipmentCheck } from './shipments';
 
@@ -41,6 +42,10 @@ export function check(order: OrderSnapshot, command: Command): void {
   const refusal = refusalOf(order, command.action === 'shipPart' ? 'ship' : command.action);
   if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, order);
   if (command.action === 'shipPart') return shipmentCheck(order, command);
+  if (command.action === 'edit' && command.lines) {
+    const edited = editRefusal(order, command.lines);
+    if (edited) refuse(FAILURE.invalidTransition, edited.message, order, edited.field);
+  }
   if (command.action !== 'approve' && command.action !== 'reject') return;
   if (!mayApprove(command.actor, order.awaiting === 'manager_approval' ? 'manager' : 'staff')) {
     refuse(

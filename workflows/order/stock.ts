@@ -6,7 +6,7 @@
 import { patched } from '@temporalio/workflow';
 import { FAILURE, type AllocatedLine, type OrderLine, type OrderSnapshot } from '../../domain/order';
 import { isAwaitingApproval } from '../../domain/order.state';
-import { shippedQuantities } from '../../domain/shipment.rules';
+import { shippedQuantities, unshippedLines } from '../../domain/shipment.rules';
 import { local } from './proxies';
 import { refuse, stepFailedMessage, type OrderRecord } from './record';
 
@@ -138,8 +138,9 @@ export class OrderStock {
     const order = this.record.order;
     this.changed();
     if (!(order.allocated ?? []).some((line) => line.quantity > 0)) return {};
+    // What has shipped is no longer held: the reservation is cut to what is left of each edited line.
     const trimmed = await this.record.step('trimReservation', () =>
-      local.trimReservation({ orderId: order.orderId, lines }),
+      local.trimReservation({ orderId: order.orderId, lines: unshippedLines(order, lines) }),
     );
     if (trimmed === null) refuse(FAILURE.stepFailed, stepFailedMessage('edit'), this.record.order);
     const before = new Map((order.allocated ?? []).map((line) => [line.sku, line.quantity]));
@@ -150,11 +151,14 @@ export class OrderStock {
     return { allocated, reserved: false };
   }
 
-  /** Moves the reservation to edited lines, all or nothing; refuses the edit when the stock is not there. */
+  /**
+   * Moves the reservation to edited lines (less what has shipped of them), all or nothing; refuses the edit
+   * when the stock is not there.
+   */
   async adjust(lines: OrderLine[]): Promise<void> {
     const order = this.record.order;
     const adjusted = await this.record.step('adjustReservation', () =>
-      local.adjustReservation({ orderId: order.orderId, lines }),
+      local.adjustReservation({ orderId: order.orderId, lines: unshippedLines(order, lines) }),
     );
     if (!adjusted) refuse(FAILURE.stepFailed, stepFailedMessage('edit'), this.record.order);
     if (!adjusted.ok) {
