@@ -47,6 +47,21 @@ describe('stock locations', () => {
     return code;
   }
 
+  /** A product with `atMain` units at MAIN and `atOther` at a new location, and a customer to order it. */
+  async function stockedAtTwo(atMain: number, atOther: number) {
+    const other = await newLocation();
+    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: atMain }]);
+    const sku = skus[0]!;
+    const { id } = await stockOf(staff, sku);
+    const moved = await staff.post(`/api/products/${id}/stock`, {
+      delta: atOther,
+      reason: 'delivery',
+      location: other,
+    });
+    expect(moved.status).toBe(200);
+    return { other, customerId, sku };
+  }
+
   const product = async (sku: string) =>
     (await staff.get<Product>(`/api/products/${(await stockOf(staff, sku)).id}`)).body;
   const at = (levels: Level[], location: string) => levels.find((level) => level.location === location);
@@ -148,11 +163,7 @@ describe('stock locations', () => {
   });
 
   it('ships from a location that holds the units, and refuses one that does not or does not exist', async () => {
-    const east = await newLocation();
-    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 10 }]);
-    const sku = skus[0]!;
-    const { id } = await stockOf(staff, sku);
-    await staff.post(`/api/products/${id}/stock`, { delta: 4, reason: 'delivery', location: east });
+    const { other: east, customerId, sku } = await stockedAtTwo(10, 4);
     const placed = await placeOrder(staff, customerId, [{ sku, quantity: 12 }]);
     const approved = await staff.post(`/api/orders/${placed.id}/approve`, {});
     expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
@@ -208,11 +219,7 @@ describe('stock locations', () => {
   });
 
   it('ships an order of 10 with 8 at MAIN and 2 at another location in two shipments, one from each', async () => {
-    const west = await newLocation();
-    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 8 }]);
-    const sku = skus[0]!;
-    const { id } = await stockOf(staff, sku);
-    await staff.post(`/api/products/${id}/stock`, { delta: 2, reason: 'delivery', location: west });
+    const { other: west, customerId, sku } = await stockedAtTwo(8, 2);
     const placed = await placeOrder(staff, customerId, [{ sku, quantity: 10 }]);
     expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({
       awaiting: 'shipment',
@@ -250,11 +257,7 @@ describe('stock locations', () => {
 
   // Fifty orders through the pipeline at once: a minute's work on a busy 2-core machine.
   it('never oversells across two locations: 50 orders racing for 5 units at MAIN and 5 at another', async () => {
-    const west = await newLocation();
-    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 5 }]);
-    const sku = skus[0]!;
-    const { id } = await stockOf(staff, sku);
-    await staff.post(`/api/products/${id}/stock`, { delta: 5, reason: 'delivery', location: west });
+    const { other: west, customerId, sku } = await stockedAtTwo(5, 5);
     const orders = await Promise.all(
       Array.from({ length: 50 }, () => placeOrder(staff, customerId, [{ sku, quantity: 1 }])),
     );
@@ -286,11 +289,7 @@ describe('stock locations', () => {
   }, 180_000);
 
   it('lets managers set the order of preference: ship sends from the preferred location that holds it all', async () => {
-    const west = await newLocation();
-    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 5 }]);
-    const sku = skus[0]!;
-    const { id } = await stockOf(staff, sku);
-    await staff.post(`/api/products/${id}/stock`, { delta: 5, reason: 'delivery', location: west });
+    const { other: west, customerId, sku } = await stockedAtTwo(5, 5);
     const before = (await manager.get<{ preference: string[] }>('/api/settings/locations')).body.preference;
     expect(before[0]).toBe('MAIN');
     expect(before[before.length - 1]).toBe(west);
