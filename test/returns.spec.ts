@@ -292,6 +292,35 @@ describe('returns', () => {
     expect((await stockOf(api, sku)).stockOnHand).toBe(98);
   });
 
+  it('requests a return once per Idempotency-Key, even when the request is sent twice at once', async () => {
+    const { order, sku } = await shippedOrder();
+    const body = { lines: [{ sku, quantity: 2 }], reason: 'Sent twice', resolution: 'refund' };
+    const key = { 'Idempotency-Key': `return-${order.id}` };
+    const [first, second] = await Promise.all([
+      api.post<Return>(`/api/orders/${order.id}/returns`, body, key),
+      api.post<Return>(`/api/orders/${order.id}/returns`, body, key),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(second.body.id).toBe(first.body.id);
+    expect(await returnRows(order.id)).toHaveLength(1);
+    const again = await api.post<Return>(`/api/orders/${order.id}/returns`, body, key);
+    expect(again).toMatchObject({ status: 200, body: { id: first.body.id, number: first.body.number } });
+
+    const other = await api.post<Refusal>(
+      `/api/orders/${order.id}/returns`,
+      { ...body, lines: [{ sku, quantity: 1 }] },
+      key,
+    );
+    expect(other.status).toBe(422);
+    expect(other.body.message).toContain(first.body.number);
+    const malformed = await api.post<Refusal>(`/api/orders/${order.id}/returns`, body, {
+      'Idempotency-Key': 'with spaces',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toContain('Idempotency-Key');
+    expect(await returnRows(order.id)).toHaveLength(1);
+  });
+
   it('lets one of two returns racing for the same units win, and refuses the other with 409', async () => {
     const { order, sku } = await shippedOrder();
     const body = { lines: [{ sku, quantity: 3 }], reason: 'Duplicate', resolution: 'refund' };

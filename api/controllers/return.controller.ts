@@ -11,7 +11,7 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../../domain/order';
 import { CurrentActor } from '../auth/actor.decorator';
@@ -29,7 +29,8 @@ import {
   ReturnListDto,
   ReturnSettingsDto,
 } from '../dtos/return.dto';
-import { ApiBusy, ApiErrors, ApiHtmlOrPdf, ApiOp } from '../openapi/decorators';
+import { invalidField } from '../errors/domain.error';
+import { ApiBusy, ApiErrors, ApiHtmlOrPdf, ApiOp, OptionalHeader } from '../openapi/decorators';
 import { ReturnService } from '../services/return.service';
 
 /** A staff action on a return: 200 with the return after it, 404 for an unknown id, 409 naming the status. */
@@ -68,24 +69,41 @@ export class ReturnController {
   }
 
   @Post('orders/:id/returns')
-  @HttpCode(201)
   @ApiOp(
     'createReturn',
     'Request a return of shipped units of an order',
     "Starts the return's workflow; `status` is `requested`. An `exchange` return places its replacement order when its units are received.",
   )
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and body for the same order: the same return, requested once.',
+  })
   @ApiCreatedResponse({ type: ReturnDto, description: 'The return.' })
-  @ApiErrors([400, 'A line the order does not have, or a repeated line; names the field.'], 404, [
-    409,
-    'More units than shipped minus already returned, units not shipped, or past the return window; names the field and the order status.',
-  ])
+  @ApiOkResponse({ type: ReturnDto, description: 'An earlier request with this Idempotency-Key made it.' })
+  @ApiErrors(
+    [400, 'A line the order does not have, or a repeated line; names the field.'],
+    404,
+    [
+      409,
+      'More units than shipped minus already returned, units not shipped, or past the return window; names the field and the order status.',
+    ],
+    [422, 'The Idempotency-Key was used for this order with another body.'],
+  )
   @Roles(...OPERATORS)
-  create(
+  async create(
     @Param('id') id: string,
     @Body() dto: CreateReturnDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
   ): Promise<ReturnDto> {
-    return this.service.create(id, dto, actor);
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+    }
+    const { ret, created } = await this.service.request(id, dto, actor, idempotencyKey);
+    response.status(created ? 201 : 200);
+    return ret;
   }
 
   @Get('returns')

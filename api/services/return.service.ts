@@ -3,6 +3,7 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@tempo
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import { signCommand } from '../../config/command-signature';
 import { AppConfig } from '../../config/config';
 import { commandKeys, type KeyRing } from '../../config/keys';
@@ -82,6 +83,9 @@ function held(assignee: Assignee | null, status: string): DomainError {
  * Returns of shipped units (issue 25): requested here (checked and written in one transaction that locks
  * the order), then carried through by each return's workflow, one staff action at a time.
  */
+/** The namespace of return ids derived from an order and an Idempotency-Key (a random UUID, fixed once). */
+const IDEMPOTENT_RETURN_NAMESPACE = '3b9e51c2-7a4d-4f06-8c1e-5d2a9f7b4e63';
+
 @Injectable()
 export class ReturnService {
   private readonly commandKeys: KeyRing;
@@ -118,10 +122,27 @@ export class ReturnService {
    * all. Of two requests racing for the same units, the second sees the first and is a 409.
    */
   async create(orderId: string, dto: CreateReturnDto, actor: Actor): Promise<ReturnDto> {
+    return (await this.request(orderId, dto, actor)).ret;
+  }
+
+  /**
+   * `create`, once per Idempotency-Key: with a key the return's id derives from it and the order, so a
+   * repeated request (even a concurrent one, under the order's lock) answers the return it made (`created`
+   * false); the same key with another body is a 422.
+   */
+  async request(
+    orderId: string,
+    dto: CreateReturnDto,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<{ ret: ReturnDto; created: boolean }> {
     const rule = await this.approvalSettings.currentApprovalRule();
     const created = await this.returns.create(
       {
-        returnId: randomUUID(),
+        returnId:
+          idempotencyKey === undefined
+            ? randomUUID()
+            : uuidv5(`${orderId}\n${idempotencyKey}`, IDEMPOTENT_RETURN_NAMESPACE),
         orderId,
         lines: dto.lines,
         reason: dto.reason,
@@ -131,7 +152,11 @@ export class ReturnService {
       },
       (snapshot) => this.start(snapshot, rule),
     );
-    if (created.ok) return ReturnDto.from(created.snapshot, actor, null);
+    if (created.ok) {
+      if (!created.created)
+        return { ret: await this.sameRequest(created.snapshot, dto, actor), created: false };
+      return { ret: ReturnDto.from(created.snapshot, actor, null), created: true };
+    }
     const { refusal } = created;
     if (refusal === null) throw notFound('order', orderId);
     if (refusal.kind === 'input') {
@@ -143,6 +168,23 @@ export class ReturnService {
       status: order?.snapshot.status,
       awaiting: order?.snapshot.awaiting ?? null,
     });
+  }
+
+  /** The return an earlier request with the same key made, if this request asks the same; 422 otherwise. */
+  private async sameRequest(ret: ReturnSnapshot, dto: CreateReturnDto, actor: Actor): Promise<ReturnDto> {
+    const asked = (lines: { sku: string; quantity: number }[]) =>
+      JSON.stringify(lines.map(({ sku, quantity }) => [sku, quantity]));
+    if (
+      asked(ret.lines) !== asked(dto.lines) ||
+      ret.reason !== dto.reason ||
+      ret.resolution !== dto.resolution
+    ) {
+      throw new DomainError(
+        'idempotency_mismatch',
+        `this Idempotency-Key was already used for return ${ret.number} with a different request body`,
+      );
+    }
+    return this.view(ret, actor);
   }
 
   /**

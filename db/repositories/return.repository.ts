@@ -33,7 +33,8 @@ export interface NewReturn {
 }
 
 export type ReturnCreated =
-  | { ok: true; snapshot: ReturnSnapshot }
+  /** `created`: false when a return of this id (an earlier request with the same key) was there already. */
+  | { ok: true; snapshot: ReturnSnapshot; created: boolean }
   | { ok: false; refusal: ReturnRefusal }
   | { ok: false; refusal: null };
 
@@ -139,6 +140,12 @@ export class ReturnRepository {
           [request.orderId],
         );
         if (!order) return { ok: false, refusal: null };
+        // Asked before with the same key (the id derives from it): that return, as it is now.
+        const [earlier] = await sql<{ snapshot: ReturnSnapshot }[]>(
+          `select snapshot from order_returns where id = ? and order_id = ?`,
+          [request.returnId, request.orderId],
+        );
+        if (earlier) return { ok: true, snapshot: earlier.snapshot, created: false };
         const shipped = shippedLines(order.snapshot);
         const settings = await new ReturnRepository(em).settings();
         const returned = await this.returnedUnits(sql, request.orderId);
@@ -195,7 +202,7 @@ export class ReturnRepository {
           details: this.eventDetails(snapshot),
         });
         await start(snapshot);
-        return { ok: true, snapshot };
+        return { ok: true, snapshot, created: true };
       });
     } catch (error) {
       if (error instanceof Refused) return { ok: false, refusal: error.refusal };

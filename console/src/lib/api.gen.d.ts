@@ -11018,7 +11018,10 @@ export interface operations {
     createReturn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body for the same order: the same return, requested once. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -11030,6 +11033,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An earlier request with this Idempotency-Key made it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnDto"];
+                };
+            };
             /** @description The return. */
             201: {
                 headers: {
@@ -11095,6 +11107,15 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for this order with another body. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
