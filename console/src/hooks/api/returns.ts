@@ -44,11 +44,17 @@ const afterChange = (ret: Pick<Return, 'orderId'>) => [
 ];
 
 /** Asks back shipped units of the order (staff). */
+/** Requests a return under an Idempotency-Key chosen once per form, so a double click requests one return. */
 export function useCreateReturn(orderId: string) {
   const queryClient = useQueryClient();
   return useApiMutation(
-    async (body: Schemas['CreateReturnDto']) =>
-      unwrap(await api.POST('/api/orders/{id}/returns', { params: { path: { id: orderId } }, body })),
+    async ({ body, idempotencyKey }: { body: Schemas['CreateReturnDto']; idempotencyKey: string }) =>
+      unwrap(
+        await api.POST('/api/orders/{id}/returns', {
+          params: { path: { id: orderId }, header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     (ret) => {
       queryClient.setQueryData(returnsQueryKeys.detail(ret.id), ret);
       return afterChange(ret);

@@ -1,11 +1,12 @@
 import { Form, Input, InputNumber, Radio, Table } from 'antd';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { RETURN_RESOLUTIONS, type ReturnResolution } from '../../../../../../domain/return';
 import { FormModal } from '../../../../components/form-modal';
 import { useCreateReturn } from '../../../../hooks/api/returns';
 import type { Order } from '../../../../lib/client';
+import { randomKey } from '../../../../lib/ids';
 import { describeReturnRequestError } from '../../../returns/components/return-status-tag';
 
 interface RequestValues {
@@ -26,18 +27,22 @@ export function ReturnRequestModal({ order, onClose }: { order: Order; onClose: 
   const { t } = useTranslation();
   const navigate = useNavigate();
   const create = useCreateReturn(order.id);
+  const [idempotencyKey] = useState(randomKey);
   const shipped = order.lines.filter((line) => line.shippedQuantity > 0);
   // The modal closes itself after a success; then the new return opens.
   const created = useRef<string | null>(null);
 
   const submit = async (values: RequestValues) => {
     const ret = await create.mutateAsync({
-      lines: shipped.flatMap(({ sku }) => {
-        const quantity = values.units[sku] ?? 0;
-        return quantity > 0 ? [{ sku, quantity }] : [];
-      }),
-      reason: values.reason,
-      resolution: values.resolution,
+      body: {
+        lines: shipped.flatMap(({ sku }) => {
+          const quantity = values.units[sku] ?? 0;
+          return quantity > 0 ? [{ sku, quantity }] : [];
+        }),
+        reason: values.reason,
+        resolution: values.resolution,
+      },
+      idempotencyKey,
     });
     created.current = ret.id;
   };
