@@ -122,8 +122,10 @@ describe('returns requested by the customer', () => {
     expect(history.body.items.find((step) => step.kind === 'return.requested')?.actor?.username).toBe(
       'customer',
     );
-    // What is left to return shrinks by what was asked.
-    expect(await page(token)).toMatch(/name="item-1" min="0" max="3"/);
+    // What is left to return shrinks by what was asked; the return's progress shows on the same page.
+    const after = await page(token);
+    expect(after).toMatch(/name="item-1" min="0" max="3"/);
+    expect(after).toContain(`data-return-number="${number}" data-return-status="requested"`);
 
     // The form also asks for an exchange (a refund is checked to begin with); anything else is refused.
     expect(html).toMatch(/name="resolution" value="refund" checked/);

@@ -97,7 +97,7 @@ export class TrackingService {
     return {
       status: 200,
       html: renderTrackingPage(
-        trackingView(snapshot),
+        trackingView(snapshot, await this.returns.list({ orderId: snapshot.orderId, limit: 200 })),
         customer?.language ?? 'zh-CN',
         timeZone,
         await this.returnForm(token, snapshot, now),

@@ -1,4 +1,5 @@
 import type { OrderInput, OrderShipment, OrderSnapshot } from '../../domain/order';
+import type { ReturnSnapshot } from '../../domain/return';
 import { initialSnapshot } from '../../domain/order.state';
 import { renderTrackingPage, trackingView } from './tracking.page';
 
@@ -87,5 +88,55 @@ describe("the tracking page's shipments", () => {
     const placed = { ...partly, shipments: [] };
     expect(trackingView(placed).shipments).toEqual([]);
     expect(renderTrackingPage(trackingView(placed), 'en', 'UTC')).not.toContain('class="shipment"');
+  });
+});
+
+describe("the tracking page's returns", () => {
+  const order: OrderSnapshot = { ...partly, status: 'shipped' };
+  const ret = (number: string, createdAt: string, changes: Partial<ReturnSnapshot>): ReturnSnapshot => ({
+    returnId: `r-${number}`,
+    number,
+    orderId: order.orderId,
+    currency: 'CNY',
+    status: 'requested',
+    resolution: 'refund',
+    reason: 'secret reason',
+    lines: [{ productId: 'p-TEA-SECRET', sku: 'TEA-SECRET', quantity: 2, unitPrice: 100 }],
+    received: [],
+    refundedAmount: null,
+    rejection: null,
+    createdBy: { id: 'c1', username: 'customer' },
+    createdAt,
+    updatedAt: createdAt,
+    version: 1,
+    ...changes,
+  });
+  const returns = [
+    ret('RT-2026-000002', '2026-12-04T00:00:00.000Z', {
+      status: 'exchanged',
+      resolution: 'exchange',
+      replacement: { orderId: 'o2', number: 'SO-2026-000009' },
+    }),
+    ret('RT-2026-000001', '2026-12-03T00:00:00.000Z', { status: 'refunded', refundedAmount: 20000 }),
+  ];
+
+  it('lists them oldest first with their progress, the refund and the replacement, in both languages', () => {
+    const view = trackingView(order, returns);
+    expect(view.returns.map(({ number, status }) => [number, status])).toEqual([
+      ['RT-2026-000001', 'refunded'],
+      ['RT-2026-000002', 'exchanged'],
+    ]);
+    const en = renderTrackingPage(view, 'en', 'UTC');
+    expect(en).toContain('data-return-number="RT-2026-000001" data-return-status="refunded"');
+    expect(en).toMatch(/Refunded<\/dt><dd>CN¥200\.00/);
+    expect(en).toContain('Exchanged: the replacement ships separately');
+    expect(en).toContain('SO-2026-000009');
+    const zh = renderTrackingPage(view, 'zh-CN', 'UTC');
+    expect(zh).toContain('已换货，换货商品另行发出');
+    for (const secret of ['TEA-SECRET', 'secret reason']) expect(en).not.toContain(secret);
+  });
+
+  it('shows no returns section without returns', () => {
+    expect(renderTrackingPage(trackingView(order), 'en', 'UTC')).not.toContain('class="return"');
   });
 });

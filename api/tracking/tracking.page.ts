@@ -7,6 +7,7 @@
 import Handlebars from 'handlebars';
 import type { Language } from '../../domain/people';
 import type { OrderSnapshot, OrderStatus } from '../../domain/order';
+import type { ReturnSnapshot, ReturnStatus } from '../../domain/return';
 import { shipmentsOf } from '../../domain/shipment.rules';
 
 export type TrackingStep = 'placed' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'rejected';
@@ -27,10 +28,23 @@ export interface TrackingView {
     shippedAt: string;
     lines: { item: number; quantity: number }[];
   }[];
+  /**
+   * The order's returns, oldest first, with what the customer hears of them: status, the units by item
+   * position, the amount refunded, an exchange's replacement order.
+   */
+  returns: {
+    number: string;
+    status: ReturnStatus;
+    lines: { item: number; quantity: number }[];
+    refunded: number | null;
+    replacement: string | null;
+  }[];
+  /** The order's currency, for the amounts refunded. */
+  currency: string;
 }
 
-/** The steps an order has passed, oldest first, each with when it happened. */
-export function trackingView(order: OrderSnapshot): TrackingView {
+/** The steps an order has passed, oldest first, each with when it happened; and its returns. */
+export function trackingView(order: OrderSnapshot, returns: ReturnSnapshot[] = []): TrackingView {
   const steps: TrackingView['steps'] = [{ step: 'placed', at: order.createdAt }];
   const approval = order.approvals[0];
   if (approval) steps.push({ step: 'confirmed', at: approval.at });
@@ -51,6 +65,16 @@ export function trackingView(order: OrderSnapshot): TrackingView {
       shippedAt,
       lines: lines.map(({ sku, quantity }) => ({ item: positions.get(sku) ?? 0, quantity })),
     })),
+    returns: [...returns]
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((ret) => ({
+        number: ret.number,
+        status: ret.status,
+        lines: ret.lines.map(({ sku, quantity }) => ({ item: positions.get(sku) ?? 0, quantity })),
+        refunded: ret.refundedAmount,
+        replacement: ret.replacement?.number ?? null,
+      })),
+    currency: order.currency,
   };
 }
 
@@ -79,6 +103,18 @@ const WORDS = {
     returnRefund: '退款',
     returnExchange: '换货（寄出同样的商品）',
     returnSubmit: '提交退货申请',
+    returns: '退货',
+    refunded: '已退金额',
+    replacementOrder: '换货订单',
+    returnStatuses: {
+      requested: '已申请，待审核',
+      approved: '已批准，请寄回商品',
+      received: '已收到退回的商品',
+      refunded: '已退款',
+      exchanged: '已换货，换货商品另行发出',
+      closed: '已办结',
+      rejected: '未获批准',
+    },
     returnRequested: '退货申请已提交',
     returnNumber: '退货单号',
     returnRefused: '退货申请未能提交',
@@ -119,6 +155,18 @@ const WORDS = {
     returnRefund: 'A refund',
     returnExchange: 'An exchange (the same items sent again)',
     returnSubmit: 'Request the return',
+    returns: 'Returns',
+    refunded: 'Refunded',
+    replacementOrder: 'Replacement order',
+    returnStatuses: {
+      requested: 'Requested, to be reviewed',
+      approved: 'Approved: please send the units back',
+      received: 'Units received, being dealt with',
+      refunded: 'Refunded',
+      exchanged: 'Exchanged: the replacement ships separately',
+      closed: 'Closed',
+      rejected: 'Not approved',
+    },
     returnRequested: 'Your return is requested',
     returnNumber: 'Return number',
     returnRefused: 'The return could not be requested',
@@ -194,6 +242,14 @@ const PAGE = Handlebars.compile(
 <dt>{{../words.trackingNumber}}</dt><dd>{{trackingNumber}}</dd>
 <dt>{{../words.contents}}</dt><dd>{{#each lines}}<span class="line" data-item="{{item}}">{{../../words.item}} {{item}} × {{quantity}}</span> {{/each}}</dd></dl>
 {{/each}}{{/if}}
+{{#if returns.length}}<h2>{{words.returns}}</h2>
+{{#each returns}}<dl class="return" data-return-number="{{number}}" data-return-status="{{status}}">
+<dt>{{../words.returnNumber}}</dt><dd>{{number}}</dd>
+<dt>{{../words.status}}</dt><dd>{{statusText}}</dd>
+<dt>{{../words.contents}}</dt><dd>{{#each lines}}<span class="line" data-item="{{item}}">{{../../words.item}} {{item}} × {{quantity}}</span> {{/each}}</dd>
+{{#if refunded}}<dt>{{../words.refunded}}</dt><dd>{{refunded}}</dd>{{/if}}
+{{#if replacement}}<dt>{{../words.replacementOrder}}</dt><dd>{{replacement}}</dd>{{/if}}</dl>
+{{/each}}{{/if}}
 {{#if returnForm}}<h2>{{words.returnTitle}}</h2>
 <form method="post" class="return-form">
 <p>{{words.returnHint}}</p>
@@ -235,6 +291,8 @@ export function renderTrackingPage(
 ): string {
   const words = WORDS[language];
   const format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const money = new Intl.NumberFormat(language, { style: 'currency', currency: view.currency });
+  const fractionDigits = money.resolvedOptions().maximumFractionDigits ?? 2;
   const body = PAGE({
     words,
     status: view.status,
@@ -249,6 +307,11 @@ export function renderTrackingPage(
     shipments: view.shipments.map((shipment) => ({
       ...shipment,
       date: format.format(new Date(shipment.shippedAt)),
+    })),
+    returns: view.returns.map((ret) => ({
+      ...ret,
+      statusText: words.returnStatuses[ret.status],
+      refunded: ret.refunded === null ? null : money.format(ret.refunded / 10 ** fractionDigits),
     })),
     returnForm: returnForm && returnForm.items.length > 0 ? returnForm : null,
   });
