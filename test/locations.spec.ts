@@ -4,7 +4,7 @@ import { orderWorkflowId } from '../workflows/order.definitions';
 import { seedCatalogue } from './support/fixtures';
 import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
-import { placeOrder, stockOf } from './support/orders';
+import { cancelLeftWaiting, placeOrder, stockOf } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
 /**
@@ -286,7 +286,12 @@ describe('stock locations', () => {
     expect(done).toMatchObject({ stockOnHand: 0, reserved: 0 });
     expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 0 });
     expect(at(done.stock, west)).toMatchObject({ onHand: 0 });
-  }, 180_000);
+
+    await cancelLeftWaiting(
+      staff,
+      orders.filter((_, index) => approved[index]!.body.awaiting === 'stock').map((order) => order.id),
+    );
+  }, 240_000);
 
   it('lets managers set the order of preference: ship sends from the preferred location that holds it all', async () => {
     const { other: west, customerId, sku } = await stockedAtTwo(5, 5);

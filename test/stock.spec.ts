@@ -1,6 +1,6 @@
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { placeOrder, stockOf, type OrderBody } from './support/orders';
+import { cancelLeftWaiting, placeOrder, stockOf, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
 describe('stock', () => {
@@ -54,7 +54,11 @@ describe('stock', () => {
     const nowServed = states.filter((order) => order.awaiting === 'shipment').map((order) => order.id);
     expect(new Set(nowServed)).toEqual(firstFive);
     expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 15, reserved: 15, available: 0 });
-  }, 180_000);
+    await cancelLeftWaiting(
+      api,
+      queue.slice(5).map((order) => order.id),
+    );
+  }, 240_000);
 
   it('ships reserved goods out of stock on hand', async () => {
     const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 100, stockOnHand: 7 }]);
