@@ -342,7 +342,8 @@ export class ReturnRepository {
       // The totals first (their rows locked), then the location's own rows: the order every stock move keeps.
       const waiting = await new StockRepository(em).restock(sql, units, {
         orderId: snapshot.orderId,
-        reason: `returned with ${snapshot.number} to ${location}`,
+        // The reason's form is what the invariants and reports match; the location is the return's own record.
+        reason: `returned with ${snapshot.number}`,
         actor: by,
       });
       await LocationRepository.receive(sql, location, units);
