@@ -3,6 +3,7 @@ import { actionsFor, initialSnapshot, refusalOf } from './order.state';
 import {
   editRefusal,
   keepShippedPrices,
+  placeReady,
   planParcels,
   unshippedLines,
   isPartlyShipped,
@@ -333,5 +334,17 @@ describe('the parcels of everything ready', () => {
 
   it('answers null when the locations together do not hold it', () => {
     expect(planParcels([tea], [place('MAIN', { 'p-tea': 6 }), place('EAST', { 'p-tea': 3 })])).toBeNull();
+  });
+
+  it('places ready units as the parcels would leave, and names what no location holds any more', () => {
+    const holdings = [place('MAIN', { 'p-tea': 6 }), place('EAST', { 'p-tea': 3, 'p-cup': 2 })];
+    expect(placeReady([cup], holdings)).toEqual({ parcels: [{ location: 'EAST', lines: [cup] }], short: [] });
+    expect(placeReady([tea, cup], holdings)).toEqual({
+      parcels: [
+        { location: 'MAIN', lines: [{ ...tea, quantity: 6 }] },
+        { location: 'EAST', lines: [{ ...tea, quantity: 3 }, cup] },
+      ],
+      short: [{ ...tea, quantity: 1 }],
+    });
   });
 });

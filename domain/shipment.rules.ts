@@ -191,6 +191,28 @@ export function planParcels(lines: ShipmentLine[], holdings: LocationHoldings): 
     (place.onHand.get(line.productId) ?? 0) >= line.quantity;
   const whole = holdings.find((place) => lines.every((line) => holds(place, line)));
   if (whole) return [{ location: whole.location, lines }];
+  const { parcels, short } = spreadOver(lines, holdings);
+  return short.length === 0 ? parcels : null;
+}
+
+/**
+ * Where the ready units of an order would leave from (the order page's view per location): as `ship`
+ * would send them; when the locations together no longer hold them all (stock moved since it was
+ * reserved), line by line as far as they go, and `short` the units no location holds.
+ */
+export function placeReady(
+  lines: ShipmentLine[],
+  holdings: LocationHoldings,
+): { parcels: Parcel[]; short: ShipmentLine[] } {
+  const parcels = planParcels(lines, holdings);
+  return parcels ? { parcels, short: [] } : spreadOver(lines, holdings);
+}
+
+/** The lines taken location by location, in order of preference, each as far as the location holds. */
+function spreadOver(
+  lines: ShipmentLine[],
+  holdings: LocationHoldings,
+): { parcels: Parcel[]; short: ShipmentLine[] } {
   const left = new Map(lines.map((line) => [line.productId, line.quantity]));
   const parcels: Parcel[] = [];
   for (const place of holdings) {
@@ -202,7 +224,11 @@ export function planParcels(lines: ShipmentLine[], holdings: LocationHoldings): 
     });
     if (taken.length > 0) parcels.push({ location: place.location, lines: taken });
   }
-  return [...left.values()].every((quantity) => quantity === 0) ? parcels : null;
+  const short = lines.flatMap(({ productId, sku }) => {
+    const quantity = left.get(productId) ?? 0;
+    return quantity > 0 ? [{ productId, sku, quantity }] : [];
+  });
+  return { parcels, short };
 }
 
 /**
@@ -257,4 +283,82 @@ export function keepShippedPrices(order: Shipped, lines: OrderLine[]): { lines: 
     return { ...line, unitPrice, lineTotal: unitPrice * line.quantity };
   });
   return { lines: kept, total: kept.reduce((sum, line) => sum + line.lineTotal, 0) };
+}
+
+/** One product's stock at one location: what it holds and what of that no order has reserved. */
+export interface LocationStock {
+  location: string;
+  onHand: number;
+  available: number;
+}
+
+/** One line of an order at one location: what left from there, what would leave from there next. */
+export interface LineAtLocation extends LocationStock {
+  shipped: number;
+  ready: number;
+}
+
+/** One line of an order being fulfilled: shipped, reserved and ready, waiting; and each location's part. */
+export interface LineFulfilment {
+  sku: string;
+  name: string;
+  quantity: number;
+  shippedQuantity: number;
+  reservedQuantity: number;
+  waitingQuantity: number;
+  locations: LineAtLocation[];
+}
+
+/**
+ * The order's lines per location (the order page's fulfilment view, issue 24): the units each location
+ * sent, the reserved units it would send now (as `ship` would, see `placeReady`), and what it holds of the
+ * product. `stock` lists every location for each product, in order of preference. A closed order waits for
+ * nothing: what did not ship was cancelled.
+ */
+export function fulfilmentOf(
+  order: Shipped & Pick<OrderSnapshot, 'status'>,
+  stock: ReadonlyMap<string, LocationStock[]>,
+): LineFulfilment[] {
+  const shipped = shippedQuantities(order);
+  const reserved = reservedQuantities(order);
+  const ready = order.lines.flatMap(({ productId, sku }) => {
+    const quantity = reserved.get(sku) ?? 0;
+    return quantity > 0 ? [{ productId, sku, quantity }] : [];
+  });
+  const places = [...new Set([...stock.values()].flat().map((level) => level.location))];
+  const holdings: LocationHoldings = places.map((location) => ({
+    location,
+    onHand: new Map(
+      [...stock].map(([productId, levels]) => [
+        productId,
+        levels.find((level) => level.location === location)?.onHand ?? 0,
+      ]),
+    ),
+  }));
+  const { parcels } = placeReady(ready, holdings);
+  const units = (lines: { sku: string; quantity: number }[], sku: string) =>
+    lines.reduce((sum, line) => sum + (line.sku === sku ? line.quantity : 0), 0);
+  const closed = order.status === 'cancelled' || order.status === 'rejected';
+  return order.lines.map(({ productId, sku, name, quantity }) => {
+    const left = quantity - (shipped.get(sku) ?? 0) - (reserved.get(sku) ?? 0);
+    return {
+      sku,
+      name,
+      quantity,
+      shippedQuantity: shipped.get(sku) ?? 0,
+      reservedQuantity: reserved.get(sku) ?? 0,
+      waitingQuantity: closed ? 0 : Math.max(0, left),
+      locations: (stock.get(productId) ?? []).map(({ location, onHand, available }) => ({
+        location,
+        onHand,
+        available,
+        shipped: shipmentsOf(order)
+          .filter((shipment) => shipment.location === location)
+          .reduce((sum, shipment) => sum + units(shipment.lines, sku), 0),
+        ready: parcels
+          .filter((parcel) => parcel.location === location)
+          .reduce((sum, parcel) => sum + units(parcel.lines, sku), 0),
+      })),
+    };
+  });
 }

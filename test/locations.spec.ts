@@ -64,7 +64,8 @@ describe('stock locations', () => {
 
   const product = async (sku: string) =>
     (await staff.get<Product>(`/api/products/${(await stockOf(staff, sku)).id}`)).body;
-  const at = (levels: Level[], location: string) => levels.find((level) => level.location === location);
+  const at = <Place extends { location: string }>(places: Place[], location: string) =>
+    places.find((place) => place.location === location);
 
   it('starts with MAIN; managers create more and list them, MAIN first', async () => {
     const code = await newLocation();
@@ -253,6 +254,76 @@ describe('stock locations', () => {
       handle.workflowId,
     );
     recordHistory(stack, handle.workflowId, '', 'shipped-from-two-locations-at-once');
+  });
+
+  it("shows staff the order's lines per location, and a shipment naming no location leaves from one that holds it", async () => {
+    const { other: west, customerId, sku } = await stockedAtTwo(8, 2);
+    const placed = await placeOrder(staff, customerId, [{ sku, quantity: 10 }]);
+    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).status).toBe(200);
+    type AtLocation = { location: string; shipped: number; ready: number; onHand: number; available: number };
+    type Fulfilment = {
+      orderId: string;
+      locations: Location[];
+      lines: {
+        sku: string;
+        quantity: number;
+        shippedQuantity: number;
+        reservedQuantity: number;
+        waitingQuantity: number;
+        locations: AtLocation[];
+      }[];
+    };
+    const view = async () => {
+      const answer = await staff.get<Fulfilment>(`/api/orders/${placed.id}/fulfilment`);
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+
+    const before = await view();
+    expect(before.locations.map((location) => location.code)).toEqual(expect.arrayContaining(['MAIN', west]));
+    expect(before.lines).toEqual([
+      expect.objectContaining({
+        sku,
+        quantity: 10,
+        shippedQuantity: 0,
+        reservedQuantity: 10,
+        waitingQuantity: 0,
+      }),
+    ]);
+    expect(at(before.lines[0]!.locations, 'MAIN')).toEqual({
+      location: 'MAIN',
+      shipped: 0,
+      ready: 8,
+      onHand: 8,
+      available: 0,
+    });
+    expect(at(before.lines[0]!.locations, west)).toEqual({
+      location: west,
+      shipped: 0,
+      ready: 2,
+      onHand: 2,
+      available: 0,
+    });
+
+    // No location named: the first that holds all of it (MAIN for 8, then the other for the last 2).
+    const ship = (quantity: number, trackingNumber: string) =>
+      staff.post<{ location: string }>(`/api/orders/${placed.id}/shipments`, {
+        lines: [{ sku, quantity }],
+        carrier: 'SF',
+        trackingNumber,
+      });
+    const first = await ship(8, 'SF-VIEW-1');
+    expect(first.status).toBe(201);
+    expect(first.body.location).toBe('MAIN');
+    const second = await ship(2, 'SF-VIEW-2');
+    expect(second.status).toBe(201);
+    expect(second.body.location).toBe(west);
+
+    const after = await view();
+    expect(after.lines[0]).toMatchObject({ shippedQuantity: 10, reservedQuantity: 0, waitingQuantity: 0 });
+    expect(at(after.lines[0]!.locations, 'MAIN')).toMatchObject({ shipped: 8, ready: 0, onHand: 0 });
+    expect(at(after.lines[0]!.locations, west)).toMatchObject({ shipped: 2, ready: 0, onHand: 0 });
+    expect((await staff.get(`/api/orders/${randomUUID()}/fulfilment`)).status).toBe(404);
   });
 
   // Fifty orders through the pipeline at once: a minute's work on a busy 2-core machine.

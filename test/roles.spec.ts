@@ -464,6 +464,12 @@ const TABLE: Cell[] = [
     request: () => ['GET', `/api/orders/${nobody}/shipments/${nobody}/shipping-label`],
     route: 'GET /api/orders/:id/shipments/:shipmentId/shipping-label',
   },
+  {
+    action: "read an order's lines per stock location",
+    allowed: ALL,
+    request: () => ['GET', `/api/orders/${nobody}/fulfilment`],
+    route: 'GET /api/orders/:id/fulfilment',
+  },
   { action: 'list stock locations', allowed: ['admin', 'manager'], request: () => ['GET', '/api/locations'] },
   {
     action: 'create a stock location',

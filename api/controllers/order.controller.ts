@@ -34,6 +34,7 @@ import { invalidField } from '../errors/domain.error';
 import { ApiErrors, ApiOp, OptionalHeader } from '../openapi/decorators';
 import { BulkOrderActionDto, BulkResultDto } from '../dtos/bulk.dto';
 import { OrderBulkService } from '../services/order-bulk.service';
+import { OrderFulfilmentDto } from '../dtos/fulfilment.dto';
 import { OrderService } from '../services/order.service';
 
 /** A staff action: answers 200 with the order after it, 404 for an unknown id, 409 naming the status. */
@@ -107,6 +108,19 @@ export class OrderController {
   @Roles(...ANYONE)
   get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<OrderDto> {
     return this.service.get(id, actor);
+  }
+
+  @Get(':id/fulfilment')
+  @ApiOp(
+    'getOrderFulfilment',
+    "An order's lines per stock location",
+    'Per line: shipped, reserved (ready), waiting; per location: what left from there, where the ready units would leave from now, and what it holds of the product. Also the locations a shipment may leave from.',
+  )
+  @ApiOkResponse({ type: OrderFulfilmentDto })
+  @ApiErrors(404)
+  @Roles(...ANYONE)
+  fulfilment(@Param('id') id: string): Promise<OrderFulfilmentDto> {
+    return this.service.fulfilment(id);
   }
 
   @Get(':id/workflow-link')

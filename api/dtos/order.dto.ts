@@ -248,7 +248,8 @@ export class CreateShipmentDto {
 
   @ApiPropertyOptional({
     example: MAIN_LOCATION,
-    description: 'The stock location it leaves from (a code from `GET /api/locations`); default `MAIN`.',
+    description:
+      "The stock location it leaves from (a code from `GET /api/locations` or `GET /api/orders/:id/fulfilment`); by default the first location, in the managers' order of preference, that holds all of its units (`MAIN` when none does, and then a 409 naming `location`).",
   })
   @IsOptional()
   @IsString()

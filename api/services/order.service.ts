@@ -34,6 +34,7 @@ import {
   type OrderSnapshot,
   type OrderSource,
   type RefusalDetails,
+  type ShipmentLine,
 } from '../../domain/order';
 import {
   ORDER_AWAITING_KEY,
@@ -54,7 +55,9 @@ import { isFinal, refusalOf } from '../../domain/order.state';
 import {
   MAIN_LOCATION,
   editRefusal,
+  fulfilmentOf,
   keepShippedPrices,
+  type LocationStock,
   linesToShip,
   planParcels,
   readyLines,
@@ -72,6 +75,7 @@ import type {
   ReasonDto,
   ShipOrderDto,
 } from '../dtos/order.dto';
+import type { OrderFulfilmentDto } from '../dtos/fulfilment.dto';
 import { OrderDto, OrderShipmentDto, WorkflowLinkDto } from '../dtos/order.dto';
 import { DomainError, invalidField, invalidState, notFound } from '../errors/domain.error';
 import { TEMPORAL_REQUEST_DEADLINE_MS } from '../temporal/temporal.module';
@@ -285,6 +289,23 @@ export class OrderService {
     };
   }
 
+  /**
+   * The order's lines per stock location: what left from where, where the reserved units would leave from
+   * now, and what each location holds of the products (the order page's fulfilment view, issue 24).
+   */
+  async fulfilment(id: string): Promise<OrderFulfilmentDto> {
+    const order = await this.snapshot(id);
+    const stock = new Map<string, LocationStock[]>();
+    for (const { productId } of order.lines) {
+      if (!stock.has(productId)) stock.set(productId, await this.locations.levels(productId));
+    }
+    return {
+      orderId: order.orderId,
+      locations: await this.locations.list(),
+      lines: fulfilmentOf(order, stock),
+    };
+  }
+
   async snapshot(id: string): Promise<OrderSnapshot> {
     const order = await this.orders.findById(id);
     if (!order) throw notFound('order', id);
@@ -384,11 +405,11 @@ export class OrderService {
    */
   async createShipment(id: string, dto: CreateShipmentDto, actor: Actor): Promise<OrderShipmentDto> {
     const current = await this.snapshot(id);
-    const location = dto.location ?? MAIN_LOCATION;
+    const lines = dto.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    const location = dto.location ?? (await this.oneLocationHolding(linesToShip(current, lines)));
     if (!(await this.locations.exists(location))) {
       throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
     }
-    const lines = dto.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
       const refusal = shipmentRefusal(current, lines);
       if (refusal?.kind === 'input')
@@ -415,6 +436,16 @@ export class OrderService {
     const shipment = after.shipments.find((made) => made.id === shipmentId);
     if (!shipment) throw new Error(`the order's answer lacks its new shipment ${shipmentId}`);
     return shipment;
+  }
+
+  /**
+   * Where a shipment that names no location leaves from: the first location, in the managers' order of
+   * preference, that holds all of its units; `MAIN` when none does (and the shipment is refused for it).
+   */
+  private async oneLocationHolding(lines: ShipmentLine[]): Promise<string> {
+    const holdings = await this.locations.holdings(lines.map((line) => line.productId));
+    const parcels = planParcels(lines, holdings);
+    return parcels?.length === 1 ? parcels[0]!.location : MAIN_LOCATION;
   }
 
   /** Confirms delivery. */

@@ -21,7 +21,7 @@ import {
 } from '../support/browser';
 import { eventually, seedCatalogue } from '../support/fixtures';
 import type { ApiClient } from '../support/http';
-import { placeOrder, type OrderBody } from '../support/orders';
+import { placeOrder, stockOf, type OrderBody } from '../support/orders';
 import { ownTaskQueue, startStack, type TestStack } from '../support/stack';
 
 const load = (language: string) =>
@@ -43,7 +43,12 @@ type Order = OrderBody & {
   customerId: string;
   allowPartial: boolean;
   lines: { sku: string; quantity: number; shippedQuantity: number; reservedQuantity: number }[];
-  shipments: { id: string; trackingNumber: string; lines: { sku: string; quantity: number }[] }[];
+  shipments: {
+    id: string;
+    location: string;
+    trackingNumber: string;
+    lines: { sku: string; quantity: number }[];
+  }[];
 };
 
 /** A line's figures as the order page shows them: ordered, shipped, ready (reserved), waiting for stock. */
@@ -241,6 +246,83 @@ describe('shipping an order in parts from the console', () => {
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toMatch(/application\/pdf/);
     await screenshot(page, 'zh-CN-order-shipped-in-two-parcels');
+  }, 180_000);
+
+  it('ships an order held at two locations in two parcels, each offered from the location that holds it', async () => {
+    // 8 of the product at MAIN, 2 at a new location; an order of 10.
+    const manager = await stack.client(['manager'], 'bs-manager');
+    const west = `W-${tag}`;
+    expect((await manager.post('/api/locations', { code: west, name: `西仓 ${tag}` })).status).toBe(201);
+    const seeded = await seedCatalogue(staff, [{ unitPrice: 800, stockOnHand: 8 }]);
+    const sku = seeded.skus[0]!;
+    const moved = await staff.post(`/api/products/${(await stockOf(staff, sku)).id}/stock`, {
+      delta: 2,
+      reason: 'delivery',
+      location: west,
+    });
+    expect(moved.status).toBe(200);
+    const placed = await placeOrder(staff, customer.id, [{ sku, quantity: 10 }]);
+    expect((await staff.post<Order>(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({
+      awaiting: 'shipment',
+    });
+
+    const page = await open('bs-staff');
+    await page.goto(`/orders/${placed.id}`);
+    await settled(page);
+    const row = page.getByTestId('order-fulfilment').locator(`tr[data-row-key="${sku}"]`);
+    const at = (location: string) => row.locator(`[data-location-figures="${sku}@${location}"]`);
+    const figures = (location: string, shipped: string, ready: string, onHand: string) =>
+      zh('shipments.fulfilment.atLocation', { location, shipped, ready, onHand });
+    await at('MAIN')
+      .getByText(figures('MAIN', '0', '8', '8'))
+      .waitFor();
+    await at(west)
+      .getByText(figures(west, '0', '2', '2'))
+      .waitFor();
+
+    // The form offers the first parcel: 8 from MAIN.
+    const location = page.locator('.ant-form-item').filter({ has: page.locator('#shipment-location') });
+    await location.getByText('MAIN').first().waitFor();
+    expect(
+      await eventually(
+        () => quantityOf(page, sku).inputValue(),
+        (value) => value === '8',
+      ),
+    ).toBe('8');
+    await page.locator('#shipment-carrier').fill('顺丰速运');
+    await page.locator('#shipment-tracking-number').fill(`SF-${tag}-M`);
+    await page.getByTestId('ship-selection').click();
+    await page.getByTestId('shipment-done').getByText(`SF-${tag}-M`).waitFor();
+    await figuresBecome(page, sku, { ordered: '10', shipped: '8', ready: '2', waiting: '0' });
+    await page.getByTestId('shipment-summary').waitFor();
+
+    // Then the second: 2 from the other location, which the form now offers.
+    await at('MAIN')
+      .getByText(figures('MAIN', '8', '0', '0'))
+      .waitFor();
+    await location.getByText(west).first().waitFor();
+    expect(
+      await eventually(
+        () => quantityOf(page, sku).inputValue(),
+        (value) => value === '2',
+      ),
+    ).toBe('2');
+    await page.locator('#shipment-carrier').fill('顺丰速运');
+    await page.locator('#shipment-tracking-number').fill(`SF-${tag}-W`);
+    await page.getByTestId('ship-selection').click();
+    await page.getByTestId('shipment-done').getByText(`SF-${tag}-W`).waitFor();
+    const status = page.locator('.page-header [data-testid=order-status]');
+    await attributeBecomes(status, 'data-status', 'shipped');
+    await at(west)
+      .getByText(figures(west, '2', '0', '0'))
+      .waitFor();
+
+    const shipped = await readOrder(placed.id);
+    expect(shipped.shipments.map((s) => [s.location, s.trackingNumber, s.lines])).toEqual([
+      ['MAIN', `SF-${tag}-M`, [{ sku, quantity: 8 }]],
+      [west, `SF-${tag}-W`, [{ sku, quantity: 2 }]],
+    ]);
+    await screenshot(page, 'zh-CN-order-shipped-from-two-locations');
   }, 180_000);
 
   it('finds partly shipped orders on the board with its filter', async () => {

@@ -653,6 +653,28 @@ export interface paths {
         patch: operations["editOrder"];
         trace?: never;
     };
+    "/api/orders/{id}/fulfilment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's lines per stock location
+         * @description Per line: shipped, reserved (ready), waiting; per location: what left from there, where the ready units would leave from now, and what it holds of the product. Also the locations a shipment may leave from.
+         *
+         *     Roles: admin, manager, staff, auditor.
+         */
+        get: operations["getOrderFulfilment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/workflow-link": {
         parameters: {
             query?: never;
@@ -3110,6 +3132,45 @@ export interface components {
             items: components["schemas"]["OrderDto"][];
             nextCursor: string | null;
         };
+        LocationDto: {
+            /** @example MAIN */
+            code: string;
+            /** @example Main warehouse */
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LineAtLocationDto: {
+            /** @example MAIN */
+            location: string;
+            /** @description Units of this line that left from this location. */
+            shipped: number;
+            /** @description Units of this line reserved for the order that would leave from this location now (as `ship` sends: the first location in the managers' order of preference that holds everything ready, else line by line). */
+            ready: number;
+            /** @description The product's units at this location. */
+            onHand: number;
+            /** @description The product's units at this location that no order has reserved (see `GET /api/products/:id`). */
+            available: number;
+        };
+        LineFulfilmentDto: {
+            sku: string;
+            name: string;
+            quantity: number;
+            shippedQuantity: number;
+            /** @description Reserved and not shipped yet: ready to ship. */
+            reservedQuantity: number;
+            /** @description Not shipped and not reserved: waiting for stock (0 once the order is cancelled or rejected). */
+            waitingQuantity: number;
+            /** @description Every location, in the managers' order of preference. */
+            locations: components["schemas"]["LineAtLocationDto"][];
+        };
+        OrderFulfilmentDto: {
+            /** Format: uuid */
+            orderId: string;
+            /** @description The stock locations in the managers' order of preference: where a shipment may leave from. */
+            locations: components["schemas"]["LocationDto"][];
+            lines: components["schemas"]["LineFulfilmentDto"][];
+        };
         WorkflowLinkDto: {
             /** @example order:7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978 */
             workflowId: string;
@@ -3149,7 +3210,7 @@ export interface components {
             /** @description Units of the order's lines that leave now. */
             lines: components["schemas"]["ShipmentLineInputDto"][];
             /**
-             * @description The stock location it leaves from (a code from `GET /api/locations`); default `MAIN`.
+             * @description The stock location it leaves from (a code from `GET /api/locations` or `GET /api/orders/:id/fulfilment`); by default the first location, in the managers' order of preference, that holds all of its units (`MAIN` when none does, and then a 409 naming `location`).
              * @example MAIN
              */
             location?: string;
@@ -3422,14 +3483,6 @@ export interface components {
             stockOnHand: number;
             reserved: number;
             available: number;
-        };
-        LocationDto: {
-            /** @example MAIN */
-            code: string;
-            /** @example Main warehouse */
-            name: string;
-            /** Format: date-time */
-            createdAt: string;
         };
         LocationListDto: {
             /** @description In the managers' order of preference (`GET /api/settings/locations`). */
@@ -7344,6 +7397,65 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description An API key made more requests this minute than its limit; repeat after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description PostgreSQL or Temporal cannot be reached right now; nothing was done, the request may be repeated. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    getOrderFulfilment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderFulfilmentDto"];
+                };
+            };
+            /** @description No credentials, or a token that is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Nothing with that id (whatever its format). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,6 +47,15 @@ export function useOrder(id: string) {
   });
 }
 
+/** The order's lines per stock location: shipped, ready and held at each, and where it may ship from. */
+export function useOrderFulfilment(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...ordersQueryKeys.detail(id), 'fulfilment'],
+    queryFn: async () => unwrap(await api.GET('/api/orders/{id}/fulfilment', { params: { path: { id } } })),
+    enabled,
+  });
+}
+
 /** The order's workflow in the Temporal web UI; asked only for admins (the API refuses anyone else). */
 export function useWorkflowLink(id: string, enabled: boolean) {
   return useQuery({

@@ -70,9 +70,7 @@ function OrderDetail({ order }: { order: Order }) {
                 : '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('orders.fields.shipment')}>
-              {order.shipment
-                ? `${order.shipment.carrier} · ${order.shipment.trackingNumber} · ${dateTime(order.shipment.shippedAt, lang)}`
-                : '—'}
+              <ShipmentSummary order={order} />
             </Descriptions.Item>
             <Descriptions.Item label={t('tasks.assignee')}>
               <OrderAssignee order={order} />
@@ -181,5 +179,29 @@ function OrderDetail({ order }: { order: Order }) {
       <OrderReturns order={order} />
       <OrderMessages order={order} />
     </>
+  );
+}
+
+/**
+ * The order's shipment at a glance: once everything has left, its (last) parcel; while it leaves in parts,
+ * how many units have left in how many parcels and the latest of them; before that, nothing.
+ */
+function ShipmentSummary({ order }: { order: Order }) {
+  const { t, i18n } = useTranslation();
+  const parcel = (shipment: { carrier: string; trackingNumber: string; shippedAt: string }) =>
+    `${shipment.carrier} · ${shipment.trackingNumber} · ${dateTime(shipment.shippedAt, i18n.language)}`;
+  if (order.shipment) return <>{parcel(order.shipment)}</>;
+  const last = order.shipments.at(-1);
+  if (!last) return <>—</>;
+  const sum = (quantities: number[]) => quantities.reduce((total, quantity) => total + quantity, 0);
+  return (
+    <span data-testid="shipment-summary">
+      {t('orders.detail.partlyShipped', {
+        shipped: sum(order.lines.map((line) => line.shippedQuantity)),
+        total: sum(order.lines.map((line) => line.quantity)),
+        count: order.shipments.length,
+        parcel: parcel(last),
+      })}
+    </span>
   );
 }

@@ -1,15 +1,14 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocations } from '../../../../hooks/api/locations';
-import { ordersQueryKeys, useCreateShipment } from '../../../../hooks/api/orders';
-import type { Order } from '../../../../lib/client';
+import { ordersQueryKeys, useCreateShipment, useOrderFulfilment } from '../../../../hooks/api/orders';
+import type { Order, Schemas } from '../../../../lib/client';
 import { describeError } from '../../../../lib/errors';
-import { hasRole, MANAGERS } from '../../../../lib/roles';
-import { useMe } from '../../../../lib/session';
 
 type Line = Order['lines'][number];
+type Fulfilment = Schemas['OrderFulfilmentDto'];
+type AtLocation = Fulfilment['lines'][number]['locations'][number];
 
 /** The location every order ships from unless told otherwise (created by the migration). */
 const MAIN = 'MAIN';
@@ -31,7 +30,9 @@ interface Values {
 export function OrderFulfilment({ order }: { order: Order }) {
   const { t } = useTranslation();
   const [shipped, setShipped] = useState<string | null>(null);
-  if (order.status !== 'processing' && order.shipments.length === 0) return null;
+  const shown = order.status === 'processing' || order.shipments.length > 0;
+  const fulfilment = useOrderFulfilment(order.id, shown);
+  if (!shown) return null;
   // The form starts again from the order's new figures after a shipment (or a restock) changed them.
   const figures = order.lines.map((l) => `${l.sku}:${l.shippedQuantity}:${l.reservedQuantity}`).join(',');
   return (
@@ -49,6 +50,7 @@ export function OrderFulfilment({ order }: { order: Order }) {
       <FulfilmentForm
         key={figures}
         order={order}
+        fulfilment={fulfilment.data}
         onShipping={() => setShipped(null)}
         onShipped={(trackingNumber) => setShipped(trackingNumber)}
       />
@@ -58,20 +60,27 @@ export function OrderFulfilment({ order }: { order: Order }) {
 
 function FulfilmentForm(props: {
   order: Order;
+  /** The lines per location; undefined while it loads. */
+  fulfilment: Fulfilment | undefined;
   onShipping: () => void;
   onShipped: (trackingNumber: string) => void;
 }) {
-  const { order } = props;
+  const { order, fulfilment } = props;
   const { t } = useTranslation();
-  const me = useMe();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<string | null>(null);
   const create = useCreateShipment(order.id);
   const queryClient = useQueryClient();
   const canShip = order.actions.includes('ship');
-  // Only managers and admins may list the locations; everyone else ships from MAIN.
-  const locations = useLocations(canShip && hasRole(me.roles, MANAGERS));
   const closed = order.status === 'cancelled' || order.status === 'rejected';
+  const perLocation = new Map(fulfilment?.lines.map((line) => [line.sku, line.locations]) ?? []);
+  const planned = fulfilment && plannedParcel(order, fulfilment);
+  // The figures per location come after the order's: an untouched form then offers the planned parcel
+  // (the effect follows the plan's content, not its identity).
+  const plannedKey = planned ? JSON.stringify(planned) : '';
+  useEffect(() => {
+    if (planned && !form.isFieldsTouched()) form.setFieldsValue(planned);
+  }, [plannedKey]);
 
   const submit = async (values: Values) => {
     setError(null);
@@ -141,6 +150,11 @@ function FulfilmentForm(props: {
           closed ? '—' : Math.max(0, line.quantity - line.shippedQuantity - line.reservedQuantity),
         ),
     },
+    {
+      title: t('shipments.fulfilment.byLocation'),
+      key: 'byLocation',
+      render: (_: unknown, line: Line) => <ByLocation places={perLocation.get(line.sku)} sku={line.sku} />,
+    },
     ...(canShip
       ? [
           {
@@ -162,7 +176,7 @@ function FulfilmentForm(props: {
       : []),
   ];
 
-  const locationOptions = (locations.data ?? [{ code: MAIN, name: '' }]).map(({ code, name }) => ({
+  const locationOptions = (fulfilment?.locations ?? [{ code: MAIN, name: '' }]).map(({ code, name }) => ({
     value: code,
     label: name ? `${code} · ${name}` : code,
   }));
@@ -174,6 +188,7 @@ function FulfilmentForm(props: {
       initialValues={{
         quantities: Object.fromEntries(order.lines.map((line) => [line.sku, line.reservedQuantity])),
         location: MAIN,
+        ...planned,
         carrier: '',
         trackingNumber: '',
       }}
@@ -223,4 +238,55 @@ function FulfilmentForm(props: {
       )}
     </Form>
   );
+}
+
+/**
+ * One line at each location that has anything to do with it: units that left from there, ready units that
+ * would leave from there now, and what the location holds of the product.
+ */
+function ByLocation({ places, sku }: { places: AtLocation[] | undefined; sku: string }) {
+  const { t } = useTranslation();
+  if (!places) return <>…</>;
+  const relevant = places.filter((place) => place.shipped > 0 || place.ready > 0 || place.onHand > 0);
+  if (relevant.length === 0) return <>—</>;
+  return (
+    <Space direction="vertical" size={0}>
+      {relevant.map((place) => (
+        <Typography.Text key={place.location} data-location-figures={`${sku}@${place.location}`}>
+          {t('shipments.fulfilment.atLocation', {
+            location: place.location,
+            shipped: place.shipped,
+            ready: place.ready,
+            onHand: place.onHand,
+          })}
+        </Typography.Text>
+      ))}
+    </Space>
+  );
+}
+
+/**
+ * The parcel the form offers: what the first location to send would send now (as `ship` plans it), once
+ * the figures per location agree with the order's; undefined before.
+ */
+function plannedParcel(
+  order: Order,
+  fulfilment: Fulfilment,
+): Pick<Values, 'quantities' | 'location'> | undefined {
+  const lines = new Map(fulfilment.lines.map((line) => [line.sku, line]));
+  const agree = order.lines.every(
+    (line) =>
+      lines.get(line.sku)?.shippedQuantity === line.shippedQuantity &&
+      lines.get(line.sku)?.reservedQuantity === line.reservedQuantity,
+  );
+  const location = fulfilment.lines
+    .flatMap((line) => line.locations)
+    .find((place) => place.ready > 0)?.location;
+  if (!agree || location === undefined) return undefined;
+  const readyThere = (sku: string) =>
+    lines.get(sku)?.locations.find((place) => place.location === location)?.ready ?? 0;
+  return {
+    location,
+    quantities: Object.fromEntries(order.lines.map((line) => [line.sku, readyThere(line.sku)])),
+  };
 }
