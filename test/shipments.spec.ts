@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
@@ -191,6 +192,40 @@ describe('shipping an order in parts', () => {
     expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 34, reserved: 0 });
     // No shipment's step failed and was retried on a deadlock (PostgreSQL's 40P01) on the way.
     expect(readFileSync(LOG_FILE, 'utf8')).not.toMatch(/40P01|deadlock detected/);
+  });
+
+  it('makes a shipment once per Idempotency-Key, even when the request is repeated at once', async () => {
+    const { order, tea, cup } = await readyOrder();
+    const body = { lines: [{ sku: tea, quantity: 3 }], carrier: 'SF', trackingNumber: 'SF-ONCE' };
+    const send = (key: string, request: unknown = body) =>
+      api.post<{ id: string; lines: { sku: string; quantity: number }[] }>(
+        `/api/orders/${order.id}/shipments`,
+        request,
+        { 'idempotency-key': key },
+      );
+    const key = `ship-${randomUUID()}`;
+    // Two at once, as a client repeats a request whose answer it lost: one shipment, both answered with it.
+    const [first, second] = await Promise.all([send(key), send(key)]);
+    expect([first.status, second.status].every((status) => status === 200 || status === 201)).toBe(true);
+    expect(second.body.id).toBe(first.body.id);
+    const again = await send(key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await shipmentRows(order.id)).toHaveLength(1);
+    const after = (await api.get<Order>(`/api/orders/${order.id}`)).body;
+    expect(after.shipments).toHaveLength(1);
+    expect(after.lines.map((line) => line.shippedQuantity)).toEqual([3, 0]);
+
+    // The key with another body is a 422 and ships nothing; a malformed key is a 400 naming the header.
+    const other = await send(key, { ...body, lines: [{ sku: cup, quantity: 1 }] });
+    expect(other.status).toBe(422);
+    expect((await send('bad key with spaces')).status).toBe(400);
+    // Another key is another shipment.
+    expect((await send(`ship-${randomUUID()}`)).status).toBe(201);
+    expect(await shipmentRows(order.id)).toHaveLength(2);
+    expect(
+      (await api.get<Order>(`/api/orders/${order.id}`)).body.lines.map((l) => l.shippedQuantity),
+    ).toEqual([6, 0]);
   });
 
   it('records a whole-order ship as one shipment of every line', async () => {

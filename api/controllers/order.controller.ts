@@ -186,31 +186,44 @@ export class OrderController {
   }
 
   @Post(':id/shipments')
-  @HttpCode(201)
   @ApiOp(
     'createOrderShipment',
     'Ship some units of some lines of an order awaiting shipment',
     'The order stays `processing` until every unit has shipped, then becomes `shipped`.',
   )
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key and body for the same order: the same shipment, made once.',
+  })
   @ApiCreatedResponse({ type: OrderShipmentDto, description: 'The shipment.' })
+  @ApiOkResponse({
+    type: OrderShipmentDto,
+    description: 'An earlier request with this Idempotency-Key made it.',
+  })
   @ApiErrors(
-    [
-      400,
-      'A line the order does not have, a repeated line, or a location other than `MAIN`; names the field.',
-    ],
+    [400, 'A line the order does not have, a repeated line, or an unknown location; names the field.'],
     404,
     [
       409,
-      'The order is not awaiting shipment, or a quantity is more than is left of its line; names the status.',
+      'The order is not awaiting shipment, a quantity is more than is left of its line, or the location does not hold the units; names the field and the status.',
     ],
+    [422, 'The Idempotency-Key was used for another shipment of this order.'],
   )
   @Roles(...OPERATORS)
-  createShipment(
+  async createShipment(
     @Param('id') id: string,
     @Body() dto: CreateShipmentDto,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
   ): Promise<OrderShipmentDto> {
-    return this.service.createShipment(id, dto, actor);
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+    }
+    const { shipment, created } = await this.service.createShipment(id, dto, actor, idempotencyKey);
+    response.status(created ? 201 : 200);
+    return shipment;
   }
 
   @Post(':id/complete')

@@ -31,6 +31,7 @@ import {
   type ActorInput,
   type EditInput,
   type OrderInput,
+  type OrderShipment,
   type OrderSnapshot,
   type OrderSource,
   type RefusalDetails,
@@ -106,6 +107,9 @@ const IDEMPOTENT_ORDER_NAMESPACE = 'a1c0b7e2-5d3f-4c8a-9b61-2f4e8d7c6a10';
 function orderIdForKey(key: string): string {
   return uuidv5(key, IDEMPOTENT_ORDER_NAMESPACE);
 }
+
+/** The namespace of shipment ids derived from an order and an Idempotency-Key (a random UUID, fixed once). */
+const IDEMPOTENT_SHIPMENT_NAMESPACE = '6f2d8a41-93c5-4e7b-b0d9-1a5c7e3f8b24';
 
 /**
  * The id the releases before 2026-12 derived from a key. A request repeated across the upgrade with a key
@@ -403,9 +407,22 @@ export class OrderService {
    * Ships some units of some lines. Refused at once (nothing sent to the workflow) when the order as last
    * recorded cannot take it; the workflow checks again against the order as it is, and decides.
    */
-  async createShipment(id: string, dto: CreateShipmentDto, actor: Actor): Promise<OrderShipmentDto> {
+  async createShipment(
+    id: string,
+    dto: CreateShipmentDto,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<{ shipment: OrderShipmentDto; created: boolean }> {
     const current = await this.snapshot(id);
     const lines = dto.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    // With a key the shipment's id derives from it and the order: a repeated request finds the shipment it
+    // made (the workflow, too, records a shipment id once, so concurrent repeats make one shipment).
+    const shipmentId =
+      idempotencyKey === undefined
+        ? randomUUID()
+        : uuidv5(`${current.orderId}\n${idempotencyKey}`, IDEMPOTENT_SHIPMENT_NAMESPACE);
+    const earlier = current.shipments?.find((made) => made.id === shipmentId);
+    if (earlier) return { shipment: sameShipment(earlier, dto), created: false };
     const location = dto.location ?? (await this.oneLocationHolding(linesToShip(current, lines)));
     if (!(await this.locations.exists(location))) {
       throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
@@ -424,7 +441,6 @@ export class OrderService {
         );
       }
     }
-    const shipmentId = randomUUID();
     const after = await this.act(current, shipPartUpdate, {
       actor,
       shipmentId,
@@ -435,7 +451,7 @@ export class OrderService {
     });
     const shipment = after.shipments.find((made) => made.id === shipmentId);
     if (!shipment) throw new Error(`the order's answer lacks its new shipment ${shipmentId}`);
-    return shipment;
+    return { shipment: sameShipment(shipment, dto), created: true };
   }
 
   /**
@@ -581,4 +597,33 @@ export class OrderService {
     }
     return error;
   }
+}
+
+/**
+ * The shipment a request with an Idempotency-Key made, when the request asks for it again; another body
+ * under the same key is a 422 (a concurrent repeat that reached the workflow second is answered the same).
+ */
+function sameShipment(shipment: OrderShipment | OrderShipmentDto, dto: CreateShipmentDto): OrderShipmentDto {
+  const units = (lines: { sku: string; quantity: number }[]) =>
+    JSON.stringify([...lines].map(({ sku, quantity }) => [sku, quantity]).sort());
+  const same =
+    units(shipment.lines) === units(dto.lines) &&
+    shipment.carrier === dto.carrier &&
+    shipment.trackingNumber === dto.trackingNumber &&
+    (dto.location === undefined || dto.location === shipment.location);
+  if (!same) {
+    throw new DomainError(
+      'idempotency_mismatch',
+      'this Idempotency-Key was already used for another shipment of this order (other lines, carrier, tracking number or location)',
+    );
+  }
+  const { id, lines, location, carrier, trackingNumber, shippedAt } = shipment;
+  return {
+    id,
+    lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    location,
+    carrier,
+    trackingNumber,
+    shippedAt,
+  };
 }

@@ -17,7 +17,7 @@ import { mayApprove } from '../../domain/approval.rules';
 import { refusalOf } from '../../domain/order.state';
 import { editRefusal } from '../../domain/shipment.rules';
 import { refuse } from './record';
-import { shipmentCheck } from './shipments';
+import { isShipmentOf, shipmentCheck } from './shipments';
 
 /** A staff action, as its update brought it. */
 export type Command =
@@ -38,6 +38,8 @@ export interface Pending {
 
 /** Refuses an action that the order's state or the actor's role does not allow now. */
 export function check(order: OrderSnapshot, command: Command): void {
+  // A shipment already made (its request repeated under the same Idempotency-Key) is answered as it is.
+  if (command.action === 'shipPart' && isShipmentOf(order, command.shipmentId)) return;
   // A partial shipment is a shipment: allowed when the order awaits one, like `ship`.
   const refusal = refusalOf(order, command.action === 'shipPart' ? 'ship' : command.action);
   if (refusal !== null) refuse(FAILURE.invalidTransition, refusal, order);

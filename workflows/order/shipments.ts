@@ -49,6 +49,11 @@ export function shipmentCheck(order: OrderSnapshot, { lines }: ShipPartInput): v
   refuse(type, refusal.message, order, refusal.field);
 }
 
+/** Whether the order has recorded the shipment with this id (a repeated request's). */
+export function isShipmentOf(order: OrderSnapshot, shipmentId: string): boolean {
+  return (order.shipments ?? []).some((shipment) => shipment.id === shipmentId);
+}
+
 export class OrderShipments {
   constructor(private readonly record: OrderRecord) {}
 
@@ -57,9 +62,14 @@ export class OrderShipments {
     return patched(PARTIAL_SHIPMENTS_PATCH);
   }
 
-  /** Ships the units a person chose (already checked against what is left). */
+  /**
+   * Ships the units a person chose (already checked against what is left), once per shipment id: a repeat
+   * of a request already carried out (its Idempotency-Key's id) changes nothing. Shipment ids were random
+   * before keys, so no history from before has a repeat, and this needs no marker.
+   */
   async shipPart(command: ShipPartInput): Promise<void> {
     const { shipmentId, location, carrier, trackingNumber, actor } = command;
+    if (isShipmentOf(this.record.order, shipmentId)) return;
     await this.ship(
       {
         id: shipmentId,

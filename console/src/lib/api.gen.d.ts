@@ -7993,7 +7993,10 @@ export interface operations {
     createOrderShipment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body for the same order: the same shipment, made once. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8005,6 +8008,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An earlier request with this Idempotency-Key made it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderShipmentDto"];
+                };
+            };
             /** @description The shipment. */
             201: {
                 headers: {
@@ -8014,7 +8026,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderShipmentDto"];
                 };
             };
-            /** @description A line the order does not have, a repeated line, or a location other than `MAIN`; names the field. */
+            /** @description A line the order does not have, a repeated line, or an unknown location; names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,7 +8062,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
-            /** @description The order is not awaiting shipment, or a quantity is more than is left of its line; names the status. */
+            /** @description The order is not awaiting shipment, a quantity is more than is left of its line, or the location does not hold the units; names the field and the status. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8070,6 +8082,15 @@ export interface operations {
             };
             /** @description The request body is not JSON in a supported encoding. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another shipment of this order. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
