@@ -2,7 +2,8 @@
  * `npm run bench`: the order pipeline against a bare Temporal workflow of the same shape, on the same
  * server, at the same concurrency, in alternating rounds of one run (the first pair is warm-up, discarded).
  *
- * - full: a closed-loop staff client over HTTP creates an order, approves, ships and completes it;
+ * - full: a closed-loop staff client over HTTP creates an order, approves, ships and completes it; every
+ *   `--partial-every N`-th order (5; 0 for none) allows partial shipment and leaves in two parcels;
  * - bare: the same client shape over the Temporal client against `bareOrderWorkflow` (8 no-op activities,
  *   3 updates), with a worker of its own in this process.
  * Rounds at 20 orders in flight measure throughput; rounds at 4 in flight measure each request's latency.
@@ -53,6 +54,11 @@ interface Options {
   staff: number;
   /** inbound-flood: e-mails put in the mailbox. */
   messages: number;
+  /**
+   * Every N-th full order (0: none) is an `allowPartial` order of 2 units shipped in two parcels: a
+   * shipment of one unit, then `ship` for the rest (issue 24: partial orders in the mix).
+   */
+  partialEvery: number;
 }
 
 interface Sample {
@@ -104,6 +110,7 @@ function parseOptions(argv: string[]): Options {
     fault: (fault as DeliveryFault | undefined) ?? null,
     staff: value('--staff', 20),
     messages: value('--messages', 1000),
+    partialEvery: value('--partial-every', 5),
   };
 }
 
@@ -347,11 +354,23 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - start];
 }
 
-function fullOrder(call: Call, customerId: string, sku: string, created: string[]) {
+/**
+ * One order through the pipeline. Every `partialEvery`-th (0: none) is an `allowPartial` order of two units
+ * that leaves in two parcels (one unit, then the rest): its `ship` time is both shipments'.
+ */
+function fullOrder(call: Call, customerId: string, sku: string, created: string[], partialEvery = 0) {
+  let placed = 0;
   return async (): Promise<Sample> => {
+    const partial = partialEvery > 0 && ++placed % partialEvery === 0;
     const begin = performance.now();
     const [order, create] = await timed(() =>
-      call('POST', '/orders', { customerId, lines: [{ sku, quantity: 1 }] }),
+      call(
+        'POST',
+        '/orders',
+        partial
+          ? { customerId, lines: [{ sku, quantity: 2 }], allowPartial: true }
+          : { customerId, lines: [{ sku, quantity: 1 }] },
+      ),
     );
     const id = order.id as string;
     created.push(id);
@@ -360,12 +379,25 @@ function fullOrder(call: Call, customerId: string, sku: string, created: string[
     );
     if (approved.awaiting !== 'shipment')
       throw new Error(`order ${id} is ${String(approved.awaiting)} after approval`);
-    const [, ship] = await timed(() =>
+    const [first, part] = partial
+      ? await timed(() =>
+          call('POST', `/orders/${id}/shipments`, {
+            lines: [{ sku, quantity: 1 }],
+            carrier: 'SF',
+            trackingNumber: `${id}-1`,
+          }),
+        )
+      : [null, 0];
+    if (partial && (first?.lines as unknown[] | undefined)?.length !== 1)
+      throw new Error(`order ${id}: the first parcel was not recorded`);
+    const [shipped, rest] = await timed(() =>
       call('POST', `/orders/${id}/ship`, { carrier: 'SF', trackingNumber: id }),
     );
+    if ((shipped.shipments as unknown[]).length !== (partial ? 2 : 1))
+      throw new Error(`order ${id} left in ${(shipped.shipments as unknown[]).length} shipments`);
     const [done, complete] = await timed(() => call('POST', `/orders/${id}/complete`, {}));
     if (done.status !== 'completed') throw new Error(`order ${id} is ${String(done.status)}`);
-    return { create, approve, ship, complete, endToEnd: performance.now() - begin };
+    return { create, approve, ship: part + rest, complete, endToEnd: performance.now() - begin };
   };
 }
 
@@ -556,7 +588,9 @@ async function run(): Promise<void> {
         : options.ordersPerRound;
       const ids = step.side === 'full' ? fullIds : bareIds;
       const job =
-        step.side === 'full' ? fullOrder(call, customer.id as string, sku, ids) : bareOrder(client, ids);
+        step.side === 'full'
+          ? fullOrder(call, customer.id as string, sku, ids, options.partialEvery)
+          : bareOrder(client, ids);
       const measured = step.side === 'full' && step.concurrency === 20 && !step.warmup;
       const loop = () => closedLoop(orders, step.concurrency, job);
       const { samples, seconds } = measured ? await profile.around(loop) : await loop();
@@ -640,7 +674,12 @@ async function fullRounds(
   let orders = 0;
   let seconds = 0;
   for (let round = 0; round < options.rounds; round++) {
-    const result = await closedLoop(options.ordersPerRound, 20, fullOrder(call, customerId, sku, ids), true);
+    const result = await closedLoop(
+      options.ordersPerRound,
+      20,
+      fullOrder(call, customerId, sku, ids, options.partialEvery),
+      true,
+    );
     orders += result.samples.length;
     seconds += result.seconds;
     create.push(...result.samples.map((sample) => sample.create));
@@ -797,6 +836,11 @@ function summarize(
     row('ship p50 / p99 (ms)', ms('full', 'ship'), ms('bare', 'ship')),
     row('complete p50 / p99 (ms)', ms('full', 'complete'), ms('bare', 'complete')),
     row('end to end p50 / p99 (ms)', ms('full', 'endToEnd'), ms('bare', 'endToEnd')),
+    row(
+      'full orders that are allowPartial and leave in two parcels',
+      options.partialEvery > 0 ? `1 in ${options.partialEvery}` : 'none',
+      '—',
+    ),
     row('history events per order', String(shapes.full.events), String(shapes.bare.events)),
     row('activities per order', String(shapes.full.activities), String(shapes.bare.activities)),
     row(

@@ -88,6 +88,7 @@ async function run(): Promise<void> {
       waiting: 0,
       fault: null,
       staff: 0,
+      partialEvery: 0,
       messages: 0,
     },
     {},

@@ -7,8 +7,9 @@
  *   there: `GOBIN=/root/go/toxiproxy-bin go install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0`,
  *   or OMS_TOXIPROXY_BIN);
  * - a scripted staff client keeps orders in flight at mixed stages: straight through, cancelled, edited,
- *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit), and
- *   shipped then returned: units requested back, approved, received and refunded (sometimes two returns
+ *   waiting for stock (restocked meanwhile), declined payments (a customer over its credit limit),
+ *   `allowPartial` orders that leave in parts (a first parcel, then the rest, or a cancellation of the rest),
+ *   and shipped then returned: units requested back, approved, received and refunded (sometimes two returns
  *   racing for more than the order holds, one of them refused), each refund sent just before the next
  *   fault strikes, so that some are on their way when the worker (which runs the payment gateway),
  *   PostgreSQL (its ledger) or Temporal goes; every request that fails for want of the service (503, a
@@ -374,12 +375,18 @@ const created = new Set<string>();
 /** Restocks answered 200 per product, and those whose outcome is unknown. */
 const restocks = { ok: 0, uncertain: 0 };
 
-async function createOrder(call: Call, customerId: string, sku: string, quantity = 1): Promise<string> {
+async function createOrder(
+  call: Call,
+  customerId: string,
+  sku: string,
+  quantity = 1,
+  allowPartial = false,
+): Promise<string> {
   const key = randomUUID();
   const answer = await call(
     'POST',
     '/orders',
-    { customerId, lines: [{ sku, quantity }] },
+    { customerId, lines: [{ sku, quantity }], ...(allowPartial ? { allowPartial } : {}) },
     { 'idempotency-key': key },
   );
   expectStatus(answer, [200, 201], 'order creation');
@@ -406,8 +413,10 @@ async function oneOrder(call: Call, catalogue: Catalogue): Promise<void> {
     'declined',
     'return',
     'return',
+    'partial',
   ] as const);
   if (path === 'return') return oneReturn(call, catalogue);
+  if (path === 'partial') return partialOrder(call, catalogue);
   if (path === 'declined') {
     const id = await createOrder(call, catalogue.broke, catalogue.plenty.sku, 1);
     await act(call, id, 'approve', { comment: 'faults' });
@@ -428,6 +437,40 @@ async function oneOrder(call: Call, catalogue: Catalogue): Promise<void> {
   // An order waiting for stock stays waiting (the restocker serves the queue); the others go on.
   if (path === 'stock' && approved.body.awaiting === 'stock') return;
   const shipped = await act(call, id, 'ship', { carrier: 'SF', trackingNumber: id.slice(0, 12) });
+  if (shipped.status === 200) await act(call, id, 'complete');
+}
+
+/** Orders that left in parts (a first parcel answered), and those cancelled after it. */
+const partial = { shippedInParts: 0, cancelledAfterAPart: 0 };
+
+/**
+ * An `allowPartial` order of 3 that leaves in parts (issue 24): a first parcel of one unit (under an
+ * Idempotency-Key, so a request repeated after a lost answer ships it once), then either the rest and
+ * delivery, or a cancellation of what has not shipped (which refunds the rest and keeps what shipped).
+ */
+async function partialOrder(call: Call, catalogue: Catalogue): Promise<void> {
+  const id = await createOrder(call, catalogue.customer, catalogue.plenty.sku, 3, true);
+  const approved = await act(call, id, 'approve', { comment: 'faults' });
+  if (approved.status !== 200 || approved.body.awaiting !== 'shipment') return;
+  const parcel = await call(
+    'POST',
+    `/orders/${id}/shipments`,
+    {
+      lines: [{ sku: catalogue.plenty.sku, quantity: 1 }],
+      carrier: 'SF',
+      trackingNumber: `${id.slice(0, 8)}-1`,
+    },
+    { 'idempotency-key': `first-parcel-${id}` },
+  );
+  expectStatus(parcel, [200, 201, 409], `first parcel of ${id}`);
+  if (parcel.status === 409) return;
+  if (random() < 0.5) {
+    partial.cancelledAfterAPart++;
+    await act(call, id, 'cancel', { reason: 'the rest is no longer wanted' });
+    return;
+  }
+  partial.shippedInParts++;
+  const shipped = await act(call, id, 'ship', { carrier: 'SF', trackingNumber: `${id.slice(0, 8)}-2` });
   if (shipped.status === 200) await act(call, id, 'complete');
 }
 
@@ -834,13 +877,31 @@ export const INVARIANTS: { name: string; sql: string }[] = [
           having sum(m.delta_reserved) <> coalesce(r.quantity, 0)`,
   },
   {
-    name: 'fulfilment: at most one per order and product, of the ordered quantity',
-    sql: `select m.order_id, m.product_id, count(*) as fulfilments, -sum(m.delta_on_hand) as taken
-            from stock_movements m where m.kind = 'fulfilment'
-           group by m.order_id, m.product_id
-          having count(*) > 1
-              or -sum(m.delta_on_hand) <> (select sum(l.quantity) from order_lines l
-                                            where l.order_id = m.order_id and l.product_id = m.product_id)`,
+    // An order may leave in parts (issue 24): one fulfilment movement per shipment line, never more units
+    // than ordered, and every ordered unit once the order has shipped.
+    name: "fulfilment: one per shipment and product, the shipments' units; never more than ordered, all of it once shipped",
+    sql: `with moved as (
+            select order_id, product_id, count(*) as fulfilments, -sum(delta_on_hand) as taken
+              from stock_movements where kind = 'fulfilment' group by 1, 2),
+          sent as (
+            select s.order_id, l.product_id, count(*) as parcels, sum(l.quantity) as units
+              from order_shipments s join order_shipment_lines l on l.shipment_id = s.id group by 1, 2),
+          ordered as (
+            select l.order_id, l.product_id, sum(l.quantity) as quantity, o.status
+              from order_lines l join orders o on o.id = l.order_id group by 1, 2, 4),
+          keys as (
+            select order_id, product_id from moved union select order_id, product_id from sent
+            union select order_id, product_id from ordered where status in ('shipped', 'completed'))
+          select k.order_id, k.product_id, m.fulfilments, m.taken, s.parcels, s.units, o.quantity, o.status
+            from keys k
+            left join moved m on m.order_id = k.order_id and m.product_id = k.product_id
+            left join sent s on s.order_id = k.order_id and s.product_id = k.product_id
+            left join ordered o on o.order_id = k.order_id and o.product_id = k.product_id
+           where (s.parcels is not null and (m.fulfilments is distinct from s.parcels or m.taken is distinct from s.units))
+              -- an order shipped before shipments had rows: one fulfilment, as then
+              or (s.parcels is null and coalesce(m.fulfilments, 0) > 1)
+              or coalesce(m.taken, 0) > o.quantity
+              or (o.status in ('shipped', 'completed') and coalesce(m.taken, 0) <> o.quantity)`,
   },
   {
     name: 'stock: on hand and reserved equal the sum of their movements (initial + restocks - shipped)',
@@ -863,7 +924,7 @@ export const INVARIANTS: { name: string; sql: string }[] = [
   {
     // A return's refund carries the key `return:<id>:refund`, the order's own `order:<id>:refund:…`: the
     // order's refunds are counted here, the returns' in the invariants below.
-    name: "payments: no charge or order refund twice; captured minus the order's own refunds is the total for shipped orders, 0 for cancelled ones (return refunds apart)",
+    name: "payments: no charge or order refund twice; captured minus the order's own refunds is the total for shipped orders, for cancelled ones the value of what shipped before (0 when nothing did) (return refunds apart)",
     sql: `select o.id, o.status, o.total,
                  coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0) as captured,
                  coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) as refunded,
@@ -877,7 +938,12 @@ export const INVARIANTS: { name: string; sql: string }[] = [
                   - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> o.total)
               or (o.status in ('cancelled', 'rejected') and
                   coalesce(sum(p.amount) filter (where p.kind = 'capture' and p.status = 'succeeded'), 0)
-                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0) <> 0)`,
+                  - coalesce(sum(p.amount) filter (where ${ORDER_REFUND}), 0)
+                  <> (select coalesce(sum(sl.quantity * ol.unit_price), 0)
+                        from order_shipments sh
+                        join order_shipment_lines sl on sl.shipment_id = sh.id
+                        join order_lines ol on ol.order_id = sh.order_id and ol.product_id = sl.product_id
+                       where sh.order_id = o.id))`,
   },
   {
     name: 'return refunds: each refunded return has exactly one refund in the ledger, under its key, on its order, for its amount; a return not refunded has none',
@@ -1281,6 +1347,9 @@ async function main(): Promise<void> {
       `requests: ${figures.requests}, answered 503: ${figures.answered503}, 500: ${figures.answered500}, connection errors: ${figures.connectionErrors}, repeated: ${figures.repeated}`,
     );
     console.log(`restocks answered 200: ${restocks.ok}, outcome unknown: ${restocks.uncertain}`);
+    console.log(
+      `allowPartial orders with a first parcel: then shipped whole ${partial.shippedInParts}, then cancelled ${partial.cancelledAfterAPart}`,
+    );
     for (const [kind, count] of Object.entries(figures.faults))
       console.log(
         `fault ${kind.padEnd(22)} x${count}  recovery ${recovery(kind)}  refunds in flight ${figures.refundsInFlightAtFault[kind] ?? '-'}`,
