@@ -147,6 +147,12 @@ export const PAGES: PageRoute[] = [
     nav: { key: 'nav.escalation', group: 'manage' },
   },
   {
+    path: '/locations',
+    roles: MANAGERS,
+    Component: page(() => import('./locations/location-list/location-list-page'), 'LocationListPage'),
+    nav: { key: 'nav.locations', group: 'manage' },
+  },
+  {
     path: '/overdue',
     roles: MANAGERS,
     Component: page(() => import('./escalations/overdue-list/overdue-list-page'), 'OverdueListPage'),

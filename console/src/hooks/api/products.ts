@@ -34,3 +34,11 @@ export function useAdjustStock(id: string) {
     () => [productsQueryKeys.all],
   );
 }
+
+/** One product with its stock per location, in the managers' order of preference (anyone may read it). */
+export function useProduct(id: string) {
+  return useQuery({
+    queryKey: productsQueryKeys.detail(id),
+    queryFn: async () => unwrap(await api.GET('/api/products/{id}', { params: { path: { id } } })),
+  });
+}

@@ -1,29 +1,118 @@
-import { Button, Form, Input, InputNumber, Space, Table } from 'antd';
+import { Button, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../../components/form-modal';
 import { PageHeader } from '../../../components/page-header';
-import { useAdjustStock, useCreateProduct, useProducts, useUpdateProduct } from '../../../hooks/api/products';
+import { useLocations } from '../../../hooks/api/locations';
+import {
+  useAdjustStock,
+  useCreateProduct,
+  useProduct,
+  useProducts,
+  useUpdateProduct,
+} from '../../../hooks/api/products';
 import type { Schemas } from '../../../lib/client';
 import { money } from '../../../lib/format';
-import { hasRole, OPERATORS } from '../../../lib/roles';
+import { hasRole, MANAGERS, OPERATORS } from '../../../lib/roles';
 import { useMe } from '../../../lib/session';
 
 type Product = Schemas['ProductDto'];
+type LocationStock = Schemas['LocationStockDto'];
 const required = (message: string) => [{ required: true, message }];
+/** Where stock moves unless another location is chosen (the API's default; created by the migration). */
+const MAIN = 'MAIN';
+
+/**
+ * A location's code, with its name where the reader may list the locations (managers and admins); others
+ * see the codes a product's stock names.
+ */
+function useLocationLabel(): (code: string) => string {
+  const me = useMe();
+  const locations = useLocations(hasRole(me.roles, MANAGERS));
+  const names = new Map((locations.data ?? []).map(({ code, name }) => [code, name]));
+  return (code) => (names.get(code) ? `${code} · ${names.get(code)}` : code);
+}
+
+/** A product's stock per location, in the managers' order of preference (the row's expansion). */
+function ProductStock({ product }: { product: Product }) {
+  const { t } = useTranslation();
+  const detail = useProduct(product.id);
+  const label = useLocationLabel();
+  const figure = (name: string, value: number) => <span data-figure={name}>{value}</span>;
+  return (
+    <div data-testid={`stock-of-${product.sku}`}>
+      <Table<LocationStock>
+        rowKey="location"
+        size="small"
+        loading={detail.isLoading}
+        dataSource={detail.data?.stock ?? []}
+        pagination={false}
+        title={() => t('products.stockPerLocation', { sku: product.sku })}
+        columns={[
+          {
+            title: t('products.fields.location'),
+            dataIndex: 'location',
+            render: (code: string) => label(code),
+          },
+          {
+            title: t('products.fields.stockOnHand'),
+            key: 'onHand',
+            align: 'right',
+            render: (_, row) => figure('onHand', row.onHand),
+          },
+          {
+            title: t('products.fields.reserved'),
+            key: 'reserved',
+            align: 'right',
+            render: (_, row) => figure('reserved', row.reserved),
+          },
+          {
+            title: t('products.fields.available'),
+            key: 'available',
+            align: 'right',
+            render: (_, row) => figure('available', row.available),
+          },
+        ]}
+      />
+      <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+        {t('products.reservedHelp')}
+      </Typography.Paragraph>
+    </div>
+  );
+}
 
 function StockModal({ product, onClose }: { product: Product; onClose: () => void }) {
   const { t } = useTranslation();
   const adjust = useAdjustStock(product.id);
+  // Anyone may read a product, and its stock names every location: so staff, who may not list the
+  // locations, choose from it too.
+  const detail = useProduct(product.id);
+  const label = useLocationLabel();
+  const options = (detail.data?.stock ?? [{ location: MAIN, onHand: product.stockOnHand }]).map(
+    ({ location, onHand }) => ({
+      value: location,
+      label: t('products.locationOption', { location: label(location), onHand }),
+    }),
+  );
   return (
     <FormModal<Schemas['StockAdjustmentDto']>
       open
       title={t('products.restockOf', { sku: product.sku })}
       onClose={onClose}
+      initialValues={{ location: MAIN }}
       onSubmit={(values) => adjust.mutateAsync(values)}
     >
       {() => (
         <>
+          <Form.Item
+            name="location"
+            label={t('products.fields.location')}
+            extra={t('products.locationHelp')}
+            htmlFor="stock-location"
+            rules={required(t('common.required'))}
+          >
+            <Select id="stock-location" loading={detail.isLoading} options={options} />
+          </Form.Item>
           <Form.Item
             name="delta"
             label={t('products.fields.delta')}
@@ -75,7 +164,10 @@ function PriceModal({ product, onClose }: { product: Product; onClose: () => voi
   );
 }
 
-/** Products with stock on hand, reserved and available; restock, corrections and price changes. */
+/**
+ * Products with stock on hand, reserved and available (a row expands to its stock per location); restock,
+ * corrections at a chosen location and price changes.
+ */
 export function ProductListPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
@@ -120,6 +212,7 @@ export function ProductListPage() {
         dataSource={products.data?.items ?? []}
         pagination={false}
         scroll={{ x: 800 }}
+        expandable={{ expandedRowRender: (p) => <ProductStock product={p} /> }}
         columns={[
           { title: t('products.fields.sku'), dataIndex: 'sku' },
           { title: t('products.fields.name'), dataIndex: 'name' },
