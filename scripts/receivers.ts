@@ -80,6 +80,9 @@ async function listenSmtp(receiver: SmtpReceiver, port: number): Promise<() => P
       );
     },
   });
+  // A sender killed mid-conversation (the fault suite SIGKILLs workers) resets its connection: the server
+  // emits that as an 'error', which without a listener would end the whole process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return () =>
     new Promise<void>((resolve) => {
