@@ -4,8 +4,6 @@
  * order; an admin creates an API key (shown once), the key places an order, and revoking it refuses it at once.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   attributeBecomes,
@@ -16,27 +14,14 @@ import {
   screenshot,
   settled,
   signIn,
+  words,
+  zh,
   type ConsolePage,
 } from '../support/browser';
 import { eventually, seedCatalogue } from '../support/fixtures';
 import type { ApiClient } from '../support/http';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/receivers';
 import { ownTaskQueue, startStack, type TestStack } from '../support/stack';
-
-const load = (language: string) =>
-  JSON.parse(
-    readFileSync(path.join(__dirname, `../../console/src/i18n/translations/${language}.json`), 'utf8'),
-  ) as Record<string, unknown>;
-const WORDS = { 'zh-CN': load('zh-CN'), en: load('en') };
-/** The console's text under a key (`quotes.list.title`), with `{{name}}` filled in. */
-function words(language: keyof typeof WORDS, key: string, values: Record<string, string> = {}): string {
-  const text = key
-    .split('.')
-    .reduce<unknown>((tree, part) => (tree as Record<string, unknown>)[part], WORDS[language]);
-  if (typeof text !== 'string') throw new Error(`no text ${key} in ${language}`);
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
-}
-const zh = (key: string, values?: Record<string, string>) => words('zh-CN', key, values);
 
 interface QuoteBody {
   id: string;

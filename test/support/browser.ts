@@ -93,6 +93,28 @@ export async function openConsole(browser: Browser, baseUrl: string, width = 128
   return { context, page, problems, dialogs };
 }
 
+const translations = (language: string) =>
+  JSON.parse(
+    readFileSync(path.join(__dirname, `../../console/src/i18n/translations/${language}.json`), 'utf8'),
+  ) as Record<string, unknown>;
+const WORDS = { 'zh-CN': translations('zh-CN'), en: translations('en') };
+
+/** The console's text under a key (`shipments.list.title`) in a language, with `{{name}}` filled in. */
+export function words(
+  language: keyof typeof WORDS,
+  key: string,
+  values: Record<string, string> = {},
+): string {
+  const text = key
+    .split('.')
+    .reduce<unknown>((tree, part) => (tree as Record<string, unknown>)[part], WORDS[language]);
+  if (typeof text !== 'string') throw new Error(`no text ${key} in ${language}`);
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
+}
+
+/** The console's Chinese text under a key. */
+export const zh = (key: string, values?: Record<string, string>) => words('zh-CN', key, values);
+
 /** Signs in through the sign-in page and waits for the page it leads to. */
 export async function signIn(page: Page, username: string): Promise<void> {
   await page.goto('/login');
