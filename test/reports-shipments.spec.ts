@@ -3,6 +3,12 @@ import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
 import { stockOf, type OrderBody } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
+import { sqlOf } from '../db/repositories/sql';
+import { SALES_BUCKET_DAYS_SQL } from '../db/migrations/Migration20261126100000_sales_days';
+import {
+  PARTLY_SHIPPED_SALES_SQL,
+  SHIPPING_TIMES_SQL,
+} from '../db/migrations/Migration20261206051500_shipping_reports';
 
 /**
  * Reports with orders that leave in several shipments (issue 24): the pipeline report measures each order's
@@ -274,5 +280,42 @@ describe('reports with orders shipped in parts', () => {
       [order.id],
     );
     expect(row).toEqual({ last_shipped_at: null, shipments: 1 });
+  });
+
+  it('rebuilds both summaries from the orders as the migration does (what the mirror kept, nothing else)', async () => {
+    // In a transaction rolled back at the end: the rebuilt rows are compared, never kept.
+    class Rollback extends Error {}
+    const sales = `select * from sales_buckets where orders <> 0 or captured <> 0 or refunded <> 0
+                    order by bucket, currency, outcome`;
+    const days = `select * from sales_bucket_days where orders <> 0 or captured <> 0 or refunded <> 0
+                   order by day, currency, outcome`;
+    const times = `select * from order_shipping_times order by order_id`;
+    await expect(
+      stack.orm.em.fork().transactional(async (em) => {
+        const run = sqlOf(em);
+        const kept = { times: await run(times), sales: await run(sales), days: await run(days) };
+        expect(kept.times.length).toBeGreaterThanOrEqual(2);
+        expect(kept.sales.some((row) => row.outcome === 'partly_shipped')).toBe(true);
+
+        await run(`delete from order_shipping_times`);
+        await run(SHIPPING_TIMES_SQL);
+        expect(await run(times)).toEqual(kept.times);
+
+        // As before the migration: partly shipped orders counted among the cancelled ones.
+        await run(`insert into sales_buckets as t
+                   select bucket, currency, 'cancelled', orders, paid_orders, captured, refunded
+                     from sales_buckets where outcome = 'partly_shipped'
+                   on conflict (bucket, currency, outcome) do update set
+                     orders = t.orders + excluded.orders, paid_orders = t.paid_orders + excluded.paid_orders,
+                     captured = t.captured + excluded.captured, refunded = t.refunded + excluded.refunded`);
+        await run(`delete from sales_buckets where outcome = 'partly_shipped'`);
+        await run(PARTLY_SHIPPED_SALES_SQL);
+        await run(`delete from sales_bucket_days`);
+        await run(SALES_BUCKET_DAYS_SQL);
+        expect(await run(sales)).toEqual(kept.sales);
+        expect(await run(days)).toEqual(kept.days);
+        throw new Rollback();
+      }),
+    ).rejects.toBeInstanceOf(Rollback);
   });
 });

@@ -63,25 +63,24 @@ export class Migration20261206051500_shipping_reports extends Migration {
 }
 
 /**
- * Fills `order_shipping_times` (empty table assumed) from the orders' snapshots: their `shipments`, or for
- * an order shipped before partial shipments its one `shipment` (`shipped_at`); `shipped_at` is set once the
- * last unit has left. When it entered processing comes from its first `processing` transition.
+ * Fills `order_shipping_times` (empty table assumed) from `order_shipments` (every parcel since partial
+ * shipments; read by its order index, not from the snapshots) and, for an order shipped before them, its one
+ * shipment (`shipped_at`, which is set once the last unit has left). When it entered processing comes from
+ * its first `processing` transition.
  */
 export const SHIPPING_TIMES_SQL = `
   insert into "order_shipping_times" ("order_id", "processing_at", "first_shipped_at", "last_shipped_at", "shipments")
   select o."id",
          (select min(t."entered_at") from "order_transitions" t where t."order_id" = o."id" and t."status" = 'processing'),
-         coalesce(s."first", o."shipped_at"), o."shipped_at", coalesce(s."count", 1)
+         coalesce(s."first", o."shipped_at"), o."shipped_at", greatest(s."count", 1)
     from "orders" o
-    left join lateral (select min((x->>'shippedAt')::timestamptz) as "first", count(*)::int as "count"
-                         from jsonb_array_elements(case when jsonb_typeof(o."snapshot"->'shipments') = 'array'
-                                                        then o."snapshot"->'shipments' else '[]'::jsonb end) x) s
-      on true
+    cross join lateral (select min(x."shipped_at") as "first", count(*)::int as "count"
+                          from "order_shipments" x where x."order_id" = o."id") s
    where o."shipped_at" is not null or s."count" > 0
   on conflict ("order_id") do nothing;`;
 
 /**
- * Moves the cancelled orders part of which had shipped (their snapshot lists a shipment) from the
+ * Moves the cancelled orders part of which had shipped (they have a row in `order_shipments`) from the
  * `cancelled` sales rows to `partly_shipped` ones, in the quarter-hour buckets (the migration then rebuilds
  * the day rows from the buckets with `SALES_BUCKET_DAYS_SQL`).
  */
@@ -91,8 +90,7 @@ export const PARTLY_SHIPPED_SALES_SQL = `
            count(*)::int as "orders", (count(*) filter (where "captured" > "refunded"))::int as "paid_orders",
            sum("captured")::bigint as "captured", sum("refunded")::bigint as "refunded"
       from "orders"
-     where "status" = 'cancelled' and jsonb_typeof("snapshot"->'shipments') = 'array'
-       and jsonb_array_length("snapshot"->'shipments') > 0
+     where "status" = 'cancelled' and exists (select 1 from "order_shipments" x where x."order_id" = "orders"."id")
      group by 1, 2),
   out_of as (
     update "sales_buckets" b set "orders" = b."orders" - m."orders", "paid_orders" = b."paid_orders" - m."paid_orders",
