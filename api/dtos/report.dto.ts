@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AWAITING_VALUES, ORDER_STATUSES, type OrderStatus } from '../../domain/order';
 import { WAIT_BUCKETS, type WaitBucket, type WaitSubject } from '../../domain/waiting';
+import { SHIPPING_MEASURES, type ShippingMeasure } from '../../db/repositories';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -81,7 +82,13 @@ export class SalesItemDto {
   @ApiProperty({ example: '2026-11-02', description: 'First local date of the day, week or month.' })
   period!: string;
   @ApiProperty({ example: 'CNY' }) currency!: string;
-  @ApiProperty({ type: 'integer', description: 'Orders placed, not cancelled or rejected.' }) orders!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Orders placed, not cancelled or rejected; an order cancelled after part of it had shipped counts ' +
+      '(`cancelledAfterShipping`).',
+  })
+  orders!: number;
   @ApiProperty({
     type: 'integer',
     description: 'Of those, orders with money held (captured more than refunded).',
@@ -101,7 +108,14 @@ export class SalesItemDto {
   averageOrderValue!: number;
   @ApiProperty({
     type: 'integer',
-    description: 'Orders placed in the period and cancelled since; never revenue.',
+    description:
+      'Of `orders`, those cancelled after part of them had shipped: their revenue is the value of what ' +
+      'shipped (the rest was refunded, netted).',
+  })
+  cancelledAfterShipping!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Orders placed in the period and cancelled since, before anything shipped; never revenue.',
   })
   cancelled!: number;
   @ApiProperty({
@@ -153,6 +167,28 @@ export class StageTimeDto {
   @ApiProperty({ description: '90th percentile of time spent, milliseconds.' }) p90Ms!: number;
 }
 
+export class ShippingTimeDto {
+  @ApiProperty({
+    enum: SHIPPING_MEASURES,
+    description:
+      '`processing-to-first-shipment`: from entering processing to the first shipment, orders whose first ' +
+      'shipment left in the period; `first-to-last-shipment`: from the first shipment to the one that took ' +
+      'the last unit, orders shipped in more than one shipment whose last unit left in the period; ' +
+      '`processing-to-last-shipment`: from entering processing to the last unit, every order whose last ' +
+      'unit left in the period.',
+  })
+  measure!: ShippingMeasure;
+  @ApiProperty({ type: 'integer', description: 'Orders measured.' }) count!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Median, milliseconds; null when count is 0.' })
+  medianMs!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: '90th percentile, milliseconds; null when count is 0.',
+  })
+  p90Ms!: number | null;
+}
+
 export class BreachCountDto {
   @ApiProperty({ example: 'approval' }) stage!: string;
   @ApiProperty({ type: 'integer', example: 1 }) level!: number;
@@ -173,7 +209,19 @@ export class SlowOrderDto {
 
 export class PipelineReportDto extends ReportPeriodDto {
   @ApiProperty({ type: [StatusCountDto] }) statuses!: StatusCountDto[];
+  @ApiProperty({
+    type: 'integer',
+    description: 'Of the orders processing now, those part of which has shipped (the rest not yet).',
+  })
+  partlyShipped!: number;
   @ApiProperty({ type: [StageTimeDto] }) stages!: StageTimeDto[];
+  @ApiProperty({
+    type: [ShippingTimeDto],
+    description:
+      'Per order, over its shipments: the three measures, always, in this order. A stay in ' +
+      '`processing/shipment` ends at the last unit (or a wait for stock); these say when the first parcel left.',
+  })
+  shipping!: ShippingTimeDto[];
   @ApiProperty({ type: [BreachCountDto] }) breaches!: BreachCountDto[];
   @ApiProperty({ type: [SlowOrderDto], description: 'Open orders longest in their current stage.' })
   slowest!: SlowOrderDto[];

@@ -59,6 +59,7 @@ export const reportCsv = {
         'revenue',
         'refunded',
         'averageOrderValue',
+        'cancelledAfterShipping',
         'cancelled',
         'rejected',
       ],
@@ -70,6 +71,7 @@ export const reportCsv = {
         i.revenue,
         i.refunded,
         i.averageOrderValue,
+        i.cancelledAfterShipping,
         i.cancelled,
         i.rejected,
       ]),
@@ -89,13 +91,27 @@ export const reportCsv = {
         i.quantityShare,
       ]),
     ),
-  /** The pipeline's four parts as sections of one table: `section` says which. */
+  /**
+   * The pipeline's parts as sections of one table: `section` says which (`partlyShipped`: one row, named
+   * `processing`; `shipping`: one row per measure).
+   */
   pipeline: (report: PipelineReportDto): string =>
     toCsv(
       ['section', 'name', 'level', 'count', 'medianMs', 'p90Ms', 'orderId', 'since'],
       [
         ...report.statuses.map((s) => ['status', s.status, null, s.count, null, null, null, null]),
+        ['partlyShipped', 'processing', null, report.partlyShipped, null, null, null, null],
         ...report.stages.map((s) => ['stage', s.stage, null, s.count, s.medianMs, s.p90Ms, null, null]),
+        ...report.shipping.map((s) => [
+          'shipping',
+          s.measure,
+          null,
+          s.count,
+          s.medianMs,
+          s.p90Ms,
+          null,
+          null,
+        ]),
         ...report.breaches.map((b) => ['breach', b.stage, b.level, b.orders, null, null, null, null]),
         ...report.slowest.map((o) => ['slowest', o.number, null, null, null, null, o.id, o.since]),
       ],

@@ -94,6 +94,7 @@ export class ReportService {
         revenue: row.revenue,
         refunded: row.refunded,
         averageOrderValue: row.paidOrders > 0 ? Math.round(row.revenue / row.paidOrders) : 0,
+        cancelledAfterShipping: row.cancelledAfterShipping,
         cancelled: row.cancelled,
         rejected: row.rejected,
       })),
@@ -138,19 +139,26 @@ export class ReportService {
     return this.ranking(period, query, await this.reports.products(period, query.rankBy, query.limit));
   }
 
-  /** Counts per status now; time per stage, escalation breaches over the period; the slowest open orders. */
+  /**
+   * Counts per status now (and how many processing orders are partly shipped); time per stage, per order to
+   * its first and last shipment, escalation breaches over the period; the slowest open orders.
+   */
   async pipeline(query: ReportQueryDto, now = new Date()): Promise<PipelineReportDto> {
     const period = await this.period(query, now, PIPELINE_DAYS);
-    const [statuses, stages, breaches, slowest] = [
+    const [statuses, partlyShipped, stages, shipping, breaches, slowest] = [
       await this.reports.statusCounts(),
+      await this.reports.partlyShippedCount(),
       await this.reports.stageTimes(period),
+      await this.reports.shippingTimes(period),
       await this.reports.breaches(period),
       await this.reports.slowestOpen(SLOWEST),
     ];
     return {
       ...period,
       statuses,
+      partlyShipped,
       stages,
+      shipping,
       breaches,
       slowest: slowest.map((order) => ({
         ...order,

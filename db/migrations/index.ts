@@ -39,6 +39,7 @@ import { Migration20261206020000_shipment_notice } from './Migration202612060200
 import { Migration20261206030000_return_notice } from './Migration20261206030000_return_notice';
 import { Migration20261206030500_inbound_attachments } from './Migration20261206030500_inbound_attachments';
 import { Migration20261206040000_location_preference } from './Migration20261206040000_location_preference';
+import { Migration20261206051500_shipping_reports } from './Migration20261206051500_shipping_reports';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -106,4 +107,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261206040000_location_preference',
     class: Migration20261206040000_location_preference,
   },
+  { name: 'Migration20261206051500_shipping_reports', class: Migration20261206051500_shipping_reports },
 ];

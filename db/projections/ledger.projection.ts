@@ -16,12 +16,20 @@ interface OrderFigures {
   items: number;
   captured: string;
   refunded: string;
+  shipped: boolean;
 }
 
 /** Brings the order's figures and summaries up to the ledger; nothing when they already match. */
 export async function projectLedger(sql: Sql, orderId: string): Promise<void> {
   const [row] = await sql<OrderFigures[]>(
-    `select customer_id, currency, status, created_at, items, captured, refunded from orders where id = ? for update`,
+    // Whether anything shipped decides only a cancelled order's sales row (`salesOutcomeOf`), so the
+    // snapshot's shipments are read only for a cancelled order.
+    `select customer_id, currency, status, created_at, items, captured, refunded,
+            case when status = 'cancelled'
+                 then coalesce(jsonb_typeof(snapshot -> 'shipments') = 'array'
+                               and jsonb_array_length(snapshot -> 'shipments') > 0, false)
+                 else shipped_at is not null end as shipped
+       from orders where id = ? for update`,
     [orderId],
   );
   if (!row) return;
@@ -34,7 +42,11 @@ export async function projectLedger(sql: Sql, orderId: string): Promise<void> {
     orderId,
   ]);
   const base = { createdAt: row.created_at, currency: row.currency, status: row.status };
-  await moveSales(sql, { ...base, ...before }, { ...base, ...ledger });
+  await moveSales(
+    sql,
+    { ...base, ...before, shipped: row.shipped },
+    { ...base, ...ledger, shipped: row.shipped },
+  );
   const lines = (
     await sql<{ product_id: string; quantity: number; line_total: string }[]>(
       `select product_id, quantity, line_total from order_lines where order_id = ?`,

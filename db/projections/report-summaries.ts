@@ -8,12 +8,29 @@ export interface SalesContribution {
   status: OrderStatus;
   captured: number;
   refunded: number;
+  /** Whether any of it has shipped (a shipment in its snapshot). */
+  shipped: boolean;
 }
 
 /** The row an order's status puts it in: cancelled and rejected orders never count as revenue. */
 export function outcomeOf(status: OrderStatus): 'active' | 'cancelled' | 'rejected' {
   return status === 'cancelled' || status === 'rejected' ? status : 'active';
 }
+
+export type SalesOutcome = ReturnType<typeof outcomeOf> | 'partly_shipped';
+
+/**
+ * The sales row an order counts in: as `outcomeOf`, except that a cancelled order part of which had
+ * shipped is `partly_shipped`. Its captured minus refunded is the value of what shipped (the cancel refunded
+ * the rest), and the sales report counts that as revenue; other cancelled orders hold nothing.
+ */
+export function salesOutcomeOf(status: OrderStatus, shipped: boolean): SalesOutcome {
+  return status === 'cancelled' && shipped ? 'partly_shipped' : outcomeOf(status);
+}
+
+/** Whether any part of the order has left the warehouse. */
+export const hasShipped = (order: Pick<OrderSnapshot, 'shipment' | 'shipments'>): boolean =>
+  (order.shipments?.length ?? 0) > 0 || Boolean(order.shipment);
 
 /** The pipeline stage a status and wait make up, e.g. `processing/stock`. */
 export function stageName(status: string, awaiting: string | null): string {
@@ -46,7 +63,7 @@ async function applySales(sql: Sql, order: SalesContribution, sign: 1 | -1): Pro
     [
       order.createdAt,
       order.currency,
-      outcomeOf(order.status),
+      salesOutcomeOf(order.status, order.shipped),
       sign,
       sign * paid,
       sign * order.captured,
@@ -56,7 +73,7 @@ async function applySales(sql: Sql, order: SalesContribution, sign: 1 | -1): Pro
 }
 
 const sameContribution = (a: SalesContribution, b: SalesContribution) =>
-  outcomeOf(a.status) === outcomeOf(b.status) &&
+  salesOutcomeOf(a.status, a.shipped) === salesOutcomeOf(b.status, b.shipped) &&
   a.currency === b.currency &&
   a.captured === b.captured &&
   a.refunded === b.refunded;
@@ -110,6 +127,60 @@ export async function recordTransition(sql: Sql, order: OrderSnapshot): Promise<
     `insert into order_transitions (order_id, version, status, awaiting, stage, entered_at)
      values (?, ?, ?, ?, ?, ?) on conflict do nothing`,
     [order.orderId, order.version, order.status, order.awaiting, stageName(order.status, order.awaiting), at],
+  );
+}
+
+/** When an order's shipments left: the first, the one that took the last unit (null until then), how many. */
+export interface ShippingTimes {
+  firstShippedAt: string;
+  lastShippedAt: string | null;
+  shipments: number;
+}
+
+/**
+ * The order's shipping times from its snapshot, or null while nothing has shipped. `shipments` lists every
+ * parcel (oldest first); a snapshot from before partial shipments has only `shipment`, its one parcel.
+ * `shipment` is set once the last unit has left, with that parcel's time: the last shipment.
+ */
+export function shippingTimesOf(order: Pick<OrderSnapshot, 'shipment' | 'shipments'>): ShippingTimes | null {
+  const parcels = order.shipments ?? [];
+  const times = parcels.map((parcel) => Date.parse(parcel.shippedAt)).filter(Number.isFinite);
+  const last = order.shipment?.shippedAt ?? null;
+  if (times.length === 0) {
+    return last
+      ? {
+          firstShippedAt: new Date(last).toISOString(),
+          lastShippedAt: new Date(last).toISOString(),
+          shipments: 1,
+        }
+      : null;
+  }
+  return {
+    firstShippedAt: new Date(Math.min(...times)).toISOString(),
+    lastShippedAt: last ? new Date(last).toISOString() : null,
+    shipments: parcels.length,
+  };
+}
+
+/**
+ * Keeps the order's row in `order_shipping_times` (the pipeline report's shipping measures): written when
+ * its first shipment appears and again when the figures change (another parcel, the last unit); other
+ * writes find it equal and change nothing. When the order entered processing is read from its transitions
+ * (recorded before this, in the same write) the first time.
+ */
+export async function recordShipping(sql: Sql, order: OrderSnapshot): Promise<void> {
+  const times = shippingTimesOf(order);
+  if (!times) return;
+  await sql(
+    `insert into order_shipping_times as s (order_id, processing_at, first_shipped_at, last_shipped_at, shipments)
+     values (?, (select min(entered_at) from order_transitions where order_id = ? and status = 'processing'),
+             ?, ?, ?)
+     on conflict (order_id) do update set
+       first_shipped_at = excluded.first_shipped_at, last_shipped_at = excluded.last_shipped_at,
+       shipments = excluded.shipments
+     where (s.first_shipped_at, s.last_shipped_at, s.shipments)
+           is distinct from (excluded.first_shipped_at, excluded.last_shipped_at, excluded.shipments)`,
+    [order.orderId, order.orderId, times.firstShippedAt, times.lastShippedAt, times.shipments],
   );
 }
 

@@ -2,20 +2,26 @@
  * The report summaries, kept by every mirror write in its own transaction: the sales bucket and its day, the
  * ranking summaries (per day and customer, product and currency; per-month and all-time bounds), the status
  * counts, the stage transition (keyed by snapshot version, so a retried write adds none) with its duration
- * histogram, and escalation breaches. Reports read only these (`db/repositories/report.repository.ts`).
+ * histogram, escalation breaches, and when its shipments left (first and last). Reports read only these (`db/repositories/report.repository.ts`).
  */
 import type { Sql } from '../repositories/sql';
 import { movedStage, type OrderChange } from './order-change';
 import {
   moveRankings,
   moveSales,
+  hasShipped,
   moveStatusCount,
   recordBreaches,
+  recordShipping,
   recordTransition,
 } from './report-summaries';
 
 export async function projectReports(sql: Sql, change: OrderChange): Promise<void> {
   const { previous, order, oldLines, ledger, items } = change;
+  // Whether anything has shipped decides only a cancelled order's sales row, and a cancelled order's
+  // shipments never change (nothing ships after a cancel): so the order as written answers it for the
+  // row's previous figures too, without reading the previous snapshot.
+  const shipped = hasShipped(order);
   await moveSales(
     sql,
     previous
@@ -25,9 +31,10 @@ export async function projectReports(sql: Sql, change: OrderChange): Promise<voi
           status: previous.status,
           captured: Number(previous.captured),
           refunded: Number(previous.refunded),
+          shipped,
         }
       : null,
-    { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger },
+    { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger, shipped },
   );
   await moveRankings(
     sql,
@@ -59,4 +66,5 @@ export async function projectReports(sql: Sql, change: OrderChange): Promise<voi
   await recordBreaches(sql, order);
   await moveStatusCount(sql, previous?.status ?? null, order.status);
   if (movedStage(change)) await recordTransition(sql, order);
+  await recordShipping(sql, order);
 }

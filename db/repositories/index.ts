@@ -80,6 +80,9 @@ export {
   type Ranking,
   type StageTimes,
   type OpenOrder,
+  SHIPPING_MEASURES,
+  type ShippingMeasure,
+  type ShippingTimes,
 } from './report.repository';
 export {
   DocumentRepository,

@@ -3592,7 +3592,7 @@ export interface components {
             period: string;
             /** @example CNY */
             currency: string;
-            /** @description Orders placed, not cancelled or rejected. */
+            /** @description Orders placed, not cancelled or rejected; an order cancelled after part of it had shipped counts (`cancelledAfterShipping`). */
             orders: number;
             /** @description Of those, orders with money held (captured more than refunded). */
             paidOrders: number;
@@ -3602,7 +3602,9 @@ export interface components {
             refunded: number;
             /** @description revenue / paidOrders, rounded; 0 without paid orders. */
             averageOrderValue: number;
-            /** @description Orders placed in the period and cancelled since; never revenue. */
+            /** @description Of `orders`, those cancelled after part of them had shipped: their revenue is the value of what shipped (the rest was refunded, netted). */
+            cancelledAfterShipping: number;
+            /** @description Orders placed in the period and cancelled since, before anything shipped; never revenue. */
             cancelled: number;
             /** @description Orders placed in the period and rejected since; never revenue. */
             rejected: number;
@@ -3665,6 +3667,19 @@ export interface components {
             /** @description 90th percentile of time spent, milliseconds. */
             p90Ms: number;
         };
+        ShippingTimeDto: {
+            /**
+             * @description `processing-to-first-shipment`: from entering processing to the first shipment, orders whose first shipment left in the period; `first-to-last-shipment`: from the first shipment to the one that took the last unit, orders shipped in more than one shipment whose last unit left in the period; `processing-to-last-shipment`: from entering processing to the last unit, every order whose last unit left in the period.
+             * @enum {string}
+             */
+            measure: "processing-to-first-shipment" | "first-to-last-shipment" | "processing-to-last-shipment";
+            /** @description Orders measured. */
+            count: number;
+            /** @description Median, milliseconds; null when count is 0. */
+            medianMs: number | null;
+            /** @description 90th percentile, milliseconds; null when count is 0. */
+            p90Ms: number | null;
+        };
         BreachCountDto: {
             /** @example approval */
             stage: string;
@@ -3698,7 +3713,11 @@ export interface components {
             /** @example Asia/Shanghai */
             timeZone: string;
             statuses: components["schemas"]["StatusCountDto"][];
+            /** @description Of the orders processing now, those part of which has shipped (the rest not yet). */
+            partlyShipped: number;
             stages: components["schemas"]["StageTimeDto"][];
+            /** @description Per order, over its shipments: the three measures, always, in this order. A stay in `processing/shipment` ends at the last unit (or a wait for stock); these say when the first parcel left. */
+            shipping: components["schemas"]["ShippingTimeDto"][];
             breaches: components["schemas"]["BreachCountDto"][];
             /** @description Open orders longest in their current stage. */
             slowest: components["schemas"]["SlowOrderDto"][];
