@@ -132,7 +132,7 @@ interface Toxiproxy {
 
 async function startToxiproxy(binary: string, pgPort: number, temporalPort: number): Promise<Toxiproxy> {
   const port = await freePort();
-  const child = spawn(binary, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' });
+  const child = owned(spawn(binary, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' }));
   const api = `http://127.0.0.1:${port}`;
   const request = async (method: string, route: string, body?: unknown) => {
     const response = await fetch(`${api}${route}`, {
@@ -175,6 +175,22 @@ async function waitForOutput(output: () => string, text: string, child: ChildPro
   }
 }
 
+/**
+ * Every process this suite starts, stopped when the suite's own process exits, whatever ends it: a crash
+ * that skipped `stack.stop()` once left the whole product running beside whatever ran next.
+ */
+const started = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+function owned(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
 async function startStack(): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-faults-'));
   const ports = {
@@ -208,10 +224,12 @@ async function startStack(): Promise<Stack> {
   // Its own dev server: no external Temporal's settings may steer it.
   for (const name of EXTERNAL_TEMPORAL_VARIABLES) delete env[name];
   let output = '';
-  const launcher = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const launcher = owned(
+    spawn(process.execPath, [path.join(__dirname, 'start.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
     output += text;
@@ -236,15 +254,17 @@ async function startStack(): Promise<Stack> {
     const databaseUrl = new URL(config.databaseUrl);
     databaseUrl.port = String(toxiproxy.ports.pg);
     const apiPort = await freePort();
-    proxiedApi = spawn(process.execPath, [path.join(__dirname, '..', 'api', 'main.js')], {
-      env: {
-        ...env,
-        DATABASE_URL: databaseUrl.toString(),
-        TEMPORAL_ADDRESS: `127.0.0.1:${toxiproxy.ports.temporal}`,
-        OMS_API_PORT: String(apiPort),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    proxiedApi = owned(
+      spawn(process.execPath, [path.join(__dirname, '..', 'api', 'main.js')], {
+        env: {
+          ...env,
+          DATABASE_URL: databaseUrl.toString(),
+          TEMPORAL_ADDRESS: `127.0.0.1:${toxiproxy.ports.temporal}`,
+          OMS_API_PORT: String(apiPort),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const keepProxied = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n'))
         if (/"level":(50|"error")/.test(line) && !line.includes('failed with status code'))
