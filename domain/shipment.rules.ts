@@ -339,6 +339,7 @@ export function fulfilmentOf(
   const units = (lines: { sku: string; quantity: number }[], sku: string) =>
     lines.reduce((sum, line) => sum + (line.sku === sku ? line.quantity : 0), 0);
   const closed = order.status === 'cancelled' || order.status === 'rejected';
+  const sent = shipmentsOf(order);
   return order.lines.map(({ productId, sku, name, quantity }) => {
     const left = quantity - (shipped.get(sku) ?? 0) - (reserved.get(sku) ?? 0);
     return {
@@ -352,7 +353,7 @@ export function fulfilmentOf(
         location,
         onHand,
         available,
-        shipped: shipmentsOf(order)
+        shipped: sent
           .filter((shipment) => shipment.location === location)
           .reduce((sum, shipment) => sum + units(shipment.lines, sku), 0),
         ready: parcels

@@ -422,7 +422,10 @@ export class OrderService {
         ? randomUUID()
         : uuidv5(`${current.orderId}\n${idempotencyKey}`, IDEMPOTENT_SHIPMENT_NAMESPACE);
     const earlier = current.shipments?.find((made) => made.id === shipmentId);
-    if (earlier) return { shipment: sameShipment(earlier, dto), created: false };
+    if (earlier) {
+      refuseOtherShipment(earlier, dto);
+      return { shipment: OrderShipmentDto.from(earlier), created: false };
+    }
     const location = dto.location ?? (await this.oneLocationHolding(linesToShip(current, lines)));
     if (!(await this.locations.exists(location))) {
       throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
@@ -451,7 +454,8 @@ export class OrderService {
     });
     const shipment = after.shipments.find((made) => made.id === shipmentId);
     if (!shipment) throw new Error(`the order's answer lacks its new shipment ${shipmentId}`);
-    return { shipment: sameShipment(shipment, dto), created: true };
+    refuseOtherShipment(shipment, dto);
+    return { shipment, created: true };
   }
 
   /**
@@ -600,10 +604,11 @@ export class OrderService {
 }
 
 /**
- * The shipment a request with an Idempotency-Key made, when the request asks for it again; another body
- * under the same key is a 422 (a concurrent repeat that reached the workflow second is answered the same).
+ * Refuses (422) a request under an Idempotency-Key whose shipment, made earlier under that key, is another
+ * one; a concurrent repeat that reached the workflow second is answered with the first's shipment, so it is
+ * checked the same way.
  */
-function sameShipment(shipment: OrderShipment | OrderShipmentDto, dto: CreateShipmentDto): OrderShipmentDto {
+function refuseOtherShipment(shipment: OrderShipment | OrderShipmentDto, dto: CreateShipmentDto): void {
   const units = (lines: { sku: string; quantity: number }[]) =>
     JSON.stringify([...lines].map(({ sku, quantity }) => [sku, quantity]).sort());
   const same =
@@ -617,13 +622,4 @@ function sameShipment(shipment: OrderShipment | OrderShipmentDto, dto: CreateShi
       'this Idempotency-Key was already used for another shipment of this order (other lines, carrier, tracking number or location)',
     );
   }
-  const { id, lines, location, carrier, trackingNumber, shippedAt } = shipment;
-  return {
-    id,
-    lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
-    location,
-    carrier,
-    trackingNumber,
-    shippedAt,
-  };
 }
