@@ -96,19 +96,25 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     },
 
     /**
+     * Where everything ready leaves from when no location is named: from where the order holds its units
+     * reserved, one parcel per location (see `planParcels`); `parcels` is null when its reservation does not
+     * hold them.
+     */
+    async planParcels({
+      lines,
+      orderId,
+    }: {
+      lines: ShipmentLine[];
+      orderId: string;
+    }): Promise<{ parcels: Parcel[] | null }> {
+      return { parcels: planParcels(lines, await new LocationRepository(deps.em()).heldFor(orderId)) };
+    },
+
+    /**
      * One shipment's goods leave: its row is written and its units taken out of stock and out of the order's
      * reservation, once (by the shipment's id). Units the reservation does not hold are a defect of the
      * order's state, not an outage: the step fails for good and the order shows it as its problem.
      */
-    /**
-     * Where everything ready leaves from when no location is named: one location that holds it all, or
-     * parcels from several (see `planParcels`); `parcels` is null when they do not hold it together.
-     */
-    async planParcels({ lines }: { lines: ShipmentLine[] }): Promise<{ parcels: Parcel[] | null }> {
-      const holdings = await new LocationRepository(deps.em()).holdings(lines.map((line) => line.productId));
-      return { parcels: planParcels(lines, holdings) };
-    },
-
     async shipGoods({ orderId, shipment }: ShipGoodsInput): Promise<{ shipment: OrderShipment }> {
       const written = await new ShipmentRepository(deps.em()).record(orderId, shipment);
       if (!written.ok) {

@@ -311,13 +311,15 @@ export interface LineFulfilment {
 
 /**
  * The order's lines per location (the order page's fulfilment view, issue 24): the units each location
- * sent, the reserved units it would send now (as `ship` would, see `placeReady`), and what it holds of the
- * product. `stock` lists every location for each product, in order of preference. A closed order waits for
- * nothing: what did not ship was cancelled.
+ * sent, the reserved units it would send now (as `ship` would, see `placeReady`: from where the order holds
+ * them, `held`, when given; else from what the locations hold), and what it holds of the product. `stock`
+ * lists every location for each product, in order of preference. A closed order waits for nothing: what did
+ * not ship was cancelled.
  */
 export function fulfilmentOf(
   order: Shipped & Pick<OrderSnapshot, 'status'>,
   stock: ReadonlyMap<string, LocationStock[]>,
+  held?: LocationHoldings,
 ): LineFulfilment[] {
   const shipped = shippedQuantities(order);
   const reserved = reservedQuantities(order);
@@ -335,7 +337,7 @@ export function fulfilmentOf(
       ]),
     ),
   }));
-  const { parcels } = placeReady(ready, holdings);
+  const { parcels } = placeReady(ready, held ?? holdings);
   const units = (lines: { sku: string; quantity: number }[], sku: string) =>
     lines.reduce((sum, line) => sum + (line.sku === sku ? line.quantity : 0), 0);
   const closed = order.status === 'cancelled' || order.status === 'rejected';

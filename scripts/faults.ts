@@ -891,10 +891,27 @@ export const INVARIANTS: { name: string; sql: string }[] = [
     name: 'reservations: each order holds what its movements say, no reservation or release applied twice',
     sql: `select m.order_id, m.product_id, sum(m.delta_reserved) as moved, coalesce(r.quantity, 0) as held
             from stock_movements m
-            left join order_reservations r on r.order_id = m.order_id and r.product_id = m.product_id
+            left join (select order_id, product_id, sum(quantity) as quantity from order_reservations
+                        group by order_id, product_id) r on r.order_id = m.order_id and r.product_id = m.product_id
            where m.order_id is not null
            group by m.order_id, m.product_id, r.quantity
           having sum(m.delta_reserved) <> coalesce(r.quantity, 0)`,
+  },
+  {
+    // Reservations are held at locations (issue 24): no location holds more reserved than it has on hand,
+    // and `MAIN`, which holds the total minus the others, never less than nothing.
+    name: 'locations: each holds at least what orders hold reserved there',
+    sql: `select p.sku, l.code as location, at.on_hand, coalesce(r.quantity, 0) as reserved
+            from products p cross join stock_locations l
+            cross join lateral (
+              select case when l.code = 'MAIN'
+                          then p.stock_on_hand - coalesce((select sum(o.on_hand) from location_stock o
+                                                            where o.product_id = p.id), 0)
+                          else coalesce((select s.on_hand from location_stock s
+                                          where s.product_id = p.id and s.location = l.code), 0) end as on_hand) at
+            left join (select product_id, location, sum(quantity) as quantity from order_reservations
+                        group by product_id, location) r on r.product_id = p.id and r.location = l.code
+           where at.on_hand < coalesce(r.quantity, 0) or at.on_hand < 0`,
   },
   {
     // An order may leave in parts (issue 24): one fulfilment movement per shipment line, never more units

@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { orderWorkflowId } from '../workflows/order.definitions';
-import { seedCatalogue } from './support/fixtures';
+import { eventually, seedCatalogue } from './support/fixtures';
 import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
 import { cancelLeftWaiting, placeOrder, stockOf } from './support/orders';
@@ -326,6 +326,92 @@ describe('stock locations', () => {
     expect((await staff.get(`/api/orders/${randomUUID()}/fulfilment`)).status).toBe(404);
   });
 
+  it('holds reserved units at a location: a correction there may not take them, nor another order ship them', async () => {
+    const { other: east, customerId, sku } = await stockedAtTwo(2, 3);
+    // Only the east warehouse has all 3 of the first order: they are held there, though MAIN comes first;
+    // the second order's 2 are held at MAIN, which has them.
+    const first = await placeOrder(staff, customerId, [{ sku, quantity: 3 }]);
+    expect((await staff.post(`/api/orders/${first.id}/approve`, {})).body).toMatchObject({ awaiting: 'shipment' });
+    const second = await placeOrder(staff, customerId, [{ sku, quantity: 2 }]);
+    expect((await staff.post(`/api/orders/${second.id}/approve`, {})).body).toMatchObject({ awaiting: 'shipment' });
+    const held = await product(sku);
+    expect(held).toMatchObject({ stockOnHand: 5, reserved: 5, available: 0 });
+    expect(at(held.stock, east)).toEqual({ location: east, onHand: 3, reserved: 3, available: 0 });
+    expect(at(held.stock, 'MAIN')).toEqual({ location: 'MAIN', onHand: 2, reserved: 2, available: 0 });
+
+    // Restocked at MAIN, the totals would allow taking 2 from the east warehouse; its 3 are held there.
+    const { id } = await stockOf(staff, sku);
+    expect((await staff.post(`/api/products/${id}/stock`, { delta: 4, reason: 'delivery' })).status).toBe(200);
+    const correction = await staff.post<Refusal & { location?: string; reserved?: number }>(
+      `/api/products/${id}/stock`,
+      { delta: -2, reason: 'count', location: east },
+    );
+    expect(correction.status).toBe(409);
+    expect(correction.body).toMatchObject({ field: 'delta', location: east, reserved: 3 });
+    expect(correction.body.message).toContain(east);
+    const unchanged = await product(sku);
+    expect(at(unchanged.stock, east)).toEqual({ location: east, onHand: 3, reserved: 3, available: 0 });
+    expect(unchanged).toMatchObject({ stockOnHand: 9, reserved: 5, available: 4 });
+
+    // The second order may not take the east warehouse's units from the first; from MAIN it ships.
+    const taken = await staff.post<Refusal>(`/api/orders/${second.id}/shipments`, {
+      lines: [{ sku, quantity: 2 }],
+      location: east,
+      carrier: 'SF',
+      trackingNumber: 'SF-TAKEN',
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ field: 'location' });
+    const shipped = await staff.post<{ location: string }>(`/api/orders/${second.id}/shipments`, {
+      lines: [{ sku, quantity: 2 }],
+      carrier: 'SF',
+      trackingNumber: 'SF-MAIN',
+    });
+    expect(shipped).toMatchObject({ status: 201, body: { location: 'MAIN' } });
+    // The first order ships from MAIN's free units instead of its own at the east warehouse: those are free then.
+    const moved = await staff.post<{ location: string }>(`/api/orders/${first.id}/shipments`, {
+      lines: [{ sku, quantity: 1 }],
+      location: 'MAIN',
+      carrier: 'SF',
+      trackingNumber: 'SF-MOVED',
+    });
+    expect(moved).toMatchObject({ status: 201, body: { location: 'MAIN' } });
+    const after = await product(sku);
+    expect(after).toMatchObject({ stockOnHand: 6, reserved: 2, available: 4 });
+    expect(at(after.stock, 'MAIN')).toEqual({ location: 'MAIN', onHand: 3, reserved: 0, available: 3 });
+    expect(at(after.stock, east)).toEqual({ location: east, onHand: 3, reserved: 2, available: 1 });
+    const rest = await staff.post<{ status: string; shipments: { location: string }[] }>(
+      `/api/orders/${first.id}/ship`,
+      { carrier: 'SF', trackingNumber: 'SF-REST' },
+    );
+    expect(rest.body.status).toBe('shipped');
+    expect(rest.body.shipments.map((shipment) => shipment.location)).toEqual(['MAIN', east]);
+  });
+
+  it('serves a waiting order from a restock at a location, and holds its units there', async () => {
+    const east = await newLocation();
+    const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 0 }]);
+    const sku = skus[0]!;
+    const placed = await placeOrder(staff, customerId, [{ sku, quantity: 2 }]);
+    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({ awaiting: 'stock' });
+    const { id } = await stockOf(staff, sku);
+    expect(
+      (await staff.post(`/api/products/${id}/stock`, { delta: 2, reason: 'delivery', location: east })).status,
+    ).toBe(200);
+    await eventually(
+      async () => (await staff.get<{ awaiting: string }>(`/api/orders/${placed.id}`)).body.awaiting,
+      (awaiting) => awaiting === 'shipment',
+    );
+    const held = await product(sku);
+    expect(at(held.stock, east)).toEqual({ location: east, onHand: 2, reserved: 2, available: 0 });
+    expect(at(held.stock, 'MAIN')).toEqual({ location: 'MAIN', onHand: 0, reserved: 0, available: 0 });
+    const shipped = await staff.post<{ shipments: { location: string }[] }>(`/api/orders/${placed.id}/ship`, {
+      carrier: 'SF',
+      trackingNumber: 'SF-RESTOCKED',
+    });
+    expect(shipped.body.shipments.map((shipment) => shipment.location)).toEqual([east]);
+  });
+
   // Fifty orders through the pipeline at once: a minute's work on a busy 2-core machine.
   it('never oversells across two locations: 50 orders racing for 5 units at MAIN and 5 at another', async () => {
     const { other: west, customerId, sku } = await stockedAtTwo(5, 5);
@@ -342,7 +428,7 @@ describe('stock locations', () => {
     expect(approved.filter((response) => response.body.awaiting === 'stock')).toHaveLength(40);
     expect(await product(sku)).toMatchObject({ stockOnHand: 10, reserved: 10 });
 
-    // Each served order ships from where its unit is: MAIN's five first, then the other location's.
+    // Each served order ships from where its unit is held: five from MAIN, five from the other location.
     const from: string[] = [];
     for (const order of served) {
       const shipped = await staff.post<Answer>(`/api/orders/${order.id}/ship`, {
@@ -352,7 +438,7 @@ describe('stock locations', () => {
       expect(shipped.status).toBe(200);
       from.push(...shipped.body.shipments.map((shipment) => shipment.location));
     }
-    expect(from).toEqual([...Array(5).fill('MAIN'), ...Array(5).fill(west)]);
+    expect(from.sort()).toEqual([...Array(5).fill('MAIN'), ...Array(5).fill(west)].sort());
     const done = await product(sku);
     expect(done).toMatchObject({ stockOnHand: 0, reserved: 0 });
     expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 0 });

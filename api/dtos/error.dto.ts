@@ -14,8 +14,16 @@ export class ErrorDto {
   awaiting?: string | null;
   @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: the stock on hand now.' })
   stockOnHand?: number;
-  @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: the units reserved now.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Stock refused: the units reserved now (at `location`, when the answer names one).',
+  })
   reserved?: number;
+  @ApiPropertyOptional({
+    description: 'Stock refused at one location: its code (orders hold units reserved there).',
+    example: 'EAST',
+  })
+  location?: string;
   @ApiPropertyOptional({ type: 'integer', description: 'Stock refused: on hand minus reserved.' })
   available?: number;
   @ApiPropertyOptional({

@@ -306,7 +306,7 @@ export class OrderService {
     return {
       orderId: order.orderId,
       locations: await this.locations.list(),
-      lines: fulfilmentOf(order, stock),
+      lines: fulfilmentOf(order, stock, await this.locations.heldFor(order.orderId)),
     };
   }
 
@@ -387,8 +387,7 @@ export class OrderService {
     // when they do not hold it together, answered here rather than failing the step.
     if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
       const lines = readyLines(current);
-      const holdings = await this.locations.holdings(lines.map((line) => line.productId));
-      if (planParcels(lines, holdings) === null) {
+      if (planParcels(lines, await this.locations.heldFor(current.orderId)) === null) {
         throw new DomainError(
           'invalid_state',
           `the stock locations together do not hold the units of ${lines.map((line) => line.sku).join(', ')} to ship`,
@@ -426,7 +425,8 @@ export class OrderService {
       refuseOtherShipment(earlier, dto);
       return { shipment: OrderShipmentDto.from(earlier), created: false };
     }
-    const location = dto.location ?? (await this.oneLocationHolding(linesToShip(current, lines)));
+    const location =
+      dto.location ?? (await this.oneLocationHolding(current.orderId, linesToShip(current, lines)));
     if (!(await this.locations.exists(location))) {
       throw invalidField('location', `${JSON.stringify(location)} is not a stock location`);
     }
@@ -435,7 +435,7 @@ export class OrderService {
       if (refusal?.kind === 'input')
         throw new DomainError('invalid_input', refusal.message, { field: refusal.field });
       // Units the location does not hold would fail the workflow's step: answered here, nothing sent.
-      const short = await this.locations.shortAt(location, linesToShip(current, lines));
+      const short = await this.locations.shortAt(current.orderId, location, linesToShip(current, lines));
       if (short.length > 0 && refusal === null) {
         throw new DomainError(
           'invalid_state',
@@ -460,12 +460,16 @@ export class OrderService {
 
   /**
    * Where a shipment that names no location leaves from: the first location, in the managers' order of
-   * preference, that holds all of its units; `MAIN` when none does (and the shipment is refused for it).
+   * preference, where the order holds all of its units reserved; else the first that can send them all
+   * (the order's own units there and free ones); `MAIN` when none can (and the shipment is refused for it).
    */
-  private async oneLocationHolding(lines: ShipmentLine[]): Promise<string> {
-    const holdings = await this.locations.holdings(lines.map((line) => line.productId));
-    const parcels = planParcels(lines, holdings);
-    return parcels?.length === 1 ? parcels[0]!.location : MAIN_LOCATION;
+  private async oneLocationHolding(orderId: string, lines: ShipmentLine[]): Promise<string> {
+    const productIds = lines.map((line) => line.productId);
+    for (const holdings of [await this.locations.heldFor(orderId), await this.locations.servable(orderId, productIds)]) {
+      const parcels = planParcels(lines, holdings);
+      if (parcels?.length === 1) return parcels[0]!.location;
+    }
+    return MAIN_LOCATION;
   }
 
   /** Confirms delivery. */

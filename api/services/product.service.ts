@@ -3,6 +3,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import {
   DuplicateSkuError,
   LocationRepository,
+  LocationBelowReservedError,
   LocationShortError,
   ProductRepository,
   StockAboveLimitError,
@@ -96,6 +97,13 @@ export class ProductService {
           `delta ${dto.delta} refused: location ${error.location} holds fewer units`,
           { field: 'delta' },
         );
+      }
+      if (error instanceof LocationBelowReservedError) {
+        throw new DomainError('invalid_state', `delta ${dto.delta} refused: ${error.message}`, {
+          field: 'delta',
+          location: error.location,
+          reserved: error.reserved,
+        });
       }
       if (error instanceof StockBelowReservedError) {
         throw new DomainError('invalid_state', `delta ${dto.delta} refused: ${error.message}`, {

@@ -40,6 +40,7 @@ import { Migration20261206030000_return_notice } from './Migration20261206030000
 import { Migration20261206030500_inbound_attachments } from './Migration20261206030500_inbound_attachments';
 import { Migration20261206040000_location_preference } from './Migration20261206040000_location_preference';
 import { Migration20261206051500_shipping_reports } from './Migration20261206051500_shipping_reports';
+import { Migration20261207010000_reservations_at_locations } from './Migration20261207010000_reservations_at_locations';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -108,4 +109,8 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261206040000_location_preference,
   },
   { name: 'Migration20261206051500_shipping_reports', class: Migration20261206051500_shipping_reports },
+  {
+    name: 'Migration20261207010000_reservations_at_locations',
+    class: Migration20261207010000_reservations_at_locations,
+  },
 ];

@@ -12,6 +12,7 @@ export { SettingsRepository } from './settings.repository';
 export { ShipmentRepository, type ShipmentWritten } from './shipment.repository';
 export {
   DuplicateLocationError,
+  LocationBelowReservedError,
   LocationRepository,
   LocationShortError,
   type LocationLevel,

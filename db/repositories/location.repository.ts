@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/order';
 import { MAIN_LOCATION, type LocationHoldings } from '../../domain/shipment.rules';
 import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
-import { StockRepository, type StockLevel } from './stock.repository';
+import { StockRepository, heldBy, placeLevels, type StockLevel } from './stock.repository';
 
 export interface StockLocation {
   code: string;
@@ -32,12 +32,21 @@ export class LocationShortError extends Error {
   }
 }
 
+/** A correction would take a location's stock below what orders hold reserved there. */
+export class LocationBelowReservedError extends Error {
+  constructor(
+    readonly location: string,
+    readonly reserved: number,
+  ) {
+    super(`stock on hand at ${location} cannot go below the ${reserved} units reserved there by orders`);
+  }
+}
+
 /**
  * Stock locations and the units each holds. `MAIN` holds a product's total minus what the other locations
  * hold (see the migration), so every path that moves stock without naming a location moves `MAIN`'s.
- * Reservations are of a product, not yet of a location: a location's `reserved` is the product's reserved
- * units counted against the locations in the manager's order of preference (`MAIN` first until a manager
- * says otherwise), up to what each holds.
+ * Reservations are held at locations (`order_reservations.location`, see `StockRepository`): a location's
+ * `reserved` is what orders hold there, never more than it has on hand.
  */
 export class LocationRepository {
   constructor(private readonly em: EntityManager) {}
@@ -105,35 +114,40 @@ export class LocationRepository {
 
   /** The product's stock per location in the order of preference, every location listed (none held: zeros). */
   async levels(productId: string): Promise<LocationLevel[]> {
-    const rows = await sqlOf(this.em)<
-      { code: string; held: number | null; stock_on_hand: number; reserved: number }[]
-    >(
-      `select l.code, s.on_hand as held, p.stock_on_hand, p.reserved
-         from stock_locations l
-         cross join products p
-         left join location_stock s on s.location = l.code and s.product_id = p.id
-        where p.id = ?
-        order by l.preference, l.code`,
-      [productId],
-    );
-    const others = rows.reduce((sum, row) => sum + (row.code === MAIN_LOCATION ? 0 : (row.held ?? 0)), 0);
-    let unplaced = rows[0]?.reserved ?? 0;
-    return rows.map((row) => {
-      const onHand = row.code === MAIN_LOCATION ? row.stock_on_hand - others : (row.held ?? 0);
-      const reserved = Math.min(unplaced, Math.max(onHand, 0));
-      unplaced -= reserved;
-      return { location: row.code, onHand, reserved, available: onHand - reserved };
-    });
+    const levels = (await placeLevels(sqlOf(this.em), [productId])).get(productId) ?? [];
+    return levels.map(({ location, onHand, reserved }) => ({
+      location,
+      onHand,
+      reserved,
+      available: onHand - reserved,
+    }));
   }
 
-  /** What each location holds of these products, in the order of preference. */
-  async holdings(productIds: string[]): Promise<LocationHoldings> {
+  /** Where the order's reserved units sit, per location in the order of preference. */
+  async heldFor(orderId: string): Promise<LocationHoldings> {
     const places = new Map<string, Map<string, number>>();
-    for (const productId of new Set(productIds)) {
-      for (const level of await this.levels(productId)) {
-        const onHand = places.get(level.location) ?? new Map<string, number>();
-        onHand.set(productId, level.onHand);
-        places.set(level.location, onHand);
+    for (const location of (await this.list()).map((place) => place.code)) places.set(location, new Map());
+    for (const [productId, held] of await heldBy(sqlOf(this.em), orderId)) {
+      for (const { location, quantity } of held) places.get(location)?.set(productId, quantity);
+    }
+    return [...places].map(([location, onHand]) => ({ location, onHand }));
+  }
+
+  /**
+   * What each location could send of these products for the order, in the order of preference: the units
+   * the order holds there and those free there (a shipment from a location takes the order's own first,
+   * then free ones, giving back as many it holds elsewhere).
+   */
+  async servable(orderId: string, productIds: string[]): Promise<LocationHoldings> {
+    const connection = sqlOf(this.em);
+    const held = await heldBy(connection, orderId);
+    const places = new Map<string, Map<string, number>>();
+    for (const [productId, levels] of await placeLevels(connection, productIds)) {
+      for (const { location, onHand, reserved } of levels) {
+        const own = held.get(productId)?.find((place) => place.location === location)?.quantity ?? 0;
+        const units = places.get(location) ?? new Map<string, number>();
+        units.set(productId, own + Math.max(0, onHand - reserved));
+        places.set(location, units);
       }
     }
     return [...places].map(([location, onHand]) => ({ location, onHand }));
@@ -168,6 +182,9 @@ export class LocationRepository {
         if (!row) throw new LocationShortError(location, [productId]);
       }
       await mainHoldsItsOwn(connection, [productId]);
+      // Units orders hold reserved at the location stay there: a correction may not take them.
+      const there = (await placeLevels(connection, [productId])).get(productId)?.find((l) => l.location === location);
+      if (there && there.onHand < there.reserved) throw new LocationBelowReservedError(location, there.reserved);
       return level;
     });
   }
@@ -218,17 +235,19 @@ export class LocationRepository {
     }
   }
 
-  /** SKUs of these lines that `location` does not hold enough of now (the API's early answer). */
+  /**
+   * SKUs of these lines that `location` cannot send for the order now: it holds fewer of the order's units
+   * and free ones together (the API's early answer).
+   */
   async shortAt(
+    orderId: string,
     location: string,
     lines: { productId: string; sku: string; quantity: number }[],
   ): Promise<string[]> {
-    const short: string[] = [];
-    for (const line of lines) {
-      const level = (await this.levels(line.productId)).find((l) => l.location === location);
-      if (!level || level.onHand < line.quantity) short.push(line.sku);
-    }
-    return short;
+    const place = (await this.servable(orderId, lines.map((line) => line.productId))).find(
+      (p) => p.location === location,
+    );
+    return lines.filter((line) => (place?.onHand.get(line.productId) ?? 0) < line.quantity).map((l) => l.sku);
   }
 }
 

@@ -43,8 +43,14 @@ export class ShipmentRepository {
         // The stock first: it locks the products (in a fixed order) before the lines' foreign keys take
         // their share locks on them. The other way round, two shipments of one product each held a share
         // lock the other's update waited for: a deadlock, retried with backoff (seconds per shipment).
-        const short = await new StockRepository(em).fulfilPart(connection, orderId, shipment.lines);
-        if (short.length > 0) throw new NotReservedError(short);
+        const taken = await new StockRepository(em).fulfilPart(
+          connection,
+          orderId,
+          shipment.lines,
+          shipment.location,
+        );
+        if (taken.notReserved.length > 0) throw new NotReservedError(taken.notReserved);
+        if (taken.notFree.length > 0) throw new LocationShortError(shipment.location, taken.notFree);
         // The units leave the shipment's location (its row, or `MAIN`'s share of the totals).
         await LocationRepository.ship(connection, shipment.location, shipment.lines);
         for (const [position, line] of shipment.lines.entries()) {

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
 import type { Actor, StockShortage } from '../../domain/order';
+import { giveBack, placeOrder, takeForShipment, takeFrom, type Placed } from '../../domain/allocation';
+import { MAIN_LOCATION } from '../../domain/shipment.rules';
 
 export interface StockLine {
   productId: string;
@@ -57,6 +59,104 @@ interface ProductRow {
 function uuidArray(ids: Iterable<string>): string {
   return `{${[...new Set(ids)].join(',')}}`;
 }
+
+/** One product's stock at one location: on hand there, and reserved there by all orders. */
+export interface PlaceLevel {
+  location: string;
+  onHand: number;
+  reserved: number;
+}
+
+/**
+ * Each product's stock per location, every location listed, most preferred first. `MAIN` holds the total
+ * minus what the other locations hold; `reserved` sums the orders' reservations held there. Read under the
+ * products' locks when it decides a reservation.
+ */
+export async function placeLevels(connection: Sql, productIds: string[]): Promise<Map<string, PlaceLevel[]>> {
+  const rows = await connection<{ product_id: string; location: string; on_hand: number; reserved: number }[]>(
+    `select p.id as product_id, l.code as location,
+            (case when l.code = ?
+                  then p.stock_on_hand - coalesce((select sum(o.on_hand) from location_stock o where o.product_id = p.id), 0)
+                  else coalesce(s.on_hand, 0) end)::int as on_hand,
+            coalesce((select sum(r.quantity) from order_reservations r
+                       where r.product_id = p.id and r.location = l.code), 0)::int as reserved
+       from products p
+       cross join stock_locations l
+       left join location_stock s on s.product_id = p.id and s.location = l.code
+      where p.id = any(?::uuid[])
+      order by p.id, l.preference, l.code`,
+    [MAIN_LOCATION, uuidArray(productIds)],
+  );
+  const levels = new Map<string, PlaceLevel[]>();
+  for (const row of rows) {
+    const list = levels.get(row.product_id) ?? [];
+    list.push({ location: row.location, onHand: row.on_hand, reserved: row.reserved });
+    levels.set(row.product_id, list);
+  }
+  return levels;
+}
+
+/** Each product's unreserved units per location, most preferred first. */
+function freeOf(levels: Map<string, PlaceLevel[]>): Map<string, Placed[]> {
+  return new Map(
+    [...levels].map(([productId, places]) => [
+      productId,
+      places.map(({ location, onHand, reserved }) => ({ location, quantity: Math.max(0, onHand - reserved) })),
+    ]),
+  );
+}
+
+/** Where the order's reserved units of each product sit, most preferred location first. */
+export async function heldBy(connection: Sql, orderId: string, lock = false): Promise<Map<string, Placed[]>> {
+  const rows = await connection<{ product_id: string; location: string; quantity: number }[]>(
+    `select r.product_id, r.location, r.quantity
+       from order_reservations r join stock_locations l on l.code = r.location
+      where r.order_id = ?
+      order by r.product_id, l.preference, l.code${lock ? ' for update of r' : ''}`,
+    [orderId],
+  );
+  const held = new Map<string, Placed[]>();
+  for (const row of rows) {
+    const list = held.get(row.product_id) ?? [];
+    list.push({ location: row.location, quantity: row.quantity });
+    held.set(row.product_id, list);
+  }
+  return held;
+}
+
+const sum = (places: readonly Placed[]) => places.reduce((total, place) => total + place.quantity, 0);
+
+/** Adds units to the order's reservation of a product at these locations. */
+async function hold(connection: Sql, orderId: string, productId: string, takes: Placed[]): Promise<void> {
+  for (const { location, quantity } of takes) {
+    await connection(
+      `insert into order_reservations (order_id, product_id, location, quantity) values (?, ?, ?, ?)
+       on conflict (order_id, product_id, location)
+       do update set quantity = order_reservations.quantity + excluded.quantity`,
+      [orderId, productId, location, quantity],
+    );
+  }
+}
+
+/** Takes units out of the order's reservation of a product at these locations (a row left at 0 goes). */
+async function unhold(connection: Sql, orderId: string, productId: string, gives: Placed[]): Promise<void> {
+  for (const { location, quantity } of gives) {
+    const cut = await connection(
+      `update order_reservations set quantity = quantity - ?
+        where order_id = ? and product_id = ? and location = ? and quantity > ? returning 1`,
+      [quantity, orderId, productId, location, quantity],
+    );
+    if (cut.length === 0)
+      await connection(`delete from order_reservations where order_id = ? and product_id = ? and location = ?`, [
+        orderId,
+        productId,
+        location,
+      ]);
+  }
+}
+
+/** Raised when stock locations and the totals disagree (a defect, never a shortage an order waits out). */
+export class LocationsDisagreeError extends Error {}
 
 /**
  * Stock on hand, reservations and the queue of orders waiting for stock. Every change locks the product rows
@@ -154,15 +254,23 @@ export class StockRepository {
         }
         return { ok: false, shortages, queued: earlier.length > 0 } as const;
       }
+      // Held where the units are: one location with all of them when there is one, else line by line in
+      // the order of preference.
+      const placed = placeOrder(
+        lines,
+        freeOf(
+          await placeLevels(
+            connection,
+            lines.map((line) => line.productId),
+          ),
+        ),
+      );
+      if (!placed) throw new LocationsDisagreeError(`the stock locations do not hold order ${orderId}'s units`);
       for (const line of lines) {
         await this.move(connection, products.get(line.productId)!, 'reservation', 0, line.quantity, {
           orderId,
         });
-        await connection(`insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`, [
-          orderId,
-          line.productId,
-          line.quantity,
-        ]);
+        await hold(connection, orderId, line.productId, placed.get(line.productId) ?? []);
       }
       await connection(`delete from stock_waits where order_id = ?`, [orderId]);
       return {
@@ -189,14 +297,8 @@ export class StockRepository {
       const connection = sqlOf(em);
       const productIds = lines.map((line) => line.productId);
       const products = await this.lockProducts(connection, productIds);
-      const held = new Map(
-        (
-          await connection<{ product_id: string; quantity: number }[]>(
-            `select product_id, quantity from order_reservations where order_id = ?`,
-            [orderId],
-          )
-        ).map((row) => [row.product_id, row.quantity]),
-      );
+      const held = new Map([...(await heldBy(connection, orderId))].map(([id, places]) => [id, sum(places)]));
+      const free = freeOf(await placeLevels(connection, productIds));
       const queuedBefore = new Set(
         (
           await connection<{ product_id: string }[]>(
@@ -216,12 +318,11 @@ export class StockRepository {
         const take =
           product && !queuedBefore.has(line.productId) ? Math.min(Math.max(need, 0), available) : 0;
         if (take > 0) {
+          const takes = takeFrom(free.get(line.productId) ?? [], take);
+          if (sum(takes) < take)
+            throw new LocationsDisagreeError(`the stock locations do not hold ${take} free units of ${line.sku}`);
           await this.move(connection, product!, 'reservation', 0, take, { orderId });
-          await connection(
-            `insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)
-             on conflict (order_id, product_id) do update set quantity = excluded.quantity`,
-            [orderId, line.productId, has + take],
-          );
+          await hold(connection, orderId, line.productId, takes);
         }
         answer.held.push({ sku: line.sku, quantity: has + take });
         if (need - take > 0) {
@@ -253,33 +354,18 @@ export class StockRepository {
   async trimReservation(orderId: string, lines: StockLine[]): Promise<string[]> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
-      const held = await connection<{ product_id: string; quantity: number }[]>(
-        `select product_id, quantity from order_reservations where order_id = ?`,
-        [orderId],
-      );
       const wanted = new Map(lines.map((line) => [line.productId, line.quantity]));
-      const products = await this.lockProducts(
-        connection,
-        held.map((row) => row.product_id),
-      );
+      const products = await this.lockProducts(connection, [...(await heldBy(connection, orderId)).keys()]);
+      const held = await heldBy(connection, orderId);
       const released: string[] = [];
-      for (const row of held) {
-        const keep = Math.min(row.quantity, wanted.get(row.product_id) ?? 0);
-        if (keep === row.quantity) continue;
-        await this.move(connection, products.get(row.product_id)!, 'release', 0, keep - row.quantity, {
-          orderId,
-        });
-        released.push(row.product_id);
-        if (keep > 0)
-          await connection(
-            `update order_reservations set quantity = ? where order_id = ? and product_id = ?`,
-            [keep, orderId, row.product_id],
-          );
-        else
-          await connection(`delete from order_reservations where order_id = ? and product_id = ?`, [
-            orderId,
-            row.product_id,
-          ]);
+      for (const [productId, places] of held) {
+        const has = sum(places);
+        const keep = Math.min(has, wanted.get(productId) ?? 0);
+        if (keep === has) continue;
+        await this.move(connection, products.get(productId)!, 'release', 0, keep - has, { orderId });
+        // What the order keeps stays at its most preferred locations.
+        await unhold(connection, orderId, productId, giveBack(places, has - keep));
+        released.push(productId);
       }
       await connection(`delete from stock_waits where order_id = ? and not (product_id = any(?::uuid[]))`, [
         orderId,
@@ -303,21 +389,22 @@ export class StockRepository {
   async adjust(orderId: string, lines: StockLine[]): Promise<ReservationResult> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
-      const current = await connection<{ product_id: string; quantity: number }[]>(
-        `select product_id, quantity from order_reservations where order_id = ?`,
-        [orderId],
-      );
-      const held = new Map(current.map((row) => [row.product_id, row.quantity]));
-      const products = await this.lockProducts(connection, [
-        ...held.keys(),
-        ...lines.map((line) => line.productId),
-      ]);
+      const productIds = [...(await heldBy(connection, orderId)).keys(), ...lines.map((line) => line.productId)];
+      const products = await this.lockProducts(connection, productIds);
+      const places = await heldBy(connection, orderId);
+      const held = new Map([...places].map(([productId, at]) => [productId, sum(at)]));
       const shortages = this.shortages(lines, products, held);
       if (shortages.length > 0) return { ok: false, shortages, queued: false } as const;
+      const free = freeOf(await placeLevels(connection, productIds));
       const wanted = new Map(lines.map((line) => [line.productId, line.quantity]));
       for (const productId of new Set([...held.keys(), ...wanted.keys()])) {
         const delta = (wanted.get(productId) ?? 0) - (held.get(productId) ?? 0);
         if (delta === 0) continue;
+        // More is taken where it is free, in order of preference; less is given back from the least
+        // preferred locations the order holds it at.
+        const moved = delta > 0 ? takeFrom(free.get(productId) ?? [], delta) : giveBack(places.get(productId)!, -delta);
+        if (sum(moved) < Math.abs(delta))
+          throw new LocationsDisagreeError(`the stock locations do not hold ${delta} free units of ${productId}`);
         await this.move(
           connection,
           products.get(productId)!,
@@ -326,14 +413,8 @@ export class StockRepository {
           delta,
           { orderId },
         );
-      }
-      await connection(`delete from order_reservations where order_id = ?`, [orderId]);
-      for (const line of lines) {
-        await connection(`insert into order_reservations (order_id, product_id, quantity) values (?, ?, ?)`, [
-          orderId,
-          line.productId,
-          line.quantity,
-        ]);
+        if (delta > 0) await hold(connection, orderId, productId, moved);
+        else await unhold(connection, orderId, productId, moved);
       }
       return { ok: true, next: [] } as const;
     });
@@ -353,26 +434,42 @@ export class StockRepository {
   }
 
   /**
-   * Part of the reserved goods leave the warehouse (one shipment): stock on hand and reserved go down by
-   * these quantities, and the order's reservation with them. Runs in the caller's transaction; the shipment's
-   * row makes it happen once. Answers the SKUs whose reservation does not hold the quantity (nothing is
-   * moved then, and the caller rolls back).
+   * Part of the reserved goods leave `location` (one shipment): stock on hand and reserved go down by these
+   * quantities, and the order's reservation with them: its units held at `location` first, then units it
+   * holds elsewhere, which `location` must then have free of its own (those elsewhere are free again).
+   * Runs in the caller's transaction; the shipment's row makes it happen once. Answers the SKUs whose
+   * reservation does not hold the quantity (`notReserved`) and those `location` has too few free units of
+   * (`notFree`); nothing is moved then, and the caller rolls back.
    */
-  async fulfilPart(connection: Sql, orderId: string, lines: StockLine[]): Promise<string[]> {
-    const held = new Map(
-      (
-        await connection<{ product_id: string; quantity: number }[]>(
-          `select product_id, quantity from order_reservations where order_id = ? for update`,
-          [orderId],
-        )
-      ).map((row) => [row.product_id, row.quantity]),
-    );
-    const short = lines.filter((line) => (held.get(line.productId) ?? 0) < line.quantity);
-    if (short.length > 0) return short.map((line) => line.sku);
+  async fulfilPart(
+    connection: Sql,
+    orderId: string,
+    lines: StockLine[],
+    location: string,
+  ): Promise<{ notReserved: string[]; notFree: string[] }> {
     const products = await this.lockProducts(
       connection,
       lines.map((line) => line.productId),
     );
+    const held = await heldBy(connection, orderId, true);
+    const levels = await placeLevels(
+      connection,
+      lines.map((line) => line.productId),
+    );
+    const answer = { notReserved: [] as string[], notFree: [] as string[] };
+    const takes = new Map<string, Placed[]>();
+    for (const line of lines) {
+      const take = takeForShipment(held.get(line.productId) ?? [], location, line.quantity);
+      if (!take) {
+        answer.notReserved.push(line.sku);
+        continue;
+      }
+      const there = levels.get(line.productId)?.find((level) => level.location === location);
+      if (take.fromElsewhere > 0 && (!there || there.onHand - there.reserved < take.fromElsewhere))
+        answer.notFree.push(line.sku);
+      takes.set(line.productId, take.taken);
+    }
+    if (answer.notReserved.length > 0 || answer.notFree.length > 0) return answer;
     for (const line of lines) {
       await this.move(
         connection,
@@ -384,45 +481,31 @@ export class StockRepository {
           orderId,
         },
       );
-      const left = held.get(line.productId)! - line.quantity;
-      if (left > 0)
-        await connection(`update order_reservations set quantity = ? where order_id = ? and product_id = ?`, [
-          left,
-          orderId,
-          line.productId,
-        ]);
-      else
-        await connection(`delete from order_reservations where order_id = ? and product_id = ?`, [
-          orderId,
-          line.productId,
-        ]);
+      await unhold(connection, orderId, line.productId, takes.get(line.productId)!);
     }
-    return [];
+    return answer;
   }
 
   private async closeReservation(orderId: string, kind: 'release' | 'fulfilment'): Promise<string[]> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
-      const held = await connection<{ product_id: string; quantity: number }[]>(
-        `select product_id, quantity from order_reservations where order_id = ?`,
-        [orderId],
-      );
-      const products = await this.lockProducts(
-        connection,
-        held.map((row) => row.product_id),
-      );
-      for (const row of held) {
-        const onHand = kind === 'fulfilment' ? -row.quantity : 0;
-        await this.move(connection, products.get(row.product_id)!, kind, onHand, -row.quantity, { orderId });
+      const products = await this.lockProducts(connection, [...(await heldBy(connection, orderId)).keys()]);
+      const held = await heldBy(connection, orderId);
+      for (const [productId, places] of held) {
+        const quantity = sum(places);
+        const onHand = kind === 'fulfilment' ? -quantity : 0;
+        await this.move(connection, products.get(productId)!, kind, onHand, -quantity, { orderId });
+        // Goods that leave go from where they were held (`MAIN`'s share is the totals' rest).
+        if (kind === 'fulfilment')
+          for (const place of places.filter((p) => p.location !== MAIN_LOCATION))
+            await connection(
+              `update location_stock set on_hand = on_hand - ? where product_id = ? and location = ?`,
+              [place.quantity, productId, place.location],
+            );
       }
       await connection(`delete from order_reservations where order_id = ?`, [orderId]);
       await connection(`delete from stock_waits where order_id = ?`, [orderId]);
-      return kind === 'release'
-        ? this.waitingFor(
-            connection,
-            held.map((row) => row.product_id),
-          )
-        : [];
+      return kind === 'release' ? this.waitingFor(connection, [...held.keys()]) : [];
     });
   }
 

@@ -93,7 +93,7 @@ export class OrderShipments {
       await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
       return;
     }
-    const { parcels } = await local.planParcels({ lines });
+    const { parcels } = await local.planParcels({ lines, orderId: this.record.order.orderId });
     if (parcels === null) {
       refuse(
         FAILURE.invalidTransition,
