@@ -98,16 +98,21 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     /**
      * Where everything ready leaves from when no location is named: from where the order holds its units
      * reserved, one parcel per location (see `planParcels`); `parcels` is null when its reservation does not
-     * hold them.
+     * hold them. Workflow code of releases before reservations were held at locations names no order: it
+     * plans from what the locations hold, as it did.
      */
     async planParcels({
       lines,
       orderId,
     }: {
       lines: ShipmentLine[];
-      orderId: string;
+      orderId?: string;
     }): Promise<{ parcels: Parcel[] | null }> {
-      return { parcels: planParcels(lines, await new LocationRepository(deps.em()).heldFor(orderId)) };
+      const locations = new LocationRepository(deps.em());
+      const holdings = orderId
+        ? await locations.heldFor(orderId)
+        : await locations.holdings(lines.map((line) => line.productId));
+      return { parcels: planParcels(lines, holdings) };
     },
 
     /**

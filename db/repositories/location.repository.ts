@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/order';
 import { MAIN_LOCATION, type LocationHoldings } from '../../domain/shipment.rules';
 import { AuditRepository } from './audit.repository';
 import { sqlOf, type Sql } from './sql';
-import { StockRepository, heldBy, placeLevels, type StockLevel } from './stock.repository';
+import { StockRepository, heldBy, placeLevels, type PlaceLevel, type StockLevel } from './stock.repository';
 
 export interface StockLocation {
   code: string;
@@ -123,6 +123,11 @@ export class LocationRepository {
     }));
   }
 
+  /** What each location holds of these products, in the order of preference. */
+  async holdings(productIds: string[]): Promise<LocationHoldings> {
+    return holdingsOf(await placeLevels(sqlOf(this.em), productIds), (_, level) => level.onHand);
+  }
+
   /** Where the order's reserved units sit, per location in the order of preference. */
   async heldFor(orderId: string): Promise<LocationHoldings> {
     const places = new Map<string, Map<string, number>>();
@@ -141,16 +146,10 @@ export class LocationRepository {
   async servable(orderId: string, productIds: string[]): Promise<LocationHoldings> {
     const connection = sqlOf(this.em);
     const held = await heldBy(connection, orderId);
-    const places = new Map<string, Map<string, number>>();
-    for (const [productId, levels] of await placeLevels(connection, productIds)) {
-      for (const { location, onHand, reserved } of levels) {
-        const own = held.get(productId)?.find((place) => place.location === location)?.quantity ?? 0;
-        const units = places.get(location) ?? new Map<string, number>();
-        units.set(productId, own + Math.max(0, onHand - reserved));
-        places.set(location, units);
-      }
-    }
-    return [...places].map(([location, onHand]) => ({ location, onHand }));
+    return holdingsOf(await placeLevels(connection, productIds), (productId, { location, onHand, reserved }) => {
+      const own = held.get(productId)?.find((place) => place.location === location)?.quantity ?? 0;
+      return own + Math.max(0, onHand - reserved);
+    });
   }
 
   /**
@@ -249,6 +248,22 @@ export class LocationRepository {
     );
     return lines.filter((line) => (place?.onHand.get(line.productId) ?? 0) < line.quantity).map((l) => l.sku);
   }
+}
+
+/** Units per location and product, in the order of preference, as `units` counts them at each level. */
+function holdingsOf(
+  levels: Map<string, PlaceLevel[]>,
+  units: (productId: string, level: PlaceLevel) => number,
+): LocationHoldings {
+  const places = new Map<string, Map<string, number>>();
+  for (const [productId, list] of levels) {
+    for (const level of list) {
+      const at = places.get(level.location) ?? new Map<string, number>();
+      at.set(productId, units(productId, level));
+      places.set(level.location, at);
+    }
+  }
+  return [...places].map(([location, onHand]) => ({ location, onHand }));
 }
 
 /** A timestamp as the driver gives it (a raw query may answer a string) in ISO form. */
