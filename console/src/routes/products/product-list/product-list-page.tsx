@@ -111,7 +111,13 @@ function StockModal({ product, onClose }: { product: Product; onClose: () => voi
             htmlFor="stock-location"
             rules={required(t('common.required'))}
           >
-            <Select id="stock-location" loading={detail.isLoading} options={options} />
+            {/* Searchable: a business with many locations finds one by typing its code or name. */}
+            <Select
+              id="stock-location"
+              loading={detail.isLoading}
+              options={options}
+              showSearch={{ optionFilterProp: 'label' }}
+            />
           </Form.Item>
           <Form.Item
             name="delta"

@@ -210,7 +210,12 @@ function FulfilmentForm(props: {
           {error && <Alert type="error" showIcon title={error} role="alert" style={{ margin: '12px 0' }} />}
           <Space wrap align="start" style={{ marginTop: 12 }}>
             <Form.Item name="location" label={t('shipments.fulfilment.location')} htmlFor="shipment-location">
-              <Select id="shipment-location" options={locationOptions} style={{ width: 200 }} />
+              <Select
+                id="shipment-location"
+                options={locationOptions}
+                showSearch={{ optionFilterProp: 'label' }}
+                style={{ width: 200 }}
+              />
             </Form.Item>
             <Form.Item
               name="carrier"
