@@ -73,9 +73,15 @@ describe('where reserved units sit', () => {
     const held = [at('MAIN', 8), at('EAST', 2), at('WEST', 1)];
     expect(takeForShipment(held, 'MAIN', 5)).toEqual({ taken: [at('MAIN', 5)], fromElsewhere: 0 });
     // Two from EAST, and one more than EAST holds for the order: from the least preferred other location.
-    expect(takeForShipment(held, 'EAST', 3)).toEqual({ taken: [at('EAST', 2), at('WEST', 1)], fromElsewhere: 1 });
+    expect(takeForShipment(held, 'EAST', 3)).toEqual({
+      taken: [at('EAST', 2), at('WEST', 1)],
+      fromElsewhere: 1,
+    });
     // A location the order holds nothing at: all of it from elsewhere, least preferred first.
-    expect(takeForShipment(held, 'NORTH', 2)).toEqual({ taken: [at('WEST', 1), at('EAST', 1)], fromElsewhere: 2 });
+    expect(takeForShipment(held, 'NORTH', 2)).toEqual({
+      taken: [at('WEST', 1), at('EAST', 1)],
+      fromElsewhere: 2,
+    });
     expect(takeForShipment(held, 'MAIN', 12)).toBeNull();
   });
 });

@@ -331,9 +331,13 @@ describe('stock locations', () => {
     // Only the east warehouse has all 3 of the first order: they are held there, though MAIN comes first;
     // the second order's 2 are held at MAIN, which has them.
     const first = await placeOrder(staff, customerId, [{ sku, quantity: 3 }]);
-    expect((await staff.post(`/api/orders/${first.id}/approve`, {})).body).toMatchObject({ awaiting: 'shipment' });
+    expect((await staff.post(`/api/orders/${first.id}/approve`, {})).body).toMatchObject({
+      awaiting: 'shipment',
+    });
     const second = await placeOrder(staff, customerId, [{ sku, quantity: 2 }]);
-    expect((await staff.post(`/api/orders/${second.id}/approve`, {})).body).toMatchObject({ awaiting: 'shipment' });
+    expect((await staff.post(`/api/orders/${second.id}/approve`, {})).body).toMatchObject({
+      awaiting: 'shipment',
+    });
     const held = await product(sku);
     expect(held).toMatchObject({ stockOnHand: 5, reserved: 5, available: 0 });
     expect(at(held.stock, east)).toEqual({ location: east, onHand: 3, reserved: 3, available: 0 });
@@ -341,7 +345,9 @@ describe('stock locations', () => {
 
     // Restocked at MAIN, the totals would allow taking 2 from the east warehouse; its 3 are held there.
     const { id } = await stockOf(staff, sku);
-    expect((await staff.post(`/api/products/${id}/stock`, { delta: 4, reason: 'delivery' })).status).toBe(200);
+    expect((await staff.post(`/api/products/${id}/stock`, { delta: 4, reason: 'delivery' })).status).toBe(
+      200,
+    );
     const correction = await staff.post<Refusal & { location?: string; reserved?: number }>(
       `/api/products/${id}/stock`,
       { delta: -2, reason: 'count', location: east },
@@ -393,10 +399,13 @@ describe('stock locations', () => {
     const { customerId, skus } = await seedCatalogue(staff, [{ unitPrice: 100, stockOnHand: 0 }]);
     const sku = skus[0]!;
     const placed = await placeOrder(staff, customerId, [{ sku, quantity: 2 }]);
-    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({ awaiting: 'stock' });
+    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).body).toMatchObject({
+      awaiting: 'stock',
+    });
     const { id } = await stockOf(staff, sku);
     expect(
-      (await staff.post(`/api/products/${id}/stock`, { delta: 2, reason: 'delivery', location: east })).status,
+      (await staff.post(`/api/products/${id}/stock`, { delta: 2, reason: 'delivery', location: east }))
+        .status,
     ).toBe(200);
     await eventually(
       async () => (await staff.get<{ awaiting: string }>(`/api/orders/${placed.id}`)).body.awaiting,

@@ -61,7 +61,9 @@ describe('the migration to reservations held at locations', () => {
     await sql.query(`insert into stock_locations (code, name, preference) values ('EAST', 'East', 1)`);
     // Tea: 10 in all, 2 of them at EAST (so MAIN holds 8); 3 reserved by the older order, 7 by the newer.
     const tea = await product('TEA', 10, 10);
-    await sql.query(`insert into location_stock (product_id, location, on_hand) values ($1, 'EAST', 2)`, [tea]);
+    await sql.query(`insert into location_stock (product_id, location, on_hand) values ($1, 'EAST', 2)`, [
+      tea,
+    ]);
     // Cups: 5, all at MAIN, 1 reserved.
     const cups = await product('CUP', 5, 1);
     const [older, newer] = [randomUUID(), randomUUID()];

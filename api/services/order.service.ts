@@ -465,7 +465,10 @@ export class OrderService {
    */
   private async oneLocationHolding(orderId: string, lines: ShipmentLine[]): Promise<string> {
     const productIds = lines.map((line) => line.productId);
-    for (const holdings of [await this.locations.heldFor(orderId), await this.locations.servable(orderId, productIds)]) {
+    for (const holdings of [
+      await this.locations.heldFor(orderId),
+      await this.locations.servable(orderId, productIds),
+    ]) {
       const parcels = planParcels(lines, holdings);
       if (parcels?.length === 1) return parcels[0]!.location;
     }

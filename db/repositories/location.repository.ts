@@ -146,10 +146,13 @@ export class LocationRepository {
   async servable(orderId: string, productIds: string[]): Promise<LocationHoldings> {
     const connection = sqlOf(this.em);
     const held = await heldBy(connection, orderId);
-    return holdingsOf(await placeLevels(connection, productIds), (productId, { location, onHand, reserved }) => {
-      const own = held.get(productId)?.find((place) => place.location === location)?.quantity ?? 0;
-      return own + Math.max(0, onHand - reserved);
-    });
+    return holdingsOf(
+      await placeLevels(connection, productIds),
+      (productId, { location, onHand, reserved }) => {
+        const own = held.get(productId)?.find((place) => place.location === location)?.quantity ?? 0;
+        return own + Math.max(0, onHand - reserved);
+      },
+    );
   }
 
   /**
@@ -182,8 +185,11 @@ export class LocationRepository {
       }
       await mainHoldsItsOwn(connection, [productId]);
       // Units orders hold reserved at the location stay there: a correction may not take them.
-      const there = (await placeLevels(connection, [productId])).get(productId)?.find((l) => l.location === location);
-      if (there && there.onHand < there.reserved) throw new LocationBelowReservedError(location, there.reserved);
+      const there = (await placeLevels(connection, [productId]))
+        .get(productId)
+        ?.find((l) => l.location === location);
+      if (there && there.onHand < there.reserved)
+        throw new LocationBelowReservedError(location, there.reserved);
       return level;
     });
   }
@@ -243,9 +249,12 @@ export class LocationRepository {
     location: string,
     lines: { productId: string; sku: string; quantity: number }[],
   ): Promise<string[]> {
-    const place = (await this.servable(orderId, lines.map((line) => line.productId))).find(
-      (p) => p.location === location,
-    );
+    const place = (
+      await this.servable(
+        orderId,
+        lines.map((line) => line.productId),
+      )
+    ).find((p) => p.location === location);
     return lines.filter((line) => (place?.onHand.get(line.productId) ?? 0) < line.quantity).map((l) => l.sku);
   }
 }

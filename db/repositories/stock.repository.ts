@@ -73,7 +73,9 @@ export interface PlaceLevel {
  * products' locks when it decides a reservation.
  */
 export async function placeLevels(connection: Sql, productIds: string[]): Promise<Map<string, PlaceLevel[]>> {
-  const rows = await connection<{ product_id: string; location: string; on_hand: number; reserved: number }[]>(
+  const rows = await connection<
+    { product_id: string; location: string; on_hand: number; reserved: number }[]
+  >(
     `select p.id as product_id, l.code as location,
             (case when l.code = ?
                   then p.stock_on_hand - coalesce((select sum(o.on_hand) from location_stock o where o.product_id = p.id), 0)
@@ -101,7 +103,10 @@ function freeOf(levels: Map<string, PlaceLevel[]>): Map<string, Placed[]> {
   return new Map(
     [...levels].map(([productId, places]) => [
       productId,
-      places.map(({ location, onHand, reserved }) => ({ location, quantity: Math.max(0, onHand - reserved) })),
+      places.map(({ location, onHand, reserved }) => ({
+        location,
+        quantity: Math.max(0, onHand - reserved),
+      })),
     ]),
   );
 }
@@ -147,11 +152,10 @@ async function unhold(connection: Sql, orderId: string, productId: string, gives
       [quantity, orderId, productId, location, quantity],
     );
     if (cut.length === 0)
-      await connection(`delete from order_reservations where order_id = ? and product_id = ? and location = ?`, [
-        orderId,
-        productId,
-        location,
-      ]);
+      await connection(
+        `delete from order_reservations where order_id = ? and product_id = ? and location = ?`,
+        [orderId, productId, location],
+      );
   }
 }
 
@@ -265,7 +269,8 @@ export class StockRepository {
           ),
         ),
       );
-      if (!placed) throw new LocationsDisagreeError(`the stock locations do not hold order ${orderId}'s units`);
+      if (!placed)
+        throw new LocationsDisagreeError(`the stock locations do not hold order ${orderId}'s units`);
       for (const line of lines) {
         await this.move(connection, products.get(line.productId)!, 'reservation', 0, line.quantity, {
           orderId,
@@ -320,7 +325,9 @@ export class StockRepository {
         if (take > 0) {
           const takes = takeFrom(free.get(line.productId) ?? [], take);
           if (sum(takes) < take)
-            throw new LocationsDisagreeError(`the stock locations do not hold ${take} free units of ${line.sku}`);
+            throw new LocationsDisagreeError(
+              `the stock locations do not hold ${take} free units of ${line.sku}`,
+            );
           await this.move(connection, product!, 'reservation', 0, take, { orderId });
           await hold(connection, orderId, line.productId, takes);
         }
@@ -389,7 +396,10 @@ export class StockRepository {
   async adjust(orderId: string, lines: StockLine[]): Promise<ReservationResult> {
     return this.em.transactional(async (em) => {
       const connection = sqlOf(em);
-      const productIds = [...(await heldBy(connection, orderId)).keys(), ...lines.map((line) => line.productId)];
+      const productIds = [
+        ...(await heldBy(connection, orderId)).keys(),
+        ...lines.map((line) => line.productId),
+      ];
       const products = await this.lockProducts(connection, productIds);
       const places = await heldBy(connection, orderId);
       const held = new Map([...places].map(([productId, at]) => [productId, sum(at)]));
@@ -402,9 +412,12 @@ export class StockRepository {
         if (delta === 0) continue;
         // More is taken where it is free, in order of preference; less is given back from the least
         // preferred locations the order holds it at.
-        const moved = delta > 0 ? takeFrom(free.get(productId) ?? [], delta) : giveBack(places.get(productId)!, -delta);
+        const moved =
+          delta > 0 ? takeFrom(free.get(productId) ?? [], delta) : giveBack(places.get(productId)!, -delta);
         if (sum(moved) < Math.abs(delta))
-          throw new LocationsDisagreeError(`the stock locations do not hold ${delta} free units of ${productId}`);
+          throw new LocationsDisagreeError(
+            `the stock locations do not hold ${delta} free units of ${productId}`,
+          );
         await this.move(
           connection,
           products.get(productId)!,

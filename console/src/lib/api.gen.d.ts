@@ -2445,8 +2445,13 @@ export interface components {
             awaiting?: string | null;
             /** @description Stock refused: the stock on hand now. */
             stockOnHand?: number;
-            /** @description Stock refused: the units reserved now. */
+            /** @description Stock refused: the units reserved now (at `location`, when the answer names one). */
             reserved?: number;
+            /**
+             * @description Stock refused at one location: its code (orders hold units reserved there).
+             * @example EAST
+             */
+            location?: string;
             /** @description Stock refused: on hand minus reserved. */
             available?: number;
             /** @description Who holds the order, when a claim, unclaim or assignment was refused because of it. */
