@@ -54,6 +54,10 @@ module.exports = {
   // holds for a file's beforeAll, which starts the file's API and worker: a minute was too little once in CI
   // on a machine running two suites at once.
   testTimeout: 90000,
+  // The suite runs one file at a time in one worker process (`--maxWorkers=1`, not `--runInBand`), replaced
+  // once it holds more than this after a file: each file loads the product's modules and a Temporal worker
+  // anew, and jest's process grew by 70-150 MB a file (5 GB after 30 of 138 files), slower with every file.
+  workerIdleMemoryLimit: process.env.OMS_TEST_WORKER_MEMORY ?? '2GB',
   // A file whose set-up timed out goes on starting its stack in the background, and nothing closes it then
   // (its afterAll saw no stack): its connections kept jest alive after the last test until CI's time ran out.
   // Jest still names such files ("did not exit"); it no longer waits for them.

@@ -48,6 +48,15 @@ function activityStep(
   switch (name) {
     case 'reserveStock':
       return outcome.ok ? ['stock.reserved', {}] : ['stock.unavailable', { shortages: outcome.shortages }];
+    case 'reserveAvailable': {
+      // An `allowPartial` order's look at the stock: what it holds of each line, and what it still waits for.
+      const { held, shortages = [] } = (result ?? {}) as { held?: unknown; shortages?: unknown[] };
+      return shortages.length === 0
+        ? ['stock.reserved', { held }]
+        : ['stock.unavailable', { shortages, held }];
+    }
+    case 'trimReservation':
+      return ['stock.reservation_adjusted', {}];
     case 'adjustReservation':
       return outcome.ok
         ? ['stock.reservation_adjusted', {}]
