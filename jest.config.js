@@ -55,9 +55,12 @@ module.exports = {
   // on a machine running two suites at once.
   testTimeout: 90000,
   // The suite runs one file at a time in one worker process (`--maxWorkers=1`, not `--runInBand`), replaced
-  // once it holds more than this after a file: each file loads the product's modules and a Temporal worker
-  // anew, and jest's process grew by 70-150 MB a file (5 GB after 30 of 138 files), slower with every file.
-  workerIdleMemoryLimit: process.env.OMS_TEST_WORKER_MEMORY ?? '2GB',
+  // by a fresh one once its heap holds more than this after a file. Each file loads the product's modules,
+  // NestJS, MikroORM and a Temporal worker anew, and not all of it is let go: the heap grew by about 70 MB a
+  // file (220 MB after the first, 922 MB after ten; the in-band process was at 5 GB of memory after 30 of
+  // 138 files), and garbage collection on a heap near V8's limit stalls everything in the process, the
+  // files' workers included. `--runInBand` (one file while developing) ignores this.
+  workerIdleMemoryLimit: process.env.OMS_TEST_WORKER_MEMORY ?? '1500MB',
   // A file whose set-up timed out goes on starting its stack in the background, and nothing closes it then
   // (its afterAll saw no stack): its connections kept jest alive after the last test until CI's time ran out.
   // Jest still names such files ("did not exit"); it no longer waits for them.
