@@ -1,9 +1,8 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { siblingDatabaseUrl } from '../config/config';
-import { ormConfig } from '../db/mikro-orm.config';
+import type { Client } from 'pg';
 import { seal, unseal } from '../db/repositories/sealed';
+import { databaseBefore, type MigrationDatabase } from './support/migration-db';
 
 const BEFORE = 'Migration20261126090000_rankings';
 const ONE_ARCHIVE = 'Migration20261126093000_one_archive';
@@ -14,7 +13,7 @@ const ONE_ARCHIVE = 'Migration20261126093000_one_archive';
  * the old shape.
  */
 describe('the migration to one archive', () => {
-  const url = siblingDatabaseUrl(process.env.OMS_TEST_DATABASE_URL!, 'oms_archive_migration');
+  let database: MigrationDatabase;
   let orm: MikroORM;
   let sql: Client;
 
@@ -47,23 +46,12 @@ describe('the migration to one archive', () => {
   };
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: process.env.OMS_TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists oms_archive_migration`);
-    await admin.query(`create database oms_archive_migration`);
     // Foreign keys are not checked on this database's connections: its rows have no orders behind them.
-    await admin.query(`alter database oms_archive_migration set session_replication_role = replica`);
-    await admin.end();
-    orm = await MikroORM.init(ormConfig(url, { logger: () => undefined }));
-    await orm.migrator.up({ to: BEFORE });
-    sql = new Client({ connectionString: url });
-    await sql.connect();
+    database = await databaseBefore('oms_archive_migration', BEFORE, { foreignKeys: false });
+    ({ orm, sql } = database);
   });
 
-  afterAll(async () => {
-    await sql?.end();
-    await orm?.close(true);
-  });
+  afterAll(() => database?.close());
 
   it('folds each stored history into its record, keeping the longer one, and drops the second table', async () => {
     const alone = randomUUID();

@@ -62,6 +62,21 @@ describe('stock locations', () => {
     return { other, customerId, sku };
   }
 
+  /** Ships units of one line of the order (from `location` when named), by SF; a refusal's body when refused. */
+  const shipPart = (
+    orderId: string,
+    sku: string,
+    quantity: number,
+    trackingNumber: string,
+    location?: string,
+  ) =>
+    staff.post<{ location: string } & Partial<Refusal>>(`/api/orders/${orderId}/shipments`, {
+      lines: [{ sku, quantity }],
+      ...(location === undefined ? {} : { location }),
+      carrier: 'SF',
+      trackingNumber,
+    });
+
   const product = async (sku: string) =>
     (await staff.get<Product>(`/api/products/${(await stockOf(staff, sku)).id}`)).body;
   const at = <Place extends { location: string }>(places: Place[], location: string) =>
@@ -168,17 +183,12 @@ describe('stock locations', () => {
     const placed = await placeOrder(staff, customerId, [{ sku, quantity: 12 }]);
     const approved = await staff.post(`/api/orders/${placed.id}/approve`, {});
     expect(approved.body).toMatchObject({ status: 'processing', awaiting: 'shipment' });
-    // 12 reserved, counted against MAIN's 10 first, then the other 2 against the east warehouse's 4.
+    // 12 reserved: held at MAIN's 10 first, then the other 2 at the east warehouse's 4.
     const reserved = await product(sku);
     expect(at(reserved.stock, 'MAIN')).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
     expect(at(reserved.stock, east)).toMatchObject({ onHand: 4, reserved: 2, available: 2 });
 
-    const shipped = await staff.post(`/api/orders/${placed.id}/shipments`, {
-      lines: [{ sku, quantity: 3 }],
-      location: east,
-      carrier: 'SF',
-      trackingNumber: 'SF-EAST-1',
-    });
+    const shipped = await shipPart(placed.id, sku, 3, 'SF-EAST-1', east);
     expect(shipped.status).toBe(201);
     expect(shipped.body).toMatchObject({ location: east });
     const afterShipment = await product(sku);
@@ -188,20 +198,10 @@ describe('stock locations', () => {
 
     const rows = () =>
       sql<{ location: string }[]>(`select location from order_shipments where order_id = ?`, [placed.id]);
-    const tooMany = await staff.post<Refusal>(`/api/orders/${placed.id}/shipments`, {
-      lines: [{ sku, quantity: 2 }],
-      location: east,
-      carrier: 'SF',
-      trackingNumber: 'SF-EAST-2',
-    });
+    const tooMany = await shipPart(placed.id, sku, 2, 'SF-EAST-2', east);
     expect(tooMany.status).toBe(409);
     expect(tooMany.body).toMatchObject({ field: 'location' });
-    const nowhere = await staff.post<Refusal>(`/api/orders/${placed.id}/shipments`, {
-      lines: [{ sku, quantity: 1 }],
-      location: 'NOWHERE',
-      carrier: 'SF',
-      trackingNumber: 'SF-X',
-    });
+    const nowhere = await shipPart(placed.id, sku, 1, 'SF-X', 'NOWHERE');
     expect(nowhere.status).toBe(400);
     expect(nowhere.body).toMatchObject({ field: 'location' });
     expect(await rows()).toEqual([{ location: east }]);
@@ -307,11 +307,7 @@ describe('stock locations', () => {
 
     // No location named: the first that holds all of it (MAIN for 8, then the other for the last 2).
     const ship = (quantity: number, trackingNumber: string) =>
-      staff.post<{ location: string }>(`/api/orders/${placed.id}/shipments`, {
-        lines: [{ sku, quantity }],
-        carrier: 'SF',
-        trackingNumber,
-      });
+      shipPart(placed.id, sku, quantity, trackingNumber);
     const first = await ship(8, 'SF-VIEW-1');
     expect(first.status).toBe(201);
     expect(first.body.location).toBe('MAIN');
@@ -360,27 +356,13 @@ describe('stock locations', () => {
     expect(unchanged).toMatchObject({ stockOnHand: 9, reserved: 5, available: 4 });
 
     // The second order may not take the east warehouse's units from the first; from MAIN it ships.
-    const taken = await staff.post<Refusal>(`/api/orders/${second.id}/shipments`, {
-      lines: [{ sku, quantity: 2 }],
-      location: east,
-      carrier: 'SF',
-      trackingNumber: 'SF-TAKEN',
-    });
+    const taken = await shipPart(second.id, sku, 2, 'SF-TAKEN', east);
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ field: 'location' });
-    const shipped = await staff.post<{ location: string }>(`/api/orders/${second.id}/shipments`, {
-      lines: [{ sku, quantity: 2 }],
-      carrier: 'SF',
-      trackingNumber: 'SF-MAIN',
-    });
+    const shipped = await shipPart(second.id, sku, 2, 'SF-MAIN');
     expect(shipped).toMatchObject({ status: 201, body: { location: 'MAIN' } });
     // The first order ships from MAIN's free units instead of its own at the east warehouse: those are free then.
-    const moved = await staff.post<{ location: string }>(`/api/orders/${first.id}/shipments`, {
-      lines: [{ sku, quantity: 1 }],
-      location: 'MAIN',
-      carrier: 'SF',
-      trackingNumber: 'SF-MOVED',
-    });
+    const moved = await shipPart(first.id, sku, 1, 'SF-MOVED', 'MAIN');
     expect(moved).toMatchObject({ status: 201, body: { location: 'MAIN' } });
     const after = await product(sku);
     expect(after).toMatchObject({ stockOnHand: 6, reserved: 2, available: 4 });

@@ -1,8 +1,7 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { siblingDatabaseUrl } from '../config/config';
-import { ormConfig } from '../db/mikro-orm.config';
+import type { Client } from 'pg';
+import { databaseBefore, type MigrationDatabase } from './support/migration-db';
 
 const BEFORE = 'Migration20261206051500_shipping_reports';
 const AT_LOCATIONS = 'Migration20261207010000_reservations_at_locations';
@@ -13,26 +12,16 @@ const AT_LOCATIONS = 'Migration20261207010000_reservations_at_locations';
  * what each holds. Run on a database of its own, migrated to the step before, with rows in the old shape.
  */
 describe('the migration to reservations held at locations', () => {
-  const url = siblingDatabaseUrl(process.env.OMS_TEST_DATABASE_URL!, 'oms_reservation_migration');
+  let database: MigrationDatabase;
   let orm: MikroORM;
   let sql: Client;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: process.env.OMS_TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists oms_reservation_migration`);
-    await admin.query(`create database oms_reservation_migration`);
-    await admin.end();
-    orm = await MikroORM.init(ormConfig(url, { logger: () => undefined }));
-    await orm.migrator.up({ to: BEFORE });
-    sql = new Client({ connectionString: url });
-    await sql.connect();
+    database = await databaseBefore('oms_reservation_migration', BEFORE);
+    ({ orm, sql } = database);
   });
 
-  afterAll(async () => {
-    await sql?.end();
-    await orm?.close(true);
-  });
+  afterAll(() => database?.close());
 
   const product = async (sku: string, onHand: number, reserved: number) => {
     const id = randomUUID();
