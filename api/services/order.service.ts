@@ -464,15 +464,21 @@ export class OrderService {
    * (the order's own units there and free ones); `MAIN` when none can (and the shipment is refused for it).
    */
   private async oneLocationHolding(orderId: string, lines: ShipmentLine[]): Promise<string> {
-    const productIds = lines.map((line) => line.productId);
-    for (const holdings of [
-      await this.locations.heldFor(orderId),
-      await this.locations.servable(orderId, productIds),
-    ]) {
-      const parcels = planParcels(lines, holdings);
-      if (parcels?.length === 1) return parcels[0]!.location;
-    }
-    return MAIN_LOCATION;
+    const single = (parcels: { location: string }[] | null) =>
+      parcels?.length === 1 ? parcels[0]!.location : null;
+    return (
+      single(planParcels(lines, await this.locations.heldFor(orderId))) ??
+      single(
+        planParcels(
+          lines,
+          await this.locations.servable(
+            orderId,
+            lines.map((line) => line.productId),
+          ),
+        ),
+      ) ??
+      MAIN_LOCATION
+    );
   }
 
   /** Confirms delivery. */
