@@ -1,7 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { EscalationPlan } from '../domain/escalation';
+import { eventually } from './support/fixtures';
 import type { Actor } from '../domain/order';
 import type { ReturnSnapshot } from '../domain/return';
 import {
@@ -60,6 +61,7 @@ describe('a return replays as it ran', () => {
   let worker: Worker;
   let running: Promise<void>;
   let planLoads = 0;
+  let planLoadsDone = 0;
 
   beforeAll(async () => {
     const address = process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS!;
@@ -79,6 +81,7 @@ describe('a return replays as it ran', () => {
         // Every load after the first (the new wait an action starts) ends after the action's own work.
         escalationPlan: async () => {
           if (planLoads++ > 0) await new Promise((resolve) => setTimeout(resolve, 400));
+          planLoadsDone++;
           return plan;
         },
       },
@@ -100,11 +103,26 @@ describe('a return replays as it ran', () => {
       workflowId: returnWorkflowId(snapshot.returnId),
       args: [snapshot, {}],
     });
+    // The return has had its first task (it loads the policy for the wait for approval) before the approval.
+    expect(
+      await eventually(
+        () => Promise.resolve(planLoadsDone),
+        (done) => done >= 1,
+        30_000,
+      ),
+    ).toBe(1);
     expect(await handle.executeUpdate(approveReturnUpdate, { args: [{ actor }] })).toMatchObject({
       status: 'approved',
     });
     // The watch has loaded the policy for the new wait (the receipt) and set its timer.
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(
+      await eventually(
+        () => Promise.resolve(planLoadsDone),
+        (done) => done >= 2,
+        30_000,
+      ),
+    ).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(
       await handle.executeUpdate(rejectReturnUpdate, { args: [{ actor, reason: 'never sent' }] }),
     ).toMatchObject({ status: 'rejected' });
@@ -115,5 +133,66 @@ describe('a return replays as it ran', () => {
       { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
       await handle.fetchHistory(),
     );
+  });
+});
+
+/**
+ * A staff action that reaches a return before its first task (its worker busy or down when staff act at
+ * once) is run as soon as the workflow sets its handler. The customer's notice of the request was queued
+ * after the handlers, so it ran after the approval and told of the approval a second time (deduplicated):
+ * the customer never heard of the request (CI on the Temporal server on PostgreSQL, 2026-12-05, where the
+ * test above met this schedule by chance). Update-with-start puts the approval in the return's first task.
+ */
+describe('a staff action that comes with the return’s first task', () => {
+  it('is told after the request, and replays', async () => {
+    const address = process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS!;
+    const taskQueue = `return-first-task-${process.pid}`;
+    const connection = await NativeConnection.connect({ address });
+    const clientConnection = await Connection.connect({ address });
+    const client = new Client({ connection: clientConnection });
+    const told: string[] = [];
+    try {
+      const worker = await Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! },
+        activities: {
+          verifyCommand: () => Promise.resolve({ refusal: null }),
+          recordReturn: () => Promise.resolve(),
+          notifyReturn: ({ snapshot }: { snapshot: ReturnSnapshot }) => {
+            told.push(`${snapshot.status} v${snapshot.version}`);
+            return Promise.resolve();
+          },
+          notifyReturnEscalated: () => Promise.resolve({ notified: [], inbox: 0 }),
+          startReturnArchive: () => Promise.resolve(),
+          escalationPlan: () => Promise.resolve(plan),
+        },
+      });
+      const snapshot = requested();
+      const start = new WithStartWorkflowOperation(RETURN_WORKFLOW, {
+        taskQueue,
+        workflowId: returnWorkflowId(snapshot.returnId),
+        workflowIdConflictPolicy: 'FAIL',
+        args: [snapshot, {}],
+      });
+      await worker.runUntil(async () => {
+        const approved = await client.workflow.executeUpdateWithStart(approveReturnUpdate, {
+          args: [{ actor }],
+          startWorkflowOperation: start,
+        });
+        expect(approved).toMatchObject({ status: 'approved', version: 2 });
+        const handle = await start.workflowHandle();
+        await handle.executeUpdate(rejectReturnUpdate, { args: [{ actor, reason: 'changed my mind' }] });
+        expect(await handle.result()).toMatchObject({ status: 'rejected', version: 3 });
+        expect(told).toEqual(['requested v1', 'approved v2', 'rejected v3']);
+        await Worker.runReplayHistory(
+          { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+          await handle.fetchHistory(),
+        );
+      });
+    } finally {
+      await connection.close();
+      await clientConnection.close();
+    }
   });
 });

@@ -22,6 +22,9 @@ import { RETURN_ONE_AT_A_TIME_PATCH, ReturnLifecycle } from './return/lifecycle'
 /** Marks returns that add themselves, once ended, to their order's archived record. */
 export const RETURN_ARCHIVE_PATCH = 'return-archive';
 
+/** Marks returns that tell of their request before any staff action their first task brings. */
+export const RETURN_REQUEST_TOLD_FIRST_PATCH = 'return-request-told-first';
+
 /** How long a refunded return stays open for a person to close it before the system does. */
 const CLOSES_AFTER = '30 days';
 
@@ -37,6 +40,12 @@ export async function returnWorkflow(
 ): Promise<ReturnSnapshot> {
   const life = new ReturnLifecycle(input, patched(RETURN_ONE_AT_A_TIME_PATCH));
   setHandler(returnQuery, () => life.snapshot);
+
+  // The request itself was written by the API: the customer hears of it here, first. A staff action that
+  // reached the return before its first task (its worker busy or down) runs as soon as its handler is set,
+  // so the notice is queued before the handlers are; told after them, it told of the approval twice (the
+  // second deduplicated) and never of the request. Returns started before replay as they ran.
+  const toldFirst = patched(RETURN_REQUEST_TOLD_FIRST_PATCH) ? life.outside(() => life.tell()) : null;
 
   const action = <Input extends ActorInput>(
     update: UpdateDefinition<ReturnSnapshot, [Input]>,
@@ -67,8 +76,7 @@ export async function returnWorkflow(
   action<RefundReturnInput>(refundReturnUpdate, 'refund', (input) => life.refund(input));
   action(closeReturnUpdate, 'close', ({ actor }) => life.close(actor));
 
-  // The request itself was written by the API: the customer hears of it here.
-  await life.outside(() => life.tell());
+  await (toldFirst ?? life.outside(() => life.tell()));
 
   // Within the manager's threshold for orders (like an order's), approved at once, in turn with staff actions.
   if (options.autoApproval) {
