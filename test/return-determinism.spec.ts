@@ -1,4 +1,4 @@
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { EscalationPlan } from '../domain/escalation';
@@ -53,6 +53,28 @@ function requested(): ReturnSnapshot {
   };
 }
 
+const workflowBundle = () => ({ codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! });
+
+type StandIn = (input: never) => Promise<unknown>;
+
+/** The return's activities as stand-ins, but for those a test times or watches. */
+function standIns(watched: Record<string, StandIn>): Record<string, StandIn> {
+  return {
+    verifyCommand: () => Promise.resolve({ refusal: null }),
+    recordReturn: () => Promise.resolve(),
+    notifyReturn: () => Promise.resolve(),
+    notifyReturnEscalated: () => Promise.resolve({ notified: [], inbox: 0 }),
+    startReturnArchive: () => Promise.resolve(),
+    escalationPlan: () => Promise.resolve(plan),
+    ...watched,
+  };
+}
+
+/** The return's history replays on the workflow code it ran on. */
+async function replays(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, await handle.fetchHistory());
+}
+
 describe('a return replays as it ran', () => {
   const taskQueue = `return-determinism-${process.pid}`;
   let connection: NativeConnection;
@@ -71,20 +93,15 @@ describe('a return replays as it ran', () => {
     worker = await Worker.create({
       connection,
       taskQueue,
-      workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! },
-      activities: {
-        verifyCommand: () => Promise.resolve({ refusal: null }),
-        recordReturn: () => Promise.resolve(),
-        notifyReturn: () => Promise.resolve(),
-        notifyReturnEscalated: () => Promise.resolve({ notified: [], inbox: 0 }),
-        startReturnArchive: () => Promise.resolve(),
+      workflowBundle: workflowBundle(),
+      activities: standIns({
         // Every load after the first (the new wait an action starts) ends after the action's own work.
         escalationPlan: async () => {
           if (planLoads++ > 0) await new Promise((resolve) => setTimeout(resolve, 400));
           planLoadsDone++;
           return plan;
         },
-      },
+      }),
     });
     running = worker.run();
   });
@@ -129,70 +146,47 @@ describe('a return replays as it ran', () => {
     expect(await handle.result()).toMatchObject({ status: 'rejected', version: 3 });
     expect(planLoads).toBe(2);
 
-    await Worker.runReplayHistory(
-      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
-      await handle.fetchHistory(),
-    );
+    await replays(handle);
   });
-});
 
-/**
- * A staff action that reaches a return before its first task (its worker busy or down when staff act at
- * once) is run as soon as the workflow sets its handler. The customer's notice of the request was queued
- * after the handlers, so it ran after the approval and told of the approval a second time (deduplicated):
- * the customer never heard of the request (CI on the Temporal server on PostgreSQL, 2026-12-05, where the
- * test above met this schedule by chance). Update-with-start puts the approval in the return's first task.
- */
-describe('a staff action that comes with the return’s first task', () => {
-  it('is told after the request, and replays', async () => {
-    const address = process.env.OMS_TEST_TEMPORAL_PLAIN_ADDRESS!;
-    const taskQueue = `return-first-task-${process.pid}`;
-    const connection = await NativeConnection.connect({ address });
-    const clientConnection = await Connection.connect({ address });
-    const client = new Client({ connection: clientConnection });
+  /*
+   * A staff action that reaches a return before its first task (its worker busy or down when staff act at
+   * once) runs as soon as the workflow sets its handler. The customer's notice of the request was queued
+   * after the handlers, so it ran after the approval and told of the approval a second time (deduplicated):
+   * the customer never heard of the request (CI on the Temporal server on PostgreSQL, 2026-12-05, where the
+   * test above met this schedule by chance). Update-with-start puts the approval in the return's first task.
+   */
+  it('tells of the request before a staff action that came with its first task', async () => {
     const told: string[] = [];
-    try {
-      const worker = await Worker.create({
-        connection,
-        taskQueue,
-        workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! },
-        activities: {
-          verifyCommand: () => Promise.resolve({ refusal: null }),
-          recordReturn: () => Promise.resolve(),
-          notifyReturn: ({ snapshot }: { snapshot: ReturnSnapshot }) => {
-            told.push(`${snapshot.status} v${snapshot.version}`);
-            return Promise.resolve();
-          },
-          notifyReturnEscalated: () => Promise.resolve({ notified: [], inbox: 0 }),
-          startReturnArchive: () => Promise.resolve(),
-          escalationPlan: () => Promise.resolve(plan),
+    const firstTask = await Worker.create({
+      connection,
+      taskQueue: `${taskQueue}-first-task`,
+      workflowBundle: workflowBundle(),
+      activities: standIns({
+        notifyReturn: ({ snapshot }: { snapshot: ReturnSnapshot }) => {
+          told.push(`${snapshot.status} v${snapshot.version}`);
+          return Promise.resolve();
         },
+      }),
+    });
+    const snapshot = requested();
+    const start = new WithStartWorkflowOperation(RETURN_WORKFLOW, {
+      taskQueue: `${taskQueue}-first-task`,
+      workflowId: returnWorkflowId(snapshot.returnId),
+      workflowIdConflictPolicy: 'FAIL',
+      args: [snapshot, {}],
+    });
+    await firstTask.runUntil(async () => {
+      const approved = await client.workflow.executeUpdateWithStart(approveReturnUpdate, {
+        args: [{ actor }],
+        startWorkflowOperation: start,
       });
-      const snapshot = requested();
-      const start = new WithStartWorkflowOperation(RETURN_WORKFLOW, {
-        taskQueue,
-        workflowId: returnWorkflowId(snapshot.returnId),
-        workflowIdConflictPolicy: 'FAIL',
-        args: [snapshot, {}],
-      });
-      await worker.runUntil(async () => {
-        const approved = await client.workflow.executeUpdateWithStart(approveReturnUpdate, {
-          args: [{ actor }],
-          startWorkflowOperation: start,
-        });
-        expect(approved).toMatchObject({ status: 'approved', version: 2 });
-        const handle = await start.workflowHandle();
-        await handle.executeUpdate(rejectReturnUpdate, { args: [{ actor, reason: 'changed my mind' }] });
-        expect(await handle.result()).toMatchObject({ status: 'rejected', version: 3 });
-        expect(told).toEqual(['requested v1', 'approved v2', 'rejected v3']);
-        await Worker.runReplayHistory(
-          { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
-          await handle.fetchHistory(),
-        );
-      });
-    } finally {
-      await connection.close();
-      await clientConnection.close();
-    }
+      expect(approved).toMatchObject({ status: 'approved', version: 2 });
+      const handle = await start.workflowHandle();
+      await handle.executeUpdate(rejectReturnUpdate, { args: [{ actor, reason: 'changed my mind' }] });
+      expect(await handle.result()).toMatchObject({ status: 'rejected', version: 3 });
+      expect(told).toEqual(['requested v1', 'approved v2', 'rejected v3']);
+      await replays(handle);
+    });
   });
 });
