@@ -58,6 +58,7 @@ import {
   editRefusal,
   fulfilmentOf,
   keepShippedPrices,
+  type LocationHoldings,
   type LocationStock,
   linesToShip,
   planParcels,
@@ -464,19 +465,15 @@ export class OrderService {
    * (the order's own units there and free ones); `MAIN` when none can (and the shipment is refused for it).
    */
   private async oneLocationHolding(orderId: string, lines: ShipmentLine[]): Promise<string> {
-    const single = (parcels: { location: string }[] | null) =>
-      parcels?.length === 1 ? parcels[0]!.location : null;
+    // The one location whose holdings cover every line, if any; the second read only when the first fails.
+    const one = (holdings: LocationHoldings) => {
+      const parcels = planParcels(lines, holdings);
+      return parcels?.length === 1 ? parcels[0]!.location : null;
+    };
+    const productIds = lines.map((line) => line.productId);
     return (
-      single(planParcels(lines, await this.locations.heldFor(orderId))) ??
-      single(
-        planParcels(
-          lines,
-          await this.locations.servable(
-            orderId,
-            lines.map((line) => line.productId),
-          ),
-        ),
-      ) ??
+      one(await this.locations.heldFor(orderId)) ??
+      one(await this.locations.servable(orderId, productIds)) ??
       MAIN_LOCATION
     );
   }
