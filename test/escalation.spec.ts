@@ -144,8 +144,9 @@ describe('escalation reminders', () => {
       (items) => items.length > 0,
     );
     expect(first).toHaveLength(1);
-    // The manager's level follows 3 s after the holder's reminder: nothing for them yet.
-    expect(await escalationsFor(manager, order.id)).toHaveLength(0);
+    // The manager's level follows 3 s after the holder's reminder. Not checked as "nothing for the manager yet"
+    // when the holder's arrives: beside a CPU hog and another suite, workflow tasks took over 5 s and the test
+    // saw both at once (2026-12-06). When each fired is checked below, on what each reminder waited.
     await eventually(
       () => escalationsFor(manager, order.id),
       (items) => items.length > 0,
