@@ -11,7 +11,7 @@ import { createEscalationActivities } from '../activities/escalation.activities'
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { placeOrder } from './support/orders';
+import { placeOrder, visibleAsWaiting } from './support/orders';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
 const ORDERS = 12;
@@ -38,19 +38,13 @@ it('keeps at most eight signalled orders waiting for the worker, and reaches the
     orders.push(order);
   }
   const handles = orders.map((order) => stack.temporal.workflow.getHandle(orderWorkflowId(order.id)));
-  // Visibility is eventually consistent: the rollout finds the orders through it.
-  const ids = new Set(handles.map((handle) => handle.workflowId));
-  await eventually(
-    async () => {
-      let seen = 0;
-      const query = `ExecutionStatus = 'Running' AND OrderAwaiting = 'approval'`;
-      for await (const workflow of stack.temporal.workflow.list({ query })) {
-        if (ids.has(workflow.workflowId)) seen++;
-      }
-      return seen;
-    },
-    (seen) => seen === ORDERS,
-  );
+  // The rollout finds the orders through visibility, which is eventually consistent.
+  expect(
+    await visibleAsWaiting(
+      stack.temporal,
+      orders.map((order) => order.id),
+    ),
+  ).toBe(ORDERS);
   const pending = async () => {
     const described = await Promise.all(handles.map((handle) => handle.describe()));
     return described.filter((description) => description.raw.pendingWorkflowTask).length;

@@ -1,7 +1,6 @@
-import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
-import { placeOrder } from './support/orders';
+import { placeOrder, visibleAsWaiting } from './support/orders';
 import { startStack, type TestStack } from './support/stack';
 
 type Inbox = { items: { kind: string; orderId: string; title: string; body: string }[] };
@@ -65,22 +64,6 @@ describe('escalation reminders', () => {
     const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
     expect(order.awaiting).toBe('approval');
     return order;
-  };
-  /** Waits until Temporal visibility lists the orders as waiting for approval (it is eventually consistent). */
-  const visibleAsWaiting = async (orderIds: string[]) => {
-    const ids = new Set(orderIds.map(orderWorkflowId));
-    const seen = await eventually(
-      async () => {
-        let seen = 0;
-        const query = `ExecutionStatus = 'Running' AND OrderAwaiting = 'approval'`;
-        for await (const workflow of stack.temporal.workflow.list({ query })) {
-          if (ids.has(workflow.workflowId)) seen++;
-        }
-        return seen;
-      },
-      (count) => count === ids.size,
-    );
-    expect(seen).toBe(ids.size);
   };
 
   it('reminds the manager after the first level and the admin after the second, and stops on approval', async () => {
@@ -210,7 +193,12 @@ describe('escalation reminders', () => {
   it('brings a changed policy to orders already waiting: a passed level fires once, at once, never twice', async () => {
     await setApprovalPolicy({ levels: [], businessHours: false });
     const orders = [await waitingOrder(), await waitingOrder()];
-    await visibleAsWaiting(orders.map((o) => o.id));
+    expect(
+      await visibleAsWaiting(
+        stack.temporal,
+        orders.map((o) => o.id),
+      ),
+    ).toBe(orders.length);
     await sleep(2000);
     for (const order of orders) expect(await escalationsFor(manager, order.id)).toHaveLength(0);
 

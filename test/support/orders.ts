@@ -77,3 +77,22 @@ export async function deleteFromTemporal(
   );
   if (!gone) throw new Error(`Temporal still holds the workflow of order ${orderId}`);
 }
+
+/**
+ * Waits until Temporal visibility lists the orders as running and waiting for approval (it is eventually
+ * consistent); answers how many of them it lists.
+ */
+export async function visibleAsWaiting(temporal: Client, orderIds: string[]): Promise<number> {
+  const ids = new Set(orderIds.map(orderWorkflowId));
+  return eventually(
+    async () => {
+      let seen = 0;
+      const query = `ExecutionStatus = 'Running' AND OrderAwaiting = 'approval'`;
+      for await (const workflow of temporal.workflow.list({ query })) {
+        if (ids.has(workflow.workflowId)) seen++;
+      }
+      return seen;
+    },
+    (count) => count === ids.size,
+  );
+}
