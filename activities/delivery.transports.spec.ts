@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { smtpFailure, webhookSignature, withDeadline } from './delivery.transports';
+import { startSmtpReceiver } from '../scripts/receivers';
+import {
+  smtpFailure,
+  smtpMailer,
+  webhookSignature,
+  withDeadline,
+  type SendFailure,
+} from './delivery.transports';
 
 describe('webhook signature', () => {
   it('is the HMAC-SHA256 of "<timestamp>.<body>" with the secret, labelled with the timestamp', () => {
@@ -38,6 +45,39 @@ describe('what an SMTP failure means for a delivery', () => {
     const result = failure({ code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT' });
     expect(result).toMatchObject({ scope: 'destination', maybeDelivered: true });
     expect(result.message).toMatch(/not sent again/);
+  });
+});
+
+describe('a mail server that accepts connections and never greets', () => {
+  it('fails every message as not sent, to be sent again, never as maybe delivered', async () => {
+    // A real silent listener: nodemailer's own timers decide which timeout it reports. With the silence
+    // limit equal to the greeting's, some of these came back as silence, taken as maybe delivered.
+    const server = await startSmtpReceiver();
+    await server.become('blackhole');
+    const messages = 40;
+    const mailer = smtpMailer(server.url, 'oms@example.test', 1000, messages);
+    try {
+      // Spread over a third of a second, as sends come: which timer fires first depends on the milliseconds.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: messages }, async (_, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 8));
+          await mailer.send({
+            to: 'a@example.test',
+            subject: 's',
+            text: 't',
+            html: '',
+            messageId: `<${i}@t>`,
+          });
+        }),
+      );
+      const failures = outcomes.map((o) => (o as PromiseRejectedResult).reason as SendFailure);
+      expect(failures.map((f) => [f.message, f.scope, f.maybeDelivered])).toEqual(
+        failures.map(() => ['the SMTP server did not answer in time', 'destination', false]),
+      );
+    } finally {
+      mailer.close();
+      await server.close();
+    }
   });
 });
 

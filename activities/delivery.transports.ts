@@ -97,6 +97,9 @@ export function withDeadline<T>(work: Promise<T>, ms: number, failure: () => Err
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** How much longer than `timeoutMs` a connection may stay silent (see smtpMailer). */
+const SILENCE_MARGIN_MS = 250;
+
 /**
  * A mailer for an SMTP server given as an smtp:// or smtps:// URL. Connecting, the greeting and each step
  * of the conversation may each take `timeoutMs`, and the whole message three times that: a server that
@@ -114,7 +117,11 @@ export function smtpMailer(url: string, from: string, timeoutMs: number, connect
     maxConnections: connections,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
+    // Silence counts from the connection too, and nodemailer reports it without saying whether the greeting
+    // had come: were both limits equal, a server that never greets would time out either way about as
+    // often, and as silence its messages would be taken as maybe delivered and never sent. The margin lets
+    // the greeting's limit always come first.
+    socketTimeout: timeoutMs + SILENCE_MARGIN_MS,
   });
   const server = new URL(url);
   return {
