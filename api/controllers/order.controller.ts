@@ -30,8 +30,7 @@ import {
   ShipOrderDto,
   WorkflowLinkDto,
 } from '../dtos/order.dto';
-import { invalidField } from '../errors/domain.error';
-import { ApiErrors, ApiOp, OptionalHeader } from '../openapi/decorators';
+import { ApiErrors, ApiOp, IdempotencyKey } from '../openapi/decorators';
 import { BulkOrderActionDto, BulkResultDto } from '../dtos/bulk.dto';
 import { OrderBulkService } from '../services/order-bulk.service';
 import { OrderFulfilmentDto } from '../dtos/fulfilment.dto';
@@ -68,11 +67,8 @@ export class OrderController {
     @Body() dto: CreateOrderDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
-    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<OrderDto> {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
-    }
     const { order, created } = await this.service.create(dto, actor, idempotencyKey);
     response.status(created ? 201 : 200);
     return order;
@@ -216,11 +212,8 @@ export class OrderController {
     @Body() dto: CreateShipmentDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
-    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<OrderShipmentDto> {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
-    }
     const { shipment, created } = await this.service.createShipment(id, dto, actor, idempotencyKey);
     response.status(created ? 201 : 200);
     return shipment;

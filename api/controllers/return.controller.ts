@@ -29,8 +29,7 @@ import {
   ReturnListDto,
   ReturnSettingsDto,
 } from '../dtos/return.dto';
-import { invalidField } from '../errors/domain.error';
-import { ApiBusy, ApiErrors, ApiHtmlOrPdf, ApiOp, OptionalHeader } from '../openapi/decorators';
+import { ApiBusy, ApiErrors, ApiHtmlOrPdf, ApiOp, IdempotencyKey } from '../openapi/decorators';
 import { ReturnService } from '../services/return.service';
 
 /** A staff action on a return: 200 with the return after it, 404 for an unknown id, 409 naming the status. */
@@ -96,11 +95,8 @@ export class ReturnController {
     @Body() dto: CreateReturnDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) response: Response,
-    @OptionalHeader('Idempotency-Key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<ReturnDto> {
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
-      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
-    }
     const { ret, created } = await this.service.request(id, dto, actor, idempotencyKey);
     response.status(created ? 201 : 200);
     return ret;

@@ -7,6 +7,7 @@ import { applyDecorators, createParamDecorator, type ExecutionContext, type Type
 import type { Request } from 'express';
 import { ApiExtraModels, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorDto } from '../dtos/error.dto';
+import { invalidField } from '../errors/domain.error';
 
 /** The error statuses the API answers with, always with the one error body (`ErrorDto`). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
@@ -111,5 +112,20 @@ export const OptionalHeader = createParamDecorator(
   (name: string, context: ExecutionContext): string | undefined => {
     const value = context.switchToHttp().getRequest<Request>().headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
+  },
+);
+
+/**
+ * The optional `Idempotency-Key` request header (described by `@ApiHeader` beside it, in the endpoint's own
+ * words): 1 to 200 visible ASCII characters, or a 400 naming it before the endpoint runs.
+ */
+export const IdempotencyKey = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string | undefined => {
+    const value = context.switchToHttp().getRequest<Request>().headers['idempotency-key'];
+    const key = Array.isArray(value) ? value[0] : value;
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+      throw invalidField('Idempotency-Key', 'must be 1 to 200 visible ASCII characters');
+    }
+    return key;
   },
 );
