@@ -1158,10 +1158,6 @@ async function check(stack: Stack): Promise<{ lost: number; doubled: number; pro
         problems.push(`${invariant.name}: ${JSON.stringify(rows.slice(0, 5))}`);
       }
     }
-    const { rows: unconfirmed } = await db.query<{ id: string }>(
-      `select id from deliveries where status = 'unconfirmed'`,
-    );
-    log(`e-mails left unconfirmed (by design, never resent by themselves): ${unconfirmed.length}`);
     const { rows: states } = await db.query<{ status: string; awaiting: string | null; count: string }>(
       `select status, awaiting, count(*) from orders group by 1, 2 order by 1, 2`,
     );
@@ -1241,6 +1237,21 @@ async function checkDeliveries(stack: Stack): Promise<string[]> {
     const receivedIds = new Set(received);
     const lost = emails.filter((e) => !receivedIds.has(`<${e.id}@oms.local>`)).length;
     if (lost) problems.push(`${lost} e-mails marked sent never reached the server`);
+    // Unconfirmed by design (never resent by themselves), by why: a sender killed mid-send, or a server
+    // silent after its greeting. How many of each the server did receive tells the two apart from a bug.
+    const { rows: unconfirmed } = await db.query<{ id: string; last_error: string | null }>(
+      `select id, last_error from deliveries where channel = 'email' and status = 'unconfirmed'`,
+    );
+    const reasons = new Map<string, { count: number; received: number }>();
+    for (const row of unconfirmed) {
+      const reason = reasons.get(row.last_error ?? '') ?? { count: 0, received: 0 };
+      reason.count += 1;
+      if (receivedIds.has(`<${row.id}@oms.local>`)) reason.received += 1;
+      reasons.set(row.last_error ?? '', reason);
+    }
+    log(`e-mails left unconfirmed: ${unconfirmed.length}`);
+    for (const [reason, { count, received: got }] of reasons)
+      log(`  ${count} (${got} of them received by the server): ${reason}`);
 
     const { rows: calls } = await db.query<{ id: string; attempts: number }>(
       `select id, attempts from deliveries where channel = 'webhook' and status = 'sent'`,
