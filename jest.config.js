@@ -98,6 +98,7 @@ module.exports = {
     {
       displayName: 'browser',
       ...services,
+      testEnvironment: '<rootDir>/test/support/browser-environment.js',
       roots: ['<rootDir>/test/browser'],
       testMatch: ['**/*.spec.ts'],
     },

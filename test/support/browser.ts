@@ -3,10 +3,10 @@
  * is served with the production content security policy, so a console that needs inline scripts fails.
  */
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { contractProblem } from './openapi-check';
-import { TEST_PASSWORD } from './stack';
+import { LOG_FILE, TEST_PASSWORD } from './stack';
 
 export const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -90,7 +90,70 @@ export async function openConsole(browser: Browser, baseUrl: string, width = 128
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  logApiTraffic(page);
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   return { context, page, problems, dialogs };
+}
+
+const openPages = new Set<Page>();
+
+/**
+ * What the open console pages show when a test fails (called by test/support/browser-environment.js before
+ * the test's afterEach closes them): a screenshot each, and in the file's log the address, the modals' titles
+ * and every alert's text, so a failure that waited for words shows the words that were there instead.
+ */
+async function recordOpenPages(test: string): Promise<void> {
+  const log = (line: string) => appendFileSync(LOG_FILE, `${new Date().toISOString()} console ${line}\n`);
+  const dir = path.join(ARTIFACTS, 'failed');
+  mkdirSync(dir, { recursive: true });
+  let index = 0;
+  for (const page of openPages) {
+    index += 1;
+    const file = path.join(dir, `${test.replace(/[^\w-]+/g, '-').slice(0, 80)}-${index}.png`);
+    await page.screenshot({ path: file, fullPage: true, timeout: 10_000 }).catch(() => undefined);
+    const texts = (selector: string) =>
+      page
+        .locator(selector)
+        .allInnerTexts()
+        .catch(() => ['(unreadable)']);
+    log(`at the failure of "${test}": page ${page.url()} (screenshot ${path.relative(ARTIFACTS, file)})`);
+    log(`  modals: ${JSON.stringify(await texts('.ant-modal-title'))}`);
+    log(`  alerts: ${JSON.stringify(await texts('[role=alert]'))}`);
+  }
+}
+(globalThis as { __recordOpenPages?: typeof recordOpenPages }).__recordOpenPages = recordOpenPages;
+
+/**
+ * The console's API requests, each when it leaves and when it ends (answered or failed), go to the test
+ * file's log beside the services' lines (printed only for a failing file): a request that never left, or
+ * never ended, shows there.
+ */
+function logApiTraffic(page: Page): void {
+  mkdirSync(path.dirname(LOG_FILE), { recursive: true });
+  const test = expect.getState().currentTestName ?? 'set-up';
+  const log = (line: string) => appendFileSync(LOG_FILE, `${new Date().toISOString()} console ${line}\n`);
+  const api = (url: string) => {
+    const { pathname, search } = new URL(url);
+    return pathname.startsWith('/api/') ? pathname + search : null;
+  };
+  log(`page opened (${test})`);
+  page.on('request', (request) => {
+    const target = api(request.url());
+    if (target) log(`-> ${request.method()} ${target}`);
+  });
+  page.on('requestfinished', (request) => {
+    const target = api(request.url());
+    if (target)
+      void request
+        .response()
+        .then((response) => log(`<- ${response?.status()} ${request.method()} ${target}`));
+  });
+  page.on('requestfailed', (request) => {
+    const target = api(request.url());
+    if (target) log(`<- failed (${request.failure()?.errorText}) ${request.method()} ${target}`);
+  });
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
 }
 
 const translations = (language: string) =>
