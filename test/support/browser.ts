@@ -142,12 +142,10 @@ function logApiTraffic(page: Page): void {
     const target = api(request.url());
     if (target) log(`-> ${request.method()} ${target}`);
   });
-  page.on('requestfinished', (request) => {
-    const target = api(request.url());
-    if (target)
-      void request
-        .response()
-        .then((response) => log(`<- ${response?.status()} ${request.method()} ${target}`));
+  // 'response', not 'requestfinished' and its promise of the answer, which rejects once the page has closed.
+  page.on('response', (response) => {
+    const target = api(response.url());
+    if (target) log(`<- ${response.status()} ${response.request().method()} ${target}`);
   });
   page.on('requestfailed', (request) => {
     const target = api(request.url());
@@ -188,8 +186,20 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.locator('main h1').first().waitFor();
 }
 
-/** Clicks the primary (or danger) button of the open modal. */
+/**
+ * Clicks the primary (or danger) button of the open modal, once the modal has finished appearing. While it
+ * appears, antd first lays it out full size but transparent (`ant-zoom-appear-prepare`), then shrinks it to
+ * nothing and zooms it in. Playwright takes the transparent modal for visible and stable, so under load its
+ * press could land on the full-size button and its release, a frame later, beside the shrunken one: no click,
+ * the modal left open, no request sent (seen twice in returns.spec.ts beside a CPU hog, on refund and close).
+ */
 export async function confirmModal(page: Page): Promise<void> {
+  await page.locator('.ant-modal').last().waitFor();
+  // rc-motion's classes (ant-zoom-appear, -prepare, -start, -active) stay on the modal until its motion ends.
+  await page
+    .locator('.ant-modal[class*="-appear"], .ant-modal[class*="-enter"]')
+    .first()
+    .waitFor({ state: 'detached' });
   await page.locator('.ant-modal-footer button').last().click();
 }
 
