@@ -98,13 +98,16 @@ export async function openConsole(browser: Browser, baseUrl: string, width = 128
 
 const openPages = new Set<Page>();
 
+/** One line of the console's own in the test file's log. */
+const logConsole = (line: string) =>
+  appendFileSync(LOG_FILE, `${new Date().toISOString()} console ${line}\n`);
+
 /**
  * What the open console pages show when a test fails (called by test/support/browser-environment.js before
  * the test's afterEach closes them): a screenshot each, and in the file's log the address, the modals' titles
  * and every alert's text, so a failure that waited for words shows the words that were there instead.
  */
 async function recordOpenPages(test: string): Promise<void> {
-  const log = (line: string) => appendFileSync(LOG_FILE, `${new Date().toISOString()} console ${line}\n`);
   const dir = path.join(ARTIFACTS, 'failed');
   mkdirSync(dir, { recursive: true });
   let index = 0;
@@ -117,9 +120,11 @@ async function recordOpenPages(test: string): Promise<void> {
         .locator(selector)
         .allInnerTexts()
         .catch(() => ['(unreadable)']);
-    log(`at the failure of "${test}": page ${page.url()} (screenshot ${path.relative(ARTIFACTS, file)})`);
-    log(`  modals: ${JSON.stringify(await texts('.ant-modal-title'))}`);
-    log(`  alerts: ${JSON.stringify(await texts('[role=alert]'))}`);
+    logConsole(
+      `at the failure of "${test}": page ${page.url()} (screenshot ${path.relative(ARTIFACTS, file)})`,
+    );
+    logConsole(`  modals: ${JSON.stringify(await texts('.ant-modal-title'))}`);
+    logConsole(`  alerts: ${JSON.stringify(await texts('[role=alert]'))}`);
   }
 }
 (globalThis as { __recordOpenPages?: typeof recordOpenPages }).__recordOpenPages = recordOpenPages;
@@ -132,26 +137,25 @@ async function recordOpenPages(test: string): Promise<void> {
 function logApiTraffic(page: Page): void {
   mkdirSync(path.dirname(LOG_FILE), { recursive: true });
   const test = expect.getState().currentTestName ?? 'set-up';
-  const log = (line: string) => appendFileSync(LOG_FILE, `${new Date().toISOString()} console ${line}\n`);
   const api = (url: string) => {
     const { pathname, search } = new URL(url);
     return pathname.startsWith('/api/') ? pathname + search : null;
   };
-  log(`page opened (${test})`);
+  logConsole(`page opened (${test})`);
   page.on('request', (request) => {
     const target = api(request.url());
-    if (target) log(`-> ${request.method()} ${target}`);
+    if (target) logConsole(`-> ${request.method()} ${target}`);
   });
   // 'response', not 'requestfinished' and its promise of the answer, which rejects once the page has closed.
   page.on('response', (response) => {
     const target = api(response.url());
-    if (target) log(`<- ${response.status()} ${response.request().method()} ${target}`);
+    if (target) logConsole(`<- ${response.status()} ${response.request().method()} ${target}`);
   });
   page.on('requestfailed', (request) => {
     const target = api(request.url());
-    if (target) log(`<- failed (${request.failure()?.errorText}) ${request.method()} ${target}`);
+    if (target) logConsole(`<- failed (${request.failure()?.errorText}) ${request.method()} ${target}`);
   });
-  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  page.on('pageerror', (error) => logConsole(`page error: ${error.message}`));
 }
 
 const translations = (language: string) =>
@@ -188,10 +192,10 @@ export async function signIn(page: Page, username: string): Promise<void> {
 
 /**
  * Clicks the primary (or danger) button of the open modal, once the modal has finished appearing. While it
- * appears, antd first lays it out full size but transparent (`ant-zoom-appear-prepare`), then shrinks it to
- * nothing and zooms it in. Playwright takes the transparent modal for visible and stable, so under load its
- * press could land on the full-size button and its release, a frame later, beside the shrunken one: no click,
- * the modal left open, no request sent (seen twice in returns.spec.ts beside a CPU hog, on refund and close).
+ * appears, antd zooms it in (rc-motion's `ant-zoom-appear` classes). Under load Playwright took the modal for
+ * stable mid-zoom: its press landed on the button and its release, a frame later, on the modal's wrapper: no
+ * click, the modal left open, no request sent (seen twice in returns.spec.ts beside a CPU hog, on refund and
+ * close; a probe saw the press at `ant-zoom-appear-active`).
  */
 export async function confirmModal(page: Page): Promise<void> {
   await page.locator('.ant-modal').last().waitFor();
