@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
+import { v5 as uuidv5 } from 'uuid';
 import { LocationRepository, ShipmentRepository, StockRepository } from '../db/repositories';
 import { planParcels, type Parcel } from '../domain/shipment.rules';
 import type { StockLine } from '../db/repositories';
@@ -100,19 +101,38 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
      * reserved, one parcel per location (see `planParcels`); `parcels` is null when its reservation does not
      * hold them. Workflow code of releases before reservations were held at locations names no order: it
      * plans from what the locations hold, as it did.
+     *
+     * With the `ship` command's shipment id each parcel gets its id, derived from it and the parcel's
+     * location, and the units of parcels already written under those ids count as still held: a second run
+     * of the same command (Temporal may run an update's handler again when its first task was lost after
+     * `shipGoods` committed) plans the same parcels with the same ids, and `shipGoods` finds them written.
      */
     async planParcels({
       lines,
       orderId,
+      shipmentId,
     }: {
       lines: ShipmentLine[];
       orderId?: string;
-    }): Promise<{ parcels: Parcel[] | null }> {
-      const locations = new LocationRepository(deps.em());
-      const holdings = orderId
-        ? await locations.heldFor(orderId)
-        : await locations.holdings(lines.map((line) => line.productId));
-      return { parcels: planParcels(lines, holdings) };
+      shipmentId?: string;
+    }): Promise<{ parcels: (Parcel & { id?: string })[] | null }> {
+      const em = deps.em();
+      const locations = new LocationRepository(em);
+      if (!orderId)
+        return { parcels: planParcels(lines, await locations.holdings(lines.map((line) => line.productId))) };
+      const holdings = await locations.heldFor(orderId);
+      if (!shipmentId) return { parcels: planParcels(lines, holdings) };
+      const parcelId = (location: string) => uuidv5(location, shipmentId);
+      const written = await new ShipmentRepository(em).unitsOf(
+        orderId,
+        holdings.map(({ location }) => parcelId(location)),
+      );
+      for (const { location, productId, quantity } of written) {
+        const place = holdings.find((held) => held.location === location);
+        place?.onHand.set(productId, (place.onHand.get(productId) ?? 0) + quantity);
+      }
+      const parcels = planParcels(lines, holdings);
+      return { parcels: parcels && parcels.map((parcel) => ({ id: parcelId(parcel.location), ...parcel })) };
     },
 
     /**
@@ -130,8 +150,9 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
           PERMANENT_FAILURES.invalidData,
         );
       }
-      // Answered with the shipment: a local activity's result is what its history keeps of it.
-      return { shipment };
+      // Answered with the shipment as written (a repeated run's `shippedAt` is the first's): a local
+      // activity's result is what its history keeps of it.
+      return { shipment: { ...shipment, shippedAt: written.shippedAt } };
     },
   };
 }

@@ -1,6 +1,10 @@
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { orderWorkflowId } from '../workflows/order.definitions';
+import { createInventoryActivities } from '../activities/inventory.activities';
+import { signCommand } from '../config/command-signature';
+import { commandKeys } from '../config/keys';
+import { readyLines } from '../domain/shipment.rules';
+import { orderQuery, orderWorkflowId, shipUpdate } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import { recordHistory } from './support/histories';
 import type { ApiClient } from './support/http';
@@ -254,6 +258,96 @@ describe('stock locations', () => {
       handle.workflowId,
     );
     recordHistory(stack, handle.workflowId, '', 'shipped-from-two-locations-at-once');
+  });
+
+  it('ships once when Temporal runs the ship command a second time after its first run wrote a parcel', async () => {
+    // Temporal may run an update's handler twice: its first workflow task ran `shipGoods` (which commits) and
+    // was then lost, so the update runs again from the order as it was. Here the first run's effect is made
+    // by the activities themselves, as that run made it, before the command reaches the workflow.
+    const { other: west, customerId, sku } = await stockedAtTwo(8, 2);
+    const placed = await placeOrder(staff, customerId, [{ sku, quantity: 10 }]);
+    expect((await staff.post(`/api/orders/${placed.id}/approve`, {})).status).toBe(200);
+    const workflowId = orderWorkflowId(placed.id);
+    const handle = stack.temporal.workflow.getHandle(workflowId);
+    const before = await handle.query(orderQuery);
+
+    const shipmentId = randomUUID();
+    const activities = createInventoryActivities({
+      em: () => stack.orm.em.fork(),
+      notifyStockChanged: () => Promise.resolve(),
+    });
+    const lines = readyLines(before);
+    const { parcels } = await activities.planParcels({ lines, orderId: placed.id, shipmentId });
+    expect(parcels?.map(({ location }) => location)).toEqual(['MAIN', west]);
+    const by = { id: 'lost-run', username: 'picker' };
+    const lost = await activities.shipGoods({
+      orderId: placed.id,
+      shipment: {
+        ...parcels![0]!,
+        id: parcels![0]!.id!,
+        carrier: 'SF',
+        trackingNumber: 'SF-AGAIN',
+        shippedAt: '2026-12-06T10:00:00.000Z',
+        by,
+      },
+    });
+    expect(lost.shipment.shippedAt).toBe('2026-12-06T10:00:00.000Z');
+
+    // The second run: the same command (its shipment id), from the order before the first.
+    const actor = { id: by.id, username: by.username, roles: ['staff' as const] };
+    const after = await handle.executeUpdate(shipUpdate, {
+      args: [
+        signCommand(
+          commandKeys(stack.config),
+          workflowId,
+          shipUpdate.name,
+          {
+            actor,
+            shipmentId,
+            carrier: 'SF',
+            trackingNumber: 'SF-AGAIN',
+          },
+          new Date(),
+        ),
+      ],
+    });
+    expect(after).toMatchObject({ status: 'shipped', awaiting: 'delivery' });
+    expect(
+      after.shipments?.map(({ id, location, lines: sent, shippedAt }) => [id, location, sent, shippedAt]),
+    ).toEqual([
+      [parcels![0]!.id, 'MAIN', [expect.objectContaining({ sku, quantity: 8 })], '2026-12-06T10:00:00.000Z'],
+      [parcels![1]!.id, west, [expect.objectContaining({ sku, quantity: 2 })], expect.any(String)],
+    ]);
+    // The units left once, and the order's row says what its workflow says.
+    const done = await product(sku);
+    expect(done).toMatchObject({ stockOnHand: 0, reserved: 0 });
+    expect(at(done.stock, 'MAIN')).toMatchObject({ onHand: 0 });
+    expect(at(done.stock, west)).toMatchObject({ onHand: 0 });
+    const rows = await sql<{ id: string; shipped_at: Date }[]>(
+      'select id, shipped_at from order_shipments where order_id = ? order by shipped_at',
+      [placed.id],
+    );
+    expect(rows.map(({ id }) => id)).toEqual([parcels![0]!.id, parcels![1]!.id]);
+    const mirrored = await eventually(
+      () => staff.get<{ status: string; shipments: { id: string }[] }>(`/api/orders/${placed.id}`),
+      (got) => got.body.shipments.length === 2,
+    );
+    expect(mirrored.body.status).toBe('shipped');
+
+    // The command repeated (a second request, its own shipment id) is refused by the order's state.
+    const again = await staff.post<Refusal>(`/api/orders/${placed.id}/ship`, {
+      carrier: 'SF',
+      trackingNumber: 'SF-AGAIN',
+    });
+    expect(again.status).toBe(409);
+
+    // Its history replays against today's workflow code, and is kept as a fixture for later code.
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+      await handle.fetchHistory(),
+      workflowId,
+    );
+    recordHistory(stack, workflowId, '', 'shipped-from-two-locations-after-a-lost-first-run');
   });
 
   it("shows staff the order's lines per location, and a shipment naming no location leaves from one that holds it", async () => {

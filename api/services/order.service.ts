@@ -396,8 +396,10 @@ export class OrderService {
         );
       }
     }
+    // The parcels' ids derive from this id, so Temporal running the command twice ships them once.
     return this.act(current, shipUpdate, {
       actor,
+      shipmentId: randomUUID(),
       carrier: dto.carrier,
       trackingNumber: dto.trackingNumber,
     });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderShipment } from '../../domain/order';
 import { LocationRepository, LocationShortError } from './location.repository';
-import { sqlOf } from './sql';
+import { arrayLiteral, sqlOf } from './sql';
 import { StockRepository } from './stock.repository';
 
 /** Raised inside the shipment's transaction when the order's reservation does not hold its units. */
@@ -12,7 +12,9 @@ class NotReservedError extends Error {
 }
 
 export type ShipmentWritten =
-  { ok: true } | { ok: false; notReserved: string[] } | { ok: false; location: string; notHeld: string[] };
+  | { ok: true; shippedAt: string }
+  | { ok: false; notReserved: string[] }
+  | { ok: false; location: string; notHeld: string[] };
 
 /** Shipments: written by the order workflow's activity, with the stock their goods take, once each. */
 export class ShipmentRepository {
@@ -20,11 +22,12 @@ export class ShipmentRepository {
 
   /**
    * Writes the shipment and takes its units out of stock and out of the order's reservation, in one
-   * transaction. Idempotent by the shipment's id: a repeated run changes nothing.
+   * transaction. Idempotent by the shipment's id: a repeated run changes nothing and answers when the
+   * shipment was written first (its `shippedAt`), so the order records the row as it is.
    */
   async record(orderId: string, shipment: OrderShipment): Promise<ShipmentWritten> {
     try {
-      await this.em.transactional(async (em) => {
+      const shippedAt = await this.em.transactional(async (em) => {
         const connection = sqlOf(em);
         const inserted = await connection<{ id: string }[]>(
           `insert into order_shipments (id, order_id, location, carrier, tracking_number, shipped_at, shipped_by)
@@ -39,7 +42,13 @@ export class ShipmentRepository {
             JSON.stringify(shipment.by),
           ],
         );
-        if (inserted.length === 0) return;
+        if (inserted.length === 0) {
+          const [earlier] = await connection<{ shipped_at: Date | string }[]>(
+            `select shipped_at from order_shipments where id = ? and order_id = ?`,
+            [shipment.id, orderId],
+          );
+          return earlier ? new Date(earlier.shipped_at).toISOString() : shipment.shippedAt;
+        }
         // The stock first: it locks the products (in a fixed order) before the lines' foreign keys take
         // their share locks on them. The other way round, two shipments of one product each held a share
         // lock the other's update waited for: a deadlock, retried with backoff (seconds per shipment).
@@ -60,13 +69,37 @@ export class ShipmentRepository {
             [shipment.id, position, line.productId, line.sku, line.quantity],
           );
         }
+        return shipment.shippedAt;
       });
-      return { ok: true };
+      return { ok: true, shippedAt };
     } catch (error) {
       if (error instanceof NotReservedError) return { ok: false, notReserved: error.skus };
       if (error instanceof LocationShortError)
         return { ok: false, location: error.location, notHeld: error.skus };
       throw error;
     }
+  }
+
+  /**
+   * The units of this order's shipments with these ids, by location and product: what a repeated plan of
+   * those shipments counts as still the order's (see `planParcels`).
+   */
+  async unitsOf(
+    orderId: string,
+    shipmentIds: string[],
+  ): Promise<{ location: string; productId: string; quantity: number }[]> {
+    if (shipmentIds.length === 0) return [];
+    const rows = await sqlOf(this.em)<{ location: string; product_id: string; quantity: string }[]>(
+      `select s.location, l.product_id, sum(l.quantity) as quantity
+         from order_shipments s join order_shipment_lines l on l.shipment_id = s.id
+        where s.order_id = ? and s.id = any(?::uuid[])
+        group by s.location, l.product_id`,
+      [orderId, arrayLiteral(shipmentIds)],
+    );
+    return rows.map((row) => ({
+      location: row.location,
+      productId: row.product_id,
+      quantity: Number(row.quantity),
+    }));
   }
 }

@@ -10,7 +10,6 @@
 import { patched, uuid4 } from '@temporalio/workflow';
 import {
   FAILURE,
-  type OrderShipment,
   type OrderSnapshot,
   type ShipInput,
   type ShipPartInput,
@@ -87,13 +86,13 @@ export class OrderShipments {
    * leaves from one location that holds it all, or in one parcel per location (each its own shipment, under
    * the same carrier and tracking number); the last parcel makes the order `shipped`.
    */
-  async shipRest({ carrier, trackingNumber, actor }: ShipInput): Promise<void> {
+  async shipRest({ shipmentId, carrier, trackingNumber, actor }: ShipInput): Promise<void> {
     const lines = readyLines(this.record.order);
     if (!patched(SHIP_BY_LOCATION_PATCH)) {
       await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
       return;
     }
-    const { parcels } = await local.planParcels({ lines, orderId: this.record.order.orderId });
+    const { parcels } = await local.planParcels({ lines, orderId: this.record.order.orderId, shipmentId });
     if (parcels === null) {
       refuse(
         FAILURE.invalidTransition,
@@ -102,8 +101,9 @@ export class OrderShipments {
         'location',
       );
     }
-    for (const { location, lines: sent } of parcels) {
-      await this.ship({ id: uuid4(), lines: sent, location, carrier, trackingNumber }, actor);
+    // Parcels planned under the command's shipment id carry their ids (see the activity); before, random ones.
+    for (const { id, location, lines: sent } of parcels) {
+      await this.ship({ id: id ?? uuid4(), lines: sent, location, carrier, trackingNumber }, actor);
     }
   }
 
@@ -112,15 +112,15 @@ export class OrderShipments {
     actor: ShipInput['actor'],
   ): Promise<void> {
     const order = this.record.order;
-    const shipment: OrderShipment = {
-      ...parcel,
-      shippedAt: now(),
-      by: { id: actor.id, username: actor.username },
-    };
-    const left = await this.record.step('shipGoods', () =>
-      local.shipGoods({ orderId: order.orderId, shipment }),
+    const written = await this.record.step('shipGoods', () =>
+      local.shipGoods({
+        orderId: order.orderId,
+        shipment: { ...parcel, shippedAt: now(), by: { id: actor.id, username: actor.username } },
+      }),
     );
-    if (left === null) refuse(FAILURE.stepFailed, stepFailedMessage('shipment'), this.record.order);
+    if (written === null) refuse(FAILURE.stepFailed, stepFailedMessage('shipment'), this.record.order);
+    // As written: a shipment a lost first run of this command wrote keeps that run's time.
+    const { shipment } = written;
     const shipments = [...(order.shipments ?? []), shipment];
     const { carrier, trackingNumber, shippedAt } = shipment;
     if (!shipsTheRest(order, shipment)) {
