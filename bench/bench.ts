@@ -14,7 +14,8 @@
  * oldest of them, whose workflows have long left the worker's cache.
  * `--fault mail-down` or `--fault slow-webhook` (bench/deliveries.ts) adds `--staff N` (20) members of
  * staff on e-mail `all`, and after the healthy rounds runs the full pipeline with the mail server refusing
- * connections (or a webhook receiver answering after 10 s), brings it back, times the outbox's drain, checks
+ * connections (or a webhook receiver answering after 10 s) at 20 in flight and then at 4 (latency, as the
+ * healthy rounds read it), brings it back, times the outbox's drain, checks
  * every delivery was sent once, and runs the healthy full rounds again: the pipeline's throughput under the
  * fault against its own healthy throughput in the same run. `--fault inbound-flood` puts `--messages N` (1,000)
  * e-mails in a mailbox the product reads (a Dovecot started here) instead, and times the readers.
@@ -610,7 +611,9 @@ async function run(): Promise<void> {
 
     // Exactly once: every order the client created is completed, and there are no others. Under a delivery
     // fault a request that failed (counted and reported) may have left its order where it was.
-    const tolerated = fault ? fault.during.failures.length + fault.after.failures.length : 0;
+    const tolerated = fault
+      ? fault.during.failures.length + fault.duringAt4.failures.length + fault.after.failures.length
+      : 0;
     const incomplete: string[] = [];
     for (const id of fullIds) {
       const order = await call('GET', `/orders/${id}`);
@@ -653,13 +656,15 @@ async function run(): Promise<void> {
   }
 }
 
-/** Throughput, create latency and server errors of full rounds at 20 in flight. */
+/** Throughput, create latency and server errors of full rounds (`rounds` of them at `concurrency`). */
 async function fullRounds(
   options: Options,
   call: Call,
   customerId: string,
   sku: string,
   ids: string[],
+  concurrency = 20,
+  rounds = options.rounds,
 ): Promise<{
   orders: number;
   seconds: number;
@@ -673,10 +678,10 @@ async function fullRounds(
   const failures: string[] = [];
   let orders = 0;
   let seconds = 0;
-  for (let round = 0; round < options.rounds; round++) {
+  for (let round = 0; round < rounds; round++) {
     const result = await closedLoop(
       options.ordersPerRound,
-      20,
+      concurrency,
       fullOrder(call, customerId, sku, ids, options.partialEvery),
       true,
     );
@@ -696,8 +701,9 @@ async function fullRounds(
 }
 
 /**
- * The delivery fault: full rounds with the receiver failing, then its return and the outbox's drain (at
- * most ten minutes), then full rounds healthy again, to compare with those before in the same run.
+ * The delivery fault: full rounds with the receiver failing (at 20 in flight for throughput, then one at 4
+ * for latency, as the healthy rounds), then its return and the outbox's drain (at most ten minutes), then
+ * full rounds healthy again, to compare with those before in the same run.
  */
 async function faultRounds(
   deliveries: DeliveryBench,
@@ -714,13 +720,15 @@ async function faultRounds(
   console.log(
     `full at 20 in flight during ${deliveries.fault}: ${during.ordersPerSecond.toFixed(2)} orders/s`,
   );
+  const duringAt4 = await fullRounds(options, call, customerId, sku, ids, 4, 1);
+  console.log(`full at 4 in flight during ${deliveries.fault}: ${duringAt4.orders} orders`);
   await deliveries.restore();
   console.log(`${deliveries.fault}: the receiver works again; waiting for the outbox to drain`);
   const drain = await deliveries.drained(call, `${target.apiUrl}/metrics`, 600_000);
   console.log(`outbox drained in ${drain.seconds.toFixed(0)} s: ${JSON.stringify(drain.byStatus)}`);
   const after = await fullRounds(options, call, customerId, sku, ids);
   console.log(`full at 20 in flight, healthy again: ${after.ordersPerSecond.toFixed(2)} orders/s`);
-  return { fault: deliveries.fault, staff: options.staff, during, after, drain };
+  return { fault: deliveries.fault, staff: options.staff, during, duringAt4, after, drain };
 }
 
 function summarize(
@@ -769,8 +777,19 @@ function summarize(
       p50: Math.round(percentile(fault.during.create, 50)),
       p99: Math.round(percentile(fault.during.create, 99)),
     },
-    serverErrorsDuringFault: fault.during.serverErrors,
-    failedRequests: [...fault.during.failures, ...fault.after.failures].slice(0, 10),
+    // Latency where the healthy rounds read it (at 20 in flight a closed loop's requests mostly queue).
+    createAt4InFlight: {
+      healthy: latency('full', 'create'),
+      duringFault: {
+        p50: Math.round(percentile(fault.duringAt4.create, 50)),
+        p99: Math.round(percentile(fault.duringAt4.create, 99)),
+      },
+    },
+    serverErrorsDuringFault: fault.during.serverErrors + fault.duringAt4.serverErrors,
+    failedRequests: [...fault.during.failures, ...fault.duringAt4.failures, ...fault.after.failures].slice(
+      0,
+      10,
+    ),
     drain: { ...fault.drain, seconds: Math.round(fault.drain.seconds) },
   };
   const json = {
@@ -879,8 +898,13 @@ function summarize(
             faultJson.ratio.toFixed(2),
           ),
           row(
-            `${faultJson.fault}: create p50 / p99 (ms) during the fault, answers of 500 and above`,
+            `${faultJson.fault}: create p50 / p99 (ms) during the fault at 20 in flight, answers of 500 and above`,
             `${faultJson.createDuringFault.p50} / ${faultJson.createDuringFault.p99}, ${faultJson.serverErrorsDuringFault}`,
+            '—',
+          ),
+          row(
+            `${faultJson.fault}: create p50 / p99 (ms) at 4 in flight, healthy / during the fault`,
+            `${faultJson.createAt4InFlight.healthy.p50} / ${faultJson.createAt4InFlight.healthy.p99}; ${faultJson.createAt4InFlight.duringFault.p50} / ${faultJson.createAt4InFlight.duringFault.p99}`,
             '—',
           ),
           ...(faultJson.drain.inbound
