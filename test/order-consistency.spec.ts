@@ -1,6 +1,7 @@
 import type { OrderInput } from '../domain/order';
-import { orderWorkflowId } from '../workflows/order.definitions';
+import { orderQuery, orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
+import { placeOrder } from './support/orders';
 import type { ApiClient } from './support/http';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
@@ -116,5 +117,43 @@ describe('orders and workflows stay paired across crashes', () => {
     expect(result.rows).toBeGreaterThanOrEqual(3);
     expect(result.withoutWorkflow).toEqual([]);
     expect(result.withoutRow).toEqual([]);
+  });
+
+  it('carries out a repeated action whose first run left the row ahead of the workflow', async () => {
+    // An action's first run writes the row from inside the workflow's task; when Temporal loses that task
+    // and the caller gives up, the workflow never took the step. Made here as that run left it: the row
+    // says completed (one version on), the workflow says shipped. The repeat must reach the workflow.
+    await stack.stopWorker();
+    await stack.startWorker();
+    try {
+      const { customerId, skus } = await seedCatalogue(api);
+      const placed = await placeOrder(api, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      expect((await api.post(`/api/orders/${placed.id}/approve`, {})).status).toBe(200);
+      const shipped = await api.post<{ status: string }>(`/api/orders/${placed.id}/ship`, {
+        carrier: 'SF',
+        trackingNumber: 'SF-AHEAD',
+      });
+      expect(shipped.body.status).toBe('shipped');
+      await stack.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `update orders set status = 'completed', awaiting = null, version = version + 1,
+             snapshot = jsonb_set(jsonb_set(snapshot, '{status}', '"completed"'), '{version}', to_jsonb(version + 1))
+           where id = ?`,
+          [placed.id],
+        );
+      const handle = stack.temporal.workflow.getHandle(orderWorkflowId(placed.id));
+      expect((await handle.query(orderQuery)).status).toBe('shipped');
+
+      const repeated = await api.post<{ status: string }>(`/api/orders/${placed.id}/complete`, {});
+      expect(repeated).toMatchObject({ status: 200, body: { status: 'completed' } });
+      expect((await handle.query(orderQuery)).status).toBe('completed');
+      // Once the workflow is final too, the row's word stands: refused without asking it to act.
+      const again = await api.post(`/api/orders/${placed.id}/complete`, {});
+      expect(again).toMatchObject({ status: 409, body: { status: 'completed' } });
+    } finally {
+      await stack.stopWorker();
+    }
   });
 });

@@ -34,6 +34,7 @@ import {
   type OrderShipment,
   type OrderSnapshot,
   type OrderSource,
+  type OrderStatus,
   type RefusalDetails,
   type ShipmentLine,
 } from '../../domain/order';
@@ -44,6 +45,7 @@ import {
   cancelUpdate,
   completeUpdate,
   editUpdate,
+  orderQuery,
   orderWorkflowId,
   recordedUpdate,
   rejectUpdate,
@@ -426,7 +428,13 @@ export class OrderService {
     const earlier = current.shipments?.find((made) => made.id === shipmentId);
     if (earlier) {
       refuseOtherShipment(earlier, dto);
-      return { shipment: OrderShipmentDto.from(earlier), created: false };
+      if (await this.workflowRecords(current.orderId, shipmentId))
+        return { shipment: OrderShipmentDto.from(earlier), created: false };
+      // The row shows a shipment its workflow never recorded: the update's first run wrote it and was lost
+      // (Temporal had not kept it), and its caller gave up. The repeat carries it to the workflow, whose step
+      // finds the shipment written.
+      const { shipment } = await this.sendShipment(current, actor, shipmentId, lines, earlier.location, dto);
+      return { shipment, created: false };
     }
     const location =
       dto.location ?? (await this.oneLocationHolding(current.orderId, linesToShip(current, lines)));
@@ -447,6 +455,17 @@ export class OrderService {
         );
       }
     }
+    return this.sendShipment(current, actor, shipmentId, lines, location, dto);
+  }
+
+  private async sendShipment(
+    current: OrderSnapshot,
+    actor: Actor,
+    shipmentId: string,
+    lines: { sku: string; quantity: number }[],
+    location: string,
+    dto: CreateShipmentDto,
+  ): Promise<{ shipment: OrderShipmentDto; created: boolean }> {
     const after = await this.act(current, shipPartUpdate, {
       actor,
       shipmentId,
@@ -459,6 +478,41 @@ export class OrderService {
     if (!shipment) throw new Error(`the order's answer lacks its new shipment ${shipmentId}`);
     refuseOtherShipment(shipment, dto);
     return { shipment, created: true };
+  }
+
+  /**
+   * Whether the order's workflow has recorded this shipment (true when it cannot be asked: the row's word
+   * stands, as before).
+   */
+  private async workflowRecords(orderId: string, shipmentId: string): Promise<boolean> {
+    try {
+      const live = await this.temporal.connection.withDeadline(
+        Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
+        () => this.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderQuery),
+      );
+      return (live.shipments ?? []).some((made) => made.id === shipmentId);
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Whether the order's workflow is still open for actions though its row says it is final (false when it
+   * cannot be asked). The row can be ahead: an action's first run writes it from inside the workflow's task,
+   * and when Temporal loses that task and the caller gives up, the workflow never took the step. A repeat of
+   * the action then goes to the workflow, which decides, instead of being refused by the row.
+   */
+  private async stillOpen(orderId: string): Promise<boolean> {
+    try {
+      const described = await this.temporal.connection.withDeadline(
+        Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
+        () => this.temporal.workflow.getHandle(orderWorkflowId(orderId)).describe(),
+      );
+      const status = described.typedSearchAttributes.get(ORDER_STATUS_KEY);
+      return status !== undefined && !isFinal(status as OrderStatus);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -555,7 +609,7 @@ export class OrderService {
     update: UpdateDefinition<OrderSnapshot, [Arg]>,
     arg: Arg,
   ): Promise<OrderDto> {
-    if (isFinal(current.status)) {
+    if (isFinal(current.status) && !(await this.stillOpen(current.orderId))) {
       throw invalidState(`the order is already ${current.status}`, current.status, current.awaiting);
     }
     try {
