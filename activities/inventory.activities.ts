@@ -12,6 +12,9 @@ import {
   type StockShortage,
 } from '../domain/order';
 
+/** The namespace of parcel ids derived from an order, its `ship` key and a location (a random UUID, fixed once). */
+const PARCEL_NAMESPACE = 'c4b1e9d2-7a36-4f08-8e5b-93d0a6f2c718';
+
 export interface InventoryActivityDeps {
   em: () => EntityManager;
   /** Tells these orders' workflows that stock they may wait for was released (best effort). */
@@ -102,27 +105,28 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
      * hold them. Workflow code of releases before reservations were held at locations names no order: it
      * plans from what the locations hold, as it did.
      *
-     * With the `ship` command's shipment id each parcel gets its id, derived from it and the parcel's
-     * location, and the units of parcels already written under those ids count as still held: a second run
-     * of the same command (Temporal may run an update's handler again when its first task was lost after
-     * `shipGoods` committed) plans the same parcels with the same ids, and `shipGoods` finds them written.
+     * With a `shipKey` (the order's version when `ship` runs) each parcel gets its id, derived from the
+     * order, the key and the parcel's location, and the units of parcels already written under those ids
+     * count as still held. Any second run of `ship` from the same state plans the same parcels with the same
+     * ids, and `shipGoods` finds them written: Temporal running the update's handler again after its first
+     * task was lost once `shipGoods` had committed, or the request repeated after its caller gave up.
      */
     async planParcels({
       lines,
       orderId,
-      shipmentId,
+      shipKey,
     }: {
       lines: ShipmentLine[];
       orderId?: string;
-      shipmentId?: string;
+      shipKey?: string;
     }): Promise<{ parcels: (Parcel & { id?: string })[] | null }> {
       const em = deps.em();
       const locations = new LocationRepository(em);
       if (!orderId)
         return { parcels: planParcels(lines, await locations.holdings(lines.map((line) => line.productId))) };
       const holdings = await locations.heldFor(orderId);
-      if (!shipmentId) return { parcels: planParcels(lines, holdings) };
-      const parcelId = (location: string) => uuidv5(location, shipmentId);
+      if (!shipKey) return { parcels: planParcels(lines, holdings) };
+      const parcelId = (location: string) => uuidv5(`${orderId}\n${shipKey}\n${location}`, PARCEL_NAMESPACE);
       const written = await new ShipmentRepository(em).unitsOf(
         orderId,
         holdings.map(({ location }) => parcelId(location)),

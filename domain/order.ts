@@ -252,11 +252,6 @@ export interface ReasonInput extends ActorInput {
 }
 
 export interface ShipInput extends ActorInput {
-  /**
-   * Chosen by the API, once per request: the parcels' ids derive from it, so a second run of the same
-   * command plans and writes the same parcels. Absent in histories from before (their parcels took random ids).
-   */
-  shipmentId?: string;
   carrier: string;
   trackingNumber: string;
 }

@@ -64,7 +64,6 @@ import {
   type LocationStock,
   linesToShip,
   planParcels,
-  readyLines,
   shipmentRefusal,
 } from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
@@ -385,23 +384,12 @@ export class OrderService {
 
   /** Hands the order to a carrier. */
   async ship(id: string, dto: ShipOrderDto, actor: Actor): Promise<OrderDto> {
+    // What is left leaves from the locations that hold it: the workflow plans the parcels and refuses (409,
+    // `location`) when they do not hold it together, before any step. It alone can tell the units a lost
+    // first run of this command already shipped (see `planParcels`), which the reservation no longer holds.
     const current = await this.snapshot(id);
-    // What is left leaves from the locations that hold it (the workflow plans the parcels again as it ships):
-    // when they do not hold it together, answered here rather than failing the step.
-    if (!isFinal(current.status) && refusalOf(current, 'ship') === null) {
-      const lines = readyLines(current);
-      if (planParcels(lines, await this.locations.heldFor(current.orderId)) === null) {
-        throw new DomainError(
-          'invalid_state',
-          `the stock locations together do not hold the units of ${lines.map((line) => line.sku).join(', ')} to ship`,
-          { field: 'location', status: current.status, awaiting: current.awaiting },
-        );
-      }
-    }
-    // The parcels' ids derive from this id, so Temporal running the command twice ships them once.
     return this.act(current, shipUpdate, {
       actor,
-      shipmentId: randomUUID(),
       carrier: dto.carrier,
       trackingNumber: dto.trackingNumber,
     });

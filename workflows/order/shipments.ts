@@ -86,13 +86,15 @@ export class OrderShipments {
    * leaves from one location that holds it all, or in one parcel per location (each its own shipment, under
    * the same carrier and tracking number); the last parcel makes the order `shipped`.
    */
-  async shipRest({ shipmentId, carrier, trackingNumber, actor }: ShipInput): Promise<void> {
+  async shipRest({ carrier, trackingNumber, actor }: ShipInput): Promise<void> {
     const lines = readyLines(this.record.order);
     if (!patched(SHIP_BY_LOCATION_PATCH)) {
       await this.ship({ id: uuid4(), lines, location: MAIN_LOCATION, carrier, trackingNumber }, actor);
       return;
     }
-    const { parcels } = await local.planParcels({ lines, orderId: this.record.order.orderId, shipmentId });
+    // Named by the order's state: any run of `ship` from this version plans the same parcels (see the activity).
+    const { orderId, version } = this.record.order;
+    const { parcels } = await local.planParcels({ lines, orderId, shipKey: `ship@${version}` });
     if (parcels === null) {
       refuse(
         FAILURE.invalidTransition,
@@ -101,7 +103,7 @@ export class OrderShipments {
         'location',
       );
     }
-    // Parcels planned under the command's shipment id carry their ids (see the activity); before, random ones.
+    // Parcels planned under a key carry their ids; histories from before drew random ones.
     for (const { id, location, lines: sent } of parcels) {
       await this.ship({ id: id ?? uuid4(), lines: sent, location, carrier, trackingNumber }, actor);
     }
