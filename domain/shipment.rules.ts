@@ -365,3 +365,8 @@ export function fulfilmentOf(
     };
   });
 }
+
+/** Whether the order has recorded the shipment with this id (a repeated request's). */
+export function isShipmentOf(order: Pick<OrderSnapshot, 'shipments'>, shipmentId: string): boolean {
+  return (order.shipments ?? []).some((shipment) => shipment.id === shipmentId);
+}

@@ -64,6 +64,7 @@ import {
   type LocationStock,
   linesToShip,
   planParcels,
+  isShipmentOf,
   shipmentRefusal,
 } from '../../domain/shipment.rules';
 import type { orderWorkflow } from '../../workflows/order.workflow';
@@ -478,7 +479,7 @@ export class OrderService {
         Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
         () => this.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderQuery),
       );
-      return (live.shipments ?? []).some((made) => made.id === shipmentId);
+      return isShipmentOf(live, shipmentId);
     } catch {
       return true;
     }

@@ -17,7 +17,8 @@ import { mayApprove } from '../../domain/approval.rules';
 import { refusalOf } from '../../domain/order.state';
 import { editRefusal } from '../../domain/shipment.rules';
 import { refuse } from './record';
-import { isShipmentOf, shipmentCheck } from './shipments';
+import { isShipmentOf } from '../../domain/shipment.rules';
+import { shipmentCheck } from './shipments';
 
 /** A staff action, as its update brought it. */
 export type Command =

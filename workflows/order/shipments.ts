@@ -17,6 +17,7 @@ import {
 } from '../../domain/order';
 import {
   MAIN_LOCATION,
+  isShipmentOf,
   linesToShip,
   readyLines,
   shipmentRefusal,
@@ -46,11 +47,6 @@ export function shipmentCheck(order: OrderSnapshot, { lines }: ShipPartInput): v
   if (refusal === null) return;
   const type = refusal.kind === 'input' ? FAILURE.invalidInput : FAILURE.invalidTransition;
   refuse(type, refusal.message, order, refusal.field);
-}
-
-/** Whether the order has recorded the shipment with this id (a repeated request's). */
-export function isShipmentOf(order: OrderSnapshot, shipmentId: string): boolean {
-  return (order.shipments ?? []).some((shipment) => shipment.id === shipmentId);
 }
 
 export class OrderShipments {
