@@ -91,12 +91,16 @@ describe('quotes', () => {
 
   const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
 
-  async function makeQuote(validUntil = inADay(), notes?: string): Promise<QuoteBody> {
+  async function makeQuote(
+    validUntil = inADay(),
+    notes?: string,
+    [first, second] = skus,
+  ): Promise<QuoteBody> {
     const created = await staff.post<QuoteBody>('/api/quotes', {
       customerId: customer.id,
       lines: [
-        { sku: skus[0], quantity: 2 },
-        { sku: skus[1], quantity: 1 },
+        { sku: first, quantity: 2 },
+        { sku: second, quantity: 1 },
       ],
       validUntil,
       ...(notes === undefined ? {} : { notes }),
@@ -471,8 +475,17 @@ describe('quotes', () => {
         acceptedValue: number;
       }[];
     };
-    const cny = async () =>
-      (await auditor.get<Report>('/api/reports/quotes')).body.items.find((i) => i.currency === 'CNY') ?? {
+    // Quotes in a currency no other test uses (browser tests make CNY quotes meanwhile): its row is this test's.
+    const currency = 'SEK';
+    const tag = randomUUID().slice(0, 8);
+    const own = [`QT-${tag}-SEK-A`, `QT-${tag}-SEK-B`];
+    for (const sku of own)
+      expect(
+        (await staff.post('/api/products', { sku, name: sku, unitPrice: 1500, currency, stockOnHand: 10 }))
+          .status,
+      ).toBe(201);
+    const ours = async () =>
+      (await auditor.get<Report>('/api/reports/quotes')).body.items.find((i) => i.currency === currency) ?? {
         quotes: 0,
         sent: 0,
         accepted: 0,
@@ -480,12 +493,12 @@ describe('quotes', () => {
         open: 0,
         acceptedValue: 0,
       };
-    const before = await cny();
-    const won = await makeQuote();
+    const before = await ours();
+    const won = await makeQuote(inADay(), undefined, own);
     await answerByJson(await send(won), 'accept');
-    await answerByJson(await send(await makeQuote()), 'decline');
-    await makeQuote();
-    const after = await cny();
+    await answerByJson(await send(await makeQuote(inADay(), undefined, own)), 'decline');
+    await makeQuote(inADay(), undefined, own);
+    const after = await ours();
     expect({
       quotes: after.quotes - before.quotes,
       sent: after.sent - before.sent,
@@ -495,7 +508,7 @@ describe('quotes', () => {
       acceptedValue: after.acceptedValue - before.acceptedValue,
     }).toEqual({ quotes: 3, sent: 2, accepted: 1, declined: 1, open: 1, acceptedValue: won.total });
     const report = await auditor.get<Report>('/api/reports/quotes');
-    const row = report.body.items.find((i) => i.currency === 'CNY')!;
+    const row = report.body.items.find((i) => i.currency === currency)!;
     expect(row.conversionRate).toBeCloseTo(row.accepted / row.sent, 3);
     const csv = await fetch(`${stack.baseUrl}/api/reports/quotes?format=csv`, {
       headers: auditor.headers,
