@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { EscalationRepository, OrderRepository } from '../db/repositories';
 import { toPlan, type EscalationPlan, type EscalationStage } from '../domain/escalation';
-import type { OrderSnapshot } from '../domain/order';
+import type { FoundBeyond, OrderSnapshot } from '../domain/order';
 
 export interface RecordOrderInput {
   order: OrderSnapshot;
@@ -14,6 +14,8 @@ export interface RecordOrderInput {
 export interface RecordOrderResult {
   order: OrderSnapshot;
   plan: EscalationPlan | null;
+  /** Writes of the order a run its history does not keep left (see `OrderRepository.mirror`); absent when none. */
+  found?: FoundBeyond;
 }
 
 export interface OrderActivityDeps {
@@ -45,23 +47,31 @@ export function createOrderActivities(deps: OrderActivityDeps) {
      * so the snapshot comes back in the result, where the order's audit trail reads it.
      */
     async recordOrder({ order, planFor }: RecordOrderInput): Promise<RecordOrderResult> {
-      await mirror(order);
-      if (planFor === null) return { order, plan: null };
+      const found = await mirror(order);
+      const recorded = found ? { order, found } : { order };
+      if (planFor === null) return { ...recorded, plan: null };
       const escalations = new EscalationRepository(deps.em());
-      return { order, plan: toPlan(await escalations.policy(planFor), await escalations.calendar()) };
+      return { ...recorded, plan: toPlan(await escalations.policy(planFor), await escalations.calendar()) };
     },
   };
 
-  async function mirror(order: OrderSnapshot): Promise<void> {
-    const { left } = await new OrderRepository(deps.em()).mirror(order);
-    if (!left) return;
+  async function mirror(order: OrderSnapshot): Promise<FoundBeyond | null> {
+    const { left, found } = await new OrderRepository(deps.em()).mirror(order);
+    if (found)
+      Context.current().log.warn('order has writes its workflow history does not keep', {
+        orderId: order.orderId,
+        version: order.version,
+        rowVersion: found.version,
+        shipments: found.shipments.map((shipment) => shipment.id),
+      });
+    if (!left) return found;
     const context = Context.current();
     context.log.info('order moved', {
       orderId: order.orderId,
       from: { status: left.status, awaiting: left.awaiting },
       to: { status: order.status, awaiting: order.awaiting },
     });
-    if (left.sinceMs === null) return;
+    if (left.sinceMs === null) return found;
     try {
       context.metricMeter
         .createHistogram('oms_order_stage_duration', 'float', 's', 'Time orders spent in a stage')
@@ -73,5 +83,6 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       // The order has moved; a metric that cannot be recorded must not make the activity retry.
       context.log.warn('stage duration not recorded', { error: String(error) });
     }
+    return found;
   }
 }

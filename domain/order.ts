@@ -174,6 +174,16 @@ export interface OrderShipment {
   by: Pick<Actor, 'id' | 'username'>;
 }
 
+/**
+ * Writes of an order its workflow's history does not keep: the steps of a workflow task Temporal lost after
+ * they had committed, a run that nobody repeated. `version` is the row's when such a run wrote it (the
+ * workflow's next write must be newer to show), `shipments` the parcels such a run wrote.
+ */
+export interface FoundBeyond {
+  version: number;
+  shipments: OrderShipment[];
+}
+
 export interface PaymentState {
   status: 'captured' | 'failed' | 'refunded';
   /** Net amount held: captured minus refunded. */

@@ -16,6 +16,7 @@ import {
   shippedQuantities,
   shippedValue,
   shipsTheRest,
+  withFoundShipments,
 } from './shipment.rules';
 
 const line = (sku: string, quantity: number) => ({
@@ -346,5 +347,38 @@ describe('the parcels of everything ready', () => {
       ],
       short: [{ ...tea, quantity: 1 }],
     });
+  });
+});
+
+describe('shipments found that a lost run wrote', () => {
+  const at = (shipped: OrderShipment, shippedAt: string): OrderShipment => ({ ...shipped, shippedAt });
+
+  it('are added after those the order knew, oldest first, once each', () => {
+    const known = shipment('a', [['TEA', 2]]);
+    const later = at(shipment('c', [['TEA', 1]]), '2026-12-03T00:00:00.000Z');
+    const earlier = shipment('b', [['CUP', 1]]);
+    expect(withFoundShipments(after(known), [later, known, earlier])).toEqual({
+      shipments: [known, earlier, later],
+    });
+  });
+
+  it('ship a processing order entirely: it has shipped, with the last parcel as its shipment', () => {
+    const first = shipment('a', [['TEA', 10]]);
+    const last = at(shipment('b', [['CUP', 2]]), '2026-12-03T00:00:00.000Z');
+    expect(withFoundShipments(after(first), [last])).toEqual({
+      shipments: [first, last],
+      status: 'shipped',
+      awaiting: 'delivery',
+      reserved: false,
+      shipment: { carrier: 'SF', trackingNumber: 'SF-b', shippedAt: '2026-12-03T00:00:00.000Z' },
+    });
+  });
+
+  it('leave the status of an order being cancelled as it is, even when everything left', () => {
+    const all = shipment('a', [
+      ['TEA', 10],
+      ['CUP', 2],
+    ]);
+    expect(withFoundShipments({ ...readyToShip, status: 'cancelled' }, [all])).toEqual({ shipments: [all] });
   });
 });

@@ -370,3 +370,32 @@ export function fulfilmentOf(
 export function isShipmentOf(order: Pick<OrderSnapshot, 'shipments'>, shipmentId: string): boolean {
   return (order.shipments ?? []).some((shipment) => shipment.id === shipmentId);
 }
+
+/**
+ * The order after it learns of shipments its steps wrote in a run its history never kept (a workflow task
+ * Temporal lost after `shipGoods` had committed): they are added, oldest first, to those it knew. A
+ * processing order they ship entirely has shipped, with the last one's carrier and tracking number; an order
+ * already past processing (a cancellation under way) keeps its status, and what shipped counts as kept.
+ */
+export function withFoundShipments(
+  order: Pick<OrderSnapshot, 'orderId' | 'status' | 'lines' | 'shipment' | 'shipments'>,
+  found: readonly OrderShipment[],
+): Pick<OrderSnapshot, 'shipments'> &
+  Partial<Pick<OrderSnapshot, 'status' | 'awaiting' | 'reserved' | 'shipment'>> {
+  const known = order.shipments ?? [];
+  const added = found
+    .filter((shipment) => !isShipmentOf(order, shipment.id))
+    .sort((a, b) => a.shippedAt.localeCompare(b.shippedAt));
+  const shipments = [...known, ...added];
+  const last = shipments.at(-1);
+  if (order.status !== 'processing' || !last || remainingLines({ ...order, shipments }).length > 0)
+    return { shipments };
+  const { carrier, trackingNumber, shippedAt } = last;
+  return {
+    shipments,
+    status: 'shipped',
+    awaiting: 'delivery',
+    reserved: false,
+    shipment: { carrier, trackingNumber, shippedAt },
+  };
+}

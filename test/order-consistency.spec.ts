@@ -1,7 +1,13 @@
-import type { OrderInput } from '../domain/order';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { createInventoryActivities } from '../activities/inventory.activities';
+import { OrderRepository } from '../db/repositories';
+import type { OrderInput, OrderShipment } from '../domain/order';
+import { withChanges } from '../domain/order.state';
 import { orderQuery, orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
-import { placeOrder } from './support/orders';
+import { recordHistory } from './support/histories';
+import { placeOrder, stockOf } from './support/orders';
 import type { ApiClient } from './support/http';
 import { ownTaskQueue, startStack, type TestStack } from './support/stack';
 
@@ -134,16 +140,15 @@ describe('orders and workflows stay paired across crashes', () => {
         trackingNumber: 'SF-AHEAD',
       });
       expect(shipped.body.status).toBe('shipped');
-      await stack.orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          `update orders set status = 'completed', awaiting = null, version = version + 1,
-             snapshot = jsonb_set(jsonb_set(snapshot, '{status}', '"completed"'), '{version}', to_jsonb(version + 1))
-           where id = ?`,
-          [placed.id],
-        );
+      // The lost run's write, by the mirror as that run made it (the summaries the reports read follow it).
       const handle = stack.temporal.workflow.getHandle(orderWorkflowId(placed.id));
+      const before = await handle.query(orderQuery);
+      expect(before.status).toBe('shipped');
+      const lostAt = new Date().toISOString();
+      await new OrderRepository(stack.orm.em.fork()).mirror(
+        withChanges(before, lostAt, { status: 'completed', awaiting: null, completedAt: lostAt }),
+      );
+      expect((await api.get<{ status: string }>(`/api/orders/${placed.id}`)).body.status).toBe('completed');
       expect((await handle.query(orderQuery)).status).toBe('shipped');
 
       const repeated = await api.post<{ status: string }>(`/api/orders/${placed.id}/complete`, {});
@@ -156,4 +161,86 @@ describe('orders and workflows stay paired across crashes', () => {
       await stack.stopWorker();
     }
   });
+
+  it.each([
+    ['and the row it wrote says so', true, 'cancelled-after-a-lost-shipment'],
+    ['before the row was written', false, null],
+  ])(
+    'takes in the parcel of a lost shipment nobody repeated when the order is cancelled next (%s)',
+    async (_, rowWritten, fixture) => {
+      // A `shipPart` whose workflow task Temporal lost after `shipGoods` (and maybe the row's write) had
+      // committed, and that nobody repeated: the goods left, the workflow does not know. Made here with the
+      // activities, as that run made it. The next action, a cancellation, must find the parcel: the order
+      // keeps the value of what left and refunds the rest, and its row says what its workflow says.
+      await stack.stopWorker();
+      await stack.startWorker();
+      try {
+        const { customerId, skus } = await seedCatalogue(api, [{ unitPrice: 1000, stockOnHand: 10 }]);
+        const sku = skus[0]!;
+        const placed = await placeOrder(api, customerId, [{ sku, quantity: 10 }]);
+        expect((await api.post(`/api/orders/${placed.id}/approve`, {})).status).toBe(200);
+        const handle = stack.temporal.workflow.getHandle(orderWorkflowId(placed.id));
+        const before = await handle.query(orderQuery);
+        expect(before).toMatchObject({ status: 'processing', awaiting: 'shipment', total: 10_000 });
+
+        const lostAt = new Date().toISOString();
+        const parcel: OrderShipment = {
+          id: randomUUID(),
+          lines: [{ productId: before.lines[0]!.productId, sku, quantity: 4 }],
+          location: 'MAIN',
+          carrier: 'SF',
+          trackingNumber: 'SF-LOST',
+          shippedAt: lostAt,
+          by: { id: 'lost-run', username: 'picker' },
+        };
+        const inventory = createInventoryActivities({
+          em: () => stack.orm.em.fork(),
+          notifyStockChanged: () => Promise.resolve(),
+        });
+        await inventory.shipGoods({ orderId: placed.id, shipment: parcel });
+        if (rowWritten)
+          await new OrderRepository(stack.orm.em.fork()).mirror(
+            withChanges(before, lostAt, { shipments: [parcel] }),
+          );
+
+        const cancelled = await api.post<{ status: string; shipments: { id: string }[] }>(
+          `/api/orders/${placed.id}/cancel`,
+          { reason: 'Customer changed their mind' },
+        );
+        expect(cancelled.status).toBe(200);
+        const after = await handle.query(orderQuery);
+        expect(after.status).toBe('cancelled');
+        expect(after.shipments).toEqual([parcel]);
+        // The 4 that left are kept (40.00 of 100.00); the 6 still in the warehouse go back to stock.
+        const refunds = await stack.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ amount: string }[]>(
+            `select amount from payments where order_id = ? and kind = 'refund' and status = 'succeeded'`,
+            [placed.id],
+          );
+        expect(refunds.map((row) => Number(row.amount))).toEqual([6_000]);
+        expect(await stockOf(api, sku)).toMatchObject({ stockOnHand: 6, reserved: 0 });
+        // The row says what the workflow says: its status, its version, its shipments.
+        const [row] = await stack.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ status: string; version: number; snapshot: { shipments: OrderShipment[] } }[]>(
+            `select status, version, snapshot from orders where id = ?`,
+            [placed.id],
+          );
+        expect(row).toMatchObject({ status: 'cancelled', version: after.version });
+        expect(row!.snapshot.shipments).toEqual([parcel]);
+
+        await Worker.runReplayHistory(
+          { workflowBundle: { codePath: process.env.OMS_TEST_WORKFLOW_BUNDLE! } },
+          await handle.fetchHistory(),
+          orderWorkflowId(placed.id),
+        );
+        if (fixture) recordHistory(stack, orderWorkflowId(placed.id), '', fixture);
+      } finally {
+        await stack.stopWorker();
+      }
+    },
+  );
 });

@@ -13,6 +13,8 @@ export interface PreviousRow {
   created_at: Date;
   /** When its wait began (epoch milliseconds). */
   sinceMs: number | null;
+  /** Whether any part of it had left the warehouse (`hasShipped` of its snapshot). */
+  shipped: boolean;
 }
 
 export interface OrderChange {

@@ -18,10 +18,8 @@ import {
 
 export async function projectReports(sql: Sql, change: OrderChange): Promise<void> {
   const { previous, order, oldLines, ledger, items } = change;
-  // Whether anything has shipped decides only a cancelled order's sales row, and a cancelled order's
-  // shipments never change (nothing ships after a cancel): so the order as written answers it for the
-  // row's previous figures too, without reading the previous snapshot.
-  const shipped = hasShipped(order);
+  // Whether anything has shipped decides only a cancelled order's sales row. A cancelled order can learn
+  // of shipments a lost run wrote (`withFoundShipments`): its previous row answers for what it was.
   await moveSales(
     sql,
     previous
@@ -31,10 +29,16 @@ export async function projectReports(sql: Sql, change: OrderChange): Promise<voi
           status: previous.status,
           captured: Number(previous.captured),
           refunded: Number(previous.refunded),
-          shipped,
+          shipped: previous.shipped,
         }
       : null,
-    { createdAt: order.createdAt, currency: order.currency, status: order.status, ...ledger, shipped },
+    {
+      createdAt: order.createdAt,
+      currency: order.currency,
+      status: order.status,
+      ...ledger,
+      shipped: hasShipped(order),
+    },
   );
   await moveRankings(
     sql,

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral, sqlOf } from './sql';
 import { AssignmentRuleRepository } from './assignment-rule.repository';
-import type { Awaiting, OrderSnapshot, OrderStatus } from '../../domain/order';
+import type { Awaiting, FoundBeyond, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { isInvoiceable } from '../../domain/order.state';
 import { DocumentRepository } from './document.repository';
 import { Order } from '../entities';
 import { isUuid } from './ids';
 import { containing, isShortText, numberContaining } from './like';
+import { ShipmentRepository } from './shipment.repository';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
 import { ledgerTotals, outcomeOf, projectOrderChange, type PreviousRow } from '../projections';
@@ -47,6 +48,8 @@ export interface LeftStage {
 export interface MirrorOutcome {
   written: boolean;
   left: LeftStage | null;
+  /** What the database holds of the order that the snapshot lacks (see `mirror`); null when nothing. */
+  found: FoundBeyond | null;
 }
 
 /** What a list reads per order: the snapshot, and its sort key (the creation time as `toISOString()` gives it). */
@@ -297,16 +300,28 @@ export class OrderRepository {
    * or reordered activity runs can never move an order backwards. In the same transaction the projections
    * fed by the write (`db/projections`: report summaries, the announcement to live views) follow it.
    * Returns whether it wrote, and the stage (status and awaiting) the order left, if it left one.
+   *
+   * It also answers what a run the workflow's history does not keep left behind (`found`): a row written by
+   * a later run than the snapshot's yet with other content, from a workflow task that started before this
+   * one (a lost one: its replacement always starts later, while a late write of the lost task itself finds a
+   * newer row and is answered nothing), and the order's shipments the snapshot does not list. The workflow
+   * takes them in and writes past them (`OrderRecord`).
    */
   async mirror(snapshot: OrderSnapshot): Promise<MirrorOutcome> {
     const order = storable(snapshot);
     return this.em.transactional(async (em): Promise<MirrorOutcome> => {
       const connection = sqlOf(em);
-      const [previous] = await connection<PreviousRow[]>(
+      const [previous] = await connection<
+        (PreviousRow & { version: number; updatedMs: number; same: boolean })[]
+      >(
         `select status, awaiting, customer_id, currency, captured, refunded, items, created_at,
-                (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs"
+                (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs", version,
+                shipped_at is not null or coalesce(jsonb_typeof(snapshot -> 'shipments') = 'array'
+                  and jsonb_array_length(snapshot -> 'shipments') > 0, false) as shipped,
+                (extract(epoch from updated_at) * 1000)::float8 as "updatedMs",
+                (snapshot - 'version') = (?::jsonb - 'version') as same
            from orders where id = ? for update`,
-        [order.orderId],
+        [JSON.stringify(order), order.orderId],
       );
       const ledger = await ledgerTotals(connection, order.orderId);
       const items = order.lines.reduce((sum, line) => sum + line.quantity, 0);
@@ -347,7 +362,24 @@ export class OrderRepository {
           items,
         ],
       );
-      if (written.length === 0) return { written: false, left: null };
+      const shipments =
+        order.status === 'created'
+          ? []
+          : await ShipmentRepository.besides(
+              connection,
+              order.orderId,
+              (order.shipments ?? []).map((shipment) => shipment.id),
+            );
+      const overtaken =
+        written.length === 0 &&
+        previous !== undefined &&
+        !previous.same &&
+        previous.updatedMs < Date.parse(order.updatedAt);
+      const found =
+        overtaken || shipments.length > 0
+          ? { version: overtaken ? Number(previous.version) : order.version, shipments }
+          : null;
+      if (written.length === 0) return { written: false, left: null, found };
       const oldLines = await connection<{ product_id: string; quantity: number; line_total: string }[]>(
         `delete from order_lines where order_id = ? returning product_id, quantity, line_total`,
         [order.orderId],
@@ -381,8 +413,8 @@ export class OrderRepository {
       // A new order's first write: the manager's assignment rules give it to someone at once.
       if (!previous && order.version === 1) await new AssignmentRuleRepository(em).assignNew(order);
       if (previous?.status === order.status && previous.awaiting === order.awaiting)
-        return { written: true, left: null };
-      return { written: true, left: previous ?? null };
+        return { written: true, left: null, found };
+      return { written: true, left: previous ?? null, found };
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderShipment } from '../../domain/order';
 import { LocationRepository, LocationShortError } from './location.repository';
-import { arrayLiteral, sqlOf } from './sql';
+import { arrayLiteral, sqlOf, type Sql } from './sql';
 import { StockRepository } from './stock.repository';
 
 /** Raised inside the shipment's transaction when the order's reservation does not hold its units. */
@@ -78,6 +78,42 @@ export class ShipmentRepository {
         return { ok: false, location: error.location, notHeld: error.skus };
       throw error;
     }
+  }
+
+  /**
+   * This order's shipments other than `known`, oldest first, as the order records them: what steps of a run
+   * its workflow's history never kept wrote (inside the caller's transaction, see `OrderRepository.mirror`).
+   */
+  static async besides(connection: Sql, orderId: string, known: string[]): Promise<OrderShipment[]> {
+    const rows = await connection<
+      {
+        id: string;
+        location: string;
+        carrier: string;
+        tracking_number: string;
+        shipped_at: Date | string;
+        shipped_by: OrderShipment['by'];
+        lines: OrderShipment['lines'];
+      }[]
+    >(
+      `select s.id, s.location, s.carrier, s.tracking_number, s.shipped_at, s.shipped_by,
+              (select json_agg(json_build_object('productId', l.product_id, 'sku', l.sku, 'quantity', l.quantity)
+                                order by l.position)
+                 from order_shipment_lines l where l.shipment_id = s.id) as lines
+         from order_shipments s
+        where s.order_id = ? and s.id <> all(?::uuid[])
+        order by s.shipped_at, s.id`,
+      [orderId, arrayLiteral(known)],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      lines: row.lines ?? [],
+      location: row.location,
+      carrier: row.carrier,
+      trackingNumber: row.tracking_number,
+      shippedAt: new Date(row.shipped_at).toISOString(),
+      by: row.shipped_by,
+    }));
   }
 
   /**

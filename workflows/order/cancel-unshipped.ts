@@ -31,8 +31,9 @@ export function admitCancelOfUnshipped(order: OrderSnapshot): void {
 
 /**
  * What a cancelled or rejected order keeps of the money it holds: the value of the units that shipped
- * before it was cancelled (nothing when none did). Compensation refunds the rest.
+ * before it was cancelled (nothing when none did). Compensation refunds the rest. Only an order that learned
+ * of its shipments while being cancelled (`withFoundShipments`) can have shipped entirely: it keeps it all.
  */
 export function keptOnCancel(order: OrderSnapshot): number {
-  return isPartlyShipped(order) ? shippedValue(order) : 0;
+  return (order.shipments ?? []).length > 0 ? shippedValue(order) : 0;
 }

@@ -5,9 +5,10 @@
  * fix becomes the order's problem instead of failing or freezing the workflow.
  */
 import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import type { OrderSnapshot, PermanentFailureKind, RefusalDetails } from '../../domain/order';
+import type { FoundBeyond, OrderSnapshot, PermanentFailureKind, RefusalDetails } from '../../domain/order';
 import type { NotificationKind } from '../../domain/notifications';
 import { withChanges } from '../../domain/order.state';
+import { withFoundShipments } from '../../domain/shipment.rules';
 import type { EscalationWatch } from '../escalation.watch';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../order.definitions';
 import { local, permanentFailure } from './proxies';
@@ -111,6 +112,24 @@ export class OrderRecord {
       const kind = created ? 'order.created' : (`order.${next.status}` as const);
       await this.step('notifyOrder', () => local.notifyOrder({ kind, order: this.current }));
     }
+    if (recorded?.found) await this.catchUp(recorded.found);
+  }
+
+  /**
+   * The database holds writes of this order that its history does not: a workflow task Temporal lost after
+   * its steps had committed, that nobody repeated. The order takes in the shipments that run wrote (goods
+   * that left stay left; a cancellation under way keeps their value) and records itself past the row that
+   * run wrote, so the row says again what the workflow says. Histories from before never found anything:
+   * their results have no `found`, so they replay as they ran.
+   */
+  private async catchUp({ version, shipments }: FoundBeyond): Promise<void> {
+    const previous = this.current;
+    this.current = withChanges(
+      { ...previous, version: Math.max(version, previous.version) },
+      now(),
+      withFoundShipments(previous, shipments),
+    );
+    await this.record(previous, this.current);
   }
 
   /** Shows a failed step on the order and tells the managers; a failure while doing so is only logged. */

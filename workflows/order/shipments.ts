@@ -109,6 +109,8 @@ export class OrderShipments {
     parcel: { id: string; lines: ShipmentLine[]; location: string; carrier: string; trackingNumber: string },
     actor: ShipInput['actor'],
   ): Promise<void> {
+    // Taken in already: a parcel its first, lost run wrote, found when an earlier parcel was recorded.
+    if (isShipmentOf(this.record.order, parcel.id)) return;
     const order = this.record.order;
     const written = await this.record.step('shipGoods', () =>
       local.shipGoods({
