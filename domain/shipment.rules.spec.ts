@@ -353,12 +353,29 @@ describe('the parcels of everything ready', () => {
 describe('shipments found that a lost run wrote', () => {
   const at = (shipped: OrderShipment, shippedAt: string): OrderShipment => ({ ...shipped, shippedAt });
 
-  it('are added after those the order knew, oldest first, once each', () => {
-    const known = shipment('a', [['TEA', 2]]);
+  it('join those the order knew in the order they left, once each', () => {
+    const known = at(shipment('a', [['TEA', 2]]), '2026-12-02T12:00:00.000Z');
     const later = at(shipment('c', [['TEA', 1]]), '2026-12-03T00:00:00.000Z');
     const earlier = shipment('b', [['CUP', 1]]);
     expect(withFoundShipments(after(known), [later, known, earlier])).toEqual({
-      shipments: [known, earlier, later],
+      shipments: [earlier, known, later],
+    });
+  });
+
+  it('that left before the one the order knew leave it as the last parcel of a shipped order', () => {
+    // A lost `shipPart` (found), then staff shipped the rest (known): the order shows the rest's parcel.
+    const rest = at(
+      shipment('b', [
+        ['TEA', 6],
+        ['CUP', 2],
+      ]),
+      '2026-12-03T00:00:00.000Z',
+    );
+    const lost = shipment('a', [['TEA', 4]]);
+    expect(withFoundShipments(after(rest), [lost])).toMatchObject({
+      shipments: [lost, rest],
+      status: 'shipped',
+      shipment: { trackingNumber: 'SF-b', shippedAt: '2026-12-03T00:00:00.000Z' },
     });
   });
 

@@ -373,9 +373,10 @@ export function isShipmentOf(order: Pick<OrderSnapshot, 'shipments'>, shipmentId
 
 /**
  * The order after it learns of shipments its steps wrote in a run its history never kept (a workflow task
- * Temporal lost after `shipGoods` had committed): they are added, oldest first, to those it knew. A
- * processing order they ship entirely has shipped, with the last one's carrier and tracking number; an order
- * already past processing (a cancellation under way) keeps its status, and what shipped counts as kept.
+ * Temporal lost after `shipGoods` had committed): they join those it knew, all in the order they left. A
+ * processing order they ship entirely has shipped, with the last parcel's carrier and tracking number (the
+ * one that left last, which may be one it knew); an order already past processing (a cancellation under way)
+ * keeps its status, and what shipped counts as kept.
  */
 export function withFoundShipments(
   order: Pick<OrderSnapshot, 'orderId' | 'status' | 'lines' | 'shipment' | 'shipments'>,
@@ -383,10 +384,8 @@ export function withFoundShipments(
 ): Pick<OrderSnapshot, 'shipments'> &
   Partial<Pick<OrderSnapshot, 'status' | 'awaiting' | 'reserved' | 'shipment'>> {
   const known = order.shipments ?? [];
-  const added = found
-    .filter((shipment) => !isShipmentOf(order, shipment.id))
-    .sort((a, b) => a.shippedAt.localeCompare(b.shippedAt));
-  const shipments = [...known, ...added];
+  const added = found.filter((shipment) => !isShipmentOf(order, shipment.id));
+  const shipments = [...known, ...added].sort((a, b) => a.shippedAt.localeCompare(b.shippedAt));
   const last = shipments.at(-1);
   if (order.status !== 'processing' || !last || remainingLines({ ...order, shipments }).length > 0)
     return { shipments };

@@ -316,8 +316,10 @@ export class OrderRepository {
       >(
         `select status, awaiting, customer_id, currency, captured, refunded, items, created_at,
                 (extract(epoch from awaiting_since) * 1000)::float8 as "sinceMs", version,
-                shipped_at is not null or coalesce(jsonb_typeof(snapshot -> 'shipments') = 'array'
-                  and jsonb_array_length(snapshot -> 'shipments') > 0, false) as shipped,
+                case when shipped_at is not null then true
+                     when jsonb_typeof(snapshot -> 'shipments') = 'array'
+                       then jsonb_array_length(snapshot -> 'shipments') > 0
+                     else false end as shipped,
                 (extract(epoch from updated_at) * 1000)::float8 as "updatedMs",
                 (snapshot - 'version') = (?::jsonb - 'version') as same
            from orders where id = ? for update`,

@@ -125,7 +125,8 @@ export class OrderShipments {
     const { carrier, trackingNumber, shippedAt } = shipment;
     if (!shipsTheRest(order, shipment)) {
       await this.record.change({ shipments });
-      if (patched(SHIPMENT_NOTICE_PATCH))
+      // Still processing unless the change found the rest shipped by a lost run (`OrderRecord.catchUp`).
+      if (this.record.order.status === 'processing' && patched(SHIPMENT_NOTICE_PATCH))
         await this.record.announce('order.shipment', `shipment:${shipment.id}`);
       return;
     }
