@@ -9,6 +9,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
@@ -473,16 +474,10 @@ export class OrderService {
    * Whether the order's workflow has recorded this shipment (true when it cannot be asked: the row's word
    * stands, as before).
    */
-  private async workflowRecords(orderId: string, shipmentId: string): Promise<boolean> {
-    try {
-      const live = await this.temporal.connection.withDeadline(
-        Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
-        () => this.temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderQuery),
-      );
-      return isShipmentOf(live, shipmentId);
-    } catch {
-      return true;
-    }
+  private workflowRecords(orderId: string, shipmentId: string): Promise<boolean> {
+    return this.askWorkflow(orderId, true, async (handle) =>
+      isShipmentOf(await handle.query(orderQuery), shipmentId),
+    );
   }
 
   /**
@@ -491,16 +486,25 @@ export class OrderService {
    * and when Temporal loses that task and the caller gives up, the workflow never took the step. A repeat of
    * the action then goes to the workflow, which decides, instead of being refused by the row.
    */
-  private async stillOpen(orderId: string): Promise<boolean> {
-    try {
-      const described = await this.temporal.connection.withDeadline(
-        Date.now() + TEMPORAL_REQUEST_DEADLINE_MS,
-        () => this.temporal.workflow.getHandle(orderWorkflowId(orderId)).describe(),
-      );
-      const status = described.typedSearchAttributes.get(ORDER_STATUS_KEY);
+  private stillOpen(orderId: string): Promise<boolean> {
+    return this.askWorkflow(orderId, false, async (handle) => {
+      const status = (await handle.describe()).typedSearchAttributes.get(ORDER_STATUS_KEY);
       return status !== undefined && !isFinal(status as OrderStatus);
+    });
+  }
+
+  /** Asks the order's workflow within the request's Temporal deadline; `unanswered` when it cannot be asked. */
+  private async askWorkflow<T>(
+    orderId: string,
+    unanswered: T,
+    ask: (handle: WorkflowHandle) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.temporal.connection.withDeadline(Date.now() + TEMPORAL_REQUEST_DEADLINE_MS, () =>
+        ask(this.temporal.workflow.getHandle(orderWorkflowId(orderId))),
+      );
     } catch {
-      return false;
+      return unanswered;
     }
   }
 
