@@ -75,6 +75,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      globalSetup: '<rootDir>/test/support/unit-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       roots: [
         '<rootDir>/domain',
         '<rootDir>/workflows',

@@ -26,7 +26,15 @@ import { Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../config/config';
@@ -85,7 +93,8 @@ interface Target {
   workerUrl: string | null;
   password: string;
   dataDir: string | null;
-  stop(): Promise<void>;
+  /** Stops the product it started; its data folder goes too when the run `passed`, else it stays to read. */
+  stop(passed: boolean): Promise<void>;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -188,11 +197,14 @@ export async function startTarget(options: Options, env: Record<string, string>)
     workerUrl: `http://127.0.0.1:${ports.worker}`,
     password,
     dataDir,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async (passed) => {
+      await new Promise<void>((resolve) => {
         launcher.once('exit', () => resolve());
         launcher.kill('SIGTERM');
-      }),
+      });
+      if (passed) rmSync(dataDir, { recursive: true, force: true });
+      else console.error(`the product's data and log (product.log) are kept in ${dataDir}`);
+    },
   };
 }
 
@@ -541,6 +553,7 @@ async function run(): Promise<void> {
     activities: bareActivities,
   });
   const workerRun = worker.run();
+  let passed = false;
   try {
     const call = await signIn(target.apiUrl, target.password);
     // Every order needs a staff member's approval: the staff action the benchmark times.
@@ -646,12 +659,13 @@ async function run(): Promise<void> {
     writeFileSync(path.join(folder, `bench-${stamp}.md`), report.markdown);
     console.log(`\n${report.markdown}`);
     console.log(`written to bench-results/bench-${stamp}.{json,md}`);
+    passed = true;
   } finally {
     worker.shutdown();
     await workerRun;
     await workerConnection.close();
     await connection.close();
-    await target.stop();
+    await target.stop(passed);
     await deliveries?.close();
   }
 }

@@ -93,6 +93,7 @@ async function run(): Promise<void> {
     },
     {},
   );
+  let passed = false;
   try {
     const call = await signIn(target.apiUrl, target.password);
     // Every order waits for a staff member's approval: the staff action timed.
@@ -205,8 +206,9 @@ async function run(): Promise<void> {
       path.join(folder, `import-${result.date.replace(/[:.]/g, '-')}.json`),
       JSON.stringify(result, null, 2),
     );
+    passed = true;
   } finally {
-    await target.stop();
+    await target.stop(passed);
   }
 }
 

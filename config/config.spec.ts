@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { scratchDir } from '../test/support/scratch';
 
 describe('configuration', () => {
   it('defaults to the embedded services on loopback', () => {
@@ -192,7 +192,7 @@ describe('configuration', () => {
   });
 
   it("knows where Temporal keeps its state: the dev server's SQLite, its PostgreSQL databases, or not at all", () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-config-'));
+    const dataDir = scratchDir('oms-config-');
     writeFileSync(path.join(dataDir, 'postgres-credentials.json'), '{"owner":"0wner","app":"app"}', {
       mode: 0o600,
     });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import {
@@ -9,8 +8,9 @@ import {
   temporalSqlTls,
   temporalSqlToolTlsFlags,
 } from './postgres-tls';
+import { scratchDir } from '../test/support/scratch';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'oms-pg-tls-'));
+const dir = scratchDir('oms-pg-tls-');
 const ca = path.join(dir, 'ca.pem');
 writeFileSync(ca, 'CA PEM');
 const url = (query: string) => `postgres://app:secret@db.internal:5432/oms?${query}`;

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { scratchDir } from '../test/support/scratch';
 
 /** A folder with a temporal.toml, PEM-looking files, and a home whose default profile points elsewhere. */
 function workspace() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'oms-temporal-config-'));
+  const dir = scratchDir('oms-temporal-config-');
   const file = (name: string, text: string) => {
     writeFileSync(path.join(dir, name), text);
     return path.join(dir, name);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   orderIdOfTrackingToken,
@@ -8,6 +7,7 @@ import {
   trackingToken,
   trackingUrl,
 } from './tracking-link';
+import { scratchDir } from '../test/support/scratch';
 
 const KEY = 'tracking-key-for-tests-0123456789abcdef';
 const ORDER = '7f0c2f7e-7a6b-4a8e-9b1f-2d3c4b5a6978';
@@ -51,7 +51,7 @@ describe('tracking links', () => {
     expect(
       trackingKey({ dataDir: '/nonexistent', tracking: { secret: KEY, linkDays: 1, publicUrl: '' } }),
     ).toBe(KEY);
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'tracking-key-'));
+    const dataDir = scratchDir('tracking-key-');
     const config = { dataDir, tracking: { secret: undefined, linkDays: 1, publicUrl: '' } };
     const first = trackingKey(config);
     expect(first).toMatch(/^[\w-]{43}$/);
@@ -62,7 +62,7 @@ describe('tracking links', () => {
   });
 
   it('refuse an empty secret file at start, naming the file, rather than sign with an empty key', () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'tracking-key-'));
+    const dataDir = scratchDir('tracking-key-');
     writeFileSync(path.join(dataDir, 'tracking-secret'), '\n', { mode: 0o600 });
     expect(() =>
       trackingKey({ dataDir, tracking: { secret: undefined, linkDays: 1, publicUrl: '' } }),

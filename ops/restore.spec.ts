@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BackupError, MANIFEST_FORMAT, type BackupManifest } from './backup';
 import { checkCompatible, unpackArchive, type RestoreTarget } from './restore';
+import { scratchDir } from '../test/support/scratch';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -30,7 +30,7 @@ function manifestFor(parts: Record<string, Buffer>, changes: Partial<BackupManif
 
 /** Writes a tar.gz of a manifest and parts, as ops/backup.ts lays them out. */
 function archive(manifest: BackupManifest, parts: Record<string, Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'oms-archive-'));
+  const dir = scratchDir('oms-archive-');
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   for (const [file, data] of Object.entries(parts)) writeFileSync(path.join(dir, file), data);
   const file = path.join(dir, 'backup.tar.gz');
@@ -50,7 +50,7 @@ const target: RestoreTarget = {
 };
 
 describe('reading a backup archive back', () => {
-  const into = () => mkdtempSync(path.join(tmpdir(), 'oms-unpacked-'));
+  const into = () => scratchDir('oms-unpacked-');
 
   it('unpacks an intact archive and verifies every part', async () => {
     const manifest = manifestFor(parts);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock';
+import { scratchDir } from '../test/support/scratch';
 
 describe('the data folder lock', () => {
-  const dir = () => mkdtempSync(path.join(tmpdir(), 'oms-lock-'));
+  const dir = () => scratchDir('oms-lock-');
 
   it('is held by this process and released on demand', () => {
     const dataDir = dir();

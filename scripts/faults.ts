@@ -33,7 +33,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -107,7 +107,8 @@ interface Stack {
   password: string;
   output: () => string;
   toxiproxy: Toxiproxy | null;
-  stop(): Promise<void>;
+  /** Stops everything; the data folder goes too when the suite `passed`, else it stays to read. */
+  stop(passed: boolean): Promise<void>;
 }
 
 function toxiproxyBinary(): string | null {
@@ -177,7 +178,7 @@ async function waitForOutput(output: () => string, text: string, child: ChildPro
 
 /**
  * Every process this suite starts, stopped when the suite's own process exits, whatever ends it: a crash
- * that skipped `stack.stop()` once left the whole product running beside whatever ran next.
+ * that skipped `stack.stop(…)` once left the whole product running beside whatever ran next.
  */
 const started = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -293,7 +294,7 @@ async function startStack(): Promise<Stack> {
     password,
     output: () => output,
     toxiproxy,
-    async stop() {
+    async stop(passed) {
       proxiedApi?.kill('SIGTERM');
       toxiproxy?.process.kill('SIGTERM');
       await new Promise<void>((resolve) => {
@@ -303,6 +304,8 @@ async function startStack(): Promise<Stack> {
       });
       await smtp.close();
       await hooks.close();
+      if (passed) rmSync(dataDir, { recursive: true, force: true });
+      else log(`the product's data is kept in ${dataDir}`);
     },
   };
 }
@@ -1430,7 +1433,7 @@ async function main(): Promise<void> {
       failed = false;
     }
   } finally {
-    await stack.stop();
+    await stack.stop(!failed);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -2,16 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config/config';
 import { ormConfig } from '../db/mikro-orm.config';
 import { apiClient } from './support/http';
+import { scratchDir } from './support/scratch';
 
 const FIRST = 'first-admin-password-0123';
 const CHANGED = 'changed-admin-password-4567';
@@ -44,7 +44,7 @@ describe('the password of user admin', () => {
     return {
       DATABASE_URL: url.toString(),
       TEMPORAL_ADDRESS: process.env.OMS_TEST_TEMPORAL_ADDRESS!,
-      OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-admin-')),
+      OMS_DATA_DIR: scratchDir('oms-admin-'),
       OMS_LOG_LEVEL: 'error',
     };
   }

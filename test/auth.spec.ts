@@ -1,7 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../api/app';
@@ -11,6 +10,7 @@ import { ormConfig } from '../db/mikro-orm.config';
 import { apiClient, type ApiClient } from './support/http';
 import { startStack, TEST_PASSWORD, type TestStack } from './support/stack';
 import { temporalTestEnv } from './support/temporal';
+import { scratchDir } from './support/scratch';
 
 describe('sign-in and tokens', () => {
   let stack: TestStack;
@@ -183,7 +183,7 @@ describe('sign-in and tokens', () => {
     await orm.migrator.up();
     await orm.close(true);
 
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-bootstrap-'));
+    const dataDir = scratchDir('oms-bootstrap-');
     const config = loadConfig({
       DATABASE_URL: url.toString(),
       ...temporalTestEnv(),

@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../config/config';
@@ -8,6 +7,7 @@ import { orderQuery, orderWorkflowId } from '../workflows/order.definitions';
 import { eventually } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { launch, launcherEnv, waitFor, type Running } from './support/launcher';
+import { scratchDir } from './support/scratch';
 
 /**
  * Backup and restore of a running system, as an operator does it: `npm start` on its own data folder with
@@ -75,7 +75,7 @@ async function stop(running: Running): Promise<void> {
 
 describe('backup and restore', () => {
   it('backs up a running system, refuses bad or unforced restores, restores a wiped one exactly, and its orders finish', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-backup-'));
+    const dataDir = scratchDir('oms-backup-');
     const { env, ports } = await launcherEnv(dataDir, { OMS_ADMIN_PASSWORD: PASSWORD });
     const baseUrl = `http://127.0.0.1:${ports.api}`;
     // The embedded PostgreSQL's owner, with the password its first start generated into the data folder.

@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../config/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../db/embedded-postgres';
 import { migrateUp } from '../db/migrate';
 import { freePort } from './support/ports';
+import { scratchDir } from './support/scratch';
 
 /** Whether PostgreSQL lets this connection string in. */
 async function letsIn(url: string): Promise<boolean> {
@@ -57,7 +57,7 @@ describe('the embedded PostgreSQL', () => {
   }
 
   it('generates its passwords at the first start and keeps them owner-only in the data folder', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-pg-new-'));
+    const dataDir = scratchDir('oms-pg-new-');
     const port = await freePort();
     const { pg, config } = await startAsTheLauncher(dataDir, port);
     const owner = new URL(config.databaseOwnerUrl);
@@ -83,7 +83,7 @@ describe('the embedded PostgreSQL', () => {
   });
 
   it('starts a data folder made with the old fixed passwords, and replaces them with generated ones', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-pg-old-'));
+    const dataDir = scratchDir('oms-pg-old-');
     const port = await freePort();
     // A data folder as earlier versions left it: superuser postgres:postgres, application role oms_app:oms_app.
     // As root, initdb runs as the user postgres, which must get through the folder (mkdtemp makes it 0700),

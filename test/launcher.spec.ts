@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { apiClient } from './support/http';
 import { freePort } from './support/ports';
+import { scratchDir } from './support/scratch';
 
 /**
  * `npm start` as a user runs it: the compiled launcher on a fresh data folder, with every port moved so it
@@ -60,7 +60,7 @@ describe('npm start', () => {
     } = process.env;
     env = {
       ...inherited,
-      OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-launch-')),
+      OMS_DATA_DIR: scratchDir('oms-launch-'),
       OMS_API_PORT: String(ports.api),
       OMS_PG_PORT: String(ports.pg),
       OMS_TEMPORAL_PORT: String(ports.temporal),
@@ -140,7 +140,7 @@ describe('npm start', () => {
   }, 240_000);
 
   it('restarts a killed worker, API, PostgreSQL and Temporal dev server, and the orders carry on', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-supervise-'));
+    const dataDir = scratchDir('oms-supervise-');
     const running = launch({ ...env, OMS_DATA_DIR: dataDir, OMS_WORKERS: '2' });
     const base = `http://127.0.0.1:${ports.api}`;
     const healthy = async (timeoutMs = 90_000) => {

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApiClient } from './support/http';
 import { ResponseContract } from './support/openapi-check';
 import { startStack, type TestStack } from './support/stack';
+import { scratchDir } from './support/scratch';
 
 interface Operation {
   operationId: string;
@@ -227,7 +227,7 @@ describe('the OpenAPI document', () => {
     // Both come from the same decorators; they differ when a property's type is left to reflection, which
     // the compiler and the test transform may emit differently (a union or an alias: give it enum or type).
     const root = path.join(__dirname, '..');
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'oms-openapi-')), 'openapi.json');
+    const file = path.join(scratchDir('oms-openapi-'), 'openapi.json');
     // Not execFileSync: the API answers from this process and must go on answering meanwhile.
     await promisify(execFile)(process.execPath, [path.join(root, 'dist/scripts/openapi-document.js'), file], {
       cwd: root,

@@ -5,8 +5,7 @@
  * setting is refused at start with a message that says which side refused what, and which setting to fix.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { checkPostgresTls } from '../db/postgres-check';
@@ -20,6 +19,7 @@ import { placeOrder, type OrderBody } from './support/orders';
 import { freePort } from './support/ports';
 import { ownTaskQueue, startStack } from './support/stack';
 import type { TestCertificates } from './support/tls';
+import { scratchDir } from './support/scratch';
 
 const dist = path.resolve(__dirname, '..', 'dist');
 
@@ -68,7 +68,7 @@ async function runToExit(entry: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [file], {
     env: {
       PATH: process.env.PATH,
-      OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-refused-')),
+      OMS_DATA_DIR: scratchDir('oms-refused-'),
       OMS_API_PORT: String(await freePort()),
       OMS_WORKER_PORT: String(await freePort()),
       OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),

@@ -8,10 +8,9 @@
  * file, which keeps every span in memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { orderRootSpanId, orderTraceId } from '../ops/order-trace';
 import { eventually, seedCatalogue } from './support/fixtures';
@@ -20,6 +19,7 @@ import { placeOrder, type OrderBody } from './support/orders';
 import { freePort } from './support/ports';
 import { temporalTestEnv } from './support/temporal';
 import { TEST_PASSWORD, ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { scratchDir } from './support/scratch';
 
 interface ReceivedSpan {
   traceId: string;
@@ -117,7 +117,7 @@ beforeAll(async () => {
     ...temporalTestEnv(),
     DATABASE_URL: stack.config.databaseUrl,
     OMS_TASK_QUEUE: stack.config.temporal.taskQueue,
-    OMS_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'oms-tracing-')),
+    OMS_DATA_DIR: scratchDir('oms-tracing-'),
     OMS_ADMIN_PASSWORD: TEST_PASSWORD,
     OMS_TOKEN_SECRET: 'test-token-secret-0123456789-abcdefghij',
     OMS_LOG_FORMAT: 'json',

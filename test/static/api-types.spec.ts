@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { scratchDir } from '../support/scratch';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -14,7 +14,7 @@ const root = path.join(__dirname, '..', '..');
  */
 describe("the console's API types", () => {
   it('match the OpenAPI document the API publishes today', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oms-api-types-'));
+    const dir = scratchDir('oms-api-types-');
     execFileSync(
       process.execPath,
       [path.join(root, 'dist/scripts/openapi-document.js'), path.join(dir, 'openapi.json')],

@@ -10,8 +10,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres';
 import { siblingDatabaseUrl } from '../../config/config';
@@ -22,13 +21,15 @@ import { appDatabaseUrl } from './app-role';
 import { startMutualTlsProxy } from './haproxy';
 import { makeTestCertificates, type TestCertificates } from './tls';
 import { freePort } from './ports';
+import { makeRunDir } from './scratch';
 import { keepForTeardown, servicesStarted } from './services';
 
 export default async function globalSetup(): Promise<void> {
   if (servicesStarted()) return;
   // Test output shows warnings and errors from the SDK, not every worker state change.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'oms-test-'));
+  // The services' data lives in the run's folder, beside the tests' own (test/support/scratch.ts).
+  const dataDir = makeRunDir();
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
   const certificates = makeTestCertificates(path.join(dataDir, 'tls'));
   const securedPg = await startEmbeddedPostgres({
