@@ -1,14 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Context as ActivityContext } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
 import type { KeyRing } from '../config/keys';
 import { PermanentFailureInterceptor } from './permanent-failures';
 import type { BackupSources } from '../ops/backup';
-import { TASK_QUEUE, orderWorkflowId, stockChangedSignal } from '../workflows/order.definitions';
+import { TASK_QUEUE } from '../workflows/order.definitions';
+import { stockSignals } from '../ops/stock-signals';
 import {
   TRACED_WORKFLOW_INTERCEPTOR_MODULES,
   WORKFLOW_INTERCEPTOR_MODULES,
@@ -64,17 +65,18 @@ export interface OrderWorkerOptions {
   };
 }
 
-/** Signals each order that stock moved; an order that finished meanwhile is simply skipped. */
+/**
+ * Signals each order that stock moved (coalesced per order: `ops/stock-signals.ts`); an order that finished
+ * meanwhile is simply skipped.
+ */
 export function stockNotifier(client: Client) {
-  return async (orderIds: string[]): Promise<void> => {
-    for (const orderId of orderIds) {
-      try {
-        await client.workflow.getHandle(orderWorkflowId(orderId)).signal(stockChangedSignal);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-    }
-  };
+  const signals = stockSignals(client, (orderId, error) => {
+    Runtime.instance().logger.warn('order not told that stock moved (it re-checks on its own)', {
+      orderId,
+      error: String(error),
+    });
+  });
+  return (orderIds: string[]): Promise<void> => signals.tell(orderIds);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import {
   DuplicateSkuError,
   LocationRepository,
@@ -12,7 +12,6 @@ import {
   type Page,
   type StockLevel,
 } from '../../db/repositories';
-import { orderWorkflowId, stockChangedSignal } from '../../workflows/order.definitions';
 import { type Actor } from '../../domain/order';
 import { MAIN_LOCATION } from '../../domain/shipment.rules';
 import type { SearchQueryDto } from '../dtos/list.dto';
@@ -24,6 +23,7 @@ import {
   type UpdateProductDto,
 } from '../dtos/product.dto';
 import { DomainError, invalidField, notFound } from '../errors/domain.error';
+import { stockSignals, type StockSignals } from '../../ops/stock-signals';
 
 function duplicateSku(sku: string | undefined): DomainError {
   return new DomainError('duplicate', `sku ${JSON.stringify(sku)} is already used by another product`, {
@@ -34,13 +34,20 @@ function duplicateSku(sku: string | undefined): DomainError {
 @Injectable()
 export class ProductService {
   private readonly logger = new Logger('Products');
+  private readonly signals: StockSignals;
 
   constructor(
     private readonly products: ProductRepository,
     private readonly stock: StockRepository,
-    private readonly temporal: Client,
+    temporal: Client,
     private readonly locations: LocationRepository,
-  ) {}
+  ) {
+    this.signals = stockSignals(temporal, (orderId, error) =>
+      this.logger.warn(
+        `order ${orderId} was not told of a restock (it re-checks on its own): ${describe(error)}`,
+      ),
+    );
+  }
 
   /** Adds a product to the catalogue; a taken SKU is a 409. */
   async create(dto: CreateProductDto, actor: Actor): Promise<ProductDto> {
@@ -125,19 +132,14 @@ export class ProductService {
    */
   private async tellWaiters(productId: string): Promise<void> {
     try {
-      for (const orderId of await this.stock.waitersFor(productId)) {
-        await this.temporal.workflow
-          .getHandle(orderWorkflowId(orderId))
-          .signal(stockChangedSignal)
-          .catch((error: unknown) => {
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          });
-      }
+      await this.signals.tell(await this.stock.waitersFor(productId));
     } catch (error) {
       this.logger.warn(
         `restock of ${productId} committed, but its waiting orders were not signalled` +
-          ` (they re-check on their own within a minute): ${error instanceof Error ? error.message : String(error)}`,
+          ` (they re-check on their own within a minute): ${describe(error)}`,
       );
     }
   }
 }
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
