@@ -60,25 +60,31 @@ async function ownerSetColumns(execute: Execute, quoted: string): Promise<string
  * nothing, so it cannot alter tables, drop triggers, truncate, or change the append-only audit log. Run as
  * the schema owner after the migrations, on every start, so that new tables are covered too. Creates the
  * role with the password of its connection string when it does not exist (the owner needs CREATEROLE).
+ * One transaction, one start at a time: the revoke and the grants after it are seen together, so the
+ * services already running as the role never meet it without its rights (before, a start beside running
+ * workers had them fail with "permission denied for table deliveries" in between).
  */
 export async function grantApplicationRole(orm: MikroORM, appUrl: string): Promise<void> {
-  const connection = orm.em.getConnection();
-  const execute: Execute = <T>(sql: string, params: unknown[] = []) =>
-    connection.execute(sql.replace(/\$\d+/g, '?'), params) as Promise<T>;
-  const quoted = await ensureRole(execute, appUrl);
-  if (!quoted) return;
-  const statements = [
-    `alter role ${quoted} nosuperuser nocreatedb nocreaterole noinherit`,
-    `grant usage on schema public to ${quoted}`,
-    `revoke all on all tables in schema public from ${quoted}`,
-    `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
-    `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
-    ...(await ownerSetColumns(execute, quoted)),
-    // Read-only, so that a backup taken as the application role is complete.
-    `revoke insert, update, delete on "mikro_orm_migrations" from ${quoted}`,
-    `grant usage, select, update on all sequences in schema public to ${quoted}`,
-  ];
-  for (const statement of statements) await connection.execute(statement);
+  await orm.em.transactional(async (em) => {
+    const connection = em.getConnection();
+    const execute: Execute = <T>(sql: string, params: unknown[] = []) =>
+      connection.execute(sql.replace(/\$\d+/g, '?'), params, 'all', em.getTransactionContext()) as Promise<T>;
+    await execute(`select pg_advisory_xact_lock(hashtext('oms:grant-application-role'))`);
+    const quoted = await ensureRole(execute, appUrl);
+    if (!quoted) return;
+    const statements = [
+      `alter role ${quoted} nosuperuser nocreatedb nocreaterole noinherit`,
+      `grant usage on schema public to ${quoted}`,
+      `revoke all on all tables in schema public from ${quoted}`,
+      `grant select, insert, update, delete on all tables in schema public to ${quoted}`,
+      `revoke update, delete on ${APPEND_ONLY.map((table) => `"${table}"`).join(', ')} from ${quoted}`,
+      ...(await ownerSetColumns(execute, quoted)),
+      // Read-only, so that a backup taken as the application role is complete.
+      `revoke insert, update, delete on "mikro_orm_migrations" from ${quoted}`,
+      `grant usage, select, update on all sequences in schema public to ${quoted}`,
+    ];
+    for (const statement of statements) await execute(statement);
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import { eventually, seedCatalogue } from './support/fixtures';
 import { apiClient, type ApiClient } from './support/http';
 import { placeOrder, stockOf } from './support/orders';
 import { TEST_PASSWORD, ownTaskQueue, startStack, type TestStack } from './support/stack';
+import { grantApplicationRole } from '../db/migrate';
 
 /** The findings of issue 11, each as the behaviour that must hold. */
 describe('hostile input and abuse', () => {
@@ -346,6 +347,34 @@ describe('hostile input and abuse', () => {
     } finally {
       await app.end();
     }
+  });
+
+  it('never shows the running services the application role without its rights while a start grants them', async () => {
+    // Every start grants the role its rights again (a new table, a rollout): the services already running
+    // as it read and write all the while, and must never meet "permission denied" in between.
+    const app = new Client({ connectionString: stack.config.databaseUrl });
+    await app.connect();
+    const refused: string[] = [];
+    let granting = true;
+    const reading = (async () => {
+      let reads = 0;
+      while (granting || reads === 0) {
+        reads++;
+        await app
+          .query('select count(*) from deliveries')
+          .catch((error: Error) => refused.push(error.message));
+      }
+      return reads;
+    })();
+    try {
+      for (let start = 0; start < 15; start++)
+        await grantApplicationRole(stack.orm, stack.config.databaseUrl);
+    } finally {
+      granting = false;
+      expect(await reading).toBeGreaterThan(15);
+      await app.end();
+    }
+    expect(refused).toEqual([]);
   });
 
   describe('an activity that fails on a defect', () => {
