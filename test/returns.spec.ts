@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
+import { ReturnRepository } from '../db/repositories';
+import { SYSTEM_ACTOR } from '../domain/order';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import { returnWorkflowId } from '../workflows/return.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
@@ -486,6 +489,53 @@ describe('returns', () => {
     } finally {
       await manager.put('/api/settings/approval', limits);
     }
+  });
+
+  it('records a change its workflow makes before the request that created the return has committed', async () => {
+    // The workflow starts inside the transaction that creates the return's row, and approves a return within
+    // the threshold at once: on a loaded machine (a CI run beside others) it recorded the approval before that
+    // transaction committed, the write found no row yet, and the return showed `requested` for good while its
+    // workflow had approved it. Here the creating transaction stays open while the approval is recorded.
+    const { order, sku } = await shippedOrder();
+    const returnId = randomUUID();
+    let recording: Promise<void> | undefined;
+    const created = await new ReturnRepository(stack.orm.em.fork()).create(
+      {
+        returnId,
+        orderId: order.id,
+        lines: [{ sku, quantity: 1 }],
+        reason: 'Not needed',
+        resolution: 'refund',
+        actor: SYSTEM_ACTOR,
+        now: new Date(),
+      },
+      async (snapshot) => {
+        const at = new Date().toISOString();
+        recording = new ReturnRepository(stack.orm.em.fork()).record(
+          { ...snapshot, status: 'approved', version: 2, updatedAt: at },
+          {
+            returnId,
+            orderId: order.id,
+            version: 2,
+            kind: 'return.approved',
+            actor: SYSTEM_ACTOR,
+            at,
+            details: {},
+          },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      },
+    );
+    expect(created.ok).toBe(true);
+    await recording;
+    const rows = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ status: string; version: number }[]>(
+        'select status, version from order_returns where id = ?',
+        [returnId],
+      );
+    expect(rows).toEqual([{ status: 'approved', version: 2 }]);
   });
 
   it('lets managers set the window, and refuses returns after it closed', async () => {

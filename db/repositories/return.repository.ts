@@ -234,6 +234,11 @@ export class ReturnRepository {
   async record(snapshot: ReturnSnapshot, event: ReturnEvent): Promise<void> {
     await this.em.transactional(async (em) => {
       const sql = sqlOf(em);
+      // The return's workflow starts inside the transaction that creates its row (`create`), under the
+      // order's row lock, and can record its first change (an approval within the threshold) before that
+      // transaction commits: the update below would not see the row yet and write nothing. Taking the
+      // order's row lock first waits for that commit.
+      await sql(`select 1 from orders where id = ? for key share`, [snapshot.orderId]);
       const written = await sql<{ id: string }[]>(
         `update order_returns set status = ?, snapshot = ?::jsonb, version = ?, updated_at = ?
           where id = ? and version < ? returning id`,
