@@ -7,11 +7,11 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { temporalSqlTls, temporalSqlToolTlsFlags } from '../config/postgres-tls';
 import { databaseName, libpqEnv } from '../ops/backup';
+import { freePort } from './ports';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../workflows/order.definitions';
 
 const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
@@ -23,8 +23,11 @@ const MODULE = 'go.temporal.io/server';
 export interface TemporalPostgresOptions {
   /** Where the server's config and log go. */
   dir: string;
-  /** gRPC port of the frontend (what clients and workers dial). */
-  port: number;
+  /**
+   * gRPC port of the frontend (what clients and workers dial). When absent, one is drawn like the server's
+   * internal ports, and drawn again if another process takes it before the server binds it.
+   */
+  port?: number;
   namespace: string;
   /** Temporal's two databases, on one PostgreSQL server whose user may create databases. */
   databaseUrl: string;
@@ -32,6 +35,8 @@ export interface TemporalPostgresOptions {
   serverBinary?: string | undefined;
   sqlToolBinary?: string | undefined;
   log?: (line: string) => void;
+  /** Where the ports the server binds come from (a test hands out a taken one). */
+  freePort?: () => Promise<number>;
 }
 
 export interface TemporalPostgresHandle {
@@ -90,23 +95,6 @@ function schemaDir(kind: 'temporal' | 'visibility'): string {
   );
 }
 
-function tryPort(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free loopback port below 32768: Temporal keeps membership ports in a smallint column. */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if (await tryPort(port)) return port;
-  }
-  throw new Error('no free port between 20000 and 32000 for the Temporal server');
-}
-
 /** Creates the database if missing and brings its schema to the release's version (idempotent). */
 function setUpSchema(tool: string, url: string, kind: 'temporal' | 'visibility'): void {
   const pg = libpqEnv(url);
@@ -137,7 +125,7 @@ function setUpSchema(tool: string, url: string, kind: 'temporal' | 'visibility')
   run(['update-schema', '-d', schemaDir(kind)]);
 }
 
-function serverConfig(options: TemporalPostgresOptions, ports: Record<string, number>): string {
+function serverConfig(options: TemporalPostgresOptions, ports: Record<PortName, number>): string {
   const store = (url: string) => {
     const pg = libpqEnv(url);
     return {
@@ -175,10 +163,10 @@ function serverConfig(options: TemporalPostgresOptions, ports: Record<string, nu
       },
       global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
       services: {
-        frontend: service(options.port, ports.frontendMembership!, ports.frontendHttp),
-        history: service(ports.history!, ports.historyMembership!),
-        matching: service(ports.matching!, ports.matchingMembership!),
-        worker: service(ports.worker!, ports.workerMembership!),
+        frontend: service(ports.frontend, ports.frontendMembership, ports.frontendHttp),
+        history: service(ports.history, ports.historyMembership),
+        matching: service(ports.matching, ports.matchingMembership),
+        worker: service(ports.worker, ports.workerMembership),
       },
       clusterMetadata: {
         enableGlobalNamespace: false,
@@ -190,7 +178,7 @@ function serverConfig(options: TemporalPostgresOptions, ports: Record<string, nu
             enabled: true,
             initialFailoverVersion: 1,
             rpcName: 'frontend',
-            rpcAddress: `127.0.0.1:${options.port}`,
+            rpcAddress: `127.0.0.1:${ports.frontend}`,
             httpAddress: `127.0.0.1:${ports.frontendHttp}`,
           },
         },
@@ -228,7 +216,7 @@ async function waitForFrontend(
       return connection;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new Error(`the Temporal server did not answer on ${address}: ${String(error)}`);
+        throw new Error(`the Temporal server did not answer on ${address}: ${String(error)}\n${output()}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -269,6 +257,28 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
     });
 }
 
+const PORT_NAMES = [
+  'frontend',
+  'frontendMembership',
+  'frontendHttp',
+  'history',
+  'historyMembership',
+  'matching',
+  'matchingMembership',
+  'worker',
+  'workerMembership',
+] as const;
+type PortName = (typeof PORT_NAMES)[number];
+
+/** How often a start whose port another process took meanwhile is tried again on newly drawn ports. */
+const PORT_ATTEMPTS = 3;
+
+/** The port a failed start could not bind, if that is why it failed. */
+function portTaken(error: unknown): number | null {
+  const match = /listen tcp [\d.]+:(\d+): bind: address already in use/.exec(String(error));
+  return match ? Number(match[1]) : null;
+}
+
 /** Sets up the schema, starts the server on loopback, and registers the namespace. */
 export async function startTemporalOnPostgres(
   options: TemporalPostgresOptions,
@@ -278,19 +288,39 @@ export async function startTemporalOnPostgres(
   const sqlTool = temporalBinary(options.sqlToolBinary, 'cmd/tools/sql', 'sql-tool', log);
   setUpSchema(sqlTool, options.databaseUrl, 'temporal');
   setUpSchema(sqlTool, options.visibilityUrl, 'visibility');
+  // The ports are free when drawn, not reserved: another process may bind one before the server does (the
+  // fresh-clone runs side by side lost this race). The server then exits at once, and is started again on
+  // new ones; a port the caller chose is theirs to free. (freePort draws below 32768, as Temporal keeps
+  // membership ports in a smallint column.)
+  const draw = options.freePort ?? freePort;
+  for (let attempt = 1; ; attempt++) {
+    const ports = {} as Record<PortName, number>;
+    const drawn = new Set<number>(options.port ? [options.port] : []);
+    for (const name of PORT_NAMES) {
+      if (name === 'frontend' && options.port) {
+        ports[name] = options.port;
+        continue;
+      }
+      let port = await draw();
+      while (drawn.has(port)) port = await draw();
+      drawn.add(port);
+      ports[name] = port;
+    }
+    try {
+      return await startOnPorts(server, options, ports);
+    } catch (error) {
+      const taken = portTaken(error);
+      if (taken === null || taken === options.port || attempt >= PORT_ATTEMPTS) throw error;
+      log(`port ${taken} was taken before the Temporal server bound it; starting it on other ports`);
+    }
+  }
+}
 
-  const ports: Record<string, number> = {};
-  for (const name of [
-    'frontendMembership',
-    'frontendHttp',
-    'history',
-    'historyMembership',
-    'matching',
-    'matchingMembership',
-    'worker',
-    'workerMembership',
-  ])
-    ports[name] = await freePort();
+async function startOnPorts(
+  server: string,
+  options: TemporalPostgresOptions,
+  ports: Record<PortName, number>,
+): Promise<TemporalPostgresHandle> {
   const configDir = path.join(options.dir, 'config');
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(configDir, 'production.yaml'), serverConfig(options, ports), { mode: 0o600 });
@@ -309,7 +339,7 @@ export async function startTemporalOnPostgres(
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const address = `127.0.0.1:${options.port}`;
+  const address = `127.0.0.1:${ports.frontend}`;
   const connection = await waitForFrontend(address, child, () => output).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;

@@ -42,7 +42,6 @@ export default async function globalSetup(): Promise<void> {
     process.env.OMS_TEST_TEMPORAL === 'postgres'
       ? await startTemporalOnPostgres({
           dir: path.join(dataDir, 'temporal-server'),
-          port: await freePort(),
           namespace: 'default',
           databaseUrl: siblingDatabaseUrl(pg.url, 'temporal'),
           visibilityUrl: siblingDatabaseUrl(pg.url, 'temporal_visibility'),
