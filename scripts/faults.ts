@@ -199,8 +199,9 @@ async function startStack(): Promise<Stack> {
     temporal: await freePort(),
     ui: await freePort(),
     api: await freePort(),
-    worker: await freePort(),
-    metrics: await freePort(),
+    // Two workers: the second listens two above the first.
+    worker: await freePort({ alsoFree: [2] }),
+    metrics: await freePort({ alsoFree: [2] }),
   };
   const password = `faults-${randomUUID()}`;
   const smtp = await startSmtpReceiver();

@@ -12,6 +12,8 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { migrateUp } from '../db/migrate';
 import { checkTemporal } from '../ops/temporal-connection';
 import { lockDataDir } from './data-dir-lock';
+import { launchPorts, portClash, workerPorts } from './launch-ports';
+import { keepClear } from './ports';
 import { startTemporalOnPostgres } from './temporal-postgres';
 import { portAnswers, superviseProcess, watchService, type WatchedService } from './supervisor';
 import { startTemporalDevServer } from './temporal-server';
@@ -94,6 +96,12 @@ async function run(): Promise<void> {
   stopOnSignals();
 
   try {
+    // Two settings giving one port would end in a process failing to listen, its cause buried in its output.
+    const ports = launchPorts(config);
+    const clash = portClash(ports);
+    if (clash) throw new Error(clash);
+    // The Temporal server on PostgreSQL draws its other ports: none of these, which are bound later.
+    keepClear(ports.map(({ port }) => port));
     stops.push(lockDataDir(config.dataDir));
     const watchers: WatchedService[] = [];
 
@@ -185,12 +193,11 @@ async function run(): Promise<void> {
     };
     for (let index = 0; index < config.worker.processes; index++) {
       const name = config.worker.processes === 1 ? 'worker' : `worker-${index + 1}`;
-      // Each worker process gets its own pair of ports, two apart.
-      const http = config.worker.http && { ...config.worker.http, port: config.worker.http.port + 2 * index };
+      const { http, sdkMetrics } = workerPorts(config.worker, index);
       const worker = supervise(name, 'worker/main.js', {
         ...env,
         OMS_WORKER_PORT: http ? String(http.port) : 'off',
-        OMS_WORKER_SDK_METRICS_PORT: String(config.worker.sdkMetricsPort + 2 * index),
+        OMS_WORKER_SDK_METRICS_PORT: String(sdkMetrics),
       });
       children.push([name, worker, http ? `http://${http.host}:${http.port}` : null]);
     }

@@ -66,10 +66,23 @@ describe('npm start', () => {
       OMS_TEMPORAL_PORT: String(ports.temporal),
       OMS_TEMPORAL_UI_PORT: String(ports.ui),
       OMS_ADMIN_PASSWORD: 'launcher-test-password',
-      // The worker's own endpoint and the SDK's exporter, away from their defaults.
-      OMS_WORKER_PORT: String(await freePort()),
-      OMS_WORKER_SDK_METRICS_PORT: String(await freePort()),
+      // The worker's own endpoint and the SDK's exporter, away from their defaults; the second worker of the
+      // supervision test listens two above the first.
+      OMS_WORKER_PORT: String(await freePort({ alsoFree: [2] })),
+      OMS_WORKER_SDK_METRICS_PORT: String(await freePort({ alsoFree: [2] })),
     };
+  });
+
+  it('refuses two settings that give one port, before it starts anything', async () => {
+    const dataDir = scratchDir('oms-clash-');
+    const running = launch({ ...env, OMS_DATA_DIR: dataDir, OMS_WORKER_SDK_METRICS_PORT: String(ports.api) });
+    expect(await running.exited).toBe(1);
+    expect(running.output()).toContain(
+      `[oms] OMS_API_PORT and OMS_WORKER_SDK_METRICS_PORT both give port ${ports.api}: ` +
+        'each process npm start runs needs ports of its own',
+    );
+    expect(running.output()).not.toContain('starting PostgreSQL');
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 
   it('starts everything, refuses a second instance, stops cleanly and starts again with orders kept', async () => {
