@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { AppModule } from './app.module';
 import { jsonBody } from './errors/body-parser';
@@ -63,6 +64,14 @@ export function securityHeaders() {
 }
 
 /** Paths the console never answers: the API, operations endpoints, and the customer's tracking and quote pages. */
+/**
+ * How long an idle kept-alive connection stays open: longer than the load balancers and proxies in front
+ * keep theirs (60 s is common), so they always close first. With Node's default (5 s) a proxy, or a client
+ * whose process stalled, could send a request on a connection just as the server closed it, and the request
+ * met a reset (a 502 from the proxy, ECONNRESET in the client).
+ */
+const KEEP_ALIVE_MS = 65_000;
+
 const NOT_CONSOLE = /^\/(api|health|metrics|track|q)(\/|$)/;
 
 /**
@@ -119,6 +128,18 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  const http = app.getHttpServer() as Server;
+  http.keepAliveTimeout = KEEP_ALIVE_MS;
+  // Headers of a request must come within this; longer than an idle connection may wait for its next one.
+  http.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  // Once the server closes (it stops listening at once), a connection whose request finished is closed
+  // too, not kept for its next request: closing waits for every connection to end.
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    response.once('finish', () => {
+      if (!http.listening) setImmediate(() => http.closeIdleConnections());
+    });
+    next();
+  });
   const server = app.getHttpAdapter().getInstance() as Express;
   server.disable('x-powered-by');
   server.set('trust proxy', config.api.trustProxy);

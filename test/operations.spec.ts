@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { BACKUP_SCHEDULE_ID } from '../workflows/backup.workflow';
@@ -111,6 +112,35 @@ describe('operations', () => {
       status: 200,
       body: { status: 'ok', draining: false, checks: { database: 'ok', temporal: 'ok', events: 'ok' } },
     });
+  });
+
+  it('keeps an idle connection open longer than its clients and proxies do, so a request on it is not reset', async () => {
+    const { port } = new URL(stack.baseUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    let closed = false;
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('close', () => (closed = true));
+    const request = `GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`;
+    const answered = (count: number) =>
+      eventually(
+        () => Promise.resolve(received.split('HTTP/1.1 200').length - 1),
+        (responses) => responses >= count || closed,
+        10_000,
+      );
+    try {
+      socket.write(request);
+      expect(await answered(1)).toBe(1);
+      expect(received).toMatch(/\r\nKeep-Alive: timeout=65\r\n/i);
+      // Idle past Node's default (5 s, closed at 6 s), which a client or a proxy in front could reuse just
+      // as the server closed it: the request then met a reset (ECONNRESET, or a 502 from the proxy).
+      await new Promise((resolve) => setTimeout(resolve, 7_000));
+      expect(closed).toBe(false);
+      socket.write(request);
+      expect(await answered(2)).toBe(2);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it("shows the worker's own health: polling, in flight and its last activity task", async () => {
