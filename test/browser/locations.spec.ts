@@ -104,9 +104,22 @@ describe('stock locations in the console', () => {
    * (the whole suite's files create locations in one database), and the rest are not in the page until
    * scrolled to.
    */
+  /**
+   * Chooses the location in the stock form's searchable select, and waits until the select shows it. The form
+   * starts at MAIN: a click on an option of the list while the search was still filtering it (under load)
+   * once chose nothing, MAIN stayed, and a correction meant for this location went to MAIN. So the choice is
+   * made with Enter on the option the filtered list marks active, and checked on the select itself.
+   */
   async function chooseLocation(page: Page, modal: Locator, location: string): Promise<void> {
-    await modal.locator('#stock-location').fill(location);
-    await page.locator('.ant-select-item-option').filter({ hasText: location }).first().click();
+    const search = modal.locator('#stock-location');
+    await search.fill(location);
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option-active')
+      .filter({ hasText: location })
+      .waitFor();
+    await search.press('Enter');
+    // The select's own text is what it shows chosen (what is typed in its search is the input's value).
+    await modal.locator('.ant-select:has(#stock-location)').filter({ hasText: location }).waitFor();
   }
 
   /** Restocks (or corrects) the product at a location through the product page's stock form. */
