@@ -9,7 +9,7 @@ import { projectReports } from './report.projection';
 
 export type { OrderChange, PreviousRow } from './order-change';
 export { ORDER_EVENTS_CHANNEL } from './order-events.projection';
-export { ledgerTotals, outcomeOf } from './report-summaries';
+export { LEDGER_TOTALS, ledgerTotals, outcomeOf } from './report-summaries';
 export { projectLedger } from './ledger.projection';
 
 const PROJECTIONS: ((sql: Sql, change: OrderChange) => Promise<void>)[] = [

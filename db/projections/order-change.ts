@@ -21,8 +21,8 @@ export interface OrderChange {
   previous: PreviousRow | null;
   /** The order as written. */
   order: OrderSnapshot;
-  /** Its lines as they were before the write (the write replaces them). */
-  oldLines: { product_id: string; quantity: number; line_total: string }[];
+  /** Its lines as they were before the write (the write replaces them when they changed). */
+  oldLines: { product_id: string; quantity: number; line_total: number }[];
   /** Money taken and given back, from the payment ledger. */
   ledger: { captured: number; refunded: number };
   /** Units ordered. */

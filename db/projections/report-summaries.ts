@@ -92,17 +92,17 @@ export async function moveSales(
   await applySales(sql, after, 1);
 }
 
+/** Select list and source of `captured` and `refunded` so far from the payments ledger, of the order `?` names. */
+export const LEDGER_TOTALS = `coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
+       coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded
+  from payments where order_id = ? and status = 'succeeded'`;
+
 /** Captured and refunded so far, from the payments ledger. */
 export async function ledgerTotals(
   sql: Sql,
   orderId: string,
 ): Promise<{ captured: number; refunded: number }> {
-  const [row] = await sql<{ captured: string; refunded: string }[]>(
-    `select coalesce(sum(amount) filter (where kind = 'capture'), 0) as captured,
-            coalesce(sum(amount) filter (where kind = 'refund'), 0) as refunded
-       from payments where order_id = ? and status = 'succeeded'`,
-    [orderId],
-  );
+  const [row] = await sql<{ captured: string; refunded: string }[]>(`select ${LEDGER_TOTALS}`, [orderId]);
   return { captured: Number(row?.captured ?? 0), refunded: Number(row?.refunded ?? 0) };
 }
 

@@ -61,6 +61,8 @@ export class NotificationRepository {
 
   /** Enabled users holding any of these roles or named here, each once. */
   async recipients(roles: Role[], usernames: string[] = []): Promise<Recipient[]> {
+    // No one asked for (no holder, nobody away): no query.
+    if (roles.length === 0 && usernames.length === 0) return [];
     const users = await this.em.find(
       User,
       { disabled: false, $or: [{ roles: { $overlap: roles } }, { username: { $in: usernames } }] },

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { arrayLiteral, sqlOf } from './sql';
+import { arrayLiteral, sqlOf, type Sql } from './sql';
 import { AssignmentRuleRepository } from './assignment-rule.repository';
 import type { Awaiting, FoundBeyond, OrderSnapshot, OrderStatus } from '../../domain/order';
 import { isInvoiceable } from '../../domain/order.state';
@@ -10,7 +10,7 @@ import { containing, isShortText, numberContaining } from './like';
 import { ShipmentRepository } from './shipment.repository';
 import { storable } from './storable';
 import { decodeCursor, pageOf, type Page } from './pagination';
-import { ledgerTotals, outcomeOf, projectOrderChange, type PreviousRow } from '../projections';
+import { LEDGER_TOTALS, outcomeOf, projectOrderChange, type PreviousRow } from '../projections';
 
 export interface OrderFilter {
   status?: OrderStatus;
@@ -325,7 +325,8 @@ export class OrderRepository {
            from orders where id = ? for update`,
         [JSON.stringify(order), order.orderId],
       );
-      const ledger = await ledgerTotals(connection, order.orderId);
+      const held = await heldBy(connection, order.orderId);
+      const ledger = { captured: Number(held.captured), refunded: Number(held.refunded) };
       const items = order.lines.reduce((sum, line) => sum + line.quantity, 0);
       const written = await connection<{ id: string }[]>(
         `insert into orders (id, number, customer_id, status, awaiting, awaiting_since, currency, total, notes,
@@ -382,35 +383,18 @@ export class OrderRepository {
           ? { version: overtaken ? Number(previous.version) : order.version, shipments }
           : null;
       if (written.length === 0) return { written: false, left: null, found };
-      const oldLines = await connection<{ product_id: string; quantity: number; line_total: string }[]>(
-        `delete from order_lines where order_id = ? returning product_id, quantity, line_total`,
-        [order.orderId],
-      );
-      for (const [position, line] of order.lines.entries()) {
-        await connection(
-          `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total,
-             created_at, currency, active)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            order.orderId,
-            position,
-            line.productId,
-            line.sku,
-            line.name,
-            line.quantity,
-            line.unitPrice,
-            line.lineTotal,
-            order.createdAt,
-            order.currency,
-            outcomeOf(order.status) === 'active',
-          ],
-        );
+      const lines = linesOf(order);
+      const oldLines = held.lines ?? [];
+      // Most writes move the order along and leave its lines as they were: those are not written again.
+      if (!sameLines(oldLines, lines)) {
+        await connection(`delete from order_lines where order_id = ?`, [order.orderId]);
+        await insertLines(connection, order, lines);
       }
       await projectOrderChange(connection, { previous: previous ?? null, order, oldLines, ledger, items });
       // The order's invoice number is issued with its move into processing, in this transaction: an order
       // that shows processing has its number, and reading an invoice never writes. An order that was
       // invoiceable before numbers were issued here gets its number with its next move.
-      if (isInvoiceable(order.status))
+      if (isInvoiceable(order.status) && !held.invoiced)
         await new DocumentRepository(em).issueInvoice(order.orderId, new Date(order.updatedAt));
       // A new order's first write: the manager's assignment rules give it to someone at once.
       if (!previous && order.version === 1) await new AssignmentRuleRepository(em).assignNew(order);
@@ -419,4 +403,89 @@ export class OrderRepository {
       return { written: true, left: previous ?? null, found };
     });
   }
+}
+
+/** An order line as `order_lines` keeps it (created_at aside: the order's creation time, which never changes). */
+interface StoredLine {
+  position: number;
+  product_id: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  line_total: number;
+  currency: string;
+  active: boolean;
+}
+
+/**
+ * What the database holds for the order besides its row, read once per mirror write after the row lock: the
+ * payment ledger's totals, the stored lines (what the projections subtract), whether its invoice was issued.
+ */
+async function heldBy(
+  connection: Sql,
+  orderId: string,
+): Promise<{ captured: string; refunded: string; lines: StoredLine[] | null; invoiced: boolean }> {
+  const [held] = await connection<
+    { captured: string; refunded: string; lines: StoredLine[] | null; invoiced: boolean }[]
+  >(
+    `select ledger.captured, ledger.refunded,
+            (select json_agg(json_build_object('position', position, 'product_id', product_id, 'sku', sku,
+                      'name', name, 'quantity', quantity, 'unit_price', unit_price, 'line_total', line_total,
+                      'currency', currency, 'active', active) order by position)
+               from order_lines where order_id = ?) as lines,
+            exists (select 1 from invoices where order_id = ?) as invoiced
+       from (select ${LEDGER_TOTALS}) ledger`,
+    [orderId, orderId, orderId],
+  );
+  return held!;
+}
+
+/** The snapshot's lines as `order_lines` keeps them. */
+function linesOf(order: OrderSnapshot): StoredLine[] {
+  const active = outcomeOf(order.status) === 'active';
+  return order.lines.map((line, position) => ({
+    position,
+    product_id: line.productId,
+    sku: line.sku,
+    name: line.name,
+    quantity: line.quantity,
+    unit_price: line.unitPrice,
+    line_total: line.lineTotal,
+    currency: order.currency,
+    active,
+  }));
+}
+
+function sameLines(stored: readonly StoredLine[], lines: readonly StoredLine[]): boolean {
+  const keys = (line: StoredLine) =>
+    JSON.stringify(Object.entries(line).sort(([a], [b]) => a.localeCompare(b)));
+  return stored.length === lines.length && stored.every((line, index) => keys(line) === keys(lines[index]!));
+}
+
+/** The order's lines, in one statement. */
+async function insertLines(
+  connection: Sql,
+  order: OrderSnapshot,
+  lines: readonly StoredLine[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await connection(
+    `insert into order_lines (order_id, position, product_id, sku, name, quantity, unit_price, line_total,
+       created_at, currency, active)
+     values ${lines.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    lines.flatMap((line) => [
+      order.orderId,
+      line.position,
+      line.product_id,
+      line.sku,
+      line.name,
+      line.quantity,
+      line.unit_price,
+      line.line_total,
+      order.createdAt,
+      line.currency,
+      line.active,
+    ]),
+  );
 }
