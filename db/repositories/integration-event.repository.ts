@@ -31,19 +31,17 @@ export class IntegrationEventRepository {
   /**
    * Appends the event unless its dedup key was recorded before (a retried step). The writers take one lock
    * until they commit, so positions become visible in increasing order: without it a reader could see
-   * position 6 committed while 5 was still in flight, move past it, and never read 5.
+   * position 6 committed while 5 was still in flight, move past it, and never read 5. One statement, so on
+   * its own it is its own transaction, and the lock is let go as it commits.
    */
   async record(dedupKey: string, event: CloudEvent): Promise<void> {
-    await this.em.transactional(async (em) => {
-      const sql = sqlOf(em);
-      await sql(`select ${WRITERS_LOCK}`);
-      await sql(
-        `insert into integration_events (id, dedup_key, type, order_id, event)
-         values (?::uuid, ?, ?, ?::uuid, ?::jsonb)
-         on conflict (dedup_key) do nothing`,
-        [event.id, dedupKey, event.type, event.subject, JSON.stringify(event)],
-      );
-    });
+    await sqlOf(this.em)(
+      `with writers as (select ${WRITERS_LOCK})
+       insert into integration_events (id, dedup_key, type, order_id, event)
+       select ?::uuid, ?, ?, ?::uuid, ?::jsonb from writers
+       on conflict (dedup_key) do nothing`,
+      [event.id, dedupKey, event.type, event.subject, JSON.stringify(event)],
+    );
   }
 
   /**
