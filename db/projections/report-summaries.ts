@@ -113,20 +113,30 @@ export async function ledgerTotals(
 export async function recordTransition(sql: Sql, order: OrderSnapshot): Promise<void> {
   const at = (order.awaiting && order.awaitingSince) || order.updatedAt;
   // The stay it ends is counted in its stage's duration histogram for the UTC day it ended.
+  // One statement: the stay it closes (with its histogram bucket), then the transition it opens. The
+  // closing update sees the rows as they were before the statement, so it never closes the new one.
   await sql(
     `with closed as (
        update order_transitions set left_at = ? where order_id = ? and left_at is null and version < ?
-       returning stage, entered_at, left_at)
-     insert into stage_duration_days as h (day, stage, bucket, stays)
-     select (left_at at time zone 'UTC')::date, stage, stage_duration_bucket(entered_at, left_at), count(*)
-       from closed group by 1, 2, 3 order by 1, 2, 3
-     on conflict (day, stage, bucket) do update set stays = h.stays + excluded.stays`,
-    [at, order.orderId, order.version],
-  );
-  await sql(
-    `insert into order_transitions (order_id, version, status, awaiting, stage, entered_at)
+       returning stage, entered_at, left_at),
+     counted as (
+       insert into stage_duration_days as h (day, stage, bucket, stays)
+       select (left_at at time zone 'UTC')::date, stage, stage_duration_bucket(entered_at, left_at), count(*)
+         from closed group by 1, 2, 3 order by 1, 2, 3
+       on conflict (day, stage, bucket) do update set stays = h.stays + excluded.stays)
+     insert into order_transitions (order_id, version, status, awaiting, stage, entered_at)
      values (?, ?, ?, ?, ?, ?) on conflict do nothing`,
-    [order.orderId, order.version, order.status, order.awaiting, stageName(order.status, order.awaiting), at],
+    [
+      at,
+      order.orderId,
+      order.version,
+      order.orderId,
+      order.version,
+      order.status,
+      order.awaiting,
+      stageName(order.status, order.awaiting),
+      at,
+    ],
   );
 }
 
@@ -208,12 +218,15 @@ export async function moveStatusCount(
   after: OrderStatus,
 ): Promise<void> {
   if (before === after) return;
-  if (before) await sql(`update order_status_counts set count = count - 1 where status = ?`, [before]);
-  await sql(
-    `insert into order_status_counts as c (status, count) values (?, 1)
-     on conflict (status) do update set count = c.count + 1`,
-    [after],
-  );
+  const add = `insert into order_status_counts as c (status, count) values (?, 1)
+     on conflict (status) do update set count = c.count + 1`;
+  // One statement: the two rows differ, so the update and the insert never meet.
+  if (before)
+    await sql(`with leaving as (update order_status_counts set count = count - 1 where status = ?) ${add}`, [
+      before,
+      after,
+    ]);
+  else await sql(add, [after]);
 }
 
 /** What an order adds to the ranking summaries (only while it is not cancelled or rejected). */
