@@ -319,18 +319,42 @@ const SALES_DAYS: Summary = {
   sums: ['quantity', 'revenue', 'line_revenue'],
 };
 
-/** Adds the netted deltas to their rows in one statement (an upsert of the unnested arrays). */
-async function addTo(sql: Sql, summary: Summary, deltas: Delta[]): Promise<void> {
+/** The upsert that adds a summary's netted deltas to its rows (of unnested arrays); null when none change. */
+function upsertOf(summary: Summary, deltas: Delta[]): { text: string; params: string[] } | null {
   const rows = netted(deltas);
-  if (rows.length === 0) return;
+  if (rows.length === 0) return null;
   const columns = [...summary.keys.map(([name]) => name), ...summary.sums];
   const types = [...summary.keys.map(([, type]) => type), ...summary.sums.map(() => 'bigint')];
+  return {
+    text: `insert into ${summary.table} as t (${columns.join(', ')})
+     select * from unnest(${types.map((type) => `?::${type}[]`).join(', ')})`,
+    params: columns.map((_, index) => arrayLiteral(rows.map((row) => [...row.key, ...row.values][index]!))),
+  };
+}
+
+/**
+ * Adds each summary's netted deltas to its rows, all in one statement. The tables are written in the order
+ * given, as separate statements would (each upsert waits for the one before it: it reads how many rows that
+ * one wrote), so two orders' writes take the rows' locks in one order and cannot deadlock.
+ */
+async function addTo(sql: Sql, changes: [Summary, Delta[]][]): Promise<void> {
+  const upserts = changes.flatMap(([summary, deltas]) => {
+    const upsert = upsertOf(summary, deltas);
+    if (!upsert) return [];
+    const conflict = `on conflict (${summary.keys.map(([name]) => name).join(', ')}) do update set
+       ${summary.sums.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ')}`;
+    return [{ ...upsert, conflict }];
+  });
+  if (upserts.length === 0) return;
+  const steps = upserts.map(({ text, conflict }, index) => {
+    const after = index === 0 ? '' : ` where (select count(*) from w${index - 1}) >= 0`;
+    return `${text}${after} ${conflict}`;
+  });
+  const last = steps.length - 1;
+  const ctes = steps.slice(0, last).map((step, index) => `w${index} as (${step} returning 1)`);
   await sql(
-    `insert into ${summary.table} as t (${columns.join(', ')})
-     select * from unnest(${types.map((type) => `?::${type}[]`).join(', ')})
-     on conflict (${summary.keys.map(([name]) => name).join(', ')}) do update set
-       ${summary.sums.map((column) => `${column} = t.${column} + excluded.${column}`).join(', ')}`,
-    columns.map((_, index) => arrayLiteral(rows.map((row) => [...row.key, ...row.values][index]!))),
+    `${ctes.length ? `with ${ctes.join(', ')} ` : ''}${steps[last]}`,
+    upserts.flatMap(({ params }) => params),
   );
 }
 
@@ -395,11 +419,13 @@ export async function moveRankings(
       });
     }
   }
-  await addTo(sql, CUSTOMER_DAYS, customerDays);
-  await addTo(sql, CUSTOMER_TOTALS, customerTotals);
-  await addTo(sql, CUSTOMER_MONTH_BOUNDS, customerMonthBounds);
-  await addTo(sql, PRODUCT_DAYS, productDays);
-  await addTo(sql, PRODUCT_MONTHS, productMonths);
-  await addTo(sql, PRODUCT_TOTALS, productTotals);
-  await addTo(sql, SALES_DAYS, days);
+  await addTo(sql, [
+    [CUSTOMER_DAYS, customerDays],
+    [CUSTOMER_TOTALS, customerTotals],
+    [CUSTOMER_MONTH_BOUNDS, customerMonthBounds],
+    [PRODUCT_DAYS, productDays],
+    [PRODUCT_MONTHS, productMonths],
+    [PRODUCT_TOTALS, productTotals],
+    [SALES_DAYS, days],
+  ]);
 }
