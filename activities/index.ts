@@ -9,6 +9,7 @@ import { createNotificationActivities, type NotificationActivityDeps } from './n
 import { createOrderActivities, type OrderActivityDeps } from './order.activities';
 import { createPaymentActivities, type PaymentActivityDeps } from './payment.activities';
 import { createQuoteActivities, type QuoteActivityDeps } from './quote.activities';
+import { createRecordAndNotifyActivities } from './record-notify.activities';
 import { createReturnActivities, type ReturnActivityDeps } from './return.activities';
 
 export type ActivityDeps = OrderActivityDeps &
@@ -25,12 +26,15 @@ export type ActivityDeps = OrderActivityDeps &
 
 /** Every activity the worker registers, wired to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const orders = createOrderActivities(deps);
+  const notifications = createNotificationActivities(deps);
   return {
-    ...createOrderActivities(deps),
+    ...orders,
     ...createInventoryActivities(deps),
     ...createPaymentActivities(deps),
     ...createArchiveActivities(deps),
-    ...createNotificationActivities(deps),
+    ...notifications,
+    ...createRecordAndNotifyActivities(orders, notifications),
     ...createDeliveryActivities(deps),
     ...createDigestActivities(deps),
     ...createEscalationActivities(deps),

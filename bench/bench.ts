@@ -328,6 +328,9 @@ class CreationProfile {
         /^temporal_workflow_task_execution_latency\{.*workflow_type="orderWorkflow"/,
       ),
       recordOrderMs: this.mean(/^temporal_local_activity_execution_latency\{activity_type="recordOrder"/),
+      recordOrderAndNotifyMs: this.mean(
+        /^temporal_local_activity_execution_latency\{activity_type="recordOrderAndNotify"/,
+      ),
       notifyOrderMs: this.mean(/^temporal_local_activity_execution_latency\{activity_type="notifyOrder"/),
       respondWorkflowTaskMs: this.mean(
         /^temporal_request_latency\{.*operation="RespondWorkflowTaskCompleted"/,
@@ -852,12 +855,13 @@ function summarize(
       (json.createAt20InFlight.full.p50 / json.createAt20InFlight.bare.p50).toFixed(2),
     ),
     row(
-      'creation at 20 in flight, means (ms): API request / workflow task wait / its run / recordOrder / notifyOrder / task completion call',
+      'creation at 20 in flight, means (ms): API request / workflow task wait / its run / recordOrder / recordOrderAndNotify / notifyOrder / task completion call',
       [
         creation.apiCreateMs,
         creation.workflowTaskWaitMs,
         creation.workflowTaskRunMs,
         creation.recordOrderMs,
+        creation.recordOrderAndNotifyMs,
         creation.notifyOrderMs,
         creation.respondWorkflowTaskMs,
       ]

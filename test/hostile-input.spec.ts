@@ -432,6 +432,67 @@ describe('hostile input and abuse', () => {
     });
   });
 
+  describe('a notification that fails on a defect', () => {
+    // The customer's confirmation cannot be written: building its tracking link throws, as a defect would.
+    // A change of status is recorded and told in one step (recordOrderAndNotify): the order is recorded all
+    // the same, and the problem is the notification's.
+    let broken: TestStack;
+    let clerk: ApiClient;
+    let auditor: ApiClient;
+    beforeAll(async () => {
+      broken = await startStack({ worker: false, env: ownTaskQueue('broken-notice') });
+      clerk = await broken.client(['staff'], 'notice-clerk');
+      auditor = await broken.client(['auditor'], 'notice-auditor');
+      await broken.startWorker('broken-notice', {
+        email: true,
+        trackingLink: () => {
+          throw new TypeError('the tracking key was read wrongly');
+        },
+      });
+    });
+    afterAll(() => broken.close());
+
+    it('records the order, shows the problem of its notifyOrder step, and clears it once a notification passes', async () => {
+      const { customerId, skus } = await seedCatalogue(clerk, [{ unitPrice: 90_000, stockOnHand: 5 }]);
+      const order = await placeOrder(clerk, customerId, [{ sku: skus[0]!, quantity: 1 }]);
+      const placed = await eventually(
+        () =>
+          clerk.get<{ status: string; version: number; problem: { step: string; kind: string } | null }>(
+            `/api/orders/${order.id}`,
+          ),
+        (response) => !!response.body.problem,
+      );
+      expect(placed.body).toMatchObject({
+        status: 'created',
+        problem: { step: 'notifyOrder', kind: 'Defect' },
+      });
+      // No customer e-mail was planned for the confirmation; the order's row and history are there.
+      const [planned] = await broken.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ n: number }[]>(
+          `select count(*)::int as n from deliveries where order_id = ? and kind = 'order.created' and channel = 'email'`,
+          [order.id],
+        );
+      expect(planned!.n).toBe(0);
+      const history = await auditor.get<{ items: { kind: string }[] }>(`/api/orders/${order.id}/history`);
+      expect(history.body.items.map((step) => step.kind)).toContain('order.created');
+
+      // Approval's notification (order.processing) e-mails no customer, so it passes and the problem clears.
+      const approved = await clerk.post<{ status: string; problem: unknown }>(
+        `/api/orders/${order.id}/approve`,
+        {},
+      );
+      expect([approved.status, approved.body.status, approved.body.problem]).toEqual([
+        200,
+        'processing',
+        null,
+      ]);
+      const told = await auditor.get<{ items: { kind: string }[] }>(`/api/orders/${order.id}/history`);
+      expect(told.body.items.map((step) => step.kind)).toContain('notified');
+    });
+  });
+
   describe('a compensation step that fails once on a defect', () => {
     let flaky: TestStack;
     let clerk: ApiClient;

@@ -220,9 +220,12 @@ export function describeHistory(events: DecodedEvent[]): HistoryStep[] {
           push(event.at, 'activity.failed', null, { activity: event.name, failure: event.failure });
           break;
         }
-        if (event.name === 'recordOrder') {
+        if (event.name === 'recordOrder' || event.name === 'recordOrderAndNotify') {
           recorded(event.at, result.order as OrderSnapshot);
           if (result.plan) pushStep(event.at, activityStep('escalationPlan', {}, result.plan));
+          // The notification of the change: its notice, as a notifyOrder step would have kept it.
+          const notified = result.notified as { notice?: Record<string, unknown> } | undefined;
+          if (notified) pushStep(event.at, activityStep('notifyOrder', notified.notice ?? {}, notified));
           break;
         }
         const input = (event.name === 'notifyOrder' ? result.notice : {}) as Record<string, unknown>;

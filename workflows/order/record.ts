@@ -9,12 +9,19 @@ import type { FoundBeyond, OrderSnapshot, PermanentFailureKind, RefusalDetails }
 import type { NotificationKind } from '../../domain/notifications';
 import { withChanges } from '../../domain/order.state';
 import { withFoundShipments } from '../../domain/shipment.rules';
+import type { EscalationStage } from '../../domain/escalation';
 import type { EscalationWatch } from '../escalation.watch';
 import { ORDER_AWAITING_KEY, ORDER_STATUS_KEY } from '../order.definitions';
 import { local, permanentFailure } from './proxies';
 
 /** Marks orders whose problem, once its step passes, is recorded as cleared at once (not at their next change). */
 export const RECORD_RESOLVED_PROBLEM_PATCH = 'record-resolved-problem';
+
+/**
+ * Marks orders that record a change of status and tell of it in one local activity (`recordOrderAndNotify`)
+ * instead of two in a row; orders that began before keep the two steps until their next change of status.
+ */
+export const RECORD_AND_NOTIFY_PATCH = 'record-and-notify';
 
 export type OrderChanges = Parameters<typeof withChanges>[2];
 
@@ -105,12 +112,40 @@ export class OrderRecord {
 
   private async record(previous: OrderSnapshot, next: OrderSnapshot): Promise<void> {
     const created = next.version === 1;
+    const kind = created
+      ? 'order.created'
+      : previous.status !== next.status
+        ? (`order.${next.status}` as const)
+        : null;
     const planFor = this.watch.stageEntered(next);
+    if (kind !== null && patched(RECORD_AND_NOTIFY_PATCH)) return this.recordAndNotify(next, planFor, kind);
     const recorded = await this.step('recordOrder', () => local.recordOrder({ order: next, planFor }));
     this.watch.follow(this.current, recorded?.plan ?? null);
-    if (created || previous.status !== next.status) {
-      const kind = created ? 'order.created' : (`order.${next.status}` as const);
+    if (kind !== null) await this.step('notifyOrder', () => local.notifyOrder({ kind, order: this.current }));
+    if (recorded?.found) await this.catchUp(recorded.found);
+  }
+
+  /**
+   * Records a change of status and tells of it in one step. The step is the record's: when recording fails
+   * for good the order shows that problem and the notification runs on its own, as it did before; when only
+   * the notification fails for good, the order shows the problem of its `notifyOrder` step.
+   */
+  private async recordAndNotify(
+    next: OrderSnapshot,
+    planFor: EscalationStage | null,
+    kind: NotificationKind,
+  ): Promise<void> {
+    const recorded = await this.step('recordOrder', () =>
+      local.recordOrderAndNotify({ order: next, planFor, notify: kind }),
+    );
+    this.watch.follow(this.current, recorded?.plan ?? null);
+    if (recorded === null) {
       await this.step('notifyOrder', () => local.notifyOrder({ kind, order: this.current }));
+    } else if ('notifyFailed' in recorded) {
+      const { type, message } = recorded.notifyFailed;
+      await this.showProblem('notifyOrder', ApplicationFailure.create({ type, message, nonRetryable: true }));
+    } else if (this.current.problem?.step === 'notifyOrder') {
+      await this.resolve();
     }
     if (recorded?.found) await this.catchUp(recorded.found);
   }
