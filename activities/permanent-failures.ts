@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { PERMANENT_FAILURES, type PermanentFailureKind } from '../domain/order';
+import { PERMANENT_FAILURES, isPermanentFailureKind, type PermanentFailureKind } from '../domain/order';
 
 /** PostgreSQL error classes that mean "this value or this statement will never work": not worth a retry. */
 const INVALID_DATA_CLASSES = ['22', '23'];
@@ -11,7 +11,7 @@ const DEFECT_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
  * Whether a failure can never pass by retrying, and which kind it is; null for everything else (a lost
  * connection, a deadlock, a timeout, a server restarting), which Temporal keeps retrying with backoff.
  */
-export function permanentKind(error: unknown): PermanentFailureKind | null {
+function permanentKind(error: unknown): PermanentFailureKind | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     const sqlClass = code.slice(0, 2);
@@ -28,8 +28,6 @@ const WHAT_FAILED: Record<PermanentFailureKind, string> = {
   Defect: 'a defect in the order system stopped this step',
 };
 
-const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
-
 /**
  * The non-retryable failure an activity raises for an error that retrying cannot fix (of a kind from a
  * closed set, its message naming the kind and the database's error code, never connection details or stack
@@ -37,7 +35,7 @@ const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
  */
 export function permanentFailureOf(error: unknown): ApplicationFailure | null {
   if (error instanceof ApplicationFailure)
-    return error.nonRetryable && PERMANENT_KINDS.includes(error.type ?? '') ? error : null;
+    return error.nonRetryable && isPermanentFailureKind(error.type) ? error : null;
   const kind = permanentKind(error);
   if (!kind) return null;
   const code = (error as { code?: unknown }).code;

@@ -54,6 +54,12 @@ export const PERMANENT_FAILURES = {
 } as const;
 export type PermanentFailureKind = (typeof PERMANENT_FAILURES)[keyof typeof PERMANENT_FAILURES];
 
+const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
+
+/** Whether a failure's type is one of the permanent kinds. */
+export const isPermanentFailureKind = (type: string | null | undefined): type is PermanentFailureKind =>
+  PERMANENT_KINDS.includes(type ?? '');
+
 /** A step that failed for good, as the order shows it to people until it is resolved. */
 export interface OrderProblem {
   /** The activity that failed, e.g. `chargePayment`. */

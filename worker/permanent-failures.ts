@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
-import { permanentFailureOf, permanentKind } from '../activities/permanent-failures';
+import { permanentFailureOf } from '../activities/permanent-failures';
 
 /**
  * Runs around every activity: a failure that retrying cannot fix becomes a non-retryable ApplicationFailure
@@ -20,7 +20,7 @@ export class PermanentFailureInterceptor implements ActivityInboundCallsIntercep
       const failure = permanentFailureOf(error);
       if (!failure) throw error;
       // The original error (its stack, its SQL) stays in the worker's log; the history gets the kind only.
-      log.error('activity failed for good', { kind: permanentKind(error), error: String(error) });
+      log.error('activity failed for good', { kind: failure.type, error: String(error) });
       throw failure;
     }
   }

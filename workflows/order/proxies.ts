@@ -17,7 +17,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type * as activities from '../../activities';
-import { PERMANENT_FAILURES } from '../../domain/order';
+import { isPermanentFailureKind } from '../../domain/order';
 
 type Activities = ReturnType<typeof activities.createActivities>;
 
@@ -33,8 +33,6 @@ export const remote = proxyActivities<Activities>({
   retry,
 } satisfies ActivityOptions);
 
-const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
-
 /**
  * Marks orders in which a local activity's permanent failure is a problem of the order, like a remote one's.
  * Before, it escaped the order's step handling: it failed the staff action that ran into it (a 500), or the
@@ -43,7 +41,7 @@ const PERMANENT_KINDS: readonly string[] = Object.values(PERMANENT_FAILURES);
 export const LOCAL_PROBLEMS_PATCH = 'local-activity-problems';
 
 const isPermanent = (error: unknown): error is ApplicationFailure =>
-  error instanceof ApplicationFailure && PERMANENT_KINDS.includes(error.type ?? '');
+  error instanceof ApplicationFailure && isPermanentFailureKind(error.type);
 
 /**
  * The non-retryable failure behind an activity's failure, or null when it is anything else. A remote
