@@ -3,8 +3,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { KeyRing } from '../config/keys';
-import { OrderArchiveRepository, type ArchivedHistory } from '../db/repositories';
-import { ORDER_ARCHIVE_WORKFLOW, orderArchiveStart, orderWorkflowId } from '../workflows/order.definitions';
+import { ArchiveQueueRepository, OrderArchiveRepository, type ArchivedHistory } from '../db/repositories';
+import { orderWorkflowId } from '../workflows/order.definitions';
 import {
   RETURN_ARCHIVE_WORKFLOW,
   returnArchiveStart,
@@ -22,9 +22,17 @@ export interface ArchiveActivityDeps {
 }
 
 /**
+ * How long after it is queued an order's archive is first tried: the order's workflow closes right after
+ * its last step queues it, in the same workflow task.
+ */
+export const ARCHIVE_FIRST_TRY_MS = 500;
+
+/**
  * Keeps the permanent record of finished orders in PostgreSQL, so it outlives Temporal's retention. The
- * order's workflow starts the archiving as its last step (`startArchive`); `orderArchiveWorkflow` writes the
- * record once the order's workflow has closed (`archiveClosedOrder`). Nothing else writes it.
+ * order's workflow queues its archive as its last step (`startArchive`); the worker's archiver writes the
+ * record once the order's workflow has closed (`archiveClosedOrder`), as did the archiving workflow each
+ * order started before the queue (`orderArchiveWorkflow`, kept for those still running). Nothing else
+ * writes it.
  */
 export function createArchiveActivities(deps: ArchiveActivityDeps) {
   /** A return's workflow history as Temporal holds it now; null once Temporal has removed it. */
@@ -87,16 +95,18 @@ export function createArchiveActivities(deps: ArchiveActivityDeps) {
   }
 
   return {
-    /** Starts the order's archiving, which waits for the order's workflow to close; idempotent. */
+    /**
+     * Queues the order's archive, which the worker's archiver writes once the order's workflow has closed
+     * (activities/archive.queue.ts); idempotent. The order runs this as its last step, just before it closes.
+     */
     async startArchive({ orderId }: { orderId: string }): Promise<void> {
-      try {
-        await deps.client.workflow.start(ORDER_ARCHIVE_WORKFLOW, orderArchiveStart(deps.taskQueue, orderId));
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+      await new ArchiveQueueRepository(deps.em()).enqueue(orderId, ARCHIVE_FIRST_TRY_MS);
     },
 
-    /** Archives the order once its workflow has closed; until then it fails, to be retried. */
+    /**
+     * Archives the order once its workflow has closed; until then it fails (`OrderOpen`), to be tried again.
+     * The archiver runs it for each queued order, as do the archiving workflows started before the queue.
+     */
     async archiveClosedOrder({ orderId }: { orderId: string }): Promise<void> {
       if (await running(orderWorkflowId(orderId)))
         throw ApplicationFailure.retryable(

@@ -51,6 +51,12 @@ describe('the audit trail', () => {
       await staff.post(`/api/orders/${order.id}/ship`, { carrier: 'SF Express', trackingNumber: 'SF42' });
       await staff.post(`/api/orders/${order.id}/complete`, {});
       await stack.temporal.workflow.getHandle(orderWorkflowId(order.id)).result();
+      // The worker's archiver writes its record once the workflow has closed: before the worker stops.
+      const archived = await eventually(
+        () => auditor.get(`/api/orders/${order.id}/archive`),
+        (response) => response.status === 200,
+      );
+      expect(archived.status).toBe(200);
       return order.id;
     } finally {
       await stack.stopWorker();

@@ -75,7 +75,7 @@ async function run(): Promise<void> {
     const workflowBundle = prebuiltWorkflowBundle(tracing !== null);
     if (!workflowBundle)
       logger.info('no prebuilt workflow bundle (npm run build writes one): bundling at start');
-    const worker = await createOrderWorker({
+    const orders = await createOrderWorker({
       ...(workflowBundle ? { workflowBundle } : {}),
       connection,
       namespace: config.temporal.namespace,
@@ -112,7 +112,7 @@ async function run(): Promise<void> {
     const http = config.worker.http
       ? await startWorkerHttp({
           ...config.worker.http,
-          worker,
+          worker: orders.worker,
           deliveryWorker: deliveries.worker,
           activity,
           sdkMetricsUrl: `http://${sdkMetrics}/metrics`,
@@ -126,8 +126,9 @@ async function run(): Promise<void> {
     }
     try {
       // The SDK's runtime turns SIGINT/SIGTERM into each worker's shutdown(), which resolves its run(); the
-      // dispatcher then finishes the sends in flight and gives its destinations up.
-      await Promise.all([worker.run(), deliveries.run()]);
+      // dispatcher then finishes the sends in flight and gives its destinations up, and the archiver stops
+      // after the archive it is writing.
+      await Promise.all([orders.run(), deliveries.run()]);
     } finally {
       http?.close();
     }

@@ -3,6 +3,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { OrderArchiver } from '../activities/archive.queue';
 import { creditLimitGateway } from '../activities/payment.gateway';
 import type { AppConfig } from '../config/config';
 import type { KeyRing } from '../config/keys';
@@ -79,12 +80,21 @@ export function stockNotifier(client: Client) {
   return (orderIds: string[]): Promise<void> => signals.tell(orderIds);
 }
 
+/** The order worker and its archiver; `run` runs both until the worker is shut down. */
+export interface OrderWorker {
+  worker: Worker;
+  archiver: OrderArchiver;
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
 /**
  * The worker that runs order workflows and their activities on its task queue (`orders`); it only writes
  * e-mails and webhook calls to the outbox, which the delivery worker sends (worker/delivery-worker.ts).
  * Delivery workflows started before the outbox still run here, and hand their delivery to the outbox.
+ * Beside it, the archiver writes the archives of the orders that closed (activities/archive.queue.ts).
  */
-export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
+export async function createOrderWorker(options: OrderWorkerOptions): Promise<OrderWorker> {
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const tracing = options.tracing ?? null;
   const deps: ActivityDeps = {
@@ -105,14 +115,15 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
     archiveSealKeys: options.keys.archiveSeal,
     ...options.deps,
   };
-  return Worker.create({
+  const activities = createActivities(deps);
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(deps),
+    activities,
     interceptors: {
       activity: [
         // First, so that the activity's span is current for everything after it (logs carry its ids).
@@ -153,4 +164,28 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       : {}),
     ...(options.identity ? { identity: options.identity } : {}),
   });
+  const archiver = new OrderArchiver({
+    em: deps.em,
+    archive: async (orderId) => {
+      await activities.archiveClosedOrder({ orderId });
+    },
+    log: {
+      warn(message, attributes) {
+        Runtime.instance().logger.warn(message, attributes);
+      },
+    },
+  });
+  return {
+    worker,
+    archiver,
+    async run() {
+      archiver.start();
+      try {
+        await worker.run();
+      } finally {
+        await archiver.stop();
+      }
+    },
+    shutdown: () => worker.shutdown(),
+  };
 }

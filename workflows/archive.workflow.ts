@@ -11,7 +11,8 @@ const { archiveClosedOrder, archiveClosedReturn } = proxyLocalActivities<Activit
 
 /**
  * Archives a finished order once its workflow has closed, so that the record holds the order's complete
- * history, its close included. The order's workflow starts it as its last step and does not wait for it.
+ * history, its close included. Orders started it as their last step until their archive was queued in
+ * PostgreSQL instead (activities/archive.queue.ts); it stays registered for the ones still running.
  */
 export async function orderArchiveWorkflow(orderId: string): Promise<void> {
   await archiveClosedOrder({ orderId });

@@ -41,11 +41,3 @@ export const cancelUpdate = defineUpdate<OrderSnapshot, [ReasonInput]>('cancel')
 /** Sent when stock the order may be waiting for became available. */
 export const stockChangedSignal = defineSignal('stockChanged');
 export const orderQuery = defineQuery<OrderSnapshot>('order');
-
-/** The workflow that archives a finished order once the order's own workflow has closed. */
-export const ORDER_ARCHIVE_WORKFLOW = 'orderArchiveWorkflow';
-export const orderArchiveWorkflowId = (orderId: string) => `order-archive:${orderId}`;
-/** Where and how an order's archiving starts: on the installation's task queue (OMS_TASK_QUEUE). */
-export function orderArchiveStart(taskQueue: string, orderId: string) {
-  return { taskQueue, workflowId: orderArchiveWorkflowId(orderId), args: [orderId] };
-}

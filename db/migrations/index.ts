@@ -41,6 +41,7 @@ import { Migration20261206030500_inbound_attachments } from './Migration20261206
 import { Migration20261206040000_location_preference } from './Migration20261206040000_location_preference';
 import { Migration20261206051500_shipping_reports } from './Migration20261206051500_shipping_reports';
 import { Migration20261207010000_reservations_at_locations } from './Migration20261207010000_reservations_at_locations';
+import { Migration20261207170000_order_archive_queue } from './Migration20261207170000_order_archive_queue';
 
 /** Every migration in order; listed explicitly so compiled and bundled builds find them without globbing. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -113,4 +114,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261207010000_reservations_at_locations',
     class: Migration20261207010000_reservations_at_locations,
   },
+  { name: 'Migration20261207170000_order_archive_queue', class: Migration20261207170000_order_archive_queue },
 ];

@@ -36,6 +36,11 @@ export {
 } from './session.repository';
 export { CorruptArchiveError } from './sealed';
 export {
+  ArchiveQueueRepository,
+  type ArchiveQueueDepth,
+  type ClaimedArchive,
+} from './archive-queue.repository';
+export {
   OrderArchiveRepository,
   type ArchivedHistory,
   type ArchivedOrder,

@@ -157,7 +157,7 @@ export async function startStack(
     async startWorker(identity = `test-worker-${++started}`, deps, workflowBundle) {
       if (running) throw new Error('a worker is already running');
       const bundle = { codePath: workflowBundle ?? required('OMS_TEST_WORKFLOW_BUNDLE') };
-      const worker = await createOrderWorker({
+      const orders = await createOrderWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
@@ -182,7 +182,10 @@ export async function startStack(
         inbound: config.inbound,
         workflowBundle: bundle,
       });
-      running = { workers: [worker, deliveries.worker], done: Promise.all([worker.run(), deliveries.run()]) };
+      running = {
+        workers: [orders.worker, deliveries.worker],
+        done: Promise.all([orders.run(), deliveries.run()]),
+      };
       return identity;
     },
     async stopWorker() {
