@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Global, Module, type Provider } from '@nestjs/common';
 import {
+  ArchiveQueueRepository,
   AssignmentRepository,
   AssignmentRuleRepository,
   AuditRepository,
@@ -37,6 +38,7 @@ import {
 
 /** The repositories from db/, each bound to the request-scoped entity manager. */
 const repositories: Provider[] = [
+  ArchiveQueueRepository,
   AssignmentRepository,
   AssignmentRuleRepository,
   AuditRepository,

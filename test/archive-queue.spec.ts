@@ -1,3 +1,4 @@
+import { ArchiveQueueRepository } from '../db/repositories';
 import { orderWorkflowId } from '../workflows/order.definitions';
 import { eventually, seedCatalogue } from './support/fixtures';
 import type { ApiClient } from './support/http';
@@ -72,6 +73,9 @@ describe('the archive queue', () => {
     );
     expect(row!.attempts).toBeGreaterThanOrEqual(1);
     expect(row!.last_error).toMatch(/has not closed yet/);
+    const depth = await new ArchiveQueueRepository(stack.orm.em.fork()).depth();
+    expect(depth.waiting).toBeGreaterThanOrEqual(1);
+    expect(depth.oldestWaitingSeconds).toBeGreaterThan(0);
     expect((await auditor.get(`/api/orders/${orderId}/archive`)).status).toBe(404);
 
     // It closes: the next try writes the archive.

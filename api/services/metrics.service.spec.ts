@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/config';
 import type {
+  ArchiveQueueRepository,
   DeliveryRepository,
   DestinationRepository,
   InboundRepository,
@@ -38,7 +39,10 @@ describe('the API metrics', () => {
     } as unknown as DeliveryRepository;
     const destinations = { list: () => Promise.resolve([]) } as unknown as DestinationRepository;
     const inbound = { mailboxes: () => Promise.resolve([]) } as unknown as InboundRepository;
-    return new MetricsService(config, orders, deliveries, destinations, inbound);
+    const archives = {
+      depth: () => Promise.resolve({ waiting: 2, oldestWaitingSeconds: 1.5 }),
+    } as unknown as ArchiveQueueRepository;
+    return new MetricsService(config, orders, deliveries, destinations, inbound, archives);
   }
 
   beforeEach(() => {
@@ -56,6 +60,8 @@ describe('the API metrics', () => {
       const { body } = await metrics.scrape();
       expect(body).toContain('oms_orders{status="created",awaiting="approval"} 4');
       expect(body).toContain('oms_deliveries{channel="email",status="sent"} 3');
+      expect(body).toContain('oms_archive_queue_depth 2');
+      expect(body).toContain('oms_archive_queue_oldest_age_seconds 1.5');
       jest.advanceTimersByTime(500);
     }
     expect([stageCounts, deliveryCounts]).toEqual([1, 1]);

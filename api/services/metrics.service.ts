@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/config';
 import {
+  ArchiveQueueRepository,
   DeliveryRepository,
   DestinationRepository,
   InboundRepository,
@@ -16,7 +17,7 @@ import { Refreshed } from './refreshed';
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges
  * (orders by status and awaiting, deliveries by channel and status, and per delivery destination its outbox
- * depth, oldest wait, breaker state and pause), counted from PostgreSQL so every API instance reports the
+ * depth, oldest wait, breaker state and pause, and the archives waiting to be written), counted from PostgreSQL so every API instance reports the
  * same truth, at most once per OMS_METRICS_REFRESH_SECONDS: scrapes in between (several scrapers, a scraper
  * hammering the endpoint) are answered from the last count, so scraping never makes the database count every
  * order at will. Stage durations and escalations fired are the
@@ -45,12 +46,14 @@ export class MetricsService {
     deliveries: DeliveryRepository,
     destinations: DestinationRepository,
     inbound: InboundRepository,
+    archives: ArchiveQueueRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'oms_api_' });
     const refreshMs = config.api.metricsRefreshSeconds * 1000;
     const stages = new Refreshed(() => orders.countByStage(), refreshMs);
     const channels = new Refreshed(() => deliveries.countByChannelAndStatus(), refreshMs);
     const mailboxes = new Refreshed(() => inbound.mailboxes(), refreshMs);
+    const archiveQueue = new Refreshed(() => archives.depth(), refreshMs);
     this.destinations = new Refreshed(() => destinations.list(), refreshMs);
     new Gauge({
       name: 'oms_orders',
@@ -96,6 +99,23 @@ export class MetricsService {
         const list = await mailboxes.get();
         this.reset();
         for (const m of list) this.set({ mailbox: m.key }, m.taken);
+      },
+    });
+    // Closed orders whose archive the workers' archivers have not written yet (activities/archive.queue.ts).
+    new Gauge({
+      name: 'oms_archive_queue_depth',
+      help: 'Closed orders whose archive waits to be written',
+      registers: [this.registry],
+      async collect() {
+        this.set((await archiveQueue.get()).waiting);
+      },
+    });
+    new Gauge({
+      name: 'oms_archive_queue_oldest_age_seconds',
+      help: 'How long the oldest archive waiting to be written has waited (0 when none waits)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await archiveQueue.get()).oldestWaitingSeconds ?? 0);
       },
     });
     this.destinationGauge(
