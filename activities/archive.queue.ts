@@ -48,7 +48,7 @@ export class OrderArchiver {
     this.loopDone ??= this.loop();
   }
 
-  /** Stops after the archive it is writing; the rows it claimed and did not reach wait for their lease. */
+  /** Stops after the archive it is writing; the rows it claimed and did not reach are due again at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
@@ -71,8 +71,12 @@ export class OrderArchiver {
   private async pass(): Promise<number> {
     const queue = () => new ArchiveQueueRepository(this.deps.em());
     const due = await queue().claim(BATCH, LEASE_MS);
-    for (const { orderId, attempts } of due) {
-      if (this.stopped) break;
+    for (const [index, { orderId, attempts }] of due.entries()) {
+      if (this.stopped) {
+        // Stopping: what it claimed and did not reach is due again at once, for the next archiver.
+        await queue().release(due.slice(index).map((row) => row.orderId));
+        break;
+      }
       try {
         await this.deps.archive(orderId);
         await queue().done(orderId);

@@ -115,4 +115,24 @@ describe('the archive queue', () => {
     );
     expect(records[0]!.n).toBe(1);
   });
+
+  it('gives claimed archives back at once when an archiver stops before reaching them', async () => {
+    const orderId = await placed();
+    await sql(`insert into order_archive_queue (order_id, due_at) values (?, now() + interval '1 hour')`, [
+      orderId,
+    ]);
+    const queue = new ArchiveQueueRepository(stack.orm.em.fork());
+    // Claimed by an archiver (as if due): its lease runs for two minutes.
+    await sql(`update order_archive_queue set due_at = now() + interval '2 minutes' where order_id = ?`, [
+      orderId,
+    ]);
+    await queue.release([orderId]);
+    // Due at once, or already taken up again by the running archiver (which counts an attempt).
+    const [row] = await sql<{ due: boolean }>(
+      `select due_at <= now() or attempts > 0 as due from order_archive_queue where order_id = ?`,
+      [orderId],
+    );
+    expect(row?.due).toBe(true);
+    await sql(`delete from order_archive_queue where order_id = ?`, [orderId]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlOf } from './sql';
+import { arrayLiteral, sqlOf } from './sql';
 
 /** A queued archive an archiver has claimed: its lease runs until it is settled or the lease runs out. */
 export interface ClaimedArchive {
@@ -51,6 +51,14 @@ export class ArchiveQueueRepository {
   /** The archive is written: the order leaves the queue. */
   async done(orderId: string): Promise<void> {
     await this.sql(`delete from order_archive_queue where order_id = ?`, [orderId]);
+  }
+
+  /** Gives claimed archives back unwritten (an archiver that stops): due again at once. */
+  async release(orderIds: string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await this.sql(`update order_archive_queue set due_at = now() where order_id = any(?::uuid[])`, [
+      arrayLiteral(orderIds),
+    ]);
   }
 
   /** The archive could not be written yet: tried again in `delayMs`, with the reason kept. */
