@@ -21,10 +21,10 @@ export interface ArchiverDeps {
   /** Writes the archive of a closed order; fails while its workflow is open. */
   archive(orderId: string): Promise<void>;
   log: { warn(message: string, attributes?: Record<string, unknown>): void };
-  /** How often it looks for due archives when it found none. */
-  pollMs?: number;
 }
 
+/** How often it looks for due archives when it found none. */
+const POLL_MS = 500;
 /** Archives claimed at once. */
 const BATCH = 10;
 /** How long a claimed archive stays this archiver's: far longer than writing one takes. */
@@ -33,7 +33,7 @@ const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 10 * 60_000;
 
 /** How long an archive that could not be written waits before its next try (`attempts` counts this one). */
-export function archiveRetryMs(attempts: number): number {
+function archiveRetryMs(attempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), LONGEST_RETRY_MS);
 }
 
@@ -63,7 +63,7 @@ export class OrderArchiver {
       } catch (error) {
         this.deps.log.warn('archive queue not read', { error: String(error) });
       }
-      if (claimed < BATCH) await this.sleep(this.deps.pollMs ?? 500);
+      if (claimed < BATCH) await this.sleep(POLL_MS);
     }
   }
 

@@ -83,9 +83,7 @@ export function stockNotifier(client: Client) {
 /** The order worker and its archiver; `run` runs both until the worker is shut down. */
 export interface OrderWorker {
   worker: Worker;
-  archiver: OrderArchiver;
   run(): Promise<void>;
-  shutdown(): void;
 }
 
 /**
@@ -177,7 +175,6 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Or
   });
   return {
     worker,
-    archiver,
     async run() {
       archiver.start();
       try {
@@ -186,6 +183,5 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Or
         await archiver.stop();
       }
     },
-    shutdown: () => worker.shutdown(),
   };
 }

@@ -16,12 +16,12 @@ import { Refreshed } from './refreshed';
 
 /**
  * The API's Prometheus metrics: HTTP requests by route template and status, and the business gauges
- * (orders by status and awaiting, deliveries by channel and status, and per delivery destination its outbox
- * depth, oldest wait, breaker state and pause, and the archives waiting to be written), counted from PostgreSQL so every API instance reports the
- * same truth, at most once per OMS_METRICS_REFRESH_SECONDS: scrapes in between (several scrapers, a scraper
- * hammering the endpoint) are answered from the last count, so scraping never makes the database count every
- * order at will. Stage durations and escalations fired are the
- * worker's (they happen there): scrape each worker's own `/metrics`.
+ * (orders by status and awaiting, deliveries by channel and status, per delivery destination its outbox
+ * depth, oldest wait, breaker state and pause, and the archives waiting to be written), counted from
+ * PostgreSQL so every API instance reports the same truth, at most once per OMS_METRICS_REFRESH_SECONDS:
+ * scrapes in between (several scrapers, a scraper hammering the endpoint) are answered from the last count,
+ * so scraping never makes the database count every order at will. Stage durations and escalations fired are
+ * the worker's (they happen there): scrape each worker's own `/metrics`.
  */
 @Injectable()
 export class MetricsService {
